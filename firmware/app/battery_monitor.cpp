@@ -1,0 +1,28 @@
+#include "app/battery_monitor.h"
+
+namespace pumpfw::app {
+
+void BatteryMonitor::update_indicator(bool& state, uint8_t& run, uint32_t mv,
+                                      uint32_t threshold_mv, uint32_t hysteresis_mv,
+                                      uint8_t confirm) {
+  const bool crossing = state ? mv >= threshold_mv + hysteresis_mv : mv <= threshold_mv;
+  run = crossing ? static_cast<uint8_t>(run + 1) : 0;
+  if (run >= confirm) {
+    state = !state;
+    run = 0;
+  }
+}
+
+void BatteryMonitor::add_reading(uint16_t adc_code) {
+  const uint32_t mv_x16 = code_to_mv(adc_code) * 16;
+  // Exponential average with weight 1/4: settles in a few readings, rejects single spikes.
+  filtered_mv_x16_ = have_reading_ ? filtered_mv_x16_ - filtered_mv_x16_ / 4 + mv_x16 / 4 : mv_x16;
+  have_reading_ = true;
+  const uint32_t mv = filtered_mv();
+  update_indicator(eri_, eri_run_, mv, thresholds_.eri_mv, thresholds_.hysteresis_mv,
+                   thresholds_.confirm_readings);
+  update_indicator(eos_, eos_run_, mv, thresholds_.eos_mv, thresholds_.hysteresis_mv,
+                   thresholds_.confirm_readings);
+}
+
+}  // namespace pumpfw::app

@@ -1,0 +1,47 @@
+// Battery supervision: elective replacement indicator (ERI) and end of service (EOS) from the
+// ASIC's battery ADC channel. Readings are taken with the motor idle (no load sag), filtered
+// by an exponential average, and a threshold must be crossed on several consecutive readings
+// before it counts; an indicator clears only above its threshold plus a hysteresis, so noise
+// near a threshold cannot make the alarm chatter.
+#pragma once
+
+#include <cstdint>
+
+namespace pumpfw::app {
+
+struct BatteryThresholds {
+  // The analog front end divides the cell by 2 onto the 2.5 V, 12-bit ADC input.
+  uint32_t divider_ratio = 2;
+  uint32_t eri_mv = 2850;
+  uint32_t eos_mv = 2600;
+  uint32_t hysteresis_mv = 50;
+  uint8_t confirm_readings = 3;
+};
+
+class BatteryMonitor {
+ public:
+  explicit BatteryMonitor(const BatteryThresholds& thresholds) : thresholds_(thresholds) {}
+
+  uint32_t code_to_mv(uint16_t adc_code) const {
+    return static_cast<uint32_t>(adc_code) * 2500u * thresholds_.divider_ratio / 4096u;
+  }
+  void add_reading(uint16_t adc_code);
+
+  bool elective_replacement() const { return eri_; }
+  bool end_of_service() const { return eos_; }
+  uint32_t filtered_mv() const { return filtered_mv_x16_ / 16; }
+
+ private:
+  static void update_indicator(bool& state, uint8_t& run, uint32_t mv, uint32_t threshold_mv,
+                               uint32_t hysteresis_mv, uint8_t confirm);
+
+  BatteryThresholds thresholds_;
+  uint32_t filtered_mv_x16_ = 0;
+  bool have_reading_ = false;
+  bool eri_ = false;
+  bool eos_ = false;
+  uint8_t eri_run_ = 0;
+  uint8_t eos_run_ = 0;
+};
+
+}  // namespace pumpfw::app

@@ -1,0 +1,416 @@
+#include "app/pump.h"
+
+#include <cstring>
+
+namespace pumpfw::app {
+
+namespace field = asic::field;
+
+namespace {
+// The RTC counts in 1/1024 s; the therapy works in whole seconds.
+constexpr uint64_t to_seconds(hal::Ticks ticks) { return ticks / hal::kTicksPerSecond; }
+constexpr hal::Ticks to_ticks(uint64_t seconds) { return seconds * hal::kTicksPerSecond; }
+constexpr hal::Ticks min_ticks(hal::Ticks a, hal::Ticks b) { return a < b ? a : b; }
+
+constexpr uint16_t kLatchableAlarms = alarm_bit(AlarmId::kMotorStall) |
+                                      alarm_bit(AlarmId::kAsicFault) |
+                                      alarm_bit(AlarmId::kMemoryError);
+constexpr uint16_t kMotorFaultBits =
+    field::kFaultOvercurrent.mask() | field::kFaultStall.mask() | field::kFaultOpenLoad.mask() |
+    field::kFaultUndervoltage.mask() | field::kFaultOvertemperature.mask();
+
+static_assert(NvmRecord::footprint_bytes(sizeof(TherapyRecord)) <=
+                  nvm_layout::kTherapyB - nvm_layout::kTherapyA,
+              "therapy record outgrew its NVM slot");
+static_assert(NvmRecord::footprint_bytes(sizeof(StateRecord)) <=
+                  nvm_layout::kStateB - nvm_layout::kStateA,
+              "state record outgrew its NVM slot");
+}  // namespace
+
+Pump::Pump(hal::Hal& hal, const PumpConfig& config)
+    : hal_(hal),
+      config_(config),
+      asic_(hal),
+      engine_(config.calibration_nl_per_full_step),
+      tone_(config.alarm_timing),
+      battery_(config.battery),
+      log_(hal, nvm_layout::kEventLog, nvm_layout::kEventLogEntries),
+      therapy_store_(hal, nvm_layout::kTherapyA, nvm_layout::kTherapyB, nvm_layout::kTherapyKind),
+      state_store_(hal, nvm_layout::kStateA, nvm_layout::kStateB, nvm_layout::kStateKind) {
+  // Zeroed including padding, so the NVM image of a record is deterministic.
+  std::memset(&therapy_, 0, sizeof therapy_);
+  std::memset(&state_, 0, sizeof state_);
+  therapy_.low_reservoir_ul = config.default_low_reservoir_ul;
+}
+
+// ------------------------------------------------------------------------------------ boot
+
+void Pump::load_records() {
+  TherapyRecord therapy;
+  const RecordLoad therapy_load = therapy_store_.load(reinterpret_cast<uint8_t*>(&therapy),
+                                                      sizeof therapy);
+  StateRecord state;
+  const RecordLoad state_load = state_store_.load(reinterpret_cast<uint8_t*>(&state), sizeof state);
+  if (therapy_load != RecordLoad::kBothInvalid && therapy_load != RecordLoad::kBlank) {
+    therapy_ = therapy;
+  }
+  if (state_load != RecordLoad::kBothInvalid && state_load != RecordLoad::kBlank) state_ = state;
+  if (therapy_load == RecordLoad::kRepairedCopyA || therapy_load == RecordLoad::kRepairedCopyB) {
+    log(EventCode::kNvmRepaired,
+        (uint32_t{nvm_layout::kTherapyKind} << 8) | static_cast<uint32_t>(therapy_load));
+  }
+  if (state_load == RecordLoad::kRepairedCopyA || state_load == RecordLoad::kRepairedCopyB) {
+    log(EventCode::kNvmRepaired,
+        (uint32_t{nvm_layout::kStateKind} << 8) | static_cast<uint32_t>(state_load));
+  }
+  // Both copies damaged: nothing about the therapy or the reservoir can be trusted. The safe
+  // state is no delivery (no program) until a clinician reprograms and acknowledges.
+  if (therapy_load == RecordLoad::kBothInvalid || state_load == RecordLoad::kBothInvalid) {
+    std::memset(&therapy_, 0, sizeof therapy_);
+    therapy_.low_reservoir_ul = config_.default_low_reservoir_ul;
+    state_.latched_alarms |= alarm_bit(AlarmId::kMemoryError);
+  }
+}
+
+void Pump::reconcile_total_steps() {
+  uint32_t total = 0;
+  if (!asic_.read_total_microsteps(total)) return;
+  // The ASIC counts on through MCU resets; a smaller count means the ASIC itself restarted.
+  const uint32_t driven = total >= state_.asic_total_microsteps
+                              ? total - state_.asic_total_microsteps
+                              : total;
+  state_.asic_total_microsteps = total;
+  if (driven == 0) return;
+  state_.driven_microsteps_since_refill += driven;
+  uint32_t left = driven;
+  const uint32_t primed = left < state_.prime_remaining_microsteps ? left
+                                                                   : state_.prime_remaining_microsteps;
+  state_.prime_remaining_microsteps -= primed;
+  left -= primed;
+  state_.bridge_remaining_microsteps -=
+      left < state_.bridge_remaining_microsteps ? left : state_.bridge_remaining_microsteps;
+  save_state();
+}
+
+void Pump::boot() {
+  const hal::Ticks now = hal_.now();
+  reset_cause_ = hal_.reset_cause();
+  log_.recover();
+  load_records();
+  log(EventCode::kBoot, static_cast<uint32_t>(reset_cause_));
+  last_kick_ = now;
+  if (asic_.init(config_.asic)) {
+    drivers::AsicEvents events;
+    // Faults latched before the reset (a watchdog expiry, say) are logged and cleared.
+    if (asic_.service_interrupt(events) && events.faults != 0) {
+      log(EventCode::kMotorFault, events.faults);
+    }
+    reconcile_total_steps();
+  } else {
+    log(EventCode::kAsicCommFailure, 0);
+    state_.latched_alarms |= alarm_bit(AlarmId::kAsicFault);
+  }
+  engine_.set_program(therapy_.program);
+  engine_.set_tip_concentration(state_.bridge_remaining_microsteps != 0
+                                    ? state_.bridge_concentration_ug_per_ml
+                                    : therapy_.concentration_ug_per_ml);
+  next_battery_check_ = now;
+  next_checkpoint_ = now + to_ticks(config_.checkpoint_interval_s);
+  evaluate_alarms(now);
+  resume_or_suspend(now);
+  drive_tone(now);
+}
+
+// ------------------------------------------------------------------------------- main loop
+
+hal::Ticks Pump::run_once() {
+  const hal::Ticks now = hal_.now();
+  service_asic(now);
+  service_telemetry(now);
+  deliver(now);
+  housekeeping(now);
+  evaluate_alarms(now);
+  drive_tone(now);
+  kick_watchdog(now);
+  return next_wake(now);
+}
+
+void Pump::service_asic(hal::Ticks now) {
+  const bool irq = hal_.take_asic_irq_pending() || hal_.asic_irq_level();
+  const bool timed_out = moving_ && now >= move_deadline_;
+  if (!irq && !timed_out) return;
+  drivers::AsicEvents events;
+  if (!asic_.service_interrupt(events)) {
+    log(EventCode::kAsicCommFailure, 0);
+    moving_ = false;
+    raise(AlarmId::kAsicFault, now);
+    return;
+  }
+  if (events.faults != 0) log(EventCode::kMotorFault, events.faults);
+  if (moving_ && (events.move_done() || timed_out)) {
+    // A move that never reported its end is stopped before its steps are counted.
+    if (!events.move_done()) asic_.stop_move();
+    finish_move(now, events.faults);
+  }
+}
+
+void Pump::start_move(hal::Ticks now, uint16_t steps) {
+  uint32_t total = 0;
+  if (!asic_.read_total_microsteps(total) || !asic_.start_move(steps)) {
+    log(EventCode::kAsicCommFailure, 0);
+    raise(AlarmId::kAsicFault, now);
+    return;
+  }
+  moving_ = true;
+  move_steps_ = steps;
+  move_total_before_ = total;
+  // Every step plus the settle period, and a second of margin for the IRQ to be seen.
+  const uint64_t move_us = (static_cast<uint64_t>(steps) + 1) * config_.asic.step_period_us;
+  move_deadline_ = now + (move_us * hal::kTicksPerSecond + 999999) / 1000000 + hal::kTicksPerSecond;
+}
+
+void Pump::finish_move(hal::Ticks now, uint16_t faults) {
+  moving_ = false;
+  uint32_t total = 0;
+  if (!asic_.read_total_microsteps(total)) {
+    log(EventCode::kAsicCommFailure, 0);
+    raise(AlarmId::kAsicFault, now);
+    return;
+  }
+  // TOTAL_STEPS is the truth: the reservoir loses what was driven, never what was commanded.
+  const uint32_t driven = total - move_total_before_;
+  const uint32_t commanded = move_steps_ * asic_.microsteps_per_step();
+  state_.asic_total_microsteps = total;
+  state_.driven_microsteps_since_refill += driven;
+  if (move_is_prime_) {
+    state_.prime_remaining_microsteps -= driven < state_.prime_remaining_microsteps
+                                             ? driven
+                                             : state_.prime_remaining_microsteps;
+    if (state_.prime_remaining_microsteps == 0) {
+      // The catheter is full: basal therapy starts now, from nothing owed.
+      save_state();
+      resume_or_suspend(now);
+    }
+  } else {
+    engine_.consume(driven);
+    if (state_.bridge_remaining_microsteps != 0) {
+      state_.bridge_remaining_microsteps -= driven < state_.bridge_remaining_microsteps
+                                                ? driven
+                                                : state_.bridge_remaining_microsteps;
+      // The old drug has left the catheter: from now on the tip sees the new concentration.
+      if (state_.bridge_remaining_microsteps == 0) {
+        engine_.set_tip_concentration(therapy_.concentration_ug_per_ml);
+        save_state();
+      }
+    }
+  }
+  const bool motor_fault = (faults & kMotorFaultBits) != 0;
+  if (driven >= commanded && !motor_fault) {
+    failed_moves_ = 0;
+    return;
+  }
+  const uint32_t undriven = driven < commanded ? commanded - driven : 0;
+  state_.undriven_microsteps += undriven;
+  log(EventCode::kStepsNotDriven, undriven);
+  if (++failed_moves_ >= config_.max_move_attempts) {
+    failed_moves_ = 0;
+    raise((faults & field::kFaultStall.mask()) != 0 || !motor_fault ? AlarmId::kMotorStall
+                                                                   : AlarmId::kAsicFault,
+          now);
+  } else {
+    next_move_allowed_ = now + to_ticks(config_.move_retry_delay_s);
+  }
+}
+
+void Pump::deliver(hal::Ticks now) {
+  if (moving_ || now < next_move_allowed_ || (active_alarms_ & kCriticalAlarmMask) != 0) return;
+  const uint32_t microsteps_per_step = asic_.microsteps_per_step();
+  const uint32_t deliverable_steps = deliverable_microsteps() / microsteps_per_step;
+  if (priming()) {
+    if (!therapy_.has_drug) return;
+    uint32_t steps = (state_.prime_remaining_microsteps + microsteps_per_step - 1) /
+                     microsteps_per_step;
+    if (steps > config_.max_steps_per_move) steps = config_.max_steps_per_move;
+    if (steps > deliverable_steps) steps = deliverable_steps;
+    if (steps == 0) return;
+    move_is_prime_ = true;
+    start_move(now, static_cast<uint16_t>(steps));
+    // The priming rate is the mechanism's bolus rate limit.
+    const uint64_t full_steps = static_cast<uint64_t>(steps) * microsteps_per_step / 8;
+    next_move_allowed_ =
+        now + (full_steps * 60 * hal::kTicksPerSecond) / config_.max_bolus_rate_full_steps_per_min;
+    return;
+  }
+  if (!engine_.running()) return;
+  const uint64_t now_s = to_seconds(now);
+  engine_.accrue_to(now_s, therapy_.clock_offset_s);
+  check_periodic_bolus(now);
+  uint32_t steps = engine_.due_microsteps() / microsteps_per_step;
+  if (steps > config_.max_steps_per_move) steps = config_.max_steps_per_move;
+  if (steps > deliverable_steps) steps = deliverable_steps;
+  if (steps == 0) return;
+  move_is_prime_ = false;
+  start_move(now, static_cast<uint16_t>(steps));
+}
+
+void Pump::check_periodic_bolus(hal::Ticks now) {
+  const uint64_t now_s = to_seconds(now);
+  if (next_periodic_s_ > now_s || engine_.bolus_active()) return;
+  const PeriodicBolus& periodic = therapy_.program.periodic;
+  engine_.start_bolus(periodic.dose_ng, uint32_t{periodic.duration_minutes} * 60);
+  log(EventCode::kPeriodicBolus, periodic.dose_ng);
+  next_periodic_s_ = next_periodic_slot_s(now_s + 1);
+}
+
+uint64_t Pump::next_periodic_slot_s(uint64_t after_rtc_s) const {
+  const PeriodicBolus& periodic = therapy_.program.periodic;
+  if (periodic.dose_ng == 0 || periodic.interval_minutes == 0) return kNever;
+  const uint32_t now_of_day = second_of_day(after_rtc_s, therapy_.clock_offset_s);
+  const uint64_t day_start = after_rtc_s - now_of_day;
+  const uint32_t first_s = uint32_t{periodic.first_minute} * 60;
+  const uint32_t interval_s = uint32_t{periodic.interval_minutes} * 60;
+  if (now_of_day <= first_s) return day_start + first_s;
+  const uint32_t slot = first_s + (now_of_day - first_s + interval_s - 1) / interval_s * interval_s;
+  return slot < kSecondsPerDay ? day_start + slot : day_start + kSecondsPerDay + first_s;
+}
+
+void Pump::housekeeping(hal::Ticks now) {
+  if (!moving_ && now >= next_battery_check_) {
+    uint16_t code = 0;
+    // Read with the motor idle: the cell's internal resistance sags it under load.
+    if (asic_.convert_adc(asic::AdcChannel::kBattery, code)) battery_.add_reading(code);
+    next_battery_check_ = now + to_ticks(config_.battery_check_interval_s);
+  }
+  if (now >= next_checkpoint_) {
+    save_state();
+    next_checkpoint_ = now + to_ticks(config_.checkpoint_interval_s);
+  }
+}
+
+uint64_t Pump::reservoir_volume_nl() const {
+  const uint64_t drawn_nl = static_cast<uint64_t>(state_.driven_microsteps_since_refill) *
+                            config_.calibration_nl_per_full_step / 8;
+  return drawn_nl < therapy_.refill_volume_nl ? therapy_.refill_volume_nl - drawn_nl : 0;
+}
+
+uint32_t Pump::deliverable_microsteps() const {
+  const uint64_t volume_nl = reservoir_volume_nl();
+  const uint64_t floor_nl = static_cast<uint64_t>(config_.min_reservoir_ul) * 1000;
+  if (!therapy_.has_drug || volume_nl <= floor_nl) return 0;
+  return static_cast<uint32_t>((volume_nl - floor_nl) * 8 / config_.calibration_nl_per_full_step);
+}
+
+void Pump::evaluate_alarms(hal::Ticks now) {
+  uint16_t alarms = state_.latched_alarms;
+  if (therapy_.has_drug) {
+    if (reservoir_volume_nl() <= static_cast<uint64_t>(therapy_.low_reservoir_ul) * 1000) {
+      alarms |= alarm_bit(AlarmId::kReservoirLow);
+    }
+    if (deliverable_microsteps() < asic_.microsteps_per_step()) {
+      alarms |= alarm_bit(AlarmId::kReservoirEmpty);
+    }
+  }
+  if (battery_.elective_replacement()) alarms |= alarm_bit(AlarmId::kElectiveReplacement);
+  if (battery_.end_of_service()) alarms |= alarm_bit(AlarmId::kEndOfService);
+  if (alarms == active_alarms_) return;
+  const uint16_t raised = static_cast<uint16_t>(alarms & ~active_alarms_);
+  const uint16_t cleared = static_cast<uint16_t>(active_alarms_ & ~alarms);
+  for (uint8_t id = 0; id < 16; ++id) {
+    if ((raised >> id) & 1u) log(EventCode::kAlarmRaised, id);
+    if ((cleared >> id) & 1u) log(EventCode::kAlarmCleared, id);
+  }
+  active_alarms_ = alarms;
+  tone_.update(alarms, raised != 0, now);
+  resume_or_suspend(now);
+  if ((raised & kCriticalAlarmMask) != 0) save_state();
+}
+
+void Pump::raise(AlarmId id, hal::Ticks now) {
+  state_.latched_alarms |= alarm_bit(id);
+  evaluate_alarms(now);
+}
+
+bool Pump::therapy_allowed() const {
+  return therapy_.has_drug != 0 && therapy_.has_program != 0 && !priming() &&
+         (active_alarms_ & kCriticalAlarmMask) == 0;
+}
+
+void Pump::resume_or_suspend(hal::Ticks now) {
+  if (therapy_allowed()) {
+    if (engine_.running()) return;
+    engine_.start(to_seconds(now));
+    next_periodic_s_ = next_periodic_slot_s(to_seconds(now));
+  } else if (engine_.running()) {
+    engine_.suspend();
+    next_periodic_s_ = kNever;
+    const uint16_t critical = active_alarms_ & kCriticalAlarmMask;
+    uint8_t first_critical = 0;
+    while (critical != 0 && ((critical >> first_critical) & 1u) == 0) ++first_critical;
+    if (critical != 0) log(EventCode::kTherapyStopped, first_critical);
+  }
+}
+
+void Pump::drive_tone(hal::Ticks now) {
+  const asic::TonePattern pattern = tone_.pattern_at(now);
+  if (pattern != tone_pattern_ && asic_.set_tone(pattern)) tone_pattern_ = pattern;
+}
+
+void Pump::kick_watchdog(hal::Ticks now) {
+  // Only here, at the end of a complete pass of the main loop: a firmware stuck anywhere else
+  // stops kicking and the ASIC resets it.
+  const hal::Ticks interval = to_ticks(config_.watchdog_kick_interval_s);
+  if (now - last_kick_ >= interval / 2 && asic_.kick_watchdog()) last_kick_ = now;
+}
+
+hal::Ticks Pump::next_wake(hal::Ticks now) const {
+  hal::Ticks wake = last_kick_ + to_ticks(config_.watchdog_kick_interval_s);
+  if (moving_) {
+    wake = min_ticks(wake, move_deadline_);
+  } else if ((active_alarms_ & kCriticalAlarmMask) == 0) {
+    if (priming() && deliverable_microsteps() >= asic_.microsteps_per_step()) {
+      wake = min_ticks(wake, next_move_allowed_);
+    } else if (engine_.running()) {
+      const uint64_t due_s = engine_.next_due_s(asic_.microsteps_per_step(), therapy_.clock_offset_s);
+      if (due_s != kNever) {
+        const hal::Ticks due = to_ticks(due_s);
+        wake = min_ticks(wake, due > next_move_allowed_ ? due : next_move_allowed_);
+      }
+      if (next_periodic_s_ != kNever) {
+        const uint64_t periodic_s = next_periodic_s_ > to_seconds(now) || !engine_.bolus_active()
+                                        ? next_periodic_s_
+                                        : engine_.bolus_end_s();
+        wake = min_ticks(wake, to_ticks(periodic_s));
+      }
+    }
+  }
+  wake = min_ticks(wake, next_battery_check_);
+  wake = min_ticks(wake, next_checkpoint_);
+  return min_ticks(wake, tone_.next_change(now));
+}
+
+// ---------------------------------------------------------------------------- persistence
+
+void Pump::log(EventCode code, uint32_t argument) { log_.append(wall_clock_s(), code, argument); }
+
+uint32_t Pump::wall_clock_s() const {
+  return static_cast<uint32_t>(static_cast<int64_t>(to_seconds(hal_.now())) +
+                               therapy_.clock_offset_s);
+}
+
+void Pump::save_therapy() {
+  therapy_store_.store(reinterpret_cast<const uint8_t*>(&therapy_), sizeof therapy_);
+}
+
+void Pump::save_state() {
+  state_store_.store(reinterpret_cast<const uint8_t*>(&state_), sizeof state_);
+}
+
+uint8_t Pump::ptm_boluses_in_last_day(uint64_t now_s) const {
+  uint8_t count = 0;
+  for (uint8_t i = 0; i < state_.ptm_granted_count; ++i) {
+    if (now_s - state_.ptm_granted_s[i] < kSecondsPerDay) ++count;
+  }
+  return count;
+}
+
+}  // namespace pumpfw::app

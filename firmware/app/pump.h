@@ -1,0 +1,210 @@
+// The pump: therapy, safety and telemetry on top of the HAL. The main loop is
+//
+//   Pump pump(hal, config);
+//   pump.boot();
+//   for (;;) hal.sleep_until(pump.run_once());
+//
+// run_once() handles everything pending (ASIC interrupt, telemetry bytes, strokes due,
+// alarms, battery, watchdog) and returns the next time it has real work: the next stroke, the
+// end of a move, a tone change, a housekeeping reading, or the watchdog kick. It never asks to
+// be woken for nothing, so a simulated pump sleeps (and the twin skips time) between strokes.
+#pragma once
+
+#include <cstdint>
+
+#include "app/alarms.h"
+#include "app/battery_monitor.h"
+#include "app/dose_engine.h"
+#include "app/event_log.h"
+#include "app/nvm_record.h"
+#include "app/telemetry_link.h"
+#include "app/therapy.h"
+#include "app/wire.h"
+#include "drivers/asic_driver.h"
+#include "hal/hal.h"
+
+namespace pumpfw::app {
+
+inline constexpr uint8_t kMaxPtmPerDay = 24;
+
+struct PumpConfig {
+  uint32_t calibration_nl_per_full_step = 250;  // nominal 0.25 µL per full step
+  uint32_t reservoir_capacity_ul = 20000;       // the 20 mL model
+  // Delivery stops when the reservoir would fall below this: the mechanism needs a residual
+  // volume to pump reliably, and the remainder is the "empty" alarm's margin.
+  uint32_t min_reservoir_ul = 500;
+  uint32_t default_low_reservoir_ul = 2000;
+  uint32_t max_bolus_rate_full_steps_per_min = 60;  // 15 µL/min with the nominal mechanism
+  uint32_t max_prime_volume_ul = 1000;
+  uint16_t max_steps_per_move = 16;
+  uint8_t max_move_attempts = 3;  // a move and two retries, then the critical alarm
+  uint32_t move_retry_delay_s = 10;
+  uint32_t battery_check_interval_s = 3600;
+  uint32_t checkpoint_interval_s = 6 * 3600;
+  uint32_t watchdog_kick_interval_s = 30;  // half the ASIC watchdog's 60 s timeout
+  drivers::AsicSettings asic{};
+  BatteryThresholds battery{};
+  AlarmTiming alarm_timing{};
+};
+
+// NVM layout (docs/firmware.md): two copies of each record, then the event log.
+namespace nvm_layout {
+inline constexpr uint32_t kTherapyA = 0x0000;
+inline constexpr uint32_t kTherapyB = 0x0300;
+inline constexpr uint32_t kStateA = 0x0600;
+inline constexpr uint32_t kStateB = 0x0700;
+inline constexpr uint32_t kEventLog = 0x0800;
+inline constexpr uint32_t kEventLogEntries = 256;
+inline constexpr uint32_t kBytesNeeded = kEventLog + kEventLogEntries * EventLog::kEntryBytes;
+inline constexpr uint16_t kTherapyKind = 1;
+inline constexpr uint16_t kStateKind = 2;
+}  // namespace nvm_layout
+
+// What the clinician set: changes only by telemetry command.
+struct TherapyRecord {
+  uint8_t has_drug;
+  uint8_t has_program;
+  uint8_t drug_id;
+  uint8_t reserved;
+  uint32_t concentration_ug_per_ml;
+  uint32_t refill_volume_nl;
+  uint32_t low_reservoir_ul;
+  int64_t clock_offset_s;  // wall clock = RTC seconds + offset
+  TherapyProgram program;
+  PtmConfig ptm;
+};
+
+// What the pump did: checkpointed periodically and at every event that matters.
+struct StateRecord {
+  uint32_t driven_microsteps_since_refill;
+  uint32_t asic_total_microsteps;  // TOTAL_STEPS when the line above was true
+  uint32_t undriven_microsteps;    // commanded but not driven, over the pump's life
+  uint32_t bridge_remaining_microsteps;
+  uint32_t bridge_concentration_ug_per_ml;
+  uint32_t prime_remaining_microsteps;
+  uint16_t latched_alarms;  // alarms that need a clinician's acknowledgement
+  uint8_t ptm_granted_count;
+  uint8_t reserved;
+  uint64_t ptm_granted_s[kMaxPtmPerDay];  // RTC seconds of the most recent PTM boluses
+};
+
+enum class Command : uint8_t {
+  kInterrogate = 0x01,
+  kReadEventLog = 0x02,
+  kProgramTherapy = 0x03,
+  kRefill = 0x04,
+  kClinicianBolus = 0x05,
+  kPtmConfig = 0x06,
+  kPtmBolus = 0x07,
+  kClockSet = 0x08,
+  kAlarmTest = 0x09,
+  kPrimingBolus = 0x0A,
+  kAcknowledgeAlarms = 0x0B,
+  kFrameError = 0x7F,  // response only: a damaged frame was received
+};
+inline constexpr uint8_t kResponseFlag = 0x80;
+inline constexpr uint8_t kMaxLogEntriesPerRead = 12;
+
+class Pump {
+ public:
+  Pump(hal::Hal& hal, const PumpConfig& config);
+
+  void boot();
+  hal::Ticks run_once();
+
+  // Read-only views for the twin's probes and the tests.
+  uint16_t active_alarms() const { return active_alarms_; }
+  bool delivering() const { return engine_.running(); }
+  bool priming() const { return state_.prime_remaining_microsteps != 0; }
+  bool bridging() const { return state_.bridge_remaining_microsteps != 0; }
+  uint64_t reservoir_volume_nl() const;
+  const TherapyRecord& therapy() const { return therapy_; }
+  const StateRecord& state() const { return state_; }
+  const DoseEngine& engine() const { return engine_; }
+  const BatteryMonitor& battery() const { return battery_; }
+  EventLog& event_log() { return log_; }
+  const drivers::AsicDriver& asic() const { return asic_; }
+  uint32_t wall_clock_s() const;
+
+ private:
+  // boot
+  void load_records();
+  void reconcile_total_steps();
+  // main loop parts
+  void service_asic(hal::Ticks now);
+  void finish_move(hal::Ticks now, uint16_t faults);
+  void service_telemetry(hal::Ticks now);
+  void deliver(hal::Ticks now);
+  void start_move(hal::Ticks now, uint16_t steps);
+  void check_periodic_bolus(hal::Ticks now);
+  void housekeeping(hal::Ticks now);
+  void evaluate_alarms(hal::Ticks now);
+  void drive_tone(hal::Ticks now);
+  void kick_watchdog(hal::Ticks now);
+  hal::Ticks next_wake(hal::Ticks now) const;
+
+  // therapy state
+  bool therapy_allowed() const;
+  void resume_or_suspend(hal::Ticks now);
+  void raise(AlarmId id, hal::Ticks now);
+  void log(EventCode code, uint32_t argument);
+  void save_therapy();
+  void save_state();
+  uint32_t deliverable_microsteps() const;
+  uint8_t ptm_boluses_in_last_day(uint64_t now_s) const;
+  uint64_t next_periodic_slot_s(uint64_t after_rtc_s) const;
+
+  // telemetry commands: each validates everything before changing anything
+  uint32_t execute(const Frame& request, uint8_t* response, hal::Ticks now);
+  Refusal cmd_interrogate(WireReader& args, WireWriter& out);
+  Refusal cmd_read_event_log(WireReader& args, WireWriter& out);
+  Refusal cmd_program_therapy(WireReader& args, hal::Ticks now);
+  Refusal cmd_refill(WireReader& args, hal::Ticks now);
+  Refusal cmd_clinician_bolus(WireReader& args, hal::Ticks now);
+  Refusal cmd_ptm_config(WireReader& args);
+  Refusal cmd_ptm_bolus(WireReader& args, hal::Ticks now);
+  Refusal cmd_clock_set(WireReader& args, hal::Ticks now);
+  Refusal cmd_alarm_test(WireReader& args, hal::Ticks now);
+  Refusal cmd_priming_bolus(WireReader& args, hal::Ticks now);
+  Refusal cmd_acknowledge_alarms(WireReader& args, hal::Ticks now);
+  Refusal check_bolus_rate(uint64_t dose_ng, uint32_t duration_s) const;
+
+  hal::Hal& hal_;
+  PumpConfig config_;
+  drivers::AsicDriver asic_;
+  DoseEngine engine_;
+  AlarmTone tone_;
+  BatteryMonitor battery_;
+  EventLog log_;
+  NvmRecord therapy_store_;
+  NvmRecord state_store_;
+  FrameParser parser_{};
+
+  TherapyRecord therapy_;
+  StateRecord state_;
+  hal::ResetCause reset_cause_ = hal::ResetCause::kPowerOn;
+  uint16_t active_alarms_ = 0;
+  asic::TonePattern tone_pattern_ = asic::TonePattern::kOff;
+
+  // motor
+  bool moving_ = false;
+  uint16_t move_steps_ = 0;
+  uint32_t move_total_before_ = 0;
+  hal::Ticks move_deadline_ = 0;
+  uint8_t failed_moves_ = 0;
+  hal::Ticks next_move_allowed_ = 0;
+  bool move_is_prime_ = false;
+
+  hal::Ticks last_kick_ = 0;
+  hal::Ticks next_battery_check_ = 0;
+  hal::Ticks next_checkpoint_ = 0;
+  uint64_t next_periodic_s_ = kNever;
+
+  // telemetry: the last answer, resent unchanged if the programmer repeats a sequence number
+  bool have_last_response_ = false;
+  uint8_t last_sequence_ = 0;
+  uint32_t last_response_bytes_ = 0;
+  uint8_t last_response_[kMaxFrameBytes] = {};
+};
+
+}  // namespace pumpfw::app

@@ -1,0 +1,393 @@
+// Telemetry commands (docs/telemetry.md). Each command parses and validates all of its
+// arguments first and changes nothing unless every check passes: a refused command leaves the
+// pump exactly as it was and answers with the reason.
+#include <cstring>
+
+#include "app/pump.h"
+
+namespace pumpfw::app {
+
+namespace {
+constexpr uint64_t to_seconds(hal::Ticks ticks) { return ticks / hal::kTicksPerSecond; }
+constexpr uint16_t kAcknowledgeableAlarms = alarm_bit(AlarmId::kMotorStall) |
+                                            alarm_bit(AlarmId::kAsicFault) |
+                                            alarm_bit(AlarmId::kMemoryError);
+// Wall clocks before 2001 are a programmer that lost its own time, not a real date.
+constexpr uint32_t kEarliestWallClockS = 978307200;
+}  // namespace
+
+void Pump::service_telemetry(hal::Ticks now) {
+  uint8_t received[32];
+  for (uint32_t count = hal_.uart_read(received, sizeof received); count != 0;
+       count = hal_.uart_read(received, sizeof received)) {
+    for (uint32_t i = 0; i < count; ++i) {
+      const ParseResult result = parser_.feed(received[i]);
+      if (result == ParseResult::kNeedMore) continue;
+      uint8_t frame_bytes[kMaxFrameBytes];
+      if (result == ParseResult::kBadFrame) {
+        const uint8_t payload[2] = {static_cast<uint8_t>(Command::kFrameError) | kResponseFlag,
+                                    static_cast<uint8_t>(Refusal::kBadFrame)};
+        hal_.uart_write(frame_bytes, encode_frame(0, payload, 2, frame_bytes));
+        continue;
+      }
+      const Frame& request = parser_.frame();
+      // The same sequence number again is a retransmission (our answer was lost): answer it
+      // again without executing the command twice, so a bolus is never given twice.
+      if (!have_last_response_ || request.sequence != last_sequence_) {
+        uint8_t payload[kMaxPayloadBytes];
+        const uint32_t length = execute(request, payload, now);
+        last_response_bytes_ = encode_frame(request.sequence, payload,
+                                            static_cast<uint8_t>(length), last_response_);
+        last_sequence_ = request.sequence;
+        have_last_response_ = true;
+      }
+      hal_.uart_write(last_response_, last_response_bytes_);
+    }
+  }
+}
+
+uint32_t Pump::execute(const Frame& request, uint8_t* response, hal::Ticks now) {
+  const uint8_t opcode = request.payload[0];
+  WireReader args(request.payload + 1, request.length - 1u);
+  WireWriter out(response + 2, kMaxPayloadBytes - 2);
+  Refusal refusal = Refusal::kUnknownCommand;
+  switch (static_cast<Command>(opcode)) {
+    case Command::kInterrogate:
+      refusal = cmd_interrogate(args, out);
+      break;
+    case Command::kReadEventLog:
+      refusal = cmd_read_event_log(args, out);
+      break;
+    case Command::kProgramTherapy:
+      refusal = cmd_program_therapy(args, now);
+      break;
+    case Command::kRefill:
+      refusal = cmd_refill(args, now);
+      break;
+    case Command::kClinicianBolus:
+      refusal = cmd_clinician_bolus(args, now);
+      break;
+    case Command::kPtmConfig:
+      refusal = cmd_ptm_config(args);
+      break;
+    case Command::kPtmBolus:
+      refusal = cmd_ptm_bolus(args, now);
+      break;
+    case Command::kClockSet:
+      refusal = cmd_clock_set(args, now);
+      break;
+    case Command::kAlarmTest:
+      refusal = cmd_alarm_test(args, now);
+      break;
+    case Command::kPrimingBolus:
+      refusal = cmd_priming_bolus(args, now);
+      break;
+    case Command::kAcknowledgeAlarms:
+      refusal = cmd_acknowledge_alarms(args, now);
+      break;
+    case Command::kFrameError:
+      break;
+  }
+  response[0] = static_cast<uint8_t>(opcode | kResponseFlag);
+  response[1] = static_cast<uint8_t>(refusal);
+  // A refused command answers with its reason only.
+  return refusal == Refusal::kNone ? 2 + out.size() : 2;
+}
+
+Refusal Pump::cmd_interrogate(WireReader& args, WireWriter& out) {
+  if (!args.ok_and_complete()) return Refusal::kBadLength;
+  const uint64_t now_s = to_seconds(hal_.now());
+  uint8_t flags = 0;
+  if (engine_.running()) flags |= 0x01;
+  if (priming()) flags |= 0x02;
+  if (bridging()) flags |= 0x04;
+  if (engine_.bolus_active()) flags |= 0x08;
+  if (moving_) flags |= 0x10;
+  out.u32(wall_clock_s());
+  out.u8(static_cast<uint8_t>(reset_cause_));
+  out.u16(active_alarms_);
+  out.u8(flags);
+  out.u8(therapy_.has_drug != 0 ? therapy_.drug_id : 0);
+  out.u32(therapy_.concentration_ug_per_ml);
+  out.u32(static_cast<uint32_t>(reservoir_volume_nl()));
+  out.u16(static_cast<uint16_t>(battery_.filtered_mv()));
+  out.u32(state_.driven_microsteps_since_refill);
+  out.u32(state_.undriven_microsteps);
+  out.u32(therapy_.has_program != 0 ? static_cast<uint32_t>(basal_daily_dose_ng(therapy_.program))
+                                    : 0);
+  out.u32(static_cast<uint32_t>(engine_.bolus_remaining_ng()));
+  out.u8(ptm_boluses_in_last_day(now_s));
+  out.u32(log_.next_sequence() - 1);
+  return Refusal::kNone;
+}
+
+Refusal Pump::cmd_read_event_log(WireReader& args, WireWriter& out) {
+  const uint16_t first_age = args.u16();
+  const uint8_t count = args.u8();
+  if (!args.ok_and_complete()) return Refusal::kBadLength;
+  if (count == 0 || count > kMaxLogEntriesPerRead) return Refusal::kBadArgument;
+  Event events[kMaxLogEntriesPerRead];
+  uint8_t found = 0;
+  while (found < count && log_.read_newest(uint32_t{first_age} + found, events[found])) ++found;
+  out.u8(found);
+  for (uint8_t i = 0; i < found; ++i) {
+    out.u32(events[i].sequence);
+    out.u32(events[i].time_s);
+    out.u8(static_cast<uint8_t>(events[i].code));
+    out.u32(events[i].argument);
+  }
+  return Refusal::kNone;
+}
+
+Refusal Pump::cmd_program_therapy(WireReader& args, hal::Ticks now) {
+  TherapyProgram program;
+  std::memset(&program, 0, sizeof program);
+  program.mode = static_cast<TherapyMode>(args.u8());
+  program.step_count = args.u8();
+  if (program.step_count > kMaxScheduleSteps) return Refusal::kScheduleInvalid;
+  for (uint8_t i = 0; i < program.step_count; ++i) {
+    program.steps[i].start_minute = args.u16();
+    program.steps[i].rate_ng_per_day = args.u32();
+  }
+  program.periodic.dose_ng = args.u32();
+  program.periodic.first_minute = args.u16();
+  program.periodic.interval_minutes = args.u16();
+  program.periodic.duration_minutes = args.u16();
+  if (!args.ok_and_complete()) return Refusal::kBadLength;
+  if (therapy_.has_drug == 0) return Refusal::kNoDrug;
+  const DrugLimits* drug = find_drug(therapy_.drug_id);
+  if (drug == nullptr) return Refusal::kUnknownDrug;
+  const Refusal refusal = validate_program(program, therapy_.ptm, *drug);
+  if (refusal != Refusal::kNone) return refusal;
+  const uint64_t now_s = to_seconds(now);
+  // What the old program owed up to now stays owed; the new one takes over from here.
+  engine_.accrue_to(now_s, therapy_.clock_offset_s);
+  therapy_.program = program;
+  therapy_.has_program = 1;
+  engine_.set_program(program);
+  save_therapy();
+  log(EventCode::kProgramChanged, static_cast<uint32_t>(basal_daily_dose_ng(program)));
+  if (engine_.running()) next_periodic_s_ = next_periodic_slot_s(now_s);
+  resume_or_suspend(now);
+  return Refusal::kNone;
+}
+
+Refusal Pump::cmd_refill(WireReader& args, hal::Ticks now) {
+  const uint8_t drug_id = args.u8();
+  const uint32_t concentration_ug_per_ml = args.u32();
+  const uint32_t volume_ul = args.u32();
+  const uint32_t low_reservoir_ul = args.u32();
+  const uint16_t bridge_volume_ul = args.u16();
+  if (!args.ok_and_complete()) return Refusal::kBadLength;
+  const DrugLimits* drug = find_drug(drug_id);
+  if (drug == nullptr) return Refusal::kUnknownDrug;
+  if (concentration_ug_per_ml < drug->min_concentration_ug_per_ml ||
+      concentration_ug_per_ml > drug->max_concentration_ug_per_ml) {
+    return Refusal::kConcentrationOutOfRange;
+  }
+  if (volume_ul <= config_.min_reservoir_ul || volume_ul > config_.reservoir_capacity_ul) {
+    return Refusal::kVolumeOutOfRange;
+  }
+  if (low_reservoir_ul > config_.reservoir_capacity_ul) return Refusal::kBadArgument;
+  if (bridge_volume_ul > config_.max_prime_volume_ul) return Refusal::kBadArgument;
+  // A bridge continues the old drug, so there must be one, and it must differ.
+  const bool bridge = bridge_volume_ul != 0;
+  if (bridge && (therapy_.has_drug == 0 || bridging() ||
+                 (therapy_.drug_id == drug_id &&
+                  therapy_.concentration_ug_per_ml == concentration_ug_per_ml))) {
+    return Refusal::kBadArgument;
+  }
+  if (therapy_.has_program != 0) {
+    const Refusal refusal = validate_program(therapy_.program, therapy_.ptm, *drug);
+    if (refusal != Refusal::kNone) return refusal;
+  }
+  if (moving_) return Refusal::kBusy;
+  uint32_t total = 0;
+  if (!asic_.read_total_microsteps(total)) return Refusal::kBusy;
+
+  engine_.accrue_to(to_seconds(now), therapy_.clock_offset_s);
+  const uint32_t old_concentration = engine_.tip_concentration_ug_per_ml();
+  therapy_.has_drug = 1;
+  therapy_.drug_id = drug_id;
+  therapy_.concentration_ug_per_ml = concentration_ug_per_ml;
+  therapy_.refill_volume_nl = volume_ul * 1000;
+  therapy_.low_reservoir_ul = low_reservoir_ul;
+  state_.driven_microsteps_since_refill = 0;
+  state_.asic_total_microsteps = total;
+  if (bridge) {
+    const uint32_t bridge_nl = uint32_t{bridge_volume_ul} * 1000;
+    state_.bridge_remaining_microsteps = bridge_nl * 8 / config_.calibration_nl_per_full_step;
+    state_.bridge_concentration_ug_per_ml = old_concentration;
+    log(EventCode::kBridgingBolus, bridge_nl);
+  } else {
+    engine_.set_tip_concentration(concentration_ug_per_ml);
+  }
+  save_therapy();
+  save_state();
+  log(EventCode::kRefill, volume_ul);
+  evaluate_alarms(now);
+  resume_or_suspend(now);
+  return Refusal::kNone;
+}
+
+Refusal Pump::check_bolus_rate(uint64_t dose_ng, uint32_t duration_s) const {
+  // Volume of the bolus (nL = ng × 1000 / (ng/µL)) against what the mechanism may move in the
+  // duration at its bolus rate limit, cross-multiplied to stay in integers.
+  const uint64_t concentration = engine_.tip_concentration_ug_per_ml();
+  const uint64_t bolus_nl_x60_x_conc = dose_ng * 1000 * 60;
+  const uint64_t limit = static_cast<uint64_t>(config_.max_bolus_rate_full_steps_per_min) *
+                         config_.calibration_nl_per_full_step * duration_s * concentration;
+  return bolus_nl_x60_x_conc <= limit ? Refusal::kNone : Refusal::kRateTooHigh;
+}
+
+Refusal Pump::cmd_clinician_bolus(WireReader& args, hal::Ticks now) {
+  const uint32_t dose_ng = args.u32();
+  const uint16_t duration_minutes = args.u16();
+  if (!args.ok_and_complete()) return Refusal::kBadLength;
+  if (dose_ng == 0 || duration_minutes == 0) return Refusal::kBadArgument;
+  if (therapy_.has_drug == 0) return Refusal::kNoDrug;
+  if (therapy_.has_program == 0) return Refusal::kNoProgram;
+  if ((active_alarms_ & kCriticalAlarmMask) != 0) return Refusal::kTherapyStopped;
+  if (priming()) return Refusal::kBusy;
+  if (engine_.bolus_active()) return Refusal::kBolusInProgress;
+  const DrugLimits* drug = find_drug(therapy_.drug_id);
+  if (drug == nullptr) return Refusal::kUnknownDrug;
+  // The bolus comes on top of the most the program can give in a day: together they must stay
+  // within the drug's hard daily limit.
+  if (max_daily_dose_ng(therapy_.program, therapy_.ptm) + dose_ng > drug->max_daily_dose_ng) {
+    return Refusal::kDailyDoseOverLimit;
+  }
+  const Refusal rate = check_bolus_rate(dose_ng, uint32_t{duration_minutes} * 60);
+  if (rate != Refusal::kNone) return rate;
+  engine_.accrue_to(to_seconds(now), therapy_.clock_offset_s);
+  engine_.start_bolus(dose_ng, uint32_t{duration_minutes} * 60);
+  log(EventCode::kClinicianBolus, dose_ng);
+  return Refusal::kNone;
+}
+
+Refusal Pump::cmd_ptm_config(WireReader& args) {
+  PtmConfig ptm;
+  std::memset(&ptm, 0, sizeof ptm);
+  ptm.dose_ng = args.u32();
+  ptm.lockout_minutes = args.u16();
+  ptm.duration_minutes = args.u16();
+  ptm.max_per_day = args.u8();
+  if (!args.ok_and_complete()) return Refusal::kBadLength;
+  if (ptm.dose_ng != 0 &&
+      (ptm.max_per_day == 0 || ptm.max_per_day > kMaxPtmPerDay || ptm.duration_minutes == 0 ||
+       ptm.lockout_minutes < ptm.duration_minutes)) {
+    return Refusal::kBadArgument;
+  }
+  if (therapy_.has_drug == 0) return Refusal::kNoDrug;
+  const DrugLimits* drug = find_drug(therapy_.drug_id);
+  if (drug == nullptr) return Refusal::kUnknownDrug;
+  if (therapy_.has_program != 0) {
+    const Refusal refusal = validate_program(therapy_.program, ptm, *drug);
+    if (refusal != Refusal::kNone) return refusal;
+  } else if (static_cast<uint64_t>(ptm.max_per_day) * ptm.dose_ng > drug->max_daily_dose_ng) {
+    return Refusal::kDailyDoseOverLimit;
+  }
+  if (ptm.dose_ng != 0) {
+    const Refusal rate = check_bolus_rate(ptm.dose_ng, uint32_t{ptm.duration_minutes} * 60);
+    if (rate != Refusal::kNone) return rate;
+  }
+  therapy_.ptm = ptm;
+  save_therapy();
+  log(EventCode::kPtmConfigured, ptm.dose_ng);
+  return Refusal::kNone;
+}
+
+Refusal Pump::cmd_ptm_bolus(WireReader& args, hal::Ticks now) {
+  if (!args.ok_and_complete()) return Refusal::kBadLength;
+  const uint64_t now_s = to_seconds(now);
+  Refusal refusal = Refusal::kNone;
+  if (therapy_.has_drug == 0 || therapy_.has_program == 0) {
+    refusal = Refusal::kNoProgram;
+  } else if (therapy_.ptm.dose_ng == 0) {
+    refusal = Refusal::kPtmDisabled;
+  } else if ((active_alarms_ & kCriticalAlarmMask) != 0) {
+    refusal = Refusal::kTherapyStopped;
+  } else if (priming()) {
+    refusal = Refusal::kBusy;
+  } else if (engine_.bolus_active()) {
+    refusal = Refusal::kBolusInProgress;
+  } else if (state_.ptm_granted_count != 0 &&
+             now_s - state_.ptm_granted_s[0] < uint64_t{therapy_.ptm.lockout_minutes} * 60) {
+    refusal = Refusal::kPtmLockout;
+  } else if (ptm_boluses_in_last_day(now_s) >= therapy_.ptm.max_per_day) {
+    refusal = Refusal::kPtmDailyLimit;
+  }
+  if (refusal != Refusal::kNone) {
+    // The patient pressed and got nothing: the clinician will want to see how often.
+    log(EventCode::kPtmRefused, static_cast<uint32_t>(refusal));
+    return refusal;
+  }
+  engine_.accrue_to(now_s, therapy_.clock_offset_s);
+  engine_.start_bolus(therapy_.ptm.dose_ng, uint32_t{therapy_.ptm.duration_minutes} * 60);
+  for (uint8_t i = kMaxPtmPerDay - 1; i > 0; --i) state_.ptm_granted_s[i] = state_.ptm_granted_s[i - 1];
+  state_.ptm_granted_s[0] = now_s;
+  if (state_.ptm_granted_count < kMaxPtmPerDay) ++state_.ptm_granted_count;
+  // Persisted at once: a reset must not hand out a fresh allowance.
+  save_state();
+  log(EventCode::kPtmBolus, therapy_.ptm.dose_ng);
+  return Refusal::kNone;
+}
+
+Refusal Pump::cmd_clock_set(WireReader& args, hal::Ticks now) {
+  const uint32_t wall_s = args.u32();
+  if (!args.ok_and_complete()) return Refusal::kBadLength;
+  if (wall_s < kEarliestWallClockS) return Refusal::kBadArgument;
+  const uint64_t now_s = to_seconds(now);
+  // Accrue under the old clock first: the schedule's steps move with the wall clock.
+  engine_.accrue_to(now_s, therapy_.clock_offset_s);
+  therapy_.clock_offset_s = static_cast<int64_t>(wall_s) - static_cast<int64_t>(now_s);
+  save_therapy();
+  log(EventCode::kClockSet, wall_s);
+  if (engine_.running()) next_periodic_s_ = next_periodic_slot_s(now_s);
+  return Refusal::kNone;
+}
+
+Refusal Pump::cmd_alarm_test(WireReader& args, hal::Ticks now) {
+  if (!args.ok_and_complete()) return Refusal::kBadLength;
+  if (tone_.test_running()) return Refusal::kBusy;
+  tone_.start_test(now);
+  log(EventCode::kAlarmTest, 0);
+  return Refusal::kNone;
+}
+
+Refusal Pump::cmd_priming_bolus(WireReader& args, hal::Ticks now) {
+  const uint16_t volume_ul = args.u16();
+  if (!args.ok_and_complete()) return Refusal::kBadLength;
+  if (volume_ul == 0 || volume_ul > config_.max_prime_volume_ul) return Refusal::kBadArgument;
+  if (therapy_.has_drug == 0) return Refusal::kNoDrug;
+  if ((active_alarms_ & kCriticalAlarmMask) != 0) return Refusal::kTherapyStopped;
+  if (priming()) return Refusal::kBusy;
+  if (engine_.bolus_active()) return Refusal::kBolusInProgress;
+  const uint32_t volume_nl = uint32_t{volume_ul} * 1000;
+  const uint32_t steps = (volume_nl + config_.calibration_nl_per_full_step - 1) /
+                         config_.calibration_nl_per_full_step;
+  const uint32_t microsteps = steps * 8;
+  if (microsteps > deliverable_microsteps()) return Refusal::kVolumeOutOfRange;
+  state_.prime_remaining_microsteps = microsteps;
+  save_state();
+  log(EventCode::kPrimingBolus, volume_nl);
+  resume_or_suspend(now);
+  return Refusal::kNone;
+}
+
+Refusal Pump::cmd_acknowledge_alarms(WireReader& args, hal::Ticks now) {
+  const uint16_t alarms = args.u16();
+  if (!args.ok_and_complete()) return Refusal::kBadLength;
+  if (alarms == 0 || (alarms & ~kAcknowledgeableAlarms) != 0 ||
+      (alarms & state_.latched_alarms) != alarms) {
+    return Refusal::kBadArgument;
+  }
+  state_.latched_alarms = static_cast<uint16_t>(state_.latched_alarms & ~alarms);
+  failed_moves_ = 0;
+  save_state();
+  log(EventCode::kAlarmsAcknowledged, alarms);
+  evaluate_alarms(now);
+  return Refusal::kNone;
+}
+
+}  // namespace pumpfw::app

@@ -1,0 +1,157 @@
+#include "drivers/asic_driver.h"
+
+namespace pumpfw::drivers {
+
+using asic::MisoFrame;
+namespace reg = asic::reg;
+namespace field = asic::field;
+
+namespace {
+constexpr uint16_t kChipIdValue = 0x1D50;
+// A conversion takes 16 µs per channel; one SPI frame lasts longer than that, so a handful
+// of polls is a generous bound, not a timing assumption.
+constexpr int kAdcPolls = 8;
+}  // namespace
+
+bool AsicDriver::transfer_read(uint8_t address, MisoFrame& miso) {
+  for (int attempt = 0; attempt < kSpiAttempts; ++attempt) {
+    miso = asic::decode_miso(hal_.spi_transfer(asic::make_frame(false, address, 0)));
+    if (miso.crc_ok && miso.pattern_ok) return true;
+    ++spi_retries_;
+  }
+  ++spi_failures_;
+  return false;
+}
+
+bool AsicDriver::read(uint8_t address, uint16_t& value) {
+  MisoFrame miso{};
+  if (!transfer_read(address, miso)) return false;
+  value = miso.data;
+  return true;
+}
+
+// The write's fate shows in the status byte of the following frame: a read of FAULT. If the
+// ASIC ignored the frame, SPI_ERROR is latched and is cleared here before the caller retries.
+bool AsicDriver::write_once_confirmed(uint8_t address, uint16_t value, bool& accepted) {
+  hal_.spi_transfer(asic::make_frame(true, address, value));
+  MisoFrame check{};
+  if (!transfer_read(reg::kFault.address, check)) return false;
+  accepted = !check.spi_error;
+  // A move start is visible as BUSY even if SPI_ERROR came from an earlier frame: never start
+  // the same move twice.
+  if (address == reg::kMoveSteps.address && check.busy) accepted = true;
+  if (check.spi_error) {
+    hal_.spi_transfer(asic::make_frame(true, reg::kFault.address, field::kFaultSpiError.mask()));
+  }
+  return true;
+}
+
+bool AsicDriver::write(uint8_t address, uint16_t value) {
+  for (int attempt = 0; attempt < kSpiAttempts; ++attempt) {
+    bool accepted = false;
+    if (!write_once_confirmed(address, value, accepted)) return false;
+    if (accepted) return true;
+    ++spi_retries_;
+  }
+  ++spi_failures_;
+  return false;
+}
+
+uint32_t AsicDriver::microsteps_per_step() const {
+  switch (settings_.step_mode) {
+    case asic::StepMode::kFull:
+      return 8;
+    case asic::StepMode::kHalf:
+      return 4;
+    case asic::StepMode::kEighth:
+      return 1;
+  }
+  return 8;
+}
+
+bool AsicDriver::init(const AsicSettings& settings) {
+  settings_ = settings;
+  uint16_t chip_id = 0;
+  if (!read(reg::kChipId.address, chip_id) || chip_id != kChipIdValue) return false;
+  const uint16_t ctrl = static_cast<uint16_t>(
+      field::kCtrlEnable.make(1) |
+      field::kCtrlStepMode.make(static_cast<uint16_t>(settings.step_mode)));
+  // SPI errors are handled where they happen (each write is confirmed), so they do not
+  // interrupt; every other fault and the end of a move do.
+  const uint16_t int_mask = static_cast<uint16_t>(
+      (field::kIntStatusFaults.mask() & ~field::kFaultSpiError.mask()) |
+      field::kIntStatusMoveDone.mask());
+  return write(reg::kStepPeriod.address, settings.step_period_us) &&
+         write(reg::kCurrentLimit.address, settings.current_limit_ma) &&
+         write(reg::kWdtTimeout.address, settings.watchdog_timeout_slow_ticks) &&
+         write(reg::kWdtKick.address, asic::kWdtKickKey) && write(reg::kCtrl.address, ctrl) &&
+         write(reg::kIntMask.address, int_mask);
+}
+
+bool AsicDriver::start_move(uint16_t steps) {
+  // The watchdog clears ENABLE; restoring it here lets delivery resume after a recovered reset.
+  const uint16_t ctrl = static_cast<uint16_t>(
+      field::kCtrlEnable.make(1) |
+      field::kCtrlStepMode.make(static_cast<uint16_t>(settings_.step_mode)));
+  return write(reg::kCtrl.address, ctrl) && write(reg::kMoveSteps.address, steps);
+}
+
+bool AsicDriver::stop_move() {
+  const uint16_t ctrl = static_cast<uint16_t>(
+      field::kCtrlEnable.make(1) | field::kCtrlStop.make(1) |
+      field::kCtrlStepMode.make(static_cast<uint16_t>(settings_.step_mode)));
+  // STOP reads back 0, so the write is confirmed by the status byte only.
+  return write(reg::kCtrl.address, ctrl);
+}
+
+bool AsicDriver::read_total_microsteps(uint32_t& microsteps) {
+  uint16_t lo = 0;
+  uint16_t hi = 0;
+  // Reading LO latches HI, so the pair is consistent even while the motor turns.
+  if (!read(reg::kTotalStepsLo.address, lo) || !read(reg::kTotalStepsHi.address, hi)) {
+    return false;
+  }
+  microsteps = (static_cast<uint32_t>(hi) << 16) | lo;
+  return true;
+}
+
+bool AsicDriver::read_fault(uint16_t& faults) { return read(reg::kFault.address, faults); }
+
+bool AsicDriver::service_interrupt(AsicEvents& events) {
+  events = AsicEvents{};
+  if (!read(reg::kIntStatus.address, events.int_status)) return false;
+  if (field::kIntStatusFaults.get(events.int_status) != 0) {
+    if (!read(reg::kFault.address, events.faults)) return false;
+    if (events.faults != 0 && !write(reg::kFault.address, events.faults)) return false;
+  }
+  return events.int_status == 0 || write(reg::kIntStatus.address, events.int_status);
+}
+
+bool AsicDriver::kick_watchdog() { return write(reg::kWdtKick.address, asic::kWdtKickKey); }
+
+bool AsicDriver::set_tone(asic::TonePattern pattern) {
+  return write(reg::kAlarmTone.address,
+               field::kAlarmTonePattern.make(static_cast<uint16_t>(pattern)));
+}
+
+bool AsicDriver::convert_adc(asic::AdcChannel channel, uint16_t& code) {
+  const uint16_t channels = field::kAdcCtrlChannels.make(
+      static_cast<uint16_t>(1u << static_cast<uint8_t>(channel)));
+  if (!write(reg::kAdcCtrl.address, static_cast<uint16_t>(channels | field::kAdcCtrlStart.make(1)))) {
+    return false;
+  }
+  for (int poll = 0; poll < kAdcPolls; ++poll) {
+    uint16_t adc_ctrl = 0;
+    if (!read(reg::kAdcCtrl.address, adc_ctrl)) return false;
+    if (field::kAdcCtrlStart.get(adc_ctrl) == 0) {
+      const uint8_t result_address =
+          static_cast<uint8_t>(reg::kAdcMotorCurrent.address + static_cast<uint8_t>(channel));
+      if (!read(result_address, code)) return false;
+      code &= 0x0FFF;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace pumpfw::drivers

@@ -1,0 +1,77 @@
+// Driver of the motor-driver ASIC over SPI (docs/asic-registers.md).
+//
+// Every frame carries a CRC-8 both ways. A MISO frame with a bad CRC or a wrong status pattern
+// is retried. A write cannot be trusted from its own MISO frame (the ASIC checks the MOSI CRC
+// only at the end of the frame), so each write is confirmed by the status byte of the next
+// frame: SPI_ERROR set there means the ASIC ignored the write, which is then cleared and
+// retried. All retries are bounded; a driver call that runs out of attempts returns false and
+// the caller treats the ASIC as faulty.
+#pragma once
+
+#include <cstdint>
+
+#include "drivers/motor_driver_regs.h"
+#include "hal/hal.h"
+
+namespace pumpfw::drivers {
+
+struct AsicSettings {
+  asic::StepMode step_mode = asic::StepMode::kFull;
+  uint16_t step_period_us = 5000;     // 200 full steps/s at most: the gear's rated speed
+  uint16_t current_limit_ma = 50;     // the ASIC's reset value: the pump mechanism's rating
+  uint16_t watchdog_timeout_slow_ticks = 60 * asic::kSlowTickHz;  // 60 s
+};
+
+// What one interrupt service found: the latched sources (cleared) and, if any fault source
+// was set, the FAULT register (cleared too, so a later fault is seen as new).
+struct AsicEvents {
+  uint16_t int_status = 0;
+  uint16_t faults = 0;
+  bool move_done() const { return asic::field::kIntStatusMoveDone.get(int_status) != 0; }
+};
+
+class AsicDriver {
+ public:
+  static constexpr int kSpiAttempts = 3;
+
+  explicit AsicDriver(hal::Hal& hal) : hal_(hal) {}
+
+  // Checks the chip identity and programs step mode, timing, current, interrupt mask and the
+  // watchdog. Leaves the bridges enabled and idle.
+  bool init(const AsicSettings& settings);
+
+  bool read(uint8_t address, uint16_t& value);
+  bool write(uint8_t address, uint16_t value);
+
+  // Starts a forward move of `steps` steps in the configured step mode.
+  bool start_move(uint16_t steps);
+  bool stop_move();
+  // Steps driven since the ASIC's reset, in 1/8 full step (TOTAL_STEPS, LO then HI).
+  bool read_total_microsteps(uint32_t& microsteps);
+  bool read_fault(uint16_t& faults);
+  // Reads and clears INT_STATUS and, when a fault source is set, FAULT.
+  bool service_interrupt(AsicEvents& events);
+  bool kick_watchdog();
+  bool set_tone(asic::TonePattern pattern);
+  // One conversion of one channel; returns the 12-bit code.
+  bool convert_adc(asic::AdcChannel channel, uint16_t& code);
+
+  const AsicSettings& settings() const { return settings_; }
+  // Microsteps (1/8 full step) per step of the configured step mode.
+  uint32_t microsteps_per_step() const;
+
+  uint32_t spi_retries() const { return spi_retries_; }
+  uint32_t spi_failures() const { return spi_failures_; }
+
+ private:
+  // Sends a read and returns the decoded MISO frame, retrying on a corrupt MISO frame.
+  bool transfer_read(uint8_t address, asic::MisoFrame& miso);
+  bool write_once_confirmed(uint8_t address, uint16_t value, bool& accepted);
+
+  hal::Hal& hal_;
+  AsicSettings settings_{};
+  uint32_t spi_retries_ = 0;
+  uint32_t spi_failures_ = 0;
+};
+
+}  // namespace pumpfw::drivers
