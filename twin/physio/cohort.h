@@ -1,0 +1,59 @@
+// Seeded generator of virtual patients with inter-individual variability. Patient i of a seed is
+// the same whatever the cohort size and on every platform: each patient draws from its own
+// std::mt19937_64 (whose output the C++ standard fixes) seeded through std::seed_seq (also fixed
+// by the standard) with (seed, i), and normal deviates come from the Irwin-Hall sum of twelve
+// uniforms minus six, which uses only additions, instead of std::normal_distribution whose
+// algorithm each standard library chooses.
+#ifndef PUMPTWIN_TWIN_PHYSIO_COHORT_H_
+#define PUMPTWIN_TWIN_PHYSIO_COHORT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "twin/physio/patient_parameters.h"
+
+namespace pumptwin::physio {
+
+// Coefficients of variation (standard deviation / mean) and ranges; sources in docs/models.md.
+struct CohortVariability {
+  double body_weight_cv = 0.15;
+  double csf_volume_cv = 0.24;         // Hogan 1996: lumbosacral 49.9 +/- 12.1 mL
+  double csf_production_cv = 0.2;      // Ekstedt 1978; May 1990
+  double elastance_cv = 0.3;           // Czosnyka 2004 (PVI spread in normals)
+  double outflow_resistance_cv = 0.3;  // Czosnyka 2004
+  double dispersion_cv = 0.3;          // spread of pulsatility between patients (assumed)
+  double clearance_cv = 0.3;           // Wermeling 2003: ziconotide CSF clearance CV ~30 %
+  double sensitivity_cv = 0.3;         // between-patient opioid requirement spread (assumed)
+  double min_baseline_pain = 5.0;
+  double max_baseline_pain = 9.0;
+  // Tip levels drawn with equal probability.
+  std::vector<std::string> tip_levels = {"T8", "T9", "T10", "T11", "T12"};
+};
+
+// Uniform in [0, 1) from the top 53 bits of one draw.
+double uniform_unit(std::mt19937_64& engine);
+// Approximately standard normal (Irwin-Hall, n = 12), clipped to [-3, 3] so that multiplicative
+// parameters stay positive.
+double standard_normal(std::mt19937_64& engine);
+
+class CohortGenerator {
+ public:
+  explicit CohortGenerator(std::uint64_t seed, CohortVariability variability = {},
+                           PatientParameters typical = {});
+
+  // Patient number index of this seed, named "cohort_<seed>_<index>".
+  PatientParameters patient(std::size_t index) const;
+  std::vector<PatientParameters> generate(std::size_t count) const;
+
+ private:
+  std::uint64_t seed_;
+  CohortVariability variability_;
+  PatientParameters typical_;
+};
+
+}  // namespace pumptwin::physio
+
+#endif  // PUMPTWIN_TWIN_PHYSIO_COHORT_H_

@@ -1,0 +1,76 @@
+// Intrathecal drug library: the six drugs of the Polyanalgesic Consensus Conference algorithms
+// and intrathecal baclofen, with the clinical limits the pump programmer enforces and the
+// pharmacokinetic and pharmacodynamic parameters the patient model uses. Every value's source
+// is in the comment of drug_library.cpp and in docs/models.md; values marked "calibrated" were
+// fitted so the model reproduces a published observation, named there.
+//
+// The firmware keeps its own library (firmware/app/drug_library.h); the overlapping fields
+// (name, concentration range, maximum daily dose) are checked against each other by
+// tests/physio/drug_library_agreement_test.cpp.
+#ifndef PUMPTWIN_TWIN_PHYSIO_DRUG_LIBRARY_H_
+#define PUMPTWIN_TWIN_PHYSIO_DRUG_LIBRARY_H_
+
+#include <array>
+#include <string_view>
+
+namespace pumptwin::physio {
+
+enum class DrugId { kMorphine, kHydromorphone, kBaclofen, kZiconotide, kBupivacaine, kClonidine };
+
+enum class DrugClass {
+  kOpioid,
+  kGabaBAgonist,
+  kCalciumChannelBlocker,
+  kLocalAnaesthetic,
+  kAlpha2Agonist
+};
+
+// What the drug is infused for.
+enum class TherapeuticEffect { kAnalgesia, kAntispasticity };
+
+struct DrugParameters {
+  DrugId id;
+  std::string_view name;
+  DrugClass drug_class;
+  TherapeuticEffect effect;
+
+  // Clinical limits.
+  double min_concentration_ug_per_ml;
+  double max_concentration_ug_per_ml;
+  double starting_dose_ug_per_day;
+  double max_daily_dose_ug_per_day;
+
+  // CSF pharmacokinetics: whole-CSF clearance (bulk outflow plus transfer across the meninges
+  // and into the cord) and the CSF half-life it was derived from or checked against.
+  double csf_clearance_ml_per_min;
+  double csf_half_life_h;
+
+  // Plasma pharmacokinetics (one compartment) and absorption from a subcutaneous depot.
+  double plasma_volume_l_per_kg;
+  double plasma_half_life_h;
+  double tissue_absorption_half_life_min;
+
+  // Therapeutic effect at the target segment: Emax model with Hill coefficient.
+  double ec50_csf_ug_per_ml;
+  double hill;
+  double emax;
+
+  // Adverse effects; 0 where the drug has none of that kind.
+  double respiratory_ec50_csf_ug_per_ml;     // intracranial CSF (opioids)
+  double respiratory_ec50_plasma_ng_per_ml;  // plasma (opioids)
+  double sedation_ec50_plasma_ng_per_ml;
+  double sedation_ec50_csf_ug_per_ml;  // intracranial CSF
+  // 0 none, 1 life-threatening (baclofen): scales the withdrawal risk signal.
+  double withdrawal_severity;
+};
+
+inline constexpr std::size_t kDrugCount = 6;
+
+const std::array<DrugParameters, kDrugCount>& drug_library();
+const DrugParameters& drug(DrugId id);
+// By name ("morphine", "baclofen"...), case-sensitive. Throws std::invalid_argument.
+const DrugParameters& drug(std::string_view name);
+
+}  // namespace pumptwin::physio
+
+#endif  // PUMPTWIN_TWIN_PHYSIO_DRUG_LIBRARY_H_

@@ -1,0 +1,48 @@
+// The CSF spaces along the neuraxis, from the sacral thecal sac to the intracranial spaces, cut
+// into segments by vertebral level. Lengths come from vertebral body + disc heights (cervical
+// ~1.8 cm, thoracic ~2.5 cm, lumbar ~3.5 cm per level; Gray's Anatomy, 41st ed.), volumes from
+// MRI volumetry: lumbosacral CSF 49.9 +/- 12.1 mL below T11-T12 (Hogan et al. 1996,
+// Anesthesiology 84:1341-9), whole spinal ~75 mL and total ~150 mL (Sakka et al. 2011, Eur Ann
+// Otorhinolaryngol Head Neck Dis 128:309-16).
+#ifndef PUMPTWIN_TWIN_PHYSIO_NEURAXIS_H_
+#define PUMPTWIN_TWIN_PHYSIO_NEURAXIS_H_
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+namespace pumptwin::physio {
+
+struct NeuraxisSegment {
+  std::string_view name;  // signal-friendly identifier, e.g. "L1_L3"
+  double length_cm;       // along the axis, used for dispersion distances
+  double volume_ml;       // reference adult (total CSF 150 mL); scaled per patient
+  bool spinal;            // spinal segments share the spinal share of CSF absorption
+};
+
+inline constexpr std::size_t kSegmentCount = 11;
+
+inline constexpr std::array<NeuraxisSegment, kSegmentCount> kNeuraxis{{
+    {"S1_S5", 4.0, 6.0, true},
+    {"L4_L5", 7.0, 10.0, true},
+    {"L1_L3", 10.5, 16.0, true},
+    {"T10_T12", 7.5, 10.0, true},
+    {"T7_T9", 7.0, 8.0, true},
+    {"T4_T6", 6.5, 7.0, true},
+    {"T1_T3", 6.0, 6.0, true},
+    {"C5_C7", 5.5, 5.0, true},
+    {"C1_C4", 7.0, 6.0, true},
+    {"cisterna_magna", 3.0, 7.0, false},
+    {"intracranial", 10.0, 69.0, false},
+}};
+
+inline constexpr std::size_t kCisternaMagna = 9;
+inline constexpr std::size_t kIntracranial = 10;
+
+// Segment holding a vertebral level: "S1".."S5", "L1".."L5", "T1".."T12", "C1".."C7",
+// "cisterna_magna", "intracranial", or a segment's own name. Throws std::invalid_argument.
+std::size_t segment_for_level(std::string_view level);
+
+}  // namespace pumptwin::physio
+
+#endif  // PUMPTWIN_TWIN_PHYSIO_NEURAXIS_H_

@@ -1,0 +1,120 @@
+// The patient's CSF, the drug in it and in plasma, and the drug's effects: plain C++, no
+// SystemC. The state is advanced with an adaptive Runge-Kutta (Dormand-Prince 5(4), Boost.Odeint)
+// between discrete events; a stroke's arrival is an event (inject()).
+//
+// - Hydrodynamics (Marmarou 1978): dP/dt = E P (I_formation - (P - P_ss) / R_out); a volume dV
+//   injected at once multiplies P by exp(E dV).
+// - Transport: drug mass per neuraxis segment (neuraxis.h); exchange between neighbours by
+//   pulsatile dispersion, caudal bulk flow feeding spinal absorption, bulk absorption with the
+//   CSF, and first-order transfer across the meninges at a drug-specific rate.
+// - Plasma: one compartment receiving what leaves the CSF and what is absorbed from a
+//   subcutaneous/paraspinal tissue depot (pocket fill, catheter leak), with first-order
+//   elimination.
+// - Effects (effects() below): Emax/Hill of the concentration at the target segment, adverse
+//   effects from intracranial CSF and plasma, withdrawal risk from the fall below the level the
+//   patient has adapted to.
+//
+// Drug mass is a linear invariant of the ODE (every outflow of one compartment is the inflow of
+// another or of the eliminated sink), which Runge-Kutta methods preserve to rounding: infused =
+// present + eliminated, see mass_balance().
+#ifndef PUMPTWIN_TWIN_PHYSIO_PATIENT_MODEL_H_
+#define PUMPTWIN_TWIN_PHYSIO_PATIENT_MODEL_H_
+
+#include <array>
+#include <cstddef>
+
+#include "twin/physio/drug_library.h"
+#include "twin/physio/neuraxis.h"
+#include "twin/physio/patient_parameters.h"
+
+namespace pumptwin::physio {
+
+struct MassBalance {
+  double administered_ug = 0.0;  // into CSF and tissue, all routes
+  double in_csf_ug = 0.0;
+  double in_tissue_ug = 0.0;
+  double in_plasma_ug = 0.0;
+  double eliminated_ug = 0.0;
+
+  double present_ug() const { return in_csf_ug + in_tissue_ug + in_plasma_ug; }
+};
+
+struct Effects {
+  double analgesia_fraction = 0.0;            // 0-1 at the target segment
+  double pain_score = 0.0;                    // numeric rating scale 0-10
+  double antispasticity_fraction = 0.0;       // 0-1 at the target segment
+  double respiratory_depression_index = 0.0;  // 0-1; > 0.5 needs intervention
+  double sedation_index = 0.0;                // 0-1
+  double withdrawal_risk = 0.0;               // 0-1, scaled by the drug's severity
+};
+
+class PatientModel {
+ public:
+  // [0] CSF pressure, [1..11] drug mass per segment, then tissue depot, plasma, eliminated,
+  // and the target-segment concentration the patient has adapted to.
+  static constexpr std::size_t kPressure = 0;
+  static constexpr std::size_t kFirstSegment = 1;
+  static constexpr std::size_t kTissue = kFirstSegment + kSegmentCount;
+  static constexpr std::size_t kPlasma = kTissue + 1;
+  static constexpr std::size_t kEliminated = kPlasma + 1;
+  static constexpr std::size_t kAdapted = kEliminated + 1;
+  static constexpr std::size_t kStateSize = kAdapted + 1;
+  using State = std::array<double, kStateSize>;
+
+  // Starts at t = 0 with CSF at its equilibrium pressure and no drug.
+  PatientModel(const PatientParameters& patient, const DrugParameters& drug);
+
+  // Integrates from time_s() to time_s (no-op if equal). Throws std::invalid_argument when
+  // asked to go back in time.
+  void advance_to(double time_s);
+  // Adds volume and drug to a segment at the current time: a stroke reaching the CSF, or a
+  // bolus injection.
+  void inject(std::size_t segment, double volume_ml, double drug_ug);
+  // Adds drug to the subcutaneous/paraspinal tissue depot at the current time.
+  void deposit_in_tissue(double drug_ug);
+  // Withdraws CSF volume at the current time (lumbar drainage or a sampling tap).
+  void withdraw_csf(double volume_ml);
+
+  double time_s() const { return time_s_; }
+  double csf_pressure_mmhg() const { return state_[kPressure]; }
+  // Equilibrium pressure: P_ss + I_formation * R_out.
+  double baseline_csf_pressure_mmhg() const;
+  double absorption_ml_per_min() const;
+  double segment_volume_ml(std::size_t segment) const { return volume_ml_[segment]; }
+  double concentration_ug_per_ml(std::size_t segment) const;
+  double plasma_concentration_ng_per_ml() const;
+  double tissue_drug_ug() const { return state_[kTissue]; }
+  std::size_t target_segment() const { return target_segment_; }
+  MassBalance mass_balance() const;
+  Effects effects() const;
+  const State& state() const { return state_; }
+  const PatientParameters& patient() const { return patient_; }
+  const DrugParameters& drug() const { return drug_; }
+
+  // Right-hand side of the ODE, public for the solver and for tests of its invariants.
+  void derivative(const State& x, State& dxdt) const;
+
+ private:
+  PatientParameters patient_;
+  DrugParameters drug_;
+  std::array<double, kSegmentCount> volume_ml_{};
+  // Dispersive exchange flow between segment i and i+1, mL/s.
+  std::array<double, kSegmentCount - 1> exchange_ml_per_s_{};
+  // Share of spinal absorption taken up by each segment.
+  std::array<double, kSegmentCount> spinal_absorption_share_{};
+  double membrane_clearance_per_s_ = 0.0;
+  double plasma_volume_ml_ = 0.0;
+  double plasma_elimination_per_s_ = 0.0;
+  double tissue_absorption_per_s_ = 0.0;
+  double adaptation_per_s_ = 0.0;
+  std::size_t target_segment_ = 0;
+  double administered_ug_ = 0.0;
+  double time_s_ = 0.0;
+  // Last accepted step, reused as the first guess of the next interval.
+  double step_s_ = 1.0;
+  State state_{};
+};
+
+}  // namespace pumptwin::physio
+
+#endif  // PUMPTWIN_TWIN_PHYSIO_PATIENT_MODEL_H_
