@@ -1,0 +1,97 @@
+// A pump on the fake board, with helpers to run it in simulated time and to talk to it over
+// the telemetry link as a clinician programmer would.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "app/pump.h"
+#include "app/telemetry_link.h"
+#include "fake_hal.h"
+
+namespace pumpfw::test {
+
+inline constexpr hal::Ticks kSecond = hal::kTicksPerSecond;
+inline constexpr hal::Ticks kMinute = 60 * kSecond;
+inline constexpr hal::Ticks kHour = 60 * kMinute;
+inline constexpr hal::Ticks kDay = 24 * kHour;
+
+struct Response {
+  uint8_t opcode = 0;
+  app::Refusal refusal = app::Refusal::kBadFrame;
+  std::vector<uint8_t> data;
+  uint8_t sequence = 0;
+};
+
+// Little-endian payload builder.
+class Payload {
+ public:
+  explicit Payload(app::Command command) { bytes.push_back(static_cast<uint8_t>(command)); }
+  Payload& u8(uint32_t v) { return put(v, 1); }
+  Payload& u16(uint32_t v) { return put(v, 2); }
+  Payload& u32(uint32_t v) { return put(v, 4); }
+  std::vector<uint8_t> bytes;
+
+ private:
+  Payload& put(uint32_t v, int n) {
+    for (int i = 0; i < n; ++i) bytes.push_back(static_cast<uint8_t>(v >> (8 * i)));
+    return *this;
+  }
+};
+
+uint32_t le32(const std::vector<uint8_t>& data, size_t at);
+uint16_t le16(const std::vector<uint8_t>& data, size_t at);
+
+struct Status {
+  uint32_t wall_clock_s;
+  uint8_t reset_cause;
+  uint16_t alarms;
+  uint8_t flags;
+  uint8_t drug_id;
+  uint32_t concentration_ug_per_ml;
+  uint32_t reservoir_nl;
+  uint16_t battery_mv;
+  uint32_t driven_microsteps;
+  uint32_t undriven_microsteps;
+  uint32_t basal_daily_dose_ng;
+  uint32_t bolus_remaining_ng;
+  uint8_t ptm_last_day;
+  uint32_t events;
+};
+
+class PumpFixture : public ::testing::Test {
+ protected:
+  PumpFixture();
+
+  void boot();
+  // Simulates a reset: the firmware instance is gone, the board (NVM, ASIC, RTC) remains.
+  void reboot(hal::ResetCause cause);
+  // Runs the main loop until `until`; returns the number of wake-ups.
+  uint64_t run_until(hal::Ticks until);
+  uint64_t run_for(hal::Ticks duration) { return run_until(hal.now() + duration); }
+
+  Response send(const std::vector<uint8_t>& payload);
+  Response send_raw(const std::vector<uint8_t>& frame_bytes);
+  std::vector<Response> drain_responses();
+  Status interrogate();
+
+  Response refill(app::DrugId drug, uint32_t concentration_ug_per_ml, uint32_t volume_ul,
+                  uint32_t low_reservoir_ul = 2000, uint16_t bridge_ul = 0);
+  Response program_continuous(uint32_t rate_ng_per_day, uint32_t periodic_dose_ng = 0,
+                              uint16_t first_minute = 0, uint16_t interval_minutes = 0,
+                              uint16_t duration_minutes = 0);
+  Response program_flexible(const std::vector<std::pair<uint16_t, uint32_t>>& steps);
+  Response set_clock(uint32_t wall_s);
+
+  uint32_t driven_microsteps() const { return hal.asic.total_microsteps(); }
+
+  FakeHal hal;
+  app::PumpConfig config;
+  std::unique_ptr<app::Pump> pump;
+  uint8_t sequence_ = 0;
+};
+
+}  // namespace pumpfw::test
