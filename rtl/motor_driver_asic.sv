@@ -1,0 +1,270 @@
+// Motor-driver ASIC of the implantable drug pump: SPI register interface, stepper drive with
+// current chopping, stall / overcurrent / open-load detection, ADC sequencer, watchdog and
+// alarm tone. Register map: docs/asic-registers.md.
+module motor_driver_asic
+  import motor_driver_regs_pkg::*;
+(
+    // Core domain: 1 MHz, gated off by the clock gate outside while core_clock_request is low.
+    input  logic               clk_core,
+    // Always-on domain: one edge per delivery of `aon_ticks` slow ticks (64 Hz).
+    input  logic               clk_aon,
+    input  logic        [15:0] aon_ticks,
+    input  logic               rst_n,
+    input  logic               spi_cs_n,
+    input  logic               spi_sclk,
+    input  logic               spi_mosi,
+    output logic               spi_miso,
+    input  logic signed [10:0] isense_a,                // coil currents, 0.25 mA per code
+    input  logic signed [10:0] isense_b,
+    input  logic        [11:0] adc_motor_current,
+    input  logic        [11:0] adc_battery,
+    input  logic        [11:0] adc_temperature,
+    input  logic        [11:0] adc_pressure_reservoir,
+    input  logic        [11:0] adc_pressure_outlet,
+    input  logic               undervoltage,            // supply comparator
+    input  logic               overtemperature,         // thermal comparator
+    output logic        [ 1:0] phase_a,
+    output logic        [ 1:0] phase_b,
+    output logic               irq,
+    output logic               reset_request,
+    output logic        [ 1:0] tone,
+    output logic               core_clock_request,
+    output logic        [15:0] aon_ticks_to_event
+);
+
+  // ---- registers ----
+  logic ctrl_enable, ctrl_dir, ctrl_sleep;
+  logic [1:0] ctrl_step_mode;
+  logic [15:0] move_steps, step_period, wdt_timeout;
+  logic [7:0] current_limit;
+  logic [6:0] fault;
+  logic [8:0] int_mask, int_status;
+  logic [31:0] total_steps;
+  logic [15:0] total_steps_hi_latched;
+  logic [15:0] stall_config;
+  logic [4:0] adc_channels;
+  logic [1:0] alarm_tone;
+  logic wdt_kick_toggle;
+  logic [1:0] wdt_expired_sync;
+  logic wdt_expired_seen;
+  logic [1:0] undervoltage_sync, overtemperature_sync;
+
+  // ---- SPI ----
+  logic read_strobe, frame_valid, frame_write, frame_error, spi_active;
+  logic [6:0] read_address, frame_address;
+  logic [15:0] read_data, frame_data;
+  logic [15:0] read_data_q;
+  logic [7:0] status_byte;
+
+  // ---- sequencer, ADC, always-on ----
+  logic busy, step_driven, move_done, seq_overcurrent, seq_stall, seq_open_load;
+  logic [15:0] steps_remaining;
+  logic [3:0] step_eighths;
+  logic adc_busy, adc_done;
+  logic [11:0] adc_result[5];
+  logic wdt_expired_toggle;
+  logic [15:0] wdt_remaining;
+
+  wire write_strobe = frame_valid && frame_write;
+  wire write_ctrl = write_strobe && frame_address == ADDR_CTRL;
+  wire write_move = write_strobe && frame_address == ADDR_MOVE_STEPS;
+  wire write_fault = write_strobe && frame_address == ADDR_FAULT;
+  wire write_int_status = write_strobe && frame_address == ADDR_INT_STATUS;
+  wire write_adc_ctrl = write_strobe && frame_address == ADDR_ADC_CTRL;
+  wire watchdog_expired = wdt_expired_sync[1] != wdt_expired_seen;
+  wire undervoltage_now = undervoltage_sync[1];
+  wire overtemperature_now = overtemperature_sync[1];
+
+  // Faults that stop the motor also keep it from starting until they are cleared.
+  localparam logic [6:0] MOTOR_STOPPING_FAULTS = 7'b1011111;
+  wire [6:0] new_faults = {
+    watchdog_expired,
+    frame_error,
+    overtemperature_now,
+    undervoltage_now,
+    seq_open_load,
+    seq_stall,
+    seq_overcurrent
+  };
+  wire [6:0] fault_cleared = write_fault ? fault & ~frame_data[6:0] : fault;
+  wire motor_blocked = (fault & MOTOR_STOPPING_FAULTS) != 0;
+  wire start_move = write_move && frame_data != 0 && ctrl_enable && !ctrl_sleep && !busy &&
+      !motor_blocked && (new_faults & MOTOR_STOPPING_FAULTS) == 0;
+  wire abort_move = (write_ctrl && frame_data[CTRL_STOP_LSB]) || !ctrl_enable || ctrl_sleep ||
+      watchdog_expired || undervoltage_now || overtemperature_now;
+
+  spi_slave spi (
+      .clk(clk_core),
+      .rst_n,
+      .cs_n(spi_cs_n),
+      .sclk(spi_sclk),
+      .mosi(spi_mosi),
+      .miso(spi_miso),
+      .status_byte,
+      .read_strobe,
+      .read_address,
+      .read_data(read_data_q),
+      .frame_valid,
+      .frame_write,
+      .frame_address,
+      .frame_data,
+      .frame_error,
+      .active(spi_active)
+  );
+
+  step_sequencer sequencer (
+      .clk(clk_core),
+      .rst_n,
+      .start(start_move),
+      .steps(frame_data),
+      .step_period_us(step_period),
+      .step_mode(ctrl_step_mode),
+      .reverse(ctrl_dir),
+      .current_limit_ma(current_limit),
+      .abort(abort_move),
+      .stall_rise_time_us(stall_config[STALL_CONFIG_RISE_TIME_US_LSB+:STALL_CONFIG_RISE_TIME_US_WIDTH]),
+      .stall_count(stall_config[STALL_CONFIG_COUNT_LSB+:STALL_CONFIG_COUNT_WIDTH]),
+      .isense_a,
+      .isense_b,
+      .phase_a,
+      .phase_b,
+      .busy,
+      .steps_remaining,
+      .step_driven,
+      .step_eighths,
+      .done(move_done),
+      .fault_overcurrent(seq_overcurrent),
+      .fault_stall(seq_stall),
+      .fault_open_load(seq_open_load)
+  );
+
+  adc_controller adc (
+      .clk(clk_core),
+      .rst_n,
+      .start(write_adc_ctrl && frame_data[ADC_CTRL_START_LSB]),
+      .channels(frame_data[ADC_CTRL_CHANNELS_LSB+:ADC_CTRL_CHANNELS_WIDTH]),
+      .analog_in('{
+          adc_motor_current,
+          adc_battery,
+          adc_temperature,
+          adc_pressure_reservoir,
+          adc_pressure_outlet
+      }),
+      .result(adc_result),
+      .busy(adc_busy),
+      .done(adc_done)
+  );
+
+  always_on aon (
+      .clk_aon,
+      .rst_n,
+      .ticks(aon_ticks),
+      .kick_toggle(wdt_kick_toggle),
+      .timeout_ticks(wdt_timeout),
+      .tone_pattern(alarm_tone),
+      .expired_toggle(wdt_expired_toggle),
+      .remaining_ticks(wdt_remaining),
+      .tone,
+      .reset_request,
+      .ticks_to_event(aon_ticks_to_event)
+  );
+
+  always_ff @(posedge clk_core) begin
+    if (!rst_n) begin
+      {ctrl_sleep, ctrl_step_mode, ctrl_dir, ctrl_enable} <= RESET_CTRL[4:0];
+      move_steps <= RESET_MOVE_STEPS;
+      step_period <= RESET_STEP_PERIOD;
+      current_limit <= RESET_CURRENT_LIMIT[7:0];
+      fault <= RESET_FAULT[6:0];
+      int_mask <= RESET_INT_MASK[8:0];
+      int_status <= RESET_INT_STATUS[8:0];
+      total_steps <= '0;
+      total_steps_hi_latched <= RESET_TOTAL_STEPS_HI;
+      stall_config <= RESET_STALL_CONFIG;
+      adc_channels <= RESET_ADC_CTRL[4:0];
+      wdt_timeout <= RESET_WDT_TIMEOUT;
+      alarm_tone <= RESET_ALARM_TONE[1:0];
+      wdt_kick_toggle <= 1'b0;
+      wdt_expired_sync <= '0;
+      wdt_expired_seen <= 1'b0;
+      undervoltage_sync <= '0;
+      overtemperature_sync <= '0;
+      read_data_q <= '0;
+    end else begin
+      wdt_expired_sync <= {wdt_expired_sync[0], wdt_expired_toggle};
+      undervoltage_sync <= {undervoltage_sync[0], undervoltage};
+      overtemperature_sync <= {overtemperature_sync[0], overtemperature};
+      if (watchdog_expired) wdt_expired_seen <= wdt_expired_sync[1];
+
+      if (read_strobe) begin
+        read_data_q <= read_data;
+        if (read_address == ADDR_TOTAL_STEPS_LO) total_steps_hi_latched <= total_steps[31:16];
+      end
+
+      if (write_strobe) begin
+        case (frame_address)
+          ADDR_CTRL: begin
+            ctrl_enable <= frame_data[CTRL_ENABLE_LSB];
+            ctrl_dir <= frame_data[CTRL_DIR_LSB];
+            ctrl_step_mode <= frame_data[CTRL_STEP_MODE_LSB+:CTRL_STEP_MODE_WIDTH];
+            ctrl_sleep <= frame_data[CTRL_SLEEP_LSB];
+          end
+          ADDR_MOVE_STEPS: move_steps <= frame_data;
+          ADDR_STEP_PERIOD: step_period <= frame_data;
+          ADDR_CURRENT_LIMIT: current_limit <= frame_data[7:0];
+          ADDR_INT_MASK: int_mask <= frame_data[8:0];
+          ADDR_STALL_CONFIG: stall_config <= frame_data;
+          ADDR_ADC_CTRL: adc_channels <= frame_data[ADC_CTRL_CHANNELS_LSB+:ADC_CTRL_CHANNELS_WIDTH];
+          ADDR_WDT_KICK: if (frame_data == WDT_KICK_KEY) wdt_kick_toggle <= ~wdt_kick_toggle;
+          ADDR_WDT_TIMEOUT: wdt_timeout <= frame_data;
+          ADDR_ALARM_TONE: alarm_tone <= frame_data[1:0];
+          default: ;
+        endcase
+      end
+      if (watchdog_expired) ctrl_enable <= 1'b0;
+
+      fault <= fault_cleared | new_faults;
+      int_status <= (write_int_status ? int_status & ~frame_data[8:0] : int_status) |
+          {adc_done, move_done, new_faults & ~fault};
+      if (step_driven) total_steps <= total_steps + {28'b0, step_eighths};
+    end
+  end
+
+  always_comb begin
+    case (read_address)
+      ADDR_CHIP_ID: read_data = RESET_CHIP_ID;
+      ADDR_REVISION: read_data = RESET_REVISION;
+      ADDR_CTRL: read_data = {11'b0, ctrl_sleep, ctrl_step_mode, ctrl_dir, ctrl_enable};
+      ADDR_MOVE_STEPS: read_data = move_steps;
+      ADDR_STEP_PERIOD: read_data = step_period;
+      ADDR_CURRENT_LIMIT: read_data = {8'b0, current_limit};
+      ADDR_STATUS: read_data = {12'b0, reset_request, tone != 0, adc_busy, busy};
+      ADDR_STEPS_REMAINING: read_data = steps_remaining;
+      ADDR_FAULT: read_data = {9'b0, fault};
+      ADDR_INT_MASK: read_data = {7'b0, int_mask};
+      ADDR_INT_STATUS: read_data = {7'b0, int_status};
+      ADDR_TOTAL_STEPS_LO: read_data = total_steps[15:0];
+      ADDR_TOTAL_STEPS_HI: read_data = total_steps_hi_latched;
+      ADDR_STALL_CONFIG: read_data = stall_config;
+      ADDR_ADC_CTRL: read_data = {adc_busy, 10'b0, adc_channels};
+      ADDR_ADC_MOTOR_CURRENT: read_data = {4'b0, adc_result[0]};
+      ADDR_ADC_BATTERY: read_data = {4'b0, adc_result[1]};
+      ADDR_ADC_TEMPERATURE: read_data = {4'b0, adc_result[2]};
+      ADDR_ADC_PRESSURE_RESERVOIR: read_data = {4'b0, adc_result[3]};
+      ADDR_ADC_PRESSURE_OUTLET: read_data = {4'b0, adc_result[4]};
+      ADDR_WDT_TIMEOUT: read_data = wdt_timeout;
+      ADDR_WDT_REMAINING: read_data = wdt_remaining;
+      ADDR_ALARM_TONE: read_data = {14'b0, alarm_tone};
+      default: read_data = 16'h0000;
+    endcase
+  end
+
+  assign irq = (int_status & int_mask) != 0;
+  assign status_byte = {irq, fault != 0, busy, fault[FAULT_SPI_ERROR_LSB], 4'b0101};
+  assign core_clock_request = spi_active || busy || adc_busy || watchdog_expired ||
+      wdt_expired_toggle != wdt_expired_sync[0] ||
+      (undervoltage && !fault[FAULT_UNDERVOLTAGE_LSB]) ||
+      (overtemperature && !fault[FAULT_OVERTEMPERATURE_LSB]) ||
+      undervoltage != undervoltage_sync[1] || overtemperature != overtemperature_sync[1];
+
+endmodule

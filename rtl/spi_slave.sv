@@ -1,0 +1,95 @@
+// SPI slave, mode 0, 32-bit frames (docs/asic-registers.md, "SPI frame").
+// The pins are sampled by the core clock through two-flop synchronisers; chip select low is
+// also what wakes the core clock (core_clock_request), so the chip sleeps between frames.
+module spi_slave
+  import motor_driver_regs_pkg::*;
+(
+    input  logic        clk,
+    input  logic        rst_n,
+    input  logic        cs_n,
+    input  logic        sclk,
+    input  logic        mosi,
+    output logic        miso,
+    input  logic [ 7:0] status_byte,
+    // The register to read is named after the eighth bit; its value must be on read_data in
+    // the following cycle.
+    output logic        read_strobe,
+    output logic [ 6:0] read_address,
+    input  logic [15:0] read_data,
+    // One-cycle strobes at the end of a frame.
+    output logic        frame_valid,
+    output logic        frame_write,
+    output logic [ 6:0] frame_address,
+    output logic [15:0] frame_data,
+    output logic        frame_error,
+    output logic        active
+);
+
+  logic [1:0] cs_n_sync, sclk_sync, mosi_sync;
+  logic cs_n_prev, sclk_prev;
+  logic [31:0] shift_in;
+  logic [5:0] bits_received;  // saturates at 33: more than a frame
+  logic [31:0] miso_word;
+  logic [5:0] miso_bit;  // index of the bit on MISO, 0 = frame bit 31
+  logic load_read_data;
+
+  wire selected = ~cs_n_sync[1];
+  wire cs_fall = ~cs_n_sync[1] & cs_n_prev;
+  wire cs_rise = cs_n_sync[1] & ~cs_n_prev;
+  wire sclk_rise = selected & sclk_sync[1] & ~sclk_prev;
+  wire sclk_fall = selected & ~sclk_sync[1] & sclk_prev;
+  wire [7:0] miso_crc = crc8_frame_head(miso_word[31:8]);
+  wire frame_complete = bits_received == 6'd32;
+  wire crc_ok = crc8_frame_head(shift_in[31:8]) == shift_in[7:0];
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      cs_n_sync <= 2'b11;
+      sclk_sync <= 2'b00;
+      mosi_sync <= 2'b00;
+      cs_n_prev <= 1'b1;
+      sclk_prev <= 1'b0;
+      shift_in <= '0;
+      bits_received <= '0;
+      miso_word <= '0;
+      miso_bit <= '0;
+      load_read_data <= 1'b0;
+    end else begin
+      cs_n_sync <= {cs_n_sync[0], cs_n};
+      sclk_sync <= {sclk_sync[0], sclk};
+      mosi_sync <= {mosi_sync[0], mosi};
+      cs_n_prev <= cs_n_sync[1];
+      sclk_prev <= sclk_sync[1];
+      load_read_data <= read_strobe;
+      if (cs_fall) begin
+        bits_received <= '0;
+        miso_word <= {status_byte, 24'h0};
+        miso_bit <= '0;
+      end else begin
+        if (sclk_rise) begin
+          shift_in <= {shift_in[30:0], mosi_sync[1]};
+          if (bits_received != 6'd33) bits_received <= bits_received + 6'd1;
+        end
+        if (sclk_fall && miso_bit != 6'd32) miso_bit <= miso_bit + 6'd1;
+        if (load_read_data) miso_word[23:8] <= read_data;
+      end
+    end
+  end
+
+  assign read_strobe = sclk_rise && bits_received == 6'd7;
+  assign read_address = {shift_in[5:0], mosi_sync[1]};
+
+  always_comb begin
+    if (!selected || miso_bit == 6'd32) miso = 1'b0;
+    else if (miso_bit < 6'd24) miso = miso_word[5'd31-miso_bit[4:0]];
+    else miso = miso_crc[3'd7-miso_bit[2:0]];
+  end
+
+  assign frame_valid = cs_rise && frame_complete && crc_ok;
+  assign frame_error = cs_rise && !(frame_complete && crc_ok);
+  assign frame_write = shift_in[31];
+  assign frame_address = shift_in[30:24];
+  assign frame_data = shift_in[23:8];
+  assign active = ~cs_n | ~cs_n_sync[0] | ~cs_n_sync[1] | ~cs_n_prev;
+
+endmodule

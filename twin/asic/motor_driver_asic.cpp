@@ -1,0 +1,410 @@
+// Verilator's headers come before SystemC's: with SystemC already included they expect a
+// SystemC-mode model (sc_time_stamp), and this one is plain C++.
+#include "Vmotor_driver_asic.h"
+#include "verilated.h"
+#include "verilated_vcd_c.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "motor_driver_asic.h"
+
+namespace pumptwin::asic {
+
+namespace {
+
+constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
+constexpr uint64_t kCoreHalfPeriodNs = MotorDriverAsic::kCorePeriodNs / 2;
+constexpr double kCorePeriodS = 1e-6;
+constexpr double kIsenseCodesPerAmp = 4000.0;          // 0.25 mA per code
+constexpr double kAdcMotorCurrentCodesPerAmp = 16000.0;  // 1/16 mA per code
+constexpr int kIsenseMaxCode = 1023;
+constexpr int kAdcMaxCode = 4095;
+
+sc_core::sc_time ns(uint64_t value) {
+  return sc_core::sc_time(static_cast<double>(value), sc_core::SC_NS);
+}
+
+int isense_code(double current_a) {
+  const long code = std::lround(current_a * kIsenseCodesPerAmp);
+  return static_cast<int>(std::clamp<long>(code, -kIsenseMaxCode, kIsenseMaxCode));
+}
+
+uint16_t adc_code(double value, double codes_per_unit) {
+  const long code = std::lround(value * codes_per_unit);
+  return static_cast<uint16_t>(std::clamp<long>(code, 0, kAdcMaxCode));
+}
+
+}  // namespace
+
+MotorDriverAsic::MotorDriverAsic(const sc_core::sc_module_name& name,
+                                 mech::DriveTrain& drive_train,
+                                 const MotorDriverAsicConfig& config)
+    : sc_core::sc_module(name),
+      drive_train_(drive_train),
+      config_(config),
+      context_(std::make_unique<VerilatedContext>()) {
+  if (sc_core::sc_get_time_resolution() != sc_core::sc_time(1, sc_core::SC_NS)) {
+    SC_REPORT_ERROR(this->name(),
+                    "the ASIC model counts time in ns: call sc_set_time_resolution(1, SC_NS) "
+                    "before any sc_time exists");
+  }
+  if (!config_.trace.path.empty()) context_->traceEverOn(true);
+  rtl_ = std::make_unique<Vmotor_driver_asic>(context_.get(), "asic");
+  if (!config_.trace.path.empty()) {
+    trace_ = std::make_unique<VerilatedVcdC>();
+    trace_->set_time_unit("1ns");
+    trace_->set_time_resolution("1ns");
+    rtl_->trace(trace_.get(), 99);
+  }
+  power_on_reset();
+
+  if (config_.mode == SimulationMode::kLockstep) {
+    SC_THREAD(lockstep_thread);
+  } else {
+    SC_THREAD(decoupled_thread);
+  }
+  SC_METHOD(publish_outputs);
+  sensitive << publish_event_;
+  dont_initialize();
+}
+
+MotorDriverAsic::~MotorDriverAsic() {
+  if (trace_open_) trace_->close();
+  rtl_->final();
+}
+
+void MotorDriverAsic::power_on_reset() {
+  rtl_->rst_n = 0;
+  rtl_->spi_cs_n = 1;
+  rtl_->aon_ticks = 1;
+  for (int i = 0; i < 4; ++i) {
+    rtl_->clk_core = 1;
+    rtl_->clk_aon = 1;
+    rtl_->eval();
+    rtl_->clk_core = 0;
+    rtl_->clk_aon = 0;
+    rtl_->eval();
+  }
+  rtl_->rst_n = 1;
+  rtl_->eval();
+  outputs_ = {rtl_->irq != 0, rtl_->reset_request != 0, static_cast<uint8_t>(rtl_->tone)};
+  last_phase_a_ = rtl_->phase_a;
+  last_phase_b_ = rtl_->phase_b;
+}
+
+sc_core::sc_time MotorDriverAsic::spi_frame_duration() {
+  return ns(kSpiSelectSetupNs + 32 * kSpiBitNs + kSpiSelectHoldNs + kSpiDeselectNs);
+}
+
+uint8_t MotorDriverAsic::phase_a() const { return rtl_->phase_a; }
+uint8_t MotorDriverAsic::phase_b() const { return rtl_->phase_b; }
+
+void MotorDriverAsic::set_phase_observer(std::function<void(uint64_t, uint8_t, uint8_t)> observer) {
+  phase_observer_ = std::move(observer);
+}
+
+uint64_t MotorDriverAsic::now_ns() const { return sc_core::sc_time_stamp().value(); }
+
+uint64_t MotorDriverAsic::horizon_ns() {
+  return now_ns() + sc_core::sc_time_to_pending_activity().value();
+}
+
+uint64_t MotorDriverAsic::next_core_edge_ns() const {
+  if (core_high_) return next_core_edge_ns_ - kCorePeriodNs + kCoreHalfPeriodNs;
+  return core_running_ ? next_core_edge_ns_ : kNever;
+}
+
+uint64_t MotorDriverAsic::next_aon_edge_ns(uint64_t* ticks) const {
+  if (config_.mode == SimulationMode::kLockstep) {
+    *ticks = 1;
+    return (aon_ticks_delivered_ + 1) * kSlowTickNs;
+  }
+  const uint64_t to_event = std::max<uint64_t>(rtl_->aon_ticks_to_event, 1);
+  if (core_running_) {
+    // Slow ticks that fell before the next core edge are delivered first, in bulk.
+    const uint64_t core_edge = next_core_edge_ns();
+    const uint64_t before_core = (core_edge - 1) / kSlowTickNs;
+    if (before_core > aon_ticks_delivered_) {
+      *ticks = std::min(before_core - aon_ticks_delivered_, to_event);
+      return (aon_ticks_delivered_ + *ticks) * kSlowTickNs;
+    }
+  }
+  *ticks = to_event;
+  return (aon_ticks_delivered_ + to_event) * kSlowTickNs;
+}
+
+uint64_t MotorDriverAsic::next_edge_ns() const {
+  uint64_t ticks = 0;
+  return std::min({next_core_edge_ns(), next_aon_edge_ns(&ticks), next_spi_event_ns()});
+}
+
+void MotorDriverAsic::eval_core_posedge() {
+  const mech::StepperMotor& motor = drive_train_.motor();
+  rtl_->isense_a = static_cast<uint16_t>(isense_code(motor.phase_current_a_a())) & 0x7FF;
+  rtl_->isense_b = static_cast<uint16_t>(isense_code(motor.phase_current_b_a())) & 0x7FF;
+  rtl_->adc_motor_current = adc_code(
+      std::max(std::fabs(motor.phase_current_a_a()), std::fabs(motor.phase_current_b_a())),
+      kAdcMotorCurrentCodesPerAmp);
+  rtl_->clk_core = 1;
+  rtl_->eval();
+  ++core_cycles_;
+  core_high_ = true;
+  // The phase outputs hold for the whole cycle; the drive train integrates over it.
+  drive_train_.advance(kCorePeriodS, static_cast<mech::BridgeDrive>(rtl_->phase_a),
+                       static_cast<mech::BridgeDrive>(rtl_->phase_b), supply_v_);
+  bridge_charge_as_ += drive_train_.motor().supply_current_a() * kCorePeriodS;
+}
+
+void MotorDriverAsic::eval_core_negedge() {
+  rtl_->clk_core = 0;
+  rtl_->eval();
+  core_high_ = false;
+}
+
+void MotorDriverAsic::eval_aon_edge(uint64_t ticks) {
+  rtl_->aon_ticks = static_cast<uint16_t>(ticks);
+  rtl_->clk_aon = 1;
+  rtl_->eval();
+  rtl_->clk_aon = 0;
+  rtl_->eval();
+  aon_ticks_delivered_ += ticks;
+  ++aon_edges_;
+}
+
+void MotorDriverAsic::after_edge(uint64_t time_ns) {
+  dump_trace(time_ns);
+  if (rtl_->phase_a != last_phase_a_ || rtl_->phase_b != last_phase_b_) {
+    last_phase_a_ = rtl_->phase_a;
+    last_phase_b_ = rtl_->phase_b;
+    if (phase_observer_) phase_observer_(time_ns, last_phase_a_, last_phase_b_);
+  }
+  const OutputState now{rtl_->irq != 0, rtl_->reset_request != 0,
+                        static_cast<uint8_t>(rtl_->tone)};
+  if (!(now == outputs_)) {
+    outputs_ = now;
+    const bool was_empty = pending_outputs_.empty();
+    pending_outputs_.push_back({time_ns, now});
+    if (was_empty) publish_event_.notify(ns(time_ns - now_ns()));
+  }
+  // The clock gate samples the request while the clock is low.
+  const bool request = rtl_->core_clock_request != 0;
+  if (core_running_ && !core_high_ && !request) {
+    core_running_ = false;
+    drive_train_.settle();
+  } else if (!core_running_ && request) {
+    core_running_ = true;
+    next_core_edge_ns_ = (time_ns / kCorePeriodNs + 1) * kCorePeriodNs;
+  }
+}
+
+uint64_t MotorDriverAsic::advance_to(uint64_t t_ns, bool stop_at_visible) {
+  uint64_t limit = t_ns;
+  for (;;) {
+    uint64_t ticks = 0;
+    const uint64_t core_edge = next_core_edge_ns();
+    const uint64_t aon_edge = next_aon_edge_ns(&ticks);
+    const uint64_t spi_event = next_spi_event_ns();
+    const uint64_t edge = std::min({core_edge, aon_edge, spi_event});
+    if (edge > limit) break;
+    const size_t outputs_before = pending_outputs_.size();
+    bool frame_ended = false;
+    // At equal times: the core posedge, then the always-on edge, then the pins from outside.
+    if (core_edge == edge) {
+      if (core_high_) {
+        eval_core_negedge();
+      } else {
+        eval_core_posedge();
+        next_core_edge_ns_ = edge + kCorePeriodNs;
+      }
+    } else if (aon_edge == edge) {
+      eval_aon_edge(ticks);
+    } else {
+      frame_ended = apply_spi_event(edge);
+    }
+    rtl_time_ns_ = std::max(rtl_time_ns_, edge);
+    after_edge(edge);
+    // Finish the edges at this same instant, then hand the visible change (or the end of an
+    // SPI frame, after which the controller acts) to SystemC.
+    if (stop_at_visible && (frame_ended || pending_outputs_.size() != outputs_before)) {
+      limit = edge;
+    }
+  }
+  rtl_time_ns_ = std::max(rtl_time_ns_, limit);
+  return limit;
+}
+
+void MotorDriverAsic::catch_up_for_input() {
+  const uint64_t now = now_ns();
+  if (rtl_time_ns_ > now) {
+    SC_REPORT_ERROR(name(),
+                    "an input changed while the RTL had run ahead of SystemC time: change "
+                    "ASIC inputs from SystemC processes, not between sc_start calls");
+  }
+  advance_to(now, false);
+}
+
+void MotorDriverAsic::dump_trace(uint64_t time_ns) {
+  if (!trace_ || trace_done_) return;
+  const uint64_t from = config_.trace.from.value();
+  const uint64_t to = config_.trace.to.value();
+  if (!trace_open_ && time_ns >= from) {
+    trace_->open(config_.trace.path.c_str());
+    trace_open_ = true;
+  }
+  if (!trace_open_) return;
+  if (time_ns > to) {
+    trace_->close();
+    trace_open_ = false;
+    trace_done_ = true;
+    return;
+  }
+  trace_->dump(time_ns);
+}
+
+void MotorDriverAsic::publish_outputs() {
+  const uint64_t now = now_ns();
+  while (!pending_outputs_.empty() && pending_outputs_.front().time_ns <= now) {
+    const OutputState& state = pending_outputs_.front().state;
+    irq.write(state.irq);
+    reset_request.write(state.reset_request);
+    tone.write(state.tone);
+    pending_outputs_.pop_front();
+  }
+  if (!pending_outputs_.empty()) publish_event_.notify(ns(pending_outputs_.front().time_ns - now));
+}
+
+void MotorDriverAsic::decoupled_thread() {
+  for (;;) {
+    // Let everything due now run first: only then is the next scheduled activity known.
+    while (sc_core::sc_pending_activity_at_current_time()) wait(sc_core::SC_ZERO_TIME);
+    const uint64_t now = now_ns();
+    const uint64_t limit = std::min(horizon_ns(), now + config_.max_batch_ns);
+    const uint64_t next = next_edge_ns();
+    if (next > limit) {
+      sleep_until(next);
+      continue;
+    }
+    const uint64_t reached = advance_to(limit, true);
+    ++sync_points_;
+    if (reached > now) sleep_until(reached);
+  }
+}
+
+void MotorDriverAsic::sleep_until(uint64_t t_ns) {
+  if (t_ns == kNever) {
+    wait(wake_event_);
+    return;
+  }
+  wait(ns(t_ns - now_ns()), wake_event_);
+}
+
+void MotorDriverAsic::lockstep_thread() {
+  for (;;) {
+    const uint64_t now = now_ns();
+    const uint64_t next = next_edge_ns();
+    if (next > now) {
+      sleep_until(next);
+      continue;
+    }
+    advance_to(now, false);
+    ++sync_points_;
+  }
+}
+
+uint32_t MotorDriverAsic::spi_transfer(uint32_t mosi_frame) {
+  if (spi_.active) SC_REPORT_ERROR(name(), "an SPI frame was started while another one runs");
+  catch_up_for_input();
+  spi_ = SpiFrame{true, mosi_frame, 0, now_ns(), 0};
+  after_edge(now_ns());
+  wake_event_.notify(sc_core::SC_ZERO_TIME);
+  wait(spi_done_event_);
+  return spi_.miso;
+}
+
+uint64_t MotorDriverAsic::next_spi_event_ns() const {
+  if (!spi_.active) return kNever;
+  const int event = spi_.next_event;
+  const uint64_t start = spi_.start_ns;
+  if (event == 0) return start;
+  const uint64_t end = start + spi_frame_duration().value();
+  if (event == kSpiEventsPerFrame - 2) return end - kSpiDeselectNs;
+  if (event == kSpiEventsPerFrame - 1) return end;
+  const uint64_t bit = static_cast<uint64_t>(event - 1) / 3;
+  const uint64_t phase = static_cast<uint64_t>(event - 1) % 3;
+  return start + kSpiSelectSetupNs + bit * kSpiBitNs + phase * (kSpiBitNs / 2);
+}
+
+bool MotorDriverAsic::apply_spi_event(uint64_t time_ns) {
+  const int event = spi_.next_event++;
+  if (event == kSpiEventsPerFrame - 1) {
+    spi_.active = false;
+    spi_done_event_.notify(ns(time_ns - now_ns()));
+    return true;
+  }
+  if (event == 0) {
+    rtl_->spi_cs_n = 0;
+  } else if (event == kSpiEventsPerFrame - 2) {
+    rtl_->spi_cs_n = 1;
+    rtl_->spi_mosi = 0;
+  } else {
+    const int bit = (event - 1) / 3;
+    switch ((event - 1) % 3) {
+      case 0:
+        rtl_->spi_mosi = (spi_.mosi >> (31 - bit)) & 1u;
+        break;
+      case 1:
+        spi_.miso = (spi_.miso << 1) | (rtl_->spi_miso & 1u);
+        rtl_->spi_sclk = 1;
+        break;
+      default:
+        rtl_->spi_sclk = 0;
+        break;
+    }
+  }
+  rtl_->eval();
+  return false;
+}
+
+void MotorDriverAsic::set_analog_input_v(AnalogInput input, double volts) {
+  catch_up_for_input();
+  const uint16_t code = adc_code(volts, (kAdcMaxCode + 1) / kAdcFullScaleV);
+  switch (input) {
+    case AnalogInput::kBattery:
+      rtl_->adc_battery = code;
+      break;
+    case AnalogInput::kTemperature:
+      rtl_->adc_temperature = code;
+      break;
+    case AnalogInput::kPressureReservoir:
+      rtl_->adc_pressure_reservoir = code;
+      break;
+    case AnalogInput::kPressureOutlet:
+      rtl_->adc_pressure_outlet = code;
+      break;
+  }
+}
+
+void MotorDriverAsic::set_supply_v(double volts) {
+  catch_up_for_input();
+  supply_v_ = volts;
+}
+
+void MotorDriverAsic::set_undervoltage(bool active) {
+  catch_up_for_input();
+  rtl_->undervoltage = active;
+  rtl_->eval();
+  after_edge(now_ns());
+  wake_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void MotorDriverAsic::set_overtemperature(bool active) {
+  catch_up_for_input();
+  rtl_->overtemperature = active;
+  rtl_->eval();
+  after_edge(now_ns());
+  wake_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+}  // namespace pumptwin::asic

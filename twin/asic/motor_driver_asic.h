@@ -1,0 +1,183 @@
+// SystemC model of the motor-driver ASIC: the Verilated RTL (rtl/motor_driver_asic.sv) driven
+// as plain C++, with the clock gate, the crystal prescaler and the drive train around it.
+//
+// Time. The RTL is evaluated edge by edge in one order that does not depend on who asks for
+// it: core posedges at whole µs and negedges half a µs later (only while the gated core clock
+// runs), always-on edges at the 64 Hz slow-tick boundaries. At equal times the core posedge
+// comes first, then the always-on edge, then input changes from outside, which are seen by
+// edges after them. Two modes evaluate that same sequence:
+//  - lockstep: every edge is a SystemC event (the reference for waveforms and equivalence);
+//  - decoupled (default): the RTL runs ahead of SystemC time in batches, up to the next time
+//    any other process has something scheduled (so nobody can change an input inside a batch)
+//    and never past a change of a visible output (IRQ, reset request, tone), which is
+//    published at its exact time. Nothing is evaluated while the core clock is gated; slow
+//    ticks are delivered in bulk up to the next always-on event.
+// Inputs must be changed from SystemC processes (never between sc_start calls), so that the
+// run-ahead never has to be undone.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <systemc>
+
+#include "drive_train.h"
+
+class Vmotor_driver_asic;
+class VerilatedContext;
+class VerilatedVcdC;
+
+namespace pumptwin::asic {
+
+enum class SimulationMode { kDecoupled, kLockstep };
+
+// ADC inputs fed by the analog front end, 0–2.5 V full scale. The motor-current channel is
+// measured by the ASIC itself from the coil currents.
+enum class AnalogInput : uint8_t { kBattery, kTemperature, kPressureReservoir, kPressureOutlet };
+
+struct TraceWindow {
+  std::string path;  // VCD file; empty: no tracing
+  sc_core::sc_time from;
+  sc_core::sc_time to;
+};
+
+struct MotorDriverAsicConfig {
+  SimulationMode mode = SimulationMode::kDecoupled;
+  // Longest stretch the RTL may run ahead of SystemC time in one batch.
+  uint64_t max_batch_ns = 1'000'000;
+  TraceWindow trace;
+};
+
+class MotorDriverAsic : public sc_core::sc_module {
+ public:
+  static constexpr uint64_t kCorePeriodNs = 1000;        // 1 MHz
+  static constexpr uint64_t kSlowTickNs = 15'625'000;    // 32.768 kHz / 512
+  static constexpr uint64_t kSpiBitNs = 8000;            // 125 kHz, the ASIC's maximum
+  static constexpr uint64_t kSpiSelectSetupNs = 4000;    // CS low to the first SCLK edge
+  static constexpr uint64_t kSpiSelectHoldNs = 4000;     // last SCLK edge to CS high
+  static constexpr uint64_t kSpiDeselectNs = 4000;       // CS high before the next frame
+  static constexpr double kAdcFullScaleV = 2.5;
+
+  // Visible outputs, written at the exact time the RTL changes them.
+  sc_core::sc_signal<bool> irq{"irq"};
+  sc_core::sc_signal<bool> reset_request{"reset_request"};
+  sc_core::sc_signal<uint8_t> tone{"tone"};  // 0 silent, 1 tone A, 2 tone B
+
+  SC_HAS_PROCESS(MotorDriverAsic);
+  MotorDriverAsic(const sc_core::sc_module_name& name, mech::DriveTrain& drive_train,
+                  const MotorDriverAsicConfig& config = {});
+  ~MotorDriverAsic() override;
+  MotorDriverAsic(const MotorDriverAsic&) = delete;
+  MotorDriverAsic& operator=(const MotorDriverAsic&) = delete;
+
+  // One 32-bit SPI frame, mode 0 at 125 kHz; returns the MISO frame. Blocks the calling
+  // SystemC thread for the frame's duration: kSpiSelectSetupNs + 32 bits + kSpiSelectHoldNs
+  // with chip select low, then kSpiDeselectNs with it high, so frames can follow back to back.
+  uint32_t spi_transfer(uint32_t mosi_frame);
+  static sc_core::sc_time spi_frame_duration();
+
+  void set_analog_input_v(AnalogInput input, double volts);
+  void set_supply_v(double volts);
+  void set_undervoltage(bool active);
+  void set_overtemperature(bool active);
+
+  SimulationMode mode() const { return config_.mode; }
+  uint64_t core_cycles_evaluated() const { return core_cycles_; }
+  uint64_t always_on_edges_evaluated() const { return aon_edges_; }
+  uint64_t sync_points() const { return sync_points_; }
+  // Supply current of the bridges averaged over the core cycles evaluated so far, in A·s.
+  double bridge_charge_as() const { return bridge_charge_as_; }
+  uint8_t phase_a() const;
+  uint8_t phase_b() const;
+
+  // Called at every change of the phase outputs with the edge's time in ns (tests and
+  // waveform checks; costs nothing when unset).
+  void set_phase_observer(std::function<void(uint64_t, uint8_t, uint8_t)> observer);
+
+ private:
+  struct OutputState {
+    bool irq;
+    bool reset_request;
+    uint8_t tone;
+    bool operator==(const OutputState& other) const {
+      return irq == other.irq && reset_request == other.reset_request && tone == other.tone;
+    }
+  };
+  struct PendingOutput {
+    uint64_t time_ns;
+    OutputState state;
+  };
+  // The SPI controller's pin sequence for one frame, evaluated by the model as part of its
+  // own edge sequence: chip select low, three events per bit (MOSI, SCLK rise with the MISO
+  // sample, SCLK fall), chip select high, end of the frame.
+  struct SpiFrame {
+    bool active = false;
+    uint32_t mosi = 0;
+    uint32_t miso = 0;
+    uint64_t start_ns = 0;
+    int next_event = 0;
+  };
+  static constexpr int kSpiEventsPerFrame = 99;
+
+  void decoupled_thread();
+  // Waits until t_ns (kNever: indefinitely) or until an input wakes the model.
+  void sleep_until(uint64_t t_ns);
+  void lockstep_thread();
+  void publish_outputs();
+  void power_on_reset();
+
+  uint64_t now_ns() const;
+  // Evaluates every edge at or before t_ns. With stop_at_visible, returns after the first edge
+  // that changes a visible output. Returns the time up to which the RTL has been evaluated.
+  uint64_t advance_to(uint64_t t_ns, bool stop_at_visible);
+  // Brings the RTL to now before an input changes; reports a modelling error if it ran ahead.
+  void catch_up_for_input();
+  uint64_t next_edge_ns() const;
+  uint64_t next_core_edge_ns() const;
+  uint64_t next_aon_edge_ns(uint64_t* ticks) const;
+  uint64_t next_spi_event_ns() const;
+  // Applies the frame's next pin change; returns true when that ended the frame.
+  bool apply_spi_event(uint64_t time_ns);
+  void eval_core_posedge();
+  void eval_core_negedge();
+  void eval_aon_edge(uint64_t ticks);
+  void after_edge(uint64_t time_ns);
+  void dump_trace(uint64_t time_ns);
+  // The time of the next event any other process has scheduled (the run-ahead limit).
+  uint64_t horizon_ns();
+
+  mech::DriveTrain& drive_train_;
+  MotorDriverAsicConfig config_;
+  std::unique_ptr<VerilatedContext> context_;
+  std::unique_ptr<Vmotor_driver_asic> rtl_;
+  std::unique_ptr<VerilatedVcdC> trace_;
+  bool trace_open_ = false;
+  bool trace_done_ = false;
+
+  uint64_t rtl_time_ns_ = 0;  // every edge at or before this time has been evaluated
+  bool core_running_ = false;
+  bool core_high_ = false;  // a posedge was evaluated; its negedge is next
+  uint64_t next_core_edge_ns_ = 0;
+  uint64_t aon_ticks_delivered_ = 0;
+  double supply_v_ = 3.6;
+  OutputState outputs_{};
+  std::deque<PendingOutput> pending_outputs_;
+  SpiFrame spi_;
+  uint8_t last_phase_a_ = 0;
+  uint8_t last_phase_b_ = 0;
+  std::function<void(uint64_t, uint8_t, uint8_t)> phase_observer_;
+
+  uint64_t core_cycles_ = 0;
+  uint64_t aon_edges_ = 0;
+  uint64_t sync_points_ = 0;
+  double bridge_charge_as_ = 0.0;
+
+  sc_core::sc_event wake_event_;
+  sc_core::sc_event publish_event_;
+  sc_core::sc_event spi_done_event_;
+};
+
+}  // namespace pumptwin::asic

@@ -1,0 +1,99 @@
+#include "stepper_motor.h"
+
+#include <cmath>
+
+namespace pumptwin::mech {
+
+namespace {
+constexpr double kPi = 3.14159265358979323846;
+}
+
+StepperMotor::StepperMotor(const StepperMotorParams& params)
+    : params_(params),
+      pole_pairs_(params.full_steps_per_rev / 4),
+      // The ASIC's sequencer resets to microstep 4, the 45° point between two full steps'
+      // detents, so the rotor starts there: half a full step.
+      angle_rad_(0.5 * full_step_angle_rad()) {}
+
+double StepperMotor::full_step_angle_rad() const {
+  return 2.0 * kPi / params_.full_steps_per_rev;
+}
+
+double StepperMotor::next_current(double current_a, double applied_v, double back_emf_v) const {
+  // Exact solution of L di/dt = V - R i - e over the cached dt with V and e held constant.
+  const double steady_a = (applied_v - back_emf_v) / params_.phase_resistance_ohm;
+  return steady_a + (current_a - steady_a) * decay_factor_;
+}
+
+double StepperMotor::bridge_supply_current(BridgeDrive drive, double current_a) {
+  switch (drive) {
+    case BridgeDrive::kPositive:
+      return current_a;
+    case BridgeDrive::kNegative:
+      return -current_a;
+    case BridgeDrive::kOff:
+      return -std::fabs(current_a);  // fast decay returns the coil's energy to the supply
+    case BridgeDrive::kSlowDecay:
+      return 0.0;
+  }
+  return 0.0;
+}
+
+void StepperMotor::advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b,
+                           double supply_v, double load_friction_nm) {
+  if (dt_s != cached_dt_s_) {
+    cached_dt_s_ = dt_s;
+    decay_factor_ = std::exp(-dt_s * params_.phase_resistance_ohm / params_.phase_inductance_h);
+  }
+  const double electrical_angle = pole_pairs_ * angle_rad_;
+  const double sin_e = std::sin(electrical_angle);
+  const double cos_e = std::cos(electrical_angle);
+  const double ke = params_.torque_constant_nm_per_a;
+  const double emf_a = -ke * speed_rad_per_s_ * sin_e;
+  const double emf_b = ke * speed_rad_per_s_ * cos_e;
+
+  auto step_phase = [&](double current, BridgeDrive drive, double emf) {
+    switch (drive) {
+      case BridgeDrive::kPositive:
+        return next_current(current, supply_v, emf);
+      case BridgeDrive::kNegative:
+        return next_current(current, -supply_v, emf);
+      case BridgeDrive::kSlowDecay:
+        return next_current(current, 0.0, emf);
+      case BridgeDrive::kOff:
+        break;
+    }
+    if (current == 0.0) return 0.0;
+    // The diodes conduct only until the current has fallen to zero.
+    const double clamp_v = supply_v + 2.0 * params_.diode_drop_v;
+    const double next = next_current(current, current > 0 ? -clamp_v : clamp_v, emf);
+    return (next > 0) == (current > 0) ? next : 0.0;
+  };
+  supply_current_a_ =
+      bridge_supply_current(phase_a, current_a_a_) + bridge_supply_current(phase_b, current_b_a_);
+  current_a_a_ = step_phase(current_a_a_, phase_a, emf_a);
+  current_b_a_ = step_phase(current_b_a_, phase_b, emf_b);
+
+  torque_nm_ = ke * (-current_a_a_ * sin_e + current_b_a_ * cos_e);
+  const double driving_nm = torque_nm_ - params_.viscous_damping_nm_s_per_rad * speed_rad_per_s_;
+  if (speed_rad_per_s_ == 0.0 && std::fabs(torque_nm_) <= load_friction_nm) return;  // held
+  const double direction = speed_rad_per_s_ != 0.0 ? (speed_rad_per_s_ > 0 ? 1.0 : -1.0)
+                                                   : (torque_nm_ > 0 ? 1.0 : -1.0);
+  const double net_nm = driving_nm - direction * load_friction_nm;
+  const double next_speed = speed_rad_per_s_ + net_nm / params_.rotor_inertia_kg_m2 * dt_s;
+  // Friction stops the rotor; it cannot push it backwards.
+  speed_rad_per_s_ = (speed_rad_per_s_ != 0.0 && (next_speed > 0) != (speed_rad_per_s_ > 0))
+                         ? 0.0
+                         : next_speed;
+  angle_rad_ += speed_rad_per_s_ * dt_s;
+}
+
+void StepperMotor::settle() {
+  current_a_a_ = 0.0;
+  current_b_a_ = 0.0;
+  speed_rad_per_s_ = 0.0;
+  torque_nm_ = 0.0;
+  supply_current_a_ = 0.0;
+}
+
+}  // namespace pumptwin::mech

@@ -1,0 +1,70 @@
+// Two-phase permanent-magnet stepper motor: coil currents from the H-bridge voltages (R, L,
+// back-EMF) and a rotor that follows the stator field unless the load holds it (Coulomb
+// friction: a stalled rotor does not move, so it makes no back-EMF).
+// Parameters: docs/models/mech.md.
+#pragma once
+
+#include <cstdint>
+
+namespace pumptwin::mech {
+
+// What an H-bridge applies to its coil; the values are the ASIC's phase output encoding.
+enum class BridgeDrive : uint8_t {
+  kOff = 0,        // high impedance: current decays fast through the body diodes
+  kPositive = 1,   // +supply across the coil
+  kNegative = 2,   // -supply
+  kSlowDecay = 3,  // both low sides on: the coil is shorted
+};
+
+struct StepperMotorParams {
+  // A 10 mm can-stack / micro stepper of the class used in implantable pumps (Faulhaber
+  // AM1020-class data sheet order of magnitude): 20 full steps per revolution.
+  double phase_resistance_ohm = 40.0;
+  double phase_inductance_h = 12e-3;
+  double torque_constant_nm_per_a = 0.01;  // also the back-EMF constant, V s/rad
+  double rotor_inertia_kg_m2 = 2e-9;
+  double viscous_damping_nm_s_per_rad = 1.5e-6;
+  double diode_drop_v = 0.7;
+  int full_steps_per_rev = 20;
+};
+
+class StepperMotor {
+ public:
+  explicit StepperMotor(const StepperMotorParams& params = {});
+
+  // Advances by dt with the bridges held as given. load_friction_nm opposes motion (and
+  // holds the rotor still while the motor torque does not exceed it).
+  void advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b, double supply_v,
+               double load_friction_nm);
+
+  // The bridges are off and the core clock stops: the coil currents have decayed and the
+  // rotor has come to rest where it is. Called when nothing is simulated in detail.
+  void settle();
+
+  double phase_current_a_a() const { return current_a_a_; }
+  double phase_current_b_a() const { return current_b_a_; }
+  double rotor_angle_rad() const { return angle_rad_; }
+  double rotor_speed_rad_per_s() const { return speed_rad_per_s_; }
+  double motor_torque_nm() const { return torque_nm_; }
+  // Current drawn from the supply by both bridges (negative while energy flows back).
+  double supply_current_a() const { return supply_current_a_; }
+  double full_step_angle_rad() const;
+  const StepperMotorParams& params() const { return params_; }
+
+ private:
+  double next_current(double current_a, double applied_v, double back_emf_v) const;
+  static double bridge_supply_current(BridgeDrive drive, double current_a);
+
+  StepperMotorParams params_;
+  int pole_pairs_;
+  double cached_dt_s_ = 0.0;
+  double decay_factor_ = 0.0;  // exp(-dt R / L) for cached_dt_s_
+  double current_a_a_ = 0.0;
+  double current_b_a_ = 0.0;
+  double angle_rad_ = 0.0;
+  double speed_rad_per_s_ = 0.0;
+  double torque_nm_ = 0.0;
+  double supply_current_a_ = 0.0;
+};
+
+}  // namespace pumptwin::mech
