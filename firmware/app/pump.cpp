@@ -383,7 +383,8 @@ hal::Ticks Pump::next_wake(hal::Ticks now) const {
       }
     }
   }
-  wake = min_ticks(wake, next_battery_check_);
+  // A battery reading waits for the motor to stop; the end of the move wakes the loop anyway.
+  if (!moving_) wake = min_ticks(wake, next_battery_check_);
   wake = min_ticks(wake, next_checkpoint_);
   return min_ticks(wake, tone_.next_change(now));
 }
