@@ -1,0 +1,86 @@
+#include "twin/physio/cohort.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "twin/physio/patient_model.h"
+
+namespace pumptwin::physio {
+namespace {
+
+TEST(PhysioCohort, SameSeedSamePatientsWhateverTheCohortSize) {
+  const CohortGenerator generator(42);
+  const std::vector<PatientParameters> small = generator.generate(10);
+  const std::vector<PatientParameters> large = CohortGenerator(42).generate(100);
+  for (std::size_t i = 0; i < small.size(); ++i) {
+    EXPECT_EQ(small[i].name, large[i].name);
+    EXPECT_EQ(small[i].csf_volume_ml, large[i].csf_volume_ml);
+    EXPECT_EQ(small[i].catheter_tip_level, large[i].catheter_tip_level);
+  }
+  EXPECT_NE(CohortGenerator(43).patient(0).csf_volume_ml, small[0].csf_volume_ml);
+}
+
+TEST(PhysioCohort, PinnedValuesCatchPlatformDrift) {
+  // Only standard-fixed generators and additions: these digits hold on every platform.
+  std::mt19937_64 engine(2026);
+  EXPECT_EQ(engine(), 0x51476d3fdc77712dULL);
+  const PatientParameters p = CohortGenerator(42).patient(0);
+  EXPECT_EQ(p.name, "cohort_42_0");
+  EXPECT_DOUBLE_EQ(p.csf_volume_ml, 116.30569728796748);
+  EXPECT_EQ(p.catheter_tip_level, "T12");
+}
+
+TEST(PhysioCohort, VariabilityMatchesTheRequestedSpread) {
+  const std::vector<PatientParameters> cohort = CohortGenerator(7).generate(2000);
+  double sum = 0.0;
+  double sum_sq = 0.0;
+  double min_pressure = 1e9;
+  double max_pressure = 0.0;
+  for (const PatientParameters& p : cohort) {
+    sum += p.csf_volume_ml;
+    sum_sq += p.csf_volume_ml * p.csf_volume_ml;
+    EXPECT_GT(p.outflow_resistance_mmhg_min_per_ml, 0.0);
+    EXPECT_GE(p.baseline_pain_score, 5.0);
+    EXPECT_LE(p.baseline_pain_score, 9.0);
+    const double baseline = p.sagittal_sinus_pressure_mmhg +
+                            p.csf_production_ml_per_min * p.outflow_resistance_mmhg_min_per_ml;
+    min_pressure = std::min(min_pressure, baseline);
+    max_pressure = std::max(max_pressure, baseline);
+  }
+  const double mean = sum / cohort.size();
+  const double sd = std::sqrt(sum_sq / cohort.size() - mean * mean);
+  EXPECT_NEAR(mean, 150.0, 3.0);
+  EXPECT_NEAR(sd / mean, 0.24, 0.02);
+  // Baseline pressures stay physiological across the cohort (supine 5-20 mmHg).
+  EXPECT_GT(min_pressure, 8.5);
+  EXPECT_LT(max_pressure, 20.0);
+}
+
+TEST(PhysioCohort, StandardNormalHasUnitVariance) {
+  std::mt19937_64 engine(1);
+  double sum = 0.0;
+  double sum_sq = 0.0;
+  const int n = 100000;
+  for (int i = 0; i < n; ++i) {
+    const double z = standard_normal(engine);
+    sum += z;
+    sum_sq += z * z;
+  }
+  EXPECT_NEAR(sum / n, 0.0, 0.01);
+  EXPECT_NEAR(sum_sq / n, 1.0, 0.02);
+}
+
+TEST(PhysioCohort, ReferencePatientsHaveNormalBaselinePressure) {
+  for (const PatientParameters& p : reference_patients()) {
+    SCOPED_TRACE(p.name);
+    const PatientModel model(p, drug(DrugId::kMorphine));
+    EXPECT_GE(model.baseline_csf_pressure_mmhg(), 10.0);
+    EXPECT_LE(model.baseline_csf_pressure_mmhg(), 15.0);
+  }
+  EXPECT_EQ(reference_patient("spasticity_lumbar").target_level, "L2");
+  EXPECT_THROW(reference_patient("nobody"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace pumptwin::physio

@@ -1,0 +1,117 @@
+#include "twin/physio/patient_model.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace pumptwin::physio {
+namespace {
+
+constexpr double kHour = 3600.0;
+constexpr double kDay = 86400.0;
+constexpr std::size_t kT10 = 3;
+
+// Continuous infusion as the pump gives it: one stroke of drug every interval_s.
+void infuse(PatientModel& model, std::size_t segment, double dose_ug_per_day, double until_s,
+            double interval_s = 180.0) {
+  const double per_stroke = dose_ug_per_day * interval_s / kDay;
+  for (double t = model.time_s() + interval_s; t <= until_s; t += interval_s) {
+    model.advance_to(t);
+    model.inject(segment, 1e-3, per_stroke);
+  }
+}
+
+TEST(PhysioHydrodynamics, RestingPressureIsTheMarmarouEquilibrium) {
+  PatientModel model(PatientParameters{}, drug(DrugId::kMorphine));
+  EXPECT_NEAR(model.csf_pressure_mmhg(), 8.5 + 0.35 * 8.0, 1e-12);
+  model.advance_to(kDay);
+  EXPECT_NEAR(model.csf_pressure_mmhg(), 11.3, 1e-6);
+  EXPECT_NEAR(model.absorption_ml_per_min(), 0.35, 1e-6);
+}
+
+TEST(PhysioHydrodynamics, PressureRecoversAfterBolusWithMarmarouTimeConstant) {
+  PatientModel model(PatientParameters{}, drug(DrugId::kMorphine));
+  model.inject(2, 4.0, 0.0);
+  const double peak = model.csf_pressure_mmhg();
+  model.advance_to(60.0);
+  EXPECT_LT(model.csf_pressure_mmhg(), peak);
+  EXPECT_GT(model.absorption_ml_per_min(), 0.35);
+  model.advance_to(3600.0);
+  EXPECT_NEAR(model.csf_pressure_mmhg(), 11.3, 0.05);
+}
+
+TEST(PhysioMassBalance, InfusedEqualsPresentPlusEliminatedAndNothingNegative) {
+  for (const DrugParameters& d : drug_library()) {
+    SCOPED_TRACE(d.name);
+    PatientModel model(PatientParameters{}, d);
+    double min_value = 0.0;
+    const double per_stroke = d.starting_dose_ug_per_day * 180.0 / kDay;
+    for (double t = 180.0; t <= 2 * kDay; t += 180.0) {
+      model.advance_to(t);
+      model.inject(kT10, 1e-3, t < kDay ? per_stroke : 0.0);
+      if (t == 6 * kHour) model.deposit_in_tissue(100.0 * per_stroke);
+      for (double v : model.state()) min_value = std::min(min_value, v);
+    }
+    const MassBalance b = model.mass_balance();
+    EXPECT_NEAR((b.present_ug() + b.eliminated_ug) / b.administered_ug, 1.0, 1e-6);
+    EXPECT_GE(min_value, 0.0);
+    for (std::size_t i = 0; i < kSegmentCount; ++i) {
+      EXPECT_GE(model.concentration_ug_per_ml(i), 0.0);
+    }
+  }
+}
+
+TEST(PhysioDrugTransport, LipophilicDrugsStayNearTheTipHydrophilicSpread) {
+  const auto tip_to_cisterna = [](DrugId id) {
+    PatientModel model(PatientParameters{}, drug(id));
+    infuse(model, kT10, drug(id).starting_dose_ug_per_day, 5 * kDay);
+    return model.concentration_ug_per_ml(kT10) / model.concentration_ug_per_ml(kCisternaMagna);
+  };
+  const double morphine = tip_to_cisterna(DrugId::kMorphine);
+  const double hydromorphone = tip_to_cisterna(DrugId::kHydromorphone);
+  const double bupivacaine = tip_to_cisterna(DrugId::kBupivacaine);
+  EXPECT_LT(morphine, hydromorphone);
+  EXPECT_LT(hydromorphone, bupivacaine);
+  EXPECT_GT(bupivacaine, 8.0);
+}
+
+TEST(PhysioEffects, AnalgesiaRisesWithDoseAndPainScoreStaysOnItsScale) {
+  double previous_pain = 11.0;
+  for (double dose : {0.0, 200.0, 1000.0, 5000.0}) {
+    PatientModel model(PatientParameters{}, drug(DrugId::kMorphine));
+    infuse(model, kT10, dose, 3 * kDay);
+    const Effects e = model.effects();
+    EXPECT_LT(e.pain_score, previous_pain) << dose;
+    EXPECT_GE(e.pain_score, 0.0);
+    EXPECT_LE(e.pain_score, 10.0);
+    previous_pain = e.pain_score;
+  }
+  EXPECT_LT(previous_pain, 2.0);
+}
+
+TEST(PhysioEffects, BaclofenAbruptStopRaisesWithdrawalRisk) {
+  PatientModel model(reference_patient("spasticity_lumbar"), drug(DrugId::kBaclofen));
+  infuse(model, segment_for_level("T11"), 400.0, 5 * kDay);
+  const Effects before = model.effects();
+  EXPECT_GT(before.antispasticity_fraction, 0.5);
+  EXPECT_LT(before.withdrawal_risk, 0.05);
+  model.advance_to(5 * kDay + 12 * kHour);
+  const Effects after = model.effects();
+  EXPECT_LT(after.antispasticity_fraction, 0.1);
+  EXPECT_GT(after.withdrawal_risk, 0.5);
+  // The patient re-adapts over days.
+  model.advance_to(12 * kDay);
+  EXPECT_LT(model.effects().withdrawal_risk, 0.1);
+}
+
+TEST(PhysioEffects, ZiconotideHasNoWithdrawalAndNoRespiratoryDepression) {
+  PatientModel model(PatientParameters{}, drug(DrugId::kZiconotide));
+  infuse(model, kT10, 19.2, 4 * kDay);
+  EXPECT_GT(model.effects().analgesia_fraction, 0.4);
+  model.advance_to(5 * kDay);
+  EXPECT_DOUBLE_EQ(model.effects().withdrawal_risk, 0.0);
+  EXPECT_DOUBLE_EQ(model.effects().respiratory_depression_index, 0.0);
+}
+
+}  // namespace
+}  // namespace pumptwin::physio
