@@ -1,0 +1,174 @@
+// Alarms and fault handling: reservoir, battery, motor stall, watchdog.
+#include "pump_fixture.h"
+
+namespace pumpfw::test {
+namespace {
+
+using app::AlarmId;
+using app::alarm_bit;
+using app::Command;
+using app::DrugId;
+using app::Refusal;
+
+uint16_t battery_code_for_mv(uint32_t mv) { return static_cast<uint16_t>(mv * 4096 / 5000); }
+
+class Safety : public PumpFixture {
+ protected:
+  void SetUp() override { boot(); }
+  bool tone_was(uint16_t pattern) const {
+    for (const auto& [when, value] : hal.asic.tone_history) {
+      if (value == pattern) return true;
+    }
+    return false;
+  }
+};
+
+TEST_F(Safety, LowThenEmptyReservoirStopsDeliveryAtTheMinimumVolume) {
+  // 3 mL of baclofen 2 mg/mL, low alarm at 2.5 mL; 1 mg/day is 500 µL/day.
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 3000, 2500).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(1000000).refusal, Refusal::kNone);
+  const hal::Ticks start = hal.now();
+  run_until(start + 23 * kHour);
+  EXPECT_EQ(pump->active_alarms(), 0);
+  run_until(start + 25 * kHour);
+  EXPECT_EQ(pump->active_alarms(), alarm_bit(AlarmId::kReservoirLow));
+  EXPECT_TRUE(tone_was(1)) << "one-tone for a non-critical alarm";
+  // 2.5 mL above the 0.5 mL minimum last 5 days.
+  run_until(start + 5 * kDay + kHour);
+  EXPECT_TRUE(pump->active_alarms() & alarm_bit(AlarmId::kReservoirEmpty));
+  EXPECT_FALSE(pump->delivering());
+  EXPECT_TRUE(tone_was(2)) << "two-tone for a critical alarm";
+  // Exactly the volume above the minimum was driven: 2500 µL = 10000 full steps.
+  EXPECT_EQ(driven_microsteps(), 80000u);
+  EXPECT_EQ(pump->reservoir_volume_nl(), 500000u);
+  run_until(start + 7 * kDay);
+  EXPECT_EQ(driven_microsteps(), 80000u) << "no delivery after empty";
+  // The critical alarm repeats every 10 minutes.
+  size_t two_tone_bursts = 0;
+  for (const auto& [when, value] : hal.asic.tone_history) two_tone_bursts += value == 2 ? 1 : 0;
+  EXPECT_GE(two_tone_bursts, 2 * 24 * 6u - 2);
+  // A refill clears both alarms and therapy resumes.
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000, 2500).refusal, Refusal::kNone);
+  EXPECT_EQ(pump->active_alarms(), 0);
+  EXPECT_TRUE(pump->delivering());
+}
+
+TEST_F(Safety, BatteryEriAndEosWithFilteringAndHysteresis) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
+  hal.asic.set_battery_code(battery_code_for_mv(3000));
+  run_for(3 * kHour);
+  EXPECT_EQ(pump->active_alarms(), 0);
+  EXPECT_NEAR(pump->battery().filtered_mv(), 3000, 2);
+  // A single low reading (a load transient) does not raise ERI.
+  hal.asic.set_battery_code(battery_code_for_mv(2700));
+  run_for(kHour);
+  hal.asic.set_battery_code(battery_code_for_mv(3000));
+  run_for(4 * kHour);
+  EXPECT_EQ(pump->active_alarms(), 0);
+  // Settled at 2.80 V (below the 2.85 V ERI level): ERI after the filter and 3 confirmations.
+  hal.asic.set_battery_code(battery_code_for_mv(2800));
+  run_for(4 * kHour);
+  EXPECT_EQ(pump->active_alarms(), 0) << "filter still above 2.85 V or not yet confirmed";
+  run_for(6 * kHour);
+  EXPECT_EQ(pump->active_alarms(), alarm_bit(AlarmId::kElectiveReplacement));
+  EXPECT_TRUE(pump->delivering()) << "ERI is a warning: therapy goes on";
+  // 2.88 V is above ERI but inside the 50 mV hysteresis: ERI stays.
+  hal.asic.set_battery_code(battery_code_for_mv(2880));
+  run_for(12 * kHour);
+  EXPECT_EQ(pump->active_alarms(), alarm_bit(AlarmId::kElectiveReplacement));
+  // Below 2.60 V: end of service, a critical alarm that stops therapy.
+  hal.asic.set_battery_code(battery_code_for_mv(2500));
+  run_for(12 * kHour);
+  EXPECT_TRUE(pump->active_alarms() & alarm_bit(AlarmId::kEndOfService));
+  EXPECT_FALSE(pump->delivering());
+}
+
+TEST_F(Safety, StallIsRetriedThenRaisesTheCriticalAlarmWithUndrivenStepsAccounted) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);  // a full step every 86.4 s
+  run_for(10 * kMinute);
+  const uint32_t before = driven_microsteps();
+  const uint64_t reservoir_before = pump->reservoir_volume_nl();
+  hal.asic.stall_next_moves(3, 0);
+  run_for(5 * kMinute);
+  EXPECT_TRUE(pump->active_alarms() & alarm_bit(AlarmId::kMotorStall));
+  EXPECT_FALSE(pump->delivering());
+  EXPECT_EQ(driven_microsteps(), before);
+  EXPECT_EQ(pump->reservoir_volume_nl(), reservoir_before) << "nothing driven, nothing drawn";
+  // Three one-step attempts commanded and none driven.
+  EXPECT_EQ(pump->state().undriven_microsteps, 24u);
+  EXPECT_EQ(interrogate().undriven_microsteps, 24u);
+  run_for(kHour);
+  EXPECT_EQ(driven_microsteps(), before) << "no further attempts after the alarm";
+  // The clinician clears the obstruction and acknowledges: therapy resumes.
+  ASSERT_EQ(send(Payload(Command::kAcknowledgeAlarms).u16(alarm_bit(AlarmId::kMotorStall)).bytes)
+                .refusal,
+            Refusal::kNone);
+  run_for(kHour);
+  EXPECT_TRUE(pump->delivering());
+  EXPECT_GT(driven_microsteps(), before);
+}
+
+TEST_F(Safety, PartialStallCountsOnlyDrivenSteps) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(send(Payload(Command::kPrimingBolus).u16(100).bytes).refusal, Refusal::kNone);
+  // The first priming move of 16 steps stalls after 5; the retry succeeds.
+  hal.asic.stall_next_moves(1, 5);
+  run_for(30 * kMinute);
+  EXPECT_FALSE(pump->priming());
+  EXPECT_EQ(pump->active_alarms(), 0);
+  EXPECT_EQ(pump->state().undriven_microsteps, 11u * 8);
+  // 100 µL = 400 full steps were primed in the end; the reservoir lost exactly what moved.
+  EXPECT_EQ(pump->state().driven_microsteps_since_refill, driven_microsteps());
+  EXPECT_GE(driven_microsteps(), 400u * 8);
+  EXPECT_EQ(pump->reservoir_volume_nl(), 20000000u - driven_microsteps() / 8 * 250);
+}
+
+TEST_F(Safety, WatchdogNeverFiresInNormalRunningButResetsAStuckFirmware) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
+  run_for(2 * kDay);
+  EXPECT_EQ(hal.asic.watchdog_expiries(), 0u);
+  // The firmware hangs: nothing runs the main loop for 61 s.
+  hal.sleep_until(hal.now() + 61 * kSecond);
+  while (hal.asic.watchdog_expiries() == 0) hal.sleep_until(hal.now() + kSecond);
+  EXPECT_EQ(hal.asic.watchdog_expiries(), 1u);
+  reboot(hal::ResetCause::kWatchdog);
+  EXPECT_TRUE(pump->delivering()) << "therapy restored from NVM";
+  app::Event event{};
+  bool watchdog_fault_logged = false;
+  for (uint32_t age = 0; age < 4 && pump->event_log().read_newest(age, event); ++age) {
+    if (event.code == app::EventCode::kMotorFault &&
+        (event.argument & asic::field::kFaultWatchdog.mask()) != 0) {
+      watchdog_fault_logged = true;
+    }
+  }
+  EXPECT_TRUE(watchdog_fault_logged);
+  const uint32_t before = driven_microsteps();
+  run_for(kDay);
+  EXPECT_EQ(hal.asic.watchdog_expiries(), 1u);
+  EXPECT_NEAR((driven_microsteps() - before) / 8.0, 1000.0, 1.0);
+}
+
+TEST_F(Safety, AlarmTestPlaysOneToneThenTwoToneThenStops) {
+  const hal::Ticks start = hal.now();
+  ASSERT_EQ(send(Payload(Command::kAlarmTest).bytes).refusal, Refusal::kNone);
+  EXPECT_EQ(send(Payload(Command::kAlarmTest).bytes).refusal, Refusal::kBusy);
+  run_until(start + 20 * kSecond);
+  ASSERT_EQ(hal.asic.tone_history.size(), 3u);
+  EXPECT_EQ(hal.asic.tone_history[0].second, 1);
+  EXPECT_EQ(hal.asic.tone_history[1].second, 2);
+  EXPECT_EQ(hal.asic.tone_history[1].first - hal.asic.tone_history[0].first, 4 * kSecond);
+  EXPECT_EQ(hal.asic.tone_history[2].second, 0);
+}
+
+TEST_F(Safety, IdlePumpSleepsUntilTheWatchdogKick) {
+  // No drug, no program: only the kick (30 s), battery (1 h) and checkpoint (6 h) wake it.
+  const uint64_t wakes = run_for(kDay);
+  EXPECT_LE(wakes, 2880u + 24 + 4);
+  EXPECT_EQ(hal.asic.watchdog_expiries(), 0u);
+}
+
+}  // namespace
+}  // namespace pumpfw::test
