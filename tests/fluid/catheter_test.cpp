@@ -85,6 +85,12 @@ TEST(FluidCatheter, LeakSplitsFlowAndDisconnectionSendsAllToTissue) {
   EXPECT_NEAR(out.to_tissue_ug, 1.0, 1e-9);
 }
 
+TEST(FluidCatheter, LeakPositionMustBeShortOfTheTip) {
+  Catheter catheter(CatheterParameters{}, 1000.0);
+  EXPECT_THROW(catheter.set_leak(1.0, 0.5), std::invalid_argument);
+  EXPECT_THROW(catheter.set_leak(0.5, 0.0), std::invalid_argument);
+}
+
 TEST(FluidCatheter, MigratedTipOutsideIntrathecalSpaceDeliversToTissue) {
   Catheter catheter(CatheterParameters{}, 1000.0);
   catheter.set_tip("T12", false);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace pumptwin::physio {
 namespace {
@@ -38,6 +39,14 @@ TEST(PhysioHydrodynamics, PressureRecoversAfterBolusWithMarmarouTimeConstant) {
   EXPECT_GT(model.absorption_ml_per_min(), 0.35);
   model.advance_to(3600.0);
   EXPECT_NEAR(model.csf_pressure_mmhg(), 11.3, 0.05);
+}
+
+TEST(PhysioHydrodynamics, DrainingCsfLowersPressureByTheSameExponential) {
+  PatientModel model(PatientParameters{}, drug(DrugId::kMorphine));
+  model.withdraw_csf(5.0);
+  EXPECT_NEAR(model.csf_pressure_mmhg(), 11.3 * std::exp(-0.0921 * 5.0), 1e-9);
+  model.advance_to(3600.0);
+  EXPECT_NEAR(model.csf_pressure_mmhg(), 11.3, 0.1);
 }
 
 TEST(PhysioMassBalance, InfusedEqualsPresentPlusEliminatedAndNothingNegative) {

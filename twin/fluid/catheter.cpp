@@ -147,9 +147,10 @@ void Catheter::clear_obstructions() {
 }
 
 void Catheter::set_leak(double position_fraction, double leak_fraction) {
-  if (position_fraction < 0.0 || position_fraction > 1.0 || leak_fraction <= 0.0 ||
+  // A hole at the very tip would just be the tip: positions stop short of it.
+  if (position_fraction < 0.0 || position_fraction >= 1.0 || leak_fraction <= 0.0 ||
       leak_fraction > 1.0) {
-    throw std::invalid_argument("Catheter::set_leak: position in [0,1], fraction in (0,1]");
+    throw std::invalid_argument("Catheter::set_leak: position in [0,1), fraction in (0,1]");
   }
   resplit(position_fraction);
   // Size the hole so it takes leak_fraction of the flow of an otherwise patent catheter.

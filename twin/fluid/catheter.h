@@ -75,8 +75,9 @@ class Catheter {
   // Faults.
   void add_obstruction(const Obstruction& obstruction);
   void clear_obstructions();
-  // A hole at position_fraction that, with the catheter otherwise patent, lets leak_fraction of
-  // the flow out into the tissue; 1 is a disconnection (all of it). Replaces an earlier leak.
+  // A hole at position_fraction (in [0, 1)) that, with the catheter otherwise patent, lets
+  // leak_fraction of the flow out into the tissue; 1 is a disconnection (all of it). Replaces an
+  // earlier leak.
   void set_leak(double position_fraction, double leak_fraction);
   void clear_leak();
   // Tip migration: new vertebral level, and whether the tip is still in the intrathecal space
