@@ -72,16 +72,21 @@ void Pump::load_records() {
   }
 }
 
-void Pump::reconcile_total_steps() {
-  uint32_t total = 0;
-  if (!asic_.read_total_microsteps(total)) return;
+uint32_t Pump::account_total_steps(uint32_t total) {
   // The ASIC counts on through MCU resets; a smaller count means the ASIC itself restarted.
   const uint32_t driven = total >= state_.asic_total_microsteps
                               ? total - state_.asic_total_microsteps
                               : total;
   state_.asic_total_microsteps = total;
-  if (driven == 0) return;
   state_.driven_microsteps_since_refill += driven;
+  return driven;
+}
+
+void Pump::reconcile_total_steps() {
+  uint32_t total = 0;
+  if (!asic_.read_total_microsteps(total)) return;
+  const uint32_t driven = account_total_steps(total);
+  if (driven == 0) return;
   uint32_t left = driven;
   const uint32_t primed = left < state_.prime_remaining_microsteps ? left
                                                                    : state_.prime_remaining_microsteps;
@@ -177,11 +182,11 @@ void Pump::finish_move(hal::Ticks now, uint16_t faults) {
     raise(AlarmId::kAsicFault, now);
     return;
   }
-  // TOTAL_STEPS is the truth: the reservoir loses what was driven, never what was commanded.
-  const uint32_t driven = total - move_total_before_;
+  // TOTAL_STEPS is the truth: the reservoir loses what was driven, never what was commanded,
+  // including the end of a move the ASIC finished across an MCU reset.
+  account_total_steps(total);
+  const uint32_t driven = total >= move_total_before_ ? total - move_total_before_ : total;
   const uint32_t commanded = move_steps_ * asic_.microsteps_per_step();
-  state_.asic_total_microsteps = total;
-  state_.driven_microsteps_since_refill += driven;
   if (move_is_prime_) {
     state_.prime_remaining_microsteps -= driven < state_.prime_remaining_microsteps
                                              ? driven

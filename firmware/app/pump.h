@@ -130,6 +130,8 @@ class Pump {
   // boot
   void load_records();
   void reconcile_total_steps();
+  // Adds the steps driven since the last reading of TOTAL_STEPS to the reservoir account.
+  uint32_t account_total_steps(uint32_t total);
   // main loop parts
   void service_asic(hal::Ticks now);
   void finish_move(hal::Ticks now, uint16_t faults);

@@ -125,6 +125,18 @@ TEST_F(Safety, PartialStallCountsOnlyDrivenSteps) {
   EXPECT_EQ(pump->reservoir_volume_nl(), 20000000u - driven_microsteps() / 8 * 250);
 }
 
+TEST_F(Safety, StepsOfAMoveEndingAcrossAResetAreStillDrawnFromTheReservoir) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(send(Payload(Command::kPrimingBolus).u16(100).bytes).refusal, Refusal::kNone);
+  run_for(kSecond / 32);  // a 16-step priming move (85 ms) is under way
+  ASSERT_EQ(driven_microsteps(), 0u);
+  reboot(hal::ResetCause::kWatchdog);
+  run_for(30 * kMinute);
+  EXPECT_FALSE(pump->priming());
+  EXPECT_EQ(pump->state().driven_microsteps_since_refill, driven_microsteps());
+  EXPECT_EQ(pump->reservoir_volume_nl(), 20000000u - driven_microsteps() / 8 * 250);
+}
+
 TEST_F(Safety, WatchdogNeverFiresInNormalRunningButResetsAStuckFirmware) {
   ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
   ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
