@@ -11,16 +11,18 @@
 namespace pumpfw::app {
 
 enum class AlarmId : uint8_t {
-  kReservoirEmpty = 0,        // critical
-  kMotorStall = 1,            // critical
-  kEndOfService = 2,          // critical
-  kMemoryError = 3,           // critical
-  kAsicFault = 4,             // critical: overcurrent, open load, over-temperature, SPI loss
-  kReservoirLow = 5,          // non-critical
-  kElectiveReplacement = 6,   // non-critical
+  kReservoirEmpty = 0,       // critical
+  kMotorStall = 1,           // critical
+  kEndOfService = 2,         // critical
+  kMemoryError = 3,          // critical
+  kAsicFault = 4,            // critical: overcurrent, open load, over-temperature, SPI loss
+  kReservoirLow = 5,         // non-critical
+  kElectiveReplacement = 6,  // non-critical
 };
 inline constexpr uint16_t kCriticalAlarmMask = 0x1F;
-inline constexpr uint16_t alarm_bit(AlarmId id) { return static_cast<uint16_t>(1u << static_cast<uint8_t>(id)); }
+inline constexpr uint16_t alarm_bit(AlarmId id) {
+  return static_cast<uint16_t>(1u << static_cast<uint8_t>(id));
+}
 
 struct AlarmTiming {
   hal::Ticks burst_ticks = 8 * hal::kTicksPerSecond;

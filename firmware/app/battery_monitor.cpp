@@ -2,9 +2,8 @@
 
 namespace pumpfw::app {
 
-void BatteryMonitor::update_indicator(bool& state, uint8_t& run, uint32_t mv,
-                                      uint32_t threshold_mv, uint32_t hysteresis_mv,
-                                      uint8_t confirm) {
+void BatteryMonitor::update_indicator(bool& state, uint8_t& run, uint32_t mv, uint32_t threshold_mv,
+                                      uint32_t hysteresis_mv, uint8_t confirm) {
   const bool crossing = state ? mv >= threshold_mv + hysteresis_mv : mv <= threshold_mv;
   run = crossing ? static_cast<uint8_t>(run + 1) : 0;
   if (run >= confirm) {

@@ -39,7 +39,8 @@ void DoseEngine::accrue_to(uint64_t rtc_s, int64_t clock_offset_s) {
     uint64_t added = basal_q_per_s(last_s_, clock_offset_s) * chunk_s;
     if (bolus_remaining_q_ != 0) {
       const uint64_t bolus_capacity = bolus_q_per_s_ * chunk_s;
-      const uint64_t bolus = bolus_capacity < bolus_remaining_q_ ? bolus_capacity : bolus_remaining_q_;
+      const uint64_t bolus =
+          bolus_capacity < bolus_remaining_q_ ? bolus_capacity : bolus_remaining_q_;
       bolus_remaining_q_ -= bolus;
       added += bolus;
     }

@@ -9,6 +9,8 @@ const DrugLimits* find_drug(DrugId id) {
   return nullptr;
 }
 
-const DrugLimits* find_drug(uint8_t raw_id) { return find_drug(static_cast<DrugId>(raw_id)); }
+const DrugLimits* find_drug(uint8_t raw_id) {
+  return find_drug(static_cast<DrugId>(raw_id));
+}
 
 }  // namespace pumpfw::app

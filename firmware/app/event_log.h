@@ -10,31 +10,31 @@
 namespace pumpfw::app {
 
 enum class EventCode : uint8_t {
-  kBoot = 1,                // arg: hal::ResetCause
-  kAlarmRaised = 2,         // arg: AlarmId
-  kAlarmCleared = 3,        // arg: AlarmId
-  kRefill = 4,              // arg: volume in µL
-  kProgramChanged = 5,      // arg: total daily dose in ng
-  kClinicianBolus = 6,      // arg: dose in ng
-  kPtmBolus = 7,            // arg: dose in ng
-  kPtmRefused = 8,          // arg: RefusalReason
-  kPeriodicBolus = 9,       // arg: dose in ng
-  kBridgingBolus = 10,      // arg: volume in nL
-  kPrimingBolus = 11,       // arg: volume in nL
-  kMotorFault = 12,         // arg: FAULT register bits (0: the move did not complete)
-  kStepsNotDriven = 13,     // arg: microsteps commanded but not driven
-  kClockSet = 14,           // arg: the new wall clock, seconds
-  kAlarmTest = 15,          // arg: 0
-  kNvmRepaired = 16,        // arg: record kind << 8 | RecordLoad
-  kPtmConfigured = 17,      // arg: dose per bolus in ng
-  kAlarmsAcknowledged = 18, // arg: AlarmId bits cleared
-  kTherapyStopped = 19,     // arg: AlarmId that stopped it
-  kAsicCommFailure = 20,    // arg: 0
+  kBoot = 1,                 // arg: hal::ResetCause
+  kAlarmRaised = 2,          // arg: AlarmId
+  kAlarmCleared = 3,         // arg: AlarmId
+  kRefill = 4,               // arg: volume in µL
+  kProgramChanged = 5,       // arg: total daily dose in ng
+  kClinicianBolus = 6,       // arg: dose in ng
+  kPtmBolus = 7,             // arg: dose in ng
+  kPtmRefused = 8,           // arg: RefusalReason
+  kPeriodicBolus = 9,        // arg: dose in ng
+  kBridgingBolus = 10,       // arg: volume in nL
+  kPrimingBolus = 11,        // arg: volume in nL
+  kMotorFault = 12,          // arg: FAULT register bits (0: the move did not complete)
+  kStepsNotDriven = 13,      // arg: microsteps commanded but not driven
+  kClockSet = 14,            // arg: the new wall clock, seconds
+  kAlarmTest = 15,           // arg: 0
+  kNvmRepaired = 16,         // arg: record kind << 8 | RecordLoad
+  kPtmConfigured = 17,       // arg: dose per bolus in ng
+  kAlarmsAcknowledged = 18,  // arg: AlarmId bits cleared
+  kTherapyStopped = 19,      // arg: AlarmId that stopped it
+  kAsicCommFailure = 20,     // arg: 0
 };
 
 struct Event {
-  uint32_t sequence;    // 1, 2, 3... never 0
-  uint32_t time_s;      // wall clock, seconds (RTC + clock offset)
+  uint32_t sequence;  // 1, 2, 3... never 0
+  uint32_t time_s;    // wall clock, seconds (RTC + clock offset)
   uint32_t argument;
   EventCode code;
 };

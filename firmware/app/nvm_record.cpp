@@ -26,7 +26,8 @@ bool NvmRecord::has_magic(uint32_t offset) {
 bool NvmRecord::copy_valid(uint32_t offset, uint16_t length, uint32_t& generation) {
   uint8_t header[kHeaderBytes];
   hal_.nvm_read(offset, header, kHeaderBytes);
-  const uint32_t expected_shape = static_cast<uint32_t>(kind_) | (static_cast<uint32_t>(length) << 16);
+  const uint32_t expected_shape =
+      static_cast<uint32_t>(kind_) | (static_cast<uint32_t>(length) << 16);
   if (get_u32(header) != kMagic || get_u32(header + 4) != expected_shape) return false;
   generation = get_u32(header + 8);
   // Streamed in chunks: records are larger than the stack should hold twice.
@@ -71,8 +72,9 @@ RecordLoad NvmRecord::load(uint8_t* payload, uint16_t length) {
   uint32_t generation_b = 0;
   const bool a_ok = copy_valid(offset_a_, length, generation_a);
   const bool b_ok = copy_valid(offset_b_, length, generation_b);
-  if (!a_ok && !b_ok) return has_magic(offset_a_) || has_magic(offset_b_) ? RecordLoad::kBothInvalid
-                                                                         : RecordLoad::kBlank;
+  if (!a_ok && !b_ok)
+    return has_magic(offset_a_) || has_magic(offset_b_) ? RecordLoad::kBothInvalid
+                                                        : RecordLoad::kBlank;
   // Serial-number comparison so that the generation may wrap after 4 billion writes.
   const bool a_newer_or_same =
       a_ok && (!b_ok || static_cast<int32_t>(generation_a - generation_b) >= 0);

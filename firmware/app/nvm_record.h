@@ -13,11 +13,11 @@
 namespace pumpfw::app {
 
 enum class RecordLoad : uint8_t {
-  kBothValid,        // both copies agree
-  kRepairedCopyA,    // A was bad or stale and has been rewritten from B
-  kRepairedCopyB,    // B was bad or stale and has been rewritten from A
-  kBothInvalid,      // both copies damaged: payload untouched
-  kBlank,            // neither copy was ever written (a new pump): payload untouched
+  kBothValid,      // both copies agree
+  kRepairedCopyA,  // A was bad or stale and has been rewritten from B
+  kRepairedCopyB,  // B was bad or stale and has been rewritten from A
+  kBothInvalid,    // both copies damaged: payload untouched
+  kBlank,          // neither copy was ever written (a new pump): payload untouched
 };
 
 class NvmRecord {

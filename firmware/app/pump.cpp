@@ -8,9 +8,15 @@ namespace field = asic::field;
 
 namespace {
 // The RTC counts in 1/1024 s; the therapy works in whole seconds.
-constexpr uint64_t to_seconds(hal::Ticks ticks) { return ticks / hal::kTicksPerSecond; }
-constexpr hal::Ticks to_ticks(uint64_t seconds) { return seconds * hal::kTicksPerSecond; }
-constexpr hal::Ticks min_ticks(hal::Ticks a, hal::Ticks b) { return a < b ? a : b; }
+constexpr uint64_t to_seconds(hal::Ticks ticks) {
+  return ticks / hal::kTicksPerSecond;
+}
+constexpr hal::Ticks to_ticks(uint64_t seconds) {
+  return seconds * hal::kTicksPerSecond;
+}
+constexpr hal::Ticks min_ticks(hal::Ticks a, hal::Ticks b) {
+  return a < b ? a : b;
+}
 
 constexpr uint16_t kLatchableAlarms = alarm_bit(AlarmId::kMotorStall) |
                                       alarm_bit(AlarmId::kAsicFault) |
@@ -47,8 +53,8 @@ Pump::Pump(hal::Hal& hal, const PumpConfig& config)
 
 void Pump::load_records() {
   TherapyRecord therapy;
-  const RecordLoad therapy_load = therapy_store_.load(reinterpret_cast<uint8_t*>(&therapy),
-                                                      sizeof therapy);
+  const RecordLoad therapy_load =
+      therapy_store_.load(reinterpret_cast<uint8_t*>(&therapy), sizeof therapy);
   StateRecord state;
   const RecordLoad state_load = state_store_.load(reinterpret_cast<uint8_t*>(&state), sizeof state);
   if (therapy_load != RecordLoad::kBothInvalid && therapy_load != RecordLoad::kBlank) {
@@ -74,9 +80,8 @@ void Pump::load_records() {
 
 uint32_t Pump::account_total_steps(uint32_t total) {
   // The ASIC counts on through MCU resets; a smaller count means the ASIC itself restarted.
-  const uint32_t driven = total >= state_.asic_total_microsteps
-                              ? total - state_.asic_total_microsteps
-                              : total;
+  const uint32_t driven =
+      total >= state_.asic_total_microsteps ? total - state_.asic_total_microsteps : total;
   state_.asic_total_microsteps = total;
   state_.driven_microsteps_since_refill += driven;
   return driven;
@@ -88,8 +93,8 @@ void Pump::reconcile_total_steps() {
   const uint32_t driven = account_total_steps(total);
   if (driven == 0) return;
   uint32_t left = driven;
-  const uint32_t primed = left < state_.prime_remaining_microsteps ? left
-                                                                   : state_.prime_remaining_microsteps;
+  const uint32_t primed =
+      left < state_.prime_remaining_microsteps ? left : state_.prime_remaining_microsteps;
   state_.prime_remaining_microsteps -= primed;
   left -= primed;
   state_.bridge_remaining_microsteps -=
@@ -188,9 +193,8 @@ void Pump::finish_move(hal::Ticks now, uint16_t faults) {
   const uint32_t driven = total >= move_total_before_ ? total - move_total_before_ : total;
   const uint32_t commanded = move_steps_ * asic_.microsteps_per_step();
   if (move_is_prime_) {
-    state_.prime_remaining_microsteps -= driven < state_.prime_remaining_microsteps
-                                             ? driven
-                                             : state_.prime_remaining_microsteps;
+    state_.prime_remaining_microsteps -=
+        driven < state_.prime_remaining_microsteps ? driven : state_.prime_remaining_microsteps;
     if (state_.prime_remaining_microsteps == 0) {
       // The catheter is full: basal therapy starts now, from nothing owed.
       save_state();
@@ -199,9 +203,8 @@ void Pump::finish_move(hal::Ticks now, uint16_t faults) {
   } else {
     engine_.consume(driven);
     if (state_.bridge_remaining_microsteps != 0) {
-      state_.bridge_remaining_microsteps -= driven < state_.bridge_remaining_microsteps
-                                                ? driven
-                                                : state_.bridge_remaining_microsteps;
+      state_.bridge_remaining_microsteps -=
+          driven < state_.bridge_remaining_microsteps ? driven : state_.bridge_remaining_microsteps;
       // The old drug has left the catheter: from now on the tip sees the new concentration.
       if (state_.bridge_remaining_microsteps == 0) {
         engine_.set_tip_concentration(therapy_.concentration_ug_per_ml);
@@ -220,7 +223,7 @@ void Pump::finish_move(hal::Ticks now, uint16_t faults) {
   if (++failed_moves_ >= config_.max_move_attempts) {
     failed_moves_ = 0;
     raise((faults & field::kFaultStall.mask()) != 0 || !motor_fault ? AlarmId::kMotorStall
-                                                                   : AlarmId::kAsicFault,
+                                                                    : AlarmId::kAsicFault,
           now);
   } else {
     next_move_allowed_ = now + to_ticks(config_.move_retry_delay_s);
@@ -233,8 +236,8 @@ void Pump::deliver(hal::Ticks now) {
   const uint32_t deliverable_steps = deliverable_microsteps() / microsteps_per_step;
   if (priming()) {
     if (!therapy_.has_drug) return;
-    uint32_t steps = (state_.prime_remaining_microsteps + microsteps_per_step - 1) /
-                     microsteps_per_step;
+    uint32_t steps =
+        (state_.prime_remaining_microsteps + microsteps_per_step - 1) / microsteps_per_step;
     if (steps > config_.max_steps_per_move) steps = config_.max_steps_per_move;
     if (steps > deliverable_steps) steps = deliverable_steps;
     if (steps == 0) return;
@@ -375,7 +378,8 @@ hal::Ticks Pump::next_wake(hal::Ticks now) const {
     if (priming() && deliverable_microsteps() >= asic_.microsteps_per_step()) {
       wake = min_ticks(wake, next_move_allowed_);
     } else if (engine_.running()) {
-      const uint64_t due_s = engine_.next_due_s(asic_.microsteps_per_step(), therapy_.clock_offset_s);
+      const uint64_t due_s =
+          engine_.next_due_s(asic_.microsteps_per_step(), therapy_.clock_offset_s);
       if (due_s != kNever) {
         const hal::Ticks due = to_ticks(due_s);
         wake = min_ticks(wake, due > next_move_allowed_ ? due : next_move_allowed_);
@@ -396,7 +400,9 @@ hal::Ticks Pump::next_wake(hal::Ticks now) const {
 
 // ---------------------------------------------------------------------------- persistence
 
-void Pump::log(EventCode code, uint32_t argument) { log_.append(wall_clock_s(), code, argument); }
+void Pump::log(EventCode code, uint32_t argument) {
+  log_.append(wall_clock_s(), code, argument);
+}
 
 uint32_t Pump::wall_clock_s() const {
   return static_cast<uint32_t>(static_cast<int64_t>(to_seconds(hal_.now())) +

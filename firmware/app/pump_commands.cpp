@@ -8,7 +8,9 @@
 namespace pumpfw::app {
 
 namespace {
-constexpr uint64_t to_seconds(hal::Ticks ticks) { return ticks / hal::kTicksPerSecond; }
+constexpr uint64_t to_seconds(hal::Ticks ticks) {
+  return ticks / hal::kTicksPerSecond;
+}
 constexpr uint16_t kAcknowledgeableAlarms = alarm_bit(AlarmId::kMotorStall) |
                                             alarm_bit(AlarmId::kAsicFault) |
                                             alarm_bit(AlarmId::kMemoryError);
@@ -36,8 +38,8 @@ void Pump::service_telemetry(hal::Ticks now) {
       if (!have_last_response_ || request.sequence != last_sequence_) {
         uint8_t payload[kMaxPayloadBytes];
         const uint32_t length = execute(request, payload, now);
-        last_response_bytes_ = encode_frame(request.sequence, payload,
-                                            static_cast<uint8_t>(length), last_response_);
+        last_response_bytes_ =
+            encode_frame(request.sequence, payload, static_cast<uint8_t>(length), last_response_);
         last_sequence_ = request.sequence;
         have_last_response_ = true;
       }
@@ -324,7 +326,8 @@ Refusal Pump::cmd_ptm_bolus(WireReader& args, hal::Ticks now) {
   }
   engine_.accrue_to(now_s, therapy_.clock_offset_s);
   engine_.start_bolus(therapy_.ptm.dose_ng, uint32_t{therapy_.ptm.duration_minutes} * 60);
-  for (uint8_t i = kMaxPtmPerDay - 1; i > 0; --i) state_.ptm_granted_s[i] = state_.ptm_granted_s[i - 1];
+  for (uint8_t i = kMaxPtmPerDay - 1; i > 0; --i)
+    state_.ptm_granted_s[i] = state_.ptm_granted_s[i - 1];
   state_.ptm_granted_s[0] = now_s;
   if (state_.ptm_granted_count < kMaxPtmPerDay) ++state_.ptm_granted_count;
   // Persisted at once: a reset must not hand out a fresh allowance.
@@ -364,8 +367,8 @@ Refusal Pump::cmd_priming_bolus(WireReader& args, hal::Ticks now) {
   if (priming()) return Refusal::kBusy;
   if (engine_.bolus_active()) return Refusal::kBolusInProgress;
   const uint32_t volume_nl = uint32_t{volume_ul} * 1000;
-  const uint32_t steps = (volume_nl + config_.calibration_nl_per_full_step - 1) /
-                         config_.calibration_nl_per_full_step;
+  const uint32_t steps =
+      (volume_nl + config_.calibration_nl_per_full_step - 1) / config_.calibration_nl_per_full_step;
   const uint32_t microsteps = steps * 8;
   if (microsteps > deliverable_microsteps()) return Refusal::kVolumeOutOfRange;
   state_.prime_remaining_microsteps = microsteps;

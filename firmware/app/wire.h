@@ -22,7 +22,8 @@ class WireReader {
       return 0;
     }
     uint64_t value = 0;
-    for (uint32_t i = 0; i < bytes; ++i) value |= static_cast<uint64_t>(data_[position_ + i]) << (8 * i);
+    for (uint32_t i = 0; i < bytes; ++i)
+      value |= static_cast<uint64_t>(data_[position_ + i]) << (8 * i);
     position_ += bytes;
     return value;
   }

@@ -73,14 +73,14 @@ bool AsicDriver::init(const AsicSettings& settings) {
   settings_ = settings;
   uint16_t chip_id = 0;
   if (!read(reg::kChipId.address, chip_id) || chip_id != kChipIdValue) return false;
-  const uint16_t ctrl = static_cast<uint16_t>(
-      field::kCtrlEnable.make(1) |
-      field::kCtrlStepMode.make(static_cast<uint16_t>(settings.step_mode)));
+  const uint16_t ctrl =
+      static_cast<uint16_t>(field::kCtrlEnable.make(1) |
+                            field::kCtrlStepMode.make(static_cast<uint16_t>(settings.step_mode)));
   // SPI errors are handled where they happen (each write is confirmed), so they do not
   // interrupt; every other fault and the end of a move do.
-  const uint16_t int_mask = static_cast<uint16_t>(
-      (field::kIntStatusFaults.mask() & ~field::kFaultSpiError.mask()) |
-      field::kIntStatusMoveDone.mask());
+  const uint16_t int_mask =
+      static_cast<uint16_t>((field::kIntStatusFaults.mask() & ~field::kFaultSpiError.mask()) |
+                            field::kIntStatusMoveDone.mask());
   return write(reg::kStepPeriod.address, settings.step_period_us) &&
          write(reg::kCurrentLimit.address, settings.current_limit_ma) &&
          write(reg::kWdtTimeout.address, settings.watchdog_timeout_slow_ticks) &&
@@ -90,16 +90,16 @@ bool AsicDriver::init(const AsicSettings& settings) {
 
 bool AsicDriver::start_move(uint16_t steps) {
   // The watchdog clears ENABLE; restoring it here lets delivery resume after a recovered reset.
-  const uint16_t ctrl = static_cast<uint16_t>(
-      field::kCtrlEnable.make(1) |
-      field::kCtrlStepMode.make(static_cast<uint16_t>(settings_.step_mode)));
+  const uint16_t ctrl =
+      static_cast<uint16_t>(field::kCtrlEnable.make(1) |
+                            field::kCtrlStepMode.make(static_cast<uint16_t>(settings_.step_mode)));
   return write(reg::kCtrl.address, ctrl) && write(reg::kMoveSteps.address, steps);
 }
 
 bool AsicDriver::stop_move() {
-  const uint16_t ctrl = static_cast<uint16_t>(
-      field::kCtrlEnable.make(1) | field::kCtrlStop.make(1) |
-      field::kCtrlStepMode.make(static_cast<uint16_t>(settings_.step_mode)));
+  const uint16_t ctrl =
+      static_cast<uint16_t>(field::kCtrlEnable.make(1) | field::kCtrlStop.make(1) |
+                            field::kCtrlStepMode.make(static_cast<uint16_t>(settings_.step_mode)));
   // STOP reads back 0, so the write is confirmed by the status byte only.
   return write(reg::kCtrl.address, ctrl);
 }
@@ -115,7 +115,9 @@ bool AsicDriver::read_total_microsteps(uint32_t& microsteps) {
   return true;
 }
 
-bool AsicDriver::read_fault(uint16_t& faults) { return read(reg::kFault.address, faults); }
+bool AsicDriver::read_fault(uint16_t& faults) {
+  return read(reg::kFault.address, faults);
+}
 
 bool AsicDriver::service_interrupt(AsicEvents& events) {
   events = AsicEvents{};
@@ -127,7 +129,9 @@ bool AsicDriver::service_interrupt(AsicEvents& events) {
   return events.int_status == 0 || write(reg::kIntStatus.address, events.int_status);
 }
 
-bool AsicDriver::kick_watchdog() { return write(reg::kWdtKick.address, asic::kWdtKickKey); }
+bool AsicDriver::kick_watchdog() {
+  return write(reg::kWdtKick.address, asic::kWdtKickKey);
+}
 
 bool AsicDriver::set_tone(asic::TonePattern pattern) {
   return write(reg::kAlarmTone.address,
@@ -135,9 +139,10 @@ bool AsicDriver::set_tone(asic::TonePattern pattern) {
 }
 
 bool AsicDriver::convert_adc(asic::AdcChannel channel, uint16_t& code) {
-  const uint16_t channels = field::kAdcCtrlChannels.make(
-      static_cast<uint16_t>(1u << static_cast<uint8_t>(channel)));
-  if (!write(reg::kAdcCtrl.address, static_cast<uint16_t>(channels | field::kAdcCtrlStart.make(1)))) {
+  const uint16_t channels =
+      field::kAdcCtrlChannels.make(static_cast<uint16_t>(1u << static_cast<uint8_t>(channel)));
+  if (!write(reg::kAdcCtrl.address,
+             static_cast<uint16_t>(channels | field::kAdcCtrlStart.make(1)))) {
     return false;
   }
   for (int poll = 0; poll < kAdcPolls; ++poll) {

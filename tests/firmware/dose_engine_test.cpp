@@ -60,7 +60,7 @@ TEST(DoseEngine, AYearOfContinuousDeliveryDoesNotDrift) {
 
 TEST(DoseEngine, StrokesAreSpreadEvenly) {
   DoseEngine engine(250);
-  engine.set_tip_concentration(2000);  // baclofen 2 mg/mL
+  engine.set_tip_concentration(2000);      // baclofen 2 mg/mL
   engine.set_program(continuous(500000));  // 250 µL/day = 1000 full steps/day: one per 86.4 s
   engine.start(0);
   uint64_t last = 0;

@@ -9,22 +9,43 @@ namespace field = asic::field;
 
 namespace {
 constexpr hal::Ticks kNoEvent = UINT64_MAX;
-hal::Ticks us_to_ticks(uint64_t us) { return (us * hal::kTicksPerSecond + 999999) / 1000000; }
-hal::Ticks slow_ticks_to_ticks(uint64_t slow) { return slow * hal::kTicksPerSecond / asic::kSlowTickHz; }
+hal::Ticks us_to_ticks(uint64_t us) {
+  return (us * hal::kTicksPerSecond + 999999) / 1000000;
+}
+hal::Ticks slow_ticks_to_ticks(uint64_t slow) {
+  return slow * hal::kTicksPerSecond / asic::kSlowTickHz;
+}
 }  // namespace
 
-FakeAsic::FakeAsic() { power_on_reset(); }
+FakeAsic::FakeAsic() {
+  power_on_reset();
+}
 
 void FakeAsic::power_on_reset() {
-  const asic::RegisterInfo all[] = {
-      reg::kChipId,         reg::kRevision,       reg::kCtrl,
-      reg::kMoveSteps,      reg::kStepPeriod,     reg::kCurrentLimit,
-      reg::kStatus,         reg::kStepsRemaining, reg::kFault,
-      reg::kIntMask,        reg::kIntStatus,      reg::kTotalStepsLo,
-      reg::kTotalStepsHi,   reg::kStallConfig,    reg::kAdcCtrl,
-      reg::kAdcMotorCurrent, reg::kAdcBattery,    reg::kAdcTemperature,
-      reg::kAdcPressureReservoir, reg::kAdcPressureOutlet, reg::kWdtKick,
-      reg::kWdtTimeout,     reg::kWdtRemaining,   reg::kAlarmTone};
+  const asic::RegisterInfo all[] = {reg::kChipId,
+                                    reg::kRevision,
+                                    reg::kCtrl,
+                                    reg::kMoveSteps,
+                                    reg::kStepPeriod,
+                                    reg::kCurrentLimit,
+                                    reg::kStatus,
+                                    reg::kStepsRemaining,
+                                    reg::kFault,
+                                    reg::kIntMask,
+                                    reg::kIntStatus,
+                                    reg::kTotalStepsLo,
+                                    reg::kTotalStepsHi,
+                                    reg::kStallConfig,
+                                    reg::kAdcCtrl,
+                                    reg::kAdcMotorCurrent,
+                                    reg::kAdcBattery,
+                                    reg::kAdcTemperature,
+                                    reg::kAdcPressureReservoir,
+                                    reg::kAdcPressureOutlet,
+                                    reg::kWdtKick,
+                                    reg::kWdtTimeout,
+                                    reg::kWdtRemaining,
+                                    reg::kAlarmTone};
   std::fill(std::begin(regs_), std::end(regs_), 0);
   for (const auto& info : all) regs_[info.address] = info.reset_value;
   total_microsteps_ = 0;
@@ -70,7 +91,8 @@ void FakeAsic::advance(hal::Ticks now) {
     busy_ = false;
     latch_fault(field::kFaultWatchdog.mask());
     regs_[reg::kCtrl.address] &= static_cast<uint16_t>(~field::kCtrlEnable.mask());
-    watchdog_deadline_ += slow_ticks_to_ticks(std::max<uint16_t>(regs_[reg::kWdtTimeout.address], 1));
+    watchdog_deadline_ +=
+        slow_ticks_to_ticks(std::max<uint16_t>(regs_[reg::kWdtTimeout.address], 1));
   }
 }
 
@@ -86,7 +108,8 @@ void FakeAsic::write_register(uint8_t address, uint16_t value, hal::Ticks now) {
   } else if (address == reg::kMoveSteps.address) {
     regs_[address] = value;
     const uint16_t ctrl = regs_[reg::kCtrl.address];
-    if (value != 0 && !busy_ && field::kCtrlEnable.get(ctrl) != 0 && field::kCtrlSleep.get(ctrl) == 0) {
+    if (value != 0 && !busy_ && field::kCtrlEnable.get(ctrl) != 0 &&
+        field::kCtrlSleep.get(ctrl) == 0) {
       busy_ = true;
       ++moves_started_;
       move_steps_ = value;
@@ -97,7 +120,8 @@ void FakeAsic::write_register(uint8_t address, uint16_t value, hal::Ticks now) {
     }
   } else if (address == reg::kWdtKick.address) {
     if (value == asic::kWdtKickKey) {
-      watchdog_deadline_ = now + slow_ticks_to_ticks(std::max<uint16_t>(regs_[reg::kWdtTimeout.address], 1));
+      watchdog_deadline_ =
+          now + slow_ticks_to_ticks(std::max<uint16_t>(regs_[reg::kWdtTimeout.address], 1));
     }
   } else if (address == reg::kAdcCtrl.address) {
     // Conversions finish within the next frame: the model completes them at once.
@@ -123,10 +147,9 @@ uint32_t FakeAsic::transfer(uint32_t mosi, hal::Ticks now) {
   advance(now);
   ++frames_;
   const uint16_t fault = regs_[reg::kFault.address];
-  const uint8_t status = static_cast<uint8_t>((irq_level() ? 0x80 : 0) | (fault != 0 ? 0x40 : 0) |
-                                              (busy_ ? 0x20 : 0) |
-                                              (field::kFaultSpiError.get(fault) != 0 ? 0x10 : 0) |
-                                              asic::kMisoStatusPattern);
+  const uint8_t status = static_cast<uint8_t>(
+      (irq_level() ? 0x80 : 0) | (fault != 0 ? 0x40 : 0) | (busy_ ? 0x20 : 0) |
+      (field::kFaultSpiError.get(fault) != 0 ? 0x10 : 0) | asic::kMisoStatusPattern);
   const bool write = (mosi >> 31) != 0;
   const uint8_t address = static_cast<uint8_t>((mosi >> 24) & 0x7F);
   const uint16_t data = static_cast<uint16_t>(mosi >> 8);
@@ -140,7 +163,8 @@ uint32_t FakeAsic::transfer(uint32_t mosi, hal::Ticks now) {
     value = static_cast<uint16_t>((busy_ ? 1 : 0) | (regs_[reg::kAlarmTone.address] != 0 ? 4 : 0));
   } else if (address == reg::kTotalStepsLo.address) {
     value = static_cast<uint16_t>(total_microsteps_);
-    if (!write && mosi_ok) regs_[reg::kTotalStepsHi.address] = static_cast<uint16_t>(total_microsteps_ >> 16);
+    if (!write && mosi_ok)
+      regs_[reg::kTotalStepsHi.address] = static_cast<uint16_t>(total_microsteps_ >> 16);
   } else if (address == reg::kWdtKick.address) {
     value = 0;
   }

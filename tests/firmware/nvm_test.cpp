@@ -6,8 +6,8 @@
 namespace pumpfw::test {
 namespace {
 
-using app::AlarmId;
 using app::alarm_bit;
+using app::AlarmId;
 using app::DrugId;
 using app::RecordLoad;
 using app::Refusal;
@@ -157,11 +157,10 @@ TEST_F(PumpNvm, BothCopiesBadRaisesMemoryErrorAndStopsTherapy) {
   ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 15000).refusal, Refusal::kNone);
   ASSERT_EQ(program_continuous(300000).refusal, Refusal::kNone);
   EXPECT_FALSE(pump->delivering());
-  ASSERT_EQ(send(Payload(app::Command::kAcknowledgeAlarms)
-                     .u16(alarm_bit(AlarmId::kMemoryError))
-                     .bytes)
-                .refusal,
-            Refusal::kNone);
+  ASSERT_EQ(
+      send(Payload(app::Command::kAcknowledgeAlarms).u16(alarm_bit(AlarmId::kMemoryError)).bytes)
+          .refusal,
+      Refusal::kNone);
   EXPECT_TRUE(pump->delivering());
 }
 

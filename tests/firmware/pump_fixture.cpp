@@ -93,8 +93,8 @@ Status PumpFixture::interrogate() {
   return s;
 }
 
-Response PumpFixture::refill(app::DrugId drug, uint32_t concentration_ug_per_ml,
-                             uint32_t volume_ul, uint32_t low_reservoir_ul, uint16_t bridge_ul) {
+Response PumpFixture::refill(app::DrugId drug, uint32_t concentration_ug_per_ml, uint32_t volume_ul,
+                             uint32_t low_reservoir_ul, uint16_t bridge_ul) {
   return send(Payload(app::Command::kRefill)
                   .u8(static_cast<uint8_t>(drug))
                   .u32(concentration_ug_per_ml)

@@ -4,13 +4,15 @@
 namespace pumpfw::test {
 namespace {
 
-using app::AlarmId;
 using app::alarm_bit;
+using app::AlarmId;
 using app::Command;
 using app::DrugId;
 using app::Refusal;
 
-uint16_t battery_code_for_mv(uint32_t mv) { return static_cast<uint16_t>(mv * 4096 / 5000); }
+uint16_t battery_code_for_mv(uint32_t mv) {
+  return static_cast<uint16_t>(mv * 4096 / 5000);
+}
 
 class Safety : public PumpFixture {
  protected:
@@ -102,9 +104,9 @@ TEST_F(Safety, StallIsRetriedThenRaisesTheCriticalAlarmWithUndrivenStepsAccounte
   run_for(kHour);
   EXPECT_EQ(driven_microsteps(), before) << "no further attempts after the alarm";
   // The clinician clears the obstruction and acknowledges: therapy resumes.
-  ASSERT_EQ(send(Payload(Command::kAcknowledgeAlarms).u16(alarm_bit(AlarmId::kMotorStall)).bytes)
-                .refusal,
-            Refusal::kNone);
+  ASSERT_EQ(
+      send(Payload(Command::kAcknowledgeAlarms).u16(alarm_bit(AlarmId::kMotorStall)).bytes).refusal,
+      Refusal::kNone);
   run_for(kHour);
   EXPECT_TRUE(pump->delivering());
   EXPECT_GT(driven_microsteps(), before);

@@ -16,8 +16,8 @@ constexpr uint32_t kMidnight = 1767225600;
 
 std::vector<uint8_t> frame_of(uint8_t sequence, const std::vector<uint8_t>& payload) {
   uint8_t bytes[app::kMaxFrameBytes];
-  const uint32_t size = app::encode_frame(sequence, payload.data(),
-                                          static_cast<uint8_t>(payload.size()), bytes);
+  const uint32_t size =
+      app::encode_frame(sequence, payload.data(), static_cast<uint8_t>(payload.size()), bytes);
   return std::vector<uint8_t>(bytes, bytes + size);
 }
 
@@ -132,8 +132,16 @@ TEST_F(Telemetry, EveryRefusalPathChangesNothing) {
   expect_refused(Payload(Command::kInterrogate).u8(0).bytes, Refusal::kBadLength);
   expect_refused(Payload(Command::kClockSet).u16(1).bytes, Refusal::kBadLength);
   expect_refused(Payload(Command::kClockSet).u32(12345).bytes, Refusal::kBadArgument);
-  expect_refused(Payload(Command::kProgramTherapy).u8(0).u8(1).u16(0).u32(1000).u32(0).u16(0)
-                     .u16(0).u16(0).bytes,
+  expect_refused(Payload(Command::kProgramTherapy)
+                     .u8(0)
+                     .u8(1)
+                     .u16(0)
+                     .u32(1000)
+                     .u32(0)
+                     .u16(0)
+                     .u16(0)
+                     .u16(0)
+                     .bytes,
                  Refusal::kNoDrug);
   expect_refused(Payload(Command::kClinicianBolus).u32(1000).u16(10).bytes, Refusal::kNoDrug);
   expect_refused(Payload(Command::kPrimingBolus).u16(100).bytes, Refusal::kNoDrug);
@@ -162,28 +170,88 @@ TEST_F(Telemetry, EveryRefusalPathChangesNothing) {
   expect_refused(Payload(Command::kPtmBolus).bytes, Refusal::kNoProgram);
 
   // Program validation.
-  expect_refused(Payload(Command::kProgramTherapy).u8(0).u8(2).u16(0).u32(1000).u16(60)
-                     .u32(1000).u32(0).u16(0).u16(0).u16(0).bytes,
+  expect_refused(Payload(Command::kProgramTherapy)
+                     .u8(0)
+                     .u8(2)
+                     .u16(0)
+                     .u32(1000)
+                     .u16(60)
+                     .u32(1000)
+                     .u32(0)
+                     .u16(0)
+                     .u16(0)
+                     .u16(0)
+                     .bytes,
                  Refusal::kScheduleInvalid);  // continuous with two steps
-  expect_refused(Payload(Command::kProgramTherapy).u8(1).u8(2).u16(0).u32(1000).u16(0)
-                     .u32(1000).u32(0).u16(0).u16(0).u16(0).bytes,
+  expect_refused(Payload(Command::kProgramTherapy)
+                     .u8(1)
+                     .u8(2)
+                     .u16(0)
+                     .u32(1000)
+                     .u16(0)
+                     .u32(1000)
+                     .u32(0)
+                     .u16(0)
+                     .u16(0)
+                     .u16(0)
+                     .bytes,
                  Refusal::kScheduleInvalid);  // steps not ascending
-  expect_refused(Payload(Command::kProgramTherapy).u8(1).u8(1).u16(30).u32(1000).u32(0)
-                     .u16(0).u16(0).u16(0).bytes,
+  expect_refused(Payload(Command::kProgramTherapy)
+                     .u8(1)
+                     .u8(1)
+                     .u16(30)
+                     .u32(1000)
+                     .u32(0)
+                     .u16(0)
+                     .u16(0)
+                     .u16(0)
+                     .bytes,
                  Refusal::kScheduleInvalid);  // first step not at midnight
   expect_refused(Payload(Command::kProgramTherapy).u8(1).u8(25).bytes,
                  Refusal::kScheduleInvalid);  // more than 24 steps
-  expect_refused(Payload(Command::kProgramTherapy).u8(7).u8(1).u16(0).u32(1000).u32(0).u16(0)
-                     .u16(0).u16(0).bytes,
+  expect_refused(Payload(Command::kProgramTherapy)
+                     .u8(7)
+                     .u8(1)
+                     .u16(0)
+                     .u32(1000)
+                     .u32(0)
+                     .u16(0)
+                     .u16(0)
+                     .u16(0)
+                     .bytes,
                  Refusal::kScheduleInvalid);  // unknown mode
-  expect_refused(Payload(Command::kProgramTherapy).u8(0).u8(1).u16(0).u32(1000).u32(5000)
-                     .u16(0).u16(60).u16(90).bytes,
+  expect_refused(Payload(Command::kProgramTherapy)
+                     .u8(0)
+                     .u8(1)
+                     .u16(0)
+                     .u32(1000)
+                     .u32(5000)
+                     .u16(0)
+                     .u16(60)
+                     .u16(90)
+                     .bytes,
                  Refusal::kScheduleInvalid);  // periodic bolus longer than its interval
-  expect_refused(Payload(Command::kProgramTherapy).u8(0).u8(1).u16(0).u32(1000001).u32(0)
-                     .u16(0).u16(0).u16(0).bytes,
+  expect_refused(Payload(Command::kProgramTherapy)
+                     .u8(0)
+                     .u8(1)
+                     .u16(0)
+                     .u32(1000001)
+                     .u32(0)
+                     .u16(0)
+                     .u16(0)
+                     .u16(0)
+                     .bytes,
                  Refusal::kDailyDoseOverLimit);  // baclofen: 1000 µg/day at most
-  expect_refused(Payload(Command::kProgramTherapy).u8(0).u8(1).u16(0).u32(800000).u32(100000)
-                     .u16(0).u16(360).u16(10).bytes,
+  expect_refused(Payload(Command::kProgramTherapy)
+                     .u8(0)
+                     .u8(1)
+                     .u16(0)
+                     .u32(800000)
+                     .u32(100000)
+                     .u16(0)
+                     .u16(360)
+                     .u16(10)
+                     .bytes,
                  Refusal::kDailyDoseOverLimit);  // 800 + 4 × 100 µg periodic
   expect_refused(Payload(Command::kProgramTherapy).u8(0).u8(1).u16(0).u32(1000).bytes,
                  Refusal::kBadLength);
@@ -222,14 +290,12 @@ TEST_F(Telemetry, EveryRefusalPathChangesNothing) {
   run_for(kHour);
   // Alarms.
   expect_refused(Payload(Command::kAcknowledgeAlarms).u16(0).bytes, Refusal::kBadArgument);
-  expect_refused(Payload(Command::kAcknowledgeAlarms)
-                     .u16(app::alarm_bit(app::AlarmId::kReservoirLow))
-                     .bytes,
-                 Refusal::kBadArgument);  // conditions clear themselves
-  expect_refused(Payload(Command::kAcknowledgeAlarms)
-                     .u16(app::alarm_bit(app::AlarmId::kMotorStall))
-                     .bytes,
-                 Refusal::kBadArgument);  // not raised
+  expect_refused(
+      Payload(Command::kAcknowledgeAlarms).u16(app::alarm_bit(app::AlarmId::kReservoirLow)).bytes,
+      Refusal::kBadArgument);  // conditions clear themselves
+  expect_refused(
+      Payload(Command::kAcknowledgeAlarms).u16(app::alarm_bit(app::AlarmId::kMotorStall)).bytes,
+      Refusal::kBadArgument);  // not raised
   expect_refused(Payload(Command::kReadEventLog).u16(0).u8(0).bytes, Refusal::kBadArgument);
   expect_refused(Payload(Command::kReadEventLog).u16(0).u8(13).bytes, Refusal::kBadArgument);
   // Therapy stopped by a critical alarm.

@@ -46,8 +46,7 @@ TEST_F(Therapy, ContinuousDeliveryMatchesTheProgramOverThirtyDays) {
 TEST_F(Therapy, FlexibleScheduleGivesEachStepItsOwnRate) {
   ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
   // 400 µg/day until 08:00, 800 µg/day until 20:00, 400 µg/day to midnight: 600 µg/day.
-  ASSERT_EQ(program_flexible({{0, 400000}, {480, 800000}, {1200, 400000}}).refusal,
-            Refusal::kNone);
+  ASSERT_EQ(program_flexible({{0, 400000}, {480, 800000}, {1200, 400000}}).refusal, Refusal::kNone);
   EXPECT_EQ(interrogate().basal_daily_dose_ng, 600000u);
   const hal::Ticks midnight = hal.now();
   run_until(midnight + 8 * kHour);

@@ -7,7 +7,9 @@ namespace pumpfw::port {
 using mcu::reg32;
 
 namespace {
-void clear_pending(uint32_t irq) { reg32(mcu::scs::kNvicIcpr) = 1u << irq; }
+void clear_pending(uint32_t irq) {
+  reg32(mcu::scs::kNvicIcpr) = 1u << irq;
+}
 }  // namespace
 
 M0PlusHal::M0PlusHal() {
@@ -26,7 +28,9 @@ uint32_t M0PlusHal::spi_transfer(uint32_t mosi_frame) {
   return reg32(mcu::spi0::kRxData);
 }
 
-bool M0PlusHal::asic_irq_level() { return (reg32(mcu::gpio0::kIn) & mcu::gpio0::kAsicIrqPin) != 0; }
+bool M0PlusHal::asic_irq_level() {
+  return (reg32(mcu::gpio0::kIn) & mcu::gpio0::kAsicIrqPin) != 0;
+}
 
 bool M0PlusHal::take_asic_irq_pending() {
   if ((reg32(mcu::gpio0::kEdgePending) & mcu::gpio0::kAsicIrqPin) == 0) return false;
@@ -56,7 +60,9 @@ void M0PlusHal::sleep_until(hal::Ticks wake_ticks) {
   }
 }
 
-uint32_t M0PlusHal::nvm_size_bytes() { return reg32(mcu::nvmctrl::kSize); }
+uint32_t M0PlusHal::nvm_size_bytes() {
+  return reg32(mcu::nvmctrl::kSize);
+}
 
 void M0PlusHal::nvm_read(uint32_t offset, uint8_t* destination, uint32_t length) {
   const volatile uint8_t* window = reinterpret_cast<const volatile uint8_t*>(mcu::nvmctrl::kWindow);

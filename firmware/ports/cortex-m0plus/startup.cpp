@@ -38,7 +38,9 @@ void Trap_Handler() {
   }
 }
 
-void __cxa_pure_virtual() { Trap_Handler(); }
+void __cxa_pure_virtual() {
+  Trap_Handler();
+}
 
 namespace {
 using Handler = void (*)();
