@@ -30,13 +30,10 @@ module step_sequencer (
   localparam logic [15:0] MIN_STEP_PERIOD_US = 16'd100;
   localparam logic [5:0] PWM_PERIOD_CYCLES = 6'd50;  // 20 kHz at the 1 MHz core clock
 
-  typedef enum logic [1:0] {
-    IDLE,
-    STEPPING,
-    SETTLING
-  } state_t;
-
-  state_t state;
+  logic stepping;
+  // The first period of a move holds the present position, so that a rotor left off its
+  // detent by an aborted move is pulled back in line before the first step.
+  logic aligning;
   logic [4:0] microstep;  // 32 per electrical cycle
   logic [15:0] period_left;
   logic [5:0] pwm_count;
@@ -87,7 +84,7 @@ module step_sequencer (
   wire [4:0] next_microstep = reverse ? microstep - step_size : microstep + step_size;
   wire [15:0] period_cycles = step_period_us < MIN_STEP_PERIOD_US ? MIN_STEP_PERIOD_US
                                                                    : step_period_us;
-  wire run = state != IDLE;
+  wire run = stepping;
   wire period_start = run && pwm_count == 0;
   logic advanced;  // the microstep changed in the previous cycle
   // The first cycle of a move: the coils were off, so the new position's signs are adopted
@@ -142,7 +139,8 @@ module step_sequencer (
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
-      state <= IDLE;
+      stepping <= 1'b0;
+      aligning <= 1'b0;
       microstep <= 5'd4;  // a 45° point: full steps then drive both phases
       period_left <= '0;
       pwm_count <= '0;
@@ -161,43 +159,42 @@ module step_sequencer (
       if (turning) stalled_reversals <= '0;
       else if (stalled_now != 0) stalled_reversals <= stall_run[3:0];
 
-      case (state)
-        IDLE: begin
-          if (start && steps != 0 && !abort) begin
-            state <= STEPPING;
-            microstep <= next_microstep;
-            period_left <= period_cycles - 16'd1;
-            pwm_count <= '0;
-            steps_remaining <= steps;
-            stalled_reversals <= '0;
-            move_began <= 1'b1;
-          end
+      if (!stepping) begin
+        if (start && steps != 0 && !abort) begin
+          stepping <= 1'b1;
+          aligning <= 1'b1;
+          period_left <= period_cycles - 16'd1;
+          pwm_count <= '0;
+          steps_remaining <= steps;
+          stalled_reversals <= '0;
+          move_began <= 1'b1;
         end
-        STEPPING, SETTLING: begin
-          if (stop) begin
-            state <= IDLE;
-          end else if (period_left != 0) begin
-            period_left <= period_left - 16'd1;
-          end else if (state == SETTLING) begin
-            state <= IDLE;
-          end else begin
-            steps_remaining <= steps_remaining - 16'd1;
-            period_left <= period_cycles - 16'd1;
-            if (steps_remaining == 16'd1) state <= SETTLING;
-            else begin
-              microstep <= next_microstep;
-              advanced <= 1'b1;
-            end
-          end
+      end else if (stop) begin
+        stepping <= 1'b0;
+      end else if (period_left != 0) begin
+        period_left <= period_left - 16'd1;
+      end else if (aligning) begin
+        aligning <= 1'b0;
+        period_left <= period_cycles - 16'd1;
+        microstep <= next_microstep;
+        advanced <= 1'b1;
+      end else begin
+        // The step has been driven for its whole period: count it, then take the next one.
+        // The last step's period is the rotor's settling time at the final position.
+        steps_remaining <= steps_remaining - 16'd1;
+        period_left <= period_cycles - 16'd1;
+        if (steps_remaining == 16'd1) stepping <= 1'b0;
+        else begin
+          microstep <= next_microstep;
+          advanced <= 1'b1;
         end
-        default: state <= IDLE;
-      endcase
+      end
     end
   end
 
   assign busy = run;
-  assign step_driven = state == STEPPING && !stop && period_left == 0;
+  assign step_driven = stepping && !aligning && !stop && period_left == 0;
   assign step_eighths = step_size[3:0];
-  assign done = run && (stop || (state == SETTLING && period_left == 0));
+  assign done = stepping && (stop || (!aligning && period_left == 0 && steps_remaining == 16'd1));
 
 endmodule

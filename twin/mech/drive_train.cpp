@@ -36,6 +36,15 @@ double DriveTrain::load_at_motor_nm() const {
 
 void DriveTrain::advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b, double supply_v) {
   motor_.advance(dt_s, phase_a, phase_b, supply_v, load_at_motor_nm());
+  count_displacement();
+}
+
+void DriveTrain::settle() {
+  motor_.settle(load_at_motor_nm());
+  count_displacement();
+}
+
+void DriveTrain::count_displacement() {
   const double angle = motor_.rotor_angle_rad();
   if (angle > furthest_angle_rad_) {
     displaced_volume_ul_ += (angle - furthest_angle_rad_) / motor_.full_step_angle_rad() *

@@ -28,7 +28,7 @@ class DriveTrain {
              const PumpMechanismParams& pump = {});
 
   void advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b, double supply_v);
-  void settle() { motor_.settle(); }
+  void settle();
 
   // Load inputs, held until changed.
   void set_outlet_pressure_mmhg(double pressure_mmhg);
@@ -48,6 +48,8 @@ class DriveTrain {
   const PumpMechanismParams& pump() const { return pump_; }
 
  private:
+  void count_displacement();
+
   StepperMotor motor_;
   GearTrainParams gear_;
   PumpMechanismParams pump_;

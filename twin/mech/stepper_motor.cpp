@@ -73,6 +73,8 @@ void StepperMotor::advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b
       bridge_supply_current(phase_a, current_a_a_) + bridge_supply_current(phase_b, current_b_a_);
   current_a_a_ = step_phase(current_a_a_, phase_a, emf_a);
   current_b_a_ = step_phase(current_b_a_, phase_b, emf_b);
+  peak_current_a_ =
+      std::fmax(peak_current_a_, std::fmax(std::fabs(current_a_a_), std::fabs(current_b_a_)));
 
   torque_nm_ = ke * (-current_a_a_ * sin_e + current_b_a_ * cos_e);
   const double driving_nm = torque_nm_ - params_.viscous_damping_nm_s_per_rad * speed_rad_per_s_;
@@ -88,7 +90,15 @@ void StepperMotor::advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b
   angle_rad_ += speed_rad_per_s_ * dt_s;
 }
 
-void StepperMotor::settle() {
+void StepperMotor::settle(double load_friction_nm) {
+  const double holding_torque_nm =
+      params_.torque_constant_nm_per_a * std::hypot(current_a_a_, current_b_a_);
+  if (holding_torque_nm > load_friction_nm) {
+    const double field_angle = std::atan2(current_b_a_, current_a_a_);
+    const double electrical_angle = pole_pairs_ * angle_rad_;
+    const double turns = std::round((electrical_angle - field_angle) / (2.0 * kPi));
+    angle_rad_ = (field_angle + 2.0 * kPi * turns) / pole_pairs_;
+  }
   current_a_a_ = 0.0;
   current_b_a_ = 0.0;
   speed_rad_per_s_ = 0.0;

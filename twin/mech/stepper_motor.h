@@ -37,9 +37,12 @@ class StepperMotor {
   void advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b, double supply_v,
                double load_friction_nm);
 
-  // The bridges are off and the core clock stops: the coil currents have decayed and the
-  // rotor has come to rest where it is. Called when nothing is simulated in detail.
-  void settle();
+  // The bridges are off and the core clock stops: the coil currents decay and the rotor
+  // comes to rest. While the currents still flow, the field pulls the rotor to the nearest
+  // equilibrium of the last drive position (what it does in the milliseconds of decay after an
+  // aborted move), unless the load is more than the field can hold; with no current left it
+  // stays where it is. Called when nothing is simulated in detail.
+  void settle(double load_friction_nm);
 
   double phase_current_a_a() const { return current_a_a_; }
   double phase_current_b_a() const { return current_b_a_; }
@@ -48,6 +51,9 @@ class StepperMotor {
   double motor_torque_nm() const { return torque_nm_; }
   // Current drawn from the supply by both bridges (negative while energy flows back).
   double supply_current_a() const { return supply_current_a_; }
+  // Largest coil current magnitude seen since construction or the last reset_peak_current().
+  double peak_phase_current_a() const { return peak_current_a_; }
+  void reset_peak_current() { peak_current_a_ = 0.0; }
   double full_step_angle_rad() const;
   const StepperMotorParams& params() const { return params_; }
 
@@ -65,6 +71,7 @@ class StepperMotor {
   double speed_rad_per_s_ = 0.0;
   double torque_nm_ = 0.0;
   double supply_current_a_ = 0.0;
+  double peak_current_a_ = 0.0;
 };
 
 }  // namespace pumptwin::mech
