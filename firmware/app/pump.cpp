@@ -105,8 +105,15 @@ void Pump::reconcile_total_steps() {
 void Pump::boot() {
   const hal::Ticks now = hal_.now();
   reset_cause_ = hal_.reset_cause();
-  log_.recover();
-  load_records();
+  // A part with less NVM than the layout needs cannot keep therapy: nothing is read or
+  // written, and the memory-error alarm keeps the pump in its safe state.
+  nvm_usable_ = hal_.nvm_size_bytes() >= nvm_layout::kBytesNeeded;
+  if (nvm_usable_) {
+    log_.recover();
+    load_records();
+  } else {
+    state_.latched_alarms |= alarm_bit(AlarmId::kMemoryError);
+  }
   log(EventCode::kBoot, static_cast<uint32_t>(reset_cause_));
   last_kick_ = now;
   if (asic_.init(config_.asic)) {
@@ -135,7 +142,10 @@ void Pump::boot() {
 
 hal::Ticks Pump::run_once() {
   const hal::Ticks now = hal_.now();
+  // After a reset request nothing more may run; on hardware request_reset() never returns.
+  if (reset_requested_) return kNever;
   service_asic(now);
+  if (reset_requested_) return kNever;
   service_telemetry(now);
   deliver(now);
   housekeeping(now);
@@ -157,6 +167,14 @@ void Pump::service_asic(hal::Ticks now) {
     return;
   }
   if (events.faults != 0) log(EventCode::kMotorFault, events.faults);
+  if ((events.faults & field::kFaultWatchdog.mask()) != 0) {
+    // The watchdog expired yet this firmware still runs: the reset line did not reset the
+    // MCU. Reset it from here so that recovery runs as it would after a real watchdog reset.
+    save_state();
+    reset_requested_ = true;
+    hal_.request_reset();
+    return;
+  }
   if (moving_ && (events.move_done() || timed_out)) {
     // A move that never reported its end is stopped before its steps are counted.
     if (!events.move_done()) asic_.stop_move();
@@ -401,7 +419,7 @@ hal::Ticks Pump::next_wake(hal::Ticks now) const {
 // ---------------------------------------------------------------------------- persistence
 
 void Pump::log(EventCode code, uint32_t argument) {
-  log_.append(wall_clock_s(), code, argument);
+  if (nvm_usable_) log_.append(wall_clock_s(), code, argument);
 }
 
 uint32_t Pump::wall_clock_s() const {
@@ -410,10 +428,12 @@ uint32_t Pump::wall_clock_s() const {
 }
 
 void Pump::save_therapy() {
+  if (!nvm_usable_) return;
   therapy_store_.store(reinterpret_cast<const uint8_t*>(&therapy_), sizeof therapy_);
 }
 
 void Pump::save_state() {
+  if (!nvm_usable_) return;
   state_store_.store(reinterpret_cast<const uint8_t*>(&state_), sizeof state_);
 }
 

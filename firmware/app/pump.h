@@ -125,6 +125,7 @@ class Pump {
   EventLog& event_log() { return log_; }
   const drivers::AsicDriver& asic() const { return asic_; }
   uint32_t wall_clock_s() const;
+  bool reset_requested() const { return reset_requested_; }
 
  private:
   // boot
@@ -185,6 +186,8 @@ class Pump {
   TherapyRecord therapy_;
   StateRecord state_;
   hal::ResetCause reset_cause_ = hal::ResetCause::kPowerOn;
+  bool nvm_usable_ = false;
+  bool reset_requested_ = false;
   uint16_t active_alarms_ = 0;
   asic::TonePattern tone_pattern_ = asic::TonePattern::kOff;
 

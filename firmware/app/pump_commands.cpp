@@ -20,8 +20,8 @@ constexpr uint32_t kEarliestWallClockS = 978307200;
 
 void Pump::service_telemetry(hal::Ticks now) {
   uint8_t received[32];
-  for (uint32_t count = hal_.uart_read(received, sizeof received); count != 0;
-       count = hal_.uart_read(received, sizeof received)) {
+  while (hal_.uart_rx_available() != 0) {
+    const uint32_t count = hal_.uart_read(received, sizeof received);
     for (uint32_t i = 0; i < count; ++i) {
       const ParseResult result = parser_.feed(received[i]);
       if (result == ParseResult::kNeedMore) continue;
@@ -383,6 +383,10 @@ Refusal Pump::cmd_acknowledge_alarms(WireReader& args, hal::Ticks now) {
   if (!args.ok_and_complete()) return Refusal::kBadLength;
   if (alarms == 0 || (alarms & ~kAcknowledgeableAlarms) != 0 ||
       (alarms & state_.latched_alarms) != alarms) {
+    return Refusal::kBadArgument;
+  }
+  // Without usable NVM the memory error is a property of the part, not an event to clear.
+  if ((alarms & alarm_bit(AlarmId::kMemoryError)) != 0 && !nvm_usable_) {
     return Refusal::kBadArgument;
   }
   state_.latched_alarms = static_cast<uint16_t>(state_.latched_alarms & ~alarms);

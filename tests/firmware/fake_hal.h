@@ -75,7 +75,7 @@ class FakeHal final : public hal::Hal {
   bool take_asic_irq_pending() override;
   hal::Ticks now() override { return now_; }
   void sleep_until(hal::Ticks wake_ticks) override;
-  uint32_t nvm_size_bytes() override { return kNvmBytes; }
+  uint32_t nvm_size_bytes() override { return nvm_size_override; }
   void nvm_read(uint32_t offset, uint8_t* destination, uint32_t length) override;
   void nvm_write(uint32_t offset, const uint8_t* source, uint32_t length) override;
   uint32_t uart_rx_available() override { return static_cast<uint32_t>(rx.size()); }
@@ -98,6 +98,7 @@ class FakeHal final : public hal::Hal {
   hal::ResetCause reset_cause_value = hal::ResetCause::kPowerOn;
   uint32_t reset_requests = 0;
   uint64_t nvm_bytes_written = 0;
+  uint32_t nvm_size_override = kNvmBytes;
   uint64_t sleeps = 0;
 
  private:

@@ -162,7 +162,37 @@ TEST_F(Safety, WatchdogNeverFiresInNormalRunningButResetsAStuckFirmware) {
   const uint32_t before = driven_microsteps();
   run_for(kDay);
   EXPECT_EQ(hal.asic.watchdog_expiries(), 1u);
+  EXPECT_EQ(hal.reset_requests, 0u);
   EXPECT_NEAR((driven_microsteps() - before) / 8.0, 1000.0, 1.0);
+}
+
+TEST_F(Safety, AWatchdogExpiryThatDidNotResetTheMcuIsFollowedByASoftwareReset) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
+  run_for(kHour);
+  // The loop stalls for 70 s, then runs again: the reset line has not reset the MCU.
+  hal.sleep_until(hal.now() + 70 * kSecond);
+  ASSERT_EQ(hal.asic.watchdog_expiries(), 1u);
+  pump->run_once();
+  EXPECT_EQ(hal.reset_requests, 1u);
+  EXPECT_TRUE(pump->reset_requested());
+  EXPECT_EQ(pump->run_once(), app::kNever) << "nothing runs after a reset request";
+  reboot(hal::ResetCause::kSoftware);
+  EXPECT_TRUE(pump->delivering());
+}
+
+TEST_F(Safety, AnNvmTooSmallForTheLayoutIsAMemoryError) {
+  hal.nvm_size_override = 1024;
+  const uint64_t written = hal.nvm_bytes_written;
+  reboot(hal::ResetCause::kPowerOn);
+  EXPECT_TRUE(pump->active_alarms() & alarm_bit(AlarmId::kMemoryError));
+  EXPECT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  EXPECT_EQ(program_continuous(500000).refusal, Refusal::kNone);
+  EXPECT_EQ(send(Payload(Command::kAcknowledgeAlarms).u16(alarm_bit(AlarmId::kMemoryError)).bytes)
+                .refusal,
+            Refusal::kBadArgument);
+  EXPECT_FALSE(pump->delivering());
+  EXPECT_EQ(hal.nvm_bytes_written, written);
 }
 
 TEST_F(Safety, AlarmTestPlaysOneToneThenTwoToneThenStops) {
