@@ -71,7 +71,7 @@ inline constexpr uint32_t kTxFull = 1u << 1;
 inline constexpr uint32_t kBaud19200 = 8000000u / 19200u;
 }  // namespace uart0
 
-// RSTC: the cause of the last reset, one bit each; cleared only by a power-on reset.
+// RSTC: the cause of the most recent reset, one bit, rewritten by every reset.
 namespace rstc {
 inline constexpr uintptr_t kBase = 0x40006000;
 inline constexpr uintptr_t kCause = kBase + 0x00;
