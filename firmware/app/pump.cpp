@@ -18,9 +18,8 @@ constexpr hal::Ticks min_ticks(hal::Ticks a, hal::Ticks b) {
   return a < b ? a : b;
 }
 
-constexpr uint16_t kLatchableAlarms = alarm_bit(AlarmId::kMotorStall) |
-                                      alarm_bit(AlarmId::kAsicFault) |
-                                      alarm_bit(AlarmId::kMemoryError);
+// 32 ms: a 64-byte UART FIFO at 19200 Bd drains in 33 ms.
+constexpr hal::Ticks kTransmitPollTicks = 32;
 constexpr uint16_t kMotorFaultBits =
     field::kFaultOvercurrent.mask() | field::kFaultStall.mask() | field::kFaultOpenLoad.mask() |
     field::kFaultUndervoltage.mask() | field::kFaultOvertemperature.mask();
@@ -123,6 +122,16 @@ void Pump::boot() {
       log(EventCode::kMotorFault, events.faults);
     }
     reconcile_total_steps();
+    uint16_t status = 0;
+    if (asic_.read(asic::reg::kStatus.address, status) && field::kStatusBusy.get(status) != 0) {
+      // A move started before the reset is still running: its end is awaited like any move,
+      // and its steps go to what it was doing (priming, or basal and bridge).
+      moving_ = true;
+      move_steps_ = 0;
+      move_is_prime_ = priming();
+      move_total_before_ = state_.asic_total_microsteps;
+      move_deadline_ = now + move_timeout_ticks(config_.max_steps_per_move);
+    }
   } else {
     log(EventCode::kAsicCommFailure, 0);
     state_.latched_alarms |= alarm_bit(AlarmId::kAsicFault);
@@ -192,9 +201,13 @@ void Pump::start_move(hal::Ticks now, uint16_t steps) {
   moving_ = true;
   move_steps_ = steps;
   move_total_before_ = total;
+  move_deadline_ = now + move_timeout_ticks(steps);
+}
+
+hal::Ticks Pump::move_timeout_ticks(uint32_t steps) const {
   // Every step plus the settle period, and a second of margin for the IRQ to be seen.
   const uint64_t move_us = (static_cast<uint64_t>(steps) + 1) * config_.asic.step_period_us;
-  move_deadline_ = now + (move_us * hal::kTicksPerSecond + 999999) / 1000000 + hal::kTicksPerSecond;
+  return (move_us * hal::kTicksPerSecond + 999999) / 1000000 + hal::kTicksPerSecond;
 }
 
 void Pump::finish_move(hal::Ticks now, uint16_t faults) {
@@ -413,6 +426,8 @@ hal::Ticks Pump::next_wake(hal::Ticks now) const {
   // A battery reading waits for the motor to stop; the end of the move wakes the loop anyway.
   if (!moving_) wake = min_ticks(wake, next_battery_check_);
   wake = min_ticks(wake, next_checkpoint_);
+  // An answer longer than the UART's FIFO goes out in pieces as the FIFO drains.
+  if (transmit_sent_ < transmit_bytes_) wake = min_ticks(wake, now + kTransmitPollTicks);
   return min_ticks(wake, tone_.next_change(now));
 }
 

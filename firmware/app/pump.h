@@ -137,8 +137,11 @@ class Pump {
   void service_asic(hal::Ticks now);
   void finish_move(hal::Ticks now, uint16_t faults);
   void service_telemetry(hal::Ticks now);
+  void transmit(const uint8_t* frame, uint32_t bytes);
+  void flush_transmit();
   void deliver(hal::Ticks now);
   void start_move(hal::Ticks now, uint16_t steps);
+  hal::Ticks move_timeout_ticks(uint32_t steps) const;
   void check_periodic_bolus(hal::Ticks now);
   void housekeeping(hal::Ticks now);
   void evaluate_alarms(hal::Ticks now);
@@ -210,6 +213,10 @@ class Pump {
   uint8_t last_sequence_ = 0;
   uint32_t last_response_bytes_ = 0;
   uint8_t last_response_[kMaxFrameBytes] = {};
+  // What the UART has not yet accepted of the answer being sent.
+  uint8_t transmit_buffer_[kMaxFrameBytes] = {};
+  uint32_t transmit_bytes_ = 0;
+  uint32_t transmit_sent_ = 0;
 };
 
 }  // namespace pumpfw::app

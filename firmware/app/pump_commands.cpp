@@ -19,17 +19,18 @@ constexpr uint32_t kEarliestWallClockS = 978307200;
 }  // namespace
 
 void Pump::service_telemetry(hal::Ticks now) {
+  flush_transmit();
   uint8_t received[32];
   while (hal_.uart_rx_available() != 0) {
     const uint32_t count = hal_.uart_read(received, sizeof received);
     for (uint32_t i = 0; i < count; ++i) {
       const ParseResult result = parser_.feed(received[i]);
       if (result == ParseResult::kNeedMore) continue;
-      uint8_t frame_bytes[kMaxFrameBytes];
       if (result == ParseResult::kBadFrame) {
         const uint8_t payload[2] = {static_cast<uint8_t>(Command::kFrameError) | kResponseFlag,
                                     static_cast<uint8_t>(Refusal::kBadFrame)};
-        hal_.uart_write(frame_bytes, encode_frame(0, payload, 2, frame_bytes));
+        uint8_t frame_bytes[kFrameOverheadBytes + 2];
+        transmit(frame_bytes, encode_frame(0, payload, 2, frame_bytes));
         continue;
       }
       const Frame& request = parser_.frame();
@@ -43,8 +44,24 @@ void Pump::service_telemetry(hal::Ticks now) {
         last_sequence_ = request.sequence;
         have_last_response_ = true;
       }
-      hal_.uart_write(last_response_, last_response_bytes_);
+      transmit(last_response_, last_response_bytes_);
     }
+  }
+}
+
+// The link is half-duplex request/response: a new answer replaces whatever of an older one
+// is still queued, since a programmer that sent a new request has stopped listening to it.
+void Pump::transmit(const uint8_t* frame, uint32_t bytes) {
+  for (uint32_t i = 0; i < bytes; ++i) transmit_buffer_[i] = frame[i];
+  transmit_bytes_ = bytes;
+  transmit_sent_ = 0;
+  flush_transmit();
+}
+
+void Pump::flush_transmit() {
+  if (transmit_sent_ < transmit_bytes_) {
+    transmit_sent_ +=
+        hal_.uart_write(transmit_buffer_ + transmit_sent_, transmit_bytes_ - transmit_sent_);
   }
 }
 

@@ -239,8 +239,9 @@ uint32_t FakeHal::uart_read(uint8_t* destination, uint32_t max_length) {
 }
 
 uint32_t FakeHal::uart_write(const uint8_t* source, uint32_t length) {
-  tx.insert(tx.end(), source, source + length);
-  return length;
+  const uint32_t accepted = std::min(length, uart_tx_fifo_bytes);
+  tx.insert(tx.end(), source, source + accepted);
+  return accepted;
 }
 
 }  // namespace pumpfw::test

@@ -99,6 +99,7 @@ class FakeHal final : public hal::Hal {
   uint32_t reset_requests = 0;
   uint64_t nvm_bytes_written = 0;
   uint32_t nvm_size_override = kNvmBytes;
+  uint32_t uart_tx_fifo_bytes = UINT32_MAX;  // bytes uart_write accepts per call
   uint64_t sleeps = 0;
 
  private:

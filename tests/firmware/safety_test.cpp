@@ -135,6 +135,7 @@ TEST_F(Safety, StepsOfAMoveEndingAcrossAResetAreStillDrawnFromTheReservoir) {
   reboot(hal::ResetCause::kWatchdog);
   run_for(30 * kMinute);
   EXPECT_FALSE(pump->priming());
+  EXPECT_EQ(driven_microsteps(), 400u * 8) << "100 µL primed, not a step more";
   EXPECT_EQ(pump->state().driven_microsteps_since_refill, driven_microsteps());
   EXPECT_EQ(pump->reservoir_volume_nl(), 20000000u - driven_microsteps() / 8 * 250);
 }

@@ -96,6 +96,25 @@ TEST_F(Telemetry, ARetransmissionIsAnsweredAgainButNotExecutedTwice) {
   EXPECT_EQ(pump->engine().bolus_remaining_ng(), 50000u) << "one bolus, not two";
 }
 
+TEST_F(Telemetry, AnAnswerLongerThanTheUartFifoGoesOutAsItDrains) {
+  ready_baclofen();
+  run_for(kDay);
+  hal.uart_tx_fifo_bytes = 16;
+  const std::vector<uint8_t> request =
+      frame_of(50, Payload(Command::kReadEventLog).u16(0).u8(12).bytes);
+  hal.rx.insert(hal.rx.end(), request.begin(), request.end());
+  const hal::Ticks wake = pump->run_once();
+  EXPECT_EQ(hal.tx.size(), 16u);
+  EXPECT_EQ(wake, hal.now() + 32) << "back when the FIFO has drained";
+  run_for(kSecond);
+  const std::vector<Response> responses = drain_responses();
+  ASSERT_EQ(responses.size(), 1u);
+  EXPECT_EQ(responses[0].refusal, Refusal::kNone);
+  // Boot, clock set, refill, program: 4 events of 13 bytes, a 60-byte frame.
+  EXPECT_EQ(responses[0].data.at(0), 4);
+  EXPECT_EQ(responses[0].data.size(), 1u + 4 * 13);
+}
+
 TEST_F(Telemetry, InterrogateReportsStatus) {
   ready_baclofen();
   run_for(kDay);
