@@ -43,6 +43,22 @@ TEST_F(Therapy, ContinuousDeliveryMatchesTheProgramOverThirtyDays) {
               static_cast<unsigned long long>(strokes), static_cast<unsigned long long>(wakes));
 }
 
+TEST_F(Therapy, AYearOnOneFillDeliversTheExactRationalAmount) {
+  // The 40 mL model with hydromorphone 15 mg/mL at 1.1 mg/day: 73.3 µL/day, 293.33 full
+  // steps a day, never a whole number per stroke interval.
+  config.reservoir_capacity_ul = 40000;
+  boot();
+  ASSERT_EQ(set_clock(kMidnight).refusal, Refusal::kNone);
+  ASSERT_EQ(refill(DrugId::kHydromorphone, 15000, 40000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(1100000).refusal, Refusal::kNone);
+  run_until(hal.now() + 365 * kDay);
+  // Exact: 365 × 1.1e6 ng × 8000 / (15000 × 250) = 856533.33 microsteps = 107066.67 steps.
+  EXPECT_GE(full_steps(), 107066u - 1);
+  EXPECT_LE(full_steps(), 107066u);
+  EXPECT_EQ(pump->reservoir_volume_nl(), 40000000u - uint64_t{full_steps()} * 250);
+  EXPECT_EQ(hal.asic.watchdog_expiries(), 0u);
+}
+
 TEST_F(Therapy, FlexibleScheduleGivesEachStepItsOwnRate) {
   ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
   // 400 µg/day until 08:00, 800 µg/day until 20:00, 400 µg/day to midnight: 600 µg/day.
