@@ -55,8 +55,6 @@ class DoseEngine {
   uint64_t bolus_remaining_ng() const {
     return (bolus_remaining_q_ + kMassQuantaPerNg - 1) / kMassQuantaPerNg;
   }
-  // Drops what the bolus has not yet accrued.
-  void cancel_bolus() { bolus_remaining_q_ = 0; }
 
   uint64_t microstep_mass_q() const {
     return static_cast<uint64_t>(tip_concentration_ug_per_ml_) * calibration_nl_per_full_step_ *
@@ -64,7 +62,6 @@ class DoseEngine {
   }
   uint64_t owed_q() const { return owed_q_; }
   uint64_t accrued_total_q() const { return accrued_total_q_; }
-  uint64_t last_accrual_s() const { return last_s_; }
 
  private:
   // Mass the schedule and bolus add over [from_s, to_s) with no schedule boundary inside.

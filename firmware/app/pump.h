@@ -123,7 +123,6 @@ class Pump {
   const DoseEngine& engine() const { return engine_; }
   const BatteryMonitor& battery() const { return battery_; }
   EventLog& event_log() { return log_; }
-  const drivers::AsicDriver& asic() const { return asic_; }
   uint32_t wall_clock_s() const;
   bool reset_requested() const { return reset_requested_; }
 

@@ -115,10 +115,6 @@ bool AsicDriver::read_total_microsteps(uint32_t& microsteps) {
   return true;
 }
 
-bool AsicDriver::read_fault(uint16_t& faults) {
-  return read(reg::kFault.address, faults);
-}
-
 bool AsicDriver::service_interrupt(AsicEvents& events) {
   events = AsicEvents{};
   if (!read(reg::kIntStatus.address, events.int_status)) return false;

@@ -48,7 +48,6 @@ class AsicDriver {
   bool stop_move();
   // Steps driven since the ASIC's reset, in 1/8 full step (TOTAL_STEPS, LO then HI).
   bool read_total_microsteps(uint32_t& microsteps);
-  bool read_fault(uint16_t& faults);
   // Reads and clears INT_STATUS and, when a fault source is set, FAULT.
   bool service_interrupt(AsicEvents& events);
   bool kick_watchdog();
@@ -56,7 +55,6 @@ class AsicDriver {
   // One conversion of one channel; returns the 12-bit code.
   bool convert_adc(asic::AdcChannel channel, uint16_t& code);
 
-  const AsicSettings& settings() const { return settings_; }
   // Microsteps (1/8 full step) per step of the configured step mode.
   uint32_t microsteps_per_step() const;
 
