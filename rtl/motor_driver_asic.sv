@@ -48,6 +48,8 @@ module motor_driver_asic
   logic [1:0] wdt_expired_sync;
   logic wdt_expired_seen;
   logic [1:0] undervoltage_sync, overtemperature_sync;
+  // The current-sense amplifier's output as the comparators saw it at the last clock edge.
+  logic signed [10:0] isense_a_sampled, isense_b_sampled;
 
   // ---- SPI ----
   logic read_strobe, frame_valid, frame_write, frame_error, spi_active;
@@ -124,8 +126,8 @@ module motor_driver_asic
       .abort(abort_move),
       .stall_rise_time_us(stall_config[STALL_CONFIG_RISE_TIME_US_LSB+:STALL_CONFIG_RISE_TIME_US_WIDTH]),
       .stall_count(stall_config[STALL_CONFIG_COUNT_LSB+:STALL_CONFIG_COUNT_WIDTH]),
-      .isense_a,
-      .isense_b,
+      .isense_a(isense_a_sampled),
+      .isense_b(isense_b_sampled),
       .phase_a,
       .phase_b,
       .busy,
@@ -190,7 +192,11 @@ module motor_driver_asic
       undervoltage_sync <= '0;
       overtemperature_sync <= '0;
       read_data_q <= '0;
+      isense_a_sampled <= '0;
+      isense_b_sampled <= '0;
     end else begin
+      isense_a_sampled <= isense_a;
+      isense_b_sampled <= isense_b;
       wdt_expired_sync <= {wdt_expired_sync[0], wdt_expired_toggle};
       undervoltage_sync <= {undervoltage_sync[0], undervoltage};
       overtemperature_sync <= {overtemperature_sync[0], overtemperature};

@@ -108,15 +108,11 @@ package motor_driver_regs_pkg;
   localparam logic [15:0] WDT_KICK_KEY = 16'h5AC3;
   /* verilator lint_on UNUSEDPARAM */
 
-  // CRC-8, polynomial 0x2F, initial value 0xFF, MSB first, over the 24 head bits of a frame.
-  function automatic logic [7:0] crc8_frame_head(input logic [23:0] head);
-    logic [7:0] crc;
-    crc = 8'hFF;
-    for (int i = 23; i >= 0; i--) begin
-      if (crc[7] ^ head[i]) crc = {crc[6:0], 1'b0} ^ 8'h2F;
-      else crc = {crc[6:0], 1'b0};
-    end
-    return crc;
+  // One bit of the frame CRC-8: polynomial 0x2F, initial value 0xFF, MSB first. The SPI
+  // slave runs it bit by bit as the frame passes, as the silicon would.
+  localparam logic [7:0] CRC8_INIT = 8'hFF;
+  function automatic logic [7:0] crc8_next(input logic [7:0] crc, input logic bit_in);
+    return {crc[6:0], 1'b0} ^ ((crc[7] ^ bit_in) ? 8'h2F : 8'h00);
   endfunction
 
 endpackage

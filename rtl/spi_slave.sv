@@ -32,15 +32,20 @@ module spi_slave
   logic [31:0] miso_word;
   logic [5:0] miso_bit;  // index of the bit on MISO, 0 = frame bit 31
   logic load_read_data;
+  logic [7:0] rx_crc;  // over the MOSI head bits received so far
+  logic [7:0] tx_crc;  // over the MISO head bits presented so far
 
   wire selected = ~cs_n_sync[1];
   wire cs_fall = ~cs_n_sync[1] & cs_n_prev;
   wire cs_rise = cs_n_sync[1] & ~cs_n_prev;
   wire sclk_rise = selected & sclk_sync[1] & ~sclk_prev;
   wire sclk_fall = selected & ~sclk_sync[1] & sclk_prev;
-  wire [7:0] miso_crc = crc8_frame_head(miso_word[31:8]);
   wire frame_complete = bits_received == 6'd32;
-  wire crc_ok = crc8_frame_head(shift_in[31:8]) == shift_in[7:0];
+  wire crc_ok = rx_crc == shift_in[7:0];
+  wire [5:0] next_miso_bit = miso_bit + 6'd1;
+  // The head bit presented after this falling edge (valid while next_miso_bit < 24; the read
+  // data has been in miso_word since the cycle after the eighth rising edge).
+  wire next_head_bit = miso_word[5'd31-next_miso_bit[4:0]];
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
@@ -54,6 +59,8 @@ module spi_slave
       miso_word <= '0;
       miso_bit <= '0;
       load_read_data <= 1'b0;
+      rx_crc <= CRC8_INIT;
+      tx_crc <= CRC8_INIT;
     end else begin
       cs_n_sync <= {cs_n_sync[0], cs_n};
       sclk_sync <= {sclk_sync[0], sclk};
@@ -65,12 +72,18 @@ module spi_slave
         bits_received <= '0;
         miso_word <= {status_byte, 24'h0};
         miso_bit <= '0;
+        rx_crc <= CRC8_INIT;
+        tx_crc <= crc8_next(CRC8_INIT, status_byte[7]);
       end else begin
         if (sclk_rise) begin
           shift_in <= {shift_in[30:0], mosi_sync[1]};
           if (bits_received != 6'd33) bits_received <= bits_received + 6'd1;
+          if (bits_received < 6'd24) rx_crc <= crc8_next(rx_crc, mosi_sync[1]);
         end
-        if (sclk_fall && miso_bit != 6'd32) miso_bit <= miso_bit + 6'd1;
+        if (sclk_fall && miso_bit != 6'd32) begin
+          miso_bit <= next_miso_bit;
+          if (next_miso_bit < 6'd24) tx_crc <= crc8_next(tx_crc, next_head_bit);
+        end
         if (load_read_data) miso_word[23:8] <= read_data;
       end
     end
@@ -82,7 +95,7 @@ module spi_slave
   always_comb begin
     if (!selected || miso_bit == 6'd32) miso = 1'b0;
     else if (miso_bit < 6'd24) miso = miso_word[5'd31-miso_bit[4:0]];
-    else miso = miso_crc[3'd7-miso_bit[2:0]];
+    else miso = tx_crc[3'd7-miso_bit[2:0]];
   end
 
   assign frame_valid = cs_rise && frame_complete && crc_ok;

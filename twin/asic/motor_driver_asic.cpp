@@ -26,14 +26,20 @@ sc_core::sc_time ns(uint64_t value) {
   return sc_core::sc_time(static_cast<double>(value), sc_core::SC_NS);
 }
 
+// Rounds half away from zero, as lround, without the library call in the per-cycle path.
+long round_to_long(double value) {
+  return static_cast<long>(value >= 0.0 ? value + 0.5 : value - 0.5);
+}
+
 int isense_code(double current_a) {
-  const long code = std::lround(current_a * kIsenseCodesPerAmp);
-  return static_cast<int>(std::clamp<long>(code, -kIsenseMaxCode, kIsenseMaxCode));
+  const double clamped = std::clamp(current_a * kIsenseCodesPerAmp, -1.0 * kIsenseMaxCode,
+                                    1.0 * kIsenseMaxCode);
+  return static_cast<int>(round_to_long(clamped));
 }
 
 uint16_t adc_code(double value, double codes_per_unit) {
-  const long code = std::lround(value * codes_per_unit);
-  return static_cast<uint16_t>(std::clamp<long>(code, 0, kAdcMaxCode));
+  const double clamped = std::clamp(value * codes_per_unit, 0.0, 1.0 * kAdcMaxCode);
+  return static_cast<uint16_t>(round_to_long(clamped));
 }
 
 }  // namespace
@@ -122,17 +128,18 @@ uint64_t MotorDriverAsic::next_aon_edge_ns(uint64_t* ticks) const {
     return (aon_ticks_delivered_ + 1) * kSlowTickNs;
   }
   const uint64_t to_event = std::max<uint64_t>(rtl_->aon_ticks_to_event, 1);
+  const uint64_t next_boundary_ns = (aon_ticks_delivered_ + 1) * kSlowTickNs;
   if (core_running_) {
     // Slow ticks that fell before the next core edge are delivered first, in bulk.
     const uint64_t core_edge = next_core_edge_ns();
-    const uint64_t before_core = (core_edge - 1) / kSlowTickNs;
-    if (before_core > aon_ticks_delivered_) {
-      *ticks = std::min(before_core - aon_ticks_delivered_, to_event);
+    if (next_boundary_ns < core_edge) {
+      const uint64_t pending = (core_edge - 1 - next_boundary_ns) / kSlowTickNs + 1;
+      *ticks = std::min(pending, to_event);
       return (aon_ticks_delivered_ + *ticks) * kSlowTickNs;
     }
   }
   *ticks = to_event;
-  return (aon_ticks_delivered_ + to_event) * kSlowTickNs;
+  return next_boundary_ns + (to_event - 1) * kSlowTickNs;
 }
 
 uint64_t MotorDriverAsic::next_edge_ns() const {
@@ -184,6 +191,7 @@ void MotorDriverAsic::after_edge(uint64_t time_ns) {
                         static_cast<uint8_t>(rtl_->tone)};
   if (!(now == outputs_)) {
     outputs_ = now;
+    outputs_changed_ = true;
     const bool was_empty = pending_outputs_.empty();
     pending_outputs_.push_back({time_ns, now});
     if (was_empty) publish_event_.notify(ns(time_ns - now_ns()));
@@ -208,7 +216,7 @@ uint64_t MotorDriverAsic::advance_to(uint64_t t_ns, bool stop_at_visible) {
     const uint64_t spi_event = next_spi_event_ns();
     const uint64_t edge = std::min({core_edge, aon_edge, spi_event});
     if (edge > limit) break;
-    const size_t outputs_before = pending_outputs_.size();
+    outputs_changed_ = false;
     bool frame_ended = false;
     // At equal times: the core posedge, then the always-on edge, then the pins from outside.
     if (core_edge == edge) {
@@ -227,7 +235,7 @@ uint64_t MotorDriverAsic::advance_to(uint64_t t_ns, bool stop_at_visible) {
     after_edge(edge);
     // Finish the edges at this same instant, then hand the visible change (or the end of an
     // SPI frame, after which the controller acts) to SystemC.
-    if (stop_at_visible && (frame_ended || pending_outputs_.size() != outputs_before)) {
+    if (stop_at_visible && (frame_ended || outputs_changed_)) {
       limit = edge;
     }
   }

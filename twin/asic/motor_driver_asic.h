@@ -164,6 +164,7 @@ class MotorDriverAsic : public sc_core::sc_module {
   uint64_t aon_ticks_delivered_ = 0;
   double supply_v_ = 3.6;
   OutputState outputs_{};
+  bool outputs_changed_ = false;  // set by after_edge when a visible output changed
   std::deque<PendingOutput> pending_outputs_;
   SpiFrame spi_;
   uint8_t last_phase_a_ = 0;

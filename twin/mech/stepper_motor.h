@@ -59,6 +59,8 @@ class StepperMotor {
 
  private:
   double next_current(double current_a, double applied_v, double back_emf_v) const;
+  // Keeps sin and cos of the electrical angle current as the rotor turns.
+  void rotate_electrical_angle(double delta_rad);
   static double bridge_supply_current(BridgeDrive drive, double current_a);
 
   StepperMotorParams params_;
@@ -68,6 +70,9 @@ class StepperMotor {
   double current_a_a_ = 0.0;
   double current_b_a_ = 0.0;
   double angle_rad_ = 0.0;
+  double sin_electrical_ = 0.0;
+  double cos_electrical_ = 1.0;
+  int rotations_since_exact_ = 0;
   double speed_rad_per_s_ = 0.0;
   double torque_nm_ = 0.0;
   double supply_current_a_ = 0.0;

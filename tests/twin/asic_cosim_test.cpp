@@ -1,0 +1,124 @@
+// The co-simulation itself: idle costs nothing, decoupled batches are long, lockstep and
+// decoupled agree edge for edge, and the waveform window lands in a VCD file.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "asic_bench.h"
+
+namespace pumptwin::testing {
+namespace {
+
+std::string run_probe(const std::string& mode) {
+  const std::string command = std::string(ASIC_STIMULUS_PROBE) + " " + mode;
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  EXPECT_TRUE(pipe) << command;
+  std::string output;
+  char buffer[4096];
+  size_t n;
+  while (pipe && (n = fread(buffer, 1, sizeof buffer, pipe.get())) > 0) output.append(buffer, n);
+  return output;
+}
+
+size_t count_lines_with(const std::string& text, const std::string& needle) {
+  size_t count = 0;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) count += line.find(needle) != std::string::npos;
+  return count;
+}
+
+TEST(AsicCosim, LockstepAndDecoupledGiveIdenticalEdgesAndRegisters) {
+  const std::string lockstep = run_probe("lockstep");
+  const std::string decoupled = run_probe("decoupled");
+  // The stimulus exercised what it should: thousands of phase edges, interrupts, a reset
+  // request, tones, and the final register dump.
+  EXPECT_GT(count_lines_with(lockstep, " phases "), 2000u);
+  EXPECT_GT(count_lines_with(lockstep, "irq=1"), 5u);
+  EXPECT_GE(count_lines_with(lockstep, "reset=1"), 1u);
+  EXPECT_GE(count_lines_with(lockstep, "tone=2"), 2u);
+  EXPECT_EQ(count_lines_with(lockstep, "register 0x"), 32u);
+  EXPECT_TRUE(lockstep == decoupled) << "first difference at byte "
+                                     << std::mismatch(lockstep.begin(), lockstep.end(),
+                                                      decoupled.begin(), decoupled.end())
+                                                .first -
+                                            lockstep.begin();
+}
+
+TEST(AsicCosim, IdleEvaluatesNoRtlCycles) {
+  use_twin_time_resolution();
+  AsicBench bench;
+  bench.run([&] {
+    bench.write(regs::reg::kWdtTimeout, 0xFFFF);  // 17 min, the longest
+    bench.write(regs::reg::kWdtKick, regs::kWdtKickKey);
+    bench.write(regs::reg::kIntMask, regs::field::kIntStatusMoveDone.mask());
+    bench.start_move(20, regs::StepMode::kFull, 2000);
+    ASSERT_TRUE(bench.wait_for_irq(ns(100'000'000)));
+    bench.write(regs::reg::kIntStatus, 0x1FF);
+    const uint64_t cycles = bench.asic.core_cycles_evaluated();
+    const uint64_t aon_edges = bench.asic.always_on_edges_evaluated();
+    sc_core::wait(ns(600'000'000'000));  // ten minutes of a sleeping pump
+    EXPECT_EQ(bench.asic.core_cycles_evaluated(), cycles);
+    EXPECT_EQ(bench.asic.always_on_edges_evaluated(), aon_edges);
+    // The always-on domain is still exact when it is next looked at: 600 s = 38400 ticks.
+    EXPECT_EQ(bench.read(regs::reg::kWdtRemaining), 0xFFFF - 38400 - 1);
+  });
+}
+
+TEST(AsicCosim, DecoupledModeSynchronisesOncePerBatchNotPerCycle) {
+  use_twin_time_resolution();
+  AsicBench bench;
+  bench.run([&] {
+    bench.write(regs::reg::kIntMask, regs::field::kIntStatusMoveDone.mask());
+    const uint64_t syncs_before = bench.asic.sync_points();
+    const uint64_t cycles_before = bench.asic.core_cycles_evaluated();
+    bench.start_move(500, regs::StepMode::kFull, 2000);
+    ASSERT_TRUE(bench.wait_for_irq(ns(2'000'000'000)));
+    const uint64_t cycles = bench.asic.core_cycles_evaluated() - cycles_before;
+    const uint64_t syncs = bench.asic.sync_points() - syncs_before;
+    EXPECT_GE(cycles, 1'000'000u);
+    // Batches of up to 1 ms (1000 cycles) while nothing else is scheduled.
+    EXPECT_LT(syncs, cycles / 500);
+  });
+}
+
+TEST(AsicCosim, TraceWindowIsWrittenAsVcd) {
+  use_twin_time_resolution();
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("asic_trace_" + std::to_string(getpid()) + ".vcd");
+  {
+    asic::MotorDriverAsicConfig config;
+    config.trace = {path.string(), ns(5'000'000), ns(9'000'000)};
+    AsicBench bench(config);
+    bench.run([&] {
+      bench.start_move(10, regs::StepMode::kFull, 2000);
+      sc_core::wait(ns(30'000'000));
+    });
+  }
+  std::ifstream vcd(path);
+  ASSERT_TRUE(vcd.good());
+  std::string line;
+  bool definitions_done = false;
+  uint64_t first = 0, last = 0;
+  size_t stamps = 0;
+  while (std::getline(vcd, line)) {
+    if (line.find("$enddefinitions") != std::string::npos) definitions_done = true;
+    if (!line.empty() && line[0] == '#') {
+      const uint64_t t = std::stoull(line.substr(1));
+      if (stamps++ == 0) first = t;
+      last = t;
+    }
+  }
+  std::filesystem::remove(path);
+  EXPECT_TRUE(definitions_done);
+  EXPECT_GT(stamps, 7000u);  // two edges per µs over most of the 4 ms window
+  EXPECT_GE(first, 5'000'000u);
+  EXPECT_LE(last, 9'000'000u);
+}
+
+}  // namespace
+}  // namespace pumptwin::testing
