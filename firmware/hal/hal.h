@@ -50,6 +50,7 @@ class Hal {
   virtual void nvm_write(uint32_t offset, const uint8_t* source, uint32_t length) = 0;
 
   // --- Telemetry UART (non-blocking) ---------------------------------------------------------
+  // Received bytes waiting to be read.
   virtual uint32_t uart_rx_available() = 0;
   // Reads up to max_length received bytes; returns how many were read.
   virtual uint32_t uart_read(uint8_t* destination, uint32_t max_length) = 0;

@@ -79,7 +79,7 @@ void M0PlusHal::nvm_write(uint32_t offset, const uint8_t* source, uint32_t lengt
 }
 
 uint32_t M0PlusHal::uart_rx_available() {
-  return (reg32(mcu::uart0::kStatus) & mcu::uart0::kRxNotEmpty) != 0 ? 1u : 0u;
+  return (reg32(mcu::uart0::kStatus) & mcu::uart0::kRxCountMask) >> mcu::uart0::kRxCountShift;
 }
 
 uint32_t M0PlusHal::uart_read(uint8_t* destination, uint32_t max_length) {

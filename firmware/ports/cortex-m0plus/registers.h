@@ -63,11 +63,14 @@ inline constexpr uintptr_t kWindow = 0x10000000;
 namespace uart0 {
 inline constexpr uintptr_t kBase = 0x40005000;
 inline constexpr uintptr_t kData = kBase + 0x00;
-inline constexpr uintptr_t kStatus = kBase + 0x04;  // bit 0 RX_NOT_EMPTY, bit 1 TX_FULL
+// bit 0 RX_NOT_EMPTY, bit 1 TX_FULL, bits 15:8 RX_COUNT (bytes in the receive FIFO)
+inline constexpr uintptr_t kStatus = kBase + 0x04;
 inline constexpr uintptr_t kBaud = kBase + 0x08;
 inline constexpr uintptr_t kIntEnable = kBase + 0x0C;
 inline constexpr uint32_t kRxNotEmpty = 1u << 0;
 inline constexpr uint32_t kTxFull = 1u << 1;
+inline constexpr uint32_t kRxCountShift = 8;
+inline constexpr uint32_t kRxCountMask = 0xFFu << kRxCountShift;
 inline constexpr uint32_t kBaud19200 = 8000000u / 19200u;
 }  // namespace uart0
 
