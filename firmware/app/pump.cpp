@@ -24,6 +24,11 @@ constexpr uint16_t kMotorFaultBits =
     field::kFaultOvercurrent.mask() | field::kFaultStall.mask() | field::kFaultOpenLoad.mask() |
     field::kFaultUndervoltage.mask() | field::kFaultOvertemperature.mask();
 
+// SPI errors are the driver's business (each write is confirmed and retried); the log keeps
+// the faults that concern the motor, the supply and the watchdog.
+constexpr uint16_t kLoggedFaultBits =
+    static_cast<uint16_t>(kMotorFaultBits | field::kFaultWatchdog.mask());
+
 static_assert(NvmRecord::footprint_bytes(sizeof(TherapyRecord)) <=
                   nvm_layout::kTherapyB - nvm_layout::kTherapyA,
               "therapy record outgrew its NVM slot");
@@ -118,7 +123,7 @@ void Pump::boot() {
   if (asic_.init(config_.asic)) {
     drivers::AsicEvents events;
     // Faults latched before the reset (a watchdog expiry, say) are logged and cleared.
-    if (asic_.service_interrupt(events) && events.faults != 0) {
+    if (asic_.service_interrupt(events) && (events.faults & kLoggedFaultBits) != 0) {
       log(EventCode::kMotorFault, events.faults);
     }
     reconcile_total_steps();
@@ -175,7 +180,7 @@ void Pump::service_asic(hal::Ticks now) {
     raise(AlarmId::kAsicFault, now);
     return;
   }
-  if (events.faults != 0) log(EventCode::kMotorFault, events.faults);
+  if ((events.faults & kLoggedFaultBits) != 0) log(EventCode::kMotorFault, events.faults);
   if ((events.faults & field::kFaultWatchdog.mask()) != 0) {
     // The watchdog expired yet this firmware still runs: the reset line did not reset the
     // MCU. Reset it from here so that recovery runs as it would after a real watchdog reset.

@@ -196,6 +196,29 @@ TEST_F(Safety, AnNvmTooSmallForTheLayoutIsAMemoryError) {
   EXPECT_EQ(hal.nvm_bytes_written, written);
 }
 
+TEST_F(Safety, SpiBitErrorsAreRetriedWithoutDisturbingTherapy) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
+  const uint32_t frames_before = hal.asic.frames();
+  const uint32_t driven_before = driven_microsteps();
+  // A corrupted frame in each direction every 10 minutes for a day.
+  for (int i = 0; i < 144; ++i) {
+    hal.asic.corrupt_next_miso(1);
+    hal.asic.corrupt_next_mosi(1);
+    run_for(10 * kMinute);
+  }
+  EXPECT_EQ(pump->active_alarms(), 0);
+  EXPECT_NEAR((driven_microsteps() - driven_before) / 8.0, 1000.0, 1.0);
+  // One move per stroke, never a move started twice (the last may still be running).
+  EXPECT_LE(hal.asic.moves_started() - (driven_microsteps() - driven_before) / 8, 1u);
+  EXPECT_GT(hal.asic.frames(), frames_before);
+  app::Event event{};
+  for (uint32_t age = 0; pump->event_log().read_newest(age, event); ++age) {
+    EXPECT_NE(event.code, app::EventCode::kMotorFault);
+    EXPECT_NE(event.code, app::EventCode::kAsicCommFailure);
+  }
+}
+
 TEST_F(Safety, AlarmTestPlaysOneToneThenTwoToneThenStops) {
   const hal::Ticks start = hal.now();
   ASSERT_EQ(send(Payload(Command::kAlarmTest).bytes).refusal, Refusal::kNone);
