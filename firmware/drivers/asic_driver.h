@@ -17,8 +17,9 @@ namespace pumpfw::drivers {
 
 struct AsicSettings {
   asic::StepMode step_mode = asic::StepMode::kFull;
-  uint16_t step_period_us = 5000;  // 200 full steps/s at most: the gear's rated speed
-  uint16_t current_limit_ma = 50;  // the ASIC's reset value: the pump mechanism's rating
+  // The ASIC's reset values, which its stall detection and the mechanism are matched to.
+  uint16_t step_period_us = asic::reg::kStepPeriod.reset_value;
+  uint16_t current_limit_ma = asic::reg::kCurrentLimit.reset_value;
   uint16_t watchdog_timeout_slow_ticks = 60 * asic::kSlowTickHz;  // 60 s
 };
 

@@ -22,7 +22,7 @@ TEST(AsicDriver, InitProgramsWatchdogAndInterruptMask) {
   drivers::AsicDriver driver(hal);
   ASSERT_TRUE(driver.init(drivers::AsicSettings{}));
   EXPECT_EQ(hal.asic.reg(reg::kWdtTimeout.address), 60 * 64);
-  EXPECT_EQ(hal.asic.reg(reg::kStepPeriod.address), 5000);
+  EXPECT_EQ(hal.asic.reg(reg::kStepPeriod.address), reg::kStepPeriod.reset_value);
   // Faults except SPI_ERROR (bit 5), and MOVE_DONE.
   EXPECT_EQ(hal.asic.reg(reg::kIntMask.address), 0x005F | 0x0080);
   EXPECT_EQ(hal.asic.reg(reg::kCtrl.address) & 1, 1);

@@ -130,7 +130,7 @@ TEST_F(Safety, PartialStallCountsOnlyDrivenSteps) {
 TEST_F(Safety, StepsOfAMoveEndingAcrossAResetAreStillDrawnFromTheReservoir) {
   ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
   ASSERT_EQ(send(Payload(Command::kPrimingBolus).u16(100).bytes).refusal, Refusal::kNone);
-  run_for(kSecond / 32);  // a 16-step priming move (85 ms) is under way
+  run_for(kSecond / 64);  // a 16-step priming move (34 ms) is under way
   ASSERT_EQ(driven_microsteps(), 0u);
   reboot(hal::ResetCause::kWatchdog);
   run_for(30 * kMinute);
