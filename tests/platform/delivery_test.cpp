@@ -1,0 +1,58 @@
+// A day of continuous delivery through the whole pump: the firmware programmed over telemetry,
+// the ASIC RTL stepping the motor, the mechanism displacing drug into the patient.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "app/alarms.h"
+#include "platform.h"
+
+namespace pumptwin::platform {
+namespace {
+
+using sc_core::SC_SEC;
+using sc_core::sc_time;
+
+constexpr uint8_t kMorphine = 1;  // firmware drug library id
+
+TEST(PlatformDelivery, ContinuousDayDisplacesProgrammedVolumeWithinHalfPercent) {
+  Platform::use_time_resolution();
+  Platform platform("platform");
+  // Morphine 10 mg/mL at 2 mg/day: 200 µL/day, 800 full steps of 0.25 µL.
+  constexpr uint32_t kRateNgPerDay = 2'000'000;
+  constexpr double kProgrammedUlPerDay = 200.0;
+  double displaced_at_program_ul = 0.0;
+  double displaced_after_day_ul = 0.0;
+  PumpStatus status;
+  bool interrogated = false;
+  const auto wall_start = std::chrono::steady_clock::now();
+  platform.run([&] {
+    sc_core::wait(sc_time(1, SC_SEC));
+    ASSERT_TRUE(platform.programmer.refill(kMorphine, 10000, 20000, 2000).accepted());
+    ASSERT_TRUE(platform.programmer.program_continuous(kRateNgPerDay).accepted());
+    displaced_at_program_ul = platform.drive_train.displaced_volume_ul();
+    sc_core::wait(sc_time(86400, SC_SEC));
+    displaced_after_day_ul = platform.drive_train.displaced_volume_ul();
+    interrogated = platform.programmer.interrogate(status).accepted();
+  });
+  const double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  std::printf("24 h simulated in %.2f s wall; %llu MCU wake-ups, %llu SPI frames\n", wall_s,
+              static_cast<unsigned long long>(platform.mcu.wake_ups()),
+              static_cast<unsigned long long>(platform.mcu.spi_frames()));
+
+  const double displaced_ul = displaced_after_day_ul - displaced_at_program_ul;
+  std::printf("displaced %.3f uL of %.1f uL programmed (%.3f %%)\n", displaced_ul,
+              kProgrammedUlPerDay, 100.0 * (displaced_ul / kProgrammedUlPerDay - 1.0));
+  EXPECT_NEAR(displaced_ul, kProgrammedUlPerDay, 0.005 * kProgrammedUlPerDay);
+  ASSERT_TRUE(interrogated);
+  EXPECT_EQ(status.alarms, 0);
+  EXPECT_EQ(status.undriven_microsteps, 0u);
+  // The watchdog never fired: one boot, at power-on.
+  EXPECT_EQ(platform.mcu.boots(), 1u);
+  EXPECT_EQ(platform.mcu.boots(pumpfw::hal::ResetCause::kWatchdog), 0u);
+}
+
+}  // namespace
+}  // namespace pumptwin::platform

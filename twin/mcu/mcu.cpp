@@ -1,0 +1,286 @@
+#include "mcu.h"
+
+#include <utility>
+
+namespace pumptwin::mcu {
+
+namespace {
+
+using pumpfw::hal::ResetCause;
+using pumpfw::hal::Ticks;
+
+constexpr uint64_t kNsPerSecond = 1'000'000'000;
+constexpr Ticks kTicksPerSecond = pumpfw::hal::kTicksPerSecond;
+constexpr Ticks kNeverTicks = UINT64_MAX;
+
+sc_core::sc_time ns(uint64_t value) {
+  return sc_core::sc_time(static_cast<double>(value), sc_core::SC_NS);
+}
+
+// RTC ticks elapsed in `elapsed_ns`, rounded down (split so that nothing overflows in the
+// 584 years of a 64-bit ns count).
+Ticks ticks_in(uint64_t elapsed_ns) {
+  return elapsed_ns / kNsPerSecond * kTicksPerSecond +
+         elapsed_ns % kNsPerSecond * kTicksPerSecond / kNsPerSecond;
+}
+
+// The first ns at which `ticks` have elapsed (ticks are 976 562.5 ns, so round up).
+uint64_t ns_for_ticks(Ticks ticks) {
+  return ticks / kTicksPerSecond * kNsPerSecond +
+         (ticks % kTicksPerSecond * kNsPerSecond + kTicksPerSecond - 1) / kTicksPerSecond;
+}
+
+// When causes coincide, the RSTC reports the most drastic one.
+int severity(ResetCause cause) {
+  switch (cause) {
+    case ResetCause::kPowerOn:
+      return 3;
+    case ResetCause::kBrownOut:
+      return 2;
+    case ResetCause::kWatchdog:
+      return 1;
+    case ResetCause::kSoftware:
+      return 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Mcu::Mcu(const sc_core::sc_module_name& name, asic::MotorDriverAsic& asic, const McuConfig& config)
+    : sc_core::sc_module(name),
+      uart("uart", config.uart),
+      asic_(asic),
+      config_(config),
+      nvm_(config.nvm_size_bytes) {
+  SC_THREAD(firmware_thread);
+  SC_METHOD(on_irq_rise);
+  sensitive << asic_.irq.posedge_event();
+  dont_initialize();
+  SC_METHOD(on_reset_request);
+  sensitive << asic_.reset_request;
+  dont_initialize();
+  SC_METHOD(on_uart_byte);
+  sensitive << uart.byte_received;
+  dont_initialize();
+}
+
+Mcu::~Mcu() = default;
+
+uint64_t Mcu::now_ns() const {
+  return sc_core::sc_time_stamp().value();
+}
+
+Ticks Mcu::rtc_ticks() const {
+  return ticks_in(now_ns() - rtc_origin_ns_);
+}
+
+uint32_t Mcu::boots(ResetCause cause) const {
+  return boots_by_cause_[static_cast<size_t>(cause)];
+}
+
+double Mcu::charge_drawn_as() const {
+  double current_a = 0.0;
+  switch (state_) {
+    case McuState::kOff:
+      break;
+    case McuState::kRunning:
+      current_a = config_.active_current_a;
+      break;
+    case McuState::kInReset:
+    case McuState::kAsleep:
+      current_a = config_.sleep_current_a;
+      break;
+  }
+  return charge_before_state_as_ + current_a * static_cast<double>(now_ns() - state_since_ns_) /
+                                       static_cast<double>(kNsPerSecond);
+}
+
+void Mcu::set_state(McuState state) {
+  charge_before_state_as_ = charge_drawn_as();
+  state_since_ns_ = now_ns();
+  state_ = state;
+}
+
+bool Mcu::held_in_reset() const {
+  return !powered_ || supply_low_ || asic_.reset_request.read();
+}
+
+// ------------------------------------------------------------------------ board inputs
+
+void Mcu::set_supply_v(double volts) {
+  if (!supply_low_ && volts < config_.brown_out_v) {
+    supply_low_ = true;
+    enter_reset(ResetCause::kBrownOut);
+  } else if (supply_low_ && volts > config_.brown_out_v + config_.brown_out_hysteresis_v) {
+    supply_low_ = false;
+    reset_released_.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+void Mcu::power_off() {
+  if (!powered_) return;
+  powered_ = false;
+  enter_reset(ResetCause::kPowerOn);
+}
+
+void Mcu::power_on() {
+  if (powered_) return;
+  powered_ = true;
+  rtc_origin_ns_ = now_ns();
+  reset_released_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Mcu::hang_firmware() {
+  if (!slot_.running() || halted_) return;
+  hung_ = true;
+  wake();
+}
+
+void Mcu::enter_reset(ResetCause cause) {
+  // Causes that coincide within one reset keep the most drastic.
+  if (!halted_ || severity(cause) > severity(pending_cause_)) pending_cause_ = cause;
+  halted_ = true;
+  irq_pending_ = false;
+  wake_latched_ = false;
+  uart.reset_fifos();
+  wake_event_.notify(sc_core::SC_ZERO_TIME);
+  halt_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Mcu::on_irq_rise() {
+  if (halted_ || !slot_.running()) return;
+  irq_pending_ = true;
+  wake();
+}
+
+void Mcu::on_reset_request() {
+  if (asic_.reset_request.read()) {
+    enter_reset(ResetCause::kWatchdog);
+  } else {
+    reset_released_.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+void Mcu::on_uart_byte() {
+  if (halted_ || !slot_.running()) return;
+  wake();
+}
+
+void Mcu::wake() {
+  wake_latched_ = true;
+  wake_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+// -------------------------------------------------------------------------- the core
+
+void Mcu::firmware_thread() {
+  for (;;) {
+    set_state(powered_ ? McuState::kInReset : McuState::kOff);
+    while (held_in_reset()) {
+      wait(reset_released_);
+      set_state(powered_ ? McuState::kInReset : McuState::kOff);
+    }
+    halted_ = false;
+    wait(ns(config_.startup_ns));
+    // Reset again while starting up: start over.
+    if (halted_ || held_in_reset()) continue;
+    run_instance();
+  }
+}
+
+void Mcu::run_instance() {
+  reset_cause_ = pending_cause_;
+  // The next reset's cause is whatever stops this instance; software is the default for a
+  // reset this instance asks for itself.
+  pending_cause_ = ResetCause::kSoftware;
+  hung_ = false;
+  irq_pending_ = false;
+  wake_latched_ = false;
+  set_state(McuState::kRunning);
+  ++boots_total_;
+  ++boots_by_cause_[static_cast<size_t>(reset_cause_)];
+  if (wake_hook_) wake_hook_();
+  if (!halted_) {
+    slot_.boot(*this, config_.firmware);
+    while (!halted_) {
+      if (hung_) {
+        while (!halted_) wait(halt_event_);
+        break;
+      }
+      sleep_until(slot_.run_once());
+    }
+  }
+  slot_.clear();
+}
+
+// ----------------------------------------------------------------------------- the HAL
+
+uint32_t Mcu::spi_transfer(uint32_t mosi_frame) {
+  if (halted_) return 0;
+  ++spi_frames_;
+  return asic_.spi_transfer(mosi_frame);
+}
+
+bool Mcu::asic_irq_level() {
+  return !halted_ && asic_.irq.read();
+}
+
+bool Mcu::take_asic_irq_pending() {
+  const bool pending = irq_pending_;
+  irq_pending_ = false;
+  return pending;
+}
+
+void Mcu::sleep_until(Ticks wake_ticks) {
+  if (halted_) return;
+  if (wake_latched_) {
+    wake_latched_ = false;
+    return;
+  }
+  const Ticks now_ticks = rtc_ticks();
+  if (wake_ticks <= now_ticks) return;
+  set_state(McuState::kAsleep);
+  if (wake_ticks == kNeverTicks) {
+    wait(wake_event_);
+  } else {
+    wait(ns(rtc_origin_ns_ + ns_for_ticks(wake_ticks) - now_ns()), wake_event_);
+  }
+  wake_latched_ = false;
+  if (halted_) return;
+  set_state(McuState::kRunning);
+  ++wake_ups_;
+  if (wake_hook_) wake_hook_();
+}
+
+void Mcu::nvm_read(uint32_t offset, uint8_t* destination, uint32_t length) {
+  nvm_.read(offset, destination, length);
+}
+
+void Mcu::nvm_write(uint32_t offset, const uint8_t* source, uint32_t length) {
+  if (halted_ || length == 0) return;
+  const uint64_t start_ns = now_ns();
+  wait(ns(uint64_t{length} * config_.nvm_byte_write_ns), halt_event_);
+  // A reset or power loss during the write cuts it after the last byte stored.
+  const uint64_t stored = (now_ns() - start_ns) / config_.nvm_byte_write_ns;
+  nvm_.write(offset, source, length,
+             halted_ && stored < length ? static_cast<uint32_t>(stored) : length);
+}
+
+uint32_t Mcu::uart_rx_available() {
+  return halted_ ? 0 : uart.rx_available();
+}
+
+uint32_t Mcu::uart_read(uint8_t* destination, uint32_t max_length) {
+  return halted_ ? 0 : uart.read(destination, max_length);
+}
+
+uint32_t Mcu::uart_write(const uint8_t* source, uint32_t length) {
+  return halted_ ? 0 : uart.write(source, length);
+}
+
+void Mcu::request_reset() {
+  enter_reset(ResetCause::kSoftware);
+}
+
+}  // namespace pumptwin::mcu

@@ -1,0 +1,49 @@
+#include "analog_front_end.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace pumptwin::sensors {
+
+namespace {
+constexpr double kTwoPi = 6.283185307179586;
+}
+
+AnalogFrontEnd::AnalogFrontEnd(const AnalogFrontEndParams& params, asic::MotorDriverAsic& asic)
+    : params_(params), asic_(asic), noise_(params.seed) {}
+
+// Box-Muller from the engine's raw 64-bit words: std::normal_distribution is not specified
+// bit for bit, and a seed must give the same run with any standard library.
+double AnalogFrontEnd::standard_normal() {
+  if (have_spare_normal_) {
+    have_spare_normal_ = false;
+    return spare_normal_;
+  }
+  constexpr double kUnit = 1.0 / 9007199254740992.0;                      // 2^-53
+  const double u1 = (static_cast<double>(noise_() >> 11) + 1.0) * kUnit;  // (0, 1]
+  const double u2 = static_cast<double>(noise_() >> 11) * kUnit;          // [0, 1)
+  const double radius = std::sqrt(-2.0 * std::log(u1));
+  spare_normal_ = radius * std::sin(kTwoPi * u2);
+  have_spare_normal_ = true;
+  return radius * std::cos(kTwoPi * u2);
+}
+
+double AnalogFrontEnd::channel_v(const ChannelParams& channel, double quantity) {
+  const double volts = channel.volts_at_zero + channel.offset_error_v +
+                       channel.volts_per_unit * (1.0 + channel.gain_error) * quantity +
+                       channel.noise_rms_v * standard_normal();
+  return std::clamp(volts, 0.0, asic::MotorDriverAsic::kAdcFullScaleV);
+}
+
+void AnalogFrontEnd::apply(const SensedQuantities& quantities) {
+  battery_v_ = channel_v(params_.battery, quantities.battery_v);
+  temperature_v_ = channel_v(params_.temperature, quantities.temperature_c);
+  reservoir_pressure_v_ = channel_v(params_.reservoir_pressure, quantities.reservoir_pressure_mmhg);
+  outlet_pressure_v_ = channel_v(params_.outlet_pressure, quantities.outlet_pressure_mmhg);
+  asic_.set_analog_input_v(asic::AnalogInput::kBattery, battery_v_);
+  asic_.set_analog_input_v(asic::AnalogInput::kTemperature, temperature_v_);
+  asic_.set_analog_input_v(asic::AnalogInput::kPressureReservoir, reservoir_pressure_v_);
+  asic_.set_analog_input_v(asic::AnalogInput::kPressureOutlet, outlet_pressure_v_);
+}
+
+}  // namespace pumptwin::sensors

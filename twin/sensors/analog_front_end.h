@@ -1,0 +1,72 @@
+// The analog front end between the pump's sensors and the ASIC's ADC inputs (0-2.5 V): the
+// battery divider, the temperature sensor and the two pressure transducers (reservoir and
+// outlet). Each channel is a straight line from its quantity to volts, with this unit's gain
+// and offset errors and white noise drawn from the front end's own seeded stream, so that a
+// seed gives the same readings on any machine. Parameters and sources: docs/platform.md.
+#pragma once
+
+#include <cstdint>
+#include <random>
+
+#include "motor_driver_asic.h"
+
+namespace pumptwin::sensors {
+
+struct ChannelParams {
+  double volts_at_zero = 0.0;   // output for a quantity of 0
+  double volts_per_unit = 0.0;  // nominal sensitivity
+  double gain_error = 0.0;      // this unit's relative sensitivity error
+  double offset_error_v = 0.0;  // this unit's offset error
+  double noise_rms_v = 0.0;     // white noise at the ADC input, per reading
+};
+
+struct AnalogFrontEndParams {
+  uint64_t seed = 1;
+  // Cell voltage halved by two 0.1 % resistors (the firmware's BatteryThresholds::divider_ratio).
+  ChannelParams battery{0.0, 0.5, 0.001, 0.0, 0.0005};
+  // Linear silicon sensor: 500 mV at 0 degC, 10 mV/degC (TMP36 class).
+  ChannelParams temperature{0.5, 0.010, 0.0, 0.002, 0.0005};
+  // Piezoresistive gauge transducers with instrumentation amplifier: 0.5 V at 0 mmHg,
+  // 1.5 mV/mmHg (-333..+1333 mmHg over the input range).
+  ChannelParams reservoir_pressure{0.5, 0.0015, 0.0, 0.0, 0.0005};
+  ChannelParams outlet_pressure{0.5, 0.0015, 0.0, 0.0, 0.0005};
+};
+
+// What the sensors see.
+struct SensedQuantities {
+  double battery_v = 0.0;
+  double temperature_c = 0.0;
+  double reservoir_pressure_mmhg = 0.0;
+  double outlet_pressure_mmhg = 0.0;
+};
+
+class AnalogFrontEnd {
+ public:
+  AnalogFrontEnd(const AnalogFrontEndParams& params, asic::MotorDriverAsic& asic);
+
+  // Sets the four ADC inputs from the quantities, with fresh noise. From SystemC processes
+  // only (the ASIC's inputs change at the current time).
+  void apply(const SensedQuantities& quantities);
+
+  // The ADC input voltage a channel was last set to.
+  double battery_input_v() const { return battery_v_; }
+  double temperature_input_v() const { return temperature_v_; }
+  double reservoir_pressure_input_v() const { return reservoir_pressure_v_; }
+  double outlet_pressure_input_v() const { return outlet_pressure_v_; }
+
+ private:
+  double channel_v(const ChannelParams& channel, double quantity);
+  double standard_normal();
+
+  AnalogFrontEndParams params_;
+  asic::MotorDriverAsic& asic_;
+  std::mt19937_64 noise_;
+  bool have_spare_normal_ = false;
+  double spare_normal_ = 0.0;
+  double battery_v_ = 0.0;
+  double temperature_v_ = 0.0;
+  double reservoir_pressure_v_ = 0.0;
+  double outlet_pressure_v_ = 0.0;
+};
+
+}  // namespace pumptwin::sensors
