@@ -9,6 +9,7 @@ constexpr uint8_t kMaxPayloadBytes = 200;
 constexpr uint8_t kOpInterrogate = 0x01;
 constexpr uint8_t kOpProgramTherapy = 0x03;
 constexpr uint8_t kOpRefill = 0x04;
+constexpr uint8_t kOpPrimingBolus = 0x0A;
 constexpr uint8_t kOpAcknowledgeAlarms = 0x0B;
 constexpr size_t kStatusBytes = 40;
 
@@ -113,6 +114,10 @@ TelemetryReply ClinicianProgrammer::program_continuous(uint32_t rate_ng_per_day)
                       .u16(0)
                       .u16(0)
                       .bytes);
+}
+
+TelemetryReply ClinicianProgrammer::priming_bolus(uint16_t volume_ul) {
+  return transact(PayloadWriter(kOpPrimingBolus).u16(volume_ul).bytes);
 }
 
 TelemetryReply ClinicianProgrammer::acknowledge_alarms(uint16_t alarm_bits) {

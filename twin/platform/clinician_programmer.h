@@ -52,6 +52,7 @@ class ClinicianProgrammer {
   TelemetryReply refill(uint8_t drug_id, uint32_t concentration_ug_per_ml, uint32_t volume_ul,
                         uint32_t low_reservoir_ul, uint16_t bridge_volume_ul = 0);
   TelemetryReply program_continuous(uint32_t rate_ng_per_day);
+  TelemetryReply priming_bolus(uint16_t volume_ul);
   TelemetryReply acknowledge_alarms(uint16_t alarm_bits);
   // Fills `status` when the pump accepted the request.
   TelemetryReply interrogate(PumpStatus& status);
