@@ -137,6 +137,10 @@ void Mcu::hang_firmware() {
   wake();
 }
 
+void Mcu::cut_power_during_next_nvm_write(uint32_t bytes_stored) {
+  power_cut_after_nvm_bytes_ = bytes_stored;
+}
+
 void Mcu::enter_reset(ResetCause cause) {
   // Causes that coincide within one reset keep the most drastic.
   if (!halted_ || severity(cause) > severity(pending_cause_)) pending_cause_ = cause;
@@ -260,7 +264,13 @@ void Mcu::nvm_read(uint32_t offset, uint8_t* destination, uint32_t length) {
 void Mcu::nvm_write(uint32_t offset, const uint8_t* source, uint32_t length) {
   if (halted_ || length == 0) return;
   const uint64_t start_ns = now_ns();
-  wait(ns(uint64_t{length} * config_.nvm_byte_write_ns), halt_event_);
+  const bool cut = power_cut_after_nvm_bytes_ >= 0 && power_cut_after_nvm_bytes_ < length;
+  const uint64_t bytes_to_store = cut ? static_cast<uint64_t>(power_cut_after_nvm_bytes_) : length;
+  wait(ns(bytes_to_store * config_.nvm_byte_write_ns), halt_event_);
+  if (cut && !halted_) {
+    power_cut_after_nvm_bytes_ = -1;
+    power_off();
+  }
   // A reset or power loss during the write cuts it after the last byte stored.
   const uint64_t stored = (now_ns() - start_ns) / config_.nvm_byte_write_ns;
   nvm_.write(offset, source, length,

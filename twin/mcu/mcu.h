@@ -80,6 +80,9 @@ class Mcu : public sc_core::sc_module, private pumpfw::hal::Hal {
   // Fault: the firmware gets stuck in a loop (a hang): it runs, draws active current and never
   // returns to its main loop, so nothing kicks the ASIC's watchdog. The next reset ends it.
   void hang_firmware();
+  // Fault: power fails after `bytes_stored` bytes of the next NVM write longer than that (a
+  // torn write); the MCU stays off until power_on().
+  void cut_power_during_next_nvm_write(uint32_t bytes_stored);
   // Called in the MCU's thread before the firmware runs: after each wake-up and before each
   // boot. The platform brings the board's analog state (supply, sensors) up to date there.
   void set_wake_hook(std::function<void()> hook) { wake_hook_ = std::move(hook); }
@@ -145,6 +148,7 @@ class Mcu : public sc_core::sc_module, private pumpfw::hal::Hal {
   pumpfw::hal::ResetCause reset_cause_ = pumpfw::hal::ResetCause::kPowerOn;
   pumpfw::hal::ResetCause pending_cause_ = pumpfw::hal::ResetCause::kPowerOn;
   uint64_t rtc_origin_ns_ = 0;
+  int64_t power_cut_after_nvm_bytes_ = -1;  // armed when >= 0
 
   uint32_t boots_total_ = 0;
   std::array<uint32_t, 4> boots_by_cause_{};
