@@ -9,7 +9,7 @@ module always_on
     input  logic        clk_aon,
     input  logic        rst_n,
     input  logic [15:0] ticks,
-    input  logic        kick_toggle,     // flips on each valid kick (core domain)
+    input  logic [ 7:0] kick_count_gray,  // Gray-coded count of valid kicks (core domain)
     input  logic [15:0] timeout_ticks,
     input  logic [ 1:0] tone_pattern,    // ALARM_TONE.PATTERN (core domain)
     output logic        expired_toggle,  // flips on each watchdog expiry
@@ -23,13 +23,14 @@ module always_on
   localparam logic [1:0] PATTERN_ONE_TONE = 2'd1;
   localparam logic [1:0] PATTERN_TWO_TONE = 2'd2;
 
-  logic kick_seen;
+  // Several kicks can land within one slow tick; a count (unlike a toggle) never loses one.
+  logic [7:0] kick_seen_gray;
   logic [15:0] remaining;
   logic [1:0] pattern_playing;
   logic [5:0] tone_position;  // ticks into the 1 s pattern
 
   wire [15:0] timeout_effective = timeout_ticks == 0 ? 16'd1 : timeout_ticks;
-  wire kick_pending = kick_toggle != kick_seen;
+  wire kick_pending = kick_count_gray != kick_seen_gray;
   wire [1:0] pattern_requested = tone_pattern == 2'd3 ? 2'd0 : tone_pattern;
   wire pattern_change = pattern_requested != pattern_playing;
   wire [4:0] segment_left = TONE_SEGMENT_TICKS - {1'b0, tone_position[3:0]};
@@ -37,7 +38,7 @@ module always_on
 
   always_ff @(posedge clk_aon) begin
     if (!rst_n) begin
-      kick_seen <= 1'b0;
+      kick_seen_gray <= '0;
       remaining <= RESET_WDT_TIMEOUT;
       expired_toggle <= 1'b0;
       reset_request <= 1'b0;
@@ -46,7 +47,7 @@ module always_on
     end else begin
       reset_request <= 1'b0;
       if (kick_pending) begin
-        kick_seen <= kick_toggle;
+        kick_seen_gray <= kick_count_gray;
         remaining <= timeout_effective;
       end else if (ticks >= remaining) begin
         expired_toggle <= ~expired_toggle;

@@ -44,7 +44,7 @@ module motor_driver_asic
   logic [15:0] stall_config;
   logic [4:0] adc_channels;
   logic [1:0] alarm_tone;
-  logic wdt_kick_toggle;
+  logic [7:0] wdt_kick_count;
   logic [1:0] wdt_expired_sync;
   logic wdt_expired_seen;
   logic [1:0] undervoltage_sync, overtemperature_sync;
@@ -161,7 +161,7 @@ module motor_driver_asic
       .clk_aon,
       .rst_n,
       .ticks(aon_ticks),
-      .kick_toggle(wdt_kick_toggle),
+      .kick_count_gray(wdt_kick_count ^ (wdt_kick_count >> 1)),
       .timeout_ticks(wdt_timeout),
       .tone_pattern(alarm_tone),
       .expired_toggle(wdt_expired_toggle),
@@ -186,7 +186,7 @@ module motor_driver_asic
       adc_channels <= RESET_ADC_CTRL[4:0];
       wdt_timeout <= RESET_WDT_TIMEOUT;
       alarm_tone <= RESET_ALARM_TONE[1:0];
-      wdt_kick_toggle <= 1'b0;
+      wdt_kick_count <= '0;
       wdt_expired_sync <= '0;
       wdt_expired_seen <= 1'b0;
       undervoltage_sync <= '0;
@@ -221,7 +221,7 @@ module motor_driver_asic
           ADDR_INT_MASK: int_mask <= frame_data[8:0];
           ADDR_STALL_CONFIG: stall_config <= frame_data;
           ADDR_ADC_CTRL: adc_channels <= frame_data[ADC_CTRL_CHANNELS_LSB+:ADC_CTRL_CHANNELS_WIDTH];
-          ADDR_WDT_KICK: if (frame_data == WDT_KICK_KEY) wdt_kick_toggle <= ~wdt_kick_toggle;
+          ADDR_WDT_KICK: if (frame_data == WDT_KICK_KEY) wdt_kick_count <= wdt_kick_count + 8'd1;
           ADDR_WDT_TIMEOUT: wdt_timeout <= frame_data;
           ADDR_ALARM_TONE: alarm_tone <= frame_data[1:0];
           default: ;

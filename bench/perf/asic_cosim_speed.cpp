@@ -13,9 +13,8 @@
 
 #include <systemc>
 
-#include "../../firmware/drivers/motor_driver_regs.h"
+#include "asic_register_access.h"
 #include "drive_train.h"
-#include "motor_driver_asic.h"
 
 namespace {
 
@@ -29,12 +28,7 @@ struct Figures {
   unsigned long long total_steps = 0;
 };
 
-uint16_t read(MotorDriverAsic& asic, const regs::RegisterInfo& reg) {
-  return regs::decode_miso(asic.spi_transfer(regs::make_frame(false, reg.address, 0))).data;
-}
-void write(MotorDriverAsic& asic, const regs::RegisterInfo& reg, uint16_t value) {
-  asic.spi_transfer(regs::make_frame(true, reg.address, value));
-}
+using pumptwin::asic::write_register;
 
 // The child: one mode, one workload; prints "cycles wall_s volume total_steps".
 int run_mode(bool lockstep, int steps) {
@@ -46,18 +40,17 @@ int run_mode(bool lockstep, int steps) {
   MotorDriverAsic asic("asic", drive_train, config);
   Figures figures;
   sc_core::sc_spawn([&] {
-    write(asic, regs::reg::kWdtTimeout, 0xFFFF);
-    write(asic, regs::reg::kIntMask, regs::field::kIntStatusMoveDone.mask() |
-                                         regs::field::kIntStatusFaults.mask());
-    write(asic, regs::reg::kCtrl, regs::field::kCtrlEnable.make(1));
+    write_register(asic, regs::reg::kWdtTimeout, 0xFFFF);
+    write_register(asic, regs::reg::kIntMask, regs::field::kIntStatusMoveDone.mask() |
+                                                  regs::field::kIntStatusFaults.mask());
+    write_register(asic, regs::reg::kCtrl, regs::field::kCtrlEnable.make(1));
     const uint64_t cycles_before = asic.core_cycles_evaluated();
     const auto start = std::chrono::steady_clock::now();
-    write(asic, regs::reg::kMoveSteps, static_cast<uint16_t>(steps));
+    write_register(asic, regs::reg::kMoveSteps, static_cast<uint16_t>(steps));
     sc_core::wait(asic.irq.posedge_event());
     figures.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     figures.cycles = static_cast<double>(asic.core_cycles_evaluated() - cycles_before);
-    const uint16_t lo = read(asic, regs::reg::kTotalStepsLo);
-    figures.total_steps = (static_cast<unsigned long long>(read(asic, regs::reg::kTotalStepsHi)) << 16) | lo;
+    figures.total_steps = pumptwin::asic::read_total_steps(asic);
     figures.volume_ul = drive_train.displaced_volume_ul();
     sc_core::sc_stop();
   });

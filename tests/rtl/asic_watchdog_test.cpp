@@ -69,6 +69,22 @@ TEST(AsicWatchdog, KickingInTimeKeepsItQuiet) {
   });
 }
 
+TEST(AsicWatchdog, KicksWithinOneSlowTickAreNotLost) {
+  // Two kicks 268 µs apart land in the same 15.625 ms tick: a toggle crossing would cancel
+  // them out and let the watchdog expire on the old timeout.
+  use_twin_time_resolution();
+  AsicBench bench;
+  bench.run([&] {
+    bench.write(regs::reg::kWdtTimeout, 64);  // 1 s
+    bench.write(regs::reg::kWdtKick, regs::kWdtKickKey);
+    bench.write(regs::reg::kWdtKick, regs::kWdtKickKey);
+    const uint64_t expected_expiry = next_tick_after(now_ns() - 4000) + 64 * kTickNs;
+    ASSERT_LT(expected_expiry, 8'000'000'000u) << "expiry must come from the new timeout";
+    sc_core::wait(bench.asic.reset_request.posedge_event());
+    EXPECT_EQ(now_ns(), expected_expiry);
+  });
+}
+
 TEST(AsicAlarmTone, TwoTonePatternKeepsItsTiming) {
   use_twin_time_resolution();
   AsicBench bench;

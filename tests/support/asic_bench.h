@@ -8,7 +8,7 @@
 #include <functional>
 #include <systemc>
 
-#include "../../firmware/drivers/motor_driver_regs.h"
+#include "asic_register_access.h"
 #include "drive_train.h"
 #include "motor_driver_asic.h"
 
@@ -35,21 +35,18 @@ class AsicBench {
   uint32_t transfer(uint32_t frame) { return asic.spi_transfer(frame); }
 
   uint16_t read(const regs::RegisterInfo& reg) {
-    const auto miso = regs::decode_miso(transfer(regs::make_frame(false, reg.address, 0)));
+    const auto miso = asic::read_register(asic, reg);
     EXPECT_TRUE(miso.crc_ok) << "MISO CRC reading register 0x" << std::hex << int(reg.address);
     EXPECT_TRUE(miso.pattern_ok);
     return miso.data;
   }
 
   void write(const regs::RegisterInfo& reg, uint16_t value) {
-    const auto miso = regs::decode_miso(transfer(regs::make_frame(true, reg.address, value)));
+    const auto miso = asic::write_register(asic, reg, value);
     EXPECT_TRUE(miso.crc_ok) << "MISO CRC writing register 0x" << std::hex << int(reg.address);
   }
 
-  uint32_t total_steps() {
-    const uint16_t lo = read(regs::reg::kTotalStepsLo);
-    return (static_cast<uint32_t>(read(regs::reg::kTotalStepsHi)) << 16) | lo;
-  }
+  uint32_t total_steps() { return asic::read_total_steps(asic); }
 
   // Waits for the IRQ line to be high, at most `limit`; returns whether it is.
   bool wait_for_irq(sc_core::sc_time limit) {
