@@ -2,7 +2,7 @@
 // mechanism. The ASIC wrapper advances it inside its batch loop every core cycle; the rest of
 // the twin sees its slower results (displaced volume, rotor steps, supply current) and drives
 // its load (outlet pressure from the catheter, extra torque from injected faults).
-// Parameters: docs/models/mech.md.
+// Parameters: docs/mech.md.
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,7 @@
 // Two-phase permanent-magnet stepper motor: coil currents from the H-bridge voltages (R, L,
 // back-EMF) and a rotor that follows the stator field unless the load holds it (Coulomb
 // friction: a stalled rotor does not move, so it makes no back-EMF).
-// Parameters: docs/models/mech.md.
+// Parameters: docs/mech.md.
 #pragma once
 
 #include <cstdint>
