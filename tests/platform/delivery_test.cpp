@@ -41,6 +41,13 @@ TEST(PlatformDelivery, ContinuousDayDisplacesProgrammedVolumeWithinHalfPercent) 
   std::printf("24 h simulated in %.2f s wall; %llu MCU wake-ups, %llu SPI frames\n", wall_s,
               static_cast<unsigned long long>(platform.mcu.wake_ups()),
               static_cast<unsigned long long>(platform.mcu.spi_frames()));
+  std::printf(
+      "ASIC: %llu core cycles, %llu always-on edges evaluated; cell drew %.3f mAh "
+      "(bridges %.3f mAh, MCU %.3f mAh)\n",
+      static_cast<unsigned long long>(platform.asic.core_cycles_evaluated()),
+      static_cast<unsigned long long>(platform.asic.always_on_edges_evaluated()),
+      platform.power.cell().drawn_mah(), platform.asic.bridge_charge_as() / 3.6,
+      platform.mcu.charge_drawn_as() / 3.6);
 
   const double displaced_ul = displaced_after_day_ul - displaced_at_program_ul;
   std::printf("displaced %.3f uL of %.1f uL programmed (%.3f %%)\n", displaced_ul,

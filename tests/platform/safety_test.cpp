@@ -64,7 +64,8 @@ void fill_and_program(Platform& platform, uint32_t volume_ul, uint32_t rate_ng_p
 }
 
 // Priming moves 16 full steps at a time (the bolus rate limit spaces them 16 s apart). The
-// shaft seizes after the first: that move and its two retries, 10 s apart, stall.
+// shaft seizes after the first: that move and its two retries, 10 s apart, stall. The cell is
+// fresh (see the half-used case below).
 TEST(PlatformSafety, StallUnderLoadTorqueEndsInCriticalAlarmAfterRetries) {
   Platform::use_time_resolution();
   Platform platform("platform");
@@ -134,6 +135,32 @@ TEST(PlatformSafety, DISABLED_StallDuringBasalDeliveryEndsInCriticalAlarm) {
   });
   // The next stroke is due within 108 s; it and its two retries, 10 s apart, stall.
   EXPECT_LE(stall_alarm_after_s, 108.0 + 20.0 + 1.0);
+}
+
+// The ASIC's stall signature is an absolute rise time (STALL_CONFIG.RISE_TIME_US = 300 µs),
+// and a coil's current rises as supply / inductance: with the cell half used (2.93 V under the
+// firmware's 5 ms full steps) a seized shaft's reversals rise slower than the threshold, no
+// stall latches, TOTAL_STEPS counts the steps, and the firmware believes it primed. The test
+// above passes with a fresh cell (3.2 V) only. Disabled until the stall threshold follows the
+// supply (docs/platform.md, "Known gaps"); the test states the requirement as it should hold.
+TEST(PlatformSafety, DISABLED_StallWithHalfUsedCellEndsInCriticalAlarm) {
+  Platform::use_time_resolution();
+  PlatformConfig config;
+  config.power.cell.initial_depth_of_discharge = 0.5;
+  Platform platform("platform", config);
+  PumpStatus status;
+  platform.run([&] {
+    sc_core::wait(sc_time(1, SC_SEC));
+    fill_and_program(platform, 20000, kTwoMgPerDayNg);
+    ASSERT_TRUE(platform.programmer.priming_bolus(20).accepted());
+    ASSERT_TRUE(wait_until([&] { return platform.strokes() == 1; }, sc_time(10, SC_SEC),
+                           sc_time(0.01, SC_SEC)));
+    platform.drive_train.set_extra_shaft_load_nm(kSeizedShaftLoadNm);
+    sc_core::wait(sc_time(120, SC_SEC));
+    ASSERT_TRUE(platform.programmer.interrogate(status).accepted());
+  });
+  EXPECT_NE(status.alarms & alarm_bit(AlarmId::kMotorStall), 0);
+  EXPECT_GE(status.undriven_microsteps, 3u * 15u * 8u);
 }
 
 TEST(PlatformSafety, EmptyReservoirStopsDelivery) {
