@@ -54,7 +54,7 @@ module motor_driver_asic
   // ---- SPI ----
   logic read_strobe, frame_valid, frame_write, frame_error, spi_active;
   logic [6:0] read_address, frame_address;
-  logic [15:0] read_data, frame_data;
+  logic [15:0] frame_data;
   logic [15:0] read_data_q;
   logic [7:0] status_byte;
 
@@ -203,7 +203,7 @@ module motor_driver_asic
       if (watchdog_expired) wdt_expired_seen <= wdt_expired_sync[1];
 
       if (read_strobe) begin
-        read_data_q <= read_data;
+        read_data_q <= register_value(read_address);
         if (read_address == ADDR_TOTAL_STEPS_LO) total_steps_hi_latched <= total_steps[31:16];
       end
 
@@ -229,41 +229,44 @@ module motor_driver_asic
       end
       if (watchdog_expired) ctrl_enable <= 1'b0;
 
-      fault <= fault_cleared | new_faults;
-      int_status <= (write_int_status ? int_status & ~frame_data[8:0] : int_status) |
-          {adc_done, move_done, new_faults & ~fault};
+      if (write_strobe || new_faults != 0 || adc_done || move_done) begin
+        fault <= fault_cleared | new_faults;
+        int_status <= (write_int_status ? int_status & ~frame_data[8:0] : int_status) |
+            {adc_done, move_done, new_faults & ~fault};
+      end
       if (step_driven) total_steps <= total_steps + {28'b0, step_eighths};
     end
   end
 
-  always_comb begin
-    case (read_address)
-      ADDR_CHIP_ID: read_data = RESET_CHIP_ID;
-      ADDR_REVISION: read_data = RESET_REVISION;
-      ADDR_CTRL: read_data = {11'b0, ctrl_sleep, ctrl_step_mode, ctrl_dir, ctrl_enable};
-      ADDR_MOVE_STEPS: read_data = move_steps;
-      ADDR_STEP_PERIOD: read_data = step_period;
-      ADDR_CURRENT_LIMIT: read_data = {8'b0, current_limit};
-      ADDR_STATUS: read_data = {12'b0, reset_request, tone != 0, adc_busy, busy};
-      ADDR_STEPS_REMAINING: read_data = steps_remaining;
-      ADDR_FAULT: read_data = {9'b0, fault};
-      ADDR_INT_MASK: read_data = {7'b0, int_mask};
-      ADDR_INT_STATUS: read_data = {7'b0, int_status};
-      ADDR_TOTAL_STEPS_LO: read_data = total_steps[15:0];
-      ADDR_TOTAL_STEPS_HI: read_data = total_steps_hi_latched;
-      ADDR_STALL_CONFIG: read_data = stall_config;
-      ADDR_ADC_CTRL: read_data = {adc_busy, 10'b0, adc_channels};
-      ADDR_ADC_MOTOR_CURRENT: read_data = {4'b0, adc_result[0]};
-      ADDR_ADC_BATTERY: read_data = {4'b0, adc_result[1]};
-      ADDR_ADC_TEMPERATURE: read_data = {4'b0, adc_result[2]};
-      ADDR_ADC_PRESSURE_RESERVOIR: read_data = {4'b0, adc_result[3]};
-      ADDR_ADC_PRESSURE_OUTLET: read_data = {4'b0, adc_result[4]};
-      ADDR_WDT_TIMEOUT: read_data = wdt_timeout;
-      ADDR_WDT_REMAINING: read_data = wdt_remaining;
-      ADDR_ALARM_TONE: read_data = {14'b0, alarm_tone};
-      default: read_data = 16'h0000;
+  // The register the SPI slave reads, evaluated only when it asks.
+  function automatic logic [15:0] register_value(input logic [6:0] address);
+    case (address)
+      ADDR_CHIP_ID: return RESET_CHIP_ID;
+      ADDR_REVISION: return RESET_REVISION;
+      ADDR_CTRL: return {11'b0, ctrl_sleep, ctrl_step_mode, ctrl_dir, ctrl_enable};
+      ADDR_MOVE_STEPS: return move_steps;
+      ADDR_STEP_PERIOD: return step_period;
+      ADDR_CURRENT_LIMIT: return {8'b0, current_limit};
+      ADDR_STATUS: return {12'b0, reset_request, tone != 0, adc_busy, busy};
+      ADDR_STEPS_REMAINING: return steps_remaining;
+      ADDR_FAULT: return {9'b0, fault};
+      ADDR_INT_MASK: return {7'b0, int_mask};
+      ADDR_INT_STATUS: return {7'b0, int_status};
+      ADDR_TOTAL_STEPS_LO: return total_steps[15:0];
+      ADDR_TOTAL_STEPS_HI: return total_steps_hi_latched;
+      ADDR_STALL_CONFIG: return stall_config;
+      ADDR_ADC_CTRL: return {adc_busy, 10'b0, adc_channels};
+      ADDR_ADC_MOTOR_CURRENT: return {4'b0, adc_result[0]};
+      ADDR_ADC_BATTERY: return {4'b0, adc_result[1]};
+      ADDR_ADC_TEMPERATURE: return {4'b0, adc_result[2]};
+      ADDR_ADC_PRESSURE_RESERVOIR: return {4'b0, adc_result[3]};
+      ADDR_ADC_PRESSURE_OUTLET: return {4'b0, adc_result[4]};
+      ADDR_WDT_TIMEOUT: return wdt_timeout;
+      ADDR_WDT_REMAINING: return wdt_remaining;
+      ADDR_ALARM_TONE: return {14'b0, alarm_tone};
+      default: return 16'h0000;
     endcase
-  end
+  endfunction
 
   assign irq = (int_status & int_mask) != 0;
   assign status_byte = {irq, fault != 0, busy, fault[FAULT_SPI_ERROR_LSB], 4'b0101};

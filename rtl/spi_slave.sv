@@ -36,6 +36,8 @@ module spi_slave
   logic [7:0] tx_crc;  // over the MISO head bits presented so far
 
   wire selected = ~cs_n_sync[1];
+  // Deselected and settled: nothing to do until chip select falls (clock-gated in silicon).
+  wire idle = cs_n && cs_n_sync == 2'b11 && cs_n_prev;
   wire cs_fall = ~cs_n_sync[1] & cs_n_prev;
   wire cs_rise = cs_n_sync[1] & ~cs_n_prev;
   wire sclk_rise = selected & sclk_sync[1] & ~sclk_prev;
@@ -61,7 +63,7 @@ module spi_slave
       load_read_data <= 1'b0;
       rx_crc <= CRC8_INIT;
       tx_crc <= CRC8_INIT;
-    end else begin
+    end else if (!idle) begin
       cs_n_sync <= {cs_n_sync[0], cs_n};
       sclk_sync <= {sclk_sync[0], sclk};
       mosi_sync <= {mosi_sync[0], mosi};
