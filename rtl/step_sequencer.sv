@@ -74,9 +74,14 @@ module step_sequencer (
   wire [15:0] product_a = current_limit_ma * magnitude_a;
   wire [15:0] product_b = current_limit_ma * magnitude_b;
   /* verilator lint_on UNUSEDSIGNAL */
-  // limit (mA) * table / 255 in 0.25 mA codes ~= limit * table / 64
-  wire [9:0] target_a = product_a[15:6];
-  wire [9:0] target_b = product_b[15:6];
+  // limit (mA) * table / 255 in 0.25 mA codes ~= limit * table / 64, less two codes (0.5 mA):
+  // the chopper reacts two cycles after the current crosses its target, and the current rises
+  // by at most ~0.3 mA a cycle, so the coil current stays at or under the limit.
+  localparam logic [9:0] REACTION_MARGIN_CODES = 10'd2;
+  wire [9:0] target_a = product_a[15:6] > REACTION_MARGIN_CODES ?
+      product_a[15:6] - REACTION_MARGIN_CODES : '0;
+  wire [9:0] target_b = product_b[15:6] > REACTION_MARGIN_CODES ?
+      product_b[15:6] - REACTION_MARGIN_CODES : '0;
   // 1.5 x the limit in 0.25 mA codes: limit * 4 + limit * 2.
   wire [10:0] overcurrent_code = {1'b0, current_limit_ma, 2'b00} + {2'b00, current_limit_ma, 1'b0};
 

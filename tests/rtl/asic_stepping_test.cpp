@@ -130,9 +130,8 @@ TEST(AsicStepping, ChoppingHoldsPhaseCurrentAtTheLimit) {
       ASSERT_TRUE(bench.wait_for_irq(ns(100'000'000)));
       bench.write(regs::reg::kIntStatus, 0x1FF);
       const double peak_ma = bench.drive_train.motor().peak_phase_current_a() * 1e3;
-      // At or under the limit within the current sense's resolution (0.25 mA) and one core
-      // cycle's rise; and it does get there.
-      EXPECT_LE(peak_ma, limit_ma + 0.5) << "limit " << limit_ma << " mA";
+      // At or under the limit, and it does get there.
+      EXPECT_LE(peak_ma, limit_ma) << "limit " << limit_ma << " mA";
       EXPECT_GE(peak_ma, 0.95 * limit_ma) << "limit " << limit_ma << " mA";
     }
   });
