@@ -25,8 +25,12 @@ constexpr uint16_t kFullStepsPerStroke = 16;      // 4 µL at 0.25 µL per step
 constexpr uint16_t kWatchdogTimeoutTicks = 3840;  // 60 s of 64 Hz slow ticks
 constexpr double kKickIntervalS = 30.0;           // well inside the timeout
 
-sc_core::sc_time seconds(double s) { return sc_core::sc_time(s, sc_core::SC_SEC); }
-double now_s() { return sc_core::sc_time_stamp().to_seconds(); }
+sc_core::sc_time seconds(double s) {
+  return sc_core::sc_time(s, sc_core::SC_SEC);
+}
+double now_s() {
+  return sc_core::sc_time_stamp().to_seconds();
+}
 
 struct Verdict {
   std::string name;
@@ -42,8 +46,8 @@ class Controller {
   void run() {
     write_register(asic_, regs::reg::kWdtTimeout, kWatchdogTimeoutTicks);
     kick();
-    write_register(asic_, regs::reg::kIntMask, regs::field::kIntStatusFaults.mask() |
-                                                   regs::field::kIntStatusMoveDone.mask());
+    write_register(asic_, regs::reg::kIntMask,
+                   regs::field::kIntStatusFaults.mask() | regs::field::kIntStatusMoveDone.mask());
     write_register(asic_, regs::reg::kCtrl, regs::field::kCtrlEnable.make(1));
 
     day_of_strokes();
@@ -89,11 +93,13 @@ class Controller {
     std::snprintf(detail, sizeof detail,
                   "%d strokes of %u steps: %.2f uL displaced, %.2f uL programmed (%+.3f %%)",
                   kStrokesPerDay, kFullStepsPerStroke, displaced_ul, programmed_ul, error_percent);
-    verdicts.push_back({"one day of strokes", faults == 0 && std::fabs(error_percent) <= 0.5, detail});
+    verdicts.push_back(
+        {"one day of strokes", faults == 0 && std::fabs(error_percent) <= 0.5, detail});
 
     const uint32_t total = pumptwin::asic::read_total_steps(asic_);
     const uint32_t expected = kStrokesPerDay * kFullStepsPerStroke * regs::kTotalStepsPerFullStep;
-    std::snprintf(detail, sizeof detail, "TOTAL_STEPS %u eighth-steps, %u commanded", total, expected);
+    std::snprintf(detail, sizeof detail, "TOTAL_STEPS %u eighth-steps, %u commanded", total,
+                  expected);
     verdicts.push_back({"step counter", total == expected, detail});
   }
 
@@ -110,8 +116,9 @@ class Controller {
                   "stall fault after %.1f ms, %u eighth-steps counted, rotor moved %lld steps",
                   detected_ms, counted,
                   static_cast<long long>(drive_train_.rotor_full_steps() - rotor_before));
-    verdicts.push_back({"seized gear", fault == regs::field::kFaultStall.mask() &&
-                                           drive_train_.rotor_full_steps() == rotor_before,
+    verdicts.push_back({"seized gear",
+                        fault == regs::field::kFaultStall.mask() &&
+                            drive_train_.rotor_full_steps() == rotor_before,
                         detail});
     write_register(asic_, regs::reg::kFault, 0x7F);
     drive_train_.set_extra_shaft_load_nm(0.0);
@@ -173,7 +180,8 @@ int sc_main(int, char*[]) {
               100.0 * asic.core_cycles_evaluated() / gated_cycles);
   std::printf("  always-on edges         %llu\n",
               static_cast<unsigned long long>(asic.always_on_edges_evaluated()));
-  std::printf("  SystemC sync points     %llu\n", static_cast<unsigned long long>(asic.sync_points()));
+  std::printf("  SystemC sync points     %llu\n",
+              static_cast<unsigned long long>(asic.sync_points()));
   std::printf("\nverdict: %s\n", all_pass ? "PASS" : "FAIL");
   return all_pass ? 0 : 1;
 }

@@ -41,14 +41,15 @@ int run_mode(bool lockstep, int steps) {
   Figures figures;
   sc_core::sc_spawn([&] {
     write_register(asic, regs::reg::kWdtTimeout, 0xFFFF);
-    write_register(asic, regs::reg::kIntMask, regs::field::kIntStatusMoveDone.mask() |
-                                                  regs::field::kIntStatusFaults.mask());
+    write_register(asic, regs::reg::kIntMask,
+                   regs::field::kIntStatusMoveDone.mask() | regs::field::kIntStatusFaults.mask());
     write_register(asic, regs::reg::kCtrl, regs::field::kCtrlEnable.make(1));
     const uint64_t cycles_before = asic.core_cycles_evaluated();
     const auto start = std::chrono::steady_clock::now();
     write_register(asic, regs::reg::kMoveSteps, static_cast<uint16_t>(steps));
     sc_core::wait(asic.irq.posedge_event());
-    figures.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    figures.wall_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     figures.cycles = static_cast<double>(asic.core_cycles_evaluated() - cycles_before);
     figures.total_steps = pumptwin::asic::read_total_steps(asic);
     figures.volume_ul = drive_train.displaced_volume_ul();
@@ -61,7 +62,8 @@ int run_mode(bool lockstep, int steps) {
 }
 
 bool run_child(const char* self, const char* mode, int steps, Figures& figures) {
-  const std::string command = std::string(self) + " --child " + mode + " --steps " + std::to_string(steps);
+  const std::string command =
+      std::string(self) + " --child " + mode + " --steps " + std::to_string(steps);
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
   if (!pipe) return false;
   char line[256] = {};
@@ -105,7 +107,8 @@ int sc_main(int argc, char* argv[]) {
   if (decoupled.total_steps != lockstep.total_steps || decoupled.volume_ul != lockstep.volume_ul ||
       decoupled.cycles != lockstep.cycles) {
     std::fprintf(stderr, "the modes disagree: %llu vs %llu steps, %.9f vs %.9f uL\n",
-                 decoupled.total_steps, lockstep.total_steps, decoupled.volume_ul, lockstep.volume_ul);
+                 decoupled.total_steps, lockstep.total_steps, decoupled.volume_ul,
+                 lockstep.volume_ul);
     return 3;
   }
   const double decoupled_rate = decoupled.cycles / decoupled.wall_s;

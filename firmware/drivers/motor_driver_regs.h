@@ -115,8 +115,8 @@ constexpr uint8_t frame_crc8(uint32_t frame_bits_31_8) {
 }
 
 constexpr uint32_t make_frame(bool write, uint8_t address, uint16_t data) {
-  const uint32_t head = (static_cast<uint32_t>(write) << 23) |
-                        (static_cast<uint32_t>(address & 0x7F) << 16) | data;
+  const uint32_t head =
+      (static_cast<uint32_t>(write) << 23) | (static_cast<uint32_t>(address & 0x7F) << 16) | data;
   return (head << 8) | frame_crc8(head);
 }
 

@@ -12,11 +12,29 @@ TEST(AsicSpi, EveryRegisterReadsItsDocumentedResetValue) {
   AsicBench bench;
   bench.run([&] {
     using namespace regs::reg;
-    for (const regs::RegisterInfo& reg :
-         {kChipId, kRevision, kCtrl, kMoveSteps, kStepPeriod, kCurrentLimit, kStatus,
-          kStepsRemaining, kFault, kIntMask, kIntStatus, kTotalStepsLo, kTotalStepsHi,
-          kStallConfig, kAdcCtrl, kAdcMotorCurrent, kAdcBattery, kAdcTemperature,
-          kAdcPressureReservoir, kAdcPressureOutlet, kWdtTimeout, kWdtRemaining, kAlarmTone}) {
+    for (const regs::RegisterInfo& reg : {kChipId,
+                                          kRevision,
+                                          kCtrl,
+                                          kMoveSteps,
+                                          kStepPeriod,
+                                          kCurrentLimit,
+                                          kStatus,
+                                          kStepsRemaining,
+                                          kFault,
+                                          kIntMask,
+                                          kIntStatus,
+                                          kTotalStepsLo,
+                                          kTotalStepsHi,
+                                          kStallConfig,
+                                          kAdcCtrl,
+                                          kAdcMotorCurrent,
+                                          kAdcBattery,
+                                          kAdcTemperature,
+                                          kAdcPressureReservoir,
+                                          kAdcPressureOutlet,
+                                          kWdtTimeout,
+                                          kWdtRemaining,
+                                          kAlarmTone}) {
       EXPECT_EQ(bench.read(reg), reg.reset_value) << "register 0x" << std::hex << int(reg.address);
     }
   });
@@ -59,7 +77,8 @@ TEST(AsicSpi, FrameWithBadCrcIsIgnoredAndLatchesSpiError) {
     EXPECT_EQ(bench.read(kStepPeriod), kStepPeriod.reset_value) << "the corrupted write landed";
     EXPECT_EQ(bench.read(kFault), regs::field::kFaultSpiError.mask());
     EXPECT_TRUE(bench.asic.irq.read());
-    const auto status = regs::decode_miso(bench.transfer(regs::make_frame(false, kChipId.address, 0)));
+    const auto status =
+        regs::decode_miso(bench.transfer(regs::make_frame(false, kChipId.address, 0)));
     EXPECT_TRUE(status.spi_error);
     EXPECT_TRUE(status.fault);
     EXPECT_TRUE(status.irq);

@@ -22,7 +22,9 @@ struct PolarityLog {
   void record(uint64_t time_ns, uint8_t a, uint8_t b) {
     const uint8_t drives[2] = {a, b};
     for (int phase = 0; phase < 2; ++phase) {
-      const int dir = drives[phase] == kDrivePositive ? 1 : drives[phase] == kDriveNegative ? -1 : 0;
+      const int dir = drives[phase] == kDrivePositive   ? 1
+                      : drives[phase] == kDriveNegative ? -1
+                                                        : 0;
       if (dir == 0) continue;
       if (first_drive.empty()) first_drive.push_back(time_ns);
       if (direction[phase] != 0 && dir != direction[phase]) reversals[phase].push_back(time_ns);
@@ -60,8 +62,9 @@ TEST_P(AsicStepModes, DrivesExactlyNStepsWithThePhaseSequenceAndPeriod) {
   uint64_t done_ns = 0;
   bench.run([&] {
     bench.write(regs::reg::kIntMask, regs::field::kIntStatusMoveDone.mask());
-    bench.write(regs::reg::kStallConfig, regs::field::kStallConfigCount.make(2) |
-                                             regs::field::kStallConfigRiseTimeUs.make(c.stall_rise_time_us));
+    bench.write(regs::reg::kStallConfig,
+                regs::field::kStallConfigCount.make(2) |
+                    regs::field::kStallConfigRiseTimeUs.make(c.stall_rise_time_us));
     bench.start_move(c.steps, c.mode, c.period_us, c.reverse);
     ASSERT_TRUE(bench.wait_for_irq(ns(uint64_t{c.steps} * c.period_us * 1000 + 10'000'000)));
     done_ns = now_ns();
@@ -113,7 +116,8 @@ INSTANTIATE_TEST_SUITE_P(Modes, AsicStepModes,
                          ::testing::Values(ModeCase{regs::StepMode::kFull, 8, 40, 2000, false, 300},
                                            ModeCase{regs::StepMode::kFull, 8, 24, 2000, true, 300},
                                            ModeCase{regs::StepMode::kHalf, 4, 80, 1000, false, 280},
-                                           ModeCase{regs::StepMode::kEighth, 1, 320, 250, false, 45}),
+                                           ModeCase{regs::StepMode::kEighth, 1, 320, 250, false,
+                                                    45}),
                          mode_case_name);
 
 TEST(AsicStepping, ChoppingHoldsPhaseCurrentAtTheLimit) {
@@ -142,8 +146,8 @@ TEST(AsicStepping, LoadAbovePullOutTorqueStallsAndLatchesTheFault) {
   AsicBench bench;
   bench.drive_train.set_extra_shaft_load_nm(0.05);  // ten times what the motor can turn
   bench.run([&] {
-    bench.write(regs::reg::kIntMask, regs::field::kIntStatusFaults.mask() |
-                                         regs::field::kIntStatusMoveDone.mask());
+    bench.write(regs::reg::kIntMask,
+                regs::field::kIntStatusFaults.mask() | regs::field::kIntStatusMoveDone.mask());
     const uint64_t start = now_ns();
     bench.start_move(40, regs::StepMode::kFull, 2000);
     ASSERT_TRUE(bench.wait_for_irq(ns(100'000'000)));
@@ -172,8 +176,8 @@ TEST(AsicStepping, NormalLoadNeverLooksLikeAStall) {
   AsicBench bench;
   bench.drive_train.set_outlet_pressure_mmhg(25.0);  // catheter tip in CSF, plus its resistance
   bench.run([&] {
-    bench.write(regs::reg::kIntMask, regs::field::kIntStatusFaults.mask() |
-                                         regs::field::kIntStatusMoveDone.mask());
+    bench.write(regs::reg::kIntMask,
+                regs::field::kIntStatusFaults.mask() | regs::field::kIntStatusMoveDone.mask());
     bench.start_move(400, regs::StepMode::kFull, 2000);
     ASSERT_TRUE(bench.wait_for_irq(ns(1'000'000'000)));
     EXPECT_EQ(bench.read(regs::reg::kFault), 0);
@@ -190,7 +194,8 @@ TEST(AsicStepping, StopCommandEndsTheMoveAndCountsOnlyCompletedSteps) {
     bench.write(regs::reg::kIntMask, regs::field::kIntStatusMoveDone.mask());
     bench.start_move(100, regs::StepMode::kFull, 2000);
     sc_core::wait(ns(23'000'000));  // alignment, then ten steps and a half into the move
-    bench.write(regs::reg::kCtrl, regs::field::kCtrlEnable.make(1) | regs::field::kCtrlStop.make(1));
+    bench.write(regs::reg::kCtrl,
+                regs::field::kCtrlEnable.make(1) | regs::field::kCtrlStop.make(1));
     ASSERT_TRUE(bench.asic.irq.read());
     const uint32_t total = bench.total_steps();
     const uint16_t remaining = bench.read(regs::reg::kStepsRemaining);

@@ -11,7 +11,9 @@ namespace {
 
 constexpr uint64_t kTickNs = asic::MotorDriverAsic::kSlowTickNs;
 
-uint64_t next_tick_after(uint64_t t_ns) { return (t_ns / kTickNs + 1) * kTickNs; }
+uint64_t next_tick_after(uint64_t t_ns) {
+  return (t_ns / kTickNs + 1) * kTickNs;
+}
 
 TEST(AsicWatchdog, ExpiryStopsTheMotorLatchesTheFaultAndRequestsAReset) {
   use_twin_time_resolution();
@@ -40,7 +42,8 @@ TEST(AsicWatchdog, ExpiryStopsTheMotorLatchesTheFaultAndRequestsAReset) {
     const uint32_t total = bench.total_steps();
     // Only the steps that fitted between the move's start and the expiry, and the motor then
     // stays stopped.
-    const uint32_t steps_in_time = static_cast<uint32_t>((expected_expiry - move_started) / 2'000'000);
+    const uint32_t steps_in_time =
+        static_cast<uint32_t>((expected_expiry - move_started) / 2'000'000);
     EXPECT_LE(total, steps_in_time * 8u);
     EXPECT_GE(total, (steps_in_time - 1) * 8u);
     sc_core::wait(ns(50'000'000));
@@ -100,9 +103,13 @@ TEST(AsicAlarmTone, TwoTonePatternKeepsItsTiming) {
     }
     EXPECT_TRUE(bench.read(regs::reg::kStatus) & regs::field::kStatusToneActive.mask());
   });
-  const std::vector<std::pair<uint64_t, uint8_t>> expected{
-      {0, 1},          {250'000'000, 2},  {500'000'000, 0}, {1'000'000'000, 1},
-      {1'250'000'000, 2}, {1'500'000'000, 0}, {2'000'000'000, 1}};
+  const std::vector<std::pair<uint64_t, uint8_t>> expected{{0, 1},
+                                                           {250'000'000, 2},
+                                                           {500'000'000, 0},
+                                                           {1'000'000'000, 1},
+                                                           {1'250'000'000, 2},
+                                                           {1'500'000'000, 0},
+                                                           {2'000'000'000, 1}};
   EXPECT_EQ(changes, expected);
 }
 
@@ -115,8 +122,8 @@ TEST(AsicAdc, ConvertsEverySelectedChannel) {
     bench.asic.set_analog_input_v(asic::AnalogInput::kPressureReservoir, 1.0);
     bench.asic.set_analog_input_v(asic::AnalogInput::kPressureOutlet, 2.6);  // clips at full scale
     bench.write(regs::reg::kIntMask, regs::field::kIntStatusAdcDone.mask());
-    bench.write(regs::reg::kAdcCtrl, regs::field::kAdcCtrlChannels.make(0x1E) |
-                                         regs::field::kAdcCtrlStart.make(1));
+    bench.write(regs::reg::kAdcCtrl,
+                regs::field::kAdcCtrlChannels.make(0x1E) | regs::field::kAdcCtrlStart.make(1));
     ASSERT_TRUE(bench.wait_for_irq(ns(1'000'000)));
     EXPECT_EQ(bench.read(regs::reg::kAdcBattery), 2949);  // 1.8 / 2.5 * 4096
     EXPECT_EQ(bench.read(regs::reg::kAdcTemperature), 1229);
@@ -132,8 +139,8 @@ TEST(AsicAdc, MotorCurrentChannelReadsTheCoilCurrentWhileStepping) {
   bench.run([&] {
     bench.start_move(50, regs::StepMode::kFull, 2000);
     sc_core::wait(ns(20'000'000));
-    bench.write(regs::reg::kAdcCtrl, regs::field::kAdcCtrlChannels.make(0x01) |
-                                         regs::field::kAdcCtrlStart.make(1));
+    bench.write(regs::reg::kAdcCtrl,
+                regs::field::kAdcCtrlChannels.make(0x01) | regs::field::kAdcCtrlStart.make(1));
     sc_core::wait(ns(100'000));
     const double current_ma = bench.read(regs::reg::kAdcMotorCurrent) / 16.0;
     // Full step chops each phase at 71 % of the 50 mA limit (35.5 mA); the back-EMF of the

@@ -36,7 +36,8 @@ std::string read_file(const std::string& path) {
 std::map<std::string, DocRegister> doc_registers() {
   const std::string doc = read_file("docs/asic-registers.md");
   std::map<std::string, DocRegister> result;
-  const std::regex row(R"(\| 0x([0-9A-F]{2}) \| ([A-Z0-9_]+) \| (R|RW|W1C|W) \| 0x([0-9A-F]{4}) \|)");
+  const std::regex row(
+      R"(\| 0x([0-9A-F]{2}) \| ([A-Z0-9_]+) \| (R|RW|W1C|W) \| 0x([0-9A-F]{4}) \|)");
   for (std::sregex_iterator it(doc.begin(), doc.end(), row), end; it != end; ++it) {
     result[(*it)[2]] = {static_cast<unsigned>(std::stoul((*it)[1], nullptr, 16)), (*it)[3],
                         static_cast<unsigned>(std::stoul((*it)[4], nullptr, 16))};
@@ -175,7 +176,8 @@ TEST(RegisterMap, FrameCrcMatchesDocumentedPolynomial) {
   uint8_t crc = 0xFF;
   for (uint8_t byte : {0x31, 0x32, 0x33}) {
     crc ^= byte;
-    for (int i = 0; i < 8; ++i) crc = (crc & 0x80) ? static_cast<uint8_t>((crc << 1) ^ 0x2F) : static_cast<uint8_t>(crc << 1);
+    for (int i = 0; i < 8; ++i)
+      crc = (crc & 0x80) ? static_cast<uint8_t>((crc << 1) ^ 0x2F) : static_cast<uint8_t>(crc << 1);
   }
   EXPECT_EQ(regs::frame_crc8(0x313233), crc);
   // A frame differing in one bit has a different CRC.

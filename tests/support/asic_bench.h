@@ -24,7 +24,9 @@ inline void use_twin_time_resolution() {
 inline sc_core::sc_time ns(uint64_t value) {
   return sc_core::sc_time(static_cast<double>(value), sc_core::SC_NS);
 }
-inline uint64_t now_ns() { return sc_core::sc_time_stamp().value(); }
+inline uint64_t now_ns() {
+  return sc_core::sc_time_stamp().value();
+}
 
 class AsicBench {
  public:

@@ -28,7 +28,8 @@ std::string run_probe(const std::string& mode) {
 size_t count_lines_with(const std::string& text, const std::string& needle) {
   size_t count = 0;
   std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) count += line.find(needle) != std::string::npos;
+  for (std::string line; std::getline(lines, line);)
+    count += line.find(needle) != std::string::npos;
   return count;
 }
 
@@ -42,11 +43,10 @@ TEST(AsicCosim, LockstepAndDecoupledGiveIdenticalEdgesAndRegisters) {
   EXPECT_GE(count_lines_with(lockstep, "reset=1"), 1u);
   EXPECT_GE(count_lines_with(lockstep, "tone=2"), 2u);
   EXPECT_EQ(count_lines_with(lockstep, "register 0x"), 32u);
-  EXPECT_TRUE(lockstep == decoupled) << "first difference at byte "
-                                     << std::mismatch(lockstep.begin(), lockstep.end(),
-                                                      decoupled.begin(), decoupled.end())
-                                                .first -
-                                            lockstep.begin();
+  EXPECT_TRUE(lockstep == decoupled)
+      << "first difference at byte "
+      << std::mismatch(lockstep.begin(), lockstep.end(), decoupled.begin(), decoupled.end()).first -
+             lockstep.begin();
 }
 
 TEST(AsicCosim, IdleEvaluatesNoRtlCycles) {

@@ -55,7 +55,8 @@ void stimulus(AsicBench& bench) {
   wait_and_clear(bench);
   bench.write(kStallConfig, kStallConfig.reset_value);
 
-  bench.write(kAdcCtrl, regs::field::kAdcCtrlChannels.make(0x1F) | regs::field::kAdcCtrlStart.make(1));
+  bench.write(kAdcCtrl,
+              regs::field::kAdcCtrlChannels.make(0x1F) | regs::field::kAdcCtrlStart.make(1));
   wait_and_clear(bench);
 
   bench.write(kAlarmTone, static_cast<uint16_t>(regs::TonePattern::kTwoTone));
@@ -88,7 +89,8 @@ void stimulus(AsicBench& bench) {
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
-  if (argc != 2 || (std::strcmp(argv[1], "lockstep") != 0 && std::strcmp(argv[1], "decoupled") != 0)) {
+  if (argc != 2 ||
+      (std::strcmp(argv[1], "lockstep") != 0 && std::strcmp(argv[1], "decoupled") != 0)) {
     std::fprintf(stderr, "usage: %s lockstep|decoupled\n", argv[0]);
     return 2;
   }

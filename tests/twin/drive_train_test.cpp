@@ -70,8 +70,9 @@ double mean_reversal_rise_s(DriveTrain& train) {
     bool measuring = a_reverses && step > 4;
     for (int i = 0; i < 2000; ++i) {
       train.advance(kCycleS, kA[position], kB[position], 3.6);
-      const double along = kA[position] == BridgeDrive::kPositive ? train.motor().phase_current_a_a()
-                                                                  : -train.motor().phase_current_a_a();
+      const double along = kA[position] == BridgeDrive::kPositive
+                               ? train.motor().phase_current_a_a()
+                               : -train.motor().phase_current_a_a();
       if (measuring && along >= 0.0355) {
         total_s += (i + 1) * kCycleS;
         ++reversals;
@@ -112,12 +113,13 @@ TEST(DriveTrain, SettlingPullsARotorLeftMidStrideOntoTheField) {
   DriveTrain train;
   drive_full_steps(train, 3, 2e-3);
   // Step on and stop 600 µs later, mid-stride, with the coils still carrying current.
-  for (int i = 0; i < 600; ++i) train.advance(kCycleS, BridgeDrive::kPositive, BridgeDrive::kPositive, 3.6);
+  for (int i = 0; i < 600; ++i)
+    train.advance(kCycleS, BridgeDrive::kPositive, BridgeDrive::kPositive, 3.6);
   const double before = train.motor().rotor_angle_rad() / train.motor().full_step_angle_rad();
   ASSERT_LT(before, 4.0) << "the rotor should still be on its way";
   // One full step is a quarter of the electrical cycle: the field's equilibrium in steps.
-  const double field_steps = std::atan2(train.motor().phase_current_b_a(),
-                                        train.motor().phase_current_a_a()) / (M_PI / 2);
+  const double field_steps =
+      std::atan2(train.motor().phase_current_b_a(), train.motor().phase_current_a_a()) / (M_PI / 2);
   const double expected = field_steps + 4.0 * std::round((before - field_steps) / 4.0);
   EXPECT_GT(expected, 4.0);
   train.settle();

@@ -17,7 +17,7 @@ namespace {
 constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
 constexpr uint64_t kCoreHalfPeriodNs = MotorDriverAsic::kCorePeriodNs / 2;
 constexpr double kCorePeriodS = 1e-6;
-constexpr double kIsenseCodesPerAmp = 4000.0;          // 0.25 mA per code
+constexpr double kIsenseCodesPerAmp = 4000.0;            // 0.25 mA per code
 constexpr double kAdcMotorCurrentCodesPerAmp = 16000.0;  // 1/16 mA per code
 constexpr int kIsenseMaxCode = 1023;
 constexpr int kAdcMaxCode = 4095;
@@ -32,8 +32,8 @@ long round_to_long(double value) {
 }
 
 int isense_code(double current_a) {
-  const double clamped = std::clamp(current_a * kIsenseCodesPerAmp, -1.0 * kIsenseMaxCode,
-                                    1.0 * kIsenseMaxCode);
+  const double clamped =
+      std::clamp(current_a * kIsenseCodesPerAmp, -1.0 * kIsenseMaxCode, 1.0 * kIsenseMaxCode);
   return static_cast<int>(round_to_long(clamped));
 }
 
@@ -44,8 +44,7 @@ uint16_t adc_code(double value, double codes_per_unit) {
 
 }  // namespace
 
-MotorDriverAsic::MotorDriverAsic(const sc_core::sc_module_name& name,
-                                 mech::DriveTrain& drive_train,
+MotorDriverAsic::MotorDriverAsic(const sc_core::sc_module_name& name, mech::DriveTrain& drive_train,
                                  const MotorDriverAsicConfig& config)
     : sc_core::sc_module(name),
       drive_train_(drive_train),
@@ -104,14 +103,20 @@ sc_core::sc_time MotorDriverAsic::spi_frame_duration() {
   return ns(kSpiSelectSetupNs + 32 * kSpiBitNs + kSpiSelectHoldNs + kSpiDeselectNs);
 }
 
-uint8_t MotorDriverAsic::phase_a() const { return rtl_->phase_a; }
-uint8_t MotorDriverAsic::phase_b() const { return rtl_->phase_b; }
+uint8_t MotorDriverAsic::phase_a() const {
+  return rtl_->phase_a;
+}
+uint8_t MotorDriverAsic::phase_b() const {
+  return rtl_->phase_b;
+}
 
 void MotorDriverAsic::set_phase_observer(std::function<void(uint64_t, uint8_t, uint8_t)> observer) {
   phase_observer_ = std::move(observer);
 }
 
-uint64_t MotorDriverAsic::now_ns() const { return sc_core::sc_time_stamp().value(); }
+uint64_t MotorDriverAsic::now_ns() const {
+  return sc_core::sc_time_stamp().value();
+}
 
 uint64_t MotorDriverAsic::horizon_ns() {
   return now_ns() + sc_core::sc_time_to_pending_activity().value();
@@ -151,9 +156,9 @@ void MotorDriverAsic::eval_core_posedge() {
   const mech::StepperMotor& motor = drive_train_.motor();
   rtl_->isense_a = static_cast<uint16_t>(isense_code(motor.phase_current_a_a())) & 0x7FF;
   rtl_->isense_b = static_cast<uint16_t>(isense_code(motor.phase_current_b_a())) & 0x7FF;
-  rtl_->adc_motor_current = adc_code(
-      std::max(std::fabs(motor.phase_current_a_a()), std::fabs(motor.phase_current_b_a())),
-      kAdcMotorCurrentCodesPerAmp);
+  rtl_->adc_motor_current =
+      adc_code(std::max(std::fabs(motor.phase_current_a_a()), std::fabs(motor.phase_current_b_a())),
+               kAdcMotorCurrentCodesPerAmp);
   rtl_->clk_core = 1;
   rtl_->eval();
   ++core_cycles_;
@@ -187,8 +192,7 @@ void MotorDriverAsic::after_edge(uint64_t time_ns) {
     last_phase_b_ = rtl_->phase_b;
     if (phase_observer_) phase_observer_(time_ns, last_phase_a_, last_phase_b_);
   }
-  const OutputState now{rtl_->irq != 0, rtl_->reset_request != 0,
-                        static_cast<uint8_t>(rtl_->tone)};
+  const OutputState now{rtl_->irq != 0, rtl_->reset_request != 0, static_cast<uint8_t>(rtl_->tone)};
   if (!(now == outputs_)) {
     outputs_ = now;
     outputs_changed_ = true;

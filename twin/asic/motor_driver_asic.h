@@ -53,12 +53,12 @@ struct MotorDriverAsicConfig {
 
 class MotorDriverAsic : public sc_core::sc_module {
  public:
-  static constexpr uint64_t kCorePeriodNs = 1000;        // 1 MHz
-  static constexpr uint64_t kSlowTickNs = 15'625'000;    // 32.768 kHz / 512
-  static constexpr uint64_t kSpiBitNs = 8000;            // 125 kHz, the ASIC's maximum
-  static constexpr uint64_t kSpiSelectSetupNs = 4000;    // CS low to the first SCLK edge
-  static constexpr uint64_t kSpiSelectHoldNs = 4000;     // last SCLK edge to CS high
-  static constexpr uint64_t kSpiDeselectNs = 4000;       // CS high before the next frame
+  static constexpr uint64_t kCorePeriodNs = 1000;      // 1 MHz
+  static constexpr uint64_t kSlowTickNs = 15'625'000;  // 32.768 kHz / 512
+  static constexpr uint64_t kSpiBitNs = 8000;          // 125 kHz, the ASIC's maximum
+  static constexpr uint64_t kSpiSelectSetupNs = 4000;  // CS low to the first SCLK edge
+  static constexpr uint64_t kSpiSelectHoldNs = 4000;   // last SCLK edge to CS high
+  static constexpr uint64_t kSpiDeselectNs = 4000;     // CS high before the next frame
   static constexpr double kAdcFullScaleV = 2.5;
 
   // Visible outputs, written at the exact time the RTL changes them.

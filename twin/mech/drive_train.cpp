@@ -22,7 +22,9 @@ void DriveTrain::set_outlet_pressure_mmhg(double pressure_mmhg) {
   outlet_pressure_mmhg_ = pressure_mmhg;
 }
 
-void DriveTrain::set_extra_shaft_load_nm(double torque_nm) { extra_shaft_load_nm_ = torque_nm; }
+void DriveTrain::set_extra_shaft_load_nm(double torque_nm) {
+  extra_shaft_load_nm_ = torque_nm;
+}
 
 double DriveTrain::load_at_motor_nm() const {
   // Work against the outlet pressure: p dV = T dθ at the pump shaft.
@@ -47,8 +49,8 @@ void DriveTrain::settle() {
 void DriveTrain::count_displacement() {
   const double angle = motor_.rotor_angle_rad();
   if (angle > furthest_angle_rad_) {
-    displaced_volume_ul_ += (angle - furthest_angle_rad_) / motor_.full_step_angle_rad() *
-                            volume_per_full_step_ul();
+    displaced_volume_ul_ +=
+        (angle - furthest_angle_rad_) / motor_.full_step_angle_rad() * volume_per_full_step_ul();
     furthest_angle_rad_ = angle;
   }
 }

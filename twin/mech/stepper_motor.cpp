@@ -60,8 +60,8 @@ double StepperMotor::bridge_supply_current(BridgeDrive drive, double current_a) 
   return 0.0;
 }
 
-void StepperMotor::advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b,
-                           double supply_v, double load_friction_nm) {
+void StepperMotor::advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b, double supply_v,
+                           double load_friction_nm) {
   if (dt_s != cached_dt_s_) {
     cached_dt_s_ = dt_s;
     decay_factor_ = std::exp(-dt_s * params_.phase_resistance_ohm / params_.phase_inductance_h);
@@ -99,14 +99,13 @@ void StepperMotor::advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b
   torque_nm_ = ke * (-current_a_a_ * sin_e + current_b_a_ * cos_e);
   const double driving_nm = torque_nm_ - params_.viscous_damping_nm_s_per_rad * speed_rad_per_s_;
   if (speed_rad_per_s_ == 0.0 && std::fabs(torque_nm_) <= load_friction_nm) return;  // held
-  const double direction = speed_rad_per_s_ != 0.0 ? (speed_rad_per_s_ > 0 ? 1.0 : -1.0)
-                                                   : (torque_nm_ > 0 ? 1.0 : -1.0);
+  const double direction =
+      speed_rad_per_s_ != 0.0 ? (speed_rad_per_s_ > 0 ? 1.0 : -1.0) : (torque_nm_ > 0 ? 1.0 : -1.0);
   const double net_nm = driving_nm - direction * load_friction_nm;
   const double next_speed = speed_rad_per_s_ + net_nm / params_.rotor_inertia_kg_m2 * dt_s;
   // Friction stops the rotor; it cannot push it backwards.
-  speed_rad_per_s_ = (speed_rad_per_s_ != 0.0 && (next_speed > 0) != (speed_rad_per_s_ > 0))
-                         ? 0.0
-                         : next_speed;
+  speed_rad_per_s_ =
+      (speed_rad_per_s_ != 0.0 && (next_speed > 0) != (speed_rad_per_s_ > 0)) ? 0.0 : next_speed;
   if (speed_rad_per_s_ == 0.0) return;
   angle_rad_ += speed_rad_per_s_ * dt_s;
   rotate_electrical_angle(pole_pairs_ * speed_rad_per_s_ * dt_s);
