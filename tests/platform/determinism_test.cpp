@@ -4,21 +4,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <memory>
 #include <string>
+
+#include "../support/child_process.h"
 
 namespace {
 
 std::string run_probe(const std::string& mode, int seed) {
-  const std::string command = std::string(PLATFORM_PROBE) + " " + mode + " " + std::to_string(seed);
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  EXPECT_TRUE(pipe) << command;
-  std::string output;
-  char buffer[4096];
-  size_t n;
-  while (pipe && (n = fread(buffer, 1, sizeof buffer, pipe.get())) > 0) output.append(buffer, n);
-  return output;
+  return pumptwin::testing::capture_stdout(std::string(PLATFORM_PROBE) + " " + mode + " " +
+                                           std::to_string(seed));
 }
 
 // The digest without SystemC's banner and report lines.

@@ -10,19 +10,13 @@
 #include <string>
 
 #include "asic_bench.h"
+#include "child_process.h"
 
 namespace pumptwin::testing {
 namespace {
 
 std::string run_probe(const std::string& mode) {
-  const std::string command = std::string(ASIC_STIMULUS_PROBE) + " " + mode;
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  EXPECT_TRUE(pipe) << command;
-  std::string output;
-  char buffer[4096];
-  size_t n;
-  while (pipe && (n = fread(buffer, 1, sizeof buffer, pipe.get())) > 0) output.append(buffer, n);
-  return output;
+  return capture_stdout(std::string(ASIC_STIMULUS_PROBE) + " " + mode);
 }
 
 size_t count_lines_with(const std::string& text, const std::string& needle) {

@@ -403,20 +403,21 @@ void MotorDriverAsic::set_supply_v(double volts) {
   supply_v_ = volts;
 }
 
-void MotorDriverAsic::set_undervoltage(bool active) {
+void MotorDriverAsic::set_comparator_pin(uint8_t& pin, bool active) {
   catch_up_for_input();
-  rtl_->undervoltage = active;
+  pin = active;
+  // The pin can wake the core clock: settle the logic and let the model's thread see it.
   rtl_->eval();
   after_edge(now_ns());
   wake_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
+void MotorDriverAsic::set_undervoltage(bool active) {
+  set_comparator_pin(rtl_->undervoltage, active);
+}
+
 void MotorDriverAsic::set_overtemperature(bool active) {
-  catch_up_for_input();
-  rtl_->overtemperature = active;
-  rtl_->eval();
-  after_edge(now_ns());
-  wake_event_.notify(sc_core::SC_ZERO_TIME);
+  set_comparator_pin(rtl_->overtemperature, active);
 }
 
 }  // namespace pumptwin::asic

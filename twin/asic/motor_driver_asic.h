@@ -88,7 +88,7 @@ class MotorDriverAsic : public sc_core::sc_module {
   uint64_t core_cycles_evaluated() const { return core_cycles_; }
   uint64_t always_on_edges_evaluated() const { return aon_edges_; }
   uint64_t sync_points() const { return sync_points_; }
-  // Supply current of the bridges averaged over the core cycles evaluated so far, in A·s.
+  // Charge the bridges have drawn from the supply so far (A·s), over the evaluated cycles.
   double bridge_charge_as() const { return bridge_charge_as_; }
   uint8_t phase_a() const;
   uint8_t phase_b() const;
@@ -135,6 +135,7 @@ class MotorDriverAsic : public sc_core::sc_module {
   uint64_t advance_to(uint64_t t_ns, bool stop_at_visible);
   // Brings the RTL to now before an input changes; reports a modelling error if it ran ahead.
   void catch_up_for_input();
+  void set_comparator_pin(uint8_t& pin, bool active);
   uint64_t next_edge_ns() const;
   uint64_t next_core_edge_ns() const;
   uint64_t next_aon_edge_ns(uint64_t* ticks) const;
