@@ -121,6 +121,7 @@ void Pump::boot() {
   log(EventCode::kBoot, static_cast<uint32_t>(reset_cause_));
   last_kick_ = now;
   if (asic_.init(config_.asic)) {
+    stall_rise_time_us_ = config_.asic.stall_rise_time_us;
     drivers::AsicEvents events;
     // Faults latched before the reset (a watchdog expiry, say) are logged and cleared.
     if (asic_.service_interrupt(events) && (events.faults & kLoggedFaultBits) != 0) {
@@ -161,8 +162,10 @@ hal::Ticks Pump::run_once() {
   service_asic(now);
   if (reset_requested_) return kNever;
   service_telemetry(now);
-  deliver(now);
+  // Before delivery: the battery reading due at boot sets the stall threshold for the first
+  // stroke, and an hourly one is taken between strokes rather than postponed by them.
   housekeeping(now);
+  deliver(now);
   evaluate_alarms(now);
   drive_tone(now);
   kick_watchdog(now);
@@ -290,6 +293,7 @@ void Pump::deliver(hal::Ticks now) {
   engine_.accrue_to(now_s, therapy_.clock_offset_s);
   check_periodic_bolus(now);
   uint32_t steps = engine_.due_microsteps() / microsteps_per_step;
+  if (steps < stroke_steps()) return;
   if (steps > config_.max_steps_per_move) steps = config_.max_steps_per_move;
   if (steps > deliverable_steps) steps = deliverable_steps;
   if (steps == 0) return;
@@ -322,13 +326,31 @@ void Pump::housekeeping(hal::Ticks now) {
   if (!moving_ && now >= next_battery_check_) {
     uint16_t code = 0;
     // Read with the motor idle: the cell's internal resistance sags it under load.
-    if (asic_.convert_adc(asic::AdcChannel::kBattery, code)) battery_.add_reading(code);
+    if (asic_.convert_adc(asic::AdcChannel::kBattery, code)) {
+      battery_.add_reading(code);
+      follow_battery_with_stall_threshold();
+    }
     next_battery_check_ = now + to_ticks(config_.battery_check_interval_s);
   }
   if (now >= next_checkpoint_) {
     save_state();
     next_checkpoint_ = now + to_ticks(config_.checkpoint_interval_s);
   }
+}
+
+// A stalled rotor's current rises from a reversal at the coil's L/R rate towards supply / R,
+// so the rise time the ASIC compares with STALL_CONFIG grows as the cell discharges (measured
+// on the twin: 239 µs at 3.6 V, 304 µs at 2.93 V, 336 µs at 2.70 V). A fixed 300 µs threshold
+// misses every stall below about 3 V; scaled with 1 / supply it stays ~60 µs above the stalled
+// rise from 3.6 V to 2.6 V, and below the turning rotor's rise (docs/firmware.md).
+void Pump::follow_battery_with_stall_threshold() {
+  const uint16_t wanted =
+      drivers::stall_rise_time_us_for_supply(config_.asic, battery_.filtered_mv());
+  const uint32_t change =
+      wanted > stall_rise_time_us_ ? wanted - stall_rise_time_us_ : stall_rise_time_us_ - wanted;
+  if (change * config_.stall_threshold_update_divisor <= stall_rise_time_us_) return;
+  // A failed write leaves the old threshold in the ASIC; the next reading tries again.
+  if (asic_.set_stall_rise_time(wanted)) stall_rise_time_us_ = wanted;
 }
 
 uint64_t Pump::reservoir_volume_nl() const {
@@ -342,6 +364,15 @@ uint32_t Pump::deliverable_microsteps() const {
   const uint64_t floor_nl = static_cast<uint64_t>(config_.min_reservoir_ul) * 1000;
   if (!therapy_.has_drug || volume_nl <= floor_nl) return 0;
   return static_cast<uint32_t>((volume_nl - floor_nl) * 8 / config_.calibration_nl_per_full_step);
+}
+
+uint32_t Pump::stroke_steps() const {
+  const uint32_t microsteps_per_step = asic_.microsteps_per_step();
+  const uint32_t minimum =
+      (uint32_t{config_.min_full_steps_per_stroke} * 8 + microsteps_per_step - 1) /
+      microsteps_per_step;
+  const uint32_t deliverable = deliverable_microsteps() / microsteps_per_step;
+  return deliverable < minimum ? deliverable : minimum;
 }
 
 void Pump::evaluate_alarms(hal::Ticks now) {
@@ -414,8 +445,9 @@ hal::Ticks Pump::next_wake(hal::Ticks now) const {
     if (priming() && deliverable_microsteps() >= asic_.microsteps_per_step()) {
       wake = min_ticks(wake, next_move_allowed_);
     } else if (engine_.running()) {
-      const uint64_t due_s =
-          engine_.next_due_s(asic_.microsteps_per_step(), therapy_.clock_offset_s);
+      const uint32_t stroke = stroke_steps();
+      const uint64_t due_s = engine_.next_due_s(
+          (stroke != 0 ? stroke : 1) * asic_.microsteps_per_step(), therapy_.clock_offset_s);
       if (due_s != kNever) {
         const hal::Ticks due = to_ticks(due_s);
         wake = min_ticks(wake, due > next_move_allowed_ ? due : next_move_allowed_);

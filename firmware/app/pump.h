@@ -37,6 +37,15 @@ struct PumpConfig {
   uint32_t max_bolus_rate_full_steps_per_min = 60;  // 15 µL/min with the nominal mechanism
   uint32_t max_prime_volume_ul = 1000;
   uint16_t max_steps_per_move = 16;
+  // Basal and bolus strokes wait until this many full steps are owed. The ASIC sees a stall
+  // only in phase reversals of a slewing rotor, and the first reversal of every move starts
+  // from rest, so a stroke needs several steps; four are one electrical cycle: each phase
+  // reverses twice, at least once while the rotor turns, and every stroke starts and ends at
+  // the same electrical position. The dose is unchanged: what is owed carries over exactly.
+  uint16_t min_full_steps_per_stroke = 4;
+  // The stall threshold follows the battery; it is reprogrammed when it would change by more
+  // than this fraction (1/50: 2 %), so the ADC's noise does not rewrite it every hour.
+  uint16_t stall_threshold_update_divisor = 50;
   uint8_t max_move_attempts = 3;  // a move and two retries, then the critical alarm
   uint32_t move_retry_delay_s = 10;
   uint32_t battery_check_interval_s = 3600;
@@ -122,6 +131,8 @@ class Pump {
   const StateRecord& state() const { return state_; }
   const DoseEngine& engine() const { return engine_; }
   const BatteryMonitor& battery() const { return battery_; }
+  // The STALL_CONFIG rise-time threshold last programmed into the ASIC.
+  uint16_t stall_rise_time_us() const { return stall_rise_time_us_; }
   EventLog& event_log() { return log_; }
   uint32_t wall_clock_s() const;
   bool reset_requested() const { return reset_requested_; }
@@ -143,6 +154,7 @@ class Pump {
   hal::Ticks move_timeout_ticks(uint32_t steps) const;
   void check_periodic_bolus(hal::Ticks now);
   void housekeeping(hal::Ticks now);
+  void follow_battery_with_stall_threshold();
   void evaluate_alarms(hal::Ticks now);
   void drive_tone(hal::Ticks now);
   void kick_watchdog(hal::Ticks now);
@@ -156,6 +168,9 @@ class Pump {
   void save_therapy();
   void save_state();
   uint32_t deliverable_microsteps() const;
+  // Steps the next basal or bolus stroke waits for: the minimum stroke, or what the reservoir
+  // has left above its minimum if that is less (so it still empties to the last step).
+  uint32_t stroke_steps() const;
   uint8_t ptm_boluses_in_last_day(uint64_t now_s) const;
   uint64_t next_periodic_slot_s(uint64_t after_rtc_s) const;
 
@@ -201,6 +216,7 @@ class Pump {
   uint8_t failed_moves_ = 0;
   hal::Ticks next_move_allowed_ = 0;
   bool move_is_prime_ = false;
+  uint16_t stall_rise_time_us_ = 0;
 
   hal::Ticks last_kick_ = 0;
   hal::Ticks next_battery_check_ = 0;

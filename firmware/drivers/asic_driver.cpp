@@ -13,6 +13,16 @@ constexpr uint16_t kChipIdValue = 0x1D50;
 constexpr int kAdcPolls = 8;
 }  // namespace
 
+uint16_t stall_rise_time_us_for_supply(const AsicSettings& settings, uint32_t supply_mv) {
+  uint32_t mv = supply_mv;
+  if (mv > settings.stall_calibration_supply_mv) mv = settings.stall_calibration_supply_mv;
+  if (mv < settings.stall_lowest_supply_mv) mv = settings.stall_lowest_supply_mv;
+  const uint32_t rise_time_us =
+      (uint32_t{settings.stall_rise_time_us} * settings.stall_calibration_supply_mv + mv / 2) / mv;
+  const uint32_t field_max = field::kStallConfigRiseTimeUs.get(0xFFFF);
+  return static_cast<uint16_t>(rise_time_us < field_max ? rise_time_us : field_max);
+}
+
 bool AsicDriver::transfer_read(uint8_t address, MisoFrame& miso) {
   for (int attempt = 0; attempt < kSpiAttempts; ++attempt) {
     miso = asic::decode_miso(hal_.spi_transfer(asic::make_frame(false, address, 0)));
@@ -83,6 +93,7 @@ bool AsicDriver::init(const AsicSettings& settings) {
                             field::kIntStatusMoveDone.mask());
   return write(reg::kStepPeriod.address, settings.step_period_us) &&
          write(reg::kCurrentLimit.address, settings.current_limit_ma) &&
+         set_stall_rise_time(settings.stall_rise_time_us) &&
          write(reg::kWdtTimeout.address, settings.watchdog_timeout_slow_ticks) &&
          write(reg::kWdtKick.address, asic::kWdtKickKey) && write(reg::kCtrl.address, ctrl) &&
          write(reg::kIntMask.address, int_mask);
@@ -102,6 +113,12 @@ bool AsicDriver::stop_move() {
                             field::kCtrlStepMode.make(static_cast<uint16_t>(settings_.step_mode)));
   // STOP reads back 0, so the write is confirmed by the status byte only.
   return write(reg::kCtrl.address, ctrl);
+}
+
+bool AsicDriver::set_stall_rise_time(uint16_t rise_time_us) {
+  return write(reg::kStallConfig.address,
+               static_cast<uint16_t>(field::kStallConfigCount.make(settings_.stall_count) |
+                                     field::kStallConfigRiseTimeUs.make(rise_time_us)));
 }
 
 bool AsicDriver::read_total_microsteps(uint32_t& microsteps) {

@@ -21,7 +21,23 @@ struct AsicSettings {
   uint16_t step_period_us = asic::reg::kStepPeriod.reset_value;
   uint16_t current_limit_ma = asic::reg::kCurrentLimit.reset_value;
   uint16_t watchdog_timeout_slow_ticks = 60 * asic::kSlowTickHz;  // 60 s
+  // Stall detection (docs/asic-registers.md): consecutive stalled reversals, and the rise-time
+  // threshold calibrated for the drive above at the calibration supply. A coil's current rises
+  // as supply / inductance, so the threshold is scaled by the battery reading (see
+  // stall_rise_time_us_for_supply), between the calibration supply and the lowest supply the
+  // ASIC drives at (its undervoltage comparator trips near 2.3 V).
+  uint8_t stall_count =
+      static_cast<uint8_t>(asic::field::kStallConfigCount.get(asic::reg::kStallConfig.reset_value));
+  uint16_t stall_rise_time_us =
+      asic::field::kStallConfigRiseTimeUs.get(asic::reg::kStallConfig.reset_value);
+  uint32_t stall_calibration_supply_mv = 3600;
+  uint32_t stall_lowest_supply_mv = 2300;
 };
+
+// The stall threshold for a supply voltage: the calibrated threshold × calibration supply /
+// supply, with the supply clamped to the range above (a reading outside it is not a supply the
+// motor runs at, and must not turn detection off or make every reversal a stall).
+uint16_t stall_rise_time_us_for_supply(const AsicSettings& settings, uint32_t supply_mv);
 
 // What one interrupt service found: the latched sources (cleared) and, if any fault source
 // was set, the FAULT register (cleared too, so a later fault is seen as new).
@@ -47,6 +63,8 @@ class AsicDriver {
   // Starts a forward move of `steps` steps in the configured step mode.
   bool start_move(uint16_t steps);
   bool stop_move();
+  // Programs STALL_CONFIG: the configured count with this rise-time threshold.
+  bool set_stall_rise_time(uint16_t rise_time_us);
   // Steps driven since the ASIC's reset, in 1/8 full step (TOTAL_STEPS, LO then HI).
   bool read_total_microsteps(uint32_t& microsteps);
   // Reads and clears INT_STATUS and, when a fault source is set, FAULT.

@@ -26,6 +26,28 @@ TEST(AsicDriver, InitProgramsWatchdogAndInterruptMask) {
   // Faults except SPI_ERROR (bit 5), and MOVE_DONE.
   EXPECT_EQ(hal.asic.reg(reg::kIntMask.address), 0x005F | 0x0080);
   EXPECT_EQ(hal.asic.reg(reg::kCtrl.address) & 1, 1);
+  // Stall detection as calibrated: two stalled reversals below 300 µs.
+  EXPECT_EQ(hal.asic.reg(reg::kStallConfig.address), reg::kStallConfig.reset_value);
+}
+
+TEST(AsicDriver, StallThresholdScalesInverselyWithTheSupplyWithinItsRange) {
+  const drivers::AsicSettings settings{};
+  EXPECT_EQ(drivers::stall_rise_time_us_for_supply(settings, 3600), 300);
+  EXPECT_EQ(drivers::stall_rise_time_us_for_supply(settings, 3200), 338);  // 337.5
+  EXPECT_EQ(drivers::stall_rise_time_us_for_supply(settings, 2930), 369);
+  EXPECT_EQ(drivers::stall_rise_time_us_for_supply(settings, 2700), 400);
+  // Outside 2.3–3.6 V the reading is not a supply the motor runs at: clamped, never 0 or 4095.
+  EXPECT_EQ(drivers::stall_rise_time_us_for_supply(settings, 5000), 300);
+  EXPECT_EQ(drivers::stall_rise_time_us_for_supply(settings, 2300), 470);
+  EXPECT_EQ(drivers::stall_rise_time_us_for_supply(settings, 0), 470);
+}
+
+TEST(AsicDriver, SetStallRiseTimeKeepsTheCount) {
+  FakeHal hal;
+  drivers::AsicDriver driver(hal);
+  ASSERT_TRUE(driver.init(drivers::AsicSettings{}));
+  ASSERT_TRUE(driver.set_stall_rise_time(400));
+  EXPECT_EQ(hal.asic.reg(reg::kStallConfig.address), 0x2000 | 400);
 }
 
 TEST(AsicDriver, ReadRetriesACorruptMisoFrame) {

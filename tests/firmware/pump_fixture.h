@@ -87,6 +87,9 @@ class PumpFixture : public ::testing::Test {
   Response set_clock(uint32_t wall_s);
 
   uint32_t driven_microsteps() const { return hal.asic.total_microsteps(); }
+  // Full steps of the smallest basal or bolus stroke: what may still be owed at any moment, so
+  // the tolerance of a delivered amount measured at an arbitrary time.
+  double stroke_full_steps() const { return config.min_full_steps_per_stroke; }
 
   FakeHal hal;
   app::PumpConfig config;

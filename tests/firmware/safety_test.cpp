@@ -86,21 +86,52 @@ TEST_F(Safety, BatteryEriAndEosWithFilteringAndHysteresis) {
   EXPECT_FALSE(pump->delivering());
 }
 
+TEST_F(Safety, StallThresholdFollowsTheBatteryBeforeTheFirstStrokeAndAsItDischarges) {
+  namespace reg = asic::reg;
+  const auto threshold = [&] {
+    return asic::field::kStallConfigRiseTimeUs.get(hal.asic.reg(reg::kStallConfig.address));
+  };
+  // A half-used cell at boot: the first reading, before any stroke, scales the threshold.
+  hal.asic.set_battery_code(battery_code_for_mv(2930));
+  reboot(hal::ResetCause::kPowerOn);
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
+  EXPECT_EQ(hal.asic.moves_started(), 0u);
+  EXPECT_NEAR(threshold(), 300.0 * 3600 / 2930, 1.0);
+  EXPECT_EQ(pump->stall_rise_time_us(), threshold());
+  EXPECT_EQ(asic::field::kStallConfigCount.get(hal.asic.reg(reg::kStallConfig.address)), 2);
+  // A change under 2 % is left alone.
+  const uint16_t at_boot = threshold();
+  hal.asic.set_battery_code(battery_code_for_mv(2900));
+  run_for(12 * kHour);
+  EXPECT_EQ(threshold(), at_boot);
+  // The cell sags to 2.70 V: the hourly readings' average follows and the threshold with it.
+  hal.asic.set_battery_code(battery_code_for_mv(2700));
+  run_for(24 * kHour);
+  EXPECT_NEAR(threshold(), 400.0, 8.0);
+  EXPECT_EQ(pump->active_alarms(), alarm_bit(AlarmId::kElectiveReplacement));
+  // A reset programs the calibrated threshold, then the boot reading scales it again.
+  reboot(hal::ResetCause::kWatchdog);
+  run_for(kSecond);
+  EXPECT_NEAR(threshold(), 400.0, 8.0);
+}
+
 TEST_F(Safety, StallIsRetriedThenRaisesTheCriticalAlarmWithUndrivenStepsAccounted) {
   ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
-  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);  // a full step every 86.4 s
+  // A full step every 86.4 s: a stroke of 4 every 345.6 s.
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
   run_for(10 * kMinute);
   const uint32_t before = driven_microsteps();
   const uint64_t reservoir_before = pump->reservoir_volume_nl();
   hal.asic.stall_next_moves(3, 0);
-  run_for(5 * kMinute);
+  run_for(10 * kMinute);
   EXPECT_TRUE(pump->active_alarms() & alarm_bit(AlarmId::kMotorStall));
   EXPECT_FALSE(pump->delivering());
   EXPECT_EQ(driven_microsteps(), before);
   EXPECT_EQ(pump->reservoir_volume_nl(), reservoir_before) << "nothing driven, nothing drawn";
-  // Three one-step attempts commanded and none driven.
-  EXPECT_EQ(pump->state().undriven_microsteps, 24u);
-  EXPECT_EQ(interrogate().undriven_microsteps, 24u);
+  // Three four-step attempts commanded and none driven.
+  EXPECT_EQ(pump->state().undriven_microsteps, 3u * 4 * 8);
+  EXPECT_EQ(interrogate().undriven_microsteps, 3u * 4 * 8);
   run_for(kHour);
   EXPECT_EQ(driven_microsteps(), before) << "no further attempts after the alarm";
   // The clinician clears the obstruction and acknowledges: therapy resumes.
@@ -164,7 +195,7 @@ TEST_F(Safety, WatchdogNeverFiresInNormalRunningButResetsAStuckFirmware) {
   run_for(kDay);
   EXPECT_EQ(hal.asic.watchdog_expiries(), 1u);
   EXPECT_EQ(hal.reset_requests, 0u);
-  EXPECT_NEAR((driven_microsteps() - before) / 8.0, 1000.0, 1.0);
+  EXPECT_NEAR((driven_microsteps() - before) / 8.0, 1000.0, stroke_full_steps());
 }
 
 TEST_F(Safety, AWatchdogExpiryThatDidNotResetTheMcuIsFollowedByASoftwareReset) {
@@ -208,9 +239,9 @@ TEST_F(Safety, SpiBitErrorsAreRetriedWithoutDisturbingTherapy) {
     run_for(10 * kMinute);
   }
   EXPECT_EQ(pump->active_alarms(), 0);
-  EXPECT_NEAR((driven_microsteps() - driven_before) / 8.0, 1000.0, 1.0);
-  // One move per stroke, never a move started twice (the last may still be running).
-  EXPECT_LE(hal.asic.moves_started() - (driven_microsteps() - driven_before) / 8, 1u);
+  EXPECT_NEAR((driven_microsteps() - driven_before) / 8.0, 1000.0, stroke_full_steps());
+  // One move per four-step stroke, never a move started twice (the last may still be running).
+  EXPECT_LE(hal.asic.moves_started(), (driven_microsteps() - driven_before) / 8 / 4 + 1);
   EXPECT_GT(hal.asic.frames(), frames_before);
   app::Event event{};
   for (uint32_t age = 0; pump->event_log().read_newest(age, event); ++age) {

@@ -126,7 +126,7 @@ TEST_F(Telemetry, InterrogateReportsStatus) {
   EXPECT_EQ(s.alarms, 0);
   EXPECT_EQ(s.flags & 0x01, 0x01);
   // 400 µg/day at 2 mg/mL: 200 µL = 800 full steps a day.
-  EXPECT_NEAR(s.driven_microsteps / 8.0, 800.0, 1.0);
+  EXPECT_NEAR(s.driven_microsteps / 8.0, 800.0, stroke_full_steps());
   EXPECT_EQ(s.reservoir_nl, 20000000u - s.driven_microsteps / 8 * 250);
   EXPECT_NEAR(s.battery_mv, 3000, 2);
 }
