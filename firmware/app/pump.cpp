@@ -368,9 +368,9 @@ uint32_t Pump::deliverable_microsteps() const {
 
 uint32_t Pump::stroke_steps() const {
   const uint32_t microsteps_per_step = asic_.microsteps_per_step();
-  const uint32_t minimum =
-      (uint32_t{config_.min_full_steps_per_stroke} * 8 + microsteps_per_step - 1) /
-      microsteps_per_step;
+  const uint32_t full_steps =
+      failed_moves_ != 0 ? config_.min_full_steps_per_retry : config_.min_full_steps_per_stroke;
+  const uint32_t minimum = (full_steps * 8 + microsteps_per_step - 1) / microsteps_per_step;
   const uint32_t deliverable = deliverable_microsteps() / microsteps_per_step;
   return deliverable < minimum ? deliverable : minimum;
 }

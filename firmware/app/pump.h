@@ -37,12 +37,16 @@ struct PumpConfig {
   uint32_t max_bolus_rate_full_steps_per_min = 60;  // 15 µL/min with the nominal mechanism
   uint32_t max_prime_volume_ul = 1000;
   uint16_t max_steps_per_move = 16;
-  // Basal and bolus strokes wait until this many full steps are owed. The ASIC sees a stall
-  // only in phase reversals of a slewing rotor, and the first reversal of every move starts
-  // from rest, so a stroke needs several steps; four are one electrical cycle: each phase
-  // reverses twice, at least once while the rotor turns, and every stroke starts and ends at
-  // the same electrical position. The dose is unchanged: what is owed carries over exactly.
+  // Basal and bolus strokes wait until this many full steps are owed. The ASIC latches a stall
+  // on two stalled phase reversals in a row, and the first reversal of every move starts from
+  // rest and looks stalled whatever the rotor does, so only a move of two or more steps can
+  // tell a seized rotor from a turning one. A stalled move still drives (and TOTAL_STEPS
+  // counts) its first step, so each retry has a step fewer to give: 4 = 2 + the two retries.
+  // Four full steps are also one electrical cycle, in which both phases reverse while the rotor
+  // turns. The dose is unchanged: what is owed carries over exactly.
   uint16_t min_full_steps_per_stroke = 4;
+  // A retry of a failed stroke gives what is still owed, if at least this many full steps.
+  uint16_t min_full_steps_per_retry = 2;
   // The stall threshold follows the battery; it is reprogrammed when it would change by more
   // than this fraction (1/50: 2 %), so the ADC's noise does not rewrite it every hour.
   uint16_t stall_threshold_update_divisor = 50;
@@ -168,8 +172,9 @@ class Pump {
   void save_therapy();
   void save_state();
   uint32_t deliverable_microsteps() const;
-  // Steps the next basal or bolus stroke waits for: the minimum stroke, or what the reservoir
-  // has left above its minimum if that is less (so it still empties to the last step).
+  // Steps the next basal or bolus stroke (or its retry) waits for: the minimum, or what the
+  // reservoir has left above its minimum if that is less (so it still empties to the last
+  // step).
   uint32_t stroke_steps() const;
   uint8_t ptm_boluses_in_last_day(uint64_t now_s) const;
   uint64_t next_periodic_slot_s(uint64_t after_rtc_s) const;

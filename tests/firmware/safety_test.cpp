@@ -143,6 +143,25 @@ TEST_F(Safety, StallIsRetriedThenRaisesTheCriticalAlarmWithUndrivenStepsAccounte
   EXPECT_GT(driven_microsteps(), before);
 }
 
+TEST_F(Safety, ASeizedShaftIsRetriedWithWhatIsStillOwedAndAlarmsWithinTheRetries) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
+  run_for(10 * kMinute);
+  const uint32_t moves_before = hal.asic.moves_started();
+  // As the ASIC reports a seized rotor: the first step is counted, the second reversal latches.
+  hal.asic.stall_next_moves(3, 1);
+  const hal::Ticks injected = hal.now();
+  while (!(pump->active_alarms() & alarm_bit(AlarmId::kMotorStall)) &&
+         hal.now() < injected + 10 * kMinute) {
+    run_for(kSecond);
+  }
+  ASSERT_TRUE(pump->active_alarms() & alarm_bit(AlarmId::kMotorStall));
+  // Strokes of 4, 3 and 2 steps, 10 s apart: each still long enough to latch a stall.
+  EXPECT_EQ(hal.asic.moves_started() - moves_before, 3u);
+  EXPECT_EQ(pump->state().undriven_microsteps, (3u + 2 + 1) * 8);
+  EXPECT_LE(hal.now() - injected, 345 * kSecond + 20 * kSecond + 2 * kSecond);
+}
+
 TEST_F(Safety, PartialStallCountsOnlyDrivenSteps) {
   ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
   ASSERT_EQ(send(Payload(Command::kPrimingBolus).u16(100).bytes).refusal, Refusal::kNone);

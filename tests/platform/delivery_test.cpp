@@ -61,5 +61,47 @@ TEST(PlatformDelivery, ContinuousDayDisplacesProgrammedVolumeWithinHalfPercent) 
   EXPECT_EQ(platform.mcu.boots(pumpfw::hal::ResetCause::kWatchdog), 0u);
 }
 
+// The stall threshold scales with the battery (docs/firmware.md): with a cell at 85 % depth
+// (2.81 V, below the ERI level) a healthy pump must still deliver a day of basal therapy with
+// no stall, the raised threshold staying below a turning rotor's current rise.
+TEST(PlatformDelivery, HalfUsedCellDeliversADayWithNoStallWithinHalfPercent) {
+  Platform::use_time_resolution();
+  PlatformConfig config;
+  config.power.cell.initial_depth_of_discharge = 0.85;
+  Platform platform("platform", config);
+  constexpr uint32_t kRateNgPerDay = 2'000'000;
+  constexpr double kProgrammedUlPerDay = 200.0;
+  double displaced_at_program_ul = 0.0;
+  double displaced_after_day_ul = 0.0;
+  double cell_v = 0.0;
+  uint16_t threshold_us = 0;
+  PumpStatus status;
+  bool interrogated = false;
+  platform.run([&] {
+    sc_core::wait(sc_time(1, SC_SEC));
+    ASSERT_TRUE(platform.programmer.refill(kMorphine, 10000, 20000, 2000).accepted());
+    ASSERT_TRUE(platform.programmer.program_continuous(kRateNgPerDay).accepted());
+    displaced_at_program_ul = platform.drive_train.displaced_volume_ul();
+    cell_v = platform.power.terminal_v();
+    sc_core::wait(sc_time(86400, SC_SEC));
+    displaced_after_day_ul = platform.drive_train.displaced_volume_ul();
+    threshold_us = platform.mcu.firmware()->stall_rise_time_us();
+    interrogated = platform.programmer.interrogate(status).accepted();
+  });
+  const double displaced_ul = displaced_after_day_ul - displaced_at_program_ul;
+  std::printf(
+      "cell %.3f V, firmware reads %u mV, stall threshold %u us; displaced %.3f uL of %.1f "
+      "uL (%.3f %%)\n",
+      cell_v, status.battery_mv, threshold_us, displaced_ul, kProgrammedUlPerDay,
+      100.0 * (displaced_ul / kProgrammedUlPerDay - 1.0));
+  EXPECT_LT(cell_v, 2.85);
+  EXPECT_GT(threshold_us, 300);
+  EXPECT_NEAR(displaced_ul, kProgrammedUlPerDay, 0.005 * kProgrammedUlPerDay);
+  ASSERT_TRUE(interrogated);
+  EXPECT_EQ(status.alarms & pumpfw::app::alarm_bit(pumpfw::app::AlarmId::kMotorStall), 0);
+  EXPECT_EQ(status.alarms & pumpfw::app::kCriticalAlarmMask, 0);
+  EXPECT_EQ(status.undriven_microsteps, 0u);
+}
+
 }  // namespace
 }  // namespace pumptwin::platform
