@@ -341,8 +341,8 @@ void Pump::housekeeping(hal::Ticks now) {
 // A stalled rotor's current rises from a reversal at the coil's L/R rate towards supply / R,
 // so the rise time the ASIC compares with STALL_CONFIG grows as the cell discharges (measured
 // on the twin: 239 µs at 3.6 V, 304 µs at 2.93 V, 336 µs at 2.70 V). A fixed 300 µs threshold
-// misses every stall below about 3 V; scaled with 1 / supply it stays ~60 µs above the stalled
-// rise from 3.6 V to 2.6 V, and below the turning rotor's rise (docs/firmware.md).
+// misses every stall below about 2.9 V; scaled with 1 / supply it stays 61-65 µs above the
+// stalled rise from 3.6 V to 2.6 V, and below the turning rotor's rise (docs/firmware.md).
 void Pump::follow_battery_with_stall_threshold() {
   const uint16_t wanted =
       drivers::stall_rise_time_us_for_supply(config_.asic, battery_.filtered_mv());
