@@ -1,0 +1,204 @@
+#include "catalogue.h"
+
+#include <algorithm>
+
+#include "app/drug_library.h"
+#include "twin/physio/drug_library.h"
+#include "twin/physio/patient_parameters.h"
+#include "twin/physio/patient_twin.h"
+
+namespace pumpbench {
+
+const std::vector<FaultInfo>& fault_catalogue() {
+  static const std::vector<FaultInfo> faults = {
+      {"shaft_load", "torque (N.m)",
+       "extra load torque on the pump shaft: a seized gear, corrosion (0.05 N.m stalls the motor)",
+       true},
+      {"firmware_hang", "-",
+       "the firmware stops in a loop; nothing kicks the watchdog; the next reset ends it", false},
+      {"power_loss", "-", "the MCU loses power; clearing it powers it on (RTC restarts at zero)",
+       true},
+      {"parasitic_load", "current (A)",
+       "a parasitic current from the cell: internal short, film formation", true},
+      {"catheter_occlusion", "position, open_area, growth (time), length",
+       "a narrowing of the catheter lumen, e.g. a tip inflammatory mass growing over `growth`",
+       true},
+      {"catheter_kink", "position, open_area",
+       "a sudden narrowing of 0.5 cm of catheter at `position`", true},
+      {"catheter_leak", "position, fraction",
+       "a hole that lets `fraction` of the flow out into the tissue", true},
+      {"catheter_disconnection", "position", "the catheter parts: all flow goes to the tissue",
+       true},
+      {"tip_migration", "level, intrathecal (true/false)",
+       "the catheter tip moves to another vertebral level, or out of the intrathecal space; "
+       "clearing it puts the tip back",
+       true},
+      {"nvm_power_cut", "bytes",
+       "power fails during the next NVM write after `bytes` bytes (a torn write)", false},
+      {"pump_wear", "fraction", "the mechanism's delivered fraction falls by `fraction`", true},
+      {"fever", "temperature", "the body (and the pump) at another temperature", true},
+  };
+  return faults;
+}
+
+const FaultInfo* find_fault(const std::string& name) {
+  for (const FaultInfo& fault : fault_catalogue()) {
+    if (fault.name == name) return &fault;
+  }
+  return nullptr;
+}
+
+const std::vector<SignalDefinition>& signal_catalogue() {
+  static const std::vector<SignalDefinition> signals = [] {
+    std::vector<SignalDefinition> list = {
+        {"battery_terminal_v", "V", "platform"},
+        {"battery_depth_of_discharge", "1", "platform"},
+        {"displaced_volume_ul", "uL", "platform"},
+        {"firmware_reservoir_volume_ml", "mL", "platform"},
+        {"active_alarm_bits", "1", "platform"},
+        {"body_temperature_c", "degC", "platform"},
+    };
+    // The patient's catalogue does not depend on the patient's parameters: any twin lists it.
+    const pumptwin::physio::PatientTwin reference{pumptwin::physio::PatientTwinConfig{}};
+    for (const pumptwin::physio::SignalInfo& info : reference.signal_catalogue()) {
+      list.push_back({info.name, info.unit, "patient"});
+    }
+    return list;
+  }();
+  return signals;
+}
+
+const SignalDefinition* find_signal(const std::string& name) {
+  for (const SignalDefinition& signal : signal_catalogue()) {
+    if (signal.name == name) return &signal;
+  }
+  return nullptr;
+}
+
+const std::vector<DrugInfo>& drug_catalogue() {
+  static const std::vector<DrugInfo> drugs = [] {
+    std::vector<DrugInfo> list;
+    for (const pumpfw::app::DrugLimits& limits : pumpfw::app::kDrugLibrary) {
+      // The pharmacology must exist for the patient model too; the two libraries are checked
+      // against each other by tests/physio/drug_library_agreement_test.cpp.
+      pumptwin::physio::drug(limits.name);
+      list.push_back({limits.name, static_cast<uint8_t>(limits.id),
+                      static_cast<double>(limits.min_concentration_ug_per_ml),
+                      static_cast<double>(limits.max_concentration_ug_per_ml),
+                      limits.max_daily_dose_ng / 1000.0});
+    }
+    return list;
+  }();
+  return drugs;
+}
+
+const DrugInfo* find_drug(const std::string& name) {
+  for (const DrugInfo& drug : drug_catalogue()) {
+    if (drug.name == name) return &drug;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> patient_names() {
+  std::vector<std::string> names;
+  for (const pumptwin::physio::PatientParameters& patient :
+       pumptwin::physio::reference_patients()) {
+    names.push_back(patient.name);
+  }
+  return names;
+}
+
+// Bit order of pumpfw::app::AlarmId.
+const std::vector<std::string>& alarm_names() {
+  static const std::vector<std::string> names = {
+      "reservoir_empty", "motor_stall",   "end_of_service",       "memory_error",
+      "asic_fault",      "reservoir_low", "elective_replacement",
+  };
+  return names;
+}
+
+std::optional<uint16_t> alarm_bit(const std::string& name) {
+  const std::vector<std::string>& names = alarm_names();
+  const auto found = std::find(names.begin(), names.end(), name);
+  if (found == names.end()) return std::nullopt;
+  return static_cast<uint16_t>(1u << (found - names.begin()));
+}
+
+std::string alarm_name(unsigned bit_number) {
+  return bit_number < alarm_names().size() ? alarm_names()[bit_number]
+                                           : "alarm_bit_" + std::to_string(bit_number);
+}
+
+// Index + 1 is pumpfw::app::EventCode.
+const std::vector<std::string>& event_names() {
+  static const std::vector<std::string> names = {
+      "boot",
+      "alarm_raised",
+      "alarm_cleared",
+      "refill",
+      "program_changed",
+      "clinician_bolus",
+      "ptm_bolus",
+      "ptm_refused",
+      "periodic_bolus",
+      "bridging_bolus",
+      "priming_bolus",
+      "motor_fault",
+      "steps_not_driven",
+      "clock_set",
+      "alarm_test",
+      "nvm_repaired",
+      "ptm_configured",
+      "alarms_acknowledged",
+      "therapy_stopped",
+      "asic_comm_failure",
+  };
+  return names;
+}
+
+std::optional<uint8_t> event_code(const std::string& name) {
+  const std::vector<std::string>& names = event_names();
+  const auto found = std::find(names.begin(), names.end(), name);
+  if (found == names.end()) return std::nullopt;
+  return static_cast<uint8_t>(found - names.begin() + 1);
+}
+
+std::string event_name(uint8_t code) {
+  return code >= 1 && code <= event_names().size() ? event_names()[code - 1]
+                                                   : "event_" + std::to_string(code);
+}
+
+namespace {
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t substitution = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
+      diagonal = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitution});
+    }
+  }
+  return row[b.size()];
+}
+}  // namespace
+
+std::optional<std::string> nearest(const std::string& word,
+                                   const std::vector<std::string>& candidates) {
+  std::optional<std::string> best;
+  size_t best_distance = 0;
+  for (const std::string& candidate : candidates) {
+    const size_t distance = edit_distance(word, candidate);
+    if (!best || distance < best_distance) {
+      best = candidate;
+      best_distance = distance;
+    }
+  }
+  // A suggestion further than a third of the word away is noise.
+  if (!best || best_distance > std::max<size_t>(2, word.size() / 3)) return std::nullopt;
+  return best;
+}
+
+}  // namespace pumpbench

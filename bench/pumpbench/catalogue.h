@@ -1,0 +1,57 @@
+// What a scenario may name: faults, drugs, patients, signals, alarms and firmware events.
+// Drugs and patients come from the twin's and the firmware's libraries, signals from the
+// patient model's catalogue plus the platform's own, so the lists cannot drift from the twin.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pumpbench {
+
+struct FaultInfo {
+  std::string name;
+  std::string parameters;  // for `pumpbench list faults`
+  std::string description;
+  bool clearable;
+};
+const std::vector<FaultInfo>& fault_catalogue();
+const FaultInfo* find_fault(const std::string& name);
+
+struct SignalDefinition {
+  std::string name;
+  std::string unit;
+  std::string source;  // "patient" or "platform"
+};
+// Every signal the bench records, in recording order.
+const std::vector<SignalDefinition>& signal_catalogue();
+const SignalDefinition* find_signal(const std::string& name);
+
+struct DrugInfo {
+  std::string name;
+  uint8_t firmware_id;
+  double min_concentration_ug_per_ml;
+  double max_concentration_ug_per_ml;
+  double max_daily_dose_ug;
+};
+const std::vector<DrugInfo>& drug_catalogue();
+const DrugInfo* find_drug(const std::string& name);
+
+std::vector<std::string> patient_names();
+
+// Alarm names and their bit in the firmware's alarm word.
+const std::vector<std::string>& alarm_names();
+std::optional<uint16_t> alarm_bit(const std::string& name);
+std::string alarm_name(unsigned bit_number);
+
+// Firmware event names by event code (firmware/app/event_log.h).
+const std::vector<std::string>& event_names();
+std::optional<uint8_t> event_code(const std::string& name);
+std::string event_name(uint8_t code);
+
+// Levenshtein-nearest candidate within a small distance, for "did you mean".
+std::optional<std::string> nearest(const std::string& word,
+                                   const std::vector<std::string>& candidates);
+
+}  // namespace pumpbench

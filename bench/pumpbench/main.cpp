@@ -1,0 +1,135 @@
+// pumpbench: runs pump scenarios on the twin and reports verdicts (docs/scenarios.md).
+//   pumpbench run FILE [--seed N] [--out DIR] [--lockstep] [--realtime X]
+//   pumpbench suite PATH... [-j N] [--junit FILE] [--filter PATTERN] [--out DIR]
+//   pumpbench validate FILE...
+//   pumpbench list faults|drugs|patients|signals|alarms|events
+// Exit codes: 0 all expectations met, 1 some failed, 2 bad input, 3 the simulation failed,
+// 130 interrupted (the reports are complete up to the interruption).
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <systemc>
+
+#include "catalogue.h"
+#include "scenario_loader.h"
+#include "scenario_run.h"
+#include "suite.h"
+#include "units.h"
+
+namespace {
+
+using namespace pumpbench;
+
+int list(const std::string& what) {
+  if (what == "faults") {
+    for (const FaultInfo& fault : fault_catalogue()) {
+      std::printf("%-24s %-44s %s%s\n", fault.name.c_str(), fault.parameters.c_str(),
+                  fault.description.c_str(), fault.clearable ? "" : " (not clearable)");
+    }
+  } else if (what == "drugs") {
+    for (const DrugInfo& drug : drug_catalogue()) {
+      std::printf("%-14s %g-%g ug/mL, at most %g ug/day\n", drug.name.c_str(),
+                  drug.min_concentration_ug_per_ml, drug.max_concentration_ug_per_ml,
+                  drug.max_daily_dose_ug);
+    }
+  } else if (what == "patients") {
+    for (const std::string& name : patient_names()) std::printf("%s\n", name.c_str());
+    std::printf("(or a cohort member: patient: {cohort_seed: N, index: I})\n");
+  } else if (what == "signals") {
+    for (const SignalDefinition& signal : signal_catalogue()) {
+      std::printf("%-48s %-9s %s\n", signal.name.c_str(), signal.unit.c_str(),
+                  signal.source.c_str());
+    }
+  } else if (what == "alarms") {
+    for (const std::string& name : alarm_names()) std::printf("%s\n", name.c_str());
+  } else {
+    for (const std::string& name : event_names()) std::printf("%s\n", name.c_str());
+  }
+  return kExitPassed;
+}
+
+int validate(const std::vector<std::string>& files) {
+  int exit_code = kExitPassed;
+  for (const std::string& file : files) {
+    const LoadResult loaded = load_scenario(file);
+    for (const Diagnostic& diagnostic : loaded.diagnostics) {
+      std::fprintf(stderr, "%s\n", diagnostic.format().c_str());
+    }
+    if (loaded.scenario) {
+      std::printf("%s: ok (%s, %zu steps, %zu expectations)\n", file.c_str(),
+                  format_duration(loaded.scenario->duration_s).c_str(),
+                  loaded.scenario->timeline.size(), loaded.scenario->expectations.size());
+    } else {
+      exit_code = kExitBadInput;
+    }
+  }
+  return exit_code;
+}
+
+}  // namespace
+
+int sc_main(int argc, char* argv[]) {
+  // The SystemC banner would come before every summary and every worker's log.
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  CLI::App app{"pumpbench: pump scenarios on the twin, with verdicts and reports"};
+  app.require_subcommand(1);
+
+  CLI::App* run = app.add_subcommand("run", "run one scenario");
+  std::string scenario_file;
+  RunOptions run_options;
+  uint64_t seed = 0;
+  run->add_option("FILE", scenario_file, "scenario file")->required();
+  CLI::Option* seed_option = run->add_option("--seed", seed, "seed (overrides setup.seed)");
+  run->add_option("--out", run_options.out_dir, "output folder")->capture_default_str();
+  run->add_flag("--lockstep", run_options.lockstep, "evaluate the ASIC edge by edge (reference)");
+  run->add_option("--realtime", run_options.realtime_factor,
+                  "pace at X times wall time (demonstrations)")
+      ->check(CLI::PositiveNumber);
+  run->add_flag("--quiet", run_options.quiet, "no summary on stdout");
+
+  CLI::App* suite = app.add_subcommand("suite", "run scenarios, each in its own process");
+  SuiteOptions suite_options;
+  suite->add_option("PATH", suite_options.paths, "scenario files or folders")->required();
+  suite->add_option("-j,--jobs", suite_options.jobs, "worker processes at once (default: cores)");
+  suite->add_option("--junit", suite_options.junit_file, "JUnit XML file (default: OUT/junit.xml)");
+  suite->add_option("--filter", suite_options.filter, "glob or substring of path or name");
+  suite->add_option("--out", suite_options.out_dir, "output folder")->capture_default_str();
+  suite->add_option("--requirements", suite_options.requirements_file,
+                    "requirements list (default: requirements.yaml beside the scenarios)");
+  suite->add_flag("--lockstep", suite_options.lockstep, "run every scenario in lockstep mode");
+
+  CLI::App* validate_command = app.add_subcommand("validate", "check scenario files, no run");
+  std::vector<std::string> validate_files;
+  validate_command->add_option("FILE", validate_files, "scenario files")->required();
+
+  CLI::App* list_command = app.add_subcommand("list", "what scenarios may name");
+  std::string list_what;
+  list_command->add_option("WHAT", list_what)
+      ->required()
+      ->check(CLI::IsMember({"faults", "drugs", "patients", "signals", "alarms", "events"}));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? kExitPassed : kExitBadInput;
+  }
+
+  if (*list_command) return list(list_what);
+  if (*validate_command) return validate(validate_files);
+  if (*suite) {
+    std::error_code error;
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe", error).string();
+    return run_suite(self, suite_options);
+  }
+  if (*seed_option) run_options.seed = seed;
+  const LoadResult loaded = load_scenario(scenario_file);
+  for (const Diagnostic& diagnostic : loaded.diagnostics) {
+    std::fprintf(stderr, "%s\n", diagnostic.format().c_str());
+  }
+  if (!loaded.scenario) return kExitBadInput;
+  install_interrupt_handler();
+  return run_scenario(*loaded.scenario, run_options);
+}

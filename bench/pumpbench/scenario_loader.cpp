@@ -1,0 +1,1120 @@
+#include "scenario_loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <set>
+
+#include "catalogue.h"
+#include "units.h"
+
+namespace pumpbench {
+
+std::string Diagnostic::format() const {
+  std::string text = file + ":" + std::to_string(location.line) + ":" +
+                     std::to_string(location.column) + ": error: ";
+  if (!field.empty()) text += field + ": ";
+  return text + message;
+}
+
+namespace {
+
+constexpr double kSecondsPerDay = 86400.0;
+// Longer than a pump's battery life (about a decade) is not a scenario but a mistake.
+constexpr double kMaxDurationS = 20 * 365 * kSecondsPerDay;
+
+SourceLocation location_of(const YAML::Node& node) {
+  const YAML::Mark mark = node.Mark();
+  // yaml-cpp counts from 0 and gives -1 for nodes it made up.
+  if (mark.line < 0) return {0, 0};
+  return {mark.line + 1, mark.column + 1};
+}
+
+class Context {
+ public:
+  explicit Context(std::string file) : file_(std::move(file)) {}
+  void error(const YAML::Node& where, const std::string& field, const std::string& message) {
+    diagnostics_.push_back({file_, location_of(where), field, message});
+  }
+  void error(SourceLocation where, const std::string& field, const std::string& message) {
+    diagnostics_.push_back({file_, where, field, message});
+  }
+  std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+  std::vector<Diagnostic> diagnostics_;
+};
+
+std::string suggestion(const std::string& word, const std::vector<std::string>& candidates) {
+  const std::optional<std::string> near = nearest(word, candidates);
+  return near ? " (did you mean '" + *near + "'?)" : "";
+}
+
+std::string joined(const std::vector<std::string>& words) {
+  std::string text;
+  for (const std::string& word : words) text += (text.empty() ? "" : ", ") + word;
+  return text;
+}
+
+// A YAML mapping read field by field; unknown keys are reported at construction.
+class Fields {
+ public:
+  Fields(Context& context, const YAML::Node& node, std::string path,
+         std::vector<std::string> allowed)
+      : context_(context), node_(node), path_(std::move(path)), allowed_(std::move(allowed)) {
+    if (!node_.IsMap()) {
+      context_.error(node_, path_, "expected a mapping of fields (" + joined(allowed_) + ")");
+      valid_ = false;
+      return;
+    }
+    for (const auto& entry : node_) {
+      const std::string key = entry.first.Scalar();
+      if (std::find(allowed_.begin(), allowed_.end(), key) == allowed_.end()) {
+        context_.error(entry.first, field(key),
+                       "unknown key '" + key + "'" + suggestion(key, allowed_) +
+                           "; allowed here: " + joined(allowed_));
+      }
+    }
+  }
+
+  bool valid() const { return valid_; }
+  // Read through a const node: yaml-cpp's non-const operator[] may add the key to the map.
+  bool has(const std::string& key) const { return valid_ && node()[key].IsDefined(); }
+  YAML::Node get(const std::string& key) const { return valid_ ? node()[key] : YAML::Node(); }
+  const YAML::Node& node() const { return node_; }
+  std::string field(const std::string& key) const {
+    return path_.empty() ? key : path_ + "." + key;
+  }
+  Context& context() { return context_; }
+
+  void missing(const std::string& key, const std::string& what) {
+    context_.error(node_, field(key), "missing required field (" + what + ")");
+  }
+
+  std::optional<std::string> scalar(const std::string& key, bool required = false) {
+    if (!has(key)) {
+      if (required) missing(key, "a value");
+      return std::nullopt;
+    }
+    const YAML::Node value = get(key);
+    if (!value.IsScalar()) {
+      context_.error(value, field(key), "expected a single value, not a list or mapping");
+      return std::nullopt;
+    }
+    return value.Scalar();
+  }
+
+  std::optional<double> quantity(const std::string& key, Dimension dimension, double min_base,
+                                 double max_base, const std::string& range_text,
+                                 bool required = false) {
+    if (!has(key)) {
+      if (required)
+        missing(key, dimension_name(dimension) + ", e.g. in " + accepted_units(dimension));
+      return std::nullopt;
+    }
+    const YAML::Node value = get(key);
+    if (!value.IsScalar()) {
+      context_.error(value, field(key),
+                     "expected " + dimension_name(dimension) + " with its unit, e.g. '12 h'");
+      return std::nullopt;
+    }
+    const QuantityParse parsed = parse_quantity(value.Scalar(), dimension);
+    if (!parsed.value) {
+      context_.error(value, field(key), parsed.error);
+      return std::nullopt;
+    }
+    if (*parsed.value < min_base || *parsed.value > max_base) {
+      context_.error(value, field(key), "'" + value.Scalar() + "' is out of range: " + range_text);
+      return std::nullopt;
+    }
+    return parsed.value;
+  }
+
+  std::optional<int64_t> integer(const std::string& key, int64_t min, int64_t max,
+                                 bool required = false) {
+    const std::optional<std::string> text = scalar(key, required);
+    if (!text) return std::nullopt;
+    size_t used = 0;
+    int64_t number = 0;
+    try {
+      number = std::stoll(*text, &used, 10);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != text->size()) {
+      context_.error(get(key), field(key), "'" + *text + "' is not a whole number");
+      return std::nullopt;
+    }
+    if (number < min || number > max) {
+      context_.error(
+          get(key), field(key),
+          "'" + *text + "' is out of range: " + std::to_string(min) + " to " + std::to_string(max));
+      return std::nullopt;
+    }
+    return number;
+  }
+
+  std::optional<bool> boolean(const std::string& key) {
+    const std::optional<std::string> text = scalar(key);
+    if (!text) return std::nullopt;
+    if (*text == "true" || *text == "yes") return true;
+    if (*text == "false" || *text == "no") return false;
+    context_.error(get(key), field(key), "'" + *text + "' is not true or false");
+    return std::nullopt;
+  }
+
+  // "HH:MM" of the pump's wall clock, as minutes after midnight.
+  std::optional<uint16_t> time_of_day(const std::string& key, bool required = false) {
+    const std::optional<std::string> text = scalar(key, required);
+    if (!text) return std::nullopt;
+    int hours = -1;
+    int minutes = -1;
+    char tail = 0;
+    if (std::sscanf(text->c_str(), "%d:%d%c", &hours, &minutes, &tail) != 2 || hours < 0 ||
+        hours > 23 || minutes < 0 || minutes > 59) {
+      context_.error(get(key), field(key),
+                     "'" + *text + "' is not a time of day: expected HH:MM from 00:00 to 23:59");
+      return std::nullopt;
+    }
+    return static_cast<uint16_t>(hours * 60 + minutes);
+  }
+
+  // One of `choices`.
+  std::optional<std::string> choice(const std::string& key, const std::vector<std::string>& choices,
+                                    const std::string& what, bool required = false) {
+    const std::optional<std::string> text = scalar(key, required);
+    if (!text) return std::nullopt;
+    if (std::find(choices.begin(), choices.end(), *text) == choices.end()) {
+      context_.error(get(key), field(key),
+                     "unknown " + what + " '" + *text + "'" + suggestion(*text, choices) +
+                         "; known: " + joined(choices));
+      return std::nullopt;
+    }
+    return text;
+  }
+
+ private:
+  Context& context_;
+  YAML::Node node_;
+  std::string path_;
+  std::vector<std::string> allowed_;
+  bool valid_ = true;
+};
+
+std::vector<std::string> drug_names() {
+  std::vector<std::string> names;
+  for (const DrugInfo& drug : drug_catalogue()) names.push_back(drug.name);
+  return names;
+}
+
+std::vector<std::string> fault_names() {
+  std::vector<std::string> names;
+  for (const FaultInfo& fault : fault_catalogue()) names.push_back(fault.name);
+  return names;
+}
+
+std::vector<std::string> signal_names() {
+  std::vector<std::string> names;
+  for (const SignalDefinition& signal : signal_catalogue()) names.push_back(signal.name);
+  return names;
+}
+
+bool valid_tip_level(const std::string& level) {
+  if (level == "cisterna" || level == "intracranial") return true;
+  if (level.size() < 2 || level.size() > 3) return false;
+  const char region = level[0];
+  for (size_t i = 1; i < level.size(); ++i) {
+    if (level[i] < '0' || level[i] > '9') return false;
+  }
+  const int number = std::stoi(level.substr(1));
+  return (region == 'C' && number >= 1 && number <= 7) ||
+         (region == 'T' && number >= 1 && number <= 12) ||
+         (region == 'L' && number >= 1 && number <= 5);
+}
+
+constexpr double kMaxDoseRateUgPerDay = 1e6;  // a gram a day: beyond any intrathecal therapy
+
+std::optional<ProgramSpec> read_program(Context& context, const YAML::Node& node,
+                                        const std::string& path) {
+  Fields fields(context, node, path, {"continuous", "flexible", "periodic_bolus"});
+  if (!fields.valid()) return std::nullopt;
+  ProgramSpec program;
+  bool ok = true;
+  if (fields.has("continuous") == fields.has("flexible")) {
+    context.error(node, path, "give exactly one of 'continuous' (a rate) or 'flexible' (steps)");
+    return std::nullopt;
+  }
+  if (fields.has("continuous")) {
+    const std::optional<double> rate = fields.quantity("continuous", Dimension::kDoseRate, 0.0,
+                                                       kMaxDoseRateUgPerDay, "0 to 1000 mg/day");
+    if (!rate) return std::nullopt;
+    program.steps.push_back({0, *rate});
+  } else {
+    program.flexible = true;
+    const YAML::Node steps = fields.get("flexible");
+    const std::string steps_path = fields.field("flexible");
+    if (!steps.IsSequence() || steps.size() == 0 || steps.size() > 24) {
+      context.error(steps, steps_path,
+                    "expected a list of 1 to 24 steps {start: HH:MM, rate: ...}");
+      return std::nullopt;
+    }
+    for (size_t i = 0; i < steps.size(); ++i) {
+      Fields step(context, steps[i], steps_path + "[" + std::to_string(i) + "]", {"start", "rate"});
+      if (!step.valid()) {
+        ok = false;
+        continue;
+      }
+      const std::optional<uint16_t> start = step.time_of_day("start", true);
+      const std::optional<double> rate = step.quantity(
+          "rate", Dimension::kDoseRate, 0.0, kMaxDoseRateUgPerDay, "0 to 1000 mg/day", true);
+      if (!start || !rate) {
+        ok = false;
+        continue;
+      }
+      if (i == 0 && *start != 0) {
+        context.error(steps[i]["start"], step.field("start"), "the first step must start at 00:00");
+        ok = false;
+      }
+      if (!program.steps.empty() && *start <= program.steps.back().start_minute) {
+        context.error(steps[i]["start"], step.field("start"),
+                      "steps out of order: each step must start after the previous one");
+        ok = false;
+      }
+      program.steps.push_back({*start, *rate});
+    }
+  }
+  if (fields.has("periodic_bolus")) {
+    Fields bolus(context, fields.get("periodic_bolus"), fields.field("periodic_bolus"),
+                 {"dose", "first", "every", "duration"});
+    if (!bolus.valid()) return std::nullopt;
+    const std::optional<double> dose =
+        bolus.quantity("dose", Dimension::kMass, 0.0, 1e5, "0 to 100 mg", true);
+    const std::optional<uint16_t> first = bolus.time_of_day("first", true);
+    const std::optional<double> every =
+        bolus.quantity("every", Dimension::kTime, 60.0, kSecondsPerDay, "1 min to 1 d", true);
+    const std::optional<double> duration =
+        bolus.quantity("duration", Dimension::kTime, 60.0, kSecondsPerDay, "1 min to 1 d", true);
+    if (!dose || !first || !every || !duration) return std::nullopt;
+    program.periodic = {*dose, *first, static_cast<uint16_t>(std::lround(*every / 60.0)),
+                        static_cast<uint16_t>(std::lround(*duration / 60.0))};
+  }
+  if (!ok) return std::nullopt;
+  return program;
+}
+
+std::optional<PtmSpec> read_ptm(Context& context, const YAML::Node& node, const std::string& path) {
+  Fields fields(context, node, path, {"dose", "lockout", "duration", "max_per_day"});
+  if (!fields.valid()) return std::nullopt;
+  const std::optional<double> dose =
+      fields.quantity("dose", Dimension::kMass, 0.0, 1e5, "0 to 100 mg", true);
+  const std::optional<double> lockout =
+      fields.quantity("lockout", Dimension::kTime, 60.0, kSecondsPerDay, "1 min to 1 d", true);
+  const std::optional<double> duration =
+      fields.quantity("duration", Dimension::kTime, 60.0, kSecondsPerDay, "1 min to 1 d", true);
+  const std::optional<int64_t> max_per_day = fields.integer("max_per_day", 1, 24, true);
+  if (!dose || !lockout || !duration || !max_per_day) return std::nullopt;
+  if (*lockout < *duration) {
+    context.error(node["lockout"], fields.field("lockout"),
+                  "the lockout must be at least the bolus duration");
+    return std::nullopt;
+  }
+  return PtmSpec{*dose, static_cast<uint16_t>(std::lround(*lockout / 60.0)),
+                 static_cast<uint16_t>(std::lround(*duration / 60.0)),
+                 static_cast<uint8_t>(*max_per_day)};
+}
+
+void read_setup(Context& context, const YAML::Node& node, Setup& setup) {
+  Fields fields(
+      context, node, "setup",
+      {"seed", "patient", "drug", "concentration", "reservoir", "catheter", "calibration_per_step",
+       "battery", "body_temperature", "program", "ptm", "sample_period"});
+  if (!fields.valid()) return;
+  if (auto seed = fields.integer("seed", 0, std::numeric_limits<int64_t>::max())) {
+    setup.seed = static_cast<uint64_t>(*seed);
+  }
+  if (fields.has("patient")) {
+    const YAML::Node patient = fields.get("patient");
+    if (patient.IsMap()) {
+      Fields cohort(context, patient, "setup.patient", {"cohort_seed", "index"});
+      const auto cohort_seed =
+          cohort.integer("cohort_seed", 0, std::numeric_limits<int64_t>::max(), true);
+      const auto index = cohort.integer("index", 0, 100000, true);
+      if (cohort_seed && index) {
+        setup.cohort_seed = static_cast<uint64_t>(*cohort_seed);
+        setup.cohort_index = static_cast<uint64_t>(*index);
+      }
+    } else if (auto name = fields.choice("patient", patient_names(), "patient")) {
+      setup.patient = *name;
+    }
+  }
+  if (auto drug = fields.choice("drug", drug_names(), "drug")) setup.drug = *drug;
+  const DrugInfo* drug = find_drug(setup.drug);
+  if (fields.has("concentration")) {
+    if (auto concentration = fields.quantity(
+            "concentration", Dimension::kConcentration, drug->min_concentration_ug_per_ml,
+            drug->max_concentration_ug_per_ml,
+            setup.drug + " comes at " +
+                std::to_string(static_cast<int>(drug->min_concentration_ug_per_ml)) + " to " +
+                std::to_string(static_cast<int>(drug->max_concentration_ug_per_ml)) +
+                " ug/mL in the drug library")) {
+      setup.concentration_ug_per_ml = *concentration;
+    }
+  } else {
+    fields.missing("concentration",
+                   "the concentration of the drug in the reservoir, e.g. 10 mg/mL");
+  }
+  if (fields.has("reservoir")) {
+    Fields reservoir(context, fields.get("reservoir"), "setup.reservoir",
+                     {"capacity", "fill", "low_alarm"});
+    if (auto capacity = reservoir.quantity("capacity", Dimension::kVolume, 1e3, 100e3,
+                                           "1 mL to 100 mL (pumps hold 20 or 40 mL)")) {
+      setup.reservoir_capacity_ul = *capacity;
+    }
+    if (auto fill = reservoir.quantity("fill", Dimension::kVolume, 0.0, 100e3, "0 to 100 mL")) {
+      setup.reservoir_fill_ul = *fill;
+      if (*fill > setup.reservoir_capacity_ul) {
+        context.error(reservoir.get("fill"), "setup.reservoir.fill",
+                      "the fill is more than the reservoir's capacity");
+      }
+    } else if (!reservoir.has("fill")) {
+      setup.reservoir_fill_ul = setup.reservoir_capacity_ul;
+    }
+    if (auto low = reservoir.quantity("low_alarm", Dimension::kVolume, 0.0,
+                                      setup.reservoir_capacity_ul, "0 to the capacity")) {
+      setup.low_reservoir_alarm_ul = *low;
+    }
+  }
+  if (fields.has("catheter")) {
+    Fields catheter(context, fields.get("catheter"), "setup.catheter",
+                    {"length", "inner_diameter", "tip_level"});
+    if (auto length = catheter.quantity("length", Dimension::kLength, 5.0, 200.0, "5 to 200 cm")) {
+      setup.catheter_length_cm = *length;
+    }
+    if (auto diameter =
+            catheter.quantity("inner_diameter", Dimension::kLength, 0.01, 0.3, "0.1 to 3 mm")) {
+      setup.catheter_inner_diameter_mm = *diameter * 10.0;
+    }
+    if (auto level = catheter.scalar("tip_level")) {
+      if (valid_tip_level(*level)) {
+        setup.catheter_tip_level = *level;
+      } else {
+        context.error(catheter.get("tip_level"), "setup.catheter.tip_level",
+                      "'" + *level +
+                          "' is not a vertebral level (C1-C7, T1-T12, L1-L5, cisterna, "
+                          "intracranial)");
+      }
+    }
+  }
+  if (auto calibration = fields.quantity("calibration_per_step", Dimension::kVolume, 0.1, 1.0,
+                                         "100 nL to 1000 nL per full step")) {
+    setup.calibration_nl_per_step = *calibration * 1e3;
+  }
+  if (fields.has("battery")) {
+    Fields battery(context, fields.get("battery"), "setup.battery", {"depth_of_discharge"});
+    if (auto depth =
+            battery.quantity("depth_of_discharge", Dimension::kFraction, 0.0, 0.99, "0 to 99 %")) {
+      setup.battery_depth_of_discharge = *depth;
+    }
+  }
+  if (auto temperature = fields.quantity("body_temperature", Dimension::kTemperature, 30.0, 43.0,
+                                         "30 to 43 degC")) {
+    setup.body_temperature_c = *temperature;
+  }
+  if (fields.has("program")) {
+    setup.program = read_program(context, fields.get("program"), "setup.program");
+    if (setup.program) {
+      for (const ScheduleStep& step : setup.program->steps) {
+        if (step.rate_ug_per_day > drug->max_daily_dose_ug) {
+          context.error(fields.get("program"), "setup.program",
+                        "a rate above " + setup.drug + "'s maximum daily dose in the library (" +
+                            std::to_string(static_cast<int>(drug->max_daily_dose_ug)) +
+                            " ug/day); to test the pump's refusal use a timeline step with "
+                            "'expect: refused'");
+          break;
+        }
+      }
+    }
+  }
+  if (fields.has("ptm")) setup.ptm = read_ptm(context, fields.get("ptm"), "setup.ptm");
+  if (auto period =
+          fields.quantity("sample_period", Dimension::kTime, 1.0, kSecondsPerDay, "1 s to 1 d")) {
+    setup.sample_period_s = *period;
+  }
+}
+
+std::optional<InjectFaultAction> read_fault(Context& context, const YAML::Node& node,
+                                            const std::string& path, const Setup& setup) {
+  if (!node.IsMap()) {
+    context.error(node, path, "expected a mapping: {fault: NAME, ...parameters}");
+    return std::nullopt;
+  }
+  const YAML::Node name_node = node["fault"];
+  if (!name_node.IsDefined() || !name_node.IsScalar()) {
+    context.error(node, path + ".fault", "missing required field (the fault's name)");
+    return std::nullopt;
+  }
+  const std::string name = name_node.Scalar();
+  if (find_fault(name) == nullptr) {
+    context.error(name_node, path + ".fault",
+                  "unknown fault '" + name + "'" + suggestion(name, fault_names()) +
+                      "; see `pumpbench list faults`");
+    return std::nullopt;
+  }
+  InjectFaultAction fault;
+  fault.fault = name;
+  fault.temperature_c = setup.body_temperature_c;
+  if (name == "shaft_load") {
+    Fields fields(context, node, path, {"fault", "torque"});
+    auto torque = fields.quantity("torque", Dimension::kTorque, 0.0, 1.0, "0 to 1 N.m", true);
+    if (!torque) return std::nullopt;
+    fault.torque_nm = *torque;
+  } else if (name == "firmware_hang" || name == "power_loss") {
+    Fields fields(context, node, path, {"fault"});
+  } else if (name == "parasitic_load") {
+    Fields fields(context, node, path, {"fault", "current"});
+    auto current = fields.quantity("current", Dimension::kCurrent, 0.0, 5.0, "0 to 5 A", true);
+    if (!current) return std::nullopt;
+    fault.current_a = *current;
+  } else if (name == "catheter_occlusion" || name == "catheter_kink") {
+    const bool kink = name == "catheter_kink";
+    Fields fields(
+        context, node, path,
+        kink ? std::vector<std::string>{"fault", "position", "open_area"}
+             : std::vector<std::string>{"fault", "position", "open_area", "growth", "length"});
+    auto position =
+        fields.quantity("position", Dimension::kFraction, 0.0, 1.0, "0 (pump port) to 1 (tip)");
+    auto open_area = fields.quantity("open_area", Dimension::kFraction, 0.0, 0.99, "0 to 99 %");
+    auto growth =
+        fields.quantity("growth", Dimension::kTime, 0.0, 5 * 365 * kSecondsPerDay, "0 to 5 years");
+    auto length = fields.quantity("length", Dimension::kLength, 0.1, 20.0, "1 mm to 20 cm");
+    fault.position_fraction = position.value_or(kink ? 0.1 : 1.0);
+    fault.open_area_fraction = open_area.value_or(0.0);
+    fault.growth_s = growth.value_or(0.0);
+    fault.length_cm = kink ? 0.5 : length.value_or(1.0);
+  } else if (name == "catheter_leak") {
+    Fields fields(context, node, path, {"fault", "position", "fraction"});
+    auto position =
+        fields.quantity("position", Dimension::kFraction, 0.0, 0.99, "0 (pump port) to 99 %");
+    auto fraction = fields.quantity("fraction", Dimension::kFraction, 0.0, 1.0, "0 to 100 %", true);
+    if (!fraction) return std::nullopt;
+    fault.position_fraction = position.value_or(0.0);
+    fault.leak_fraction = *fraction;
+  } else if (name == "catheter_disconnection") {
+    Fields fields(context, node, path, {"fault", "position"});
+    auto position =
+        fields.quantity("position", Dimension::kFraction, 0.0, 0.99, "0 (pump port) to 99 %");
+    fault.position_fraction = position.value_or(0.0);
+    fault.leak_fraction = 1.0;
+  } else if (name == "tip_migration") {
+    Fields fields(context, node, path, {"fault", "level", "intrathecal"});
+    auto level = fields.scalar("level", true);
+    if (!level) return std::nullopt;
+    if (!valid_tip_level(*level)) {
+      context.error(node["level"], path + ".level",
+                    "'" + *level +
+                        "' is not a vertebral level (C1-C7, T1-T12, L1-L5, cisterna, "
+                        "intracranial)");
+      return std::nullopt;
+    }
+    fault.tip_level = *level;
+    fault.intrathecal = fields.boolean("intrathecal").value_or(true);
+  } else if (name == "nvm_power_cut") {
+    Fields fields(context, node, path, {"fault", "bytes"});
+    auto bytes = fields.integer("bytes", 0, 8192, true);
+    if (!bytes) return std::nullopt;
+    fault.bytes = static_cast<uint32_t>(*bytes);
+  } else if (name == "pump_wear") {
+    Fields fields(context, node, path, {"fault", "fraction"});
+    auto fraction = fields.quantity("fraction", Dimension::kFraction, 0.0, 1.0, "0 to 100 %", true);
+    if (!fraction) return std::nullopt;
+    fault.wear_fraction = *fraction;
+  } else if (name == "fever") {
+    Fields fields(context, node, path, {"fault", "temperature"});
+    auto temperature =
+        fields.quantity("temperature", Dimension::kTemperature, 30.0, 43.0, "30 to 43 degC", true);
+    if (!temperature) return std::nullopt;
+    fault.temperature_c = *temperature;
+  }
+  return fault;
+}
+
+const std::vector<std::string> kActionKeys = {"refill",
+                                              "program",
+                                              "clinician_bolus",
+                                              "ptm_config",
+                                              "ptm_press",
+                                              "priming_bolus",
+                                              "acknowledge_alarms",
+                                              "alarm_test",
+                                              "interrogate",
+                                              "checkpoint",
+                                              "inject",
+                                              "clear"};
+
+std::optional<Action> read_action(Context& context, const std::string& key, const YAML::Node& node,
+                                  const std::string& path, const Setup& setup) {
+  if (key == "refill") {
+    Fields fields(context, node, path,
+                  {"drug", "concentration", "volume", "low_alarm", "bridge", "route"});
+    if (!fields.valid()) return std::nullopt;
+    RefillAction refill;
+    refill.drug = fields.choice("drug", drug_names(), "drug").value_or(setup.drug);
+    // The bench lets a scenario send what the library refuses, so the refusal can be tested.
+    refill.concentration_ug_per_ml = fields
+                                         .quantity("concentration", Dimension::kConcentration, 1e-3,
+                                                   1e6, "above 0 and at most 1000 mg/mL")
+                                         .value_or(setup.concentration_ug_per_ml);
+    auto volume = fields.quantity("volume", Dimension::kVolume, 0.0, 100e3, "0 to 100 mL", true);
+    refill.low_reservoir_alarm_ul =
+        fields.quantity("low_alarm", Dimension::kVolume, 0.0, 100e3, "0 to 100 mL");
+    refill.bridge_volume_ul =
+        fields.quantity("bridge", Dimension::kVolume, 0.0, 5e3, "0 to 5 mL").value_or(0.0);
+    auto route = fields.choice("route", {"reservoir", "pocket"}, "refill route");
+    if (!volume) return std::nullopt;
+    refill.volume_ul = *volume;
+    refill.pocket_fill = route.value_or("reservoir") == "pocket";
+    return refill;
+  }
+  if (key == "program") {
+    auto program = read_program(context, node, path);
+    if (!program) return std::nullopt;
+    return ProgramAction{*program};
+  }
+  if (key == "clinician_bolus") {
+    Fields fields(context, node, path, {"dose", "duration"});
+    auto dose = fields.quantity("dose", Dimension::kMass, 0.0, 1e5, "0 to 100 mg", true);
+    auto duration =
+        fields.quantity("duration", Dimension::kTime, 60.0, kSecondsPerDay, "1 min to 1 d", true);
+    if (!dose || !duration) return std::nullopt;
+    return ClinicianBolusAction{*dose, static_cast<uint16_t>(std::lround(*duration / 60.0))};
+  }
+  if (key == "ptm_config") {
+    auto ptm = read_ptm(context, node, path);
+    if (!ptm) return std::nullopt;
+    return PtmConfigAction{*ptm};
+  }
+  if (key == "priming_bolus") {
+    Fields fields(context, node, path, {"volume"});
+    auto volume = fields.quantity("volume", Dimension::kVolume, 1.0, 1000.0, "1 to 1000 uL", true);
+    if (!volume) return std::nullopt;
+    return PrimingBolusAction{*volume};
+  }
+  if (key == "acknowledge_alarms") {
+    if (!node.IsSequence() || node.size() == 0) {
+      context.error(node, path, "expected a list of alarm names, e.g. [motor_stall]");
+      return std::nullopt;
+    }
+    AcknowledgeAlarmsAction acknowledge;
+    for (size_t i = 0; i < node.size(); ++i) {
+      const std::string name = node[i].IsScalar() ? node[i].Scalar() : "";
+      const std::optional<uint16_t> bit = alarm_bit(name);
+      if (!bit) {
+        context.error(node[i], path + "[" + std::to_string(i) + "]",
+                      "unknown alarm '" + name + "'" + suggestion(name, alarm_names()) +
+                          "; known: " + joined(alarm_names()));
+        return std::nullopt;
+      }
+      acknowledge.alarm_bits = static_cast<uint16_t>(acknowledge.alarm_bits | *bit);
+    }
+    return acknowledge;
+  }
+  if (key == "checkpoint") {
+    if (!node.IsScalar()) {
+      context.error(node, path, "expected a label");
+      return std::nullopt;
+    }
+    return CheckpointAction{node.Scalar()};
+  }
+  if (key == "inject") {
+    auto fault = read_fault(context, node, path, setup);
+    if (!fault) return std::nullopt;
+    return *fault;
+  }
+  if (key == "clear") {
+    if (!node.IsScalar()) {
+      context.error(node, path, "expected the name of an injected fault");
+      return std::nullopt;
+    }
+    const FaultInfo* fault = find_fault(node.Scalar());
+    if (fault == nullptr) {
+      context.error(
+          node, path,
+          "unknown fault '" + node.Scalar() + "'" + suggestion(node.Scalar(), fault_names()));
+      return std::nullopt;
+    }
+    if (!fault->clearable) {
+      context.error(node, path,
+                    "fault '" + fault->name + "' cannot be cleared (" + fault->description + ")");
+      return std::nullopt;
+    }
+    return ClearFaultAction{fault->name};
+  }
+  // ptm_press, alarm_test, interrogate take no parameters.
+  if (!(node.IsNull() || (node.IsMap() && node.size() == 0) ||
+        (node.IsScalar() && node.Scalar().empty()))) {
+    context.error(node, path, "'" + key + "' takes no parameters; write '" + key + ": {}'");
+    return std::nullopt;
+  }
+  if (key == "ptm_press") return PtmPressAction{};
+  if (key == "alarm_test") return AlarmTestAction{};
+  return InterrogateAction{};
+}
+
+std::optional<double> read_signal_threshold(Context& context, Fields& fields,
+                                            const std::string& key, const std::string& unit) {
+  const std::optional<std::string> text = fields.scalar(key);
+  if (!text) return std::nullopt;
+  const QuantityParse parsed = parse_in_signal_unit(*text, unit);
+  if (!parsed.value) {
+    context.error(fields.get(key), fields.field(key),
+                  parsed.error + " (the signal is in " + unit + ")");
+  }
+  return parsed.value;
+}
+
+void read_timeline(Context& context, const YAML::Node& node, Scenario& scenario) {
+  if (!node.IsSequence()) {
+    context.error(node, "timeline", "expected a list of steps");
+    return;
+  }
+  double earliest_s = 0.0;  // the earliest time the previous step can happen
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string path = "timeline[" + std::to_string(i) + "]";
+    std::vector<std::string> allowed = {"at", "after", "when", "expect", "requirement", "note"};
+    allowed.insert(allowed.end(), kActionKeys.begin(), kActionKeys.end());
+    Fields fields(context, node[i], path, allowed);
+    if (!fields.valid()) continue;
+    Step step;
+    step.location = location_of(node[i]);
+    const int timings = fields.has("at") + fields.has("after") + fields.has("when");
+    if (timings != 1) {
+      context.error(node[i], path, "a step needs exactly one of 'at', 'after' or 'when'");
+      continue;
+    }
+    if (fields.has("at")) {
+      auto at = fields.quantity("at", Dimension::kTime, 0.0, kMaxDurationS, "0 to 20 years");
+      if (!at) continue;
+      step.timing = Step::Timing::kAt;
+      step.time_s = *at;
+      if (*at < earliest_s) {
+        context.error(fields.get("at"), fields.field("at"),
+                      "steps out of order: this step is at " + format_duration(*at) +
+                          " but the step before it happens at " + format_duration(earliest_s) +
+                          " or later");
+        continue;
+      }
+      earliest_s = *at;
+    } else if (fields.has("after")) {
+      auto after = fields.quantity("after", Dimension::kTime, 0.0, kMaxDurationS, "0 to 20 years");
+      if (!after) continue;
+      step.timing = Step::Timing::kAfter;
+      step.time_s = *after;
+      earliest_s += *after;
+    } else {
+      step.timing = Step::Timing::kWhen;
+      Fields when(context, fields.get("when"), fields.field("when"),
+                  {"alarm", "signal", "above", "below", "within"});
+      if (!when.valid()) continue;
+      if (when.has("alarm") == when.has("signal")) {
+        context.error(fields.get("when"), fields.field("when"),
+                      "a condition needs exactly one of 'alarm' or 'signal'");
+        continue;
+      }
+      auto within =
+          when.quantity("within", Dimension::kTime, 1.0, kMaxDurationS, "1 s to 20 years", true);
+      if (!within) continue;
+      step.condition.within_s = *within;
+      if (when.has("alarm")) {
+        auto alarm = when.choice("alarm", alarm_names(), "alarm");
+        if (!alarm) continue;
+        step.condition.alarm = *alarm;
+      } else {
+        auto signal = when.choice("signal", signal_names(), "signal");
+        if (!signal) continue;
+        step.condition.signal = *signal;
+        const std::string unit = find_signal(*signal)->unit;
+        step.condition.above = read_signal_threshold(context, when, "above", unit);
+        step.condition.below = read_signal_threshold(context, when, "below", unit);
+        if (step.condition.above.has_value() == step.condition.below.has_value()) {
+          context.error(fields.get("when"), fields.field("when"),
+                        "a signal condition needs exactly one of 'above' or 'below'");
+          continue;
+        }
+      }
+    }
+    std::vector<std::string> actions;
+    for (const std::string& key : kActionKeys) {
+      if (fields.has(key)) actions.push_back(key);
+    }
+    if (actions.size() != 1) {
+      context.error(node[i], path,
+                    actions.empty() ? "a step needs an action (" + joined(kActionKeys) + ")"
+                                    : "a step has one action; this one has " + joined(actions));
+      continue;
+    }
+    step.action_name = actions.front();
+    auto action = read_action(context, step.action_name, fields.get(step.action_name),
+                              fields.field(step.action_name), scenario.setup);
+    if (!action) continue;
+    step.action = *action;
+    const bool telemetry = !std::holds_alternative<InjectFaultAction>(step.action) &&
+                           !std::holds_alternative<ClearFaultAction>(step.action) &&
+                           !std::holds_alternative<CheckpointAction>(step.action);
+    step.expect_answer = step.action_name == "ptm_press" ? "any" : "accepted";
+    if (fields.has("expect")) {
+      if (!telemetry) {
+        context.error(fields.get("expect"), fields.field("expect"),
+                      "only telemetry commands have an answer to expect");
+        continue;
+      }
+      auto expect = fields.choice("expect", {"accepted", "refused", "any"}, "answer");
+      if (!expect) continue;
+      step.expect_answer = *expect;
+    }
+    step.requirement = fields.scalar("requirement").value_or("");
+    if (step.timing != Step::Timing::kWhen && earliest_s > scenario.duration_s &&
+        scenario.duration_s > 0.0) {
+      context.error(node[i], path,
+                    "the step happens at " + format_duration(earliest_s) +
+                        ", after the end of the run (duration " +
+                        format_duration(scenario.duration_s) + ")");
+      continue;
+    }
+    scenario.timeline.push_back(std::move(step));
+  }
+}
+
+void read_expectations(Context& context, const YAML::Node& node, Scenario& scenario) {
+  if (!node.IsSequence()) {
+    context.error(node, "expect", "expected a list of expectations");
+    return;
+  }
+  std::set<std::string> ids;
+  const std::vector<std::string> kinds = {"signal", "alarm", "event", "delivered", "never_alarm"};
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string path = "expect[" + std::to_string(i) + "]";
+    const YAML::Node item = node[i];
+    if (!item.IsMap()) {
+      context.error(item, path, "expected a mapping with a requirement and a check");
+      continue;
+    }
+    Expectation expectation;
+    expectation.location = location_of(item);
+    std::vector<std::string> present;
+    for (const std::string& kind : kinds) {
+      if (item[kind].IsDefined()) present.push_back(kind);
+    }
+    if (present.size() != 1) {
+      context.error(item, path,
+                    present.empty()
+                        ? "an expectation needs one check: " + joined(kinds)
+                        : "an expectation has one check; this one has " + joined(present));
+      continue;
+    }
+    const std::string kind = present.front();
+    std::vector<std::string> allowed = {"id", "requirement", "description", kind};
+    if (kind == "signal") {
+      if (item["at"].IsDefined()) {
+        expectation.kind = Expectation::Kind::kSignalAt;
+        allowed.insert(allowed.end(), {"at", "min", "max"});
+      } else {
+        expectation.kind = Expectation::Kind::kSignalBounded;
+        allowed.insert(allowed.end(), {"from", "to", "min", "max"});
+      }
+    } else if (kind == "alarm") {
+      expectation.kind = Expectation::Kind::kAlarmAt;
+      allowed.insert(allowed.end(), {"at", "active"});
+    } else if (kind == "event") {
+      expectation.kind = Expectation::Kind::kEventBy;
+      allowed.insert(allowed.end(), {"by", "at_least", "at_most"});
+    } else if (kind == "delivered") {
+      expectation.kind = Expectation::Kind::kDelivered;
+    } else {
+      expectation.kind = Expectation::Kind::kNeverAlarm;
+      allowed.insert(allowed.end(), {"from", "to"});
+    }
+    Fields fields(context, item, path, allowed);
+    const size_t errors_before = context.diagnostics().size();
+    expectation.id = fields.scalar("id").value_or("E" + std::to_string(i + 1));
+    if (!ids.insert(expectation.id).second) {
+      context.error(item["id"], fields.field("id"), "duplicate id '" + expectation.id + "'");
+    }
+    expectation.requirement = fields.scalar("requirement", true).value_or("");
+    expectation.description = fields.scalar("description").value_or("");
+    const double end_s = scenario.duration_s;
+    auto time_in_run = [&](const std::string& key, bool required) -> std::optional<double> {
+      auto time =
+          fields.quantity(key, Dimension::kTime, 0.0, kMaxDurationS, "0 to 20 years", required);
+      if (time && end_s > 0.0 && *time > end_s) {
+        context.error(fields.get(key), fields.field(key),
+                      format_duration(*time) + " is after the end of the run (duration " +
+                          format_duration(end_s) + ")");
+        return std::nullopt;
+      }
+      return time;
+    };
+    switch (expectation.kind) {
+      case Expectation::Kind::kSignalAt:
+      case Expectation::Kind::kSignalBounded: {
+        auto signal = fields.choice("signal", signal_names(), "signal");
+        if (!signal) break;
+        expectation.signal = *signal;
+        const std::string unit = find_signal(*signal)->unit;
+        expectation.min = read_signal_threshold(context, fields, "min", unit);
+        expectation.max = read_signal_threshold(context, fields, "max", unit);
+        if (!fields.has("min") && !fields.has("max")) {
+          context.error(item, path, "a signal check needs 'min', 'max' or both");
+        }
+        if (expectation.min && expectation.max && *expectation.min > *expectation.max) {
+          context.error(item["min"], fields.field("min"), "min is above max");
+        }
+        if (expectation.kind == Expectation::Kind::kSignalAt) {
+          expectation.at_s = time_in_run("at", true).value_or(0.0);
+        } else {
+          expectation.from_s = time_in_run("from", false).value_or(0.0);
+          expectation.to_s = time_in_run("to", false);
+        }
+        break;
+      }
+      case Expectation::Kind::kAlarmAt: {
+        auto alarm = fields.choice("alarm", alarm_names(), "alarm");
+        if (alarm) expectation.alarm = *alarm;
+        expectation.at_s = time_in_run("at", true).value_or(0.0);
+        expectation.alarm_active = fields.boolean("active").value_or(true);
+        break;
+      }
+      case Expectation::Kind::kEventBy: {
+        auto event = fields.choice("event", event_names(), "firmware event");
+        if (event) expectation.event = *event;
+        expectation.at_s = time_in_run("by", true).value_or(0.0);
+        auto at_least = fields.integer("at_least", 0, 1000000);
+        auto at_most = fields.integer("at_most", 0, 1000000);
+        if (at_least) expectation.at_least = static_cast<uint32_t>(*at_least);
+        if (at_most) expectation.at_most = static_cast<uint32_t>(*at_most);
+        if (!at_least && !at_most && !fields.has("at_least") && !fields.has("at_most")) {
+          expectation.at_least = 1;
+        }
+        break;
+      }
+      case Expectation::Kind::kDelivered: {
+        Fields window(context, fields.get("delivered"), fields.field("delivered"),
+                      {"from", "to", "tolerance"});
+        if (!window.valid()) break;
+        auto from = window.quantity("from", Dimension::kTime, 0.0, kMaxDurationS, "0 to 20 years");
+        auto to =
+            window.quantity("to", Dimension::kTime, 0.0, kMaxDurationS, "0 to 20 years", true);
+        expectation.from_s = from.value_or(0.0);
+        expectation.to_s = to;
+        if (to && *to <= expectation.from_s) {
+          context.error(window.get("to"), window.field("to"), "'to' must be after 'from'");
+        } else if (to && end_s > 0.0 && *to > end_s) {
+          context.error(window.get("to"), window.field("to"),
+                        format_duration(*to) + " is after the end of the run");
+        }
+        const std::optional<std::string> tolerance = window.scalar("tolerance", true);
+        if (tolerance) {
+          const QuantityParse fraction = parse_quantity(*tolerance, Dimension::kFraction);
+          const QuantityParse volume = parse_quantity(*tolerance, Dimension::kVolume);
+          if (tolerance->find('%') != std::string::npos && fraction.value &&
+              *fraction.value > 0.0 && *fraction.value <= 1.0) {
+            expectation.tolerance_fraction = *fraction.value;
+          } else if (volume.value && *volume.value > 0.0) {
+            expectation.tolerance_ul = *volume.value;
+          } else {
+            context.error(window.get("tolerance"), window.field("tolerance"),
+                          "expected a positive percentage (e.g. '2 %') or volume (e.g. '5 uL')");
+          }
+        }
+        break;
+      }
+      case Expectation::Kind::kNeverAlarm: {
+        auto alarm = fields.choice("never_alarm", alarm_names(), "alarm");
+        if (alarm) expectation.alarm = *alarm;
+        expectation.from_s = time_in_run("from", false).value_or(0.0);
+        expectation.to_s = time_in_run("to", false);
+        break;
+      }
+    }
+    if (expectation.to_s && *expectation.to_s < expectation.from_s) {
+      context.error(item, path, "the window ends before it starts");
+    }
+    if (context.diagnostics().size() == errors_before) {
+      scenario.expectations.push_back(std::move(expectation));
+    }
+  }
+}
+
+void check_requirement_ids(Context& context, const YAML::Node& root, const Scenario& scenario) {
+  const std::optional<std::string> requirements_file = find_requirements_file(scenario.file);
+  if (!requirements_file) return;
+  const RequirementsLoad loaded = load_requirements(*requirements_file);
+  if (!loaded.diagnostics.empty()) {
+    for (const Diagnostic& diagnostic : loaded.diagnostics) {
+      context.diagnostics().push_back(diagnostic);
+    }
+    return;
+  }
+  std::vector<std::string> known;
+  for (const Requirement& requirement : loaded.requirements) known.push_back(requirement.id);
+  auto check = [&](const std::string& id, const YAML::Node& where, const std::string& field) {
+    if (id.empty() || std::find(known.begin(), known.end(), id) != known.end()) return;
+    context.error(
+        where, field,
+        "requirement '" + id + "' is not in " + *requirements_file + suggestion(id, known));
+  };
+  const YAML::Node listed = root["requirements"];
+  if (listed.IsSequence()) {
+    for (size_t i = 0; i < listed.size(); ++i) {
+      if (listed[i].IsScalar()) {
+        check(listed[i].Scalar(), listed[i], "requirements[" + std::to_string(i) + "]");
+      }
+    }
+  }
+  const YAML::Node expect = root["expect"];
+  for (size_t i = 0; i < scenario.expectations.size(); ++i) {
+    // Expectations were kept in order only when valid, so find each by its location.
+    for (size_t j = 0; j < expect.size(); ++j) {
+      if (location_of(expect[j]).line == scenario.expectations[i].location.line &&
+          expect[j]["requirement"].IsDefined()) {
+        check(scenario.expectations[i].requirement, expect[j]["requirement"],
+              "expect[" + std::to_string(j) + "].requirement");
+      }
+    }
+  }
+  const YAML::Node timeline = root["timeline"];
+  for (const Step& step : scenario.timeline) {
+    for (size_t j = 0; j < timeline.size(); ++j) {
+      if (location_of(timeline[j]).line == step.location.line &&
+          timeline[j]["requirement"].IsDefined()) {
+        check(step.requirement, timeline[j]["requirement"],
+              "timeline[" + std::to_string(j) + "].requirement");
+      }
+    }
+  }
+}
+
+std::vector<std::string> string_list(Context& context, Fields& fields, const std::string& key) {
+  std::vector<std::string> items;
+  if (!fields.has(key)) return items;
+  const YAML::Node list = fields.get(key);
+  if (!list.IsSequence()) {
+    context.error(list, key, "expected a list, e.g. [A, B]");
+    return items;
+  }
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (!list[i].IsScalar()) {
+      context.error(list[i], key + "[" + std::to_string(i) + "]", "expected a single value");
+      continue;
+    }
+    items.push_back(list[i].Scalar());
+  }
+  return items;
+}
+
+}  // namespace
+
+LoadResult load_scenario(const std::string& path) {
+  LoadResult result;
+  Context context(path);
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    result.diagnostics.push_back({path, {0, 0}, "", "cannot read the file"});
+    return result;
+  } catch (const YAML::ParserException& error) {
+    result.diagnostics.push_back(
+        {path, {error.mark.line + 1, error.mark.column + 1}, "", "YAML syntax: " + error.msg});
+    return result;
+  }
+  try {
+    Scenario scenario;
+    scenario.file = path;
+    Fields top(
+        context, root, "",
+        {"name", "description", "requirements", "tags", "duration", "setup", "timeline", "expect"});
+    if (!top.valid()) {
+      result.diagnostics = std::move(context.diagnostics());
+      return result;
+    }
+    scenario.name = top.scalar("name", true).value_or("");
+    scenario.description = top.scalar("description").value_or("");
+    scenario.requirements = string_list(context, top, "requirements");
+    scenario.tags = string_list(context, top, "tags");
+    scenario.duration_s =
+        top.quantity("duration", Dimension::kTime, 1.0, kMaxDurationS, "1 s to 20 years", true)
+            .value_or(0.0);
+    if (top.has("setup")) {
+      read_setup(context, top.get("setup"), scenario.setup);
+    } else {
+      top.missing("setup", "the patient, drug and pump at the start");
+    }
+    if (top.has("timeline")) read_timeline(context, top.get("timeline"), scenario);
+    if (top.has("expect")) {
+      read_expectations(context, top.get("expect"), scenario);
+    } else {
+      top.missing("expect", "at least one expectation with its requirement");
+    }
+    if (context.diagnostics().empty()) check_requirement_ids(context, root, scenario);
+    if (context.diagnostics().empty()) result.scenario = std::move(scenario);
+  } catch (const YAML::Exception& error) {
+    // yaml-cpp throws on a few malformed shapes (an alias to nothing...); report, never crash.
+    context.error(SourceLocation{error.mark.line + 1, error.mark.column + 1}, "",
+                  "malformed YAML: " + error.msg);
+  }
+  result.diagnostics = std::move(context.diagnostics());
+  return result;
+}
+
+RequirementsLoad load_requirements(const std::string& path) {
+  RequirementsLoad result;
+  Context context(path);
+  try {
+    const YAML::Node root = YAML::LoadFile(path);
+    Fields top(context, root, "", {"requirements"});
+    const YAML::Node list = top.get("requirements");
+    if (top.valid() && !list.IsSequence()) {
+      context.error(root, "requirements", "expected a list of {id, text}");
+    }
+    std::set<std::string> ids;
+    for (size_t i = 0; top.valid() && list.IsSequence() && i < list.size(); ++i) {
+      Fields item(context, list[i], "requirements[" + std::to_string(i) + "]", {"id", "text"});
+      auto id = item.scalar("id", true);
+      auto text = item.scalar("text", true);
+      if (!id || !text) continue;
+      if (!ids.insert(*id).second) {
+        context.error(list[i]["id"], item.field("id"), "duplicate requirement '" + *id + "'");
+        continue;
+      }
+      result.requirements.push_back({*id, *text});
+    }
+  } catch (const YAML::BadFile&) {
+    context.error(SourceLocation{}, "", "cannot read the file");
+  } catch (const YAML::Exception& error) {
+    context.error(SourceLocation{error.mark.line + 1, error.mark.column + 1}, "",
+                  "YAML syntax: " + error.msg);
+  }
+  result.diagnostics = std::move(context.diagnostics());
+  return result;
+}
+
+std::optional<std::string> find_requirements_file(const std::string& scenario_path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::path folder = fs::absolute(fs::path(scenario_path), error).parent_path();
+  while (!folder.empty()) {
+    const fs::path candidate = folder / "requirements.yaml";
+    if (fs::is_regular_file(candidate, error)) return candidate.string();
+    if (folder == folder.parent_path()) break;
+    folder = folder.parent_path();
+  }
+  return std::nullopt;
+}
+
+}  // namespace pumpbench

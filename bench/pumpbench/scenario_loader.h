@@ -1,0 +1,45 @@
+// Loads and validates a scenario file. Every problem is reported with the file, line and column
+// where it was written and the field it concerns ("setup.reservoir.fill"), and loading goes on
+// after a problem where it can, so one pass shows them all. Nothing in a bad file can crash the
+// bench: the loader only ever returns diagnostics.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario.h"
+
+namespace pumpbench {
+
+struct Diagnostic {
+  std::string file;
+  SourceLocation location;
+  std::string field;  // dotted path, e.g. "timeline[2].refill.volume"; empty for syntax errors
+  std::string message;
+  // "file:line:column: error: field: message"
+  std::string format() const;
+};
+
+struct LoadResult {
+  std::optional<Scenario> scenario;  // set only when there are no diagnostics
+  std::vector<Diagnostic> diagnostics;
+};
+
+LoadResult load_scenario(const std::string& path);
+
+// The requirements list (scenarios/requirements.yaml): id and text of each requirement.
+struct Requirement {
+  std::string id;
+  std::string text;
+};
+struct RequirementsLoad {
+  std::vector<Requirement> requirements;
+  std::vector<Diagnostic> diagnostics;
+};
+RequirementsLoad load_requirements(const std::string& path);
+
+// The requirements.yaml that applies to a scenario file: in its folder or the nearest parent.
+std::optional<std::string> find_requirements_file(const std::string& scenario_path);
+
+}  // namespace pumpbench

@@ -1,0 +1,1052 @@
+#include "scenario_run.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <limits>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "app/crc.h"
+#include "app/pump.h"
+#include "catalogue.h"
+#include "platform.h"
+#include "recorder.h"
+#include "twin/physio/cohort.h"
+#include "twin/physio/drug_library.h"
+#include "twin/physio/patient_parameters.h"
+#include "units.h"
+
+namespace pumpbench {
+
+namespace {
+
+using nlohmann::json;
+using pumptwin::platform::Platform;
+using pumptwin::platform::PlatformConfig;
+using pumptwin::platform::TelemetryReply;
+
+volatile std::sig_atomic_t g_stop_requested = 0;
+void request_stop(int) {
+  g_stop_requested = 1;
+}
+
+constexpr double kNever = std::numeric_limits<double>::infinity();
+constexpr double kSecondsPerDay = 86400.0;
+// The programmer fills and programs the pump once it has booted (500 µs after power-on) and
+// settled; the platform tests do the same.
+constexpr double kSetupTimeS = 1.0;
+
+// docs/telemetry.md, "Refusal codes".
+std::string refusal_name(uint8_t code) {
+  static const char* const kNames[] = {"none",
+                                       "bad frame",
+                                       "unknown command",
+                                       "bad length",
+                                       "bad argument",
+                                       "unknown drug",
+                                       "concentration out of range",
+                                       "daily dose over limit",
+                                       "schedule invalid",
+                                       "no drug",
+                                       "no program",
+                                       "bolus in progress",
+                                       "therapy stopped",
+                                       "PTM disabled",
+                                       "PTM lockout",
+                                       "PTM daily limit",
+                                       "volume out of range",
+                                       "rate too high",
+                                       "busy"};
+  return code < std::size(kNames) ? kNames[code] : "refusal " + std::to_string(code);
+}
+
+struct Payload {
+  explicit Payload(uint8_t opcode) { bytes.push_back(opcode); }
+  Payload& u8(uint32_t value) { return put(value, 1); }
+  Payload& u16(uint32_t value) { return put(value, 2); }
+  Payload& u32(uint32_t value) { return put(value, 4); }
+  std::vector<uint8_t> bytes;
+
+ private:
+  Payload& put(uint32_t value, int count) {
+    for (int i = 0; i < count; ++i) bytes.push_back(static_cast<uint8_t>(value >> (8 * i)));
+    return *this;
+  }
+};
+
+uint32_t nanograms(double micrograms) {
+  return static_cast<uint32_t>(std::llround(micrograms * 1e3));
+}
+
+std::vector<uint8_t> program_payload(const ProgramSpec& program) {
+  Payload payload(static_cast<uint8_t>(pumpfw::app::Command::kProgramTherapy));
+  payload.u8(program.flexible ? 1 : 0).u8(static_cast<uint32_t>(program.steps.size()));
+  for (const ScheduleStep& step : program.steps) {
+    payload.u16(step.start_minute).u32(nanograms(step.rate_ug_per_day));
+  }
+  payload.u32(nanograms(program.periodic.dose_ug))
+      .u16(program.periodic.first_minute)
+      .u16(program.periodic.interval_minutes)
+      .u16(program.periodic.duration_minutes);
+  return payload.bytes;
+}
+
+std::vector<uint8_t> ptm_payload(const PtmSpec& ptm) {
+  return Payload(static_cast<uint8_t>(pumpfw::app::Command::kPtmConfig))
+      .u32(nanograms(ptm.dose_ug))
+      .u16(ptm.lockout_minutes)
+      .u16(ptm.duration_minutes)
+      .u8(ptm.max_per_day)
+      .bytes;
+}
+
+PlatformConfig platform_config(const Scenario& scenario, const RunOptions& options) {
+  const Setup& setup = scenario.setup;
+  PlatformConfig config;
+  config.seed = options.seed.value_or(setup.seed);
+  config.mode = options.lockstep ? pumptwin::asic::SimulationMode::kLockstep
+                                 : pumptwin::asic::SimulationMode::kDecoupled;
+  pumptwin::physio::PatientParameters patient =
+      setup.cohort_seed
+          ? pumptwin::physio::CohortGenerator(*setup.cohort_seed).patient(setup.cohort_index)
+          : pumptwin::physio::reference_patient(setup.patient);
+  if (setup.catheter_tip_level) patient.catheter_tip_level = *setup.catheter_tip_level;
+  config.patient.patient = patient;
+  config.patient.drug = pumptwin::physio::drug(setup.drug).id;
+  config.patient.reservoir_capacity_ml = setup.reservoir_capacity_ul / 1e3;
+  config.patient.reservoir_volume_ml = setup.reservoir_fill_ul / 1e3;
+  config.patient.reservoir_concentration_ug_per_ml = setup.concentration_ug_per_ml;
+  config.patient.catheter.length_cm = setup.catheter_length_cm;
+  config.patient.catheter.inner_diameter_mm = setup.catheter_inner_diameter_mm;
+  config.patient.catheter.tip_level = patient.catheter_tip_level;
+  config.mcu.firmware.calibration_nl_per_full_step =
+      static_cast<uint32_t>(std::lround(setup.calibration_nl_per_step));
+  config.mcu.firmware.reservoir_capacity_ul =
+      static_cast<uint32_t>(std::lround(setup.reservoir_capacity_ul));
+  config.mcu.firmware.default_low_reservoir_ul =
+      static_cast<uint32_t>(std::lround(setup.low_reservoir_alarm_ul));
+  config.power.cell.initial_depth_of_discharge = setup.battery_depth_of_discharge;
+  config.body_temperature_c = setup.body_temperature_c;
+  return config;
+}
+
+struct FirmwareEvent {
+  uint32_t sequence;
+  double time_s;  // simulated time, from the firmware's wall-clock stamp
+  uint8_t code;
+  uint32_t argument;
+};
+
+// One entry of the firmware's event log, decoded from the NVM the way the firmware reads it
+// (firmware/app/event_log.cpp): sequence, time, argument, code, reserved, CRC-16.
+bool read_log_entry(const pumptwin::mcu::Fram& nvm, uint32_t sequence, FirmwareEvent& event,
+                    uint32_t& wall_clock_s) {
+  using pumpfw::app::EventLog;
+  namespace layout = pumpfw::app::nvm_layout;
+  uint8_t raw[EventLog::kEntryBytes];
+  const uint32_t slot = (sequence - 1) % layout::kEventLogEntries;
+  nvm.read(layout::kEventLog + slot * EventLog::kEntryBytes, raw, EventLog::kEntryBytes);
+  auto le32 = [&](int at) {
+    return static_cast<uint32_t>(raw[at]) | (static_cast<uint32_t>(raw[at + 1]) << 8) |
+           (static_cast<uint32_t>(raw[at + 2]) << 16) | (static_cast<uint32_t>(raw[at + 3]) << 24);
+  };
+  const uint16_t crc = static_cast<uint16_t>(raw[14] | (raw[15] << 8));
+  if (pumpfw::app::crc16_ccitt(raw, 14) != crc || le32(0) != sequence) return false;
+  event.sequence = sequence;
+  wall_clock_s = le32(4);
+  event.argument = le32(8);
+  event.code = raw[12];
+  return true;
+}
+
+struct ExpectationState {
+  explicit ExpectationState(const Expectation* expectation) : spec(expectation) {}
+  const Expectation* spec;
+  std::string verdict = "pending";  // pass, fail, not_evaluated
+  double time_s = std::numeric_limits<double>::quiet_NaN();
+  json measured;
+  std::string expected;
+  std::string check;
+  double delivered_at_from_ul = 0.0;
+};
+
+struct AgendaItem {
+  double time_s;
+  size_t order;
+  enum class What { kSnapshot, kEvaluate, kCloseWindow } what;
+  size_t expectation;
+};
+
+struct ProgramSegment {
+  double start_s;
+  ProgramSpec program;
+};
+struct ConcentrationSegment {
+  double start_s;
+  double concentration_ug_per_ml;
+};
+
+double basal_rate_ug_per_day(const ProgramSpec& program, double second_of_day) {
+  double rate = 0.0;
+  for (const ScheduleStep& step : program.steps) {
+    if (step.start_minute * 60.0 <= second_of_day) rate = step.rate_ug_per_day;
+  }
+  return rate;
+}
+
+class ScenarioRun {
+ public:
+  ScenarioRun(const Scenario& scenario, const RunOptions& options, Platform& platform,
+              RunRecorder& recorder)
+      : scenario_(scenario), options_(options), platform_(platform), recorder_(recorder) {
+    for (const Expectation& expectation : scenario.expectations) {
+      states_.emplace_back(&expectation);
+    }
+    for (size_t i = 0; i < states_.size(); ++i) describe(states_[i]);
+    build_agenda();
+    std::vector<std::string> names;
+    for (const SignalDefinition& signal : signal_catalogue()) names.push_back(signal.name);
+    recorder_.signals_header(names);
+    for (const char* key :
+         {"reservoir_volume_ml", "firmware_reservoir_volume_ml", "delivered_volume_ul",
+          "catheter_tip_concentration_ug_per_ml", "outlet_pressure_mmhg", "pain_score",
+          "respiratory_depression_index", "battery_terminal_v"}) {
+      const auto found = std::find(names.begin(), names.end(), key);
+      plot_columns_.push_back(static_cast<size_t>(found - names.begin()));
+      plots_.push_back({key, find_signal(key)->unit, {}});
+    }
+    concentrations_.push_back({0.0, scenario.setup.concentration_ug_per_ml});
+    wall_start_ = std::chrono::steady_clock::now();
+  }
+
+  void script() {
+    wait_until(kSetupTimeS);
+    run_setup();
+    double previous_step_s = now_s();
+    for (size_t i = 0; i < scenario_.timeline.size(); ++i) {
+      const Step& step = scenario_.timeline[i];
+      bool condition_met = true;
+      if (step.timing == Step::Timing::kAt) {
+        wait_until(step.time_s);
+      } else if (step.timing == Step::Timing::kAfter) {
+        wait_until(previous_step_s + step.time_s);
+      } else {
+        condition_met = wait_for_condition(step.condition, now_s() + step.condition.within_s);
+      }
+      previous_step_s = now_s();
+      if (!condition_met) {
+        record_step(i, step, "condition not met within " + format_duration(step.condition.within_s),
+                    "fail");
+        continue;
+      }
+      perform(i, step);
+    }
+    wait_until(scenario_.duration_s);
+    observe();
+    if (last_sample_s_ < now_s()) sample();
+    finished_ = true;
+    for (ExpectationState& state : states_) {
+      if (state.verdict == "pending") close(state);
+    }
+    write_result();
+  }
+
+  void observer() {
+    double next_sample_s = 0.0;
+    for (;;) {
+      observe();
+      if (now_s() >= next_sample_s) {
+        sample();
+        next_sample_s += scenario_.setup.sample_period_s;
+        show_progress();
+      }
+      observed_.notify();
+      if (g_stop_requested != 0) {
+        interrupted_ = true;
+        sc_core::sc_stop();
+        return;
+      }
+      pace();
+      sc_core::wait(sc_core::sc_time(next_sample_s - now_s(), sc_core::SC_SEC),
+                    platform_.asic.irq.posedge_event() | platform_.asic.tone.value_changed_event());
+    }
+  }
+
+  // After the simulation: verdicts of what could not be decided, figures, reports.
+  int finish(const std::string& error) {
+    if (!error.empty()) {
+      error_ = error;
+      recorder_.event(now_s(), "bench", "simulation failed: " + error);
+    }
+    for (ExpectationState& state : states_) {
+      if (state.verdict == "pending") state.verdict = "not_evaluated";
+    }
+    const json result = write_result();
+    std::vector<PlotMarker> markers;
+    for (const FirmwareEvent& event : events_) {
+      if (event.code == static_cast<uint8_t>(pumpfw::app::EventCode::kAlarmRaised)) {
+        markers.push_back({event.time_s, "alarm " + alarm_name(event.argument), true});
+      }
+    }
+    for (const json& step : steps_) {
+      markers.push_back({step["time_s"].get<double>(), step["action"].get<std::string>(), false});
+    }
+    recorder_.write_report(result, sample_times_s_, plots_, markers);
+    if (!options_.quiet) print_summary(result);
+    if (!error_.empty()) return kExitSimulationFailed;
+    if (interrupted_) return kExitInterrupted;
+    return result["status"] == "passed" ? kExitPassed : kExitFailed;
+  }
+
+ private:
+  static double now_s() { return sc_core::sc_time_stamp().to_seconds(); }
+
+  static void wait_until_exact(double time_s) {
+    const auto target_ns = static_cast<uint64_t>(std::llround(time_s * 1e9));
+    const uint64_t now_ns = sc_core::sc_time_stamp().value();
+    if (target_ns > now_ns) {
+      sc_core::wait(sc_core::sc_time(static_cast<double>(target_ns - now_ns), sc_core::SC_NS));
+    }
+  }
+
+  // Waits until `deadline_s` or until `condition` holds (checked whenever the observer has
+  // looked at the pump), evaluating the expectations that fall due meanwhile.
+  bool wait_for(double deadline_s, const std::function<bool()>& condition) {
+    for (;;) {
+      if (condition && condition()) return true;
+      const double agenda_s = next_agenda_ < agenda_.size() ? agenda_[next_agenda_].time_s : kNever;
+      if (agenda_s <= now_s()) {
+        run_agenda_item(agenda_[next_agenda_++]);
+        continue;
+      }
+      if (now_s() >= deadline_s) return false;
+      const double until_s = std::min(agenda_s, deadline_s);
+      if (condition) {
+        const auto target_ns = static_cast<uint64_t>(std::llround(until_s * 1e9));
+        sc_core::wait(
+            sc_core::sc_time(static_cast<double>(target_ns - sc_core::sc_time_stamp().value()),
+                             sc_core::SC_NS),
+            observed_);
+      } else {
+        wait_until_exact(until_s);
+      }
+    }
+  }
+  void wait_until(double time_s) { wait_for(time_s, nullptr); }
+
+  bool wait_for_condition(const StepCondition& condition, double deadline_s) {
+    return wait_for(deadline_s, [&] {
+      if (!condition.alarm.empty()) return (alarm_bits() & *alarm_bit(condition.alarm)) != 0;
+      const double value = signal_value(condition.signal);
+      return condition.above ? value > *condition.above : value < *condition.below;
+    });
+  }
+
+  // --- the pump and the patient, as seen from the bench ---
+
+  uint16_t alarm_bits() {
+    if (const pumpfw::app::Pump* pump = platform_.mcu.firmware())
+      last_alarm_bits_ = pump->active_alarms();
+    return last_alarm_bits_;
+  }
+
+  std::vector<double> sample_values() {
+    const pumpfw::app::Pump* pump = platform_.mcu.firmware();
+    if (pump != nullptr)
+      firmware_reservoir_ml_ = static_cast<double>(pump->reservoir_volume_nl()) / 1e6;
+    std::vector<double> values = {platform_.power.terminal_v(),
+                                  platform_.power.cell().depth_of_discharge(),
+                                  platform_.drive_train.displaced_volume_ul(),
+                                  firmware_reservoir_ml_,
+                                  static_cast<double>(alarm_bits()),
+                                  platform_.body_temperature_c()};
+    const std::vector<double> patient = platform_.patient.sample();
+    values.insert(values.end(), patient.begin(), patient.end());
+    return values;
+  }
+
+  double signal_value(const std::string& name) {
+    const std::vector<SignalDefinition>& catalogue = signal_catalogue();
+    const std::vector<double> values = sample_values();
+    for (size_t i = 0; i < catalogue.size(); ++i) {
+      if (catalogue[i].name == name) return values[i];
+    }
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+
+  // New entries of the firmware's event log, and invariants on alarms.
+  void observe() {
+    const pumpfw::app::Pump* pump = platform_.mcu.firmware();
+    const double now = now_s();
+    if (pump != nullptr) clock_offset_s_ = now - pump->wall_clock_s();
+    // A torn write spoils one entry; the ones after it are still read.
+    for (;;) {
+      FirmwareEvent event{};
+      uint32_t stamp_s = 0;
+      uint32_t skipped = 0;
+      while (skipped < 4 &&
+             !read_log_entry(platform_.mcu.nvm(), next_sequence_ + skipped, event, stamp_s)) {
+        ++skipped;
+      }
+      if (skipped == 4) break;
+      for (uint32_t lost = 0; lost < skipped; ++lost) {
+        recorder_.event(now, "firmware",
+                        "seq=" + std::to_string(next_sequence_ + lost) + " unreadable");
+      }
+      event.time_s = std::min(now, stamp_s + clock_offset_s_);
+      next_sequence_ = event.sequence + 1;
+      events_.push_back(event);
+      recorder_.event(event.time_s, "firmware", describe_event(event));
+    }
+    const uint16_t bits = alarm_bits();
+    for (ExpectationState& state : states_) {
+      const Expectation& spec = *state.spec;
+      if (spec.kind != Expectation::Kind::kNeverAlarm || state.verdict != "pending") continue;
+      const uint16_t bit = *alarm_bit(spec.alarm);
+      const double to_s = spec.to_s.value_or(kNever);
+      for (const FirmwareEvent& event : events_) {
+        if (event.code == static_cast<uint8_t>(pumpfw::app::EventCode::kAlarmRaised) &&
+            (1u << event.argument) == bit && event.time_s >= spec.from_s && event.time_s <= to_s) {
+          verdict(state, "fail", event.time_s, "raised");
+          break;
+        }
+      }
+      if (state.verdict == "pending" && (bits & bit) != 0 && now >= spec.from_s && now <= to_s) {
+        verdict(state, "fail", now, "active");
+      }
+    }
+  }
+
+  std::string describe_event(const FirmwareEvent& event) const {
+    std::string text = "seq=" + std::to_string(event.sequence) + " " + event_name(event.code);
+    using pumpfw::app::EventCode;
+    switch (static_cast<EventCode>(event.code)) {
+      case EventCode::kAlarmRaised:
+      case EventCode::kAlarmCleared:
+      case EventCode::kTherapyStopped:
+        return text + " alarm=" + alarm_name(event.argument);
+      case EventCode::kPtmRefused:
+        return text + " reason=" + refusal_name(static_cast<uint8_t>(event.argument));
+      default:
+        return text + " arg=" + std::to_string(event.argument);
+    }
+  }
+
+  void sample() {
+    const double now = now_s();
+    last_sample_s_ = now;
+    const std::vector<double> values = sample_values();
+    recorder_.signals_row(now, values);
+    sample_times_s_.push_back(now);
+    for (size_t i = 0; i < plots_.size(); ++i) plots_[i].values.push_back(values[plot_columns_[i]]);
+    const std::vector<SignalDefinition>& catalogue = signal_catalogue();
+    for (ExpectationState& state : states_) {
+      const Expectation& spec = *state.spec;
+      if (spec.kind != Expectation::Kind::kSignalBounded || state.verdict != "pending") continue;
+      if (now < spec.from_s || now > spec.to_s.value_or(kNever)) continue;
+      const size_t column = static_cast<size_t>(
+          std::find_if(catalogue.begin(), catalogue.end(),
+                       [&](const SignalDefinition& s) { return s.name == spec.signal; }) -
+          catalogue.begin());
+      const double value = values[column];
+      if ((spec.min && value < *spec.min) || (spec.max && value > *spec.max)) {
+        verdict(state, "fail", now, value);
+      }
+    }
+  }
+
+  // --- expectations ---
+
+  void describe(ExpectationState& state) {
+    const Expectation& spec = *state.spec;
+    auto bounds = [&](const std::string& unit) {
+      std::string text;
+      if (spec.min) text += ">= " + format_number(*spec.min) + " " + unit;
+      if (spec.min && spec.max) text += " and ";
+      if (spec.max) text += "<= " + format_number(*spec.max) + " " + unit;
+      return text;
+    };
+    const std::string window = "from " + format_duration(spec.from_s) + " to " +
+                               (spec.to_s ? format_duration(*spec.to_s) : std::string("the end"));
+    switch (spec.kind) {
+      case Expectation::Kind::kSignalAt:
+        state.check = spec.signal + " at " + format_duration(spec.at_s);
+        state.expected = bounds(find_signal(spec.signal)->unit);
+        break;
+      case Expectation::Kind::kSignalBounded:
+        state.check = spec.signal + " " + window + " (at each sample)";
+        state.expected = bounds(find_signal(spec.signal)->unit);
+        break;
+      case Expectation::Kind::kAlarmAt:
+        state.check = "alarm " + spec.alarm + " at " + format_duration(spec.at_s);
+        state.expected = spec.alarm_active ? "active" : "not active";
+        break;
+      case Expectation::Kind::kEventBy:
+        state.check = "firmware event " + spec.event + " by " + format_duration(spec.at_s);
+        state.expected = (spec.at_least ? "at least " + std::to_string(*spec.at_least) : "") +
+                         (spec.at_least && spec.at_most ? ", " : "") +
+                         (spec.at_most ? "at most " + std::to_string(*spec.at_most) : "");
+        break;
+      case Expectation::Kind::kDelivered:
+        state.check = "delivered volume " + window;
+        state.expected =
+            "programme +/- " + (spec.tolerance_ul > 0.0
+                                    ? format_number(spec.tolerance_ul) + " uL"
+                                    : format_number(spec.tolerance_fraction * 100) + " %");
+        break;
+      case Expectation::Kind::kNeverAlarm:
+        state.check = "alarm " + spec.alarm + " never raised " + window;
+        state.expected = "never";
+        break;
+    }
+  }
+
+  void build_agenda() {
+    for (size_t i = 0; i < states_.size(); ++i) {
+      const Expectation& spec = *states_[i].spec;
+      switch (spec.kind) {
+        case Expectation::Kind::kSignalAt:
+        case Expectation::Kind::kAlarmAt:
+        case Expectation::Kind::kEventBy:
+          agenda_.push_back({spec.at_s, agenda_.size(), AgendaItem::What::kEvaluate, i});
+          break;
+        case Expectation::Kind::kDelivered:
+          agenda_.push_back({spec.from_s, agenda_.size(), AgendaItem::What::kSnapshot, i});
+          agenda_.push_back({*spec.to_s, agenda_.size(), AgendaItem::What::kEvaluate, i});
+          break;
+        case Expectation::Kind::kSignalBounded:
+        case Expectation::Kind::kNeverAlarm:
+          if (spec.to_s) {
+            agenda_.push_back({*spec.to_s, agenda_.size(), AgendaItem::What::kCloseWindow, i});
+          }
+          break;
+      }
+    }
+    std::sort(agenda_.begin(), agenda_.end(), [](const AgendaItem& a, const AgendaItem& b) {
+      return a.time_s != b.time_s ? a.time_s < b.time_s : a.order < b.order;
+    });
+  }
+
+  void run_agenda_item(const AgendaItem& item) {
+    ExpectationState& state = states_[item.expectation];
+    const Expectation& spec = *state.spec;
+    observe();
+    const double now = now_s();
+    switch (item.what) {
+      case AgendaItem::What::kSnapshot:
+        state.delivered_at_from_ul = platform_.patient.twin().delivered_volume_ul();
+        return;
+      case AgendaItem::What::kCloseWindow:
+        if (spec.kind == Expectation::Kind::kSignalBounded) sample();
+        if (state.verdict == "pending") close(state);
+        return;
+      case AgendaItem::What::kEvaluate:
+        break;
+    }
+    switch (spec.kind) {
+      case Expectation::Kind::kSignalAt: {
+        const double value = signal_value(spec.signal);
+        const bool ok = !std::isnan(value) && (!spec.min || value >= *spec.min) &&
+                        (!spec.max || value <= *spec.max);
+        verdict(state, ok ? "pass" : "fail", now, value);
+        break;
+      }
+      case Expectation::Kind::kAlarmAt: {
+        const bool active = (alarm_bits() & *alarm_bit(spec.alarm)) != 0;
+        verdict(state, active == spec.alarm_active ? "pass" : "fail", now,
+                active ? "active" : "not active");
+        break;
+      }
+      case Expectation::Kind::kEventBy: {
+        const uint8_t code = *event_code(spec.event);
+        const auto count = static_cast<uint32_t>(std::count_if(
+            events_.begin(), events_.end(),
+            [&](const FirmwareEvent& event) { return event.code == code && event.time_s <= now; }));
+        const bool ok = (!spec.at_least || count >= *spec.at_least) &&
+                        (!spec.at_most || count <= *spec.at_most);
+        verdict(state, ok ? "pass" : "fail", now, count);
+        break;
+      }
+      case Expectation::Kind::kDelivered: {
+        const double measured_ul =
+            platform_.patient.twin().delivered_volume_ul() - state.delivered_at_from_ul;
+        const double programme_ul = programme_volume_ul(spec.from_s, now);
+        const double tolerance_ul =
+            spec.tolerance_ul > 0.0 ? spec.tolerance_ul : spec.tolerance_fraction * programme_ul;
+        state.expected = format_number(programme_ul) + " uL +/- " + format_number(tolerance_ul) +
+                         " uL (programme)";
+        verdict(state, std::fabs(measured_ul - programme_ul) <= tolerance_ul ? "pass" : "fail", now,
+                measured_ul);
+        break;
+      }
+      case Expectation::Kind::kSignalBounded:
+      case Expectation::Kind::kNeverAlarm:
+        break;
+    }
+  }
+
+  // An invariant whose window has ended without a violation.
+  void close(ExpectationState& state) {
+    const Expectation& spec = *state.spec;
+    if (spec.kind == Expectation::Kind::kSignalBounded ||
+        spec.kind == Expectation::Kind::kNeverAlarm) {
+      verdict(state, "pass", now_s(),
+              spec.kind == Expectation::Kind::kNeverAlarm ? json("never raised")
+                                                          : json("within bounds at every sample"));
+    }
+  }
+
+  void verdict(ExpectationState& state, const std::string& verdict, double time_s,
+               const json& measured) {
+    state.verdict = verdict;
+    state.time_s = time_s;
+    state.measured = measured;
+    recorder_.event(time_s, "bench",
+                    "expectation " + state.spec->id + " [" + state.spec->requirement + "] " +
+                        verdict + ": " + state.check + ", measured " +
+                        (measured.is_number()   ? format_number(measured.get<double>())
+                         : measured.is_string() ? measured.get<std::string>()
+                                                : measured.dump()));
+    write_result();
+  }
+
+  // What the programme sent to the pump should have delivered in [from, to): the basal
+  // schedules in force (by the pump's clock, which starts with the simulation), and every
+  // bolus the firmware logged as started, at the concentration the pump was told.
+  double programme_volume_ul(double from_s, double to_s) const {
+    auto concentration_at = [&](double time_s) {
+      double concentration = concentrations_.front().concentration_ug_per_ml;
+      for (const ConcentrationSegment& segment : concentrations_) {
+        if (segment.start_s <= time_s) concentration = segment.concentration_ug_per_ml;
+      }
+      return concentration;
+    };
+    double volume_ul = 0.0;
+    for (size_t i = 0; i < programs_.size(); ++i) {
+      const double start_s = std::max(from_s, programs_[i].start_s);
+      const double end_s =
+          std::min(to_s, i + 1 < programs_.size() ? programs_[i + 1].start_s : kNever);
+      for (double t = start_s; t < end_s;) {
+        double next = std::min(end_s, std::floor(t / 60.0) * 60.0 + 60.0);
+        for (const ConcentrationSegment& segment : concentrations_) {
+          if (segment.start_s > t && segment.start_s < next) next = segment.start_s;
+        }
+        const double rate =
+            basal_rate_ug_per_day(programs_[i].program, std::fmod(t, kSecondsPerDay));
+        volume_ul += rate * (next - t) / kSecondsPerDay / concentration_at(t) * 1e3;
+        t = next;
+      }
+    }
+    using pumpfw::app::EventCode;
+    for (const FirmwareEvent& event : events_) {
+      if (event.time_s < from_s || event.time_s >= to_s) continue;
+      const auto code = static_cast<EventCode>(event.code);
+      if (code == EventCode::kClinicianBolus || code == EventCode::kPtmBolus ||
+          code == EventCode::kPeriodicBolus) {
+        volume_ul += event.argument / concentration_at(event.time_s);
+      } else if (code == EventCode::kPrimingBolus || code == EventCode::kBridgingBolus) {
+        volume_ul += event.argument / 1e3;
+      }
+    }
+    return volume_ul;
+  }
+
+  // --- the timeline ---
+
+  std::string answer_text(const TelemetryReply& reply) const {
+    if (!reply.received) return "no answer";
+    if (reply.accepted()) return "accepted";
+    return "refused: " + refusal_name(reply.refusal);
+  }
+
+  // `index` is the step's place in the timeline; the setup's commands have none.
+  void record_step(std::optional<size_t> index, const Step& step, const std::string& answer,
+                   const std::string& verdict) {
+    // The firmware's own log of the command goes first.
+    observe();
+    json record = {{"index", index ? json(*index) : json()},
+                   {"line", step.location.line},
+                   {"action", step.action_name},
+                   {"time_s", now_s()},
+                   {"answer", answer},
+                   {"expect", step.expect_answer},
+                   {"verdict", verdict},
+                   {"requirement", step.requirement}};
+    steps_.push_back(record);
+    recorder_.event(
+        now_s(), "bench",
+        (index ? "step " + std::to_string(*index) + " " : std::string()) + step.action_name + ": " +
+            answer + (verdict == "fail" ? " (FAILED: expected " + step.expect_answer + ")" : ""));
+    write_result();
+  }
+
+  void record_answer(std::optional<size_t> index, const Step& step, const TelemetryReply& reply) {
+    bool ok = true;
+    if (step.expect_answer == "accepted") ok = reply.accepted();
+    if (step.expect_answer == "refused") ok = reply.received && !reply.accepted();
+    record_step(index, step, answer_text(reply), ok ? "pass" : "fail");
+  }
+
+  TelemetryReply send(const std::vector<uint8_t>& payload) {
+    return platform_.programmer.transact(payload);
+  }
+
+  void run_setup() {
+    const Setup& setup = scenario_.setup;
+    Step refill;
+    refill.action_name = "setup refill";
+    const DrugInfo* drug = find_drug(setup.drug);
+    const TelemetryReply filled = platform_.programmer.refill(
+        drug->firmware_id, static_cast<uint32_t>(std::lround(setup.concentration_ug_per_ml)),
+        static_cast<uint32_t>(std::lround(setup.reservoir_fill_ul)),
+        static_cast<uint32_t>(std::lround(setup.low_reservoir_alarm_ul)));
+    record_answer(std::nullopt, refill, filled);
+    if (setup.program) {
+      Step program;
+      program.action_name = "setup program";
+      const TelemetryReply reply = send(program_payload(*setup.program));
+      if (reply.accepted()) programs_.push_back({now_s(), *setup.program});
+      record_answer(std::nullopt, program, reply);
+    }
+    if (setup.ptm) {
+      Step ptm;
+      ptm.action_name = "setup ptm_config";
+      record_answer(std::nullopt, ptm, send(ptm_payload(*setup.ptm)));
+    }
+  }
+
+  void perform(size_t index, const Step& step) {
+    using pumpfw::app::Command;
+    if (const auto* refill = std::get_if<RefillAction>(&step.action)) {
+      const std::string drug_name = refill->drug.empty() ? scenario_.setup.drug : refill->drug;
+      // The clinician aspirates what is left, then injects the new drug through the septum,
+      // or, in a pocket fill, into the tissue around the pump.
+      platform_.patient.empty_reservoir();
+      platform_.patient.refill(refill->volume_ul / 1e3, refill->concentration_ug_per_ml,
+                               refill->pocket_fill ? pumptwin::fluid::RefillRoute::kPocket
+                                                   : pumptwin::fluid::RefillRoute::kReservoir);
+      const TelemetryReply reply = platform_.programmer.refill(
+          find_drug(drug_name)->firmware_id,
+          static_cast<uint32_t>(std::lround(refill->concentration_ug_per_ml)),
+          static_cast<uint32_t>(std::lround(refill->volume_ul)),
+          static_cast<uint32_t>(std::lround(
+              refill->low_reservoir_alarm_ul.value_or(scenario_.setup.low_reservoir_alarm_ul))),
+          static_cast<uint16_t>(std::lround(refill->bridge_volume_ul)));
+      if (reply.accepted()) concentrations_.push_back({now_s(), refill->concentration_ug_per_ml});
+      record_answer(index, step, reply);
+    } else if (const auto* program = std::get_if<ProgramAction>(&step.action)) {
+      const TelemetryReply reply = send(program_payload(program->program));
+      if (reply.accepted()) programs_.push_back({now_s(), program->program});
+      record_answer(index, step, reply);
+    } else if (const auto* bolus = std::get_if<ClinicianBolusAction>(&step.action)) {
+      record_answer(index, step,
+                    send(Payload(static_cast<uint8_t>(Command::kClinicianBolus))
+                             .u32(nanograms(bolus->dose_ug))
+                             .u16(bolus->duration_minutes)
+                             .bytes));
+    } else if (const auto* ptm = std::get_if<PtmConfigAction>(&step.action)) {
+      record_answer(index, step, send(ptm_payload(ptm->ptm)));
+    } else if (std::holds_alternative<PtmPressAction>(step.action)) {
+      record_answer(index, step, send(Payload(static_cast<uint8_t>(Command::kPtmBolus)).bytes));
+    } else if (const auto* prime = std::get_if<PrimingBolusAction>(&step.action)) {
+      record_answer(
+          index, step,
+          platform_.programmer.priming_bolus(static_cast<uint16_t>(std::lround(prime->volume_ul))));
+    } else if (const auto* acknowledge = std::get_if<AcknowledgeAlarmsAction>(&step.action)) {
+      record_answer(index, step, platform_.programmer.acknowledge_alarms(acknowledge->alarm_bits));
+    } else if (std::holds_alternative<AlarmTestAction>(step.action)) {
+      record_answer(index, step, send(Payload(static_cast<uint8_t>(Command::kAlarmTest)).bytes));
+    } else if (std::holds_alternative<InterrogateAction>(step.action)) {
+      pumptwin::platform::PumpStatus status;
+      const TelemetryReply reply = platform_.programmer.interrogate(status);
+      if (reply.accepted()) {
+        recorder_.event(now_s(), "bench",
+                        "interrogate alarms=" + std::to_string(status.alarms) +
+                            " reservoir_nl=" + std::to_string(status.reservoir_nl) +
+                            " battery_mv=" + std::to_string(status.battery_mv) +
+                            " undriven_microsteps=" + std::to_string(status.undriven_microsteps) +
+                            " ptm_last_day=" + std::to_string(status.ptm_last_day));
+      }
+      record_answer(index, step, reply);
+    } else if (const auto* checkpoint = std::get_if<CheckpointAction>(&step.action)) {
+      observe();
+      recorder_.event(
+          now_s(), "bench",
+          "checkpoint " + checkpoint->label +
+              ": delivered_ul=" + format_number(platform_.patient.twin().delivered_volume_ul()) +
+              " reservoir_ml=" + format_number(platform_.patient.twin().reservoir().volume_ml()) +
+              " battery_v=" + format_number(platform_.power.terminal_v()) +
+              " alarms=" + std::to_string(alarm_bits()));
+      record_step(index, step, "done", "pass");
+    } else if (const auto* fault = std::get_if<InjectFaultAction>(&step.action)) {
+      inject(*fault);
+      record_step(index, step, "injected " + fault->fault, "pass");
+    } else if (const auto* clear = std::get_if<ClearFaultAction>(&step.action)) {
+      clear_fault(clear->fault);
+      record_step(index, step, "cleared " + clear->fault, "pass");
+    }
+  }
+
+  void inject(const InjectFaultAction& fault) {
+    const std::string& name = fault.fault;
+    if (name == "shaft_load") {
+      platform_.drive_train.set_extra_shaft_load_nm(fault.torque_nm);
+    } else if (name == "firmware_hang") {
+      platform_.mcu.hang_firmware();
+    } else if (name == "power_loss") {
+      platform_.mcu.power_off();
+    } else if (name == "parasitic_load") {
+      platform_.power.set_parasitic_load_a(fault.current_a);
+    } else if (name == "catheter_occlusion" || name == "catheter_kink") {
+      pumptwin::fluid::Obstruction obstruction;
+      obstruction.position_fraction = fault.position_fraction;
+      obstruction.start_time_s = now_s();
+      obstruction.growth_duration_s = fault.growth_s;
+      obstruction.final_open_area_fraction = fault.open_area_fraction;
+      obstruction.length_cm = fault.length_cm;
+      platform_.patient.add_obstruction(obstruction);
+    } else if (name == "catheter_leak" || name == "catheter_disconnection") {
+      platform_.patient.set_leak(fault.position_fraction, fault.leak_fraction);
+    } else if (name == "tip_migration") {
+      platform_.patient.migrate_tip(fault.tip_level, fault.intrathecal);
+    } else if (name == "nvm_power_cut") {
+      platform_.mcu.cut_power_during_next_nvm_write(fault.bytes);
+    } else if (name == "pump_wear") {
+      platform_.patient.set_pump_wear_fraction(fault.wear_fraction);
+    } else if (name == "fever") {
+      platform_.set_body_temperature_c(fault.temperature_c);
+    }
+  }
+
+  void clear_fault(const std::string& name) {
+    if (name == "shaft_load") {
+      platform_.drive_train.set_extra_shaft_load_nm(0.0);
+    } else if (name == "power_loss") {
+      platform_.mcu.power_on();
+    } else if (name == "parasitic_load") {
+      platform_.power.set_parasitic_load_a(0.0);
+    } else if (name == "catheter_occlusion" || name == "catheter_kink") {
+      platform_.patient.clear_obstructions();
+    } else if (name == "catheter_leak" || name == "catheter_disconnection") {
+      platform_.patient.clear_leak();
+    } else if (name == "tip_migration") {
+      platform_.patient.migrate_tip(platform_.patient.twin().model().patient().catheter_tip_level,
+                                    true);
+    } else if (name == "pump_wear") {
+      platform_.patient.set_pump_wear_fraction(0.0);
+    } else if (name == "fever") {
+      platform_.set_body_temperature_c(scenario_.setup.body_temperature_c);
+    }
+  }
+
+  // --- results ---
+
+  json figures() {
+    const auto& twin = platform_.patient.twin();
+    std::vector<std::string> raised;
+    uint32_t ptm_granted = 0;
+    uint32_t ptm_refused = 0;
+    using pumpfw::app::EventCode;
+    for (const FirmwareEvent& event : events_) {
+      if (event.code == static_cast<uint8_t>(EventCode::kAlarmRaised)) {
+        raised.push_back(alarm_name(event.argument) + " at " + format_duration(event.time_s));
+      }
+      if (event.code == static_cast<uint8_t>(EventCode::kPtmBolus)) ++ptm_granted;
+      if (event.code == static_cast<uint8_t>(EventCode::kPtmRefused)) ++ptm_refused;
+    }
+    return {{"delivered_volume_ul", twin.delivered_volume_ul()},
+            {"displaced_volume_ul", platform_.drive_train.displaced_volume_ul()},
+            {"strokes", platform_.strokes()},
+            {"reservoir_volume_ml", twin.reservoir().volume_ml()},
+            {"firmware_reservoir_volume_ml", firmware_reservoir_ml_},
+            {"battery_terminal_v", platform_.power.terminal_v()},
+            {"battery_drawn_mah", platform_.power.cell().drawn_mah()},
+            {"firmware_events", events_.size()},
+            {"alarms_raised", raised},
+            {"ptm_boluses_granted", ptm_granted},
+            {"ptm_presses_refused", ptm_refused},
+            {"mcu_boots", platform_.mcu.boots()},
+            {"mcu_wake_ups", platform_.mcu.wake_ups()},
+            {"spi_frames", platform_.mcu.spi_frames()}};
+  }
+
+  json write_result() {
+    bool all_passed = true;
+    json expectations = json::array();
+    for (const ExpectationState& state : states_) {
+      if (state.verdict != "pass") all_passed = false;
+      expectations.push_back({{"id", state.spec->id},
+                              {"requirement", state.spec->requirement},
+                              {"description", state.spec->description},
+                              {"check", state.check},
+                              {"expected", state.expected},
+                              {"verdict", state.verdict},
+                              {"time_s", std::isnan(state.time_s) ? json() : json(state.time_s)},
+                              {"measured", state.measured},
+                              {"line", state.spec->location.line}});
+    }
+    for (const json& step : steps_) {
+      if (step["verdict"] != "pass") all_passed = false;
+    }
+    std::string status = "running";
+    if (!error_.empty()) {
+      status = "error";
+    } else if (interrupted_) {
+      status = "interrupted";
+    } else if (finished_) {
+      status = all_passed ? "passed" : "failed";
+    }
+    json result = {{"scenario", scenario_.name},
+                   {"description", scenario_.description},
+                   {"file", scenario_.file},
+                   {"requirements", scenario_.requirements},
+                   {"tags", scenario_.tags},
+                   {"seed", options_.seed.value_or(scenario_.setup.seed)},
+                   {"mode", options_.lockstep ? "lockstep" : "decoupled"},
+                   {"status", status},
+                   {"simulated_s", now_s()},
+                   {"duration_s", scenario_.duration_s},
+                   {"expectations", expectations},
+                   {"steps", steps_},
+                   {"figures", figures()}};
+    if (!error_.empty()) result["error"] = error_;
+    recorder_.write_result(result);
+    return result;
+  }
+
+  void print_summary(const json& result) const {
+    if (progress_shown_) std::fputc('\n', stderr);
+    std::printf("%s: %s (%s simulated, seed %s, %s)\n", scenario_.name.c_str(),
+                result["status"].get<std::string>().c_str(), format_duration(now_s()).c_str(),
+                result["seed"].dump().c_str(), result["mode"].get<std::string>().c_str());
+    for (const json& expectation : result["expectations"]) {
+      const json& measured = expectation["measured"];
+      std::printf("  %-5s %-14s %-6s %s: measured %s, expected %s\n",
+                  expectation["verdict"].get<std::string>().c_str(),
+                  expectation["requirement"].get<std::string>().c_str(),
+                  expectation["id"].get<std::string>().c_str(),
+                  expectation["check"].get<std::string>().c_str(),
+                  measured.is_number()   ? format_number(measured.get<double>()).c_str()
+                  : measured.is_string() ? measured.get<std::string>().c_str()
+                                         : "-",
+                  expectation["expected"].get<std::string>().c_str());
+    }
+    for (const json& step : result["steps"]) {
+      if (step["verdict"] == "pass") continue;
+      std::printf("  fail  step at line %d (%s): %s, expected %s\n", step["line"].get<int>(),
+                  step["action"].get<std::string>().c_str(),
+                  step["answer"].get<std::string>().c_str(),
+                  step["expect"].get<std::string>().c_str());
+    }
+    std::printf("  figures:");
+    for (const auto& [name, value] : result["figures"].items()) {
+      if (value.is_array()) continue;
+      std::printf(
+          " %s=%s", name.c_str(),
+          value.is_number() ? format_number(value.get<double>()).c_str() : value.dump().c_str());
+    }
+    std::printf(
+        "\n  alarms raised: %s\n  outputs: %s/{result.json,events.log,signals.csv,report.html}\n",
+        result["figures"]["alarms_raised"].empty()
+            ? "none"
+            : result["figures"]["alarms_raised"].dump().c_str(),
+        recorder_.out_dir().c_str());
+    if (result.contains("error")) {
+      std::printf("  error: %s\n", result["error"].get<std::string>().c_str());
+    }
+  }
+
+  // A progress line on a terminal only, never in the recorded outputs.
+  void show_progress() {
+    if (options_.quiet || isatty(STDERR_FILENO) == 0) return;
+    const int percent = static_cast<int>(100.0 * now_s() / scenario_.duration_s);
+    if (percent == last_percent_) return;
+    last_percent_ = percent;
+    progress_shown_ = true;
+    std::fprintf(stderr, "\r  %s: %s of %s (%d %%)   ", scenario_.name.c_str(),
+                 format_duration(now_s()).c_str(), format_duration(scenario_.duration_s).c_str(),
+                 percent);
+    std::fflush(stderr);
+  }
+
+  // --realtime: the bench, and only the bench, looks at the wall clock to keep pace.
+  void pace() const {
+    if (options_.realtime_factor <= 0.0) return;
+    const auto due =
+        wall_start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                          std::chrono::duration<double>(now_s() / options_.realtime_factor));
+    std::this_thread::sleep_until(due);
+  }
+
+  const Scenario& scenario_;
+  const RunOptions& options_;
+  Platform& platform_;
+  RunRecorder& recorder_;
+  std::vector<ExpectationState> states_;
+  std::vector<AgendaItem> agenda_;
+  size_t next_agenda_ = 0;
+  json steps_ = json::array();
+  std::vector<FirmwareEvent> events_;
+  uint32_t next_sequence_ = 1;
+  double clock_offset_s_ = 0.0;
+  uint16_t last_alarm_bits_ = 0;
+  double firmware_reservoir_ml_ = std::numeric_limits<double>::quiet_NaN();
+  std::vector<ProgramSegment> programs_;
+  std::vector<ConcentrationSegment> concentrations_;
+  sc_core::sc_event observed_{"pumpbench_observed"};
+  double last_sample_s_ = -1.0;
+  std::vector<double> sample_times_s_;
+  std::vector<PlotSeries> plots_;
+  std::vector<size_t> plot_columns_;
+  bool finished_ = false;
+  bool interrupted_ = false;
+  std::string error_;
+  int last_percent_ = -1;
+  bool progress_shown_ = false;
+  std::chrono::steady_clock::time_point wall_start_;
+};
+
+}  // namespace
+
+void install_interrupt_handler() {
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+}
+
+int run_scenario(const Scenario& scenario, const RunOptions& options) {
+  RunRecorder recorder(options.out_dir);
+  if (!recorder.ok()) {
+    std::fprintf(stderr, "pumpbench: cannot write outputs in '%s'\n", options.out_dir.c_str());
+    return kExitBadInput;
+  }
+  sc_core::sc_report_handler::set_actions(sc_core::SC_ERROR,
+                                          sc_core::SC_DISPLAY | sc_core::SC_THROW);
+  sc_core::sc_report_handler::set_actions(sc_core::SC_FATAL,
+                                          sc_core::SC_DISPLAY | sc_core::SC_THROW);
+  sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
+  // The platform ends its run with sc_stop(), which SystemC announces; the summary says it.
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
+                                          sc_core::SC_DO_NOTHING);
+  Platform::use_time_resolution();
+  Platform platform("platform", platform_config(scenario, options));
+  ScenarioRun run(scenario, options, platform, recorder);
+  sc_core::sc_spawn([&run] { run.observer(); }, "pumpbench_observer");
+  std::string error;
+  try {
+    platform.run([&run] { run.script(); });
+  } catch (const sc_core::sc_report& report) {
+    error = report.what();
+  } catch (const std::exception& exception) {
+    error = exception.what();
+  }
+  return run.finish(error);
+}
+
+}  // namespace pumpbench

@@ -1,0 +1,37 @@
+// Runs one scenario on the whole pump (twin/platform): builds the platform from the setup,
+// programs the pump over telemetry as a clinician would, plays the timeline, checks the
+// expectations and records everything (recorder.h). One run per process: SystemC elaborates
+// once. Call from sc_main.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "scenario.h"
+
+namespace pumpbench {
+
+// Exit codes of `pumpbench run` (and of each suite worker).
+inline constexpr int kExitPassed = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitSimulationFailed = 3;
+inline constexpr int kExitInterrupted = 130;  // stopped by SIGINT/SIGTERM; reports complete
+
+struct RunOptions {
+  std::optional<uint64_t> seed;  // overrides setup.seed
+  std::string out_dir = "pumpbench-out";
+  bool lockstep = false;
+  // Paces simulated time at this multiple of wall time (0: as fast as possible). Only the pace
+  // changes: results are the same.
+  double realtime_factor = 0.0;
+  bool quiet = false;  // no summary on stdout
+};
+
+// Installs the SIGINT/SIGTERM handler that stops the run at its next sync point.
+void install_interrupt_handler();
+
+int run_scenario(const Scenario& scenario, const RunOptions& options);
+
+}  // namespace pumpbench

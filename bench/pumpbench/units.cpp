@@ -1,0 +1,222 @@
+#include "units.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace pumpbench {
+
+namespace {
+
+struct UnitDefinition {
+  const char* symbol;
+  Dimension dimension;
+  double base_per_unit;
+};
+
+constexpr double kSecondsPerDay = 86400.0;
+
+// Base units: s, uL, ug, ug/day, ug/mL, mmHg, V, A, cm, N.m, 1, degC.
+constexpr UnitDefinition kUnits[] = {
+    {"s", Dimension::kTime, 1.0},
+    {"ms", Dimension::kTime, 1e-3},
+    {"min", Dimension::kTime, 60.0},
+    {"h", Dimension::kTime, 3600.0},
+    {"d", Dimension::kTime, kSecondsPerDay},
+    {"day", Dimension::kTime, kSecondsPerDay},
+    {"days", Dimension::kTime, kSecondsPerDay},
+    {"nL", Dimension::kVolume, 1e-3},
+    {"uL", Dimension::kVolume, 1.0},
+    {"mL", Dimension::kVolume, 1e3},
+    {"ng", Dimension::kMass, 1e-3},
+    {"ug", Dimension::kMass, 1.0},
+    {"mg", Dimension::kMass, 1e3},
+    {"ng/day", Dimension::kDoseRate, 1e-3},
+    {"ug/day", Dimension::kDoseRate, 1.0},
+    {"mg/day", Dimension::kDoseRate, 1e3},
+    {"ug/h", Dimension::kDoseRate, 24.0},
+    {"mg/h", Dimension::kDoseRate, 24e3},
+    {"ng/mL", Dimension::kConcentration, 1e-3},
+    {"ug/mL", Dimension::kConcentration, 1.0},
+    {"mg/mL", Dimension::kConcentration, 1e3},
+    {"mmHg", Dimension::kPressure, 1.0},
+    {"cmH2O", Dimension::kPressure, 0.73556},
+    {"mV", Dimension::kVoltage, 1e-3},
+    {"V", Dimension::kVoltage, 1.0},
+    {"uA", Dimension::kCurrent, 1e-6},
+    {"mA", Dimension::kCurrent, 1e-3},
+    {"A", Dimension::kCurrent, 1.0},
+    {"mm", Dimension::kLength, 0.1},
+    {"cm", Dimension::kLength, 1.0},
+    {"m", Dimension::kLength, 100.0},
+    {"mN.m", Dimension::kTorque, 1e-3},
+    {"N.m", Dimension::kTorque, 1.0},
+    {"%", Dimension::kFraction, 0.01},
+    {"degC", Dimension::kTemperature, 1.0},
+};
+
+// Units of the patient's signal catalogue that are not scenario units.
+constexpr UnitDefinition kSignalOnlyUnits[] = {
+    {"1", Dimension::kFraction, 1.0},
+    {"NRS 0-10", Dimension::kCount, 1.0},
+};
+
+std::string replace_micro_sign(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    // U+00B5 MICRO SIGN is C2 B5, U+03BC GREEK SMALL LETTER MU is CE BC in UTF-8.
+    if (i + 1 < text.size() && ((static_cast<unsigned char>(text[i]) == 0xC2 &&
+                                 static_cast<unsigned char>(text[i + 1]) == 0xB5) ||
+                                (static_cast<unsigned char>(text[i]) == 0xCE &&
+                                 static_cast<unsigned char>(text[i + 1]) == 0xBC))) {
+      out += 'u';
+      ++i;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+std::string trim(std::string_view text) {
+  size_t begin = 0;
+  size_t end = text.size();
+  while (begin < end && (text[begin] == ' ' || text[begin] == '\t')) ++begin;
+  while (end > begin && (text[end - 1] == ' ' || text[end - 1] == '\t')) --end;
+  return std::string(text.substr(begin, end - begin));
+}
+
+const UnitDefinition* find_unit(std::string_view symbol) {
+  for (const UnitDefinition& unit : kUnits) {
+    if (symbol == unit.symbol) return &unit;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string dimension_name(Dimension dimension) {
+  switch (dimension) {
+    case Dimension::kTime:
+      return "a time";
+    case Dimension::kVolume:
+      return "a volume";
+    case Dimension::kMass:
+      return "a dose (mass)";
+    case Dimension::kDoseRate:
+      return "a dose rate";
+    case Dimension::kConcentration:
+      return "a concentration";
+    case Dimension::kPressure:
+      return "a pressure";
+    case Dimension::kVoltage:
+      return "a voltage";
+    case Dimension::kCurrent:
+      return "a current";
+    case Dimension::kLength:
+      return "a length";
+    case Dimension::kTorque:
+      return "a torque";
+    case Dimension::kFraction:
+      return "a fraction";
+    case Dimension::kTemperature:
+      return "a temperature";
+    case Dimension::kCount:
+      return "a number";
+  }
+  return "a quantity";
+}
+
+std::string accepted_units(Dimension dimension) {
+  if (dimension == Dimension::kCount) return "no unit";
+  std::string list;
+  for (const UnitDefinition& unit : kUnits) {
+    if (unit.dimension != dimension) continue;
+    if (!list.empty()) list += ", ";
+    list += unit.symbol;
+  }
+  if (dimension == Dimension::kFraction) list = "a plain number from 0 to 1, or " + list;
+  return list;
+}
+
+QuantityParse parse_quantity(std::string_view raw_text, Dimension dimension) {
+  QuantityParse result;
+  const std::string text = trim(replace_micro_sign(raw_text));
+  if (text.empty()) {
+    result.error = "empty value: expected " + dimension_name(dimension);
+    return result;
+  }
+  char* number_end = nullptr;
+  const double number = std::strtod(text.c_str(), &number_end);
+  if (number_end == text.c_str()) {
+    result.error = "'" + text + "' is not a number with a unit: expected " +
+                   dimension_name(dimension) + " (" + accepted_units(dimension) + ")";
+    return result;
+  }
+  if (!std::isfinite(number)) {
+    result.error = "'" + text + "' is not a finite number";
+    return result;
+  }
+  const std::string symbol = trim(number_end);
+  if (symbol.empty()) {
+    if (dimension == Dimension::kCount || dimension == Dimension::kFraction) {
+      result.value = number;
+      return result;
+    }
+    result.error = "missing unit in '" + text + "': expected " + dimension_name(dimension) + " (" +
+                   accepted_units(dimension) + ")";
+    return result;
+  }
+  const UnitDefinition* unit = find_unit(symbol);
+  if (unit == nullptr) {
+    result.error = "unknown unit '" + symbol + "' in '" + text + "': expected " +
+                   dimension_name(dimension) + " (" + accepted_units(dimension) + ")";
+    return result;
+  }
+  if (unit->dimension != dimension) {
+    result.error = "'" + symbol + "' is " + dimension_name(unit->dimension) + " unit, expected " +
+                   dimension_name(dimension) + " (" + accepted_units(dimension) + ")";
+    return result;
+  }
+  result.value = number * unit->base_per_unit;
+  return result;
+}
+
+std::optional<SignalUnit> signal_unit(std::string_view symbol) {
+  for (const UnitDefinition& unit : kSignalOnlyUnits) {
+    if (symbol == unit.symbol) return SignalUnit{unit.dimension, unit.base_per_unit};
+  }
+  if (const UnitDefinition* unit = find_unit(symbol)) {
+    return SignalUnit{unit->dimension, unit->base_per_unit};
+  }
+  return std::nullopt;
+}
+
+QuantityParse parse_in_signal_unit(std::string_view text, std::string_view unit_symbol) {
+  const std::optional<SignalUnit> unit = signal_unit(unit_symbol);
+  if (!unit) {
+    QuantityParse result;
+    result.error = "signal unit '" + std::string(unit_symbol) + "' is not known to the bench";
+    return result;
+  }
+  QuantityParse result = parse_quantity(text, unit->dimension);
+  if (result.value) *result.value /= unit->base_per_unit;
+  return result;
+}
+
+std::string format_duration(double seconds) {
+  char text[64];
+  const double magnitude = std::fabs(seconds);
+  if (magnitude < 120.0) {
+    std::snprintf(text, sizeof text, "%.3g s", seconds);
+  } else if (magnitude < 7200.0) {
+    std::snprintf(text, sizeof text, "%.4g min", seconds / 60.0);
+  } else if (magnitude < 2 * kSecondsPerDay) {
+    std::snprintf(text, sizeof text, "%.4g h", seconds / 3600.0);
+  } else {
+    std::snprintf(text, sizeof text, "%.4g d", seconds / kSecondsPerDay);
+  }
+  return text;
+}
+
+}  // namespace pumpbench
