@@ -139,9 +139,40 @@ std::string accepted_units(Dimension dimension) {
   return list;
 }
 
+namespace {
+
+// "1 d 8 h", "2h 30min": a time as a sum of parts, as a test plan writes it.
+QuantityParse parse_compound_time(const std::string& text) {
+  QuantityParse result;
+  double total_s = 0.0;
+  const char* cursor = text.c_str();
+  while (*cursor != '\0') {
+    char* number_end = nullptr;
+    const double number = std::strtod(cursor, &number_end);
+    if (number_end == cursor) return result;
+    cursor = number_end;
+    while (*cursor == ' ') ++cursor;
+    const char* unit_begin = cursor;
+    while (*cursor != '\0' && *cursor != ' ' && (*cursor < '0' || *cursor > '9')) ++cursor;
+    const std::string symbol(unit_begin, cursor);
+    const UnitDefinition* unit = find_unit(symbol);
+    if (unit == nullptr || unit->dimension != Dimension::kTime || number < 0.0) return result;
+    total_s += number * unit->base_per_unit;
+    while (*cursor == ' ') ++cursor;
+  }
+  result.value = total_s;
+  return result;
+}
+
+}  // namespace
+
 QuantityParse parse_quantity(std::string_view raw_text, Dimension dimension) {
   QuantityParse result;
   const std::string text = trim(replace_micro_sign(raw_text));
+  if (dimension == Dimension::kTime) {
+    const QuantityParse compound = parse_compound_time(text);
+    if (compound.value) return compound;
+  }
   if (text.empty()) {
     result.error = "empty value: expected " + dimension_name(dimension);
     return result;
