@@ -71,8 +71,6 @@ int validate(const std::vector<std::string>& files) {
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
-  // The SystemC banner would come before every summary and every worker's log.
-  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   CLI::App app{"pumpbench: pump scenarios on the twin, with verdicts and reports"};
   app.require_subcommand(1);
 
@@ -132,4 +130,11 @@ int sc_main(int argc, char* argv[]) {
   if (!loaded.scenario) return kExitBadInput;
   install_interrupt_handler();
   return run_scenario(*loaded.scenario, run_options);
+}
+
+// SystemC prints its banner on start-up unless told not to before it starts; the banner would
+// come before every summary, every diagnostic and every worker's log.
+int main(int argc, char* argv[]) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
 }

@@ -28,6 +28,8 @@ constexpr double kSecondsPerDay = 86400.0;
 constexpr double kMaxDurationS = 20 * 365 * kSecondsPerDay;
 
 SourceLocation location_of(const YAML::Node& node) {
+  // A key that is not there has no place in the file (and yaml-cpp throws on asking).
+  if (!node.IsDefined()) return {0, 0};
   const YAML::Mark mark = node.Mark();
   // yaml-cpp counts from 0 and gives -1 for nodes it made up.
   if (mark.line < 0) return {0, 0};
@@ -969,7 +971,7 @@ void check_requirement_ids(Context& context, const YAML::Node& root, const Scena
         "requirement '" + id + "' is not in " + *requirements_file + suggestion(id, known));
   };
   const YAML::Node listed = root["requirements"];
-  if (listed.IsSequence()) {
+  if (listed.IsDefined() && listed.IsSequence()) {
     for (size_t i = 0; i < listed.size(); ++i) {
       if (listed[i].IsScalar()) {
         check(listed[i].Scalar(), listed[i], "requirements[" + std::to_string(i) + "]");
@@ -977,7 +979,8 @@ void check_requirement_ids(Context& context, const YAML::Node& root, const Scena
     }
   }
   const YAML::Node expect = root["expect"];
-  for (size_t i = 0; i < scenario.expectations.size(); ++i) {
+  for (size_t i = 0; expect.IsDefined() && expect.IsSequence() && i < scenario.expectations.size();
+       ++i) {
     // Expectations were kept in order only when valid, so find each by its location.
     for (size_t j = 0; j < expect.size(); ++j) {
       if (location_of(expect[j]).line == scenario.expectations[i].location.line &&
@@ -988,6 +991,7 @@ void check_requirement_ids(Context& context, const YAML::Node& root, const Scena
     }
   }
   const YAML::Node timeline = root["timeline"];
+  if (!timeline.IsDefined() || !timeline.IsSequence()) return;
   for (const Step& step : scenario.timeline) {
     for (size_t j = 0; j < timeline.size(); ++j) {
       if (location_of(timeline[j]).line == step.location.line &&

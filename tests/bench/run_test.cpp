@@ -1,0 +1,159 @@
+// pumpbench end to end, as child processes (one scenario per process, as SystemC requires):
+// a short scenario's outputs, determinism (same seed twice; lockstep against decoupled), exit
+// codes, Ctrl-C, and a suite with JUnit and traceability.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const std::string kBench = PUMPBENCH;
+const std::string kScenarios = BENCH_SCENARIOS_DIR;
+
+std::string scratch(const std::string& name) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("pumpbench_test_" + std::to_string(getpid()) + "_" + name);
+  fs::remove_all(dir);
+  return dir.string();
+}
+
+int run(const std::string& arguments) {
+  const int status = std::system((kBench + " " + arguments + " >/dev/null 2>&1").c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+TEST(PumpbenchRun, ShortScenarioPassesAndWritesEveryOutput) {
+  const std::string out = scratch("short");
+  ASSERT_EQ(run("run " + kScenarios + "/short_run.yaml --out " + out), 0);
+  const json result = json::parse(slurp(out + "/result.json"));
+  EXPECT_EQ(result["status"], "passed");
+  ASSERT_EQ(result["expectations"].size(), 4u);
+  for (const json& expectation : result["expectations"]) {
+    EXPECT_EQ(expectation["verdict"], "pass") << expectation.dump();
+    EXPECT_EQ(expectation["requirement"], "BENCH-001");
+    EXPECT_TRUE(expectation["time_s"].is_number());
+  }
+  EXPECT_EQ(result["figures"]["ptm_boluses_granted"], 1);
+  const std::string events = slurp(out + "/events.log");
+  EXPECT_NE(events.find("firmware seq=1 boot"), std::string::npos);
+  EXPECT_NE(events.find("ptm_bolus"), std::string::npos);
+  EXPECT_NE(events.find("ptm_refused reason=PTM lockout"), std::string::npos);
+  // Samples every 5 min from 0 to 2 h inclusive, and a header.
+  const std::string signals = slurp(out + "/signals.csv");
+  EXPECT_EQ(std::count(signals.begin(), signals.end(), '\n'), 1 + 25);
+  EXPECT_EQ(signals.rfind("time_s,battery_terminal_v,", 0), 0u);
+  const std::string report = slurp(out + "/report.html");
+  EXPECT_NE(report.find("<svg"), std::string::npos);
+  EXPECT_NE(report.find("passed"), std::string::npos);
+  EXPECT_EQ(report.find("<script"), std::string::npos);
+}
+
+TEST(PumpbenchRun, SameSeedGivesByteIdenticalOutputsAndLockstepEqualsDecoupled) {
+  const std::string first = scratch("first");
+  const std::string second = scratch("second");
+  const std::string lockstep = scratch("lockstep");
+  const std::string scenario = kScenarios + "/short_run.yaml";
+  ASSERT_EQ(run("run " + scenario + " --seed 5 --out " + first), 0);
+  ASSERT_EQ(run("run " + scenario + " --seed 5 --out " + second), 0);
+  ASSERT_EQ(run("run " + scenario + " --seed 5 --lockstep --out " + lockstep), 0);
+  for (const char* file : {"/result.json", "/events.log", "/signals.csv"}) {
+    const std::string reference = slurp(first + file);
+    EXPECT_FALSE(reference.empty()) << file;
+    EXPECT_EQ(reference, slurp(second + file)) << file << " differs between two runs";
+    EXPECT_EQ(reference, slurp(lockstep + file)) << file << " differs in lockstep mode";
+  }
+  // Another seed changes the sensor noise, hence the battery reading in the signals.
+  const std::string other = scratch("other");
+  ASSERT_EQ(run("run " + scenario + " --seed 6 --out " + other), 0);
+  EXPECT_NE(slurp(first + "/result.json"), slurp(other + "/result.json"));
+}
+
+TEST(PumpbenchRun, ExitCodes) {
+  EXPECT_EQ(run("run " + kScenarios + "/failing_run.yaml --out " + scratch("failing")), 1);
+  const std::string bad = std::string(BAD_SCENARIOS_DIR) + "/unknown_drug.yaml";
+  EXPECT_EQ(run("run " + bad + " --out " + scratch("bad")), 2);
+  EXPECT_EQ(run("validate " + bad), 2);
+  EXPECT_EQ(run("validate " + kScenarios + "/short_run.yaml"), 0);
+  EXPECT_EQ(run("run"), 2);
+  EXPECT_EQ(run("run " + kScenarios + "/short_run.yaml --no-such-option"), 2);
+  EXPECT_EQ(run("list faults"), 0);
+  EXPECT_EQ(run("list nonsense"), 2);
+}
+
+TEST(PumpbenchRun, InterruptStopsTheRunAndLeavesCompleteReports) {
+  const std::string out = scratch("interrupted");
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    freopen("/dev/null", "w", stdout);
+    freopen("/dev/null", "w", stderr);
+    // A year: far longer than the test waits.
+    execl(kBench.c_str(), kBench.c_str(), "run", (std::string(INTERRUPTED_SCENARIO)).c_str(),
+          "--out", out.c_str(), static_cast<char*>(nullptr));
+    _exit(99);
+  }
+  // Wait until the run has started writing, then interrupt it.
+  for (int i = 0; i < 200 && slurp(out + "/signals.csv").size() < 2000; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  kill(child, SIGINT);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const json result = json::parse(slurp(out + "/result.json"));
+  EXPECT_EQ(result["status"], "interrupted");
+  EXPECT_GT(result["simulated_s"].get<double>(), 0.0);
+  EXPECT_LT(result["simulated_s"].get<double>(), 365 * 86400.0);
+  // The invariant over the whole year could not be decided; the checks of the first hours were.
+  for (const json& expectation : result["expectations"]) {
+    EXPECT_EQ(expectation["verdict"], expectation["id"] == "no-alarm" ? "not_evaluated" : "pass")
+        << expectation.dump();
+  }
+  EXPECT_NE(slurp(out + "/report.html").find("interrupted"), std::string::npos);
+  // Every line of the signals is whole.
+  const std::string signals = slurp(out + "/signals.csv");
+  EXPECT_EQ(signals.back(), '\n');
+}
+
+TEST(PumpbenchSuite, WorkersJUnitAndTraceability) {
+  const std::string out = scratch("suite");
+  EXPECT_EQ(run("suite " + kScenarios + " -j 2 --out " + out), 1);
+  const std::string junit = slurp(out + "/junit.xml");
+  EXPECT_NE(junit.find("<testsuites"), std::string::npos);
+  EXPECT_NE(junit.find("failures=\"1\""), std::string::npos);
+  EXPECT_NE(junit.find("failures=\"0\""), std::string::npos);
+  const std::string matrix = slurp(out + "/traceability.md");
+  EXPECT_NE(matrix.find("| BENCH-001 |"), std::string::npos);
+  EXPECT_NE(
+      matrix.find(
+          "| BENCH-002 | A requirement no scenario verifies, to be listed as such. | NOT VERIFIED"),
+      std::string::npos);
+  EXPECT_NE(matrix.find("Requirements no scenario verifies: BENCH-002"), std::string::npos);
+  const std::string csv = slurp(out + "/traceability.csv");
+  EXPECT_EQ(csv.rfind("requirement,text,overall,scenario,check,verdict\n", 0), 0u);
+  EXPECT_TRUE(fs::exists(out + "/short_run/result.json"));
+  EXPECT_TRUE(fs::exists(out + "/failing_run/result.json"));
+}
+
+}  // namespace
