@@ -10,6 +10,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
 #include <systemc>
 
 #include "catalogue.h"
@@ -68,6 +71,30 @@ int validate(const std::vector<std::string>& files) {
   return exit_code;
 }
 
+// "FROM..TO", two times; a message on stderr and nothing when it is not one.
+std::optional<std::pair<double, double>> parse_trace_window(const std::string& text) {
+  const size_t dots = text.find("..");
+  if (dots == std::string::npos) {
+    std::fprintf(stderr, "pumpbench: --trace '%s': expected FROM..TO, e.g. '2 h..2 h 1 min'\n",
+                 text.c_str());
+    return std::nullopt;
+  }
+  const QuantityParse from = parse_quantity(text.substr(0, dots), Dimension::kTime);
+  const QuantityParse to = parse_quantity(text.substr(dots + 2), Dimension::kTime);
+  for (const QuantityParse* end : {&from, &to}) {
+    if (!end->value) {
+      std::fprintf(stderr, "pumpbench: --trace '%s': %s\n", text.c_str(), end->error.c_str());
+      return std::nullopt;
+    }
+  }
+  if (*to.value <= *from.value) {
+    std::fprintf(stderr, "pumpbench: --trace '%s': the window ends before it starts\n",
+                 text.c_str());
+    return std::nullopt;
+  }
+  return std::make_pair(*from.value, *to.value);
+}
+
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
@@ -86,6 +113,9 @@ int sc_main(int argc, char* argv[]) {
                   "pace at X times wall time (demonstrations)")
       ->check(CLI::PositiveNumber);
   run->add_flag("--quiet", run_options.quiet, "no summary on stdout");
+  std::string trace_window;
+  run->add_option("--trace", trace_window,
+                  "ASIC waveform window FROM..TO, e.g. '2 h..2 h 1 min', written to OUT/asic.vcd");
 
   CLI::App* suite = app.add_subcommand("suite", "run scenarios, each in its own process");
   SuiteOptions suite_options;
@@ -123,6 +153,10 @@ int sc_main(int argc, char* argv[]) {
     return run_suite(self, suite_options);
   }
   if (*seed_option) run_options.seed = seed;
+  if (!trace_window.empty()) {
+    run_options.trace_window_s = parse_trace_window(trace_window);
+    if (!run_options.trace_window_s) return kExitBadInput;
+  }
   const LoadResult loaded = load_scenario(scenario_file);
   for (const Diagnostic& diagnostic : loaded.diagnostics) {
     std::fprintf(stderr, "%s\n", diagnostic.format().c_str());

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <limits>
 #include <thread>
@@ -113,6 +114,11 @@ PlatformConfig platform_config(const Scenario& scenario, const RunOptions& optio
   config.seed = options.seed.value_or(setup.seed);
   config.mode = options.lockstep ? pumptwin::asic::SimulationMode::kLockstep
                                  : pumptwin::asic::SimulationMode::kDecoupled;
+  if (options.trace_window_s) {
+    config.asic_trace = {(std::filesystem::path(options.out_dir) / "asic.vcd").string(),
+                         sc_core::sc_time(options.trace_window_s->first, sc_core::SC_SEC),
+                         sc_core::sc_time(options.trace_window_s->second, sc_core::SC_SEC)};
+  }
   pumptwin::physio::PatientParameters patient =
       setup.cohort_seed
           ? pumptwin::physio::CohortGenerator(*setup.cohort_seed).patient(setup.cohort_index)

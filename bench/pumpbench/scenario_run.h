@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <string>
 
 #include "scenario.h"
@@ -27,6 +28,8 @@ struct RunOptions {
   // changes: results are the same.
   double realtime_factor = 0.0;
   bool quiet = false;  // no summary on stdout
+  // The ASIC's waveform is written to OUT/asic.vcd between these simulated times (s).
+  std::optional<std::pair<double, double>> trace_window_s;
 };
 
 // Installs the SIGINT/SIGTERM handler that stops the run at its next sync point.

@@ -88,6 +88,28 @@ TEST(PumpbenchRun, SameSeedGivesByteIdenticalOutputsAndLockstepEqualsDecoupled) 
   EXPECT_NE(slurp(first + "/result.json"), slurp(other + "/result.json"));
 }
 
+TEST(PumpbenchRun, TraceWindowWritesTheAsicWaveform) {
+  // The short scenario delivers strokes in its first hour: a window around one holds the
+  // ASIC's clock and phase edges, and only within the window.
+  const std::string out = scratch("trace");
+  ASSERT_EQ(run("run " + kScenarios + "/short_run.yaml --out " + out + " --trace '0 s..1 h'"), 0);
+  const std::string vcd = slurp(out + "/asic.vcd");
+  ASSERT_NE(vcd.find("$enddefinitions"), std::string::npos);
+  EXPECT_NE(vcd.find("phase_a"), std::string::npos);
+  size_t stamps = 0;
+  uint64_t last_ns = 0;
+  std::istringstream lines(vcd);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] != '#') continue;
+    ++stamps;
+    last_ns = std::stoull(line.substr(1));
+  }
+  EXPECT_GT(stamps, 1000u);
+  EXPECT_LE(last_ns, 3'600'000'000'000u);
+  EXPECT_EQ(run("run " + kScenarios + "/short_run.yaml --out " + out + " --trace '1 h..2 kg'"), 2);
+  EXPECT_EQ(run("run " + kScenarios + "/short_run.yaml --out " + out + " --trace '2 h..1 h'"), 2);
+}
+
 TEST(PumpbenchRun, ExitCodes) {
   EXPECT_EQ(run("run " + kScenarios + "/failing_run.yaml --out " + scratch("failing")), 1);
   const std::string bad = std::string(BAD_SCENARIOS_DIR) + "/unknown_drug.yaml";

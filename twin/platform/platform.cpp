@@ -9,6 +9,7 @@ namespace {
 asic::MotorDriverAsicConfig asic_config(const PlatformConfig& config) {
   asic::MotorDriverAsicConfig asic;
   asic.mode = config.mode;
+  asic.trace = config.asic_trace;
   return asic;
 }
 

@@ -53,6 +53,8 @@ struct PlatformConfig {
   double reservoir_pressure_mmhg_per_ml = 2.0;
   // Longest time the supply and the sensors go without an update.
   double board_refresh_period_s = 60.0;
+  // The ASIC's waveform window (VCD); no path: no waveform.
+  asic::TraceWindow asic_trace{};
 };
 
 class Platform : public sc_core::sc_module {
