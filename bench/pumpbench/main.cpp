@@ -12,8 +12,8 @@
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <utility>
 #include <systemc>
+#include <utility>
 
 #include "catalogue.h"
 #include "scenario_loader.h"
@@ -113,6 +113,9 @@ int sc_main(int argc, char* argv[]) {
                   "pace at X times wall time (demonstrations)")
       ->check(CLI::PositiveNumber);
   run->add_flag("--quiet", run_options.quiet, "no summary on stdout");
+  run->add_option("--wall-limit", run_options.wall_limit_s,
+                  "stop as a failed simulation (exit 3) after this many wall seconds")
+      ->check(CLI::PositiveNumber);
   std::string trace_window;
   run->add_option("--trace", trace_window,
                   "ASIC waveform window FROM..TO, e.g. '2 h..2 h 1 min', written to OUT/asic.vcd");

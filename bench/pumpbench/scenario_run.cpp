@@ -7,8 +7,8 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <limits>
 #include <thread>
 
@@ -282,10 +282,19 @@ class ScenarioRun {
         return;
       }
       pace();
+      if (wall_limit_exceeded()) {
+        failure_ = "wall-time limit of " + std::to_string(options_.wall_limit_s) +
+                   " s exceeded at simulated " + format_duration(now_s());
+        sc_core::sc_stop();
+        return;
+      }
       sc_core::wait(sc_core::sc_time(next_sample_s - now_s(), sc_core::SC_SEC),
                     platform_.asic.irq.posedge_event() | platform_.asic.tone.value_changed_event());
     }
   }
+
+  // Why the run stopped itself as a failure (empty: it did not).
+  const std::string& failure() const { return failure_; }
 
   // After the simulation: verdicts of what could not be decided, figures, reports.
   int finish(const std::string& error) {
@@ -986,11 +995,22 @@ class ScenarioRun {
   }
 
   // --realtime: the bench, and only the bench, looks at the wall clock to keep pace.
+  bool wall_limit_exceeded() const {
+    return options_.wall_limit_s > 0.0 &&
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count() >
+               options_.wall_limit_s;
+  }
+
   void pace() const {
     if (options_.realtime_factor <= 0.0) return;
-    const auto due =
-        wall_start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                          std::chrono::duration<double>(now_s() / options_.realtime_factor));
+    auto due = wall_start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                 std::chrono::duration<double>(now_s() / options_.realtime_factor));
+    // Never sleep past the wall-time budget: the limit is checked when pacing returns.
+    if (options_.wall_limit_s > 0.0) {
+      due = std::min(due,
+                     wall_start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                       std::chrono::duration<double>(options_.wall_limit_s)));
+    }
     std::this_thread::sleep_until(due);
   }
 
@@ -1015,6 +1035,7 @@ class ScenarioRun {
   std::vector<size_t> plot_columns_;
   bool finished_ = false;
   bool interrupted_ = false;
+  std::string failure_;
   std::string error_;
   int last_percent_ = -1;
   bool progress_shown_ = false;
@@ -1054,7 +1075,7 @@ int run_scenario(const Scenario& scenario, const RunOptions& options) {
   } catch (const std::exception& exception) {
     error = exception.what();
   }
-  return run.finish(error);
+  return run.finish(error.empty() ? run.failure() : error);
 }
 
 }  // namespace pumpbench

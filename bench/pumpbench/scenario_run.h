@@ -6,8 +6,8 @@
 
 #include <cstdint>
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 
 #include "scenario.h"
 
@@ -28,6 +28,9 @@ struct RunOptions {
   // changes: results are the same.
   double realtime_factor = 0.0;
   bool quiet = false;  // no summary on stdout
+  // Wall-time budget of the run (s, 0: none): a run that has not finished by then is stopped
+  // as a failed simulation (exit 3), so a hung or runaway twin cannot stall a CI job.
+  double wall_limit_s = 0.0;
   // The ASIC's waveform is written to OUT/asic.vcd between these simulated times (s).
   std::optional<std::pair<double, double>> trace_window_s;
 };

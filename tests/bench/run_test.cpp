@@ -118,6 +118,13 @@ TEST(PumpbenchRun, ExitCodes) {
   EXPECT_EQ(run("validate " + kScenarios + "/short_run.yaml"), 0);
   EXPECT_EQ(run("run"), 2);
   EXPECT_EQ(run("run " + kScenarios + "/short_run.yaml --no-such-option"), 2);
+  // A run that outlives its wall-time budget is a failed simulation: paced at real time, the
+  // two-hour scenario cannot finish in half a second.
+  const std::string slow = scratch("wall_limit");
+  EXPECT_EQ(
+      run("run " + kScenarios + "/short_run.yaml --realtime 1 --wall-limit 0.5 --out " + slow), 3);
+  EXPECT_EQ(json::parse(slurp(slow + "/result.json"))["status"], "error");
+  EXPECT_NE(slurp(slow + "/events.log").find("wall-time limit"), std::string::npos);
   EXPECT_EQ(run("list faults"), 0);
   EXPECT_EQ(run("list nonsense"), 2);
 }
