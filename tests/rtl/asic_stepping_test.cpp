@@ -230,6 +230,41 @@ TEST(AsicStepping, UndervoltageStopsTheMotorAndBlocksNewMoves) {
   });
 }
 
+TEST(AsicStepping, PowerLossResetsTheChipAndStopsTheMotor) {
+  use_twin_time_resolution();
+  AsicBench bench;
+  bench.run([&] {
+    bench.write(regs::reg::kIntMask, 0x1FF);
+    bench.write(regs::reg::kWdtTimeout, 0x0100);
+    bench.start_move(100, regs::StepMode::kFull, 2000);
+    sc_core::wait(ns(20'000'000));
+    const uint64_t cycles = bench.asic.core_cycles_evaluated();
+    const uint64_t aon_edges = bench.asic.always_on_edges_evaluated();
+    bench.asic.set_powered(false);
+    EXPECT_EQ(bench.asic.phase_a(), 0);
+    EXPECT_EQ(bench.asic.phase_b(), 0);
+    const int64_t rotor = bench.drive_train.rotor_full_steps();
+    sc_core::wait(ns(100'000'000));
+    // Nothing runs in the dark, and a frame to an unpowered chip reads zeros.
+    EXPECT_EQ(bench.asic.core_cycles_evaluated(), cycles);
+    EXPECT_EQ(bench.asic.always_on_edges_evaluated(), aon_edges);
+    EXPECT_EQ(bench.transfer(regs::make_frame(false, regs::reg::kChipId.address, 0)), 0u);
+    EXPECT_EQ(bench.drive_train.rotor_full_steps(), rotor);
+    EXPECT_FALSE(bench.asic.irq.read());
+
+    bench.asic.set_powered(true);
+    const uint64_t powered_at = now_ns();
+    EXPECT_EQ(bench.read(regs::reg::kChipId), regs::reg::kChipId.reset_value);
+    EXPECT_EQ(bench.total_steps(), 0u) << "the step counter starts again from zero";
+    EXPECT_EQ(bench.read(regs::reg::kWdtTimeout), regs::reg::kWdtTimeout.reset_value);
+    EXPECT_EQ(bench.read(regs::reg::kStatus) & regs::field::kStatusBusy.mask(), 0);
+    // The watchdog counts its reset timeout (512 slow ticks) from the prescaler's restart.
+    constexpr uint64_t kTickNs = asic::MotorDriverAsic::kSlowTickNs;
+    sc_core::wait(bench.asic.reset_request.posedge_event());
+    EXPECT_EQ(now_ns(), (powered_at / kTickNs + 512) * kTickNs);
+  });
+}
+
 TEST(AsicStepping, OpenCoilLatchesOpenLoad) {
   use_twin_time_resolution();
   mech::StepperMotorParams open_coil;

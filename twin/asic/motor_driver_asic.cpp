@@ -63,7 +63,10 @@ MotorDriverAsic::MotorDriverAsic(const sc_core::sc_module_name& name, mech::Driv
     trace_->set_time_resolution("1ns");
     rtl_->trace(trace_.get(), 99);
   }
-  power_on_reset();
+  clock_in_reset(true);
+  outputs_ = {rtl_->irq != 0, rtl_->reset_request != 0, static_cast<uint8_t>(rtl_->tone)};
+  last_phase_a_ = rtl_->phase_a;
+  last_phase_b_ = rtl_->phase_b;
 
   if (config_.mode == SimulationMode::kLockstep) {
     SC_THREAD(lockstep_thread);
@@ -80,7 +83,7 @@ MotorDriverAsic::~MotorDriverAsic() {
   rtl_->final();
 }
 
-void MotorDriverAsic::power_on_reset() {
+void MotorDriverAsic::clock_in_reset(bool release) {
   rtl_->rst_n = 0;
   rtl_->spi_cs_n = 1;
   rtl_->aon_ticks = 1;
@@ -92,11 +95,10 @@ void MotorDriverAsic::power_on_reset() {
     rtl_->clk_aon = 0;
     rtl_->eval();
   }
-  rtl_->rst_n = 1;
-  rtl_->eval();
-  outputs_ = {rtl_->irq != 0, rtl_->reset_request != 0, static_cast<uint8_t>(rtl_->tone)};
-  last_phase_a_ = rtl_->phase_a;
-  last_phase_b_ = rtl_->phase_b;
+  if (release) {
+    rtl_->rst_n = 1;
+    rtl_->eval();
+  }
 }
 
 sc_core::sc_time MotorDriverAsic::spi_frame_duration() {
@@ -123,11 +125,14 @@ uint64_t MotorDriverAsic::horizon_ns() {
 }
 
 uint64_t MotorDriverAsic::next_core_edge_ns() const {
+  if (!powered_) return kNever;
   if (core_high_) return next_core_edge_ns_ - kCorePeriodNs + kCoreHalfPeriodNs;
   return core_running_ ? next_core_edge_ns_ : kNever;
 }
 
 uint64_t MotorDriverAsic::next_aon_edge_ns(uint64_t* ticks) const {
+  *ticks = 0;
+  if (!powered_) return kNever;
   if (config_.mode == SimulationMode::kLockstep) {
     *ticks = 1;
     return (aon_ticks_delivered_ + 1) * kSlowTickNs;
@@ -409,6 +414,25 @@ void MotorDriverAsic::set_comparator_pin(uint8_t& pin, bool active) {
   // The pin can wake the core clock: settle the logic and let the model's thread see it.
   rtl_->eval();
   after_edge(now_ns());
+  wake_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void MotorDriverAsic::set_powered(bool powered) {
+  if (powered == powered_) return;
+  catch_up_for_input();
+  const uint64_t now = now_ns();
+  powered_ = powered;
+  if (!powered) {
+    core_running_ = false;
+    core_high_ = false;
+    clock_in_reset(false);
+    drive_train_.settle();
+  } else {
+    clock_in_reset(true);
+    // The prescaler starts again with the supply: the ticks of the dark time never happened.
+    aon_ticks_delivered_ = now / kSlowTickNs;
+  }
+  after_edge(now);
   wake_event_.notify(sc_core::SC_ZERO_TIME);
 }
 

@@ -83,6 +83,12 @@ class MotorDriverAsic : public sc_core::sc_module {
   void set_supply_v(double volts);
   void set_undervoltage(bool active);
   void set_overtemperature(bool active);
+  // Supply above (true) or below (false) the chip's power-on-reset level. Without power the
+  // chip is held in reset: the bridges are off, every register returns to its reset value and
+  // an SPI frame reads zeros; the always-on domain stops too, and the watchdog starts again
+  // from its reset timeout when power returns.
+  void set_powered(bool powered);
+  bool powered() const { return powered_; }
 
   SimulationMode mode() const { return config_.mode; }
   uint64_t core_cycles_evaluated() const { return core_cycles_; }
@@ -127,7 +133,8 @@ class MotorDriverAsic : public sc_core::sc_module {
   void sleep_until(uint64_t t_ns);
   void lockstep_thread();
   void publish_outputs();
-  void power_on_reset();
+  // Clocks the RTL a few times with reset asserted; releases it when `release` is set.
+  void clock_in_reset(bool release);
 
   uint64_t now_ns() const;
   // Evaluates every edge at or before t_ns. With stop_at_visible, returns after the first edge
@@ -159,6 +166,7 @@ class MotorDriverAsic : public sc_core::sc_module {
   bool trace_done_ = false;
 
   uint64_t rtl_time_ns_ = 0;  // every edge at or before this time has been evaluated
+  bool powered_ = true;
   bool core_running_ = false;
   bool core_high_ = false;  // a posedge was evaluated; its negedge is next
   uint64_t next_core_edge_ns_ = 0;
