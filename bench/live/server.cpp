@@ -1,0 +1,471 @@
+#include "server.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <boost/asio.hpp>
+
+namespace pumptwin::live {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+constexpr std::size_t kMinQueueBytes = 4 * 1024;
+constexpr std::size_t kReadChunk = 4096;
+constexpr std::size_t kMaxWriteBatch = 64 * 1024;
+}  // namespace
+
+struct Session;
+
+struct Server::Impl {
+  explicit Impl(const ServerOptions& server_options) : options(server_options) {}
+
+  ServerOptions options;
+  asio::io_context io;
+  std::unique_ptr<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::thread thread;
+  std::string hello_text;
+
+  mutable std::mutex mutex;  // everything below, and each session's shared state
+  std::condition_variable changed;
+  std::map<uint64_t, std::shared_ptr<Session>> sessions;
+  std::deque<Command> commands;
+  uint64_t next_id = 1;
+
+  void accept();
+  void kick(const std::shared_ptr<Session>& session);
+  // Under `mutex`: queues a message; false when it did not fit.
+  bool enqueue(Session& session, Stream stream, const std::shared_ptr<const std::string>& text);
+};
+
+struct Session : std::enable_shared_from_this<Session> {
+  Session(Server::Impl& server_impl, tcp::socket connection, uint64_t session_id)
+      : impl(server_impl),
+        socket(std::move(connection)),
+        id(session_id),
+        decoder(kMaxClientMessageBytes),
+        queue_limit(server_impl.options.queue_bytes) {}
+
+  Server::Impl& impl;
+  tcp::socket socket;  // network thread only
+  uint64_t id;
+  LineDecoder decoder;  // network thread only
+  std::array<char, kReadChunk> read_buffer{};
+  std::string write_buffer;  // network thread only
+  bool writing = false;      // network thread only
+  std::atomic<bool> kick_pending{false};
+
+  // Shared, under impl.mutex.
+  std::deque<std::shared_ptr<const std::string>> queue;
+  std::deque<bool> queue_is_sample;
+  std::size_t queued_bytes = 0;
+  std::size_t queue_limit;
+  bool ready = false;  // said hello
+  bool closing = false;
+  bool want_samples = true;
+  bool want_events = true;
+  bool want_snapshots = true;
+  double sample_period_s = 0.0;
+  double last_sample_s = -1e300;
+  ClientStats stats;
+
+  void start() {
+    auto text = std::make_shared<const std::string>(impl.hello_text);
+    {
+      std::lock_guard lock(impl.mutex);
+      impl.enqueue(*this, Stream::kReply, text);
+    }
+    write_some();
+    read();
+  }
+
+  void read() {
+    auto self = shared_from_this();
+    socket.async_read_some(asio::buffer(read_buffer),
+                           [self](const boost::system::error_code& error, std::size_t bytes) {
+                             if (error) {
+                               self->close_now();
+                               return;
+                             }
+                             self->decoder.feed(std::string_view(self->read_buffer.data(), bytes));
+                             if (self->handle_input()) self->read();
+                           });
+  }
+
+  // Returns false when the session is being dropped.
+  bool handle_input() {
+    Json message;
+    std::string error;
+    while (decoder.next(message, error)) {
+      if (!error.empty()) return drop("bad_message", error, nullptr);
+      const Json id = message.contains("id") ? message["id"] : Json();
+      if (std::string problem = check_client_message(message); !problem.empty()) {
+        const bool version = message["type"] == "hello" && problem.rfind("unsupported", 0) == 0;
+        return drop(version ? "version" : "bad_message", problem, id);
+      }
+      const std::string type = message["type"];
+      std::unique_lock lock(impl.mutex);
+      if (closing) return false;
+      if (type == "hello") {
+        if (!impl.options.token.empty() && message.value("token", "") != impl.options.token) {
+          lock.unlock();
+          return drop("unauthorized", "a valid token is required", id);
+        }
+        ready = true;
+        stats.name = message.value("client", "");
+        enqueue_locked(ack_message(id, true, "welcome, client " + std::to_string(this->id)));
+        impl.changed.notify_all();
+        continue;
+      }
+      if (!ready) {
+        lock.unlock();
+        return drop("bad_message", "the first message must be a hello", id);
+      }
+      if (type == "ping") {
+        Json pong = {{"type", "pong"}};
+        if (!id.is_null()) pong["id"] = id;
+        enqueue_locked(pong);
+      } else if (type == "subscribe") {
+        sample_period_s = message.value("sample_period_s", sample_period_s);
+        want_samples = message.value("samples", want_samples);
+        want_events = message.value("events", want_events);
+        want_snapshots = message.value("snapshots", want_snapshots);
+        if (message.contains("queue_bytes")) {
+          queue_limit = std::clamp<std::size_t>(message["queue_bytes"].get<std::size_t>(),
+                                                kMinQueueBytes, impl.options.queue_bytes);
+        }
+        enqueue_locked(ack_message(id, true, "subscribed"));
+      } else if (impl.commands.size() >= impl.options.max_pending_commands) {
+        enqueue_locked(error_message("busy", "too many commands waiting; try again", id));
+      } else {
+        impl.commands.push_back({this->id, std::move(message)});
+        impl.changed.notify_all();
+      }
+    }
+    return !decoder.failed();
+  }
+
+  void enqueue_locked(const Json& message) {
+    impl.enqueue(*this, Stream::kReply, std::make_shared<const std::string>(encode(message)));
+    if (!writing) {
+      // On the network thread already: start writing at once.
+      asio::post(socket.get_executor(), [self = shared_from_this()] { self->write_some(); });
+    }
+  }
+
+  // An error to the client, then the connection closes once it has gone out.
+  bool drop(const std::string& code, const std::string& text, const Json& id) {
+    {
+      std::lock_guard lock(impl.mutex);
+      if (closing) return false;
+      queue.clear();
+      queue_is_sample.clear();
+      queued_bytes = 0;
+      auto line = std::make_shared<const std::string>(encode(error_message(code, text, id)));
+      queue.push_back(line);
+      queue_is_sample.push_back(false);
+      queued_bytes = line->size();
+      closing = true;
+      ready = false;
+    }
+    write_some();
+    return false;
+  }
+
+  void write_some() {
+    kick_pending = false;
+    if (writing || !socket.is_open()) return;
+    bool close_after = false;
+    {
+      std::lock_guard lock(impl.mutex);
+      write_buffer.clear();
+      while (!queue.empty() && write_buffer.size() < kMaxWriteBatch) {
+        write_buffer += *queue.front();
+        queued_bytes -= queue.front()->size();
+        queue.pop_front();
+        queue_is_sample.pop_front();
+      }
+      close_after = closing && queue.empty();
+      if (write_buffer.empty()) {
+        impl.changed.notify_all();
+        if (closing) {
+          close_after = true;
+        } else {
+          return;
+        }
+      }
+    }
+    if (write_buffer.empty()) {
+      close_now();
+      return;
+    }
+    writing = true;
+    auto self = shared_from_this();
+    asio::async_write(socket, asio::buffer(write_buffer),
+                      [self, close_after](const boost::system::error_code& error, std::size_t) {
+                        self->writing = false;
+                        if (error) {
+                          self->close_now();
+                          return;
+                        }
+                        if (close_after) {
+                          self->close_now();
+                          return;
+                        }
+                        self->write_some();
+                      });
+  }
+
+  void close_now() {
+    boost::system::error_code ignored;
+    if (socket.is_open()) {
+      socket.shutdown(tcp::socket::shutdown_both, ignored);
+      socket.close(ignored);
+    }
+    std::lock_guard lock(impl.mutex);
+    closing = true;
+    ready = false;
+    queue.clear();
+    queue_is_sample.clear();
+    queued_bytes = 0;
+    impl.sessions.erase(id);
+    impl.changed.notify_all();
+  }
+};
+
+bool Server::Impl::enqueue(Session& session, Stream stream,
+                           const std::shared_ptr<const std::string>& text) {
+  if (session.closing) return false;
+  if (stream == Stream::kSample) {
+    if (session.queued_bytes + text->size() > session.queue_limit) {
+      ++session.stats.samples_dropped;
+      return false;
+    }
+    ++session.stats.samples_sent;
+  } else if (session.queued_bytes + text->size() > 4 * session.queue_limit) {
+    // Too far behind even on events: make room by dropping its queued samples first.
+    std::deque<std::shared_ptr<const std::string>> kept;
+    std::deque<bool> kept_is_sample;
+    std::size_t kept_bytes = 0;
+    for (std::size_t i = 0; i < session.queue.size(); ++i) {
+      if (session.queue_is_sample[i]) {
+        ++session.stats.samples_dropped;
+        --session.stats.samples_sent;
+        continue;
+      }
+      kept.push_back(session.queue[i]);
+      kept_is_sample.push_back(false);
+      kept_bytes += session.queue[i]->size();
+    }
+    session.queue.swap(kept);
+    session.queue_is_sample.swap(kept_is_sample);
+    session.queued_bytes = kept_bytes;
+    if (session.queued_bytes + text->size() > 4 * session.queue_limit) {
+      // Still no room: the client is dropped (the socket is closed on the network thread).
+      session.closing = true;
+      session.ready = false;
+      return false;
+    }
+  }
+  ++session.stats.messages_sent;
+  session.queue.push_back(text);
+  session.queue_is_sample.push_back(stream == Stream::kSample);
+  session.queued_bytes += text->size();
+  return true;
+}
+
+void Server::Impl::kick(const std::shared_ptr<Session>& session) {
+  if (session->kick_pending.exchange(true)) return;
+  asio::post(io, [session] { session->write_some(); });
+}
+
+void Server::Impl::accept() {
+  acceptor->async_accept([this](const boost::system::error_code& error, tcp::socket socket) {
+    if (error) {
+      if (error == asio::error::operation_aborted) return;
+      accept();
+      return;
+    }
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    // A small kernel buffer so that a slow reader is seen as such by its queue.
+    socket.set_option(asio::socket_base::send_buffer_size(64 * 1024), ignored);
+    std::shared_ptr<Session> session;
+    bool full = false;
+    {
+      std::lock_guard lock(mutex);
+      full = sessions.size() >= options.max_clients;
+      session = std::make_shared<Session>(*this, std::move(socket), next_id++);
+      if (!full) sessions[session->id] = session;
+    }
+    if (full) {
+      session->drop("too_many_clients",
+                    "at most " + std::to_string(options.max_clients) + " clients", nullptr);
+    } else {
+      session->start();
+    }
+    accept();
+  });
+}
+
+Server::Server(const ServerOptions& options) : impl_(std::make_unique<Impl>(options)) {}
+
+Server::~Server() {
+  stop();
+}
+
+void Server::set_hello(const Json& hello) {
+  Json message = hello;
+  message["type"] = "hello";
+  message["protocol"] = kProtocolName;
+  message["version"] = kProtocolVersion;
+  message["limits"] = {{"max_client_message_bytes", kMaxClientMessageBytes},
+                       {"queue_bytes", impl_->options.queue_bytes},
+                       {"max_clients", impl_->options.max_clients}};
+  message["token_required"] = !impl_->options.token.empty();
+  impl_->hello_text = encode(message);
+}
+
+std::string Server::start() {
+  boost::system::error_code error;
+  const asio::ip::address address = asio::ip::make_address(impl_->options.host, error);
+  asio::ip::address bind_address;
+  if (error) {
+    tcp::resolver resolver(impl_->io);
+    auto results =
+        resolver.resolve(impl_->options.host, std::to_string(impl_->options.port), error);
+    if (error || results.empty()) {
+      return "cannot resolve '" + impl_->options.host + "': " + error.message();
+    }
+    bind_address = results.begin()->endpoint().address();
+  } else {
+    bind_address = address;
+  }
+  if (!bind_address.is_loopback() && impl_->options.token.empty()) {
+    return "binding to " + bind_address.to_string() +
+           " (beyond loopback) requires a token (--token)";
+  }
+  tcp::endpoint endpoint(bind_address, impl_->options.port);
+  auto acceptor = std::make_unique<tcp::acceptor>(impl_->io);
+  acceptor->open(endpoint.protocol(), error);
+  if (!error) acceptor->set_option(tcp::acceptor::reuse_address(true), error);
+  if (!error) acceptor->bind(endpoint, error);
+  if (!error) acceptor->listen(asio::socket_base::max_listen_connections, error);
+  if (error) {
+    return "cannot listen on " + bind_address.to_string() + ":" +
+           std::to_string(impl_->options.port) + ": " + error.message();
+  }
+  port_ = acceptor->local_endpoint().port();
+  impl_->acceptor = std::move(acceptor);
+  impl_->work = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(
+      impl_->io.get_executor());
+  impl_->accept();
+  impl_->thread = std::thread([this] { impl_->io.run(); });
+  return "";
+}
+
+void Server::stop() {
+  if (!impl_->thread.joinable()) return;
+  asio::post(impl_->io, [this] {
+    boost::system::error_code ignored;
+    impl_->acceptor->close(ignored);
+    std::vector<std::shared_ptr<Session>> sessions;
+    {
+      std::lock_guard lock(impl_->mutex);
+      for (auto& [id, session] : impl_->sessions) sessions.push_back(session);
+    }
+    for (auto& session : sessions) session->close_now();
+    impl_->work.reset();
+  });
+  impl_->thread.join();
+}
+
+std::size_t Server::clients() const {
+  std::lock_guard lock(impl_->mutex);
+  return static_cast<std::size_t>(
+      std::count_if(impl_->sessions.begin(), impl_->sessions.end(),
+                    [](const auto& entry) { return entry.second->ready; }));
+}
+
+void Server::publish(Stream stream, double time_s, const Json& message) {
+  std::vector<std::shared_ptr<Session>> to_kick;
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->sessions.empty()) return;
+    std::shared_ptr<const std::string> text;
+    for (auto& [id, session] : impl_->sessions) {
+      if (!session->ready) continue;
+      if (stream == Stream::kSample) {
+        if (!session->want_samples) continue;
+        if (time_s - session->last_sample_s < session->sample_period_s) continue;
+      }
+      if (stream == Stream::kEvent && !session->want_events) continue;
+      if (stream == Stream::kSnapshot && !session->want_snapshots) continue;
+      if (!text) text = std::make_shared<const std::string>(encode(message));
+      const bool queued = impl_->enqueue(*session, stream, text);
+      if (stream == Stream::kSample && queued) session->last_sample_s = time_s;
+      to_kick.push_back(session);
+    }
+  }
+  for (auto& session : to_kick) impl_->kick(session);
+}
+
+void Server::send_to(uint64_t client, const Json& message) {
+  std::shared_ptr<Session> session;
+  {
+    std::lock_guard lock(impl_->mutex);
+    auto found = impl_->sessions.find(client);
+    if (found == impl_->sessions.end()) return;
+    session = found->second;
+    impl_->enqueue(*session, Stream::kReply, std::make_shared<const std::string>(encode(message)));
+  }
+  impl_->kick(session);
+}
+
+std::vector<Command> Server::take_commands() {
+  std::lock_guard lock(impl_->mutex);
+  std::vector<Command> commands(std::make_move_iterator(impl_->commands.begin()),
+                                std::make_move_iterator(impl_->commands.end()));
+  impl_->commands.clear();
+  return commands;
+}
+
+bool Server::wait_for_command(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(impl_->mutex);
+  return impl_->changed.wait_for(lock, timeout, [this] { return !impl_->commands.empty(); });
+}
+
+void Server::flush(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(impl_->mutex);
+  impl_->changed.wait_for(lock, timeout, [this] {
+    return std::all_of(impl_->sessions.begin(), impl_->sessions.end(),
+                       [](const auto& entry) { return entry.second->queue.empty(); });
+  });
+}
+
+std::vector<ClientStats> Server::stats() const {
+  std::lock_guard lock(impl_->mutex);
+  std::vector<ClientStats> all;
+  for (const auto& [id, session] : impl_->sessions) {
+    ClientStats stats = session->stats;
+    stats.id = id;
+    stats.queued_bytes = session->queued_bytes;
+    all.push_back(stats);
+  }
+  return all;
+}
+
+uint64_t Server::samples_dropped(uint64_t client) const {
+  std::lock_guard lock(impl_->mutex);
+  auto found = impl_->sessions.find(client);
+  return found == impl_->sessions.end() ? 0 : found->second->stats.samples_dropped;
+}
+
+}  // namespace pumptwin::live

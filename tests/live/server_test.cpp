@@ -1,0 +1,265 @@
+// The live server alone (bench/live/server.h), with a stand-in for the simulation thread:
+// several clients at once, one slow, one sending garbage, one leaving mid-stream; the
+// publisher never waits on any of them. Loopback only, bounded in time.
+#include "server.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include <boost/asio.hpp>
+
+namespace pumptwin::live {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using namespace std::chrono_literals;
+
+// A blocking test client.
+class Client {
+ public:
+  explicit Client(unsigned short port, int receive_buffer = 0) : socket_(io_) {
+    socket_.open(tcp::v4());
+    if (receive_buffer > 0) {
+      socket_.set_option(asio::socket_base::receive_buffer_size(receive_buffer));
+    }
+    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  }
+  void send(const std::string& bytes) { asio::write(socket_, asio::buffer(bytes)); }
+  void send(const Json& message) { send(encode(message)); }
+  // The next message; null at the end of the stream.
+  Json receive() {
+    boost::system::error_code error;
+    const std::size_t bytes = asio::read_until(socket_, buffer_, '\n', error);
+    if (error && bytes == 0) return nullptr;
+    std::string line(asio::buffers_begin(buffer_.data()),
+                     asio::buffers_begin(buffer_.data()) + static_cast<std::ptrdiff_t>(bytes));
+    buffer_.consume(bytes);
+    return Json::parse(line);
+  }
+  // Messages until one of `type` (returned) or the end (null).
+  Json receive_until(const std::string& type) {
+    for (Json message = receive(); !message.is_null(); message = receive()) {
+      if (message["type"] == type) return message;
+    }
+    return nullptr;
+  }
+  void close() {
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+  }
+
+ private:
+  asio::io_context io_;
+  tcp::socket socket_;
+  asio::streambuf buffer_;
+};
+
+Json hello(const std::string& token = "") {
+  Json message = {{"type", "hello"}, {"version", kProtocolVersion}, {"client", "test"}};
+  if (!token.empty()) message["token"] = token;
+  return message;
+}
+
+void wait_for_clients(Server& server, std::size_t count) {
+  for (int i = 0; i < 500 && server.clients() != count; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(server.clients(), count);
+}
+
+TEST(LiveServer, HelloStatesVersionAndCatalogue) {
+  Server server({});
+  server.set_hello({{"signals", {{{"name", "battery_terminal_v"}, {"unit", "V"}}}}});
+  ASSERT_EQ(server.start(), "");
+  Client client(server.port());
+  const Json hello_message = client.receive();
+  EXPECT_EQ(hello_message["type"], "hello");
+  EXPECT_EQ(hello_message["protocol"], kProtocolName);
+  EXPECT_EQ(hello_message["version"], kProtocolVersion);
+  EXPECT_EQ(hello_message["signals"][0]["name"], "battery_terminal_v");
+  client.send(hello());
+  EXPECT_EQ(client.receive()["ok"], true);
+  client.send(Json{{"type", "ping"}, {"id", 3}});
+  const Json pong = client.receive();
+  EXPECT_EQ(pong["type"], "pong");
+  EXPECT_EQ(pong["id"], 3);
+}
+
+TEST(LiveServer, WrongVersionGarbageAndOversizedAreDroppedAndTheServerGoesOn) {
+  Server server({});
+  server.set_hello({});
+  ASSERT_EQ(server.start(), "");
+  {
+    Client client(server.port());
+    client.receive();
+    client.send(Json{{"type", "hello"}, {"version", 99}});
+    const Json error = client.receive();
+    EXPECT_EQ(error["type"], "error");
+    EXPECT_EQ(error["code"], "version");
+    EXPECT_TRUE(client.receive().is_null());  // dropped
+  }
+  {
+    Client client(server.port());
+    client.receive();
+    client.send(std::string("\x01\x02 not json \xff\n"));
+    EXPECT_EQ(client.receive()["code"], "bad_message");
+    EXPECT_TRUE(client.receive().is_null());
+  }
+  {
+    Client client(server.port());
+    client.receive();
+    client.send(hello());
+    client.receive();
+    client.send(std::string(kMaxClientMessageBytes + 4096, 'x'));
+    const Json error = client.receive_until("error");
+    EXPECT_EQ(error["code"], "bad_message");
+    EXPECT_NE(error["message"].get<std::string>().find("longer than"), std::string::npos);
+    EXPECT_TRUE(client.receive().is_null());
+  }
+  {
+    Client client(server.port());
+    client.receive();
+    client.send(Json{{"type", "pause"}});  // before hello
+    EXPECT_EQ(client.receive()["code"], "bad_message");
+  }
+  Client good(server.port());
+  good.receive();
+  good.send(hello());
+  EXPECT_EQ(good.receive()["ok"], true);
+  EXPECT_TRUE(server.take_commands().empty());
+}
+
+TEST(LiveServer, TokenIsRequiredWhenSetAndBeyondLoopback) {
+  ServerOptions options;
+  options.host = "0.0.0.0";
+  Server open_server(options);
+  EXPECT_NE(open_server.start().find("requires a token"), std::string::npos);
+
+  options.host = "127.0.0.1";
+  options.token = "s3cret";
+  Server server(options);
+  server.set_hello({});
+  ASSERT_EQ(server.start(), "");
+  Client intruder(server.port());
+  EXPECT_EQ(intruder.receive()["token_required"], true);
+  intruder.send(hello("guess"));
+  EXPECT_EQ(intruder.receive()["code"], "unauthorized");
+  Client friendly(server.port());
+  friendly.receive();
+  friendly.send(hello("s3cret"));
+  EXPECT_EQ(friendly.receive()["ok"], true);
+}
+
+TEST(LiveServer, CommandsReachTheSimulationAndRepliesComeBack) {
+  Server server({});
+  server.set_hello({});
+  ASSERT_EQ(server.start(), "");
+  Client client(server.port());
+  client.receive();
+  client.send(hello());
+  client.receive();
+  client.send(Json{{"type", "inject"},
+                   {"id", "i1"},
+                   {"fault", "shaft_load"},
+                   {"params", {{"torque", "0.05 N.m"}}}});
+  ASSERT_TRUE(server.wait_for_command(2000ms));
+  const std::vector<Command> commands = server.take_commands();
+  ASSERT_EQ(commands.size(), 1u);
+  EXPECT_EQ(commands[0].message["fault"], "shaft_load");
+  server.send_to(commands[0].client, ack_message("i1", true, "injected"));
+  const Json ack = client.receive();
+  EXPECT_EQ(ack["id"], "i1");
+  EXPECT_EQ(ack["message"], "injected");
+}
+
+// One publisher (the "simulation") at full speed, four clients: one reads everything, one
+// reads nothing for a while (small queue), one sends garbage half-way, one disconnects.
+TEST(LiveServer, SlowGarbageAndLeavingClientsNeverSlowThePublisher) {
+  Server server({});
+  server.set_hello({});
+  ASSERT_EQ(server.start(), "");
+  Client reader(server.port());
+  Client slow(server.port(), 4096);
+  Client garbage(server.port());
+  Client leaver(server.port());
+  for (Client* client : {&reader, &slow, &garbage, &leaver}) {
+    client->receive();
+    client->send(hello());
+    client->receive();
+  }
+  slow.send(Json{{"type", "subscribe"}, {"queue_bytes", 4096}});
+  slow.receive();
+  wait_for_clients(server, 4);
+
+  constexpr int kSamples = 20000;
+  std::atomic<int> reader_samples{0};
+  std::atomic<bool> reader_saw_end{false};
+  std::thread reader_thread([&] {
+    for (Json message = reader.receive(); !message.is_null(); message = reader.receive()) {
+      if (message["type"] == "sample") ++reader_samples;
+      if (message["type"] == "end") {
+        reader_saw_end = true;
+        break;
+      }
+    }
+  });
+  const Json row = {{"type", "sample"}, {"v", std::vector<double>(30, 1.25)}};
+  double worst_publish_ms = 0.0;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kSamples; ++i) {
+    if (i == kSamples / 4) garbage.send(std::string("{\"type\": nonsense\n"));
+    if (i == kSamples / 3) leaver.close();
+    Json sample = row;
+    sample["t"] = i;
+    const auto before = std::chrono::steady_clock::now();
+    server.publish(Stream::kSample, i, sample);
+    worst_publish_ms = std::max(worst_publish_ms, std::chrono::duration<double, std::milli>(
+                                                      std::chrono::steady_clock::now() - before)
+                                                      .count());
+    // The reader keeps up: the publisher gives it a moment now and then, as a paced run does.
+    if (i % 500 == 0) std::this_thread::sleep_for(2ms);
+  }
+  const double total_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  server.publish(Stream::kStatus, kSamples, {{"type", "end"}});
+  server.flush(1000ms);
+  reader_thread.join();
+
+  std::vector<ClientStats> stats = server.stats();
+  uint64_t slow_dropped = 0;
+  for (const ClientStats& client : stats)
+    slow_dropped = std::max(slow_dropped, client.samples_dropped);
+  std::printf(
+      "published %d samples in %.3f s (%.0f samples/s), worst publish %.3f ms, "
+      "reader got %d, slow client dropped %llu\n",
+      kSamples, total_s, kSamples / total_s, worst_publish_ms, reader_samples.load(),
+      static_cast<unsigned long long>(slow_dropped));
+  EXPECT_TRUE(reader_saw_end);
+  EXPECT_EQ(reader_samples.load(), kSamples);  // a client that keeps up loses nothing
+  EXPECT_GT(slow_dropped, 0u);                 // the slow one loses samples...
+  EXPECT_LT(worst_publish_ms, 100.0);          // ...and never holds up the publisher
+  EXPECT_EQ(garbage.receive_until("error")["code"], "bad_message");
+  EXPECT_TRUE(garbage.receive().is_null());
+  // The slow client is still connected and gets the end once it reads.
+  EXPECT_EQ(slow.receive_until("end")["type"], "end");
+  EXPECT_EQ(server.clients(), 2u);
+}
+
+TEST(LiveServer, TooManyClientsAreTurnedAway) {
+  ServerOptions options;
+  options.max_clients = 2;
+  Server server(options);
+  server.set_hello({});
+  ASSERT_EQ(server.start(), "");
+  Client first(server.port());
+  Client second(server.port());
+  first.receive();
+  second.receive();
+  Client third(server.port());
+  EXPECT_EQ(third.receive()["code"], "too_many_clients");
+}
+
+}  // namespace
+}  // namespace pumptwin::live
