@@ -7,6 +7,7 @@ set(PUMPFW_SOURCES
   app/dose_engine.cpp
   app/drug_library.cpp
   app/event_log.cpp
+  app/link_security.cpp
   app/nvm_record.cpp
   app/pump.cpp
   app/pump_commands.cpp

@@ -30,6 +30,10 @@ enum class EventCode : uint8_t {
   kAlarmsAcknowledged = 18,  // arg: AlarmId bits cleared
   kTherapyStopped = 19,      // arg: AlarmId that stopped it
   kAsicCommFailure = 20,     // arg: 0
+  kSessionOpened = 21,       // arg: 0
+  kCommandRefused = 22,      // arg: opcode << 8 | Refusal (an authenticated command refused)
+  kLinkRefused = 23,         // arg: count << 8 | Refusal (refusals outside a session, summed)
+  kLockout = 24,             // arg: lockout seconds after repeated authentication failures
 };
 
 struct Event {

@@ -46,7 +46,8 @@ Pump::Pump(hal::Hal& hal, const PumpConfig& config)
       battery_(config.battery),
       log_(hal, nvm_layout::kEventLog, nvm_layout::kEventLogEntries),
       therapy_store_(hal, nvm_layout::kTherapyA, nvm_layout::kTherapyB, nvm_layout::kTherapyKind),
-      state_store_(hal, nvm_layout::kStateA, nvm_layout::kStateB, nvm_layout::kStateKind) {
+      state_store_(hal, nvm_layout::kStateA, nvm_layout::kStateB, nvm_layout::kStateKind),
+      link_(hal, config.security) {
   // Zeroed including padding, so the NVM image of a record is deterministic.
   std::memset(&therapy_, 0, sizeof therapy_);
   std::memset(&state_, 0, sizeof state_);
@@ -73,6 +74,19 @@ void Pump::load_records() {
     log(EventCode::kNvmRepaired,
         (uint32_t{nvm_layout::kStateKind} << 8) | static_cast<uint32_t>(state_load));
   }
+  // Without a valid key record every session is refused (no device key); therapy runs on.
+  NvmRecord key_store(hal_, nvm_layout::kDeviceKeyA, nvm_layout::kDeviceKeyB,
+                      nvm_layout::kDeviceKeyKind);
+  uint8_t key[kDeviceKeyBytes];
+  const RecordLoad key_load = key_store.load(key, kDeviceKeyBytes);
+  if (key_load != RecordLoad::kBothInvalid && key_load != RecordLoad::kBlank) {
+    link_.set_device_key(key);
+  }
+  if (key_load == RecordLoad::kRepairedCopyA || key_load == RecordLoad::kRepairedCopyB) {
+    log(EventCode::kNvmRepaired,
+        (uint32_t{nvm_layout::kDeviceKeyKind} << 8) | static_cast<uint32_t>(key_load));
+  }
+  for (uint32_t i = 0; i < kDeviceKeyBytes; ++i) key[i] = 0;
   // Both copies damaged: nothing about the therapy or the reservoir can be trusted. The safe
   // state is no delivery (no program) until a clinician reprograms and acknowledges.
   if (therapy_load == RecordLoad::kBothInvalid || state_load == RecordLoad::kBothInvalid) {
@@ -162,6 +176,7 @@ hal::Ticks Pump::run_once() {
   service_asic(now);
   if (reset_requested_) return kNever;
   service_telemetry(now);
+  flush_link_refusals(now);
   // Before delivery: the battery reading due at boot sets the stall threshold for the first
   // stroke, and an hourly one is taken between strokes rather than postponed by them.
   housekeeping(now);
@@ -465,6 +480,8 @@ hal::Ticks Pump::next_wake(hal::Ticks now) const {
   wake = min_ticks(wake, next_checkpoint_);
   // An answer longer than the UART's FIFO goes out in pieces as the FIFO drains.
   if (transmit_sent_ < transmit_bytes_) wake = min_ticks(wake, now + kTransmitPollTicks);
+  // Summed refusals go to the log at the end of their window.
+  if (refusals_pending_total_ != 0) wake = min_ticks(wake, refusal_window_end_);
   return min_ticks(wake, tone_.next_change(now));
 }
 

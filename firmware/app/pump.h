@@ -16,6 +16,7 @@
 #include "app/battery_monitor.h"
 #include "app/dose_engine.h"
 #include "app/event_log.h"
+#include "app/link_security.h"
 #include "app/nvm_record.h"
 #include "app/telemetry_link.h"
 #include "app/therapy.h"
@@ -58,6 +59,12 @@ struct PumpConfig {
   drivers::AsicSettings asic{};
   BatteryThresholds battery{};
   AlarmTiming alarm_timing{};
+  SecurityConfig security{};
+  // Refusals outside an authenticated command are summed per reason into one log entry per
+  // window (docs/security.md): the first at once, then windows from 60 s doubling to an hour
+  // while they continue, so a flood cannot push the clinical events out of the log.
+  uint32_t first_refusal_log_window_s = 60;
+  uint32_t max_refusal_log_window_s = 3600;
 };
 
 // NVM layout (docs/firmware.md): two copies of each record, then the event log.
@@ -68,9 +75,13 @@ inline constexpr uint32_t kStateA = 0x0600;
 inline constexpr uint32_t kStateB = 0x0700;
 inline constexpr uint32_t kEventLog = 0x0800;
 inline constexpr uint32_t kEventLogEntries = 256;
-inline constexpr uint32_t kBytesNeeded = kEventLog + kEventLogEntries * EventLog::kEntryBytes;
+// The per-device link key, written once at manufacture (provision_device_key).
+inline constexpr uint32_t kDeviceKeyA = kEventLog + kEventLogEntries * EventLog::kEntryBytes;
+inline constexpr uint32_t kDeviceKeyB = kDeviceKeyA + 0x40;
+inline constexpr uint32_t kBytesNeeded = kDeviceKeyB + 0x40;
 inline constexpr uint16_t kTherapyKind = 1;
 inline constexpr uint16_t kStateKind = 2;
+inline constexpr uint16_t kDeviceKeyKind = 3;
 }  // namespace nvm_layout
 
 // What the clinician set: changes only by telemetry command.
@@ -113,7 +124,11 @@ enum class Command : uint8_t {
   kAlarmTest = 0x09,
   kPrimingBolus = 0x0A,
   kAcknowledgeAlarms = 0x0B,
-  kFrameError = 0x7F,  // response only: a damaged frame was received
+  kSessionHello = 0x10,  // open: programmer nonce -> pump nonce and proof
+  kSessionAuth = 0x11,   // open: programmer proof -> session
+  kConfirm = 0x12,       // authenticated: executes the dose change just validated
+  kSessionEnd = 0x13,    // authenticated
+  kFrameError = 0x7F,    // response only: a damaged frame was received
 };
 inline constexpr uint8_t kResponseFlag = 0x80;
 inline constexpr uint8_t kMaxLogEntriesPerRead = 12;
@@ -181,16 +196,27 @@ class Pump {
 
   // telemetry commands: each validates everything before changing anything
   uint32_t execute(const Frame& request, uint8_t* response, hal::Ticks now);
+  uint32_t execute_open(uint8_t opcode, WireReader& args, uint8_t* response, hal::Ticks now);
+  uint32_t execute_authenticated(const Frame& request, uint8_t* response, hal::Ticks now);
+  // The therapy commands; commit false: every check, no change (the first step of a dose
+  // change, which then waits for its confirmation).
+  Refusal run_command(uint8_t opcode, WireReader& args, WireWriter& out, hal::Ticks now,
+                      bool commit);
+  Refusal cmd_confirm(WireReader& args, WireWriter& out, hal::Ticks now, uint8_t& logged_opcode);
+  // Refusals outside an authenticated command, summed into the log (docs/security.md).
+  void note_link_refusal(Refusal refusal, hal::Ticks now);
+  void flush_link_refusals(hal::Ticks now);
+  void log_lockout(uint32_t lockout_s);
   Refusal cmd_interrogate(WireReader& args, WireWriter& out);
   Refusal cmd_read_event_log(WireReader& args, WireWriter& out);
-  Refusal cmd_program_therapy(WireReader& args, hal::Ticks now);
-  Refusal cmd_refill(WireReader& args, hal::Ticks now);
-  Refusal cmd_clinician_bolus(WireReader& args, hal::Ticks now);
-  Refusal cmd_ptm_config(WireReader& args);
+  Refusal cmd_program_therapy(WireReader& args, hal::Ticks now, bool commit);
+  Refusal cmd_refill(WireReader& args, hal::Ticks now, bool commit);
+  Refusal cmd_clinician_bolus(WireReader& args, hal::Ticks now, bool commit);
+  Refusal cmd_ptm_config(WireReader& args, bool commit);
   Refusal cmd_ptm_bolus(WireReader& args, hal::Ticks now);
   Refusal cmd_clock_set(WireReader& args, hal::Ticks now);
   Refusal cmd_alarm_test(WireReader& args, hal::Ticks now);
-  Refusal cmd_priming_bolus(WireReader& args, hal::Ticks now);
+  Refusal cmd_priming_bolus(WireReader& args, hal::Ticks now, bool commit);
   Refusal cmd_acknowledge_alarms(WireReader& args, hal::Ticks now);
   Refusal check_bolus_rate(uint64_t dose_ng, uint32_t duration_s) const;
 
@@ -204,6 +230,7 @@ class Pump {
   NvmRecord therapy_store_;
   NvmRecord state_store_;
   FrameParser parser_{};
+  SecureLink link_;
 
   TherapyRecord therapy_;
   StateRecord state_;
@@ -237,6 +264,18 @@ class Pump {
   uint8_t transmit_buffer_[kMaxFrameBytes] = {};
   uint32_t transmit_bytes_ = 0;
   uint32_t transmit_sent_ = 0;
+
+  // The dose change validated and waiting for its confirmation (RAM only).
+  bool pending_ = false;
+  uint32_t pending_counter_ = 0;
+  hal::Ticks pending_time_ = 0;
+  uint8_t pending_length_ = 0;
+  uint8_t pending_payload_[kMaxPayloadBytes] = {};
+  // Refusals outside a session not yet in the log, per reason, and the summing window.
+  uint16_t refusals_pending_[kRefusalCodes] = {};
+  uint32_t refusals_pending_total_ = 0;
+  hal::Ticks refusal_window_end_ = 0;
+  uint32_t refusal_window_s_ = 0;
 };
 
 }  // namespace pumpfw::app

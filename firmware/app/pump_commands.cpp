@@ -31,6 +31,7 @@ void Pump::service_telemetry(hal::Ticks now) {
                                     static_cast<uint8_t>(Refusal::kBadFrame)};
         uint8_t frame_bytes[kFrameOverheadBytes + 2];
         transmit(frame_bytes, encode_frame(0, payload, 2, frame_bytes));
+        note_link_refusal(Refusal::kBadFrame, now);
         continue;
       }
       const Frame& request = parser_.frame();
@@ -65,52 +66,227 @@ void Pump::flush_transmit() {
   }
 }
 
-uint32_t Pump::execute(const Frame& request, uint8_t* response, hal::Ticks now) {
-  const uint8_t opcode = request.payload[0];
-  WireReader args(request.payload + 1, request.length - 1u);
-  WireWriter out(response + 2, kMaxPayloadBytes - 2);
-  Refusal refusal = Refusal::kUnknownCommand;
+// Which commands need a session, and which of those change the dose and so wait for a
+// confirmation (docs/security.md).
+namespace {
+enum class Access : uint8_t { kUnknown, kOpen, kSession, kSessionConfirmed };
+
+Access access_of(uint8_t opcode) {
   switch (static_cast<Command>(opcode)) {
     case Command::kInterrogate:
-      refusal = cmd_interrogate(args, out);
-      break;
+    case Command::kSessionHello:
+    case Command::kSessionAuth:
+      return Access::kOpen;
     case Command::kReadEventLog:
-      refusal = cmd_read_event_log(args, out);
-      break;
-    case Command::kProgramTherapy:
-      refusal = cmd_program_therapy(args, now);
-      break;
-    case Command::kRefill:
-      refusal = cmd_refill(args, now);
-      break;
-    case Command::kClinicianBolus:
-      refusal = cmd_clinician_bolus(args, now);
-      break;
-    case Command::kPtmConfig:
-      refusal = cmd_ptm_config(args);
-      break;
     case Command::kPtmBolus:
-      refusal = cmd_ptm_bolus(args, now);
-      break;
     case Command::kClockSet:
-      refusal = cmd_clock_set(args, now);
-      break;
     case Command::kAlarmTest:
-      refusal = cmd_alarm_test(args, now);
-      break;
-    case Command::kPrimingBolus:
-      refusal = cmd_priming_bolus(args, now);
-      break;
     case Command::kAcknowledgeAlarms:
-      refusal = cmd_acknowledge_alarms(args, now);
-      break;
+    case Command::kConfirm:
+    case Command::kSessionEnd:
+      return Access::kSession;
+    case Command::kProgramTherapy:
+    case Command::kRefill:
+    case Command::kClinicianBolus:
+    case Command::kPtmConfig:
+    case Command::kPrimingBolus:
+      return Access::kSessionConfirmed;
     case Command::kFrameError:
       break;
   }
+  return Access::kUnknown;
+}
+}  // namespace
+
+uint32_t Pump::execute(const Frame& request, uint8_t* response, hal::Ticks now) {
+  const uint8_t opcode = request.payload[0];
   response[0] = static_cast<uint8_t>(opcode | kResponseFlag);
+  const Access access = access_of(opcode);
+  if (access == Access::kSession || access == Access::kSessionConfirmed) {
+    return execute_authenticated(request, response, now);
+  }
+  WireReader args(request.payload + 1, request.length - 1u);
+  if (access == Access::kOpen) return execute_open(opcode, args, response, now);
+  response[1] = static_cast<uint8_t>(Refusal::kUnknownCommand);
+  note_link_refusal(Refusal::kUnknownCommand, now);
+  return 2;
+}
+
+uint32_t Pump::execute_open(uint8_t opcode, WireReader& args, uint8_t* response, hal::Ticks now) {
+  WireWriter out(response + 2, kMaxPayloadBytes - 2);
+  Refusal refusal = Refusal::kNone;
+  if (opcode == static_cast<uint8_t>(Command::kInterrogate)) {
+    refusal = cmd_interrogate(args, out);
+  } else if (opcode == static_cast<uint8_t>(Command::kSessionHello)) {
+    uint8_t nonce[kNonceBytes];
+    for (uint8_t& byte : nonce) byte = args.u8();
+    uint8_t answer[kNonceBytes + kProofBytes];
+    refusal = !args.ok_and_complete() ? Refusal::kBadLength : link_.hello(nonce, answer, now);
+    if (refusal == Refusal::kNone) {
+      for (uint8_t byte : answer) out.u8(byte);
+    }
+  } else {
+    uint8_t proof[kProofBytes];
+    for (uint8_t& byte : proof) byte = args.u8();
+    uint32_t lockout_s = 0;
+    refusal =
+        !args.ok_and_complete() ? Refusal::kBadLength : link_.authenticate(proof, now, lockout_s);
+    log_lockout(lockout_s);
+    if (refusal == Refusal::kNone) {
+      pending_ = false;
+      log(EventCode::kSessionOpened, 0);
+    }
+  }
   response[1] = static_cast<uint8_t>(refusal);
-  // A refused command answers with its reason only.
-  return refusal == Refusal::kNone ? 2 + out.size() : 2;
+  if (refusal != Refusal::kNone) {
+    note_link_refusal(refusal, now);
+    return 2;
+  }
+  return 2 + out.size();
+}
+
+uint32_t Pump::execute_authenticated(const Frame& request, uint8_t* response, hal::Ticks now) {
+  const uint8_t opcode = request.payload[0];
+  uint32_t counter = 0;
+  uint32_t lockout_s = 0;
+  const Refusal link_refusal =
+      link_.open_request(request.payload, request.length, now, counter, lockout_s);
+  log_lockout(lockout_s);
+  if (link_refusal != Refusal::kNone) {
+    // Not from the session (or not fresh): answered in clear, changes nothing.
+    if (!link_.session_open()) pending_ = false;
+    response[1] = static_cast<uint8_t>(link_refusal);
+    note_link_refusal(link_refusal, now);
+    return 2;
+  }
+  WireReader args(request.payload + 1, request.length - 1u - kRequestTrailerBytes);
+  WireWriter out(response + 2, kMaxPayloadBytes - 2 - kTagBytes);
+  uint8_t logged_opcode = opcode;
+  Refusal refusal = Refusal::kNone;
+  const bool had_pending = pending_;
+  pending_ = false;  // only the very next command may confirm a dose change
+  if (opcode == static_cast<uint8_t>(Command::kConfirm)) {
+    pending_ = had_pending;
+    refusal = cmd_confirm(args, out, now, logged_opcode);
+  } else if (opcode == static_cast<uint8_t>(Command::kSessionEnd)) {
+    refusal = args.ok_and_complete() ? Refusal::kNone : Refusal::kBadLength;
+  } else if (access_of(opcode) == Access::kSessionConfirmed) {
+    refusal = run_command(opcode, args, out, now, false);
+    if (refusal == Refusal::kNone) {
+      pending_ = true;
+      pending_counter_ = counter;
+      pending_time_ = now;
+      pending_length_ = static_cast<uint8_t>(request.length - kRequestTrailerBytes);
+      for (uint8_t i = 0; i < pending_length_; ++i) pending_payload_[i] = request.payload[i];
+      refusal = Refusal::kAwaitingConfirmation;
+    }
+  } else {
+    refusal = run_command(opcode, args, out, now, true);
+  }
+  // Every refusal is logged; PTM presses have their own entry.
+  if (refusal != Refusal::kNone && refusal != Refusal::kAwaitingConfirmation &&
+      logged_opcode != static_cast<uint8_t>(Command::kPtmBolus)) {
+    log(EventCode::kCommandRefused,
+        (uint32_t{logged_opcode} << 8) | static_cast<uint32_t>(refusal));
+  }
+  response[1] = static_cast<uint8_t>(refusal);
+  uint32_t length = refusal == Refusal::kNone ? 2 + out.size() : 2;
+  link_.seal_response(counter, response, length);
+  if (opcode == static_cast<uint8_t>(Command::kSessionEnd) && refusal == Refusal::kNone) {
+    link_.close_session();
+  }
+  return length;
+}
+
+Refusal Pump::cmd_confirm(WireReader& args, WireWriter& out, hal::Ticks now,
+                          uint8_t& logged_opcode) {
+  const uint32_t counter = args.u32();
+  const uint8_t opcode = args.u8();
+  const bool had_pending = pending_;
+  pending_ = false;
+  if (!args.ok_and_complete()) return Refusal::kBadLength;
+  if (!had_pending || counter != pending_counter_ || opcode != pending_payload_[0] ||
+      now - pending_time_ >
+          static_cast<hal::Ticks>(config_.security.confirm_timeout_s) * hal::kTicksPerSecond) {
+    return Refusal::kNotConfirmed;
+  }
+  logged_opcode = opcode;
+  // Checked again: the pump may have moved on (an alarm, a bolus) since the first step.
+  WireReader pending_args(pending_payload_ + 1, pending_length_ - 1u);
+  return run_command(opcode, pending_args, out, now, true);
+}
+
+Refusal Pump::run_command(uint8_t opcode, WireReader& args, WireWriter& out, hal::Ticks now,
+                          bool commit) {
+  switch (static_cast<Command>(opcode)) {
+    case Command::kInterrogate:
+      return cmd_interrogate(args, out);
+    case Command::kReadEventLog:
+      return cmd_read_event_log(args, out);
+    case Command::kProgramTherapy:
+      return cmd_program_therapy(args, now, commit);
+    case Command::kRefill:
+      return cmd_refill(args, now, commit);
+    case Command::kClinicianBolus:
+      return cmd_clinician_bolus(args, now, commit);
+    case Command::kPtmConfig:
+      return cmd_ptm_config(args, commit);
+    case Command::kPtmBolus:
+      return cmd_ptm_bolus(args, now);
+    case Command::kClockSet:
+      return cmd_clock_set(args, now);
+    case Command::kAlarmTest:
+      return cmd_alarm_test(args, now);
+    case Command::kPrimingBolus:
+      return cmd_priming_bolus(args, now, commit);
+    case Command::kAcknowledgeAlarms:
+      return cmd_acknowledge_alarms(args, now);
+    case Command::kSessionHello:
+    case Command::kSessionAuth:
+    case Command::kConfirm:
+    case Command::kSessionEnd:
+    case Command::kFrameError:
+      break;
+  }
+  return Refusal::kUnknownCommand;
+}
+
+void Pump::note_link_refusal(Refusal refusal, hal::Ticks now) {
+  const uint8_t code = static_cast<uint8_t>(refusal);
+  if (code >= kRefusalCodes) return;
+  if (now >= refusal_window_end_ && refusals_pending_total_ == 0) {
+    // The first after a quiet window goes to the log at once and opens a window; a window
+    // that follows another at once is twice as long, up to the maximum.
+    const hal::Ticks window = static_cast<hal::Ticks>(refusal_window_s_) * hal::kTicksPerSecond;
+    refusal_window_s_ = refusal_window_s_ == 0 || now >= refusal_window_end_ + window
+                            ? config_.first_refusal_log_window_s
+                            : refusal_window_s_;
+    log(EventCode::kLinkRefused, (uint32_t{1} << 8) | code);
+    refusal_window_end_ = now + static_cast<hal::Ticks>(refusal_window_s_) * hal::kTicksPerSecond;
+    return;
+  }
+  if (refusals_pending_[code] == UINT16_MAX) flush_link_refusals(refusal_window_end_);
+  ++refusals_pending_[code];
+  ++refusals_pending_total_;
+}
+
+void Pump::flush_link_refusals(hal::Ticks now) {
+  if (refusals_pending_total_ == 0 || now < refusal_window_end_) return;
+  for (uint8_t code = 0; code < kRefusalCodes; ++code) {
+    if (refusals_pending_[code] == 0) continue;
+    log(EventCode::kLinkRefused, (uint32_t{refusals_pending_[code]} << 8) | code);
+    refusals_pending_[code] = 0;
+  }
+  refusals_pending_total_ = 0;
+  refusal_window_s_ = refusal_window_s_ * 2 < config_.max_refusal_log_window_s
+                          ? refusal_window_s_ * 2
+                          : config_.max_refusal_log_window_s;
+  refusal_window_end_ =
+      hal_.now() + static_cast<hal::Ticks>(refusal_window_s_) * hal::kTicksPerSecond;
+}
+
+void Pump::log_lockout(uint32_t lockout_s) {
+  if (lockout_s != 0) log(EventCode::kLockout, lockout_s);
 }
 
 Refusal Pump::cmd_interrogate(WireReader& args, WireWriter& out) {
@@ -158,7 +334,7 @@ Refusal Pump::cmd_read_event_log(WireReader& args, WireWriter& out) {
   return Refusal::kNone;
 }
 
-Refusal Pump::cmd_program_therapy(WireReader& args, hal::Ticks now) {
+Refusal Pump::cmd_program_therapy(WireReader& args, hal::Ticks now, bool commit) {
   TherapyProgram program;
   std::memset(&program, 0, sizeof program);
   program.mode = static_cast<TherapyMode>(args.u8());
@@ -177,7 +353,7 @@ Refusal Pump::cmd_program_therapy(WireReader& args, hal::Ticks now) {
   const DrugLimits* drug = find_drug(therapy_.drug_id);
   if (drug == nullptr) return Refusal::kUnknownDrug;
   const Refusal refusal = validate_program(program, therapy_.ptm, *drug);
-  if (refusal != Refusal::kNone) return refusal;
+  if (refusal != Refusal::kNone || !commit) return refusal;
   const uint64_t now_s = to_seconds(now);
   // What the old program owed up to now stays owed; the new one takes over from here.
   engine_.accrue_to(now_s, therapy_.clock_offset_s);
@@ -191,7 +367,7 @@ Refusal Pump::cmd_program_therapy(WireReader& args, hal::Ticks now) {
   return Refusal::kNone;
 }
 
-Refusal Pump::cmd_refill(WireReader& args, hal::Ticks now) {
+Refusal Pump::cmd_refill(WireReader& args, hal::Ticks now, bool commit) {
   const uint8_t drug_id = args.u8();
   const uint32_t concentration_ug_per_ml = args.u32();
   const uint32_t volume_ul = args.u32();
@@ -223,6 +399,7 @@ Refusal Pump::cmd_refill(WireReader& args, hal::Ticks now) {
   if (moving_) return Refusal::kBusy;
   uint32_t total = 0;
   if (!asic_.read_total_microsteps(total)) return Refusal::kBusy;
+  if (!commit) return Refusal::kNone;
 
   engine_.accrue_to(to_seconds(now), therapy_.clock_offset_s);
   const uint32_t old_concentration = engine_.tip_concentration_ug_per_ml();
@@ -259,7 +436,7 @@ Refusal Pump::check_bolus_rate(uint64_t dose_ng, uint32_t duration_s) const {
   return bolus_nl_x60_x_conc <= limit ? Refusal::kNone : Refusal::kRateTooHigh;
 }
 
-Refusal Pump::cmd_clinician_bolus(WireReader& args, hal::Ticks now) {
+Refusal Pump::cmd_clinician_bolus(WireReader& args, hal::Ticks now, bool commit) {
   const uint32_t dose_ng = args.u32();
   const uint16_t duration_minutes = args.u16();
   if (!args.ok_and_complete()) return Refusal::kBadLength;
@@ -277,14 +454,14 @@ Refusal Pump::cmd_clinician_bolus(WireReader& args, hal::Ticks now) {
     return Refusal::kDailyDoseOverLimit;
   }
   const Refusal rate = check_bolus_rate(dose_ng, uint32_t{duration_minutes} * 60);
-  if (rate != Refusal::kNone) return rate;
+  if (rate != Refusal::kNone || !commit) return rate;
   engine_.accrue_to(to_seconds(now), therapy_.clock_offset_s);
   engine_.start_bolus(dose_ng, uint32_t{duration_minutes} * 60);
   log(EventCode::kClinicianBolus, dose_ng);
   return Refusal::kNone;
 }
 
-Refusal Pump::cmd_ptm_config(WireReader& args) {
+Refusal Pump::cmd_ptm_config(WireReader& args, bool commit) {
   PtmConfig ptm;
   std::memset(&ptm, 0, sizeof ptm);
   ptm.dose_ng = args.u32();
@@ -310,6 +487,7 @@ Refusal Pump::cmd_ptm_config(WireReader& args) {
     const Refusal rate = check_bolus_rate(ptm.dose_ng, uint32_t{ptm.duration_minutes} * 60);
     if (rate != Refusal::kNone) return rate;
   }
+  if (!commit) return Refusal::kNone;
   therapy_.ptm = ptm;
   save_therapy();
   log(EventCode::kPtmConfigured, ptm.dose_ng);
@@ -375,7 +553,7 @@ Refusal Pump::cmd_alarm_test(WireReader& args, hal::Ticks now) {
   return Refusal::kNone;
 }
 
-Refusal Pump::cmd_priming_bolus(WireReader& args, hal::Ticks now) {
+Refusal Pump::cmd_priming_bolus(WireReader& args, hal::Ticks now, bool commit) {
   const uint16_t volume_ul = args.u16();
   if (!args.ok_and_complete()) return Refusal::kBadLength;
   if (volume_ul == 0 || volume_ul > config_.max_prime_volume_ul) return Refusal::kBadArgument;
@@ -388,6 +566,7 @@ Refusal Pump::cmd_priming_bolus(WireReader& args, hal::Ticks now) {
       (volume_nl + config_.calibration_nl_per_full_step - 1) / config_.calibration_nl_per_full_step;
   const uint32_t microsteps = steps * 8;
   if (microsteps > deliverable_microsteps()) return Refusal::kVolumeOutOfRange;
+  if (!commit) return Refusal::kNone;
   state_.prime_remaining_microsteps = microsteps;
   save_state();
   log(EventCode::kPrimingBolus, volume_nl);

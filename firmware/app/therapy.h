@@ -67,7 +67,17 @@ enum class Refusal : uint8_t {
   kVolumeOutOfRange = 16,
   kRateTooHigh = 17,
   kBusy = 18,
+  // The telemetry link's security (docs/security.md).
+  kAwaitingConfirmation = 19,  // not a refusal: validated, nothing changed, confirm to execute
+  kAuthenticationRequired = 20,
+  kAuthenticationFailed = 21,
+  kReplayed = 22,
+  kSessionExpired = 23,
+  kLockedOut = 24,
+  kNotConfirmed = 25,
+  kNoDeviceKey = 26,
 };
+inline constexpr uint8_t kRefusalCodes = 27;
 
 // Drug delivered over one day by the basal schedule, in ng.
 uint64_t basal_daily_dose_ng(const TherapyProgram& program);

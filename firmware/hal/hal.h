@@ -57,6 +57,15 @@ class Hal {
   // Queues bytes for transmission; returns how many were accepted.
   virtual uint32_t uart_write(const uint8_t* source, uint32_t length) = 0;
 
+  // --- Crypto peripheral (SHA-256/HMAC accelerator and random-number generator) -----------
+  // One HMAC-SHA256 at a time: begin with the key (at most 64 bytes), feed the message in any
+  // number of pieces, finish with the 32-byte digest. A begin abandons any unfinished one.
+  virtual void hmac_begin(const uint8_t* key, uint32_t key_length) = 0;
+  virtual void hmac_update(const uint8_t* data, uint32_t length) = 0;
+  virtual void hmac_finish(uint8_t digest[32]) = 0;
+  // Fills destination with bytes from the true random-number generator (challenges).
+  virtual void random_bytes(uint8_t* destination, uint32_t length) = 0;
+
   // --- Reset ---------------------------------------------------------------------------------
   virtual ResetCause reset_cause() = 0;
   // Asks for a software reset. On hardware it does not return; the twin and fakes record it

@@ -9,6 +9,9 @@
 #include <deque>
 #include <vector>
 
+#include <mbedtls/hmac_drbg.h>
+#include <mbedtls/md.h>
+
 #include "drivers/motor_driver_regs.h"
 #include "hal/hal.h"
 
@@ -69,6 +72,7 @@ class FakeHal final : public hal::Hal {
  public:
   static constexpr uint32_t kNvmBytes = 8192;
   FakeHal();
+  ~FakeHal();
 
   uint32_t spi_transfer(uint32_t mosi_frame) override;
   bool asic_irq_level() override { return asic.irq_level(); }
@@ -81,6 +85,12 @@ class FakeHal final : public hal::Hal {
   uint32_t uart_rx_available() override { return static_cast<uint32_t>(rx.size()); }
   uint32_t uart_read(uint8_t* destination, uint32_t max_length) override;
   uint32_t uart_write(const uint8_t* source, uint32_t length) override;
+  // The crypto peripheral, with mbedTLS: HMAC-SHA256 and a seeded (deterministic) random
+  // stream standing in for the TRNG.
+  void hmac_begin(const uint8_t* key, uint32_t key_length) override;
+  void hmac_update(const uint8_t* data, uint32_t length) override;
+  void hmac_finish(uint8_t digest[32]) override;
+  void random_bytes(uint8_t* destination, uint32_t length) override;
   hal::ResetCause reset_cause() override { return reset_cause_value; }
   void request_reset() override { ++reset_requests; }
 
@@ -108,6 +118,8 @@ class FakeHal final : public hal::Hal {
   bool irq_pending_ = false;
   bool irq_was_high_ = false;
   int64_t nvm_budget_ = -1;
+  mbedtls_md_context_t hmac_;
+  mbedtls_hmac_drbg_context random_;
 };
 
 }  // namespace pumpfw::test

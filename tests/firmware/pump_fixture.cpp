@@ -1,5 +1,9 @@
 #include "pump_fixture.h"
 
+#include <mbedtls/md.h>
+
+#include <algorithm>
+
 namespace pumpfw::test {
 
 uint32_t le32(const std::vector<uint8_t>& data, size_t at) {
@@ -12,10 +16,130 @@ uint16_t le16(const std::vector<uint8_t>& data, size_t at) {
   return static_cast<uint16_t>(data.at(at) | (data.at(at + 1) << 8));
 }
 
-PumpFixture::PumpFixture() = default;
+std::array<uint8_t, 32> hmac_sha256(const uint8_t* key, size_t key_length,
+                                    const std::vector<uint8_t>& message) {
+  std::array<uint8_t, 32> digest{};
+  mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), key, key_length, message.data(),
+                  message.size(), digest.data());
+  return digest;
+}
+
+PumpFixture::PumpFixture() {
+  for (size_t i = 0; i < device_key.size(); ++i) device_key[i] = static_cast<uint8_t>(0x30 + 7 * i);
+  key = device_key;
+  app::provision_device_key(hal, device_key.data());
+}
+
+bool PumpFixture::needs_session(uint8_t opcode) {
+  return opcode != static_cast<uint8_t>(app::Command::kInterrogate) &&
+         opcode != static_cast<uint8_t>(app::Command::kSessionHello) &&
+         opcode != static_cast<uint8_t>(app::Command::kSessionAuth);
+}
+
+bool PumpFixture::needs_confirmation(uint8_t opcode) {
+  switch (static_cast<app::Command>(opcode)) {
+    case app::Command::kProgramTherapy:
+    case app::Command::kRefill:
+    case app::Command::kClinicianBolus:
+    case app::Command::kPtmConfig:
+    case app::Command::kPrimingBolus:
+      return true;
+    default:
+      return false;
+  }
+}
+
+Response PumpFixture::send_plain(const std::vector<uint8_t>& payload) {
+  uint8_t frame[app::kMaxFrameBytes];
+  const uint32_t size =
+      app::encode_frame(++sequence_, payload.data(), static_cast<uint8_t>(payload.size()), frame);
+  return send_raw(std::vector<uint8_t>(frame, frame + size));
+}
+
+Response PumpFixture::open_session() {
+  session_boot_ = 0;
+  std::vector<uint8_t> hello = {static_cast<uint8_t>(app::Command::kSessionHello)};
+  std::vector<uint8_t> nonce;
+  for (uint32_t i = 0; i < app::kNonceBytes; ++i)
+    nonce.push_back(static_cast<uint8_t>(++nonce_counter_ * 31 + i));
+  hello.insert(hello.end(), nonce.begin(), nonce.end());
+  const Response challenge = send_plain(hello);
+  if (challenge.refusal != app::Refusal::kNone) return challenge;
+  EXPECT_EQ(challenge.data.size(), app::kNonceBytes + app::kProofBytes);
+  if (challenge.data.size() != app::kNonceBytes + app::kProofBytes) return challenge;
+  const std::vector<uint8_t> pump_nonce(challenge.data.begin(),
+                                        challenge.data.begin() + app::kNonceBytes);
+  auto message = [](const char* label, const std::vector<uint8_t>& a,
+                    const std::vector<uint8_t>& b) {
+    std::vector<uint8_t> m(label, label + 4);
+    m.insert(m.end(), a.begin(), a.end());
+    m.insert(m.end(), b.begin(), b.end());
+    return m;
+  };
+  // The pump proves it knows the key (the programmer's check of the pump).
+  const auto pump_proof =
+      hmac_sha256(device_key.data(), device_key.size(), message("PUMP", nonce, pump_nonce));
+  EXPECT_TRUE(std::equal(pump_proof.begin(), pump_proof.begin() + app::kProofBytes,
+                         challenge.data.begin() + app::kNonceBytes))
+      << "the pump's proof";
+  const auto proof = hmac_sha256(key.data(), key.size(), message("PROG", pump_nonce, nonce));
+  std::vector<uint8_t> auth = {static_cast<uint8_t>(app::Command::kSessionAuth)};
+  auth.insert(auth.end(), proof.begin(), proof.begin() + app::kProofBytes);
+  const Response answer = send_plain(auth);
+  if (answer.refusal != app::Refusal::kNone) return answer;
+  session_key_ = hmac_sha256(key.data(), key.size(), message("SESS", nonce, pump_nonce));
+  session_boot_ = boots_;
+  session_used_ = hal.now();
+  counter_ = 0;
+  return answer;
+}
+
+std::vector<uint8_t> PumpFixture::secure_frame(const std::vector<uint8_t>& payload) {
+  const uint32_t counter = ++counter_;
+  std::vector<uint8_t> request = payload;
+  for (int i = 0; i < 4; ++i) request.push_back(static_cast<uint8_t>(counter >> (8 * i)));
+  std::vector<uint8_t> message = {'Q'};
+  message.insert(message.end(), request.begin(), request.end());
+  const auto tag = hmac_sha256(session_key_.data(), session_key_.size(), message);
+  request.insert(request.end(), tag.begin(), tag.begin() + app::kTagBytes);
+  uint8_t frame[app::kMaxFrameBytes];
+  const uint32_t size =
+      app::encode_frame(++sequence_, request.data(), static_cast<uint8_t>(request.size()), frame);
+  return std::vector<uint8_t>(frame, frame + size);
+}
+
+Response PumpFixture::check_answer(Response response, uint32_t counter) {
+  if (response.data.empty()) return response;  // refused before the session took it
+  if (response.data.size() < app::kTagBytes) {
+    ADD_FAILURE() << "an answer too short for its tag";
+    return response;
+  }
+  std::vector<uint8_t> message = {'R'};
+  for (int i = 0; i < 4; ++i) message.push_back(static_cast<uint8_t>(counter >> (8 * i)));
+  message.push_back(response.opcode);
+  message.push_back(static_cast<uint8_t>(response.refusal));
+  message.insert(message.end(), response.data.begin(), response.data.end() - app::kTagBytes);
+  const auto tag = hmac_sha256(session_key_.data(), session_key_.size(), message);
+  response.authenticated =
+      std::equal(tag.begin(), tag.begin() + app::kTagBytes, response.data.end() - app::kTagBytes);
+  EXPECT_TRUE(response.authenticated) << "the answer's tag";
+  response.data.resize(response.data.size() - app::kTagBytes);
+  session_used_ = hal.now();
+  return response;
+}
+
+Response PumpFixture::send_secure(const std::vector<uint8_t>& payload) {
+  const std::vector<uint8_t> frame = secure_frame(payload);
+  return check_answer(send_raw(frame), counter_);
+}
+
+Response PumpFixture::confirm(uint32_t counter, uint8_t opcode) {
+  return send_secure(Payload(app::Command::kConfirm).u32(counter).u8(opcode).bytes);
+}
 
 void PumpFixture::boot() {
   pump = std::make_unique<app::Pump>(hal, config);
+  ++boots_;
   pump->boot();
 }
 
@@ -65,10 +189,30 @@ Response PumpFixture::send_raw(const std::vector<uint8_t>& frame_bytes) {
 }
 
 Response PumpFixture::send(const std::vector<uint8_t>& payload) {
-  uint8_t frame[app::kMaxFrameBytes];
-  const uint32_t size =
-      app::encode_frame(++sequence_, payload.data(), static_cast<uint8_t>(payload.size()), frame);
-  return send_raw(std::vector<uint8_t>(frame, frame + size));
+  if (payload.empty() || !needs_session(payload[0])) return send_plain(payload);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (session_boot_ != boots_ || hal.now() - session_used_ > 240 * kSecond) {
+      Response opened = open_session();
+      if (opened.refusal != app::Refusal::kNone) {
+        opened.opcode = static_cast<uint8_t>(payload[0] | app::kResponseFlag);
+        return opened;
+      }
+    }
+    Response r = send_secure(payload);
+    if (r.refusal == app::Refusal::kAwaitingConfirmation) {
+      EXPECT_TRUE(needs_confirmation(payload[0]));
+      r = confirm(counter_, payload[0]);
+      r.opcode = static_cast<uint8_t>(payload[0] | app::kResponseFlag);
+      return r;
+    }
+    if (attempt == 0 && (r.refusal == app::Refusal::kAuthenticationRequired ||
+                         r.refusal == app::Refusal::kSessionExpired)) {
+      session_boot_ = 0;
+      continue;
+    }
+    return r;
+  }
+  return Response{};
 }
 
 Status PumpFixture::interrogate() {

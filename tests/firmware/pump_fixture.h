@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -24,6 +25,7 @@ struct Response {
   app::Refusal refusal = app::Refusal::kBadFrame;
   std::vector<uint8_t> data;
   uint8_t sequence = 0;
+  bool authenticated = false;  // the answer carried a valid session tag (stripped from data)
 };
 
 // Little-endian payload builder.
@@ -73,8 +75,22 @@ class PumpFixture : public ::testing::Test {
   uint64_t run_until(hal::Ticks until);
   uint64_t run_for(hal::Ticks duration) { return run_until(hal.now() + duration); }
 
+  // Sends a command as a clinician programmer does: commands that need a session get one
+  // (opened with `key`), are sent authenticated, and dose changes are confirmed, so the
+  // answer is the command's own (docs/security.md).
   Response send(const std::vector<uint8_t>& payload);
   Response send_raw(const std::vector<uint8_t>& frame_bytes);
+  // The steps send() takes, for the security tests.
+  Response open_session();
+  Response send_plain(const std::vector<uint8_t>& payload);
+  // An authenticated frame of the current session (the next counter) and its answer, checked.
+  std::vector<uint8_t> secure_frame(const std::vector<uint8_t>& payload);
+  Response send_secure(const std::vector<uint8_t>& payload);
+  Response check_answer(Response response, uint32_t counter);
+  Response confirm(uint32_t counter, uint8_t opcode);
+  uint32_t last_counter() const { return counter_; }
+  static bool needs_session(uint8_t opcode);
+  static bool needs_confirmation(uint8_t opcode);
   std::vector<Response> drain_responses();
   Status interrogate();
 
@@ -95,6 +111,20 @@ class PumpFixture : public ::testing::Test {
   app::PumpConfig config;
   std::unique_ptr<app::Pump> pump;
   uint8_t sequence_ = 0;
+  // The device key provisioned at manufacture, and the one the programmer holds.
+  std::array<uint8_t, app::kDeviceKeyBytes> device_key{};
+  std::array<uint8_t, app::kDeviceKeyBytes> key{};
+  // The programmer's session (with which firmware instance, since a reset ends it).
+  uint64_t boots_ = 0;
+  uint64_t session_boot_ = 0;  // 0: no session
+  hal::Ticks session_used_ = 0;
+  uint32_t counter_ = 0;
+  std::array<uint8_t, 32> session_key_{};
+  uint8_t nonce_counter_ = 0;
 };
+
+// HMAC-SHA256 with mbedTLS (the programmer's side).
+std::array<uint8_t, 32> hmac_sha256(const uint8_t* key, size_t key_length,
+                                    const std::vector<uint8_t>& message);
 
 }  // namespace pumpfw::test

@@ -237,11 +237,12 @@ TEST_F(Safety, AnNvmTooSmallForTheLayoutIsAMemoryError) {
   const uint64_t written = hal.nvm_bytes_written;
   reboot(hal::ResetCause::kPowerOn);
   EXPECT_TRUE(pump->active_alarms() & alarm_bit(AlarmId::kMemoryError));
-  EXPECT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
-  EXPECT_EQ(program_continuous(500000).refusal, Refusal::kNone);
+  // Nor can it read its link key: no session, so nothing can be programmed.
+  EXPECT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNoDeviceKey);
+  EXPECT_EQ(program_continuous(500000).refusal, Refusal::kNoDeviceKey);
   EXPECT_EQ(send(Payload(Command::kAcknowledgeAlarms).u16(alarm_bit(AlarmId::kMemoryError)).bytes)
                 .refusal,
-            Refusal::kBadArgument);
+            Refusal::kNoDeviceKey);
   EXPECT_FALSE(pump->delivering());
   EXPECT_EQ(hal.nvm_bytes_written, written);
 }

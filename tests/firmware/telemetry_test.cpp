@@ -49,7 +49,8 @@ class Telemetry : public PumpFixture {
 };
 
 TEST_F(Telemetry, DamagedFramesAreAnsweredWithAFrameErrorAndChangeNothing) {
-  std::vector<uint8_t> frame = frame_of(1, Payload(Command::kClockSet).u32(kMidnight).bytes);
+  ASSERT_EQ(open_session().refusal, Refusal::kNone);
+  std::vector<uint8_t> frame = secure_frame(Payload(Command::kClockSet).u32(kMidnight).bytes);
   frame[4] ^= 0x10;  // a bit error in the payload
   Response r = send_raw(frame);
   EXPECT_EQ(r.opcode, static_cast<uint8_t>(Command::kFrameError) | app::kResponseFlag);
@@ -60,11 +61,11 @@ TEST_F(Telemetry, DamagedFramesAreAnsweredWithAFrameErrorAndChangeNothing) {
   EXPECT_EQ(r.refusal, Refusal::kBadFrame);
   // Noise before a good frame is skipped.
   std::vector<uint8_t> noisy = {0x00, 0x13, 0x37};
-  const std::vector<uint8_t> good = frame_of(2, Payload(Command::kClockSet).u32(kMidnight).bytes);
+  const std::vector<uint8_t> good = secure_frame(Payload(Command::kClockSet).u32(kMidnight).bytes);
   noisy.insert(noisy.end(), good.begin(), good.end());
   r = send_raw(noisy);
   EXPECT_EQ(r.refusal, Refusal::kNone);
-  EXPECT_EQ(r.sequence, 2);
+  EXPECT_EQ(r.sequence, good[2]);
   EXPECT_EQ(pump->wall_clock_s(), kMidnight);
 }
 
@@ -86,22 +87,30 @@ TEST_F(Telemetry, FrameLayoutIsSyncLengthSequencePayloadCrc) {
 
 TEST_F(Telemetry, ARetransmissionIsAnsweredAgainButNotExecutedTwice) {
   ready_baclofen();
+  ASSERT_EQ(open_session().refusal, Refusal::kNone);
   const std::vector<uint8_t> bolus =
-      frame_of(99, Payload(Command::kClinicianBolus).u32(50000).u16(10).bytes);
-  const Response first = send_raw(bolus);
+      secure_frame(Payload(Command::kClinicianBolus).u32(50000).u16(10).bytes);
+  const uint32_t bolus_counter = last_counter();
+  EXPECT_EQ(check_answer(send_raw(bolus), bolus_counter).refusal, Refusal::kAwaitingConfirmation);
+  EXPECT_EQ(check_answer(send_raw(bolus), bolus_counter).refusal, Refusal::kAwaitingConfirmation);
+  const std::vector<uint8_t> go =
+      secure_frame(Payload(Command::kConfirm).u32(bolus_counter).u8(uint8_t{0x05}).bytes);
+  const uint32_t go_counter = last_counter();
+  const Response first = check_answer(send_raw(go), go_counter);
   ASSERT_EQ(first.refusal, Refusal::kNone);
-  const Response again = send_raw(bolus);
+  const Response again = check_answer(send_raw(go), go_counter);
   EXPECT_EQ(again.refusal, Refusal::kNone);
-  EXPECT_EQ(again.sequence, 99);
+  EXPECT_EQ(again.sequence, go[2]);
   EXPECT_EQ(pump->engine().bolus_remaining_ng(), 50000u) << "one bolus, not two";
 }
 
 TEST_F(Telemetry, AnAnswerLongerThanTheUartFifoGoesOutAsItDrains) {
   ready_baclofen();
   run_for(kDay);
+  ASSERT_EQ(open_session().refusal, Refusal::kNone);
   hal.uart_tx_fifo_bytes = 16;
   const std::vector<uint8_t> request =
-      frame_of(50, Payload(Command::kReadEventLog).u16(0).u8(12).bytes);
+      secure_frame(Payload(Command::kReadEventLog).u16(0).u8(12).bytes);
   hal.rx.insert(hal.rx.end(), request.begin(), request.end());
   const hal::Ticks wake = pump->run_once();
   EXPECT_EQ(hal.tx.size(), 16u);
@@ -109,10 +118,12 @@ TEST_F(Telemetry, AnAnswerLongerThanTheUartFifoGoesOutAsItDrains) {
   run_for(kSecond);
   const std::vector<Response> responses = drain_responses();
   ASSERT_EQ(responses.size(), 1u);
-  EXPECT_EQ(responses[0].refusal, Refusal::kNone);
-  // Boot, clock set, refill, program: 4 events of 13 bytes, a 60-byte frame.
-  EXPECT_EQ(responses[0].data.at(0), 4);
-  EXPECT_EQ(responses[0].data.size(), 1u + 4 * 13);
+  const Response answer = check_answer(responses[0], last_counter());
+  EXPECT_EQ(answer.refusal, Refusal::kNone);
+  // Boot, session opened, clock set, refill, program, session opened: 6 events of 13 bytes,
+  // then the answer's 16-byte tag, a 100-byte frame.
+  EXPECT_EQ(answer.data.at(0), 6);
+  EXPECT_EQ(answer.data.size(), 1u + 6 * 13);
 }
 
 TEST_F(Telemetry, InterrogateReportsStatus) {

@@ -18,6 +18,7 @@ M0PlusHal::M0PlusHal() {
   reg32(mcu::uart0::kIntEnable) = mcu::uart0::kRxNotEmpty;
   reg32(mcu::gpio0::kEdgeEnable) = mcu::gpio0::kAsicIrqPin;
   reg32(mcu::rtc::kIntEnable) = mcu::rtc::kCompare;
+  reg32(mcu::trng0::kCtrl) = mcu::trng0::kCtrlEnable;
   reg32(mcu::scs::kNvicIser) = (1u << mcu::kIrqRtc) | (1u << mcu::kIrqAsic) | (1u << mcu::kIrqUart);
 }
 
@@ -96,6 +97,52 @@ uint32_t M0PlusHal::uart_write(const uint8_t* source, uint32_t length) {
     reg32(mcu::uart0::kData) = source[count++];
   }
   return count;
+}
+
+void M0PlusHal::hmac_begin(const uint8_t* key, uint32_t key_length) {
+  if (key_length > mcu::hash0::kKeyWords * 4) key_length = mcu::hash0::kKeyWords * 4;
+  for (uint32_t word = 0; word < mcu::hash0::kKeyWords; ++word) {
+    uint32_t value = 0;
+    for (uint32_t byte = 0; byte < 4; ++byte) {
+      const uint32_t at = word * 4 + byte;
+      if (at < key_length) value |= static_cast<uint32_t>(key[at]) << (8 * byte);
+    }
+    reg32(mcu::hash0::kKey0 + 4 * word) = value;
+  }
+  reg32(mcu::hash0::kKeyLen) = key_length;
+  reg32(mcu::hash0::kCtrl) = mcu::hash0::kCtrlStart;
+}
+
+void M0PlusHal::hmac_update(const uint8_t* data, uint32_t length) {
+  for (uint32_t i = 0; i < length; ++i) {
+    while ((reg32(mcu::hash0::kStatus) & mcu::hash0::kStatusBusy) != 0) {
+    }
+    reg32(mcu::hash0::kDataIn) = data[i];
+  }
+}
+
+void M0PlusHal::hmac_finish(uint8_t digest[32]) {
+  reg32(mcu::hash0::kCtrl) = mcu::hash0::kCtrlFinish;
+  while ((reg32(mcu::hash0::kStatus) & mcu::hash0::kStatusDone) == 0) {
+  }
+  for (uint32_t word = 0; word < mcu::hash0::kDigestWords; ++word) {
+    const uint32_t value = reg32(mcu::hash0::kDigest0 + 4 * word);
+    for (uint32_t byte = 0; byte < 4; ++byte) {
+      digest[word * 4 + byte] = static_cast<uint8_t>(value >> (8 * byte));
+    }
+  }
+}
+
+void M0PlusHal::random_bytes(uint8_t* destination, uint32_t length) {
+  uint32_t i = 0;
+  while (i < length) {
+    while ((reg32(mcu::trng0::kStatus) & mcu::trng0::kStatusReady) == 0) {
+    }
+    const uint32_t word = reg32(mcu::trng0::kData);
+    for (uint32_t byte = 0; byte < 4 && i < length; ++byte) {
+      destination[i++] = static_cast<uint8_t>(word >> (8 * byte));
+    }
+  }
 }
 
 hal::ResetCause M0PlusHal::reset_cause() {

@@ -25,6 +25,10 @@ class M0PlusHal final : public hal::Hal {
   uint32_t uart_rx_available() override;
   uint32_t uart_read(uint8_t* destination, uint32_t max_length) override;
   uint32_t uart_write(const uint8_t* source, uint32_t length) override;
+  void hmac_begin(const uint8_t* key, uint32_t key_length) override;
+  void hmac_update(const uint8_t* data, uint32_t length) override;
+  void hmac_finish(uint8_t digest[32]) override;
+  void random_bytes(uint8_t* destination, uint32_t length) override;
   hal::ResetCause reset_cause() override;
   void request_reset() override;
 };

@@ -84,6 +84,36 @@ inline constexpr uint32_t kBrownOut = 1u << 2;
 inline constexpr uint32_t kSoftware = 1u << 3;
 }  // namespace rstc
 
+// HASH0: SHA-256/HMAC accelerator. Write the key (KEYLEN bytes, KEY0.. little-endian words),
+// set CTRL.START, write the message a byte at a time to DATAIN (it waits while BUSY), set
+// CTRL.FINISH, wait for STATUS.DONE and read DIGEST0..7 (digest bytes in order, little-endian
+// words). Starting a new HMAC clears the key registers' use by the previous one.
+namespace hash0 {
+inline constexpr uintptr_t kBase = 0x40007000;
+inline constexpr uintptr_t kCtrl = kBase + 0x00;     // bit 0 START, bit 1 FINISH
+inline constexpr uintptr_t kStatus = kBase + 0x04;   // bit 0 BUSY, bit 1 DONE
+inline constexpr uintptr_t kKeyLen = kBase + 0x08;   // key length in bytes, 1-64
+inline constexpr uintptr_t kDataIn = kBase + 0x0C;   // bits 7:0: one message byte
+inline constexpr uintptr_t kKey0 = kBase + 0x40;     // KEY0..KEY15, 64 bytes
+inline constexpr uintptr_t kDigest0 = kBase + 0x80;  // DIGEST0..DIGEST7, 32 bytes
+inline constexpr uint32_t kCtrlStart = 1u << 0;
+inline constexpr uint32_t kCtrlFinish = 1u << 1;
+inline constexpr uint32_t kStatusBusy = 1u << 0;
+inline constexpr uint32_t kStatusDone = 1u << 1;
+inline constexpr uint32_t kKeyWords = 16;
+inline constexpr uint32_t kDigestWords = 8;
+}  // namespace hash0
+
+// TRNG0: true random-number generator; DATA holds a fresh 32-bit word when STATUS.READY.
+namespace trng0 {
+inline constexpr uintptr_t kBase = 0x40008000;
+inline constexpr uintptr_t kCtrl = kBase + 0x00;    // bit 0 ENABLE
+inline constexpr uintptr_t kStatus = kBase + 0x04;  // bit 0 READY
+inline constexpr uintptr_t kData = kBase + 0x08;    // reading takes the word, clears READY
+inline constexpr uint32_t kCtrlEnable = 1u << 0;
+inline constexpr uint32_t kStatusReady = 1u << 0;
+}  // namespace trng0
+
 // ARMv6-M system control space.
 namespace scs {
 inline constexpr uintptr_t kNvicIser = 0xE000E100;
