@@ -10,42 +10,11 @@
 namespace pumpbench {
 
 const std::vector<FaultInfo>& fault_catalogue() {
-  static const std::vector<FaultInfo> faults = {
-      {"shaft_load", "torque (N.m)",
-       "extra load torque on the pump shaft: a seized gear, corrosion (0.05 N.m stalls the motor)",
-       true},
-      {"firmware_hang", "-",
-       "the firmware stops in a loop; nothing kicks the watchdog; the next reset ends it", false},
-      {"power_loss", "-", "the MCU loses power; clearing it powers it on (RTC restarts at zero)",
-       true},
-      {"parasitic_load", "current (A)",
-       "a parasitic current from the cell: internal short, film formation", true},
-      {"catheter_occlusion", "position, open_area, growth (time), length",
-       "a narrowing of the catheter lumen, e.g. a tip inflammatory mass growing over `growth`",
-       true},
-      {"catheter_kink", "position, open_area",
-       "a sudden narrowing of 0.5 cm of catheter at `position`", true},
-      {"catheter_leak", "position, fraction",
-       "a hole that lets `fraction` of the flow out into the tissue", true},
-      {"catheter_disconnection", "position", "the catheter parts: all flow goes to the tissue",
-       true},
-      {"tip_migration", "level, intrathecal (true/false)",
-       "the catheter tip moves to another vertebral level, or out of the intrathecal space; "
-       "clearing it puts the tip back",
-       true},
-      {"nvm_power_cut", "bytes",
-       "power fails during the next NVM write after `bytes` bytes (a torn write)", false},
-      {"pump_wear", "fraction", "the mechanism's delivered fraction falls by `fraction`", true},
-      {"fever", "temperature", "the body (and the pump) at another temperature", true},
-  };
-  return faults;
+  return pumptwin::faults::fault_registry();
 }
 
 const FaultInfo* find_fault(const std::string& name) {
-  for (const FaultInfo& fault : fault_catalogue()) {
-    if (fault.name == name) return &fault;
-  }
-  return nullptr;
+  return pumptwin::faults::find_fault(name);
 }
 
 const std::vector<SignalDefinition>& signal_catalogue() {

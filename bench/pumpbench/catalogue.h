@@ -8,14 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "fault_registry.h"
+
 namespace pumpbench {
 
-struct FaultInfo {
-  std::string name;
-  std::string parameters;  // for `pumpbench list faults`
-  std::string description;
-  bool clearable;
-};
+// Faults come from the twin's registry (twin/faults/fault_registry.h, docs/faults.md).
+using FaultInfo = pumptwin::faults::FaultDefinition;
 const std::vector<FaultInfo>& fault_catalogue();
 const FaultInfo* find_fault(const std::string& name);
 

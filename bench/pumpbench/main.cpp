@@ -28,8 +28,12 @@ using namespace pumpbench;
 int list(const std::string& what) {
   if (what == "faults") {
     for (const FaultInfo& fault : fault_catalogue()) {
-      std::printf("%-24s %-44s %s%s\n", fault.name.c_str(), fault.parameters.c_str(),
-                  fault.description.c_str(), fault.clearable ? "" : " (not clearable)");
+      std::printf("%-24s %-11s %s\n%24s   parameters: %s\n%24s   %s%s%s\n", fault.name.c_str(),
+                  fault.category.c_str(), fault.description.c_str(), "",
+                  pumptwin::faults::parameter_summary(fault).c_str(), "",
+                  fault.clearable ? "clearable" : "one-shot (not clearable)",
+                  fault.missing_hook.empty() ? "" : "; NOT INJECTABLE YET, needs ",
+                  fault.missing_hook.c_str());
     }
   } else if (what == "drugs") {
     for (const DrugInfo& drug : drug_catalogue()) {
@@ -113,6 +117,9 @@ int sc_main(int argc, char* argv[]) {
                   "pace at X times wall time (demonstrations)")
       ->check(CLI::PositiveNumber);
   run->add_flag("--quiet", run_options.quiet, "no summary on stdout");
+  uint64_t member = 0;
+  CLI::Option* member_option =
+      run->add_option("--member", member, "cohort member to run (setup.cohort; default 0)");
   run->add_option("--wall-limit", run_options.wall_limit_s,
                   "stop as a failed simulation (exit 3) after this many wall seconds")
       ->check(CLI::PositiveNumber);
@@ -156,6 +163,7 @@ int sc_main(int argc, char* argv[]) {
     return run_suite(self, suite_options);
   }
   if (*seed_option) run_options.seed = seed;
+  if (*member_option) run_options.member = member;
   if (!trace_window.empty()) {
     run_options.trace_window_s = parse_trace_window(trace_window);
     if (!run_options.trace_window_s) return kExitBadInput;

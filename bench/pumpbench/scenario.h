@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -50,6 +51,9 @@ struct Setup {
   // A member of a generated cohort instead of a reference patient.
   std::optional<uint64_t> cohort_seed;
   uint64_t cohort_index = 0;
+  // setup.cohort: {seed, size}: a campaign over `size` generated patients (members 0..size-1);
+  // the suite runs each member in its own worker (`pumpbench run --member I`). 0: no campaign.
+  uint64_t cohort_size = 0;
   std::string drug = "morphine";
   double concentration_ug_per_ml = 10000.0;
   double reservoir_capacity_ul = 20000.0;
@@ -99,21 +103,12 @@ struct CheckpointAction {
   std::string label;
 };
 
-// A fault from the bench's fault catalogue (catalogue.h) with its parameters, base units.
+// A fault of the twin's registry (twin/faults/fault_registry.h) with its parameters: numbers
+// in the parameter's base unit (integers and booleans as numbers), choices and levels as text.
 struct InjectFaultAction {
   std::string fault;
-  double torque_nm = 0.0;
-  double current_a = 0.0;
-  double position_fraction = 1.0;
-  double open_area_fraction = 0.0;
-  double growth_s = 0.0;
-  double length_cm = 1.0;
-  double leak_fraction = 1.0;
-  std::string tip_level;
-  bool intrathecal = true;
-  uint32_t bytes = 0;
-  double wear_fraction = 0.0;
-  double temperature_c = 37.0;
+  std::map<std::string, double> values;
+  std::map<std::string, std::string> text;
 };
 struct ClearFaultAction {
   std::string fault;
@@ -151,6 +146,10 @@ struct Expectation {
   std::string id;
   std::string requirement;
   std::string description;
+  // The firmware as built does not meet this check (docs/hazards.md says why): the check still
+  // runs; its failure is reported as `known_gap` (the requirement NOT MET, the scenario green),
+  // and a pass as a failure, so that a closed gap cannot go unnoticed.
+  std::string known_gap;
   enum class Kind {
     kSignalAt,       // signal within [min, max] at a time
     kAlarmAt,        // alarm active (or not) at a time

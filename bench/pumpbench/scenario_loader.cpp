@@ -335,8 +335,22 @@ void read_setup(Context& context, const YAML::Node& node, Setup& setup) {
   Fields fields(
       context, node, "setup",
       {"seed", "patient", "drug", "concentration", "reservoir", "catheter", "calibration_per_step",
-       "battery", "body_temperature", "program", "ptm", "sample_period"});
+       "battery", "body_temperature", "program", "ptm", "sample_period", "cohort"});
   if (!fields.valid()) return;
+  if (fields.has("cohort")) {
+    // A campaign over generated virtual patients: the suite runs one worker per member.
+    Fields cohort(context, fields.get("cohort"), "setup.cohort", {"seed", "size"});
+    const auto cohort_seed = cohort.integer("seed", 0, std::numeric_limits<int64_t>::max(), true);
+    const auto size = cohort.integer("size", 1, 1000, true);
+    if (cohort_seed && size) {
+      setup.cohort_seed = static_cast<uint64_t>(*cohort_seed);
+      setup.cohort_size = static_cast<uint64_t>(*size);
+    }
+    if (fields.has("patient")) {
+      context.error(fields.get("patient"), "setup.patient",
+                    "give either 'patient' or 'cohort', not both");
+    }
+  }
   if (auto seed = fields.integer("seed", 0, std::numeric_limits<int64_t>::max())) {
     setup.seed = static_cast<uint64_t>(*seed);
   }
@@ -468,81 +482,107 @@ std::optional<InjectFaultAction> read_fault(Context& context, const YAML::Node& 
                       "; see `pumpbench list faults`");
     return std::nullopt;
   }
+  const FaultInfo& definition = *find_fault(name);
+  if (!definition.missing_hook.empty()) {
+    context.error(name_node, path + ".fault",
+                  "fault '" + name + "' is catalogued but has no hook in this twin yet (needs " +
+                      definition.missing_hook + ")");
+    return std::nullopt;
+  }
+  std::vector<std::string> allowed = {"fault"};
+  for (const pumptwin::faults::FaultParameter& parameter : definition.parameters) {
+    allowed.push_back(parameter.name);
+  }
+  Fields fields(context, node, path, allowed);
+  if (!fields.valid()) return std::nullopt;
   InjectFaultAction fault;
   fault.fault = name;
-  fault.temperature_c = setup.body_temperature_c;
-  if (name == "shaft_load") {
-    Fields fields(context, node, path, {"fault", "torque"});
-    auto torque = fields.quantity("torque", Dimension::kTorque, 0.0, 1.0, "0 to 1 N.m", true);
-    if (!torque) return std::nullopt;
-    fault.torque_nm = *torque;
-  } else if (name == "firmware_hang" || name == "power_loss") {
-    Fields fields(context, node, path, {"fault"});
-  } else if (name == "parasitic_load") {
-    Fields fields(context, node, path, {"fault", "current"});
-    auto current = fields.quantity("current", Dimension::kCurrent, 0.0, 5.0, "0 to 5 A", true);
-    if (!current) return std::nullopt;
-    fault.current_a = *current;
-  } else if (name == "catheter_occlusion" || name == "catheter_kink") {
-    const bool kink = name == "catheter_kink";
-    Fields fields(
-        context, node, path,
-        kink ? std::vector<std::string>{"fault", "position", "open_area"}
-             : std::vector<std::string>{"fault", "position", "open_area", "growth", "length"});
-    auto position =
-        fields.quantity("position", Dimension::kFraction, 0.0, 1.0, "0 (pump port) to 1 (tip)");
-    auto open_area = fields.quantity("open_area", Dimension::kFraction, 0.0, 0.99, "0 to 99 %");
-    auto growth =
-        fields.quantity("growth", Dimension::kTime, 0.0, 5 * 365 * kSecondsPerDay, "0 to 5 years");
-    auto length = fields.quantity("length", Dimension::kLength, 0.1, 20.0, "1 mm to 20 cm");
-    fault.position_fraction = position.value_or(kink ? 0.1 : 1.0);
-    fault.open_area_fraction = open_area.value_or(0.0);
-    fault.growth_s = growth.value_or(0.0);
-    fault.length_cm = kink ? 0.5 : length.value_or(1.0);
-  } else if (name == "catheter_leak") {
-    Fields fields(context, node, path, {"fault", "position", "fraction"});
-    auto position =
-        fields.quantity("position", Dimension::kFraction, 0.0, 0.99, "0 (pump port) to 99 %");
-    auto fraction = fields.quantity("fraction", Dimension::kFraction, 0.0, 1.0, "0 to 100 %", true);
-    if (!fraction) return std::nullopt;
-    fault.position_fraction = position.value_or(0.0);
-    fault.leak_fraction = *fraction;
-  } else if (name == "catheter_disconnection") {
-    Fields fields(context, node, path, {"fault", "position"});
-    auto position =
-        fields.quantity("position", Dimension::kFraction, 0.0, 0.99, "0 (pump port) to 99 %");
-    fault.position_fraction = position.value_or(0.0);
-    fault.leak_fraction = 1.0;
-  } else if (name == "tip_migration") {
-    Fields fields(context, node, path, {"fault", "level", "intrathecal"});
-    auto level = fields.scalar("level", true);
-    if (!level) return std::nullopt;
-    if (!valid_tip_level(*level)) {
-      context.error(node["level"], path + ".level",
-                    "'" + *level +
-                        "' is not a vertebral level (C1-C7, T1-T12, L1-L5, cisterna, "
-                        "intracranial)");
-      return std::nullopt;
+  bool ok = true;
+  using pumptwin::faults::ParameterKind;
+  for (const pumptwin::faults::FaultParameter& parameter : definition.parameters) {
+    const std::string& key = parameter.name;
+    switch (parameter.kind) {
+      case ParameterKind::kInteger: {
+        const auto value = fields.integer(key, static_cast<int64_t>(parameter.min),
+                                          static_cast<int64_t>(parameter.max), parameter.required);
+        if (value) fault.values[key] = static_cast<double>(*value);
+        if (!value && (parameter.required || fields.has(key))) ok = false;
+        break;
+      }
+      case ParameterKind::kBoolean: {
+        const auto value = fields.boolean(key);
+        if (value) fault.values[key] = *value ? 1.0 : 0.0;
+        break;
+      }
+      case ParameterKind::kChoice: {
+        std::vector<std::string> choices;
+        for (const std::string& choice : parameter.choices) {
+          if (!choice.empty()) choices.push_back(choice);
+        }
+        if (parameter.required && !fields.has(key)) {
+          context.error(node, path + "." + key, "missing required field (" + joined(choices) + ")");
+          ok = false;
+          break;
+        }
+        const auto value = fields.choice(key, choices, key);
+        if (value) fault.text[key] = *value;
+        if (!value && fields.has(key)) ok = false;
+        break;
+      }
+      case ParameterKind::kLevel: {
+        const auto level = fields.scalar(key, parameter.required);
+        if (!level) {
+          if (parameter.required) ok = false;
+          break;
+        }
+        if (!valid_tip_level(*level)) {
+          context.error(node[key], path + "." + key,
+                        "'" + *level +
+                            "' is not a vertebral level (C1-C7, T1-T12, L1-L5, cisterna, "
+                            "intracranial)");
+          ok = false;
+          break;
+        }
+        fault.text[key] = *level;
+        break;
+      }
+      default: {
+        Dimension dimension = Dimension::kFraction;
+        switch (parameter.kind) {
+          case ParameterKind::kTorque:
+            dimension = Dimension::kTorque;
+            break;
+          case ParameterKind::kCurrent:
+            dimension = Dimension::kCurrent;
+            break;
+          case ParameterKind::kVoltage:
+            dimension = Dimension::kVoltage;
+            break;
+          case ParameterKind::kResistance:
+            dimension = Dimension::kResistance;
+            break;
+          case ParameterKind::kTime:
+            dimension = Dimension::kTime;
+            break;
+          case ParameterKind::kLength:
+            dimension = Dimension::kLength;
+            break;
+          case ParameterKind::kTemperature:
+            dimension = Dimension::kTemperature;
+            break;
+          default:
+            break;
+        }
+        const auto value = fields.quantity(key, dimension, parameter.min, parameter.max,
+                                           parameter.range_text, parameter.required);
+        if (value) fault.values[key] = *value;
+        if (!value && (parameter.required || fields.has(key))) ok = false;
+        break;
+      }
     }
-    fault.tip_level = *level;
-    fault.intrathecal = fields.boolean("intrathecal").value_or(true);
-  } else if (name == "nvm_power_cut") {
-    Fields fields(context, node, path, {"fault", "bytes"});
-    auto bytes = fields.integer("bytes", 0, 8192, true);
-    if (!bytes) return std::nullopt;
-    fault.bytes = static_cast<uint32_t>(*bytes);
-  } else if (name == "pump_wear") {
-    Fields fields(context, node, path, {"fault", "fraction"});
-    auto fraction = fields.quantity("fraction", Dimension::kFraction, 0.0, 1.0, "0 to 100 %", true);
-    if (!fraction) return std::nullopt;
-    fault.wear_fraction = *fraction;
-  } else if (name == "fever") {
-    Fields fields(context, node, path, {"fault", "temperature"});
-    auto temperature =
-        fields.quantity("temperature", Dimension::kTemperature, 30.0, 43.0, "30 to 43 degC", true);
-    if (!temperature) return std::nullopt;
-    fault.temperature_c = *temperature;
   }
+  if (!ok) return std::nullopt;
+  (void)setup;
   return fault;
 }
 
@@ -820,7 +860,7 @@ void read_expectations(Context& context, const YAML::Node& node, Scenario& scena
       continue;
     }
     const std::string kind = present.front();
-    std::vector<std::string> allowed = {"id", "requirement", "description", kind};
+    std::vector<std::string> allowed = {"id", "requirement", "description", "known_gap", kind};
     if (kind == "signal") {
       if (item["at"].IsDefined()) {
         expectation.kind = Expectation::Kind::kSignalAt;
@@ -849,6 +889,7 @@ void read_expectations(Context& context, const YAML::Node& node, Scenario& scena
     }
     expectation.requirement = fields.scalar("requirement", true).value_or("");
     expectation.description = fields.scalar("description").value_or("");
+    expectation.known_gap = fields.scalar("known_gap").value_or("");
     const double end_s = scenario.duration_s;
     auto time_in_run = [&](const std::string& key, bool required) -> std::optional<double> {
       auto time =

@@ -33,6 +33,8 @@ struct RunOptions {
   double wall_limit_s = 0.0;
   // The ASIC's waveform is written to OUT/asic.vcd between these simulated times (s).
   std::optional<std::pair<double, double>> trace_window_s;
+  // The member of a cohort scenario (setup.cohort) to run; member 0 when absent.
+  std::optional<uint64_t> member;
 };
 
 // Installs the SIGINT/SIGTERM handler that stops the run at its next sync point.

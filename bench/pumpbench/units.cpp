@@ -53,6 +53,9 @@ constexpr UnitDefinition kUnits[] = {
     {"N.m", Dimension::kTorque, 1.0},
     {"%", Dimension::kFraction, 0.01},
     {"degC", Dimension::kTemperature, 1.0},
+    {"mohm", Dimension::kResistance, 1e-3},
+    {"ohm", Dimension::kResistance, 1.0},
+    {"kohm", Dimension::kResistance, 1e3},
 };
 
 // Units of the patient's signal catalogue that are not scenario units.
@@ -121,6 +124,8 @@ std::string dimension_name(Dimension dimension) {
       return "a fraction";
     case Dimension::kTemperature:
       return "a temperature";
+    case Dimension::kResistance:
+      return "a resistance";
     case Dimension::kCount:
       return "a number";
   }

@@ -25,6 +25,7 @@ enum class Dimension {
   kTorque,         // N.m
   kFraction,       // 1 (a plain number or a percentage)
   kTemperature,    // degC
+  kResistance,     // ohm
   kCount,          // a plain number
 };
 

@@ -21,6 +21,10 @@ class Fram {
   void write(uint32_t offset, const uint8_t* source, uint32_t length, uint32_t landed);
 
   uint8_t byte(uint32_t offset) const { return bytes_.at(offset); }
+  // Fault injection: inverts one bit in place (a bit flip in the memory cell).
+  void flip_bit(uint32_t offset, unsigned bit) {
+    bytes_.at(offset) = static_cast<uint8_t>(bytes_.at(offset) ^ (1u << (bit & 7u)));
+  }
   uint64_t bytes_written() const { return bytes_written_; }
   uint32_t torn_writes() const { return torn_writes_; }
 

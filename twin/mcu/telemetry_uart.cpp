@@ -54,8 +54,9 @@ void TelemetryUart::receive_thread() {
   for (;;) {
     while (line_to_pump_.empty()) wait(line_to_pump_filled_);
     wait(byte_time_);
-    const uint8_t byte = line_to_pump_.front();
+    uint8_t byte = line_to_pump_.front();
     line_to_pump_.pop_front();
+    if (line_filter_ && !line_filter_(true, byte)) continue;
     if (rx_fifo_.size() >= config_.fifo_bytes) {
       ++rx_overruns_;
       continue;
@@ -69,9 +70,10 @@ void TelemetryUart::transmit_thread() {
   for (;;) {
     while (tx_fifo_.empty()) wait(tx_fifo_filled_);
     // The byte leaves the FIFO for the shift register at once, freeing its place.
-    const uint8_t byte = tx_fifo_.front();
+    uint8_t byte = tx_fifo_.front();
     tx_fifo_.pop_front();
     wait(byte_time_);
+    if (line_filter_ && !line_filter_(false, byte)) continue;
     host_received_.push_back(byte);
     host_byte_arrived.notify(sc_core::SC_ZERO_TIME);
   }

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <vector>
 
 #include <systemc>
@@ -48,6 +49,12 @@ class TelemetryUart : public sc_core::sc_module {
 
   uint32_t rx_overruns() const { return rx_overruns_; }
 
+  // Fault injection (twin/faults): each byte that reaches the end of the line passes through
+  // `filter` (towards the pump or towards the host), which may alter it or return false to lose
+  // it. Empty: a clean link.
+  using LineFilter = std::function<bool(bool to_pump, uint8_t& byte)>;
+  void set_line_filter(LineFilter filter) { line_filter_ = std::move(filter); }
+
  private:
   void receive_thread();
   void transmit_thread();
@@ -59,6 +66,7 @@ class TelemetryUart : public sc_core::sc_module {
   std::deque<uint8_t> tx_fifo_;
   std::vector<uint8_t> host_received_;
   uint32_t rx_overruns_ = 0;
+  LineFilter line_filter_;
   sc_core::sc_event line_to_pump_filled_;
   sc_core::sc_event tx_fifo_filled_;
 };

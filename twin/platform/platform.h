@@ -79,6 +79,9 @@ class Platform : public sc_core::sc_module {
   double body_temperature_c() const { return body_temperature_c_; }
   // From a SystemC process: a fever, or the pump out of the body on the bench.
   void set_body_temperature_c(double temperature_c);
+  // From a SystemC process: brings the supply and the ADC inputs up to date now (after a fault
+  // changed the cell's load or a sensor).
+  void update_board() { refresh_board(); }
 
   mech::DriveTrain drive_train;
   asic::MotorDriverAsic asic;

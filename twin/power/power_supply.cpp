@@ -29,7 +29,8 @@ void PowerSupply::update(double temperature_c) {
   cell_.draw(charge_as);
   load_current_a_ = interval_s > 0.0 ? charge_as / interval_s
                                      : config_.board_quiescent_current_a + parasitic_current_a_;
-  terminal_v_ = cell_.terminal_v(load_current_a_, temperature_c);
+  terminal_v_ =
+      cell_.terminal_v(load_current_a_, temperature_c) - load_current_a_ * film_resistance_ohm_;
   asic_.set_supply_v(terminal_v_);
   const bool undervoltage = terminal_v_ < config_.undervoltage_v;
   if (undervoltage != undervoltage_) {

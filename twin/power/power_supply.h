@@ -33,6 +33,11 @@ class PowerSupply {
   void update(double temperature_c);
   // Fault: a parasitic current drawn from the cell from the next update on.
   void set_parasitic_load_a(double current_a) { parasitic_current_a_ = current_a; }
+  // Fault: a resistive film in the cell, in series with its internal resistance, from the next
+  // update on (battery film formation: normal at rest, a collapse under the motor's current).
+  void set_film_resistance_ohm(double ohm) { film_resistance_ohm_ = ohm; }
+  double film_resistance_ohm() const { return film_resistance_ohm_; }
+  double parasitic_load_a() const { return parasitic_current_a_; }
 
   double terminal_v() const { return terminal_v_; }
   // Average current of the last update interval.
@@ -46,6 +51,7 @@ class PowerSupply {
   mcu::Mcu& mcu_;
   LithiumCell cell_;
   double parasitic_current_a_ = 0.0;
+  double film_resistance_ohm_ = 0.0;
   double last_update_s_ = 0.0;
   double last_bridge_charge_as_ = 0.0;
   double last_mcu_charge_as_ = 0.0;

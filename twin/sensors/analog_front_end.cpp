@@ -35,11 +35,28 @@ double AnalogFrontEnd::channel_v(const ChannelParams& channel, double quantity) 
   return std::clamp(volts, 0.0, asic::MotorDriverAsic::kAdcFullScaleV);
 }
 
+void AnalogFrontEnd::set_channel_fault(asic::AnalogInput input, const ChannelFault& fault) {
+  faults_[static_cast<size_t>(input)] = fault;
+}
+
+double AnalogFrontEnd::faulty(asic::AnalogInput input, double volts) const {
+  const ChannelFault& fault = faults_[static_cast<size_t>(input)];
+  if (fault.stuck) return fault.stuck_v;
+  const double drift_s = sc_core::sc_time_stamp().to_seconds() - fault.drift_start_s;
+  volts += fault.offset_v + fault.drift_v_per_s * std::max(drift_s, 0.0);
+  return std::clamp(volts, 0.0, asic::MotorDriverAsic::kAdcFullScaleV);
+}
+
 void AnalogFrontEnd::apply(const SensedQuantities& quantities) {
-  battery_v_ = channel_v(params_.battery, quantities.battery_v);
-  temperature_v_ = channel_v(params_.temperature, quantities.temperature_c);
-  reservoir_pressure_v_ = channel_v(params_.reservoir_pressure, quantities.reservoir_pressure_mmhg);
-  outlet_pressure_v_ = channel_v(params_.outlet_pressure, quantities.outlet_pressure_mmhg);
+  using asic::AnalogInput;
+  battery_v_ = faulty(AnalogInput::kBattery, channel_v(params_.battery, quantities.battery_v));
+  temperature_v_ =
+      faulty(AnalogInput::kTemperature, channel_v(params_.temperature, quantities.temperature_c));
+  reservoir_pressure_v_ =
+      faulty(AnalogInput::kPressureReservoir,
+             channel_v(params_.reservoir_pressure, quantities.reservoir_pressure_mmhg));
+  outlet_pressure_v_ = faulty(AnalogInput::kPressureOutlet,
+                              channel_v(params_.outlet_pressure, quantities.outlet_pressure_mmhg));
   asic_.set_analog_input_v(asic::AnalogInput::kBattery, battery_v_);
   asic_.set_analog_input_v(asic::AnalogInput::kTemperature, temperature_v_);
   asic_.set_analog_input_v(asic::AnalogInput::kPressureReservoir, reservoir_pressure_v_);

@@ -40,6 +40,16 @@ struct SensedQuantities {
   double outlet_pressure_mmhg = 0.0;
 };
 
+// A fault on one channel (twin/faults): an offset, an offset growing from `drift_start_s` at
+// `drift_v_per_s`, or the channel stuck at `stuck_v`. All volts at the ADC input.
+struct ChannelFault {
+  double offset_v = 0.0;
+  double drift_v_per_s = 0.0;
+  double drift_start_s = 0.0;
+  bool stuck = false;
+  double stuck_v = 0.0;
+};
+
 class AnalogFrontEnd {
  public:
   AnalogFrontEnd(const AnalogFrontEndParams& params, asic::MotorDriverAsic& asic);
@@ -47,6 +57,9 @@ class AnalogFrontEnd {
   // Sets the four ADC inputs from the quantities, with fresh noise. From SystemC processes
   // only (the ASIC's inputs change at the current time).
   void apply(const SensedQuantities& quantities);
+
+  // Fault injection: from the next apply() on; a default ChannelFault clears it.
+  void set_channel_fault(asic::AnalogInput input, const ChannelFault& fault);
 
   // The ADC input voltage a channel was last set to.
   double battery_input_v() const { return battery_v_; }
@@ -56,11 +69,13 @@ class AnalogFrontEnd {
 
  private:
   double channel_v(const ChannelParams& channel, double quantity);
+  double faulty(asic::AnalogInput input, double volts) const;
   double standard_normal();
 
   AnalogFrontEndParams params_;
   asic::MotorDriverAsic& asic_;
   std::mt19937_64 noise_;
+  ChannelFault faults_[4];
   bool have_spare_normal_ = false;
   double spare_normal_ = 0.0;
   double battery_v_ = 0.0;
