@@ -53,6 +53,18 @@ Mcu::Mcu(const sc_core::sc_module_name& name, asic::MotorDriverAsic& asic, const
       asic_(asic),
       config_(config),
       nvm_(config.nvm_size_bytes) {
+  const mbedtls_md_info_t* sha256 = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
+  mbedtls_md_init(&hmac_);
+  mbedtls_md_setup(&hmac_, sha256, 1);
+  mbedtls_hmac_drbg_init(&random_);
+  uint8_t seed[16] = {'p', 'u', 'm', 'p', ' ', 't', 'r', 'n', 'g'};
+  for (int i = 0; i < 8; ++i) seed[8 + i] = static_cast<uint8_t>(config.random_seed >> (8 * i));
+  mbedtls_hmac_drbg_seed_buf(&random_, sha256, seed, sizeof seed);
+  if (config.provision_device_key) {
+    factory_ = true;
+    pumpfw::app::provision_device_key(*this, config.device_key.data());
+    factory_ = false;
+  }
   SC_THREAD(firmware_thread);
   SC_METHOD(on_irq_rise);
   sensitive << asic_.irq.posedge_event();
@@ -65,7 +77,12 @@ Mcu::Mcu(const sc_core::sc_module_name& name, asic::MotorDriverAsic& asic, const
   dont_initialize();
 }
 
-Mcu::~Mcu() = default;
+Mcu::~Mcu() {
+  // The firmware instance goes first: it may still hold the HAL.
+  slot_.clear();
+  mbedtls_md_free(&hmac_);
+  mbedtls_hmac_drbg_free(&random_);
+}
 
 uint64_t Mcu::now_ns() const {
   return sc_core::sc_time_stamp().value();
@@ -274,6 +291,10 @@ void Mcu::nvm_read(uint32_t offset, uint8_t* destination, uint32_t length) {
 }
 
 void Mcu::nvm_write(uint32_t offset, const uint8_t* source, uint32_t length) {
+  if (factory_) {
+    nvm_.write(offset, source, length, length);
+    return;
+  }
   if (halted_ || length == 0) return;
   const uint64_t start_ns = now_ns();
   const bool cut = power_cut_after_nvm_bytes_ >= 0 && power_cut_after_nvm_bytes_ < length;
@@ -299,6 +320,22 @@ uint32_t Mcu::uart_read(uint8_t* destination, uint32_t max_length) {
 
 uint32_t Mcu::uart_write(const uint8_t* source, uint32_t length) {
   return halted_ ? 0 : uart.write(source, length);
+}
+
+void Mcu::hmac_begin(const uint8_t* key, uint32_t key_length) {
+  mbedtls_md_hmac_starts(&hmac_, key, key_length);
+}
+
+void Mcu::hmac_update(const uint8_t* data, uint32_t length) {
+  mbedtls_md_hmac_update(&hmac_, data, length);
+}
+
+void Mcu::hmac_finish(uint8_t digest[32]) {
+  mbedtls_md_hmac_finish(&hmac_, digest);
+}
+
+void Mcu::random_bytes(uint8_t* destination, uint32_t length) {
+  mbedtls_hmac_drbg_random(&random_, destination, length);
 }
 
 void Mcu::request_reset() {

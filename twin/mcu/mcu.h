@@ -28,8 +28,12 @@
 #include <cstdint>
 #include <functional>
 
+#include <mbedtls/hmac_drbg.h>
+#include <mbedtls/md.h>
+
 #include <systemc>
 
+#include "app/link_security.h"
 #include "fram.h"
 #include "hal/hal.h"
 #include "motor_driver_asic.h"
@@ -37,6 +41,13 @@
 #include "telemetry_uart.h"
 
 namespace pumptwin::mcu {
+
+// The link key the twin's pumps are provisioned with unless a test says otherwise, and which
+// the in-twin clinician programmer holds (docs/security.md). A bench key, not a secret.
+using DeviceKey = std::array<uint8_t, pumpfw::app::kDeviceKeyBytes>;
+inline constexpr DeviceKey kBenchDeviceKey = {
+    0x70, 0x75, 0x6d, 0x70, 0x74, 0x77, 0x69, 0x6e, 0x2d, 0x62, 0x65, 0x6e, 0x63, 0x68, 0x2d, 0x6b,
+    0x65, 0x79, 0x2d, 0x30, 0x30, 0x30, 0x31, 0x00, 0x5a, 0xc3, 0x96, 0x0f, 0x1e, 0x2d, 0x3c, 0x4b};
 
 struct McuConfig {
   pumpfw::app::PumpConfig firmware{};
@@ -54,6 +65,11 @@ struct McuConfig {
   // Brown-out detector on the supply, with hysteresis so that a sagging cell cannot chatter.
   double brown_out_v = 2.2;
   double brown_out_hysteresis_v = 0.1;
+  // Factory provisioning: the link key written into a blank FRAM before the first boot.
+  bool provision_device_key = true;
+  DeviceKey device_key = kBenchDeviceKey;
+  // The crypto peripheral's random-number generator: a seeded stream, so runs repeat.
+  uint64_t random_seed = 1;
 };
 
 enum class McuState : uint8_t {
@@ -126,6 +142,12 @@ class Mcu : public sc_core::sc_module, private pumpfw::hal::Hal {
   uint32_t uart_write(const uint8_t* source, uint32_t length) override;
   pumpfw::hal::ResetCause reset_cause() override { return reset_cause_; }
   void request_reset() override;
+  // The crypto peripheral (HASH0, TRNG0 in docs/mcu-memory-map.md), with mbedTLS. It takes no
+  // simulated time, like the firmware's own code.
+  void hmac_begin(const uint8_t* key, uint32_t key_length) override;
+  void hmac_update(const uint8_t* data, uint32_t length) override;
+  void hmac_finish(uint8_t digest[32]) override;
+  void random_bytes(uint8_t* destination, uint32_t length) override;
 
   void firmware_thread();
   void run_instance();
@@ -158,6 +180,10 @@ class Mcu : public sc_core::sc_module, private pumpfw::hal::Hal {
   pumpfw::hal::ResetCause pending_cause_ = pumpfw::hal::ResetCause::kPowerOn;
   uint64_t rtc_origin_ns_ = 0;
   int64_t power_cut_after_nvm_bytes_ = -1;  // armed when >= 0
+  // Provisioning at construction: NVM writes land at once, outside simulated time.
+  bool factory_ = false;
+  mbedtls_md_context_t hmac_;
+  mbedtls_hmac_drbg_context random_;
 
   uint32_t boots_total_ = 0;
   std::array<uint32_t, 4> boots_by_cause_{};
