@@ -62,13 +62,12 @@ void LiveClient::run() {
   }
   if (error) {
     std::lock_guard lock(data_.mutex);
-    data_.connection = "cannot connect to " + host_ + ":" + std::to_string(port_) + ": " +
-                       error.message();
+    data_.connection =
+        "cannot connect to " + host_ + ":" + std::to_string(port_) + ": " + error.message();
     return;
   }
-  Json hello = {{"type", "hello"},
-                {"version", pumptwin::live::kProtocolVersion},
-                {"client", "pumpviewer"}};
+  Json hello = {
+      {"type", "hello"}, {"version", pumptwin::live::kProtocolVersion}, {"client", "pumpviewer"}};
   if (!token_.empty()) hello["token"] = token_;
   asio::write(impl_->socket, asio::buffer(pumptwin::live::encode(hello)), error);
   connected_ = true;

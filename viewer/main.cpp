@@ -32,8 +32,9 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // The spine's segments from the bottom (sacrum) to the top (brain), as the patient model names
 // them (concentration_ug_per_ml.<segment>).
-const char* const kSegments[] = {"S1_S5", "L4_L5", "L1_L3", "T10_T12", "T7_T9",         "T4_T6",
-                                 "T1_T3", "C5_C7", "C1_C4", "cisterna_magna", "intracranial"};
+const char* const kSegments[] = {"S1_S5", "L4_L5",          "L1_L3",       "T10_T12",
+                                 "T7_T9", "T4_T6",          "T1_T3",       "C5_C7",
+                                 "C1_C4", "cisterna_magna", "intracranial"};
 constexpr int kSegmentCount = 11;
 
 int segment_of_level(const std::string& level) {
@@ -42,11 +43,16 @@ int segment_of_level(const std::string& level) {
   if (level == "cisterna") return 9;
   const int n = std::atoi(level.c_str() + 1);
   switch (level[0]) {
-    case 'S': return 0;
-    case 'L': return n >= 4 ? 1 : 2;
-    case 'T': return n >= 10 ? 3 : n >= 7 ? 4 : n >= 4 ? 5 : 6;
-    case 'C': return n >= 5 ? 7 : 8;
-    default: return 3;
+    case 'S':
+      return 0;
+    case 'L':
+      return n >= 4 ? 1 : 2;
+    case 'T':
+      return n >= 10 ? 3 : n >= 7 ? 4 : n >= 4 ? 5 : 6;
+    case 'C':
+      return n >= 5 ? 7 : 8;
+    default:
+      return 3;
   }
 }
 
@@ -55,15 +61,18 @@ std::string format_time(double seconds) {
   const int days = static_cast<int>(seconds / 86400.0);
   const double rest = seconds - days * 86400.0;
   std::snprintf(text, sizeof text, "%dd %02d:%02d:%02d", days, static_cast<int>(rest / 3600),
-                static_cast<int>(std::fmod(rest, 3600) / 60), static_cast<int>(std::fmod(rest, 60)));
+                static_cast<int>(std::fmod(rest, 3600) / 60),
+                static_cast<int>(std::fmod(rest, 60)));
   return text;
 }
 
 // Viridis-like ramp for 0..1.
 ImU32 heat_colour(double x) {
   x = std::clamp(x, 0.0, 1.0);
-  static const float stops[][3] = {{0.27f, 0.00f, 0.33f}, {0.23f, 0.32f, 0.55f},
-                                   {0.13f, 0.57f, 0.55f}, {0.37f, 0.79f, 0.38f},
+  static const float stops[][3] = {{0.27f, 0.00f, 0.33f},
+                                   {0.23f, 0.32f, 0.55f},
+                                   {0.13f, 0.57f, 0.55f},
+                                   {0.37f, 0.79f, 0.38f},
                                    {0.99f, 0.91f, 0.14f}};
   const double position = x * 4.0;
   const int i = std::min(3, static_cast<int>(position));
@@ -88,7 +97,8 @@ class Viewer {
   void frame(float width, float height) {
     std::lock_guard lock(data_.mutex);
     const double latest = data_.latest_time();
-    const double end = std::max({latest, data_.duration_s > 0 ? (data_.live ? latest : data_.duration_s) : latest, 1.0});
+    const double end = std::max(
+        {latest, data_.duration_s > 0 ? (data_.live ? latest : data_.duration_s) : latest, 1.0});
     if (follow_) {
       view_to_ = std::max(latest, 1.0);
       view_from_ = std::max(0.0, view_to_ - span_);
@@ -137,14 +147,16 @@ class Viewer {
       ImGui::SameLine();
       const bool paused = data_.status.value("paused", false);
       const Json speed = data_.status.value("speed", Json("max"));
-      ImGui::TextColored(paused ? ImVec4(1, 0.7f, 0.2f, 1) : ImVec4(0.4f, 1, 0.4f, 1), "%s, speed %s",
-                         paused ? "PAUSED" : "running",
-                         speed.is_number() ? (std::to_string(static_cast<long>(speed.get<double>())) + "x").c_str()
-                                           : "max");
+      ImGui::TextColored(
+          paused ? ImVec4(1, 0.7f, 0.2f, 1) : ImVec4(0.4f, 1, 0.4f, 1), "%s, speed %s",
+          paused ? "PAUSED" : "running",
+          speed.is_number() ? (std::to_string(static_cast<long>(speed.get<double>())) + "x").c_str()
+                            : "max");
     }
     if (data_.ended && data_.result.is_object()) {
       ImGui::SameLine();
-      ImGui::TextColored(ImVec4(0.6f, 0.8f, 1, 1), "| ended: %s", data_.result.value("status", "").c_str());
+      ImGui::TextColored(ImVec4(0.6f, 0.8f, 1, 1), "| ended: %s",
+                         data_.result.value("status", "").c_str());
     }
     if (!data_.last_error.empty()) {
       ImGui::SameLine();
@@ -225,8 +237,10 @@ class Viewer {
         ImGui::TextWrapped("%s", fault.value("description", "").c_str());
         for (std::size_t i = 0; i < parameters.size(); ++i) {
           fault_params_[i].resize(64);
-          ImGui::InputText((parameters[i].value("name", "") + " (" + parameters[i].value("unit", "") + ")").c_str(),
-                           fault_params_[i].data(), fault_params_[i].size());
+          ImGui::InputText(
+              (parameters[i].value("name", "") + " (" + parameters[i].value("unit", "") + ")")
+                  .c_str(),
+              fault_params_[i].data(), fault_params_[i].size());
         }
         if (ImGui::Button("inject now")) {
           Json params = Json::object();
@@ -255,16 +269,21 @@ class Viewer {
     const ImVec2 size(width, height);
     ImGui::InvisibleButton(spec.title, size);
     const bool hovered = ImGui::IsItemHovered();
-    draw->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + size.y), IM_COL32(22, 24, 30, 255));
+    draw->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + size.y),
+                        IM_COL32(22, 24, 30, 255));
     draw->AddRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), IM_COL32(70, 70, 80, 255));
     const double span = std::max(view_to_ - view_from_, 1e-3);
-    auto x_of = [&](double t) { return origin.x + static_cast<float>((t - view_from_) / span) * size.x; };
+    auto x_of = [&](double t) {
+      return origin.x + static_cast<float>((t - view_from_) / span) * size.x;
+    };
     // Alarms and faults.
     for (const Event& event : data_.events) {
       if (event.time_s < view_from_ || event.time_s > view_to_) continue;
       if (event.kind == "alarm_raised" || event.kind == "fault") {
-        const ImU32 colour = event.kind == "alarm_raised" ? IM_COL32(230, 60, 60, 200) : IM_COL32(230, 160, 40, 200);
-        draw->AddLine(ImVec2(x_of(event.time_s), origin.y), ImVec2(x_of(event.time_s), origin.y + size.y), colour, 1.5f);
+        const ImU32 colour =
+            event.kind == "alarm_raised" ? IM_COL32(230, 60, 60, 200) : IM_COL32(230, 160, 40, 200);
+        draw->AddLine(ImVec2(x_of(event.time_s), origin.y),
+                      ImVec2(x_of(event.time_s), origin.y + size.y), colour, 1.5f);
       }
     }
     static const ImU32 kColours[] = {IM_COL32(90, 200, 255, 255), IM_COL32(255, 200, 80, 255),
@@ -277,8 +296,10 @@ class Viewer {
       if (index < 0 || data_.times.empty()) continue;
       const auto& series = data_.values[static_cast<std::size_t>(index)];
       // Column min/max over the view (with the derivative for rates).
-      std::vector<float> lo(static_cast<std::size_t>(columns), std::numeric_limits<float>::infinity());
-      std::vector<float> hi(static_cast<std::size_t>(columns), -std::numeric_limits<float>::infinity());
+      std::vector<float> lo(static_cast<std::size_t>(columns),
+                            std::numeric_limits<float>::infinity());
+      std::vector<float> hi(static_cast<std::size_t>(columns),
+                            -std::numeric_limits<float>::infinity());
       const auto first = std::lower_bound(data_.times.begin(), data_.times.end(), view_from_);
       const auto last = std::upper_bound(data_.times.begin(), data_.times.end(), view_to_);
       double previous_t = kNaN;
@@ -314,9 +335,12 @@ class Viewer {
           value = rate;
         }
         value *= spec.scale;
-        const int column = std::clamp(static_cast<int>((data_.times[i] - view_from_) / span * columns), 0, columns - 1);
-        lo[static_cast<std::size_t>(column)] = std::min(lo[static_cast<std::size_t>(column)], static_cast<float>(value));
-        hi[static_cast<std::size_t>(column)] = std::max(hi[static_cast<std::size_t>(column)], static_cast<float>(value));
+        const int column = std::clamp(
+            static_cast<int>((data_.times[i] - view_from_) / span * columns), 0, columns - 1);
+        lo[static_cast<std::size_t>(column)] =
+            std::min(lo[static_cast<std::size_t>(column)], static_cast<float>(value));
+        hi[static_cast<std::size_t>(column)] =
+            std::max(hi[static_cast<std::size_t>(column)], static_cast<float>(value));
         vmin = std::min(vmin, static_cast<float>(value));
         vmax = std::max(vmax, static_cast<float>(value));
       }
@@ -337,22 +361,26 @@ class Viewer {
         const float x = origin.x + static_cast<float>(c) + 0.5f;
         const ImVec2 top(x, y_of(hi[cu]));
         const ImVec2 bottom(x, y_of(lo[cu]));
-        if (previous.x >= 0) draw->AddLine(previous, ImVec2(x, y_of(0.5f * (lo[cu] + hi[cu]))), colour, 1.5f);
+        if (previous.x >= 0)
+          draw->AddLine(previous, ImVec2(x, y_of(0.5f * (lo[cu] + hi[cu]))), colour, 1.5f);
         draw->AddLine(top, ImVec2(bottom.x, bottom.y + 1.0f), colour, 1.5f);
         previous = ImVec2(x, y_of(0.5f * (lo[cu] + hi[cu])));
       }
       char range[96];
-      std::snprintf(range, sizeof range, "%s [%.4g .. %.4g %s]  ", name.c_str(), vmin + pad, vmax - pad,
-                    data_.signals[static_cast<std::size_t>(index)].unit.c_str());
-      draw->AddText(ImVec2(origin.x + 6, origin.y + 16 + 14.0f * static_cast<float>(drawn)), colour, range);
+      std::snprintf(range, sizeof range, "%s [%.4g .. %.4g %s]  ", name.c_str(), vmin + pad,
+                    vmax - pad, data_.signals[static_cast<std::size_t>(index)].unit.c_str());
+      draw->AddText(ImVec2(origin.x + 6, origin.y + 16 + 14.0f * static_cast<float>(drawn)), colour,
+                    range);
       ++drawn;
     }
     draw->AddText(ImVec2(origin.x + 6, origin.y + 2), IM_COL32(230, 230, 230, 255), spec.title);
     if (drawn == 0) {
-      draw->AddText(ImVec2(origin.x + size.x * 0.4f, origin.y + size.y * 0.5f), IM_COL32(120, 120, 120, 255), "no data");
+      draw->AddText(ImVec2(origin.x + size.x * 0.4f, origin.y + size.y * 0.5f),
+                    IM_COL32(120, 120, 120, 255), "no data");
     }
     if (cursor_ >= view_from_ && cursor_ <= view_to_) {
-      draw->AddLine(ImVec2(x_of(cursor_), origin.y), ImVec2(x_of(cursor_), origin.y + size.y), IM_COL32(255, 255, 255, 120));
+      draw->AddLine(ImVec2(x_of(cursor_), origin.y), ImVec2(x_of(cursor_), origin.y + size.y),
+                    IM_COL32(255, 255, 255, 120));
     }
     // Shared time axis: wheel zooms around the mouse, drag pans, click sets the cursor.
     if (hovered) {
@@ -385,7 +413,8 @@ class Viewer {
         {"battery (V)", {"battery_terminal_v"}},
         {"CSF pressure (mmHg)", {"csf_pressure_mmhg", "outlet_pressure_mmhg"}},
         {"plasma level (ng/mL)", {"plasma_concentration_ng_per_ml"}},
-        {"effects", {"pain_score", "respiratory_depression_index", "sedation_index", "analgesia_fraction"}},
+        {"effects",
+         {"pain_score", "respiratory_depression_index", "sedation_index", "analgesia_fraction"}},
     };
     const float heat_height = 130.0f;
     const float available = ImGui::GetContentRegionAvail().y - heat_height - 12.0f;
@@ -399,7 +428,8 @@ class Viewer {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     ImGui::InvisibleButton("heat", ImVec2(width, height));
-    draw->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + height), IM_COL32(10, 10, 14, 255));
+    draw->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + height),
+                        IM_COL32(10, 10, 14, 255));
     const float label_width = 92.0f;
     const float row = height / kSegmentCount;
     const double span = std::max(view_to_ - view_from_, 1e-3);
@@ -414,9 +444,13 @@ class Viewer {
         const double t = view_from_ + (c + 0.5) / columns * span;
         const double value = data_.value_at(index, t);
         if (std::isnan(value) || t > data_.latest_time()) continue;
-        const float x0 = origin.x + label_width + static_cast<float>(c) * (width - label_width) / static_cast<float>(columns);
-        draw->AddRectFilled(ImVec2(x0, y0), ImVec2(x0 + (width - label_width) / static_cast<float>(columns) + 1, y0 + row),
-                            heat_colour(concentration_shade(value, peak)));
+        const float x0 =
+            origin.x + label_width +
+            static_cast<float>(c) * (width - label_width) / static_cast<float>(columns);
+        draw->AddRectFilled(
+            ImVec2(x0, y0),
+            ImVec2(x0 + (width - label_width) / static_cast<float>(columns) + 1, y0 + row),
+            heat_colour(concentration_shade(value, peak)));
       }
     }
     draw->AddText(ImVec2(origin.x + label_width + 4, origin.y + 2), IM_COL32(255, 255, 255, 255),
@@ -447,17 +481,22 @@ class Viewer {
     const float height = 300.0f;
     const float width = ImGui::GetContentRegionAvail().x;
     ImGui::InvisibleButton("spine", ImVec2(width, height));
-    draw->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + height), IM_COL32(16, 16, 22, 255));
+    draw->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + height),
+                        IM_COL32(16, 16, 22, 255));
     const double peak = peak_concentration();
     const float cx = origin.x + width * 0.35f;
     // Brain.
     const int brain = data_.signal_index("concentration_ug_per_ml.intracranial");
     const double brain_value = data_.value_at(brain, cursor_);
-    draw->AddCircleFilled(ImVec2(cx, origin.y + 34), 30, std::isnan(brain_value) ? IM_COL32(60, 60, 70, 255) : heat_colour(concentration_shade(brain_value, peak)));
+    draw->AddCircleFilled(ImVec2(cx, origin.y + 34), 30,
+                          std::isnan(brain_value)
+                              ? IM_COL32(60, 60, 70, 255)
+                              : heat_colour(concentration_shade(brain_value, peak)));
     draw->AddCircle(ImVec2(cx, origin.y + 34), 30, IM_COL32(200, 200, 200, 255));
     const float top = origin.y + 70;
     const float segment_height = (height - 80) / (kSegmentCount - 1);
-    const std::string tip_level = data_.run.is_object() ? data_.run.value("catheter_tip_level", "") : "";
+    const std::string tip_level =
+        data_.run.is_object() ? data_.run.value("catheter_tip_level", "") : "";
     const int tip = segment_of_level(tip_level);
     for (int s = kSegmentCount - 2; s >= 0; --s) {
       const float y0 = top + static_cast<float>(kSegmentCount - 2 - s) * segment_height;
@@ -465,15 +504,20 @@ class Viewer {
       const double value = data_.value_at(index, cursor_);
       const float half = s == 9 ? 12.0f : 9.0f + 0.4f * static_cast<float>(s);
       draw->AddRectFilled(ImVec2(cx - half, y0 + 1), ImVec2(cx + half, y0 + segment_height - 1),
-                          std::isnan(value) ? IM_COL32(60, 60, 70, 255) : heat_colour(concentration_shade(value, peak)), 4.0f);
-      draw->AddRect(ImVec2(cx - half, y0 + 1), ImVec2(cx + half, y0 + segment_height - 1), IM_COL32(180, 180, 190, 255), 4.0f);
+                          std::isnan(value) ? IM_COL32(60, 60, 70, 255)
+                                            : heat_colour(concentration_shade(value, peak)),
+                          4.0f);
+      draw->AddRect(ImVec2(cx - half, y0 + 1), ImVec2(cx + half, y0 + segment_height - 1),
+                    IM_COL32(180, 180, 190, 255), 4.0f);
       char label[80];
       std::snprintf(label, sizeof label, "%-14s %.3g ug/mL", kSegments[s], value);
-      draw->AddText(ImVec2(cx + 30, y0 + segment_height * 0.5f - 7), IM_COL32(210, 210, 210, 255), label);
+      draw->AddText(ImVec2(cx + 30, y0 + segment_height * 0.5f - 7), IM_COL32(210, 210, 210, 255),
+                    label);
       if (s == tip) {
         // The catheter comes in from the side (the pump in the abdomen) to its tip.
         const float ty = y0 + segment_height * 0.5f;
-        draw->AddLine(ImVec2(origin.x + 4, ty + 30), ImVec2(cx - half - 2, ty), IM_COL32(255, 255, 255, 255), 2.5f);
+        draw->AddLine(ImVec2(origin.x + 4, ty + 30), ImVec2(cx - half - 2, ty),
+                      IM_COL32(255, 255, 255, 255), 2.5f);
         draw->AddCircleFilled(ImVec2(cx, ty), 5, IM_COL32(255, 60, 60, 255));
       }
     }
@@ -489,7 +533,8 @@ class Viewer {
                               : it->kind == "fault"      ? ImVec4(1, 0.7f, 0.3f, 1)
                               : it->kind == "verdict"    ? ImVec4(0.6f, 0.8f, 1, 1)
                                                          : ImVec4(0.8f, 0.8f, 0.8f, 1);
-        ImGui::TextColored(colour, "%s %s %s", format_time(it->time_s).c_str(), it->source.c_str(), it->text.c_str());
+        ImGui::TextColored(colour, "%s %s %s", format_time(it->time_s).c_str(), it->source.c_str(),
+                           it->text.c_str());
       }
       ImGui::EndChild();
     }
@@ -517,7 +562,8 @@ class Viewer {
     }
     if (ImGui::CollapsingHeader("connection")) {
       ImGui::TextWrapped("%s", data_.connection.c_str());
-      ImGui::Text("%zu samples, %zu events, %zu snapshots", data_.times.size(), data_.events.size(), data_.snapshots.size());
+      ImGui::Text("%zu samples, %zu events, %zu snapshots", data_.times.size(), data_.events.size(),
+                  data_.snapshots.size());
       if (data_.status.is_object()) ImGui::TextWrapped("status: %s", data_.status.dump().c_str());
     }
   }
@@ -538,7 +584,8 @@ class Viewer {
 };
 
 bool write_png(const std::string& path, int width, int height) {
-  std::vector<unsigned char> pixels(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4);
+  std::vector<unsigned char> pixels(static_cast<std::size_t>(width) *
+                                    static_cast<std::size_t>(height) * 4);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
   stbi_flip_vertically_on_write(1);
@@ -546,9 +593,10 @@ bool write_png(const std::string& path, int width, int height) {
 }
 
 int usage() {
-  std::fprintf(stderr,
-               "usage: pumpviewer [HOST:PORT | RUN_DIR] [--token T] [--screenshot FILE.png --at SIMTIME]\n"
-               "                  [--size WxH] [--timeout S] [--frames N --frame-times]\n");
+  std::fprintf(
+      stderr,
+      "usage: pumpviewer [HOST:PORT | RUN_DIR] [--token T] [--screenshot FILE.png --at SIMTIME]\n"
+      "                  [--size WxH] [--timeout S] [--frames N --frame-times]\n");
   return 2;
 }
 
@@ -666,7 +714,8 @@ int main(int argc, char** argv) {
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     glFinish();
     const double frame_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start).count();
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start)
+            .count();
     ++frames;
     frame_ms_total += frame_ms;
     frame_ms_worst = std::max(frame_ms_worst, frame_ms);
@@ -697,8 +746,10 @@ int main(int argc, char** argv) {
         }
         break;
       }
-      if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > timeout_s) {
-        std::fprintf(stderr, "pumpviewer: no data to take the screenshot within %.0f s\n", timeout_s);
+      if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >
+          timeout_s) {
+        std::fprintf(stderr, "pumpviewer: no data to take the screenshot within %.0f s\n",
+                     timeout_s);
         exit_code = 1;
         break;
       }

@@ -49,7 +49,8 @@ double RunData::value_at(int signal, double time_s) const {
   const auto& series = values[static_cast<std::size_t>(signal)];
   auto end = std::upper_bound(times.begin(), times.end(), time_s);
   for (auto i = static_cast<std::ptrdiff_t>(end - times.begin()) - 1; i >= 0; --i) {
-    if (!std::isnan(series[static_cast<std::size_t>(i)])) return series[static_cast<std::size_t>(i)];
+    if (!std::isnan(series[static_cast<std::size_t>(i)]))
+      return series[static_cast<std::size_t>(i)];
   }
   return kNaN;
 }

@@ -30,14 +30,14 @@ struct Event {
 struct RunData {
   std::mutex mutex;
   std::vector<Signal> signals;
-  std::vector<double> times;               // one per sample
+  std::vector<double> times;                // one per sample
   std::vector<std::vector<double>> values;  // [signal][sample], NaN when not measured
   std::vector<Event> events;
   std::vector<std::pair<double, Json>> snapshots;  // time order
-  Json run;                                         // the hello's run description
+  Json run;                                        // the hello's run description
   Json faults = Json::array();
-  Json status;      // last status message (live)
-  Json result;      // result.json (offline) or the end message (live)
+  Json status;  // last status message (live)
+  Json result;  // result.json (offline) or the end message (live)
   std::string connection = "not connected";
   std::string last_error;
   bool live = false;
