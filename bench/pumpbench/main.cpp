@@ -1,6 +1,7 @@
 // pumpbench: runs pump scenarios on the twin and reports verdicts (docs/scenarios.md).
 //   pumpbench run FILE [--seed N] [--out DIR] [--lockstep] [--realtime X]
 //   pumpbench suite PATH... [-j N] [--junit FILE] [--filter PATTERN] [--out DIR]
+//   pumpbench serve [FILE] [--listen [HOST:]PORT] [--speed X]   (live, docs/protocol.md)
 //   pumpbench validate FILE...
 //   pumpbench list faults|drugs|patients|signals|alarms|events
 // Exit codes: 0 all expectations met, 1 some failed, 2 bad input, 3 the simulation failed,
@@ -16,6 +17,7 @@
 #include <utility>
 
 #include "catalogue.h"
+#include "protocol.h"
 #include "scenario_loader.h"
 #include "scenario_run.h"
 #include "suite.h"
@@ -106,7 +108,7 @@ int sc_main(int argc, char* argv[]) {
   app.require_subcommand(1);
 
   CLI::App* run = app.add_subcommand("run", "run one scenario");
-  std::string scenario_file;
+  std::string scenario_file = "scenarios/demo.yaml";
   RunOptions run_options;
   uint64_t seed = 0;
   run->add_option("FILE", scenario_file, "scenario file")->required();
@@ -127,6 +129,23 @@ int sc_main(int argc, char* argv[]) {
   run->add_option("--trace", trace_window,
                   "ASIC waveform window FROM..TO, e.g. '2 h..2 h 1 min', written to OUT/asic.vcd");
 
+  // Live serving (docs/protocol.md): run --serve, or an interactive session with `serve`.
+  std::string serve_endpoint;
+  pumptwin::live::ServeOptions serve_options;
+  serve_options.speed = 3600.0;  // `serve`: an hour a second
+  run->add_option("--serve", serve_endpoint,
+                  "serve the run live on [HOST:]PORT (loopback default)");
+  CLI::App* serve = app.add_subcommand("serve", "interactive live session (starts paused)");
+  serve->add_option("FILE", scenario_file, "scenario file")->capture_default_str();
+  serve->add_option("--listen", serve_endpoint, "[HOST:]PORT")->capture_default_str();
+  serve->add_option("--speed", serve_options.speed, "simulated s per wall s (0: max)")
+      ->capture_default_str();
+  serve->add_option("--out", run_options.out_dir, "output folder")->capture_default_str();
+  for (CLI::App* command : {run, serve}) {
+    command->add_option("--token", serve_options.token,
+                        "token clients must send (beyond loopback)");
+    command->add_option("--port-file", serve_options.port_file, "write the bound port here");
+  }
   CLI::App* suite = app.add_subcommand("suite", "run scenarios, each in its own process");
   SuiteOptions suite_options;
   suite->add_option("PATH", suite_options.paths, "scenario files or folders")->required();
@@ -163,6 +182,22 @@ int sc_main(int argc, char* argv[]) {
     return run_suite(self, suite_options);
   }
   if (*seed_option) run_options.seed = seed;
+  if (*serve) {
+    serve_options.start_paused = serve_options.linger = true;
+    if (serve_endpoint.empty()) serve_endpoint = "127.0.0.1:7700";
+  } else {
+    serve_options.speed = run_options.realtime_factor;  // the live server paces a served run
+  }
+  if (!serve_endpoint.empty()) {
+    const std::string problem =
+        pumptwin::live::parse_endpoint(serve_endpoint, serve_options.host, serve_options.port);
+    if (!problem.empty()) {
+      std::fprintf(stderr, "pumpbench: --serve %s\n", problem.c_str());
+      return kExitBadInput;
+    }
+    run_options.serve = serve_options;
+    run_options.realtime_factor = 0.0;
+  }
   if (*member_option) run_options.member = member;
   if (!trace_window.empty()) {
     run_options.trace_window_s = parse_trace_window(trace_window);

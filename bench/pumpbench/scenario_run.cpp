@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <memory>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -20,6 +21,7 @@
 #include "fault_injector.h"
 #include "platform.h"
 #include "recorder.h"
+#include "run_link.h"
 #include "twin/physio/cohort.h"
 #include "twin/physio/drug_library.h"
 #include "twin/physio/patient_parameters.h"
@@ -278,6 +280,7 @@ class ScenarioRun {
         show_progress();
       }
       observed_.notify();
+      if (live_ != nullptr && live_->sync_point(now_s())) live_wake_.notify(sc_core::SC_ZERO_TIME);
       if (g_stop_requested != 0) {
         interrupted_ = true;
         sc_core::sc_stop();
@@ -297,6 +300,23 @@ class ScenarioRun {
 
   // Why the run stopped itself as a failure (empty: it did not).
   const std::string& failure() const { return failure_; }
+
+  // --serve: the live link's process performs the clients' actions and paces the run.
+  void attach_live(pumptwin::live::RunLink* live) { live_ = live; }
+  void live_process() {
+    for (;;) {
+      double wake_after_s = 0.0;
+      for (const pumptwin::live::LiveAction& action : live_->next(now_s(), wake_after_s)) {
+        perform(std::nullopt, action.step);
+        live_->performed(action, steps_.back()["answer"].get<std::string>());
+      }
+      if (wake_after_s > 0.0) {
+        sc_core::wait(sc_core::sc_time(wake_after_s, sc_core::SC_SEC), live_wake_);
+      } else {
+        sc_core::wait(live_wake_);
+      }
+    }
+  }
 
   // After the simulation: verdicts of what could not be decided, figures, reports.
   int finish(const std::string& error) {
@@ -465,6 +485,7 @@ class ScenarioRun {
     const double now = now_s();
     const std::vector<double> values = sample_values();
     recorder_.signals_row(now, values);
+    if (live_ != nullptr) live_->full_sample(now, values);
     sample_times_s_.push_back(now);
     for (size_t i = 0; i < plots_.size(); ++i) plots_[i].values.push_back(values[plot_columns_[i]]);
     const std::vector<SignalDefinition>& catalogue = signal_catalogue();
@@ -752,7 +773,7 @@ class ScenarioRun {
     }
   }
 
-  void perform(size_t index, const Step& step) {
+  void perform(std::optional<size_t> index, const Step& step) {
     using pumpfw::app::Command;
     if (const auto* refill = std::get_if<RefillAction>(&step.action)) {
       const std::string drug_name = refill->drug.empty() ? scenario_.setup.drug : refill->drug;
@@ -1020,6 +1041,8 @@ class ScenarioRun {
   int last_percent_ = -1;
   bool progress_shown_ = false;
   std::chrono::steady_clock::time_point wall_start_;
+  pumptwin::live::RunLink* live_ = nullptr;
+  sc_core::sc_event live_wake_{"pumpbench_live_wake"};
   pumptwin::faults::FaultInjector injector_{platform_,
                                             options_.seed.value_or(scenario_.setup.seed)};
 };
@@ -1049,6 +1072,18 @@ int run_scenario(const Scenario& scenario, const RunOptions& options) {
   Platform platform("platform", platform_config(scenario, options));
   ScenarioRun run(scenario, options, platform, recorder);
   sc_core::sc_spawn([&run] { run.observer(); }, "pumpbench_observer");
+  std::unique_ptr<pumptwin::live::RunLink> live;
+  if (options.serve) {
+    live = std::make_unique<pumptwin::live::RunLink>(
+        *options.serve, scenario, options.seed.value_or(scenario.setup.seed), options.out_dir,
+        platform, [] { return g_stop_requested != 0; });
+    if (const std::string problem = live->start(); !problem.empty()) {
+      std::fprintf(stderr, "pumpbench: --serve: %s\n", problem.c_str());
+      return kExitBadInput;
+    }
+    run.attach_live(live.get());
+    sc_core::sc_spawn([&run] { run.live_process(); }, "pumpbench_live");
+  }
   std::string error;
   try {
     platform.run([&run] { run.script(); });
@@ -1057,7 +1092,9 @@ int run_scenario(const Scenario& scenario, const RunOptions& options) {
   } catch (const std::exception& exception) {
     error = exception.what();
   }
-  return run.finish(error.empty() ? run.failure() : error);
+  const int exit_code = run.finish(error.empty() ? run.failure() : error);
+  if (live) live->end(sc_core::sc_time_stamp().to_seconds(), exit_code);
+  return exit_code;
 }
 
 }  // namespace pumpbench

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "scenario.h"
+#include "serve_options.h"
 
 namespace pumpbench {
 
@@ -33,6 +34,8 @@ struct RunOptions {
   double wall_limit_s = 0.0;
   // The ASIC's waveform is written to OUT/asic.vcd between these simulated times (s).
   std::optional<std::pair<double, double>> trace_window_s;
+  // Serves the run live (--serve, docs/protocol.md); the live server then paces the run.
+  std::optional<pumptwin::live::ServeOptions> serve;
   // The member of a cohort scenario (setup.cohort) to run; member 0 when absent.
   std::optional<uint64_t> member;
 };

@@ -1,0 +1,740 @@
+#include "run_link.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <sstream>
+#include <thread>
+
+#include "app/pump.h"
+#include "platform.h"
+#include "twin/physio/patient_parameters.h"
+#include "units.h"
+
+namespace pumptwin::live {
+
+namespace {
+
+using pumpbench::Dimension;
+using pumpbench::SignalDefinition;
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr auto kStatusPeriod = std::chrono::milliseconds(200);
+constexpr auto kSnapshotPeriod = std::chrono::milliseconds(250);
+constexpr auto kPaceSlice = std::chrono::milliseconds(50);
+
+Json number_or_null(double value) {
+  return std::isfinite(value) ? Json(value) : Json();
+}
+
+// "1 h" or 3600: a quantity with its unit, or a plain number already in the base unit.
+std::optional<double> quantity(const Json& value, Dimension dimension, std::string& error) {
+  if (value.is_number()) return value.get<double>();
+  if (!value.is_string()) {
+    error = "expected a quantity with its unit";
+    return std::nullopt;
+  }
+  const pumpbench::QuantityParse parsed =
+      pumpbench::parse_quantity(value.get<std::string>(), dimension);
+  if (!parsed.value) error = parsed.error;
+  return parsed.value;
+}
+
+bool valid_level(const std::string& level) {
+  if (level == "cisterna" || level == "intracranial") return true;
+  if (level.size() < 2 || level.size() > 3) return false;
+  const int number = std::atoi(level.c_str() + 1);
+  switch (level[0]) {
+    case 'C':
+      return number >= 1 && number <= 7;
+    case 'T':
+      return number >= 1 && number <= 12;
+    case 'L':
+      return number >= 1 && number <= 5;
+    default:
+      return false;
+  }
+}
+
+std::string event_kind(const std::string& source, const std::string& text) {
+  if (text.find("alarm_raised") != std::string::npos) return "alarm_raised";
+  if (text.find("alarm_cleared") != std::string::npos) return "alarm_cleared";
+  if (source == "bench") {
+    if (text.find("inject") != std::string::npos || text.find("cleared ") != std::string::npos) {
+      return "fault";
+    }
+    if (text.rfind("expectation", 0) == 0) return "verdict";
+    return "step";
+  }
+  return source == "firmware" ? "firmware" : "log";
+}
+
+Json fault_catalogue_json() {
+  Json faults = Json::array();
+  for (const pumpbench::FaultInfo& fault : pumpbench::fault_catalogue()) {
+    Json parameters = Json::array();
+    for (const auto& parameter : fault.parameters) {
+      Json entry = {{"name", parameter.name},         {"unit", parameter.unit},
+                    {"required", parameter.required}, {"default", parameter.default_value},
+                    {"min", parameter.min},           {"max", parameter.max},
+                    {"range", parameter.range_text},  {"description", parameter.description}};
+      using pumptwin::faults::ParameterKind;
+      switch (parameter.kind) {
+        case ParameterKind::kInteger:
+          entry["kind"] = "integer";
+          break;
+        case ParameterKind::kBoolean:
+          entry["kind"] = "boolean";
+          break;
+        case ParameterKind::kChoice:
+          entry["kind"] = "choice";
+          entry["choices"] = parameter.choices;
+          break;
+        case ParameterKind::kLevel:
+          entry["kind"] = "level";
+          break;
+        default:
+          entry["kind"] = "quantity";
+          break;
+      }
+      parameters.push_back(entry);
+    }
+    faults.push_back({{"name", fault.name},
+                      {"category", fault.category},
+                      {"description", fault.description},
+                      {"clearable", fault.clearable},
+                      {"injectable", fault.missing_hook.empty()},
+                      {"parameters", parameters}});
+  }
+  return faults;
+}
+
+}  // namespace
+
+std::vector<SignalDefinition> RunLink::extra_signals() {
+  return {{"supply_current_ma", "mA", "live"},
+          {"strokes", "1", "live"},
+          {"motor_phase_a", "1", "live"},
+          {"motor_phase_b", "1", "live"},
+          {"alarm_tone", "1", "live"}};
+}
+
+RunLink::RunLink(const ServeOptions& options, const pumpbench::Scenario& scenario, uint64_t seed,
+                 const std::string& out_dir, platform::Platform& platform,
+                 std::function<bool()> stop_requested)
+    : options_(options),
+      scenario_(scenario),
+      seed_(seed),
+      platform_(platform),
+      stop_requested_(std::move(stop_requested)),
+      server_([&] {
+        ServerOptions server_options;
+        server_options.host = options.host;
+        server_options.port = options.port;
+        server_options.token = options.token;
+        return server_options;
+      }()),
+      events_path_(out_dir + "/events.log") {
+  catalogue_ = pumpbench::signal_catalogue();
+  bench_signals_ = catalogue_.size();
+  for (const SignalDefinition& extra : extra_signals()) catalogue_.push_back(extra);
+  last_full_.assign(bench_signals_, kNaN);
+  paused_ = options.start_paused;
+  waiting_for_client_ = options.start_paused;
+  speed_ = options.speed;
+  last_status_wall_ = std::chrono::steady_clock::now() - kStatusPeriod;
+  last_snapshot_wall_ = last_status_wall_;
+}
+
+RunLink::~RunLink() {
+  server_.stop();
+}
+
+std::string RunLink::tip_level() const {
+  if (scenario_.setup.catheter_tip_level) return *scenario_.setup.catheter_tip_level;
+  if (scenario_.setup.cohort_seed) return "";
+  return pumptwin::physio::reference_patient(scenario_.setup.patient).catheter_tip_level;
+}
+
+std::string RunLink::start() {
+  Json signals = Json::array();
+  for (const SignalDefinition& signal : catalogue_) {
+    signals.push_back({{"name", signal.name}, {"unit", signal.unit}, {"source", signal.source}});
+  }
+  server_.set_hello({{"server", "pumpbench"},
+                     {"run",
+                      {{"scenario", scenario_.name},
+                       {"file", scenario_.file},
+                       {"seed", seed_},
+                       {"duration_s", scenario_.duration_s},
+                       {"sample_period_s", scenario_.setup.sample_period_s},
+                       {"drug", scenario_.setup.drug},
+                       {"catheter_tip_level", tip_level()}}},
+                     {"signals", signals},
+                     {"faults", fault_catalogue_json()},
+                     {"alarms", pumpbench::alarm_names()},
+                     {"control", true}});
+  const std::string error = server_.start();
+  if (!error.empty()) return error;
+  std::fprintf(stderr, "pumpbench: serving on %s:%u (protocol %s %d)\n", options_.host.c_str(),
+               server_.port(), kProtocolName, kProtocolVersion);
+  if (!options_.port_file.empty()) {
+    const std::string aside = options_.port_file + ".partial";
+    if (std::FILE* file = std::fopen(aside.c_str(), "w")) {
+      std::fprintf(file, "%u\n", server_.port());
+      std::fclose(file);
+      std::rename(aside.c_str(), options_.port_file.c_str());
+    }
+  }
+  reanchor(0.0);
+  return "";
+}
+
+void RunLink::reanchor(double time_s) {
+  anchor_wall_ = std::chrono::steady_clock::now();
+  anchor_sim_s_ = time_s;
+}
+
+std::vector<double> RunLink::fast_values() const {
+  std::vector<double> values(catalogue_.size(), kNaN);
+  const pumpfw::app::Pump* pump = platform_.mcu.firmware();
+  for (std::size_t i = 0; i < catalogue_.size(); ++i) {
+    const std::string& name = catalogue_[i].name;
+    double& value = values[i];
+    if (name == "battery_terminal_v") {
+      value = platform_.power.terminal_v();
+    } else if (name == "battery_depth_of_discharge") {
+      value = platform_.power.cell().depth_of_discharge();
+    } else if (name == "displaced_volume_ul") {
+      value = platform_.drive_train.displaced_volume_ul();
+    } else if (name == "firmware_reservoir_volume_ml") {
+      if (pump != nullptr) value = static_cast<double>(pump->reservoir_volume_nl()) / 1e6;
+    } else if (name == "active_alarm_bits") {
+      if (pump != nullptr) value = pump->active_alarms();
+    } else if (name == "body_temperature_c") {
+      value = platform_.body_temperature_c();
+    } else if (name == "supply_current_ma") {
+      value = platform_.power.load_current_a() * 1e3;
+    } else if (name == "strokes") {
+      value = static_cast<double>(platform_.strokes());
+    } else if (name == "motor_phase_a") {
+      value = platform_.asic.phase_a();
+    } else if (name == "motor_phase_b") {
+      value = platform_.asic.phase_b();
+    } else if (name == "alarm_tone") {
+      value = platform_.asic.tone.read();
+    }
+  }
+  return values;
+}
+
+void RunLink::full_sample(double time_s, const std::vector<double>& values) {
+  last_full_ = values;
+  last_full_.resize(bench_signals_, kNaN);
+  if (server_.clients() == 0) return;
+  std::vector<double> row = fast_values();
+  std::copy(values.begin(), values.begin() + std::min(values.size(), bench_signals_), row.begin());
+  Json v = Json::array();
+  for (double value : row) v.push_back(number_or_null(value));
+  publish_events();
+  server_.publish(Stream::kSample, time_s,
+                  {{"type", "sample"}, {"t", time_s}, {"full", true}, {"v", v}});
+  publish_snapshot(time_s);
+}
+
+bool RunLink::sync_point(double time_s) {
+  last_time_s_ = time_s;
+  for (const Command& command : server_.take_commands()) handle(command, time_s);
+  if (server_.clients() > 0) {
+    publish_events();
+    Json v = Json::array();
+    for (double value : fast_values()) v.push_back(number_or_null(value));
+    server_.publish(Stream::kSample, time_s,
+                    {{"type", "sample"}, {"t", time_s}, {"full", false}, {"v", v}});
+    const auto now = std::chrono::steady_clock::now();
+    if (snapshot_requested_ || now - last_snapshot_wall_ >= kSnapshotPeriod) {
+      publish_snapshot(time_s);
+    }
+    publish_status(time_s, false);
+  }
+  return !pending_.empty() || paused_ || (step_until_s_ >= 0.0);
+}
+
+void RunLink::handle(const Command& command, double time_s) {
+  const Json& message = command.message;
+  const std::string type = message["type"];
+  const Json id = message.contains("id") ? message["id"] : Json();
+  auto reply = [&](bool ok, const std::string& text) {
+    server_.send_to(command.client, ack_message(id, ok, text));
+  };
+  if (type == "pause") {
+    paused_ = true;
+    step_until_s_ = -1.0;
+    reply(true, "paused");
+  } else if (type == "resume") {
+    paused_ = false;
+    waiting_for_client_ = false;
+    step_until_s_ = -1.0;
+    reanchor(time_s);
+    reply(true, "running");
+  } else if (type == "step") {
+    std::string error;
+    const std::optional<double> duration =
+        message.contains("duration_s") ? std::optional<double>(message["duration_s"].get<double>())
+                                       : quantity(message["duration"], Dimension::kTime, error);
+    if (!duration || *duration <= 0.0) {
+      reply(false, error.empty() ? "the step must be longer than 0 s" : error);
+      return;
+    }
+    paused_ = false;
+    waiting_for_client_ = false;
+    step_until_s_ = time_s + *duration;
+    reanchor(time_s);
+    reply(true, "stepping to " + pumpbench::format_duration(step_until_s_));
+  } else if (type == "speed") {
+    const Json& speed = message["speed"];
+    speed_ = speed.is_number() ? speed.get<double>() : speed == "realtime" ? 1.0 : 0.0;
+    reanchor(time_s);
+    reply(true, speed_ > 0.0 ? "speed " + std::to_string(speed_).erase(std::to_string(speed_).find_last_not_of('0') + 1) + "x real time"
+                             : "as fast as possible");
+  } else if (type == "snapshot") {
+    snapshot_requested_ = true;
+    reply(true, "snapshot follows");
+  } else {
+    LiveAction action;
+    std::string error;
+    if (!parse_action(command, action, error)) {
+      reply(false, error);
+      return;
+    }
+    pending_.push_back(std::move(action));
+  }
+  publish_status(time_s, true);
+}
+
+bool RunLink::parse_action(const Command& command, LiveAction& action, std::string& error) const {
+  const Json& message = command.message;
+  const std::string type = message["type"];
+  action.client = command.client;
+  action.id = message.contains("id") ? message["id"] : Json();
+  pumpbench::Step& step = action.step;
+  step.action_name = "live " + type;
+  step.expect_answer = "any";
+  const pumpbench::Setup& setup = scenario_.setup;
+  if (type == "ptm_press") {
+    step.action = pumpbench::PtmPressAction{};
+  } else if (type == "alarm_test") {
+    step.action = pumpbench::AlarmTestAction{};
+  } else if (type == "refill") {
+    pumpbench::RefillAction refill;
+    refill.drug = message.value("drug", setup.drug);
+    if (!pumpbench::find_drug(refill.drug)) {
+      error = "unknown drug '" + refill.drug + "'";
+      return false;
+    }
+    const auto volume = quantity(message["volume"], Dimension::kVolume, error);
+    if (!volume || *volume < 0.0 || *volume > 100e3) {
+      if (error.empty()) error = "volume: 0 to 100 mL";
+      return false;
+    }
+    refill.volume_ul = *volume;
+    refill.concentration_ug_per_ml = setup.concentration_ug_per_ml;
+    if (message.contains("concentration")) {
+      const auto concentration =
+          quantity(message["concentration"], Dimension::kConcentration, error);
+      if (!concentration || *concentration <= 0.0) {
+        if (error.empty()) error = "concentration must be above 0";
+        return false;
+      }
+      refill.concentration_ug_per_ml = *concentration;
+    }
+    if (message.contains("low_alarm")) {
+      refill.low_reservoir_alarm_ul = quantity(message["low_alarm"], Dimension::kVolume, error);
+      if (!refill.low_reservoir_alarm_ul) return false;
+    }
+    const std::string route = message.value("route", "reservoir");
+    if (route != "reservoir" && route != "pocket") {
+      error = "route: reservoir or pocket";
+      return false;
+    }
+    refill.pocket_fill = route == "pocket";
+    step.action = refill;
+  } else if (type == "program") {
+    const auto rate = quantity(message["continuous"], Dimension::kDoseRate, error);
+    if (!rate || *rate < 0.0) {
+      if (error.empty()) error = "continuous: a dose rate >= 0";
+      return false;
+    }
+    pumpbench::ProgramSpec program;
+    program.steps.push_back({0, *rate});
+    step.action = pumpbench::ProgramAction{program};
+  } else if (type == "clinician_bolus") {
+    const auto dose = quantity(message["dose"], Dimension::kMass, error);
+    const auto duration =
+        dose ? quantity(message["duration"], Dimension::kTime, error) : std::optional<double>();
+    if (!dose || !duration || *duration < 60.0 || *duration > 65535 * 60.0) {
+      if (error.empty()) error = "duration: 1 min or more";
+      return false;
+    }
+    step.action = pumpbench::ClinicianBolusAction{
+        *dose, static_cast<uint16_t>(std::lround(*duration / 60.0))};
+  } else if (type == "acknowledge") {
+    pumpbench::AcknowledgeAlarmsAction acknowledge;
+    for (const Json& name : message["alarms"]) {
+      const auto bit = pumpbench::alarm_bit(name.get<std::string>());
+      if (!bit) {
+        error = "unknown alarm '" + name.get<std::string>() + "'";
+        return false;
+      }
+      acknowledge.alarm_bits = static_cast<uint16_t>(acknowledge.alarm_bits | *bit);
+    }
+    step.action = acknowledge;
+  } else if (type == "clear") {
+    const std::string name = message["fault"];
+    const pumpbench::FaultInfo* fault = pumpbench::find_fault(name);
+    if (fault == nullptr) {
+      error = "unknown fault '" + name + "'";
+      return false;
+    }
+    if (!fault->clearable) {
+      error = "fault '" + name + "' cannot be cleared";
+      return false;
+    }
+    step.action = pumpbench::ClearFaultAction{name};
+  } else if (type == "inject") {
+    const std::string name = message["fault"];
+    const pumpbench::FaultInfo* fault = pumpbench::find_fault(name);
+    if (fault == nullptr) {
+      error = "unknown fault '" + name + "' (see the hello's fault catalogue)";
+      return false;
+    }
+    if (!fault->missing_hook.empty()) {
+      error = "fault '" + name + "' has no hook in this twin yet (" + fault->missing_hook + ")";
+      return false;
+    }
+    const Json params = message.value("params", Json::object());
+    for (const auto& [key, value] : params.items()) {
+      if (pumptwin::faults::find_parameter(*fault, key) == nullptr) {
+        error = "fault '" + name + "' has no parameter '" + key + "'";
+        return false;
+      }
+    }
+    pumpbench::InjectFaultAction inject;
+    inject.fault = name;
+    using pumptwin::faults::ParameterKind;
+    for (const auto& parameter : fault->parameters) {
+      const auto found = params.find(parameter.name);
+      if (found == params.end()) {
+        if (parameter.required) {
+          error = "missing parameter '" + parameter.name + "'";
+          return false;
+        }
+        continue;
+      }
+      const Json& value = *found;
+      const std::string where = "parameter '" + parameter.name + "': ";
+      switch (parameter.kind) {
+        case ParameterKind::kBoolean:
+          if (!value.is_boolean()) {
+            error = where + "true or false";
+            return false;
+          }
+          inject.values[parameter.name] = value.get<bool>() ? 1.0 : 0.0;
+          break;
+        case ParameterKind::kChoice:
+        case ParameterKind::kLevel: {
+          const std::string text = value.is_string() ? value.get<std::string>() : "";
+          const bool ok = parameter.kind == ParameterKind::kLevel
+                              ? valid_level(text)
+                              : std::find(parameter.choices.begin(), parameter.choices.end(),
+                                          text) != parameter.choices.end() &&
+                                    !text.empty();
+          if (!ok) {
+            error = where + "'" + value.dump() + "' is not one of the accepted values";
+            return false;
+          }
+          inject.text[parameter.name] = text;
+          break;
+        }
+        default: {
+          Dimension dimension = Dimension::kFraction;
+          switch (parameter.kind) {
+            case ParameterKind::kTorque:
+              dimension = Dimension::kTorque;
+              break;
+            case ParameterKind::kCurrent:
+              dimension = Dimension::kCurrent;
+              break;
+            case ParameterKind::kVoltage:
+              dimension = Dimension::kVoltage;
+              break;
+            case ParameterKind::kResistance:
+              dimension = Dimension::kResistance;
+              break;
+            case ParameterKind::kTime:
+              dimension = Dimension::kTime;
+              break;
+            case ParameterKind::kLength:
+              dimension = Dimension::kLength;
+              break;
+            case ParameterKind::kTemperature:
+              dimension = Dimension::kTemperature;
+              break;
+            case ParameterKind::kInteger:
+              dimension = Dimension::kCount;
+              break;
+            default:
+              break;
+          }
+          std::string problem;
+          const auto number = value.is_number() ? std::optional<double>(value.get<double>())
+                              : dimension == Dimension::kCount
+                                  ? std::optional<double>()
+                                  : quantity(value, dimension, problem);
+          if (!number || *number < parameter.min || *number > parameter.max) {
+            error = where + (problem.empty() ? parameter.range_text : problem);
+            return false;
+          }
+          inject.values[parameter.name] = *number;
+          break;
+        }
+      }
+    }
+    step.action = inject;
+  } else {
+    error = "not a command of this server: " + type;
+    return false;
+  }
+  return true;
+}
+
+std::vector<LiveAction> RunLink::next(double time_s, double& wake_after_s) {
+  last_time_s_ = time_s;
+  for (const Command& command : server_.take_commands()) handle(command, time_s);
+  if (step_until_s_ >= 0.0 && time_s >= step_until_s_) {
+    step_until_s_ = -1.0;
+    paused_ = true;
+    publish_status(time_s, true);
+  }
+  // Held while a client has paused the run (the only time the simulation waits on the
+  // network); `serve` also holds until the first client resumes it.
+  while (paused_ && pending_.empty() && !stop_requested_()) {
+    publish_events();
+    if (snapshot_requested_) publish_snapshot(time_s);
+    publish_status(time_s, false);
+    if (server_.wait_for_command(std::chrono::milliseconds(100))) {
+      for (const Command& command : server_.take_commands()) handle(command, time_s);
+    }
+  }
+  if (!paused_ && speed_ > 0.0) {
+    // Pace: simulated time at speed_ x wall time, in slices so that commands stay responsive.
+    const auto due =
+        anchor_wall_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                           std::chrono::duration<double>((time_s - anchor_sim_s_) / speed_));
+    for (auto now = std::chrono::steady_clock::now(); now < due && !stop_requested_();
+         now = std::chrono::steady_clock::now()) {
+      const auto slice =
+          std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(due - now),
+                     std::chrono::milliseconds(1), kPaceSlice);
+      if (server_.wait_for_command(slice)) {
+        for (const Command& command : server_.take_commands()) handle(command, time_s);
+        if (paused_) break;
+      }
+    }
+  }
+  if (server_.clients() > 0) {
+    publish_events();
+    publish_status(time_s, false);
+  }
+  wake_after_s = 0.0;
+  if (!paused_ && speed_ > 0.0) wake_after_s = speed_ * 0.05;  // 20 wake-ups a wall second
+  if (step_until_s_ > time_s) {
+    wake_after_s = wake_after_s > 0.0 ? std::min(wake_after_s, step_until_s_ - time_s)
+                                      : step_until_s_ - time_s;
+  }
+  if (paused_ && !pending_.empty()) wake_after_s = 1e-6;  // perform, then hold again
+  std::vector<LiveAction> actions;
+  actions.swap(pending_);
+  return actions;
+}
+
+void RunLink::performed(const LiveAction& action, const std::string& answer) {
+  server_.send_to(action.client, ack_message(action.id, true, answer));
+}
+
+void RunLink::publish_events() {
+  if (!events_.is_open()) {
+    events_.open(events_path_);
+    if (!events_.is_open()) return;
+  }
+  events_.clear();
+  std::string chunk;
+  char buffer[4096];
+  while (events_.read(buffer, sizeof buffer) || events_.gcount() > 0) {
+    chunk.append(buffer, static_cast<std::size_t>(events_.gcount()));
+    if (events_.eof()) break;
+  }
+  events_.clear();
+  partial_line_ += chunk;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t newline = partial_line_.find('\n', start);
+    if (newline == std::string::npos) break;
+    const std::string line = partial_line_.substr(start, newline - start);
+    start = newline + 1;
+    std::istringstream fields(line);
+    double time_s = 0.0;
+    std::string source;
+    fields >> time_s >> source;
+    std::string text;
+    std::getline(fields, text);
+    if (!text.empty() && text.front() == ' ') text.erase(0, 1);
+    server_.publish(Stream::kEvent, time_s,
+                    {{"type", "event"},
+                     {"t", time_s},
+                     {"source", source},
+                     {"kind", event_kind(source, text)},
+                     {"text", text}});
+  }
+  partial_line_.erase(0, start);
+}
+
+void RunLink::publish_status(double time_s, bool force) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!force && now - last_status_wall_ < kStatusPeriod) return;
+  last_status_wall_ = now;
+  server_.publish(Stream::kStatus, time_s,
+                  {{"type", "status"},
+                   {"t", time_s},
+                   {"paused", paused_},
+                   {"waiting_for_client", waiting_for_client_},
+                   {"speed", speed_ > 0.0 ? Json(speed_) : Json("max")},
+                   {"step_until_s", step_until_s_ >= 0.0 ? Json(step_until_s_) : Json()},
+                   {"clients", server_.clients()},
+                   {"duration_s", scenario_.duration_s}});
+}
+
+void RunLink::publish_snapshot(double time_s) {
+  snapshot_requested_ = false;
+  last_snapshot_wall_ = std::chrono::steady_clock::now();
+  if (server_.clients() == 0) return;
+  server_.publish(Stream::kSnapshot, time_s, snapshot(time_s));
+}
+
+Json RunLink::snapshot(double time_s) const {
+  auto full = [&](const char* name) {
+    for (std::size_t i = 0; i < bench_signals_; ++i) {
+      if (catalogue_[i].name == name) return number_or_null(last_full_[i]);
+    }
+    return Json();
+  };
+  const auto& asic = platform_.asic;
+  Json snapshot = {
+      {"type", "snapshot"},
+      {"t", time_s},
+      {"asic",
+       {{"powered", asic.powered()},
+        {"irq", asic.irq.read()},
+        {"reset_request", asic.reset_request.read()},
+        {"tone", asic.tone.read()},
+        {"phase_a", asic.phase_a()},
+        {"phase_b", asic.phase_b()},
+        {"core_cycles", asic.core_cycles_evaluated()},
+        {"always_on_edges", asic.always_on_edges_evaluated()},
+        {"sync_points", asic.sync_points()},
+        {"bridge_charge_mas", asic.bridge_charge_as() * 1e3},
+        {"spi_frames", platform_.mcu.spi_frames()}}},
+      {"battery",
+       {{"terminal_v", platform_.power.terminal_v()},
+        {"depth_of_discharge", platform_.power.cell().depth_of_discharge()},
+        {"drawn_mah", platform_.power.cell().drawn_mah()},
+        {"load_current_ma", platform_.power.load_current_a() * 1e3}}},
+      {"reservoir",
+       {{"volume_ml", full("reservoir_volume_ml")},
+        {"concentration_ug_per_ml", full("reservoir_concentration_ug_per_ml")},
+        {"delivered_volume_ul", full("delivered_volume_ul")},
+        {"capacity_ml", scenario_.setup.reservoir_capacity_ul / 1e3}}},
+      {"mcu", {{"boots", platform_.mcu.boots()}, {"wake_ups", platform_.mcu.wake_ups()}}}};
+  const pumpfw::app::Pump* pump = platform_.mcu.firmware();
+  if (pump == nullptr) {
+    snapshot["firmware"] = {{"running", false}};
+    return snapshot;
+  }
+  const pumpfw::app::TherapyRecord& therapy = pump->therapy();
+  const pumpfw::app::StateRecord& state = pump->state();
+  Json steps = Json::array();
+  for (unsigned i = 0; i < therapy.program.step_count && i < pumpfw::app::kMaxScheduleSteps; ++i) {
+    steps.push_back({{"start_minute", therapy.program.steps[i].start_minute},
+                     {"rate_ug_per_day", therapy.program.steps[i].rate_ng_per_day / 1e3}});
+  }
+  Json alarms = Json::array();
+  Json latched = Json::array();
+  for (unsigned bit = 0; bit < pumpbench::alarm_names().size(); ++bit) {
+    if ((pump->active_alarms() >> bit) & 1u) alarms.push_back(pumpbench::alarm_name(bit));
+    if ((state.latched_alarms >> bit) & 1u) latched.push_back(pumpbench::alarm_name(bit));
+  }
+  std::string drug = "none";
+  for (const pumpbench::DrugInfo& info : pumpbench::drug_catalogue()) {
+    if (therapy.has_drug && info.firmware_id == therapy.drug_id) drug = info.name;
+  }
+  snapshot["firmware"] = {
+      {"running", true},
+      {"wall_clock_s", pump->wall_clock_s()},
+      {"drug", drug},
+      {"concentration_ug_per_ml", therapy.concentration_ug_per_ml},
+      {"has_program", therapy.has_program != 0},
+      {"mode", static_cast<int>(therapy.program.mode)},
+      {"schedule", steps},
+      {"periodic_bolus_ug", therapy.program.periodic.dose_ng / 1e3},
+      {"ptm",
+       {{"dose_ug", therapy.ptm.dose_ng / 1e3},
+        {"lockout_minutes", therapy.ptm.lockout_minutes},
+        {"duration_minutes", therapy.ptm.duration_minutes},
+        {"max_per_day", therapy.ptm.max_per_day},
+        {"granted_count", state.ptm_granted_count}}},
+      {"reservoir_ml", static_cast<double>(pump->reservoir_volume_nl()) / 1e6},
+      {"low_reservoir_ml", therapy.low_reservoir_ul / 1e3},
+      {"alarms", alarms},
+      {"latched_alarms", latched},
+      {"delivering", pump->delivering()},
+      {"priming", pump->priming()},
+      {"bridging", pump->bridging()},
+      {"bolus_active", pump->engine().bolus_active()},
+      {"bolus_remaining_ug", static_cast<double>(pump->engine().bolus_remaining_ng()) / 1e3},
+      {"battery_mv", pump->battery().filtered_mv()},
+      {"elective_replacement", pump->battery().elective_replacement()},
+      {"end_of_service", pump->battery().end_of_service()},
+      {"stall_rise_time_us", pump->stall_rise_time_us()},
+      {"undriven_microsteps", state.undriven_microsteps},
+      {"driven_microsteps_since_refill", state.driven_microsteps_since_refill}};
+  return snapshot;
+}
+
+void RunLink::end(double time_s, int exit_code) {
+  publish_events();
+  publish_snapshot(time_s);
+  const char* status = exit_code == 0     ? "passed"
+                       : exit_code == 1   ? "failed"
+                       : exit_code == 130 ? "interrupted"
+                                          : "error";
+  server_.publish(Stream::kStatus, time_s,
+                  {{"type", "end"}, {"t", time_s}, {"status", status}, {"exit_code", exit_code}});
+  if (options_.linger) {
+    std::fprintf(stderr, "pumpbench: the run has ended; still serving (Ctrl-C to stop)\n");
+    while (!stop_requested_()) {
+      if (server_.wait_for_command(std::chrono::milliseconds(200))) {
+        for (const Command& command : server_.take_commands()) {
+          server_.send_to(
+              command.client,
+              error_message("ended", "the run has ended",
+                            command.message.contains("id") ? command.message["id"] : Json()));
+        }
+      }
+    }
+  }
+  server_.flush(std::chrono::milliseconds(2000));
+  server_.stop();
+}
+
+}  // namespace pumptwin::live

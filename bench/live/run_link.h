@@ -1,0 +1,100 @@
+// The simulation's side of the live server: what a running scenario publishes (signal samples,
+// events, state snapshots) and how clients steer it (pause, step, speed, faults, PTM, refill,
+// program). Runs on the simulation thread only, at the run's sync points; it reads the
+// platform through getters that change nothing, so a run with observe-only clients gives the
+// same results as a run without (tests/live). docs/protocol.md.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "catalogue.h"
+#include "protocol.h"
+#include "scenario.h"
+#include "serve_options.h"
+#include "server.h"
+
+namespace pumptwin::platform {
+class Platform;
+}
+
+namespace pumptwin::live {
+
+// A client's command turned into a timeline step for the run to perform.
+struct LiveAction {
+  uint64_t client = 0;
+  Json id;
+  pumpbench::Step step;
+};
+
+class RunLink {
+ public:
+  RunLink(const ServeOptions& options, const pumpbench::Scenario& scenario, uint64_t seed,
+          const std::string& out_dir, platform::Platform& platform,
+          std::function<bool()> stop_requested);
+  ~RunLink();
+
+  // Listens; prints "serving on HOST:PORT" on stderr. Returns the problem, empty on success.
+  std::string start();
+  unsigned short port() const { return server_.port(); }
+
+  // The live catalogue: the bench's signals, then these (live only, not in signals.csv).
+  static std::vector<pumpbench::SignalDefinition> extra_signals();
+
+  // --- simulation thread ---
+  // A row of signals.csv (the bench's catalogue, in its order).
+  void full_sample(double time_s, const std::vector<double>& values);
+  // Any other sync point: publishes what can be read without advancing a model, drains the
+  // clients' commands. True when the live process has something to do (an action, a pause).
+  bool sync_point(double time_s);
+  // The live process: paces the run, holds it while a client has paused it, and returns the
+  // actions to perform now; `wake_after_s` is when to come back (0: on the next sync point).
+  std::vector<LiveAction> next(double time_s, double& wake_after_s);
+  // After the run performed an action: the client's answer.
+  void performed(const LiveAction& action, const std::string& answer);
+  // The run has ended: the last events, an "end" message, then (linger) serving until stopped.
+  void end(double time_s, int exit_code);
+
+ private:
+  void handle(const Command& command, double time_s);
+  void publish_events();
+  void publish_status(double time_s, bool force);
+  void publish_snapshot(double time_s);
+  Json snapshot(double time_s) const;
+  std::vector<double> fast_values() const;
+  bool parse_action(const Command& command, LiveAction& action, std::string& error) const;
+  void reanchor(double time_s);
+  std::string tip_level() const;
+
+  ServeOptions options_;
+  const pumpbench::Scenario& scenario_;
+  uint64_t seed_;
+  platform::Platform& platform_;
+  std::function<bool()> stop_requested_;
+  Server server_;
+  std::vector<pumpbench::SignalDefinition> catalogue_;  // bench + extras
+  std::size_t bench_signals_ = 0;
+  std::vector<double> last_full_;  // the last full row (NaN before the first)
+  std::ifstream events_;
+  std::string events_path_;
+  std::string partial_line_;
+  std::vector<LiveAction> pending_;
+
+  bool paused_ = false;
+  bool waiting_for_client_ = false;
+  double speed_ = 0.0;          // simulated s per wall s; 0: as fast as possible
+  double step_until_s_ = -1.0;  // a step in progress ends (and pauses) here
+  std::chrono::steady_clock::time_point anchor_wall_;
+  double anchor_sim_s_ = 0.0;
+  std::chrono::steady_clock::time_point last_status_wall_;
+  std::chrono::steady_clock::time_point last_snapshot_wall_;
+  bool snapshot_requested_ = false;
+  double last_time_s_ = 0.0;
+};
+
+}  // namespace pumptwin::live

@@ -1,0 +1,255 @@
+// pumpbench serving a run live (bench/live/run_link.h): several clients at once — one reads
+// everything, one reads slowly, one sends garbage, one leaves mid-stream — and the run's
+// outputs are byte-identical to the same run without clients; an interactive session paused,
+// stepped, given a fault and a PTM press. Child processes, 127.0.0.1 only, bounded in time.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <boost/asio.hpp>
+
+#include "protocol.h"
+
+extern char** environ;
+
+namespace pumptwin::live {
+namespace {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+using asio::ip::tcp;
+using namespace std::chrono_literals;
+
+std::string slurp(const fs::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("pumptwin_live_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+pid_t spawn(const std::vector<std::string>& arguments) {
+  std::vector<char*> argv;
+  for (const std::string& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  EXPECT_EQ(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ), 0);
+  return pid;
+}
+
+int wait_exit(pid_t pid, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      ADD_FAILURE() << "child " << pid << " did not finish in time";
+      return -1;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+unsigned short wait_port(const fs::path& port_file) {
+  for (int i = 0; i < 1000; ++i) {
+    if (fs::exists(port_file)) return static_cast<unsigned short>(std::stoi(slurp(port_file)));
+    std::this_thread::sleep_for(10ms);
+  }
+  ADD_FAILURE() << "no port file " << port_file;
+  return 0;
+}
+
+class Client {
+ public:
+  Client(unsigned short port, int receive_buffer = 0) : socket_(io_) {
+    socket_.open(tcp::v4());
+    if (receive_buffer > 0) {
+      socket_.set_option(asio::socket_base::receive_buffer_size(receive_buffer));
+    }
+    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  }
+  void send(const std::string& bytes) {
+    boost::system::error_code ignored;
+    asio::write(socket_, asio::buffer(bytes), ignored);
+  }
+  void send(const Json& message) { send(encode(message)); }
+  Json receive() {
+    boost::system::error_code error;
+    const std::size_t bytes = asio::read_until(socket_, buffer_, '\n', error);
+    if (error && bytes == 0) return nullptr;
+    std::string line(asio::buffers_begin(buffer_.data()),
+                     asio::buffers_begin(buffer_.data()) + static_cast<std::ptrdiff_t>(bytes));
+    buffer_.consume(bytes);
+    return Json::parse(line);
+  }
+  Json receive_until(const std::function<bool(const Json&)>& wanted) {
+    for (Json message = receive(); !message.is_null(); message = receive()) {
+      if (wanted(message)) return message;
+    }
+    return nullptr;
+  }
+  void close() {
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+  }
+
+ private:
+  asio::io_context io_;
+  tcp::socket socket_;
+  asio::streambuf buffer_;
+};
+
+Json hello() {
+  return {{"type", "hello"}, {"version", kProtocolVersion}, {"client", "serve_test"}};
+}
+
+TEST(LiveServe, ObservingClientsLeaveTheRunUnchanged) {
+  const fs::path plain = fresh_dir("plain");
+  const fs::path served = fresh_dir("served");
+  const pid_t reference = spawn({PUMPBENCH, "run", DEMO_SCENARIO, "--quiet", "--out", plain});
+  const pid_t child = spawn({PUMPBENCH, "run", DEMO_SCENARIO, "--quiet", "--out", served, "--serve",
+                             "127.0.0.1:0", "--port-file", served / "port"});
+  const unsigned short port = wait_port(served / "port");
+  ASSERT_NE(port, 0);
+
+  struct Seen {
+    std::atomic<int> samples{0}, full_samples{0}, events{0}, alarms{0}, snapshots{0};
+    std::atomic<bool> hello{false}, end{false};
+    std::atomic<double> last_t{0.0};
+  } reader_seen, slow_seen;
+  auto read_all = [](Client& client, Seen& seen, std::chrono::milliseconds pause) {
+    for (Json message = client.receive(); !message.is_null(); message = client.receive()) {
+      const std::string type = message["type"];
+      if (type == "hello") seen.hello = message["version"] == kProtocolVersion;
+      if (type == "sample") {
+        ++seen.samples;
+        if (message["full"] == true) ++seen.full_samples;
+        seen.last_t = message["t"].get<double>();
+      }
+      if (type == "event") {
+        ++seen.events;
+        if (message["kind"] == "alarm_raised") ++seen.alarms;
+      }
+      if (type == "snapshot") ++seen.snapshots;
+      if (type == "end") {
+        seen.end = true;
+        break;
+      }
+      if (pause.count() > 0) std::this_thread::sleep_for(pause);
+    }
+  };
+
+  Client reader(port);
+  Client slow(port, 4096);
+  Client garbage(port);
+  Client leaver(port);
+  for (Client* client : {&reader, &slow, &garbage, &leaver}) client->send(hello());
+  slow.send(Json{{"type", "subscribe"}, {"queue_bytes", 16384}, {"snapshots", false}});
+  reader.send(Json{{"type", "snapshot"}});
+  const auto start = std::chrono::steady_clock::now();
+  std::thread reader_thread([&] { read_all(reader, reader_seen, 0ms); });
+  std::thread slow_thread([&] { read_all(slow, slow_seen, 10ms); });
+  // The garbage client and the leaver read a little, then misbehave.
+  for (int i = 0; i < 20; ++i) garbage.receive();
+  garbage.send(std::string("\x7f{{{ not a message\n"));
+  const Json error = garbage.receive_until([](const Json& m) { return m["type"] == "error"; });
+  ASSERT_FALSE(error.is_null());
+  EXPECT_EQ(error["code"], "bad_message");
+  EXPECT_TRUE(garbage.receive_until([](const Json&) { return false; }).is_null());  // dropped
+  for (int i = 0; i < 30; ++i) leaver.receive();
+  leaver.close();
+
+  EXPECT_EQ(wait_exit(child, 120s), 0);
+  reader_thread.join();
+  const double stream_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  slow_thread.join();
+  EXPECT_EQ(wait_exit(reference, 120s), 0);
+
+  std::printf(
+      "reader: %d samples (%d full), %d events, %d alarms, %d snapshots in %.2f s "
+      "(%.0f samples/s); slow reader: %d samples, %d events\n",
+      reader_seen.samples.load(), reader_seen.full_samples.load(), reader_seen.events.load(),
+      reader_seen.alarms.load(), reader_seen.snapshots.load(), stream_s,
+      reader_seen.samples / stream_s, slow_seen.samples.load(), slow_seen.events.load());
+  EXPECT_TRUE(reader_seen.hello);
+  EXPECT_TRUE(reader_seen.end);
+  EXPECT_GT(reader_seen.full_samples, 600);  // a week at 15 min, joined within seconds
+  EXPECT_GT(reader_seen.alarms, 0);          // the low-reservoir alarm
+  EXPECT_GT(reader_seen.snapshots, 0);
+  EXPECT_TRUE(slow_seen.end);
+  EXPECT_LT(slow_seen.samples, reader_seen.samples);  // the slow client lost samples
+  for (const char* file : {"result.json", "events.log", "signals.csv"}) {
+    EXPECT_EQ(slurp(plain / file), slurp(served / file)) << file << " differs with clients";
+  }
+  fs::remove_all(plain);
+  fs::remove_all(served);
+}
+
+TEST(LiveServe, InteractiveSessionPausesStepsAndTakesCommands) {
+  const fs::path out = fresh_dir("interactive");
+  const pid_t child = spawn({PUMPBENCH, "serve", SHORT_SCENARIO, "--listen", "127.0.0.1:0",
+                             "--port-file", out / "port", "--out", out, "--speed", "0"});
+  const unsigned short port = wait_port(out / "port");
+  ASSERT_NE(port, 0);
+  Client client(port);
+  const Json server_hello = client.receive();
+  ASSERT_EQ(server_hello["type"], "hello");
+  EXPECT_FALSE(server_hello["signals"].empty());
+  EXPECT_FALSE(server_hello["faults"].empty());
+  client.send(hello());
+  auto ack = [&](const Json& command) {
+    client.send(command);
+    return client.receive_until(
+        [&](const Json& m) { return m["type"] == "ack" && m["id"] == command["id"]; });
+  };
+  // `serve` starts paused: simulated time does not move.
+  const Json status = client.receive_until([](const Json& m) { return m["type"] == "status"; });
+  EXPECT_EQ(status["paused"], true);
+  EXPECT_EQ(ack({{"type", "step"}, {"id", 1}, {"duration", "20 min"}})["ok"], true);
+  const Json stepped = client.receive_until([](const Json& m) {
+    return m["type"] == "status" && m["paused"] == true && m["t"].get<double>() >= 1200.0;
+  });
+  ASSERT_FALSE(stepped.is_null());
+  EXPECT_NEAR(stepped["t"].get<double>(), 1200.0, 1e-6);
+  const Json pressed = ack({{"type", "ptm_press"}, {"id", 2}});
+  EXPECT_EQ(pressed["ok"], true);
+  EXPECT_EQ(pressed["message"], "accepted");
+  const Json bad = ack({{"type", "inject"}, {"id", 3}, {"fault", "no_such_fault"}});
+  EXPECT_EQ(bad["ok"], false);
+  const Json injected = ack({{"type", "inject"},
+                             {"id", 4},
+                             {"fault", "shaft_load"},
+                             {"params", {{"torque", "0.05 N.m"}}}});
+  EXPECT_EQ(injected["ok"], true) << injected.dump();
+  EXPECT_EQ(ack({{"type", "resume"}, {"id", 5}})["ok"], true);
+  const Json end = client.receive_until([](const Json& m) { return m["type"] == "end"; });
+  ASSERT_FALSE(end.is_null());
+  kill(child, SIGINT);                  // `serve` keeps serving after the end
+  EXPECT_EQ(wait_exit(child, 30s), 1);  // the stall fails the scenario's expectations
+  const std::string events = slurp(out / "events.log");
+  EXPECT_NE(events.find("live ptm_press: accepted"), std::string::npos);
+  EXPECT_NE(events.find("live inject"), std::string::npos);
+  fs::remove_all(out);
+}
+
+}  // namespace
+}  // namespace pumptwin::live

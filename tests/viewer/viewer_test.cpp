@@ -1,0 +1,123 @@
+// pumpviewer under xvfb-run (Mesa llvmpipe): connects to a live run (pumpbench run --serve on
+// 127.0.0.1), takes a screenshot at a simulated time, and the PNG shows the plots: many
+// colours and drawn pixels in the plot area, not a blank or error frame. Also a recorded run.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include <stb_image.h>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("pumptwin_viewer_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+struct PlotPixels {
+  std::size_t distinct_colours = 0;
+  double drawn_fraction = 0.0;  // pixels differing from the plot background
+};
+
+// The plots fill the left two thirds of the window below the header.
+PlotPixels measure(const fs::path& png) {
+  int width = 0;
+  int height = 0;
+  int channels = 0;
+  unsigned char* pixels = stbi_load(png.c_str(), &width, &height, &channels, 3);
+  EXPECT_NE(pixels, nullptr) << png;
+  if (pixels == nullptr) return {};
+  std::set<uint32_t> colours;
+  std::size_t drawn = 0;
+  std::size_t total = 0;
+  for (int y = height / 10; y < height * 9 / 10; ++y) {
+    for (int x = 10; x < width * 6 / 10; ++x) {
+      const unsigned char* p = pixels + (static_cast<std::size_t>(y) * width + x) * 3;
+      const uint32_t colour = (p[0] << 16) | (p[1] << 8) | p[2];
+      colours.insert(colour);
+      // Plot background is (22, 24, 30); window background is darker still.
+      if (p[0] > 60 || p[1] > 60 || p[2] > 60) ++drawn;
+      ++total;
+    }
+  }
+  stbi_image_free(pixels);
+  return {colours.size(), static_cast<double>(drawn) / static_cast<double>(total)};
+}
+
+int run(const std::string& command) {
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(Viewer, LiveScreenshotShowsThePlots) {
+  const fs::path dir = fresh_dir("live");
+  std::vector<std::string> arguments = {PUMPBENCH,     "run",        DEMO_SCENARIO, "--quiet",
+                                        "--out",       dir / "run",  "--serve",     "127.0.0.1:0",
+                                        "--port-file", dir / "port", "--realtime",  "86400"};
+  std::vector<char*> argv;
+  for (std::string& argument : arguments) argv.push_back(argument.data());
+  argv.push_back(nullptr);
+  pid_t child = 0;
+  ASSERT_EQ(posix_spawn(&child, argv[0], nullptr, nullptr, argv.data(), environ), 0);
+  for (int i = 0; i < 500 && !fs::exists(dir / "port"); ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_TRUE(fs::exists(dir / "port"));
+  std::ifstream port_file(dir / "port");
+  int port = 0;
+  port_file >> port;
+  const fs::path png = dir / "live.png";
+  const auto start = std::chrono::steady_clock::now();
+  const int code = run("xvfb-run -a -s '-screen 0 1600x1000x24' " + std::string(PUMPVIEWER) +
+                       " 127.0.0.1:" + std::to_string(port) + " --screenshot " + png.string() +
+                       " --at '1 d 12 h' --size 1600x1000 --timeout 60");
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  kill(child, SIGINT);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_EQ(code, 0);
+  const PlotPixels pixels = measure(png);
+  std::printf("live screenshot in %.1f s: %zu distinct colours, %.1f %% of the plot area drawn\n",
+              seconds, pixels.distinct_colours, 100.0 * pixels.drawn_fraction);
+  EXPECT_GT(pixels.distinct_colours, 50u);
+  EXPECT_GT(pixels.drawn_fraction, 0.02);
+  fs::remove_all(dir);
+}
+
+TEST(Viewer, RecordedRunScreenshotShowsThePlots) {
+  const fs::path dir = fresh_dir("offline");
+  ASSERT_EQ(run(std::string(PUMPBENCH) + " run " + SHORT_SCENARIO + " --quiet --out " +
+                (dir / "run").string()),
+            0);
+  const fs::path png = dir / "offline.png";
+  ASSERT_EQ(
+      run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(PUMPVIEWER) + " " +
+          (dir / "run").string() + " --screenshot " + png.string() + " --at '1 h' --size 1280x800"),
+      0);
+  const PlotPixels pixels = measure(png);
+  EXPECT_GT(pixels.distinct_colours, 50u);
+  EXPECT_GT(pixels.drawn_fraction, 0.02);
+  // A directory that is not a run is refused.
+  EXPECT_NE(run("xvfb-run -a " + std::string(PUMPVIEWER) + " " + dir.string() + " --screenshot " +
+                (dir / "none.png").string() + " 2>/dev/null"),
+            0);
+  fs::remove_all(dir);
+}
+
+}  // namespace
