@@ -130,5 +130,24 @@ TEST(DriveTrain, SettlingPullsARotorLeftMidStrideOntoTheField) {
   EXPECT_EQ(train.motor().rotor_speed_rad_per_s(), 0.0);
 }
 
+TEST(DriveTrain, ShortedWindingDrawsFarMoreThanTheLimitAndAnOpenOneNothing) {
+  // The two winding faults the ASIC must catch (OVERCURRENT, OPEN_LOAD).
+  StepperMotor motor;
+  motor.set_phase_shorted(0, true);
+  for (int i = 0; i < 20; ++i)
+    motor.advance(kCycleS, BridgeDrive::kPositive, BridgeDrive::kOff, 3.6, 1.0);
+  EXPECT_GT(motor.phase_current_a_a(), 1.0) << "1 ohm, 10 uH: amperes within 20 us";
+  motor.set_phase_shorted(0, false);
+  motor.set_phase_open(0, true);
+  for (int i = 0; i < 2000; ++i)
+    motor.advance(kCycleS, BridgeDrive::kPositive, BridgeDrive::kPositive, 3.6, 1.0);
+  EXPECT_EQ(motor.phase_current_a_a(), 0.0);
+  EXPECT_NEAR(motor.phase_current_b_a(), 3.6 / 40.0, 1e-3) << "phase B is unaffected";
+  motor.set_phase_open(0, false);
+  for (int i = 0; i < 2000; ++i)
+    motor.advance(kCycleS, BridgeDrive::kPositive, BridgeDrive::kPositive, 3.6, 1.0);
+  EXPECT_NEAR(motor.phase_current_a_a(), 3.6 / 40.0, 1e-3) << "cleared: the winding conducts again";
+}
+
 }  // namespace
 }  // namespace pumptwin::mech

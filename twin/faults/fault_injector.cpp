@@ -212,6 +212,10 @@ void FaultInjector::inject(const FaultRequest& request) {
   } else if (name == "asic_core_clock_stop") {
     core_clock_stopped_ = true;
     install_spi_interposer();
+  } else if (name == "asic_overcurrent_short") {
+    platform_.drive_train.motor().set_phase_shorted(0, true);
+  } else if (name == "asic_open_phase") {
+    platform_.drive_train.motor().set_phase_open(0, true);
   } else if (name == "shaft_load") {
     set_load(name, number(request, "torque"));
   } else if (name == "intermittent_stall") {
@@ -391,6 +395,10 @@ void FaultInjector::clear(const std::string& name) {
   } else if (name == "asic_core_clock_stop") {
     core_clock_stopped_ = false;
     install_spi_interposer();
+  } else if (name == "asic_overcurrent_short") {
+    platform_.drive_train.motor().set_phase_shorted(0, false);
+  } else if (name == "asic_open_phase") {
+    platform_.drive_train.motor().set_phase_open(0, false);
   } else if (name == "shaft_load" || name == "intermittent_stall" || name == "shaft_wear" ||
              name == "gear_corrosion" || name == "foreign_particle" || name == "mri_exposure") {
     set_load(name, 0.0);

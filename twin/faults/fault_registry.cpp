@@ -108,16 +108,16 @@ std::vector<FaultDefinition> build() {
           "twin/mcu SPI interposer: bits of MOSI and/or MISO frames inverted",
           "SPI corruption by EMI or a degraded interconnect", kAsicGeneric));
   list.push_back(def("asic_overcurrent_short", "asic", {},
-                     "a phase output shorted: the coil current exceeds 1.5 x the limit",
-                     "needs a phase-resistance input on the motor model (twin/mech)",
+                     "phase A's winding shorted turn to turn: the coil current exceeds 1.5 x the "
+                     "limit and the ASIC latches OVERCURRENT",
+                     "twin/mech StepperMotor::set_phase_shorted: phase A at 1 ohm, 10 uH",
                      "shorted H-bridge output or winding (internal electrical shorting)",
-                     kMdcStall2017, true,
-                     "twin/mech: StepperMotor::set_phase_resistance_ohm(phase, ohm) at run time"));
+                     kMdcStall2017));
   list.push_back(def("asic_open_phase", "asic", {},
-                     "a phase winding or bridge output open: no current reaches its target",
-                     "needs an open-winding input on the motor model (twin/mech)",
-                     "broken winding or bond wire", kAsicGeneric, true,
-                     "twin/mech: StepperMotor::set_phase_open(phase, bool) at run time"));
+                     "phase A's winding open: no current reaches its target and the ASIC latches "
+                     "OPEN_LOAD",
+                     "twin/mech StepperMotor::set_phase_open: no current in phase A",
+                     "broken winding or bond wire", kAsicGeneric));
   list.push_back(def(
       "asic_core_clock_stop", "asic", {},
       "the ASIC's 1 MHz core clock stops: it no longer answers SPI (MISO held low) and starts no "

@@ -6,7 +6,11 @@ namespace pumptwin::mech {
 
 namespace {
 constexpr double kPi = 3.14159265358979323846;
-}
+// A winding shorted turn to turn: what is left of it (and of the bridge) barely limits the
+// current, which the ASIC must catch as overcurrent.
+constexpr double kShortedResistanceOhm = 1.0;
+constexpr double kShortedInductanceH = 10e-6;
+}  // namespace
 
 StepperMotor::StepperMotor(const StepperMotorParams& params)
     : params_(params),
@@ -15,7 +19,29 @@ StepperMotor::StepperMotor(const StepperMotorParams& params)
       // detents, so the rotor starts there: half a full step.
       angle_rad_(0.5 * full_step_angle_rad()),
       sin_electrical_(std::sin(pole_pairs_ * angle_rad_)),
-      cos_electrical_(std::cos(pole_pairs_ * angle_rad_)) {}
+      cos_electrical_(std::cos(pole_pairs_ * angle_rad_)) {
+  for (Winding& winding : windings_) winding = {params_.phase_resistance_ohm, 0.0, false};
+}
+
+void StepperMotor::update_decay_factors() {
+  for (int phase = 0; phase < 2; ++phase) {
+    const double inductance_h = shorted_[phase] ? kShortedInductanceH : params_.phase_inductance_h;
+    windings_[phase].resistance_ohm =
+        shorted_[phase] ? kShortedResistanceOhm : params_.phase_resistance_ohm;
+    windings_[phase].decay_factor =
+        std::exp(-cached_dt_s_ * windings_[phase].resistance_ohm / inductance_h);
+  }
+}
+
+void StepperMotor::set_phase_shorted(int phase, bool shorted) {
+  shorted_[phase] = shorted;
+  update_decay_factors();
+}
+
+void StepperMotor::set_phase_open(int phase, bool open) {
+  windings_[phase].open = open;
+  if (open) (phase == 0 ? current_a_a_ : current_b_a_) = 0.0;
+}
 
 void StepperMotor::rotate_electrical_angle(double delta_rad) {
   // Per core cycle the electrical angle moves by at most a few mrad: a fourth-order rotation
@@ -40,10 +66,12 @@ double StepperMotor::full_step_angle_rad() const {
   return 2.0 * kPi / params_.full_steps_per_rev;
 }
 
-double StepperMotor::next_current(double current_a, double applied_v, double back_emf_v) const {
+double StepperMotor::next_current(const Winding& winding, double current_a, double applied_v,
+                                  double back_emf_v) const {
   // Exact solution of L di/dt = V - R i - e over the cached dt with V and e held constant.
-  const double steady_a = (applied_v - back_emf_v) / params_.phase_resistance_ohm;
-  return steady_a + (current_a - steady_a) * decay_factor_;
+  if (winding.open) return 0.0;
+  const double steady_a = (applied_v - back_emf_v) / winding.resistance_ohm;
+  return steady_a + (current_a - steady_a) * winding.decay_factor;
 }
 
 double StepperMotor::bridge_supply_current(BridgeDrive drive, double current_a) {
@@ -64,7 +92,7 @@ void StepperMotor::advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b
                            double load_friction_nm) {
   if (dt_s != cached_dt_s_) {
     cached_dt_s_ = dt_s;
-    decay_factor_ = std::exp(-dt_s * params_.phase_resistance_ohm / params_.phase_inductance_h);
+    update_decay_factors();
   }
   const double sin_e = sin_electrical_;
   const double cos_e = cos_electrical_;
@@ -72,27 +100,27 @@ void StepperMotor::advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b
   const double emf_a = -ke * speed_rad_per_s_ * sin_e;
   const double emf_b = ke * speed_rad_per_s_ * cos_e;
 
-  auto step_phase = [&](double current, BridgeDrive drive, double emf) {
+  auto step_phase = [&](const Winding& winding, double current, BridgeDrive drive, double emf) {
     switch (drive) {
       case BridgeDrive::kPositive:
-        return next_current(current, supply_v, emf);
+        return next_current(winding, current, supply_v, emf);
       case BridgeDrive::kNegative:
-        return next_current(current, -supply_v, emf);
+        return next_current(winding, current, -supply_v, emf);
       case BridgeDrive::kSlowDecay:
-        return next_current(current, 0.0, emf);
+        return next_current(winding, current, 0.0, emf);
       case BridgeDrive::kOff:
         break;
     }
     if (current == 0.0) return 0.0;
     // The diodes conduct only until the current has fallen to zero.
     const double clamp_v = supply_v + 2.0 * params_.diode_drop_v;
-    const double next = next_current(current, current > 0 ? -clamp_v : clamp_v, emf);
+    const double next = next_current(winding, current, current > 0 ? -clamp_v : clamp_v, emf);
     return (next > 0) == (current > 0) ? next : 0.0;
   };
   supply_current_a_ =
       bridge_supply_current(phase_a, current_a_a_) + bridge_supply_current(phase_b, current_b_a_);
-  current_a_a_ = step_phase(current_a_a_, phase_a, emf_a);
-  current_b_a_ = step_phase(current_b_a_, phase_b, emf_b);
+  current_a_a_ = step_phase(windings_[0], current_a_a_, phase_a, emf_a);
+  current_b_a_ = step_phase(windings_[1], current_b_a_, phase_b, emf_b);
   peak_current_a_ =
       std::fmax(peak_current_a_, std::fmax(std::fabs(current_a_a_), std::fabs(current_b_a_)));
 

@@ -51,6 +51,12 @@ class StepperMotor {
   double motor_torque_nm() const { return torque_nm_; }
   // Current drawn from the supply by both bridges (negative while energy flows back).
   double supply_current_a() const { return supply_current_a_; }
+  // Winding faults, from a SystemC process while the ASIC model is current (fault injection):
+  // a winding whose turns have shorted together (low resistance, almost no inductance), or
+  // an open winding (a broken wire or bond: no current flows). Phase 0 is A, 1 is B.
+  void set_phase_shorted(int phase, bool shorted);
+  void set_phase_open(int phase, bool open);
+
   // Largest coil current magnitude seen since construction or the last reset_peak_current().
   double peak_phase_current_a() const { return peak_current_a_; }
   void reset_peak_current() { peak_current_a_ = 0.0; }
@@ -58,7 +64,14 @@ class StepperMotor {
   const StepperMotorParams& params() const { return params_; }
 
  private:
-  double next_current(double current_a, double applied_v, double back_emf_v) const;
+  struct Winding {
+    double resistance_ohm;
+    double decay_factor;  // exp(-dt R / L) for cached_dt_s_
+    bool open;
+  };
+  double next_current(const Winding& winding, double current_a, double applied_v,
+                      double back_emf_v) const;
+  void update_decay_factors();
   // Keeps sin and cos of the electrical angle current as the rotor turns.
   void rotate_electrical_angle(double delta_rad);
   static double bridge_supply_current(BridgeDrive drive, double current_a);
@@ -66,7 +79,8 @@ class StepperMotor {
   StepperMotorParams params_;
   int pole_pairs_;
   double cached_dt_s_ = 0.0;
-  double decay_factor_ = 0.0;  // exp(-dt R / L) for cached_dt_s_
+  Winding windings_[2];
+  bool shorted_[2] = {false, false};
   double current_a_a_ = 0.0;
   double current_b_a_ = 0.0;
   double angle_rad_ = 0.0;
