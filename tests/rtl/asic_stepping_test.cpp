@@ -265,6 +265,34 @@ TEST(AsicStepping, PowerLossResetsTheChipAndStopsTheMotor) {
   });
 }
 
+TEST(AsicStepping, StoppedCoreClockFreezesTheCoreButNotTheWatchdog) {
+  use_twin_time_resolution();
+  AsicBench bench;
+  bench.run([&] {
+    bench.write(regs::reg::kIntMask, 0x1FF);
+    bench.write(regs::reg::kWdtTimeout, 16);  // 250 ms
+    bench.write(regs::reg::kWdtKick, regs::kWdtKickKey);
+    bench.start_move(200, regs::StepMode::kFull, 2000);
+    sc_core::wait(ns(20'000'000));
+    bench.asic.set_core_clock_stopped(true);
+    const uint64_t cycles = bench.asic.core_cycles_evaluated();
+    const int64_t rotor = bench.drive_train.rotor_full_steps();
+    // Frames go unanswered; the always-on watchdog still expires and asks for a reset.
+    EXPECT_EQ(bench.transfer(regs::make_frame(false, regs::reg::kChipId.address, 0)), 0u);
+    sc_core::wait(bench.asic.reset_request.posedge_event());
+    EXPECT_LT(now_ns(), 300'000'000u);
+    EXPECT_EQ(bench.asic.core_cycles_evaluated(), cycles);
+    EXPECT_EQ(bench.drive_train.rotor_full_steps(), rotor) << "the frozen move turns nothing";
+
+    // When the clock runs again the core takes the expiry: motor stopped, fault latched.
+    bench.asic.set_core_clock_stopped(false);
+    EXPECT_EQ(bench.read(regs::reg::kChipId), regs::reg::kChipId.reset_value);
+    EXPECT_TRUE(bench.read(regs::reg::kFault) & regs::field::kFaultWatchdog.mask());
+    EXPECT_EQ(bench.read(regs::reg::kStatus) & regs::field::kStatusBusy.mask(), 0);
+    EXPECT_GT(bench.asic.core_cycles_evaluated(), cycles);
+  });
+}
+
 TEST(AsicStepping, OpenCoilLatchesOpenLoad) {
   use_twin_time_resolution();
   mech::StepperMotorParams open_coil;

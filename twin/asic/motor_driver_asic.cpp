@@ -125,7 +125,7 @@ uint64_t MotorDriverAsic::horizon_ns() {
 }
 
 uint64_t MotorDriverAsic::next_core_edge_ns() const {
-  if (!powered_) return kNever;
+  if (!powered_ || core_clock_stopped_) return kNever;
   if (core_high_) return next_core_edge_ns_ - kCorePeriodNs + kCoreHalfPeriodNs;
   return core_running_ ? next_core_edge_ns_ : kNever;
 }
@@ -433,6 +433,19 @@ void MotorDriverAsic::set_powered(bool powered) {
     aon_ticks_delivered_ = now / kSlowTickNs;
   }
   after_edge(now);
+  wake_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void MotorDriverAsic::set_core_clock_stopped(bool stopped) {
+  if (stopped == core_clock_stopped_) return;
+  catch_up_for_input();
+  core_clock_stopped_ = stopped;
+  if (!stopped && core_running_) {
+    // The oscillator restarts on its grid: finish a clock pulse cut short, then carry on.
+    if (core_high_) eval_core_negedge();
+    next_core_edge_ns_ = (now_ns() / kCorePeriodNs + 1) * kCorePeriodNs;
+  }
+  after_edge(now_ns());
   wake_event_.notify(sc_core::SC_ZERO_TIME);
 }
 

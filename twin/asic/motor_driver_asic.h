@@ -89,6 +89,10 @@ class MotorDriverAsic : public sc_core::sc_module {
   // from its reset timeout when power returns.
   void set_powered(bool powered);
   bool powered() const { return powered_; }
+  // Fault injection: the core domain's oscillator stops (or starts again). Nothing of the core
+  // is clocked while it is stopped — SPI frames go unanswered (MISO low), a move freezes with
+  // its bridges as they were — while the always-on domain (watchdog, tone) runs on.
+  void set_core_clock_stopped(bool stopped);
 
   SimulationMode mode() const { return config_.mode; }
   uint64_t core_cycles_evaluated() const { return core_cycles_; }
@@ -167,6 +171,7 @@ class MotorDriverAsic : public sc_core::sc_module {
 
   uint64_t rtl_time_ns_ = 0;  // every edge at or before this time has been evaluated
   bool powered_ = true;
+  bool core_clock_stopped_ = false;
   bool core_running_ = false;
   bool core_high_ = false;  // a posedge was evaluated; its negedge is next
   uint64_t next_core_edge_ns_ = 0;

@@ -27,9 +27,6 @@ uint8_t frame_crc8(uint32_t bits_31_8) {
   return crc;
 }
 
-// Frame time of the MCU's SPI master: select setup, 32 bits, hold, deselect (docs/platform.md).
-constexpr uint64_t kSpiFrameNs = 4000 + 32 * 8000 + 4000 + 4000;
-
 uint32_t record_offset(const std::string& record) {
   namespace layout = pumpfw::app::nvm_layout;
   if (record == "therapy_a" || record == "therapy_both") return layout::kTherapyA;
@@ -125,11 +122,6 @@ uint32_t FaultInjector::spi(uint32_t mosi, const std::function<uint32_t(uint32_t
     }
     return frame;
   };
-  if (core_clock_stopped_) {
-    // Nobody samples the frame; MISO stays low for its whole length.
-    sc_core::wait(sc_core::sc_time(static_cast<double>(kSpiFrameNs), sc_core::SC_NS));
-    return 0;
-  }
   const uint32_t sent = spi_errors_mosi_ ? corrupt(mosi) : mosi;
   uint32_t miso = wire(sent);
   const bool read = (sent >> 31) == 0;
@@ -145,7 +137,7 @@ uint32_t FaultInjector::spi(uint32_t mosi, const std::function<uint32_t(uint32_t
 }
 
 void FaultInjector::install_spi_interposer() {
-  const bool any = stuck_register_ >= 0 || spi_bit_error_rate_ > 0.0 || core_clock_stopped_;
+  const bool any = stuck_register_ >= 0 || spi_bit_error_rate_ > 0.0;
   if (any) {
     platform_.mcu.set_spi_interposer(
         [this](uint32_t mosi, const std::function<uint32_t(uint32_t)>& wire) {
@@ -210,8 +202,7 @@ void FaultInjector::inject(const FaultRequest& request) {
     spi_errors_miso_ = direction != "mosi";
     install_spi_interposer();
   } else if (name == "asic_core_clock_stop") {
-    core_clock_stopped_ = true;
-    install_spi_interposer();
+    platform_.asic.set_core_clock_stopped(true);
   } else if (name == "asic_overcurrent_short") {
     platform_.drive_train.motor().set_phase_shorted(0, true);
   } else if (name == "asic_open_phase") {
@@ -393,8 +384,7 @@ void FaultInjector::clear(const std::string& name) {
     spi_errors_mosi_ = spi_errors_miso_ = false;
     install_spi_interposer();
   } else if (name == "asic_core_clock_stop") {
-    core_clock_stopped_ = false;
-    install_spi_interposer();
+    platform_.asic.set_core_clock_stopped(false);
   } else if (name == "asic_overcurrent_short") {
     platform_.drive_train.motor().set_phase_shorted(0, false);
   } else if (name == "asic_open_phase") {

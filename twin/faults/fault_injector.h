@@ -71,7 +71,6 @@ class FaultInjector {
   double spi_bit_error_rate_ = 0.0;
   bool spi_errors_mosi_ = false;
   bool spi_errors_miso_ = false;
-  bool core_clock_stopped_ = false;
   // Telemetry faults
   double telemetry_byte_error_rate_ = 0.0;
   int64_t dropout_after_bytes_ = -1;  // armed when >= 0

@@ -120,10 +120,9 @@ std::vector<FaultDefinition> build() {
                      "broken winding or bond wire", kAsicGeneric));
   list.push_back(def(
       "asic_core_clock_stop", "asic", {},
-      "the ASIC's 1 MHz core clock stops: it no longer answers SPI (MISO held low) and starts no "
-      "move; its always-on domain (watchdog, tone) keeps running",
-      "twin/mcu SPI interposer: frames do not reach the ASIC and read all zeros (a move already "
-      "under way still completes: the RTL's clock gate is not reachable from outside twin/asic)",
+      "the ASIC's 1 MHz core clock stops: it no longer answers SPI (MISO held low), a move freezes "
+      "with its bridges as they were; its always-on domain (watchdog, tone) keeps running",
+      "twin/asic MotorDriverAsic::set_core_clock_stopped: no core edge is evaluated",
       "oscillator or clock-gate failure in the drive ASIC", kAsicGeneric));
   // --- motor and mechanism ------------------------------------------------------------------
   list.push_back(def("shaft_load", "mechanism", {torque(0.0, true)},
