@@ -9,6 +9,7 @@
 
 #include "app/pump.h"
 #include "platform.h"
+#include "scenario_loader.h"
 #include "twin/physio/patient_parameters.h"
 #include "units.h"
 
@@ -17,6 +18,7 @@ namespace pumptwin::live {
 namespace {
 
 using pumpbench::Dimension;
+using pumpbench::fault_parameter_dimension;
 using pumpbench::SignalDefinition;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -296,7 +298,10 @@ void RunLink::handle(const Command& command, double time_s) {
     const Json& speed = message["speed"];
     speed_ = speed.is_number() ? speed.get<double>() : speed == "realtime" ? 1.0 : 0.0;
     reanchor(time_s);
-    reply(true, speed_ > 0.0 ? "speed " + std::to_string(speed_).erase(std::to_string(speed_).find_last_not_of('0') + 1) + "x real time"
+    reply(true, speed_ > 0.0 ? "speed " +
+                                   std::to_string(speed_).erase(
+                                       std::to_string(speed_).find_last_not_of('0') + 1) +
+                                   "x real time"
                              : "as fast as possible");
   } else if (type == "snapshot") {
     snapshot_requested_ = true;
@@ -458,35 +463,7 @@ bool RunLink::parse_action(const Command& command, LiveAction& action, std::stri
           break;
         }
         default: {
-          Dimension dimension = Dimension::kFraction;
-          switch (parameter.kind) {
-            case ParameterKind::kTorque:
-              dimension = Dimension::kTorque;
-              break;
-            case ParameterKind::kCurrent:
-              dimension = Dimension::kCurrent;
-              break;
-            case ParameterKind::kVoltage:
-              dimension = Dimension::kVoltage;
-              break;
-            case ParameterKind::kResistance:
-              dimension = Dimension::kResistance;
-              break;
-            case ParameterKind::kTime:
-              dimension = Dimension::kTime;
-              break;
-            case ParameterKind::kLength:
-              dimension = Dimension::kLength;
-              break;
-            case ParameterKind::kTemperature:
-              dimension = Dimension::kTemperature;
-              break;
-            case ParameterKind::kInteger:
-              dimension = Dimension::kCount;
-              break;
-            default:
-              break;
-          }
+          const Dimension dimension = fault_parameter_dimension(parameter.kind);
           std::string problem;
           const auto number = value.is_number() ? std::optional<double>(value.get<double>())
                               : dimension == Dimension::kCount

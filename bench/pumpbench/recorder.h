@@ -13,6 +13,9 @@
 
 namespace pumpbench {
 
+// Text made safe inside HTML and XML markup and attribute values (< > & ").
+std::string markup_escape(const std::string& text);
+
 // A sampled key signal or marker for the report's plots.
 struct PlotSeries {
   std::string name;

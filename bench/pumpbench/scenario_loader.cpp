@@ -14,6 +14,30 @@
 
 namespace pumpbench {
 
+Dimension fault_parameter_dimension(pumptwin::faults::ParameterKind kind) {
+  using pumptwin::faults::ParameterKind;
+  switch (kind) {
+    case ParameterKind::kTorque:
+      return Dimension::kTorque;
+    case ParameterKind::kCurrent:
+      return Dimension::kCurrent;
+    case ParameterKind::kVoltage:
+      return Dimension::kVoltage;
+    case ParameterKind::kResistance:
+      return Dimension::kResistance;
+    case ParameterKind::kTime:
+      return Dimension::kTime;
+    case ParameterKind::kLength:
+      return Dimension::kLength;
+    case ParameterKind::kTemperature:
+      return Dimension::kTemperature;
+    case ParameterKind::kInteger:
+      return Dimension::kCount;
+    default:
+      return Dimension::kFraction;
+  }
+}
+
 std::string Diagnostic::format() const {
   std::string text = file + ":" + std::to_string(location.line) + ":" +
                      std::to_string(location.column) + ": error: ";
@@ -547,32 +571,7 @@ std::optional<InjectFaultAction> read_fault(Context& context, const YAML::Node& 
         break;
       }
       default: {
-        Dimension dimension = Dimension::kFraction;
-        switch (parameter.kind) {
-          case ParameterKind::kTorque:
-            dimension = Dimension::kTorque;
-            break;
-          case ParameterKind::kCurrent:
-            dimension = Dimension::kCurrent;
-            break;
-          case ParameterKind::kVoltage:
-            dimension = Dimension::kVoltage;
-            break;
-          case ParameterKind::kResistance:
-            dimension = Dimension::kResistance;
-            break;
-          case ParameterKind::kTime:
-            dimension = Dimension::kTime;
-            break;
-          case ParameterKind::kLength:
-            dimension = Dimension::kLength;
-            break;
-          case ParameterKind::kTemperature:
-            dimension = Dimension::kTemperature;
-            break;
-          default:
-            break;
-        }
+        const Dimension dimension = fault_parameter_dimension(parameter.kind);
         const auto value = fields.quantity(key, dimension, parameter.min, parameter.max,
                                            parameter.range_text, parameter.required);
         if (value) fault.values[key] = *value;

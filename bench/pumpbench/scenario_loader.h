@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "fault_registry.h"
 #include "scenario.h"
+#include "units.h"
 
 namespace pumpbench {
 
@@ -38,6 +40,9 @@ struct RequirementsLoad {
   std::vector<Diagnostic> diagnostics;
 };
 RequirementsLoad load_requirements(const std::string& path);
+
+// The dimension a fault parameter's quantity is read in (a fraction for the kinds without one).
+Dimension fault_parameter_dimension(pumptwin::faults::ParameterKind kind);
 
 // The requirements.yaml that applies to a scenario file: in its folder or the nearest parent.
 std::optional<std::string> find_requirements_file(const std::string& scenario_path);

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "recorder.h"
 #include "scenario_loader.h"
 #include "scenario_run.h"
 
@@ -39,29 +40,6 @@ struct Job {
   json result = json::object();  // empty when the scenario could not run
   std::vector<Diagnostic> diagnostics;
 };
-
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\n") == std::string::npos) return text;
@@ -149,14 +127,14 @@ void write_junit(const std::string& path, const std::vector<Job>& jobs) {
       }
     }
     const bool error = job.exit_code >= 2 || job.result.empty();
-    xml << "  <testsuite name=\"" << xml_escape(job.name.empty() ? job.relative : job.name)
+    xml << "  <testsuite name=\"" << markup_escape(job.name.empty() ? job.relative : job.name)
         << "\" tests=\"" << (error ? tests + 1 : tests) << "\" failures=\"" << failures
         << "\" errors=\"" << (error ? 1 : 0) << "\">\n";
     const std::string classname = "scenarios." + job.relative;
     for (const json& e : expectations) {
-      xml << "    <testcase classname=\"" << xml_escape(classname) << "\" name=\""
-          << xml_escape(e.value("requirement", "") + " " + e.value("id", "") + ": " +
-                        e.value("check", ""))
+      xml << "    <testcase classname=\"" << markup_escape(classname) << "\" name=\""
+          << markup_escape(e.value("requirement", "") + " " + e.value("id", "") + ": " +
+                           e.value("check", ""))
           << "\"";
       const std::string verdict = e.value("verdict", "");
       if (verdict == "pass") {
@@ -164,32 +142,32 @@ void write_junit(const std::string& path, const std::vector<Job>& jobs) {
         continue;
       }
       if (verdict == "known_gap") {
-        xml << ">\n      <skipped message=\"known gap: " << xml_escape(e.value("known_gap", ""))
+        xml << ">\n      <skipped message=\"known gap: " << markup_escape(e.value("known_gap", ""))
             << "\"/>\n    </testcase>\n";
         continue;
       }
       const json& measured = e["measured"];
       xml << ">\n      <failure message=\""
-          << xml_escape(verdict + ": measured " +
-                        (measured.is_string() ? measured.get<std::string>() : measured.dump()) +
-                        ", expected " + e.value("expected", ""))
+          << markup_escape(verdict + ": measured " +
+                           (measured.is_string() ? measured.get<std::string>() : measured.dump()) +
+                           ", expected " + e.value("expected", ""))
           << "\"/>\n    </testcase>\n";
     }
     for (const json& s : steps) {
       if (s.value("verdict", "") != "fail") continue;
-      xml << "    <testcase classname=\"" << xml_escape(classname) << "\" name=\""
-          << xml_escape("step at line " + std::to_string(s.value("line", 0)) + " " +
-                        s.value("action", ""))
+      xml << "    <testcase classname=\"" << markup_escape(classname) << "\" name=\""
+          << markup_escape("step at line " + std::to_string(s.value("line", 0)) + " " +
+                           s.value("action", ""))
           << "\">\n      <failure message=\""
-          << xml_escape(s.value("answer", "") + ", expected " + s.value("expect", ""))
+          << markup_escape(s.value("answer", "") + ", expected " + s.value("expect", ""))
           << "\"/>\n    </testcase>\n";
     }
     if (error) {
       std::string message = "exit code " + std::to_string(job.exit_code);
       for (const Diagnostic& diagnostic : job.diagnostics) message += "; " + diagnostic.format();
       if (job.result.contains("error")) message += "; " + job.result["error"].get<std::string>();
-      xml << "    <testcase classname=\"" << xml_escape(classname)
-          << "\" name=\"run\">\n      <error message=\"" << xml_escape(message)
+      xml << "    <testcase classname=\"" << markup_escape(classname)
+          << "\" name=\"run\">\n      <error message=\"" << markup_escape(message)
           << "\"/>\n    </testcase>\n";
     }
     xml << "  </testsuite>\n";

@@ -369,7 +369,8 @@ void FaultInjector::inject(const FaultRequest& request) {
   } else if (name == "fever") {
     platform_.set_body_temperature_c(number(request, "temperature"));
   } else {
-    throw std::invalid_argument("fault '" + name + "' is registered but not implemented");
+    throw std::invalid_argument("fault '" + name +
+                                "' is in the registry but the injector has no branch for it");
   }
 }
 
