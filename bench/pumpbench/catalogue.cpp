@@ -121,6 +121,10 @@ const std::vector<std::string>& event_names() {
       "alarms_acknowledged",
       "therapy_stopped",
       "asic_comm_failure",
+      "session_opened",
+      "command_refused",
+      "link_refused",
+      "lockout",
   };
   return names;
 }
