@@ -15,8 +15,10 @@ function(pumptwin_add_gtest name)
   pumptwin_warnings(${name})
   set(environment "")
   if((T_SYSTEMC OR T_SYSTEMC_CHILDREN) AND PUMPTWIN_SANITIZE)
-    # LeakSanitizer's tracer faults now and then on the guard pages of SystemC's coroutine
-    # stacks at exit; address and undefined-behaviour checks stay on for these tests.
+    # LeakSanitizer does not fit SystemC's coroutines: its tracer faults now and then on their
+    # stacks' guard pages, and what lives only on the stack of a thread still suspended at the
+    # end of the simulation is reported as leaked. Address and undefined-behaviour checks stay
+    # on for these tests.
     set(environment ENVIRONMENT ASAN_OPTIONS=detect_leaks=0)
   endif()
   gtest_discover_tests(${name}

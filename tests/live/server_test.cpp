@@ -218,8 +218,15 @@ TEST(LiveServer, SlowGarbageAndLeavingClientsNeverSlowThePublisher) {
     worst_publish_ms = std::max(worst_publish_ms, std::chrono::duration<double, std::milli>(
                                                       std::chrono::steady_clock::now() - before)
                                                       .count());
-    // The reader keeps up: the publisher gives it a moment now and then, as a paced run does.
-    if (i % 500 == 0) std::this_thread::sleep_for(2ms);
+    // The reader keeps up: now and then the publisher lets it catch up, as a paced run does
+    // (bounded, so a stuck reader fails the test rather than hanging it). The slow client
+    // reads nothing meanwhile, whatever the machine's speed.
+    if (i % 500 == 499) {
+      const auto deadline = std::chrono::steady_clock::now() + 10s;
+      while (reader_samples.load() < i + 1 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(1ms);
+      }
+    }
   }
   const double total_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
