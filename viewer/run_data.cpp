@@ -10,18 +10,6 @@ namespace pumpviewer {
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::string event_kind(const std::string& source, const std::string& text) {
-  if (text.find("alarm_raised") != std::string::npos) return "alarm_raised";
-  if (text.find("alarm_cleared") != std::string::npos) return "alarm_cleared";
-  if (source == "bench") {
-    if (text.find("inject") != std::string::npos || text.find("cleared ") != std::string::npos) {
-      return "fault";
-    }
-    if (text.rfind("expectation", 0) == 0) return "verdict";
-    return "step";
-  }
-  return source == "firmware" ? "firmware" : "log";
-}
 }  // namespace
 
 int RunData::signal_index(const std::string& name) const {
@@ -127,7 +115,7 @@ std::string load_run_directory(const std::string& directory, RunData& data) {
     fields >> event.time_s >> event.source;
     std::getline(fields, event.text);
     if (!event.text.empty() && event.text.front() == ' ') event.text.erase(0, 1);
-    event.kind = event_kind(event.source, event.text);
+    event.kind = pumptwin::live::event_kind(event.source, event.text);
     data.events.push_back(event);
   }
   std::ifstream result(directory + "/result.json");

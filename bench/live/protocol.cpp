@@ -231,4 +231,17 @@ std::string parse_endpoint(const std::string& text, std::string& host, unsigned 
   return "";
 }
 
+std::string event_kind(const std::string& source, const std::string& text) {
+  if (text.find("alarm_raised") != std::string::npos) return "alarm_raised";
+  if (text.find("alarm_cleared") != std::string::npos) return "alarm_cleared";
+  if (source == "bench") {
+    if (text.find("inject") != std::string::npos || text.find("cleared ") != std::string::npos) {
+      return "fault";
+    }
+    if (text.rfind("expectation", 0) == 0) return "verdict";
+    return "step";
+  }
+  return source == "firmware" ? "firmware" : "log";
+}
+
 }  // namespace pumptwin::live

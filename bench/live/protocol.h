@@ -59,4 +59,9 @@ Json ack_message(const Json& id, bool ok, const std::string& text);
 // Parses "[HOST:]PORT" (HOST defaults to 127.0.0.1). Returns the problem, empty when valid.
 std::string parse_endpoint(const std::string& text, std::string& host, unsigned short& port);
 
+// The kind of an event line ("alarm_raised", "alarm_cleared", "fault", "verdict", "step",
+// "firmware", "log") from its source and text, as the server streams it and the viewer files
+// it when it plays a recorded events.log.
+std::string event_kind(const std::string& source, const std::string& text);
+
 }  // namespace pumptwin::live

@@ -59,19 +59,6 @@ bool valid_level(const std::string& level) {
   }
 }
 
-std::string event_kind(const std::string& source, const std::string& text) {
-  if (text.find("alarm_raised") != std::string::npos) return "alarm_raised";
-  if (text.find("alarm_cleared") != std::string::npos) return "alarm_cleared";
-  if (source == "bench") {
-    if (text.find("inject") != std::string::npos || text.find("cleared ") != std::string::npos) {
-      return "fault";
-    }
-    if (text.rfind("expectation", 0) == 0) return "verdict";
-    return "step";
-  }
-  return source == "firmware" ? "firmware" : "log";
-}
-
 Json fault_catalogue_json() {
   Json faults = Json::array();
   for (const pumpbench::FaultInfo& fault : pumpbench::fault_catalogue()) {
