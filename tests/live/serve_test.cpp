@@ -17,6 +17,8 @@
 
 #include <boost/asio.hpp>
 
+#include "live_client.h"
+
 #include "protocol.h"
 
 extern char** environ;
@@ -81,45 +83,7 @@ unsigned short wait_port(const fs::path& port_file) {
   return 0;
 }
 
-class Client {
- public:
-  Client(unsigned short port, int receive_buffer = 0) : socket_(io_) {
-    socket_.open(tcp::v4());
-    if (receive_buffer > 0) {
-      socket_.set_option(asio::socket_base::receive_buffer_size(receive_buffer));
-    }
-    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  }
-  void send(const std::string& bytes) {
-    boost::system::error_code ignored;
-    asio::write(socket_, asio::buffer(bytes), ignored);
-  }
-  void send(const Json& message) { send(encode(message)); }
-  Json receive() {
-    boost::system::error_code error;
-    const std::size_t bytes = asio::read_until(socket_, buffer_, '\n', error);
-    if (error && bytes == 0) return nullptr;
-    std::string line(asio::buffers_begin(buffer_.data()),
-                     asio::buffers_begin(buffer_.data()) + static_cast<std::ptrdiff_t>(bytes));
-    buffer_.consume(bytes);
-    return Json::parse(line);
-  }
-  Json receive_until(const std::function<bool(const Json&)>& wanted) {
-    for (Json message = receive(); !message.is_null(); message = receive()) {
-      if (wanted(message)) return message;
-    }
-    return nullptr;
-  }
-  void close() {
-    boost::system::error_code ignored;
-    socket_.close(ignored);
-  }
-
- private:
-  asio::io_context io_;
-  tcp::socket socket_;
-  asio::streambuf buffer_;
-};
+using testing::Client;
 
 Json hello() {
   return {{"type", "hello"}, {"version", kProtocolVersion}, {"client", "serve_test"}};

@@ -11,6 +11,8 @@
 
 #include <boost/asio.hpp>
 
+#include "live_client.h"
+
 namespace pumptwin::live {
 namespace {
 
@@ -19,44 +21,7 @@ using asio::ip::tcp;
 using namespace std::chrono_literals;
 
 // A blocking test client.
-class Client {
- public:
-  explicit Client(unsigned short port, int receive_buffer = 0) : socket_(io_) {
-    socket_.open(tcp::v4());
-    if (receive_buffer > 0) {
-      socket_.set_option(asio::socket_base::receive_buffer_size(receive_buffer));
-    }
-    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  }
-  void send(const std::string& bytes) { asio::write(socket_, asio::buffer(bytes)); }
-  void send(const Json& message) { send(encode(message)); }
-  // The next message; null at the end of the stream.
-  Json receive() {
-    boost::system::error_code error;
-    const std::size_t bytes = asio::read_until(socket_, buffer_, '\n', error);
-    if (error && bytes == 0) return nullptr;
-    std::string line(asio::buffers_begin(buffer_.data()),
-                     asio::buffers_begin(buffer_.data()) + static_cast<std::ptrdiff_t>(bytes));
-    buffer_.consume(bytes);
-    return Json::parse(line);
-  }
-  // Messages until one of `type` (returned) or the end (null).
-  Json receive_until(const std::string& type) {
-    for (Json message = receive(); !message.is_null(); message = receive()) {
-      if (message["type"] == type) return message;
-    }
-    return nullptr;
-  }
-  void close() {
-    boost::system::error_code ignored;
-    socket_.close(ignored);
-  }
-
- private:
-  asio::io_context io_;
-  tcp::socket socket_;
-  asio::streambuf buffer_;
-};
+using testing::Client;
 
 Json hello(const std::string& token = "") {
   Json message = {{"type", "hello"}, {"version", kProtocolVersion}, {"client", "test"}};
