@@ -1,6 +1,7 @@
 // Verilator's headers come before SystemC's: with SystemC already included they expect a
 // SystemC-mode model (sc_time_stamp), and this one is plain C++.
 #include "Vmotor_driver_asic.h"
+#include "Vmotor_driver_asic___024root.h"
 #include "verilated.h"
 #include "verilated_vcd_c.h"
 
@@ -8,6 +9,7 @@
 #include <cmath>
 #include <limits>
 
+#include "../../firmware/drivers/motor_driver_regs.h"
 #include "motor_driver_asic.h"
 
 namespace pumptwin::asic {
@@ -21,6 +23,9 @@ constexpr double kIsenseCodesPerAmp = 4000.0;            // 0.25 mA per code
 constexpr double kAdcMotorCurrentCodesPerAmp = 16000.0;  // 1/16 mA per code
 constexpr int kIsenseMaxCode = 1023;
 constexpr int kAdcMaxCode = 4095;
+constexpr uint64_t kSpiFrameNs = MotorDriverAsic::kSpiSelectSetupNs +
+                                 32 * MotorDriverAsic::kSpiBitNs +
+                                 MotorDriverAsic::kSpiSelectHoldNs + MotorDriverAsic::kSpiDeselectNs;
 
 sc_core::sc_time ns(uint64_t value) {
   return sc_core::sc_time(static_cast<double>(value), sc_core::SC_NS);
@@ -102,7 +107,7 @@ void MotorDriverAsic::clock_in_reset(bool release) {
 }
 
 sc_core::sc_time MotorDriverAsic::spi_frame_duration() {
-  return ns(kSpiSelectSetupNs + 32 * kSpiBitNs + kSpiSelectHoldNs + kSpiDeselectNs);
+  return ns(kSpiFrameNs);
 }
 
 uint8_t MotorDriverAsic::phase_a() const {
@@ -110,6 +115,84 @@ uint8_t MotorDriverAsic::phase_a() const {
 }
 uint8_t MotorDriverAsic::phase_b() const {
   return rtl_->phase_b;
+}
+
+// Mirrors register_value() in rtl/motor_driver_asic.sv over its public_flat_rd signals;
+// tests/twin/asic_debug_read_test.cpp holds the two equal, register by register.
+uint16_t MotorDriverAsic::debug_read_register(uint8_t address) const {
+  namespace reg = pumpfw::asic::reg;
+  const Vmotor_driver_asic___024root& root = *rtl_->rootp;
+  const auto adc = [&](int channel) {
+    return static_cast<uint16_t>(root.motor_driver_asic__DOT__adc_result[channel] & 0x0FFF);
+  };
+  switch (address) {
+    case reg::kChipId.address:
+      return reg::kChipId.reset_value;
+    case reg::kRevision.address:
+      return reg::kRevision.reset_value;
+    case reg::kCtrl.address:
+      return static_cast<uint16_t>(
+          (root.motor_driver_asic__DOT__ctrl_sleep & 1u) << 4 |
+          (root.motor_driver_asic__DOT__ctrl_step_mode & 3u) << 2 |
+          (root.motor_driver_asic__DOT__ctrl_dir & 1u) << 1 |
+          (root.motor_driver_asic__DOT__ctrl_enable & 1u));
+    case reg::kMoveSteps.address:
+      return root.motor_driver_asic__DOT__move_steps;
+    case reg::kStepPeriod.address:
+      return root.motor_driver_asic__DOT__step_period;
+    case reg::kCurrentLimit.address:
+      return root.motor_driver_asic__DOT__current_limit;
+    case reg::kStatus.address:
+      return static_cast<uint16_t>((rtl_->reset_request & 1u) << 3 |
+                                   (rtl_->tone != 0 ? 1u : 0u) << 2 |
+                                   (root.motor_driver_asic__DOT__adc_busy & 1u) << 1 |
+                                   (root.motor_driver_asic__DOT__busy & 1u));
+    case reg::kStepsRemaining.address:
+      return root.motor_driver_asic__DOT__steps_remaining;
+    case reg::kFault.address:
+      return root.motor_driver_asic__DOT__fault & 0x7Fu;
+    case reg::kIntMask.address:
+      return root.motor_driver_asic__DOT__int_mask & 0x1FFu;
+    case reg::kIntStatus.address:
+      return root.motor_driver_asic__DOT__int_status & 0x1FFu;
+    case reg::kTotalStepsLo.address:
+      return static_cast<uint16_t>(root.motor_driver_asic__DOT__total_steps & 0xFFFFu);
+    case reg::kTotalStepsHi.address:
+      return root.motor_driver_asic__DOT__total_steps_hi_latched;
+    case reg::kStallConfig.address:
+      return root.motor_driver_asic__DOT__stall_config;
+    case reg::kAdcCtrl.address:
+      return static_cast<uint16_t>((root.motor_driver_asic__DOT__adc_busy & 1u) << 15 |
+                                   (root.motor_driver_asic__DOT__adc_channels & 0x1Fu));
+    case reg::kAdcMotorCurrent.address:
+      return adc(0);
+    case reg::kAdcBattery.address:
+      return adc(1);
+    case reg::kAdcTemperature.address:
+      return adc(2);
+    case reg::kAdcPressureReservoir.address:
+      return adc(3);
+    case reg::kAdcPressureOutlet.address:
+      return adc(4);
+    case reg::kWdtTimeout.address:
+      return root.motor_driver_asic__DOT__wdt_timeout;
+    case reg::kWdtRemaining.address: {
+      // Slow ticks reach an idle chip in bulk, at its next always-on event (never past it:
+      // fewer than `remaining`); count the ones already due, as a frame's catch-up would.
+      const uint16_t remaining = root.motor_driver_asic__DOT__wdt_remaining;
+      const uint64_t due = now_ns() / kSlowTickNs;
+      const uint64_t pending = powered_ && due > aon_ticks_delivered_ ? due - aon_ticks_delivered_ : 0;
+      return pending < remaining ? static_cast<uint16_t>(remaining - pending) : remaining;
+    }
+    case reg::kAlarmTone.address:
+      return root.motor_driver_asic__DOT__alarm_tone & 3u;
+    default:
+      return 0;
+  }
+}
+
+uint32_t MotorDriverAsic::debug_total_steps() const {
+  return rtl_->rootp->motor_driver_asic__DOT__total_steps;
 }
 
 void MotorDriverAsic::set_phase_observer(std::function<void(uint64_t, uint8_t, uint8_t)> observer) {
@@ -191,7 +274,7 @@ void MotorDriverAsic::eval_aon_edge(uint64_t ticks) {
 }
 
 void MotorDriverAsic::after_edge(uint64_t time_ns) {
-  dump_trace(time_ns);
+  if (trace_) dump_trace(time_ns);
   if (rtl_->phase_a != last_phase_a_ || rtl_->phase_b != last_phase_b_) {
     last_phase_a_ = rtl_->phase_a;
     last_phase_b_ = rtl_->phase_b;
@@ -263,7 +346,7 @@ void MotorDriverAsic::catch_up_for_input() {
 }
 
 void MotorDriverAsic::dump_trace(uint64_t time_ns) {
-  if (!trace_ || trace_done_) return;
+  if (trace_done_) return;
   const uint64_t from = config_.trace.from.value();
   const uint64_t to = config_.trace.to.value();
   if (!trace_open_ && time_ns >= from) {
@@ -345,7 +428,7 @@ uint64_t MotorDriverAsic::next_spi_event_ns() const {
   const int event = spi_.next_event;
   const uint64_t start = spi_.start_ns;
   if (event == 0) return start;
-  const uint64_t end = start + spi_frame_duration().value();
+  const uint64_t end = start + kSpiFrameNs;
   if (event == kSpiEventsPerFrame - 2) return end - kSpiDeselectNs;
   if (event == kSpiEventsPerFrame - 1) return end;
   const uint64_t bit = static_cast<uint64_t>(event - 1) / 3;

@@ -103,6 +103,16 @@ class MotorDriverAsic : public sc_core::sc_module {
   uint8_t phase_a() const;
   uint8_t phase_b() const;
 
+  // Debug read: the value a read frame of register `address` would return, taken from the
+  // RTL's flops as evaluated so far (docs/asic-registers.md), without a frame: it clocks
+  // nothing, clears nothing and latches nothing (TOTAL_STEPS_HI stays as the last read of
+  // TOTAL_STEPS_LO latched it). Write-only and unknown addresses read 0. For observers (the
+  // live server, tests); the firmware reads over SPI. WDT_REMAINING counts the slow ticks
+  // due by now that an idle chip has not been handed yet.
+  uint16_t debug_read_register(uint8_t address) const;
+  // TOTAL_STEPS's whole 32-bit count (1/8 full steps), unlatched.
+  uint32_t debug_total_steps() const;
+
   // Called at every change of the phase outputs with the edge's time in ns (tests and
   // waveform checks; costs nothing when unset).
   void set_phase_observer(std::function<void(uint64_t, uint8_t, uint8_t)> observer);
