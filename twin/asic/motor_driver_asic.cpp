@@ -300,6 +300,7 @@ void MotorDriverAsic::after_edge(uint64_t time_ns) {
 }
 
 uint64_t MotorDriverAsic::advance_to(uint64_t t_ns, bool stop_at_visible) {
+  const WorkMeter::Span work(work_meter_);
   uint64_t limit = t_ns;
   for (;;) {
     uint64_t ticks = 0;

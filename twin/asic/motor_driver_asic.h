@@ -25,6 +25,7 @@
 #include <systemc>
 
 #include "drive_train.h"
+#include "work_meter.h"
 
 class Vmotor_driver_asic;
 class VerilatedContext;
@@ -98,6 +99,8 @@ class MotorDriverAsic : public sc_core::sc_module {
   uint64_t core_cycles_evaluated() const { return core_cycles_; }
   uint64_t always_on_edges_evaluated() const { return aon_edges_; }
   uint64_t sync_points() const { return sync_points_; }
+  // Wall time spent evaluating the RTL and the drive train (when metering is on).
+  WorkMeter& work_meter() { return work_meter_; }
   // Charge the bridges have drawn from the supply so far (A·s), over the evaluated cycles.
   double bridge_charge_as() const { return bridge_charge_as_; }
   uint8_t phase_a() const;
@@ -199,6 +202,7 @@ class MotorDriverAsic : public sc_core::sc_module {
   uint64_t aon_edges_ = 0;
   uint64_t sync_points_ = 0;
   double bridge_charge_as_ = 0.0;
+  WorkMeter work_meter_;
 
   sc_core::sc_event wake_event_;
   sc_core::sc_event publish_event_;

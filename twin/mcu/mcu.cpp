@@ -223,13 +223,21 @@ void Mcu::run_instance() {
   ++boots_by_cause_[static_cast<size_t>(reset_cause_)];
   if (wake_hook_) wake_hook_();
   if (!halted_) {
-    slot_.boot(*this, config_.firmware);
+    {
+      const WorkMeter::Span work(firmware_work_);
+      slot_.boot(*this, config_.firmware);
+    }
     while (!halted_) {
       if (hung_) {
         while (!halted_) wait(halt_event_);
         break;
       }
-      sleep_until(slot_.run_once());
+      Ticks wake_ticks = 0;
+      {
+        const WorkMeter::Span work(firmware_work_);
+        wake_ticks = slot_.run_once();
+      }
+      sleep_until(wake_ticks);
     }
   }
   slot_.clear();
@@ -240,6 +248,7 @@ void Mcu::run_instance() {
 uint32_t Mcu::spi_transfer(uint32_t mosi_frame) {
   if (halted_) return 0;
   ++spi_frames_;
+  const WorkMeter::Excluded blocked(firmware_work_);
   if (spi_interposer_) {
     return spi_interposer_(mosi_frame,
                            [this](uint32_t frame) { return asic_.spi_transfer(frame); });
@@ -299,7 +308,10 @@ void Mcu::nvm_write(uint32_t offset, const uint8_t* source, uint32_t length) {
   const uint64_t start_ns = now_ns();
   const bool cut = power_cut_after_nvm_bytes_ >= 0 && power_cut_after_nvm_bytes_ < length;
   const uint64_t bytes_to_store = cut ? static_cast<uint64_t>(power_cut_after_nvm_bytes_) : length;
-  wait(ns(bytes_to_store * config_.nvm_byte_write_ns), halt_event_);
+  {
+    const WorkMeter::Excluded blocked(firmware_work_);
+    wait(ns(bytes_to_store * config_.nvm_byte_write_ns), halt_event_);
+  }
   if (cut && !halted_) {
     power_cut_after_nvm_bytes_ = -1;
     power_off();

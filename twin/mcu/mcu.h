@@ -39,6 +39,7 @@
 #include "motor_driver_asic.h"
 #include "ports/twin/pump_slot.h"
 #include "telemetry_uart.h"
+#include "work_meter.h"
 
 namespace pumptwin::mcu {
 
@@ -122,6 +123,9 @@ class Mcu : public sc_core::sc_module, private pumpfw::hal::Hal {
   pumpfw::hal::ResetCause last_reset_cause() const { return reset_cause_; }
   uint64_t wake_ups() const { return wake_ups_; }
   uint64_t spi_frames() const { return spi_frames_; }
+  // Wall time the firmware's own code ran (when metering is on), without the time its
+  // blocking calls waited on the ASIC or the NVM.
+  WorkMeter& firmware_work_meter() { return firmware_work_; }
   // RTC ticks now (what the firmware's hal.now() returns).
   pumpfw::hal::Ticks rtc_ticks() const;
   // Charge drawn from the supply since the start, up to now.
@@ -189,6 +193,7 @@ class Mcu : public sc_core::sc_module, private pumpfw::hal::Hal {
   std::array<uint32_t, 4> boots_by_cause_{};
   uint64_t wake_ups_ = 0;
   uint64_t spi_frames_ = 0;
+  WorkMeter firmware_work_;
   uint64_t state_since_ns_ = 0;
   double charge_before_state_as_ = 0.0;
 

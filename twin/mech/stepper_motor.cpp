@@ -94,6 +94,15 @@ void StepperMotor::advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b
     cached_dt_s_ = dt_s;
     update_decay_factors();
   }
+  // A motor at rest with no current and no voltage across its coils stays as it is: the
+  // cycles the ASIC runs for SPI frames and conversions leave it untouched.
+  const bool no_voltage = (phase_a == BridgeDrive::kOff || phase_a == BridgeDrive::kSlowDecay) &&
+                          (phase_b == BridgeDrive::kOff || phase_b == BridgeDrive::kSlowDecay);
+  if (no_voltage && current_a_a_ == 0.0 && current_b_a_ == 0.0 && speed_rad_per_s_ == 0.0) {
+    torque_nm_ = 0.0;
+    supply_current_a_ = 0.0;
+    return;
+  }
   const double sin_e = sin_electrical_;
   const double cos_e = cos_electrical_;
   const double ke = params_.torque_constant_nm_per_a;

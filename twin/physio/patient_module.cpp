@@ -19,6 +19,7 @@ void PatientModule::start_of_simulation() {
 }
 
 void PatientModule::sync() {
+  const WorkMeter::Span work(work_meter_);
   twin_.advance_to(sc_core::sc_time_stamp().to_seconds());
 }
 
@@ -29,6 +30,7 @@ void PatientModule::publish() {
 }
 
 StrokeOutcome PatientModule::deliver_stroke(double nominal_volume_ul) {
+  const WorkMeter::Span work(work_meter_);
   return twin_.deliver_stroke(sc_core::sc_time_stamp().to_seconds(), nominal_volume_ul);
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "twin/physio/patient_twin.h"
+#include "work_meter.h"
 
 namespace pumptwin::physio {
 
@@ -55,6 +56,9 @@ class PatientModule : public sc_core::sc_module {
   // The model brought up to the current simulation time, for anything not wrapped above.
   const PatientTwin& twin();
 
+  // Wall time spent integrating the patient (when metering is on).
+  WorkMeter& work_meter() { return work_meter_; }
+
  private:
   void start_of_simulation() override;
   void sync();
@@ -63,6 +67,7 @@ class PatientModule : public sc_core::sc_module {
   PatientTwin twin_;
   sc_core::sc_time publish_period_;
   sc_core::sc_event publish_tick_;
+  WorkMeter work_meter_;
 };
 
 }  // namespace pumptwin::physio
