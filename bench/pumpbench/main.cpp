@@ -4,6 +4,8 @@
 //   pumpbench serve [FILE] [--listen [HOST:]PORT] [--speed X]   (live, docs/protocol.md)
 //   pumpbench validate FILE...
 //   pumpbench list faults|drugs|patients|signals|alarms|events
+//   pumpbench campaign FILE [-j N] [--shard I/N] [--out DIR]   (docs/campaigns.md)
+//   pumpbench merge DIR... [--out DIR]
 // Exit codes: 0 all expectations met, 1 some failed, 2 bad input, 3 the simulation failed,
 // 130 interrupted (the reports are complete up to the interruption).
 #include <CLI/CLI.hpp>
@@ -16,7 +18,9 @@
 #include <systemc>
 #include <utility>
 
+#include "campaign.h"
 #include "catalogue.h"
+#include "merge.h"
 #include "protocol.h"
 #include "scenario_loader.h"
 #include "scenario_run.h"
@@ -161,6 +165,23 @@ int sc_main(int argc, char* argv[]) {
   std::vector<std::string> validate_files;
   validate_command->add_option("FILE", validate_files, "scenario files")->required();
 
+  CLI::App* campaign = app.add_subcommand(
+      "campaign", "scenario x fault x cohort matrix, each run in its own process; shardable");
+  CampaignOptions campaign_options;
+  std::string shard_text;
+  campaign->add_option("FILE", campaign_options.file, "campaign file")->required();
+  campaign->add_option("-j,--jobs", campaign_options.jobs,
+                       "worker processes at once (default: cores)");
+  campaign->add_option("--shard", shard_text, "run only shard I of N (I/N, I from 0)");
+  campaign->add_option("--out", campaign_options.out_dir, "output folder")->capture_default_str();
+  campaign->add_option("--run", campaign_options.run_id,
+                       "run this one run (by id) in this process, into --out");
+  CLI::App* merge = app.add_subcommand("merge", "assemble campaign shards into one report");
+  std::vector<std::string> merge_dirs;
+  std::string merge_out = "pumpbench-campaign";
+  merge->add_option("DIR", merge_dirs, "the shards' output folders")->required();
+  merge->add_option("--out", merge_out, "output folder")->capture_default_str();
+
   CLI::App* list_command = app.add_subcommand("list", "what scenarios may name");
   std::string list_what;
   list_command->add_option("WHAT", list_what)
@@ -181,6 +202,17 @@ int sc_main(int argc, char* argv[]) {
     const std::string self = std::filesystem::read_symlink("/proc/self/exe", error).string();
     return run_suite(self, suite_options);
   }
+  if (*campaign) {
+    if (!shard_text.empty()) {
+      const std::optional<Shard> shard = parse_shard(shard_text);
+      if (!shard) return kExitBadInput;
+      campaign_options.shard = *shard;
+    }
+    std::error_code error;
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe", error).string();
+    return run_campaign(self, campaign_options);
+  }
+  if (*merge) return merge_campaign_shards(merge_dirs, merge_out);
   if (*seed_option) run_options.seed = seed;
   if (*serve) {
     serve_options.start_paused = serve_options.linger = true;

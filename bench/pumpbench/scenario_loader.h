@@ -12,6 +12,10 @@
 #include "scenario.h"
 #include "units.h"
 
+namespace YAML {
+class Node;
+}
+
 namespace pumpbench {
 
 struct Diagnostic {
@@ -43,6 +47,14 @@ RequirementsLoad load_requirements(const std::string& path);
 
 // The dimension a fault parameter's quantity is read in (a fraction for the kinds without one).
 Dimension fault_parameter_dimension(pumptwin::faults::ParameterKind kind);
+
+class Context;  // yaml_fields.h
+
+// An `inject` mapping ({fault: NAME, ...parameters}) read against the twin's fault registry: the
+// name, each parameter's unit kind, range, choices and required fields. `path` names the field
+// in messages. The scenario's timeline and a campaign's fault variants both read faults so.
+std::optional<InjectFaultAction> read_fault(Context& context, const YAML::Node& node,
+                                            const std::string& path);
 
 // The requirements.yaml that applies to a scenario file: in its folder or the nearest parent.
 std::optional<std::string> find_requirements_file(const std::string& scenario_path);

@@ -1,388 +1,90 @@
 #include "suite.h"
 
-#include <fcntl.h>
 #include <fnmatch.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <map>
-#include <optional>
-#include <set>
-#include <thread>
 
-#include <nlohmann/json.hpp>
-
-#include "recorder.h"
 #include "scenario_loader.h"
 #include "scenario_run.h"
-
-extern char** environ;
+#include "workers.h"
 
 namespace pumpbench {
 
 namespace {
 
-namespace fs = std::filesystem;
-using nlohmann::json;
-
-struct Job {
-  std::string file;
-  std::string relative;  // to its root, without ".yaml": names the worker's output folder
-  std::string name;
-  std::string out_dir;
-  std::optional<uint64_t> member;  // a member of a cohort scenario
-  int exit_code = -1;
-  json result = json::object();  // empty when the scenario could not run
-  std::vector<Diagnostic> diagnostics;
-};
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-std::vector<Job> collect(const std::vector<std::string>& paths) {
-  std::vector<Job> jobs;
-  for (const std::string& path : paths) {
-    std::error_code error;
-    if (fs::is_directory(path, error)) {
-      std::vector<fs::path> files;
-      for (const auto& entry : fs::recursive_directory_iterator(path, error)) {
-        if (entry.is_regular_file() && entry.path().extension() == ".yaml" &&
-            entry.path().filename() != "requirements.yaml") {
-          files.push_back(entry.path());
-        }
-      }
-      std::sort(files.begin(), files.end());
-      for (const fs::path& file : files) {
-        Job job;
-        job.file = file.string();
-        job.relative = fs::relative(file, path).replace_extension().string();
-        jobs.push_back(job);
-      }
-    } else {
-      Job job;
-      job.file = path;
-      job.relative = fs::path(path).stem().string();
-      jobs.push_back(job);
-    }
-  }
-  return jobs;
-}
-
-bool matches(const std::string& pattern, const Job& job) {
+bool matches(const std::string& pattern, const std::string& relative, const std::string& name) {
   if (pattern.empty()) return true;
   const std::string glob =
       pattern.find_first_of("*?[") == std::string::npos ? "*" + pattern + "*" : pattern;
-  return fnmatch(glob.c_str(), job.relative.c_str(), 0) == 0 ||
-         fnmatch(glob.c_str(), job.name.c_str(), 0) == 0;
+  return fnmatch(glob.c_str(), relative.c_str(), 0) == 0 ||
+         fnmatch(glob.c_str(), name.c_str(), 0) == 0;
 }
 
-pid_t spawn_worker(const std::string& self, const Job& job, bool lockstep) {
-  std::vector<std::string> arguments = {self, "run", job.file, "--out", job.out_dir, "--quiet"};
-  if (job.member) {
-    arguments.push_back("--member");
-    arguments.push_back(std::to_string(*job.member));
-  }
+std::vector<std::string> worker_arguments(const std::string& file, const std::string& out_dir,
+                                          bool lockstep) {
+  std::vector<std::string> arguments = {"run", file, "--out", out_dir, "--quiet"};
   if (lockstep) arguments.push_back("--lockstep");
-  std::vector<char*> argv;
-  for (std::string& argument : arguments) argv.push_back(argument.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  const std::string log = job.out_dir + "/worker.log";
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  pid_t pid = -1;
-  if (posix_spawn(&pid, self.c_str(), &actions, nullptr, argv.data(), environ) != 0) pid = -1;
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
-}
-
-void write_junit(const std::string& path, const std::vector<Job>& jobs) {
-  std::ofstream xml(path, std::ios::trunc);
-  xml << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"pumpbench\">\n";
-  for (const Job& job : jobs) {
-    const json& expectations = job.result.value("expectations", json::array());
-    const json& steps = job.result.value("steps", json::array());
-    int failures = 0;
-    int tests = 0;
-    for (const json& e : expectations) {
-      ++tests;
-      const std::string v = e.value("verdict", "");
-      if (v != "pass" && v != "known_gap") ++failures;
-    }
-    for (const json& s : steps) {
-      if (s.value("verdict", "") == "fail") {
-        ++tests;
-        ++failures;
-      }
-    }
-    const bool error = job.exit_code >= 2 || job.result.empty();
-    xml << "  <testsuite name=\"" << markup_escape(job.name.empty() ? job.relative : job.name)
-        << "\" tests=\"" << (error ? tests + 1 : tests) << "\" failures=\"" << failures
-        << "\" errors=\"" << (error ? 1 : 0) << "\">\n";
-    const std::string classname = "scenarios." + job.relative;
-    for (const json& e : expectations) {
-      xml << "    <testcase classname=\"" << markup_escape(classname) << "\" name=\""
-          << markup_escape(e.value("requirement", "") + " " + e.value("id", "") + ": " +
-                           e.value("check", ""))
-          << "\"";
-      const std::string verdict = e.value("verdict", "");
-      if (verdict == "pass") {
-        xml << "/>\n";
-        continue;
-      }
-      if (verdict == "known_gap") {
-        xml << ">\n      <skipped message=\"known gap: " << markup_escape(e.value("known_gap", ""))
-            << "\"/>\n    </testcase>\n";
-        continue;
-      }
-      const json& measured = e["measured"];
-      xml << ">\n      <failure message=\""
-          << markup_escape(verdict + ": measured " +
-                           (measured.is_string() ? measured.get<std::string>() : measured.dump()) +
-                           ", expected " + e.value("expected", ""))
-          << "\"/>\n    </testcase>\n";
-    }
-    for (const json& s : steps) {
-      if (s.value("verdict", "") != "fail") continue;
-      xml << "    <testcase classname=\"" << markup_escape(classname) << "\" name=\""
-          << markup_escape("step at line " + std::to_string(s.value("line", 0)) + " " +
-                           s.value("action", ""))
-          << "\">\n      <failure message=\""
-          << markup_escape(s.value("answer", "") + ", expected " + s.value("expect", ""))
-          << "\"/>\n    </testcase>\n";
-    }
-    if (error) {
-      std::string message = "exit code " + std::to_string(job.exit_code);
-      for (const Diagnostic& diagnostic : job.diagnostics) message += "; " + diagnostic.format();
-      if (job.result.contains("error")) message += "; " + job.result["error"].get<std::string>();
-      xml << "    <testcase classname=\"" << markup_escape(classname)
-          << "\" name=\"run\">\n      <error message=\"" << markup_escape(message)
-          << "\"/>\n    </testcase>\n";
-    }
-    xml << "  </testsuite>\n";
-  }
-  xml << "</testsuites>\n";
-}
-
-struct Trace {
-  std::string scenario;
-  std::string check;  // expectation id, or "scenario"
-  std::string verdict;
-};
-
-void write_traceability(const std::string& out_dir, const std::vector<Requirement>& requirements,
-                        const std::vector<Job>& jobs) {
-  std::map<std::string, std::vector<Trace>> traces;
-  for (const Job& job : jobs) {
-    std::set<std::string> covered;
-    for (const json& e : job.result.value("expectations", json::array())) {
-      const std::string id = e.value("requirement", "");
-      traces[id].push_back({job.relative, e.value("id", ""), e.value("verdict", "")});
-      covered.insert(id);
-    }
-    for (const json& s : job.result.value("steps", json::array())) {
-      const std::string id = s.value("requirement", "");
-      if (id.empty()) continue;
-      traces[id].push_back({job.relative, "step line " + std::to_string(s.value("line", 0)),
-                            s.value("verdict", "")});
-      covered.insert(id);
-    }
-    // A requirement the scenario lists but checks with no expectation of its own is judged by
-    // the scenario's overall status.
-    for (const json& id : job.result.value("requirements", json::array())) {
-      if (covered.count(id.get<std::string>()) != 0) continue;
-      const std::string status = job.result.value("status", "error");
-      traces[id.get<std::string>()].push_back(
-          {job.relative, "scenario", status == "passed" ? "pass" : status});
-    }
-  }
-  auto overall = [&](const std::string& id) {
-    const auto found = traces.find(id);
-    if (found == traces.end() || found->second.empty()) return std::string("NOT VERIFIED");
-    bool gap = false;
-    for (const Trace& trace : found->second) {
-      if (trace.verdict == "known_gap") {
-        gap = true;
-      } else if (trace.verdict != "pass") {
-        return std::string("FAIL");
-      }
-    }
-    // A known gap: the scenario shows the hazard; the requirement is not met by the firmware.
-    return std::string(gap ? "NOT MET (known gap)" : "PASS");
-  };
-  std::ofstream markdown(out_dir + "/traceability.md", std::ios::trunc);
-  std::ofstream csv(out_dir + "/traceability.csv", std::ios::trunc);
-  markdown << "# Traceability: requirement -> scenarios -> verdicts\n\n"
-           << "| requirement | text | verdict | scenario: check = verdict |\n| --- | --- | --- | "
-              "--- |\n";
-  csv << "requirement,text,overall,scenario,check,verdict\n";
-  std::set<std::string> listed;
-  std::vector<std::string> unverified;
-  for (const Requirement& requirement : requirements) {
-    listed.insert(requirement.id);
-    const std::string verdict = overall(requirement.id);
-    if (verdict == "NOT VERIFIED") unverified.push_back(requirement.id);
-    std::string cells;
-    for (const Trace& trace : traces[requirement.id]) {
-      cells += (cells.empty() ? "" : "<br>") + trace.scenario + ": " + trace.check + " = " +
-               trace.verdict;
-      csv << csv_field(requirement.id) << ',' << csv_field(requirement.text) << ',' << verdict
-          << ',' << csv_field(trace.scenario) << ',' << csv_field(trace.check) << ','
-          << trace.verdict << '\n';
-    }
-    if (traces[requirement.id].empty()) {
-      csv << csv_field(requirement.id) << ',' << csv_field(requirement.text) << ',' << verdict
-          << ",,,\n";
-    }
-    markdown << "| " << requirement.id << " | " << requirement.text << " | " << verdict << " | "
-             << cells << " |\n";
-  }
-  for (const auto& [id, list] : traces) {
-    if (listed.count(id) != 0 || id.empty()) continue;
-    markdown << "| " << id << " | (not in the requirements list) | " << overall(id) << " | |\n";
-  }
-  markdown << "\nRequirements no scenario verifies: "
-           << (unverified.empty() ? std::string("none") : "");
-  for (size_t i = 0; i < unverified.size(); ++i) markdown << (i ? ", " : "") << unverified[i];
-  markdown << "\n";
-  std::printf("requirements: %zu listed, %zu not verified by any scenario%s", requirements.size(),
-              unverified.size(), unverified.empty() ? "\n" : ": ");
-  for (size_t i = 0; i < unverified.size(); ++i) {
-    std::printf("%s%s", i ? ", " : "", unverified[i].c_str());
-  }
-  if (!unverified.empty()) std::printf("\n");
+  return arguments;
 }
 
 }  // namespace
 
 int run_suite(const std::string& self, const SuiteOptions& options) {
-  std::vector<Job> all = collect(options.paths);
-  std::vector<Job> jobs;
+  std::vector<WorkerRun> runs;
   bool bad_input = false;
-  for (Job& job : all) {
-    LoadResult loaded = load_scenario(job.file);
-    job.name = loaded.scenario ? loaded.scenario->name : job.relative;
-    if (!matches(options.filter, job)) continue;
-    job.diagnostics = loaded.diagnostics;
+  for (const ScenarioFile& file : find_scenario_files(options.paths)) {
+    LoadResult loaded = load_scenario(file.file);
+    WorkerRun run;
+    run.id = file.relative;
+    run.name = loaded.scenario ? loaded.scenario->name : file.relative;
+    if (!matches(options.filter, run.id, run.name)) continue;
+    run.out_dir = options.out_dir + "/" + run.id;
+    run.arguments = worker_arguments(file.file, run.out_dir, options.lockstep);
     if (!loaded.scenario) {
       for (const Diagnostic& diagnostic : loaded.diagnostics) {
         std::fprintf(stderr, "%s\n", diagnostic.format().c_str());
+        run.errors.push_back(diagnostic.format());
       }
-      job.exit_code = kExitBadInput;
+      run.exit_code = kExitBadInput;
       bad_input = true;
     }
-    job.out_dir = options.out_dir + "/" + job.relative;
     if (loaded.scenario && loaded.scenario->setup.cohort_size > 0) {
       // A cohort campaign: one worker process per virtual patient (SystemC elaborates once).
       for (uint64_t member = 0; member < loaded.scenario->setup.cohort_size; ++member) {
-        Job member_job = job;
-        member_job.member = member;
-        member_job.relative = job.relative + "/member_" + std::to_string(member);
-        member_job.name = job.name + " [member " + std::to_string(member) + "]";
-        member_job.out_dir = options.out_dir + "/" + member_job.relative;
-        jobs.push_back(std::move(member_job));
+        WorkerRun member_run = run;
+        member_run.id = run.id + "/member_" + std::to_string(member);
+        member_run.name = run.name + " [member " + std::to_string(member) + "]";
+        member_run.out_dir = options.out_dir + "/" + member_run.id;
+        member_run.arguments = worker_arguments(file.file, member_run.out_dir, options.lockstep);
+        member_run.arguments.push_back("--member");
+        member_run.arguments.push_back(std::to_string(member));
+        runs.push_back(std::move(member_run));
       }
       continue;
     }
-    jobs.push_back(std::move(job));
+    runs.push_back(std::move(run));
   }
-  if (jobs.empty()) {
+  if (runs.empty()) {
     std::fprintf(stderr, "pumpbench suite: no scenario matches\n");
     return kExitBadInput;
   }
-  const unsigned jobs_at_once =
-      options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  std::map<pid_t, size_t> running;
-  size_t next = 0;
-  while (next < jobs.size() || !running.empty()) {
-    while (next < jobs.size() && running.size() < jobs_at_once) {
-      Job& job = jobs[next];
-      if (job.exit_code == kExitBadInput) {
-        ++next;
-        continue;
-      }
-      std::error_code error;
-      fs::create_directories(job.out_dir, error);
-      const pid_t pid = spawn_worker(self, job, options.lockstep);
-      if (pid < 0) {
-        job.exit_code = kExitSimulationFailed;
-      } else {
-        running[pid] = next;
-      }
-      ++next;
-    }
-    if (running.empty()) continue;
-    int status = 0;
-    const pid_t pid = waitpid(-1, &status, 0);
-    const auto found = running.find(pid);
-    if (found == running.end()) continue;
-    Job& job = jobs[found->second];
-    running.erase(found);
-    job.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : kExitSimulationFailed;
-    std::ifstream result_file(job.out_dir + "/result.json");
-    if (result_file) {
-      try {
-        job.result = json::parse(result_file);
-      } catch (const json::exception&) {
-        job.result = json::object();
-      }
-    }
-    std::printf("%-6s %-40s exit %d\n",
-                job.exit_code == 0   ? "PASS"
-                : job.exit_code == 1 ? "FAIL"
-                                     : "ERROR",
-                job.relative.c_str(), job.exit_code);
-    std::fflush(stdout);
-  }
+  run_workers(self, runs, options.jobs != 0 ? options.jobs : default_worker_count());
+
   std::error_code error;
-  fs::create_directories(options.out_dir, error);
+  std::filesystem::create_directories(options.out_dir, error);
   const std::string junit =
       options.junit_file.empty() ? options.out_dir + "/junit.xml" : options.junit_file;
-  write_junit(junit, jobs);
+  write_junit(junit, runs, "scenarios");
+  write_traceability(options.out_dir,
+                     load_requirements_for(options.paths, options.requirements_file, bad_input),
+                     runs);
 
-  std::string requirements_file = options.requirements_file;
-  if (requirements_file.empty()) {
-    for (const std::string& path : options.paths) {
-      const std::string probe = fs::is_directory(path) ? path + "/requirements.yaml" : path;
-      if (const auto found = find_requirements_file(probe)) {
-        requirements_file = *found;
-        break;
-      }
-    }
-  }
-  std::vector<Requirement> requirements;
-  if (!requirements_file.empty()) {
-    RequirementsLoad loaded = load_requirements(requirements_file);
-    for (const Diagnostic& diagnostic : loaded.diagnostics) {
-      std::fprintf(stderr, "%s\n", diagnostic.format().c_str());
-      bad_input = true;
-    }
-    requirements = std::move(loaded.requirements);
-  }
-  write_traceability(options.out_dir, requirements, jobs);
-
-  int worst = kExitPassed;
   int passed = 0;
-  for (const Job& job : jobs) {
-    if (job.exit_code == 0) ++passed;
-    if (job.exit_code == kExitFailed && worst == kExitPassed) worst = kExitFailed;
-    if (job.exit_code != kExitPassed && job.exit_code != kExitFailed) worst = kExitSimulationFailed;
-  }
-  if (bad_input) worst = kExitBadInput;
+  for (const WorkerRun& run : runs) passed += run.exit_code == kExitPassed ? 1 : 0;
   std::printf("%d of %zu scenarios passed; JUnit %s; traceability %s/traceability.{md,csv}\n",
-              passed, jobs.size(), junit.c_str(), options.out_dir.c_str());
-  return worst;
+              passed, runs.size(), junit.c_str(), options.out_dir.c_str());
+  return bad_input ? kExitBadInput : worst_exit_code(runs);
 }
 
 }  // namespace pumpbench

@@ -1,0 +1,96 @@
+// `pumpbench campaign`: a scenario x fault-variant x cohort-member (x seed) matrix from a
+// campaign file (docs/campaigns.md), expanded into a stably ordered list of runs with stable ids,
+// each run in a worker process of its own; `--shard I/N` runs only the runs whose index is I
+// modulo N and writes a shard report that `pumpbench merge` (merge.h) assembles into the report
+// the whole campaign would have written.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario.h"
+#include "scenario_loader.h"
+#include "workers.h"
+
+namespace pumpbench {
+
+// A fault injected into every scenario of the campaign at a time, through the timeline's
+// `inject` step; no fault for the variant `none`.
+struct FaultVariant {
+  std::string name;
+  std::optional<InjectFaultAction> fault;
+  double at_s = 0.0;
+  SourceLocation location;  // in the campaign file
+};
+
+// Generated virtual patients (physio::CohortGenerator(seed)): members first..first+size-1.
+struct CampaignCohort {
+  uint64_t seed = 0;
+  uint64_t first = 0;
+  uint64_t size = 0;
+};
+
+struct CampaignScenario {
+  std::string id;  // the scenario file's name relative to the folder listed, without ".yaml"
+  Scenario scenario;
+};
+
+struct Campaign {
+  std::string file;
+  std::string name;
+  std::string description;
+  std::vector<CampaignScenario> scenarios;
+  std::vector<FaultVariant> variants;
+  std::optional<CampaignCohort> cohort;  // else each scenario's own patient or setup.cohort
+  std::vector<uint64_t> seeds;           // empty: each scenario's setup.seed
+  std::vector<Requirement> requirements;
+  std::string file_sha256;    // of the campaign file
+  std::string inputs_sha256;  // of the campaign file, every scenario file and the requirements
+};
+
+struct CampaignLoad {
+  std::optional<Campaign> campaign;  // set only when there are no diagnostics
+  std::vector<Diagnostic> diagnostics;
+};
+
+CampaignLoad load_campaign(const std::string& path);
+
+struct CampaignRun {
+  size_t index = 0;  // in the campaign's order: scenario, variant, member, seed
+  // "<scenario>/<variant>[/member-<k>][/seed-<s>]"
+  std::string id;
+  std::string name;  // "<scenario name> [<variant>, member <k>, seed <s>]"
+  size_t scenario = 0;
+  size_t variant = 0;
+  std::optional<uint64_t> member;
+  std::optional<uint64_t> seed;
+};
+
+std::vector<CampaignRun> campaign_runs(const Campaign& campaign);
+
+// The scenario a run runs: the campaign's patient and the variant's fault put in.
+Scenario scenario_of_run(const Campaign& campaign, const CampaignRun& run);
+
+struct Shard {
+  unsigned index = 0;  // 0-based
+  unsigned count = 1;
+};
+
+// "I/N" with 0 <= I < N; a message on stderr and nothing otherwise.
+std::optional<Shard> parse_shard(const std::string& text);
+
+struct CampaignOptions {
+  std::string file;
+  unsigned jobs = 0;  // 0: every core
+  Shard shard;
+  std::string out_dir = "pumpbench-campaign";
+  std::string run_id;  // set: run this one run in this process (what each worker does)
+};
+
+// Exit codes as `pumpbench suite`: 0 every run passed, 1 some failed, 2 bad input, 3 some run's
+// simulation failed.
+int run_campaign(const std::string& self_executable, const CampaignOptions& options);
+
+}  // namespace pumpbench

@@ -1,0 +1,367 @@
+#include "merge.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "recorder.h"
+#include "scenario_loader.h"
+#include "scenario_run.h"
+#include "workers.h"
+
+namespace pumpbench {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// The key figures the readable summary shows per scenario and variant (all numeric figures are
+// in campaign.json).
+const std::vector<std::string> kKeyFigures = {"delivered_volume_ul", "firmware_reservoir_volume_ml",
+                                              "battery_drawn_mah", "ptm_boluses_granted"};
+
+int refuse(const std::string& message) {
+  std::fprintf(stderr, "pumpbench merge: %s\n", message.c_str());
+  return kExitBadInput;
+}
+
+std::string shard_name(const json& shard) {
+  return std::to_string(shard["shard"]["index"].get<unsigned>()) + "/" +
+         std::to_string(shard["shard"]["count"].get<unsigned>());
+}
+
+std::string run_status(const json& run) {
+  const json& result = run["result"];
+  if (result.is_object() && result.contains("status")) return result["status"].get<std::string>();
+  return "error";
+}
+
+// What failed in a run: expectations not met ("id (requirement)") and failed steps.
+std::vector<std::string> failures(const json& result) {
+  std::vector<std::string> failed;
+  for (const json& e : result.value("expectations", json::array())) {
+    const std::string verdict = e.value("verdict", "");
+    if (verdict != "pass" && verdict != "known_gap") {
+      failed.push_back(e.value("id", "") + " (" + e.value("requirement", "") + ")");
+    }
+  }
+  for (const json& s : result.value("steps", json::array())) {
+    if (s.value("verdict", "") == "fail") {
+      failed.push_back("step at line " + std::to_string(s.value("line", 0)) + " " +
+                       s.value("action", ""));
+    }
+  }
+  return failed;
+}
+
+using CellKey = std::pair<std::string, std::string>;  // scenario id, variant name
+
+CellKey cell_key(const json& scenario, const json& variant) {
+  return {scenario["id"].get<std::string>(), variant["name"].get<std::string>()};
+}
+
+std::string alarm_of(const std::string& raised) { return raised.substr(0, raised.find(" at ")); }
+
+struct Cell {
+  int runs = 0;
+  int passed = 0;
+  int failed = 0;
+  int errors = 0;
+  std::map<std::string, std::vector<std::string>> failing;  // what -> run (id suffix)
+  std::map<std::string, std::vector<double>> figures;
+  std::map<std::string, int> alarms;  // alarm -> runs that raised it
+};
+
+json summary_json(const json& header, const std::vector<json>& runs,
+                  const std::map<CellKey, Cell>& cells) {
+  int passed = 0;
+  int failed = 0;
+  int errors = 0;
+  json run_entries = json::array();
+  for (const json& run : runs) {
+    const int code = run["exit_code"].get<int>();
+    passed += code == kExitPassed;
+    failed += code == kExitFailed;
+    errors += code != kExitPassed && code != kExitFailed;
+    const json all_figures = run["result"].value("figures", json::object());
+    json figures = json::object();
+    for (const auto& [name, value] : all_figures.items()) {
+      if (value.is_number() || name == "alarms_raised") figures[name] = value;
+    }
+    run_entries.push_back({{"index", run["index"]},
+                           {"id", run["id"]},
+                           {"scenario", run["scenario"]},
+                           {"variant", run["variant"]},
+                           {"member", run["member"]},
+                           {"seed", run["seed"]},
+                           {"exit_code", code},
+                           {"status", run_status(run)},
+                           {"failing", failures(run["result"])},
+                           {"figures", figures}});
+  }
+  json matrix = json::array();
+  for (const json& scenario : header["scenarios"]) {
+    for (const json& variant : header["variants"]) {
+      const auto found = cells.find(cell_key(scenario, variant));
+      if (found == cells.end()) continue;
+      const Cell& cell = found->second;
+      json failing = json::object();
+      for (const auto& [what, where] : cell.failing) failing[what] = where;
+      json figures = json::object();
+      for (const auto& [name, values] : cell.figures) {
+        double sum = 0.0;
+        for (double value : values) sum += value;
+        figures[name] = {{"min", *std::min_element(values.begin(), values.end())},
+                         {"max", *std::max_element(values.begin(), values.end())},
+                         {"mean", sum / static_cast<double>(values.size())}};
+      }
+      matrix.push_back({{"scenario", scenario["id"]},
+                        {"variant", variant["name"]},
+                        {"runs", cell.runs},
+                        {"passed", cell.passed},
+                        {"failed", cell.failed},
+                        {"errors", cell.errors},
+                        {"failing", failing},
+                        {"alarms_raised", cell.alarms},
+                        {"figures", figures}});
+    }
+  }
+  return {{"campaign", header["campaign"]},
+          {"description", header["description"]},
+          {"campaign_file_sha256", header["campaign_file_sha256"]},
+          {"inputs_sha256", header["inputs_sha256"]},
+          {"runs_total", runs.size()},
+          {"passed", passed},
+          {"failed", failed},
+          {"errors", errors},
+          {"status", errors != 0 ? "error" : failed != 0 ? "failed" : "passed"},
+          {"scenarios", header["scenarios"]},
+          {"variants", header["variants"]},
+          {"cohort", header["cohort"]},
+          {"seeds", header["seeds"]},
+          {"matrix", matrix},
+          {"runs", run_entries}};
+}
+
+void write_markdown(const std::string& path, const json& summary,
+                    const std::map<CellKey, Cell>& cells) {
+  std::ofstream md(path, std::ios::trunc);
+  md << "# Campaign: " << summary["campaign"].get<std::string>() << "\n\n";
+  if (!summary["description"].get<std::string>().empty()) {
+    md << summary["description"].get<std::string>() << "\n\n";
+  }
+  md << summary["runs_total"] << " runs (" << summary["scenarios"].size() << " scenarios x "
+     << summary["variants"].size() << " fault variants x cohort members x seeds): "
+     << summary["passed"] << " passed, " << summary["failed"] << " failed, " << summary["errors"]
+     << " could not run or errored. Campaign file sha256 `"
+     << summary["campaign_file_sha256"].get<std::string>() << "`.\n\n";
+  md << "## Verdicts: runs passed per scenario and fault variant\n\n| scenario |";
+  for (const json& variant : summary["variants"]) md << " " << variant["name"].get<std::string>() << " |";
+  md << "\n| --- |";
+  for (size_t i = 0; i < summary["variants"].size(); ++i) md << " --- |";
+  md << "\n";
+  for (const json& scenario : summary["scenarios"]) {
+    md << "| " << scenario["id"].get<std::string>() << " |";
+    for (const json& variant : summary["variants"]) {
+      const Cell& cell = cells.at(cell_key(scenario, variant));
+      md << " " << cell.passed << "/" << cell.runs;
+      if (cell.errors != 0) md << " (" << cell.errors << " errors)";
+      md << " |";
+    }
+    md << "\n";
+  }
+  md << "\n## Failing expectations\n\n";
+  bool any = false;
+  for (const auto& [key, cell] : cells) any = any || !cell.failing.empty();
+  if (!any) md << "None.\n";
+  if (any) md << "| scenario | fault variant | expectation (requirement) | failed in |\n| --- | --- | --- | --- |\n";
+  for (const json& scenario : summary["scenarios"]) {
+    for (const json& variant : summary["variants"]) {
+      const Cell& cell = cells.at(cell_key(scenario, variant));
+      for (const auto& [what, where] : cell.failing) {
+        md << "| " << scenario["id"].get<std::string>() << " | "
+           << variant["name"].get<std::string>() << " | " << what << " | " << where.size()
+           << " of " << cell.runs << " runs:";
+        for (size_t i = 0; i < where.size(); ++i) md << (i ? ", " : " ") << where[i];
+        md << " |\n";
+      }
+    }
+  }
+  md << "\n## Key figures (min - max over the runs)\n\n| scenario | fault variant |";
+  for (const std::string& figure : kKeyFigures) md << " " << figure << " |";
+  md << " alarms raised (runs) |\n| --- | --- |";
+  for (size_t i = 0; i <= kKeyFigures.size(); ++i) md << " --- |";
+  md << "\n";
+  for (const json& entry : summary["matrix"]) {
+    md << "| " << entry["scenario"].get<std::string>() << " | "
+       << entry["variant"].get<std::string>() << " |";
+    for (const std::string& figure : kKeyFigures) {
+      if (!entry["figures"].contains(figure)) {
+        md << " - |";
+        continue;
+      }
+      const json& range = entry["figures"][figure];
+      md << " " << format_number(range["min"].get<double>()) << " - "
+         << format_number(range["max"].get<double>()) << " |";
+    }
+    std::string alarms;
+    for (const auto& [alarm, count] : entry["alarms_raised"].items()) {
+      alarms += (alarms.empty() ? "" : ", ") + alarm + " (" + count.dump() + ")";
+    }
+    md << " " << (alarms.empty() ? "none" : alarms) << " |\n";
+  }
+}
+
+}  // namespace
+
+int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& shards,
+                             const std::string& out_dir) {
+  if (shards.empty()) return refuse("no shard given");
+  std::vector<json> runs;
+  try {
+    const auto& [first_where, first] = shards.front();
+    const unsigned count = first["shard"]["count"].get<unsigned>();
+    std::map<unsigned, std::string> indices;
+    std::map<std::string, std::string> run_ids;
+    for (const auto& [where, shard] : shards) {
+      if (shard.value("format", "") != kShardFormat) {
+        return refuse(where + ": not a campaign shard report (format " +
+                      shard.value("format", "missing") + ", expected " + kShardFormat + ")");
+      }
+      if (shard["campaign_file_sha256"] != first["campaign_file_sha256"]) {
+        return refuse(where + " is a shard of another campaign file (sha256 " +
+                      shard["campaign_file_sha256"].get<std::string>() + ") than " + first_where +
+                      " (sha256 " + first["campaign_file_sha256"].get<std::string>() + ")");
+      }
+      if (shard["inputs_sha256"] != first["inputs_sha256"]) {
+        return refuse(where + " ran the campaign file with other scenario or requirements files "
+                              "than " +
+                      first_where + " (inputs sha256 differ)");
+      }
+      if (shard["shard"]["count"].get<unsigned>() != count) {
+        return refuse(where + " is shard " + shard_name(shard) + ", " + first_where +
+                      " shard " + shard_name(first) + ": different splits of the campaign");
+      }
+      const unsigned index = shard["shard"]["index"].get<unsigned>();
+      if (!indices.emplace(index, where).second) {
+        return refuse(where + " and " + indices[index] + " are both shard " + shard_name(shard) +
+                      " (overlapping)");
+      }
+      for (const json& run : shard["runs"]) {
+        const std::string id = run["id"].get<std::string>();
+        if (!run_ids.emplace(id, where).second) {
+          return refuse("run " + id + " is in both " + run_ids[id] + " and " + where +
+                        " (overlapping shards)");
+        }
+        runs.push_back(run);
+      }
+    }
+    std::string missing;
+    for (unsigned index = 0; index < count; ++index) {
+      if (indices.count(index) == 0) {
+        missing += (missing.empty() ? "" : ", ") + std::to_string(index) + "/" +
+                   std::to_string(count);
+      }
+    }
+    if (!missing.empty()) {
+      return refuse("missing shard " + missing + " (the campaign was split into " +
+                    std::to_string(count) + " shards, numbered from 0)");
+    }
+    std::sort(runs.begin(), runs.end(), [](const json& a, const json& b) {
+      return a["index"].get<size_t>() < b["index"].get<size_t>();
+    });
+    const size_t total = first["runs_total"].get<size_t>();
+    bool each_once = runs.size() == total;
+    for (size_t i = 0; i < runs.size(); ++i) {
+      each_once = each_once && runs[i]["index"].get<size_t>() == i;
+    }
+    if (!each_once) {
+      return refuse("the shards do not hold each of the campaign's " + std::to_string(total) +
+                    " runs once");
+    }
+  } catch (const json::exception& error) {
+    return refuse(std::string("a shard report is malformed: ") + error.what());
+  }
+
+  const json& header = shards.front().second;
+  std::map<CellKey, Cell> cells;
+  for (const json& scenario : header["scenarios"]) {
+    for (const json& variant : header["variants"]) cells[cell_key(scenario, variant)];
+  }
+  std::vector<WorkerRun> reports;
+  for (const json& run : runs) {
+    const std::string scenario = run["scenario"].get<std::string>();
+    const std::string variant = run["variant"].get<std::string>();
+    // The run within its cell: "member-3/seed-2", or "the run" when there is one.
+    const std::string id = run["id"].get<std::string>();
+    const std::string suffix = id.size() > scenario.size() + variant.size() + 2
+                                   ? id.substr(scenario.size() + variant.size() + 2)
+                                   : "the run";
+    Cell& cell = cells[{scenario, variant}];
+    const int code = run["exit_code"].get<int>();
+    ++cell.runs;
+    cell.passed += code == kExitPassed;
+    cell.failed += code == kExitFailed;
+    cell.errors += code != kExitPassed && code != kExitFailed;
+    const json& result = run["result"];
+    for (const std::string& what : failures(result)) cell.failing[what].push_back(suffix);
+    const json figures = result.value("figures", json::object());
+    for (const auto& [name, value] : figures.items()) {
+      if (value.is_number()) cell.figures[name].push_back(value.get<double>());
+    }
+    std::set<std::string> alarms;
+    for (const json& raised : figures.value("alarms_raised", json::array())) {
+      alarms.insert(alarm_of(raised.get<std::string>()));
+    }
+    for (const std::string& alarm : alarms) ++cell.alarms[alarm];
+    WorkerRun report;
+    report.id = run["id"].get<std::string>();
+    report.name = run["name"].get<std::string>();
+    report.exit_code = code;
+    report.result = result;
+    report.errors = run["errors"].get<std::vector<std::string>>();
+    reports.push_back(std::move(report));
+  }
+  std::error_code error;
+  fs::create_directories(out_dir, error);
+  const json summary = summary_json(header, runs, cells);
+  {
+    std::ofstream out(out_dir + "/campaign.json", std::ios::trunc);
+    out << summary.dump(1) << '\n';
+  }
+  write_markdown(out_dir + "/campaign.md", summary, cells);
+  write_junit(out_dir + "/junit.xml", reports, "campaign");
+  std::vector<Requirement> requirements;
+  for (const json& requirement : header["requirements"]) {
+    requirements.push_back(
+        {requirement["id"].get<std::string>(), requirement["text"].get<std::string>()});
+  }
+  write_traceability(out_dir, requirements, reports);
+  std::printf("campaign %s: %d of %zu runs passed; %s/{campaign.json,campaign.md,junit.xml,"
+              "traceability.md,traceability.csv}\n",
+              header["campaign"].get<std::string>().c_str(), summary["passed"].get<int>(),
+              runs.size(), out_dir.c_str());
+  return worst_exit_code(reports);
+}
+
+int merge_campaign_shards(const std::vector<std::string>& shard_dirs, const std::string& out_dir) {
+  std::vector<std::pair<std::string, json>> shards;
+  for (const std::string& dir : shard_dirs) {
+    const std::string file = dir + "/" + kShardFile;
+    std::ifstream in(file);
+    if (!in) return refuse(dir + ": no " + kShardFile + " (not the output folder of a campaign shard)");
+    try {
+      shards.emplace_back(dir, json::parse(in));
+    } catch (const json::exception& error) {
+      return refuse(file + ": not JSON: " + error.what());
+    }
+  }
+  return assemble_campaign_report(shards, out_dir);
+}
+
+}  // namespace pumpbench
