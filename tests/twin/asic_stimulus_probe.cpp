@@ -11,6 +11,7 @@ namespace {
 
 using pumptwin::testing::AsicBench;
 using pumptwin::testing::now_ns;
+using pumptwin::asic::MotorDriverAsic;
 using pumptwin::testing::ns;
 namespace regs = pumpfw::asic;
 
@@ -44,6 +45,17 @@ void stimulus(AsicBench& bench) {
   bench.write(kWdtKick, regs::kWdtKickKey);
 
   bench.start_move(30, regs::StepMode::kFull, 2000);
+  // A reader at an edge's own instant sees that edge in both modes, whichever process the
+  // kernel runs first there (bring_to_now).
+  for (int read = 0; read < 4; ++read) {
+    sc_core::wait(ns(MotorDriverAsic::kCorePeriodNs - now_ns() % MotorDriverAsic::kCorePeriodNs +
+                     7 * MotorDriverAsic::kCorePeriodNs));
+    bench.asic.bring_to_now();
+    std::printf("%llu read core_cycles %llu bridge_charge_as %a\n",
+                static_cast<unsigned long long>(now_ns()),
+                static_cast<unsigned long long>(bench.asic.core_cycles_evaluated()),
+                bench.asic.bridge_charge_as());
+  }
   wait_and_clear(bench);
   bench.write(kStallConfig, regs::field::kStallConfigCount.make(2) |
                                 regs::field::kStallConfigRiseTimeUs.make(280));

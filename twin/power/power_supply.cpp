@@ -16,6 +16,7 @@ PowerSupply::PowerSupply(const PowerConfig& config, asic::MotorDriverAsic& asic,
 void PowerSupply::update(double temperature_c) {
   const double now_s = sc_core::sc_time_stamp().to_seconds();
   const double interval_s = now_s - last_update_s_;
+  asic_.bring_to_now();
   const double bridge_charge_as = asic_.bridge_charge_as();
   const double mcu_charge_as = mcu_.charge_drawn_as();
   // Energy the bridges return to the supply (negative current while a coil discharges
