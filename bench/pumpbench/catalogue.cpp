@@ -1,6 +1,7 @@
 #include "catalogue.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "app/drug_library.h"
 #include "twin/physio/drug_library.h"
@@ -157,6 +158,37 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 }  // namespace
+
+std::string refusal_name(uint8_t code) {
+  static const char* const kNames[] = {"none",
+                                       "bad frame",
+                                       "unknown command",
+                                       "bad length",
+                                       "bad argument",
+                                       "unknown drug",
+                                       "concentration out of range",
+                                       "daily dose over limit",
+                                       "schedule invalid",
+                                       "no drug",
+                                       "no program",
+                                       "bolus in progress",
+                                       "therapy stopped",
+                                       "PTM disabled",
+                                       "PTM lockout",
+                                       "PTM daily limit",
+                                       "volume out of range",
+                                       "rate too high",
+                                       "busy",
+                                       "awaiting confirmation",
+                                       "authentication required",
+                                       "authentication failed",
+                                       "replayed",
+                                       "session expired",
+                                       "locked out",
+                                       "not confirmed",
+                                       "no device key"};
+  return code < std::size(kNames) ? kNames[code] : "refusal " + std::to_string(code);
+}
 
 std::optional<std::string> nearest(const std::string& word,
                                    const std::vector<std::string>& candidates) {

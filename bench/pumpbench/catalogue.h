@@ -48,6 +48,9 @@ const std::vector<std::string>& event_names();
 std::optional<uint8_t> event_code(const std::string& name);
 std::string event_name(uint8_t code);
 
+// Telemetry refusal names by refusal code (docs/telemetry.md, "Refusal codes").
+std::string refusal_name(uint8_t code);
+
 // Levenshtein-nearest candidate within a small distance, for "did you mean".
 std::optional<std::string> nearest(const std::string& word,
                                    const std::vector<std::string>& candidates);

@@ -2,6 +2,8 @@
 //   pumpbench run FILE [--seed N] [--out DIR] [--lockstep] [--realtime X]
 //   pumpbench suite PATH... [-j N] [--junit FILE] [--filter PATTERN] [--out DIR]
 //   pumpbench serve [FILE] [--listen [HOST:]PORT] [--speed X]   (live, docs/protocol.md)
+//   pumpbench run FILE --programmer-port [HOST:]PORT [--wait-programmer] [--keep-running]
+//   pumpbench programmer HOST:PORT --key FILE COMMAND...|--script FILE   (docs/telemetry.md)
 //   pumpbench validate FILE...
 //   pumpbench list faults|drugs|patients|signals|alarms|events
 //   pumpbench campaign FILE [-j N] [--shard I/N] [--out DIR]   (docs/campaigns.md)
@@ -20,6 +22,7 @@
 
 #include "campaign.h"
 #include "catalogue.h"
+#include "programmer_cli.h"
 #include "merge.h"
 #include "protocol.h"
 #include "scenario_loader.h"
@@ -150,6 +153,33 @@ int sc_main(int argc, char* argv[]) {
                         "token clients must send (beyond loopback)");
     command->add_option("--port-file", serve_options.port_file, "write the bound port here");
   }
+  // An external programmer on the telemetry link (docs/telemetry.md, "External programmer").
+  std::string programmer_endpoint;
+  ProgrammerPortOptions programmer_port;
+  run->add_option("--programmer-port", programmer_endpoint,
+                  "telemetry link on TCP [HOST:]PORT for pumpbench programmer (loopback default)");
+  run->add_flag("--programmer-remote", programmer_port.allow_remote,
+                "allow --programmer-port beyond loopback");
+  run->add_flag("--wait-programmer", programmer_port.wait,
+                "after the setup, hold the run until a programmer connects");
+  run->add_flag("--keep-running", programmer_port.keep_running,
+                "after the end, keep the pump running for programmers until interrupted");
+  CLI::App* programmer = app.add_subcommand(
+      "programmer", "clinician programmer over TCP to a run's --programmer-port");
+  ProgrammerCliOptions programmer_options;
+  std::string refill_drug;
+  programmer->add_option("ENDPOINT", programmer_options.endpoint, "HOST:PORT")->required();
+  programmer->add_option("COMMAND", programmer_options.command,
+                         "interrogate | events [N] | program continuous RATE | "
+                         "refill VOLUME CONCENTRATION | bolus DOSE [DURATION] | acknowledge");
+  programmer->add_option("--key", programmer_options.key_file, "device key file (64 hex digits)")
+      ->required();
+  programmer->add_option("--script", programmer_options.script_file,
+                         "commands, one a line ('#' comments)");
+  programmer->add_option("--drug", refill_drug, "refill: the drug (default: the pump's)");
+  programmer->add_option("--timeout", programmer_options.timeout_s, "s to wait for each answer")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   CLI::App* suite = app.add_subcommand("suite", "run scenarios, each in its own process");
   SuiteOptions suite_options;
   suite->add_option("PATH", suite_options.paths, "scenario files or folders")->required();
@@ -196,6 +226,12 @@ int sc_main(int argc, char* argv[]) {
   }
 
   if (*list_command) return list(list_what);
+  if (*programmer) {
+    if (!refill_drug.empty()) {
+      programmer_options.command.insert(programmer_options.command.end(), {"--drug", refill_drug});
+    }
+    return run_programmer(programmer_options);
+  }
   if (*validate_command) return validate(validate_files);
   if (*suite) {
     std::error_code error;
@@ -229,6 +265,26 @@ int sc_main(int argc, char* argv[]) {
     }
     run_options.serve = serve_options;
     run_options.realtime_factor = 0.0;
+  }
+  if (!programmer_endpoint.empty()) {
+    const std::string problem = pumptwin::live::parse_endpoint(
+        programmer_endpoint, programmer_port.host, programmer_port.port);
+    if (!problem.empty()) {
+      std::fprintf(stderr, "pumpbench: --programmer-port %s\n", problem.c_str());
+      return kExitBadInput;
+    }
+    if (run_options.serve) {
+      std::fprintf(stderr, "pumpbench: --programmer-port and --serve: one server a run\n");
+      return kExitBadInput;
+    }
+    programmer_port.port_file = serve_options.port_file;
+    run_options.programmer = programmer_port;
+  } else if (programmer_port.wait || programmer_port.keep_running ||
+             programmer_port.allow_remote) {
+    std::fprintf(stderr,
+                 "pumpbench: --wait-programmer, --keep-running and --programmer-remote need "
+                 "--programmer-port\n");
+    return kExitBadInput;
   }
   if (*member_option) run_options.member = member;
   if (!trace_window.empty()) {

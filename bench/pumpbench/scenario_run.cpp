@@ -47,30 +47,6 @@ constexpr double kSecondsPerDay = 86400.0;
 // settled; the platform tests do the same.
 constexpr double kSetupTimeS = 1.0;
 
-// docs/telemetry.md, "Refusal codes".
-std::string refusal_name(uint8_t code) {
-  static const char* const kNames[] = {"none",
-                                       "bad frame",
-                                       "unknown command",
-                                       "bad length",
-                                       "bad argument",
-                                       "unknown drug",
-                                       "concentration out of range",
-                                       "daily dose over limit",
-                                       "schedule invalid",
-                                       "no drug",
-                                       "no program",
-                                       "bolus in progress",
-                                       "therapy stopped",
-                                       "PTM disabled",
-                                       "PTM lockout",
-                                       "PTM daily limit",
-                                       "volume out of range",
-                                       "rate too high",
-                                       "busy"};
-  return code < std::size(kNames) ? kNames[code] : "refusal " + std::to_string(code);
-}
-
 struct Payload {
   explicit Payload(uint8_t opcode) { bytes.push_back(opcode); }
   Payload& u8(uint32_t value) { return put(value, 1); }
@@ -239,6 +215,7 @@ class ScenarioRun {
   void script() {
     wait_until(kSetupTimeS);
     run_setup();
+    if (programmer_ != nullptr && options_.programmer->wait) programmer_->hold_until_attached();
     double previous_step_s = now_s();
     for (size_t i = 0; i < scenario_.timeline.size(); ++i) {
       const Step& step = scenario_.timeline[i];
@@ -266,6 +243,17 @@ class ScenarioRun {
       if (state.verdict == "pending") close(state);
     }
     write_result();
+    if (programmer_ != nullptr && options_.programmer->keep_running) keep_running();
+  }
+
+  // --keep-running: the pump goes on, paced, for programmers until interrupted; the verdicts
+  // stand, the event log goes on.
+  void keep_running() {
+    programmer_->pace_always();
+    while (g_stop_requested == 0) {
+      sc_core::wait(sc_core::sc_time(0.1, sc_core::SC_SEC));
+      observe();
+    }
   }
 
   void observer() {
@@ -293,6 +281,7 @@ class ScenarioRun {
         sc_core::sc_stop();
         return;
       }
+      if (finished_) return;  // the script observes while the pump keeps running
       sc_core::wait(sc_core::sc_time(next_sample_s - now_s(), sc_core::SC_SEC),
                     platform_.asic.irq.posedge_event() | platform_.asic.tone.value_changed_event());
     }
@@ -303,6 +292,7 @@ class ScenarioRun {
 
   // --serve: the live link's process performs the clients' actions and paces the run.
   void attach_live(pumptwin::live::RunLink* live) { live_ = live; }
+  void attach_programmer(pumptwin::mcu::TelemetryTcpBridge* port) { programmer_ = port; }
   void live_process() {
     for (;;) {
       double wake_after_s = 0.0;
@@ -1042,6 +1032,7 @@ class ScenarioRun {
   bool progress_shown_ = false;
   std::chrono::steady_clock::time_point wall_start_;
   pumptwin::live::RunLink* live_ = nullptr;
+  pumptwin::mcu::TelemetryTcpBridge* programmer_ = nullptr;
   sc_core::sc_event live_wake_{"pumpbench_live_wake"};
   pumptwin::faults::FaultInjector injector_{platform_,
                                             options_.seed.value_or(scenario_.setup.seed)};
@@ -1083,6 +1074,18 @@ int run_scenario(const Scenario& scenario, const RunOptions& options) {
     }
     run.attach_live(live.get());
     sc_core::sc_spawn([&run] { run.live_process(); }, "pumpbench_live");
+  }
+  std::unique_ptr<pumptwin::mcu::TelemetryTcpBridge> programmer;
+  if (options.programmer) {
+    std::string problem;
+    programmer = open_programmer_port(*options.programmer, options.realtime_factor,
+                                      platform.mcu.uart, [] { return g_stop_requested != 0; },
+                                      problem);
+    if (!programmer) {
+      std::fprintf(stderr, "pumpbench: --programmer-port: %s\n", problem.c_str());
+      return kExitBadInput;
+    }
+    run.attach_programmer(programmer.get());
   }
   std::string error;
   try {

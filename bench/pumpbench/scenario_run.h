@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "programmer_port.h"
 #include "scenario.h"
 #include "serve_options.h"
 
@@ -36,6 +37,8 @@ struct RunOptions {
   std::optional<std::pair<double, double>> trace_window_s;
   // Serves the run live (--serve, docs/protocol.md); the live server then paces the run.
   std::optional<pumptwin::live::ServeOptions> serve;
+  // Brings the telemetry link out on TCP for an external programmer (--programmer-port).
+  std::optional<ProgrammerPortOptions> programmer;
   // The member of a cohort scenario (setup.cohort) to run; member 0 when absent.
   std::optional<uint64_t> member;
 };

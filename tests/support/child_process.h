@@ -1,12 +1,25 @@
 // Runs a program as a child process and returns what it printed on stdout: for tests that
-// compare whole runs, each in its own process (SystemC elaborates once per process).
+// compare whole runs, each in its own process (SystemC elaborates once per process). Also a
+// child in the background (a run serving a port), waited for with a limit, and its port file.
 #pragma once
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
+
+extern char** environ;
 
 namespace pumptwin::testing {
 
@@ -18,6 +31,62 @@ inline std::string capture_stdout(const std::string& command) {
   size_t n;
   while (pipe && (n = fread(buffer, 1, sizeof buffer, pipe.get())) > 0) output.append(buffer, n);
   return output;
+}
+
+// Starts `arguments` (the program first, a path) in the background, its stderr into
+// `stderr_file` when one is given; 0 on failure.
+inline pid_t spawn_child(const std::vector<std::string>& arguments,
+                         const std::string& stderr_file = "") {
+  std::vector<char*> argv;
+  for (const std::string& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (!stderr_file.empty()) {
+    posix_spawn_file_actions_addopen(&actions, 2, stderr_file.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  }
+  pid_t pid = 0;
+  EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+// The child's exit code (128 + signal when killed); past `limit` it is killed and the test
+// fails: only a hung child gets there.
+inline int wait_child(pid_t pid, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      ADD_FAILURE() << "child " << pid << " did not finish in time";
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// The port a child wrote to `port_file` (written aside and renamed, so complete); 0 when it did
+// not appear within `limit` or the child ended first.
+inline unsigned short wait_port_file(const std::filesystem::path& port_file, pid_t child,
+                                     std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (std::filesystem::exists(port_file)) {
+      std::ifstream file(port_file);
+      unsigned port = 0;
+      file >> port;
+      return static_cast<unsigned short>(port);
+    }
+    int status = 0;
+    if (waitpid(child, &status, WNOHANG) == child) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ADD_FAILURE() << "no port file " << port_file;
+  return 0;
 }
 
 }  // namespace pumptwin::testing

@@ -75,6 +75,7 @@ void TelemetryUart::transmit_thread() {
     wait(byte_time_);
     if (line_filter_ && !line_filter_(false, byte)) continue;
     host_received_.push_back(byte);
+    if (host_listener_) host_listener_(byte);
     host_byte_arrived.notify(sc_core::SC_ZERO_TIME);
   }
 }

@@ -49,6 +49,11 @@ class TelemetryUart : public sc_core::sc_module {
 
   uint32_t rx_overruns() const { return rx_overruns_; }
 
+  // A second receiver on the air (the TCP bridge's external programmer): every byte that
+  // reaches the host is also given to `listener`. Empty: none.
+  using HostListener = std::function<void(uint8_t byte)>;
+  void set_host_listener(HostListener listener) { host_listener_ = std::move(listener); }
+
   // Fault injection (twin/faults): each byte that reaches the end of the line passes through
   // `filter` (towards the pump or towards the host), which may alter it or return false to lose
   // it. Empty: a clean link.
@@ -67,6 +72,7 @@ class TelemetryUart : public sc_core::sc_module {
   std::vector<uint8_t> host_received_;
   uint32_t rx_overruns_ = 0;
   LineFilter line_filter_;
+  HostListener host_listener_;
   sc_core::sc_event line_to_pump_filled_;
   sc_core::sc_event tx_fifo_filled_;
 };

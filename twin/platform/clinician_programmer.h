@@ -119,6 +119,9 @@ class ProgrammerLink {
   TelemetryReply end_session();
 
   void set_key(const mcu::DeviceKey& key);
+  // The next frame carries `sequence` + 1. An external programmer starts from a random number:
+  // the pump takes a frame with its previous frame's sequence for a retransmission.
+  void set_last_sequence(uint8_t sequence) { sequence_ = sequence; }
   bool session_open() const { return session_open_; }
   void forget_session() { session_open_ = false; }
   // The last frame sent, byte for byte, and the counter of the last authenticated request.

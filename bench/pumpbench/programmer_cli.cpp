@@ -1,0 +1,676 @@
+#include "programmer_cli.h"
+
+#include <array>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <sstream>
+
+#include <boost/asio.hpp>
+
+#include "catalogue.h"
+#include "clinician_programmer.h"
+#include "protocol.h"
+#include "recorder.h"
+#include "units.h"
+
+namespace pumpbench {
+
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using pumptwin::platform::LoggedEvent;
+using pumptwin::platform::PayloadWriter;
+using pumptwin::platform::ProgrammerLink;
+using pumptwin::platform::PumpStatus;
+using pumptwin::platform::TelemetryReply;
+namespace wire = pumptwin::platform::wire;
+
+constexpr double kDefaultLowReservoirUl = 2000.0;  // the firmware's default level
+constexpr double kDefaultBolusDurationS = 600.0;
+constexpr size_t kMaxEvents = 256;  // the pump's log
+constexpr uint8_t kMaxLogEntriesPerRead = 12;
+// A programmer repeats a request that got no answer this long (wall time).
+constexpr std::chrono::milliseconds kResendAfter{1000};
+constexpr size_t kMaxFrameBytes = 205;  // sync, length, sequence, 200 bytes, CRC
+// Alarms a programmer may acknowledge (docs/telemetry.md, "Alarm bits").
+constexpr uint16_t kAcknowledgeableAlarms = (1u << 1) | (1u << 3) | (1u << 4);
+
+// ----------------------------------------------------------------------------- input
+
+struct ProgrammerCommand {
+  enum class Verb { kInterrogate, kEvents, kProgram, kRefill, kBolus, kAcknowledge } verb;
+  std::string text;  // as written, for messages
+  std::string where;  // "FILE:LINE: " in a script, empty on the command line
+  size_t event_count = kMaxEvents;
+  double rate_ug_per_day = 0.0;
+  double volume_ul = 0.0;
+  double concentration_ug_per_ml = 0.0;
+  std::string drug;  // empty: the drug the pump holds
+  double low_reservoir_ul = kDefaultLowReservoirUl;
+  double dose_ug = 0.0;
+  double duration_s = kDefaultBolusDurationS;
+  uint16_t alarm_bits = 0;  // 0: every active acknowledgeable alarm
+};
+
+std::vector<std::string> split_words(const std::string& text) {
+  std::vector<std::string> words;
+  std::istringstream stream(text);
+  for (std::string word; stream >> word;) words.push_back(word);
+  return words;
+}
+
+bool starts_like_number(const std::string& word) {
+  return !word.empty() && (std::isdigit(static_cast<unsigned char>(word[0])) != 0 ||
+                           word[0] == '.' || word[0] == '-' || word[0] == '+');
+}
+
+// A quantity at words[at]: "3 mg/day" as two words, or "3mg/day" as one.
+bool take_quantity(const std::vector<std::string>& words, size_t& at, Dimension dimension,
+                   const std::string& what, double& value, std::string& error) {
+  if (at >= words.size()) {
+    error = "missing " + what + " (" + dimension_name(dimension) + ", e.g. in " +
+            accepted_units(dimension) + ")";
+    return false;
+  }
+  std::string text = words[at++];
+  if (at < words.size() && !starts_like_number(words[at]) && words[at].rfind("--", 0) != 0 &&
+      text.find_first_not_of("0123456789.+-eE") == std::string::npos) {
+    text += " " + words[at++];
+  }
+  const QuantityParse parsed = parse_quantity(text, dimension);
+  if (!parsed.value) {
+    error = what + " '" + text + "': " + parsed.error;
+    return false;
+  }
+  if (*parsed.value <= 0.0) {
+    error = what + " '" + text + "': must be above zero";
+    return false;
+  }
+  value = *parsed.value;
+  return true;
+}
+
+bool parse_command(const std::vector<std::string>& words, ProgrammerCommand& command,
+                   std::string& error) {
+  if (words.empty()) {
+    error = "no command";
+    return false;
+  }
+  command.text.clear();
+  for (const std::string& word : words) command.text += (command.text.empty() ? "" : " ") + word;
+  const std::string& verb = words[0];
+  size_t at = 1;
+  auto no_more = [&] {
+    if (at == words.size()) return true;
+    error = "'" + command.text + "': unexpected '" + words[at] + "'";
+    return false;
+  };
+  if (verb == "interrogate") {
+    command.verb = ProgrammerCommand::Verb::kInterrogate;
+    return no_more();
+  }
+  if (verb == "events") {
+    command.verb = ProgrammerCommand::Verb::kEvents;
+    if (at < words.size()) {
+      const std::string& count = words[at++];
+      if (count.empty() || count.size() > 3 ||
+          count.find_first_not_of("0123456789") != std::string::npos || std::stoul(count) == 0 ||
+          std::stoul(count) > kMaxEvents) {
+        error = "events '" + count + "': expected a count from 1 to " + std::to_string(kMaxEvents);
+        return false;
+      }
+      command.event_count = std::stoul(count);
+    }
+    return no_more();
+  }
+  if (verb == "program") {
+    command.verb = ProgrammerCommand::Verb::kProgram;
+    if (at >= words.size() || words[at] != "continuous") {
+      error = "expected 'program continuous RATE', e.g. program continuous 3 mg/day (schedules and "
+              "periodic boluses: a scenario file)";
+      return false;
+    }
+    ++at;
+    return take_quantity(words, at, Dimension::kDoseRate, "rate", command.rate_ug_per_day,
+                         error) &&
+           no_more();
+  }
+  if (verb == "refill") {
+    command.verb = ProgrammerCommand::Verb::kRefill;
+    if (!take_quantity(words, at, Dimension::kVolume, "volume", command.volume_ul, error) ||
+        !take_quantity(words, at, Dimension::kConcentration, "concentration",
+                       command.concentration_ug_per_ml, error)) {
+      return false;
+    }
+    while (at < words.size()) {
+      if (words[at] == "--drug" && at + 1 < words.size()) {
+        command.drug = words[at + 1];
+        at += 2;
+        if (find_drug(command.drug) == nullptr) {
+          std::vector<std::string> names;
+          for (const DrugInfo& drug : drug_catalogue()) names.push_back(drug.name);
+          const std::optional<std::string> near = nearest(command.drug, names);
+          error = "unknown drug '" + command.drug + "'" +
+                  (near ? " (did you mean '" + *near + "'?)" : " (pumpbench list drugs)");
+          return false;
+        }
+      } else if (words[at] == "--low-reservoir") {
+        ++at;
+        if (!take_quantity(words, at, Dimension::kVolume, "low-reservoir level",
+                           command.low_reservoir_ul, error)) {
+          return false;
+        }
+      } else {
+        return no_more();
+      }
+    }
+    return true;
+  }
+  if (verb == "bolus") {
+    command.verb = ProgrammerCommand::Verb::kBolus;
+    if (!take_quantity(words, at, Dimension::kMass, "dose", command.dose_ug, error)) return false;
+    if (at < words.size() &&
+        !take_quantity(words, at, Dimension::kTime, "duration", command.duration_s, error)) {
+      return false;
+    }
+    if (std::lround(command.duration_s / 60.0) < 1) {
+      error = "bolus duration: at least 1 min";
+      return false;
+    }
+    return no_more();
+  }
+  if (verb == "acknowledge") {
+    command.verb = ProgrammerCommand::Verb::kAcknowledge;
+    for (; at < words.size(); ++at) {
+      const std::optional<uint16_t> bit = alarm_bit(words[at]);
+      if (!bit) {
+        error = "unknown alarm '" + words[at] + "' (pumpbench list alarms)";
+        return false;
+      }
+      command.alarm_bits = static_cast<uint16_t>(command.alarm_bits | *bit);
+    }
+    return true;
+  }
+  error = "unknown command '" + verb +
+          "' (interrogate, events, program, refill, bolus, acknowledge)";
+  return false;
+}
+
+// The device key: 64 hex digits, whitespace anywhere, '#' starts a comment line.
+bool load_key(const std::string& file, pumptwin::mcu::DeviceKey& key, std::string& error) {
+  std::ifstream stream(file);
+  if (!stream) {
+    error = "cannot read the key file '" + file + "'";
+    return false;
+  }
+  std::string digits;
+  int line_number = 0;
+  for (std::string line; std::getline(stream, line);) {
+    ++line_number;
+    const size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    for (const char c : line) {
+      if (std::isspace(static_cast<unsigned char>(c)) != 0) continue;
+      if (std::isxdigit(static_cast<unsigned char>(c)) == 0) {
+        error = file + ":" + std::to_string(line_number) + ": '" + std::string(1, c) +
+                "' is not a hex digit (the key is 64 hex digits)";
+        return false;
+      }
+      digits += c;
+    }
+  }
+  if (digits.size() != 2 * key.size()) {
+    error = file + ": " + std::to_string(digits.size()) + " hex digits, the key is " +
+            std::to_string(2 * key.size()) + " (32 bytes)";
+    return false;
+  }
+  for (size_t i = 0; i < key.size(); ++i) {
+    key[i] = static_cast<uint8_t>(std::stoul(digits.substr(2 * i, 2), nullptr, 16));
+  }
+  return true;
+}
+
+// ------------------------------------------------------------------------- transport
+
+// A blocking TCP transport with a deadline per answer, as a programmer's radio.
+class TcpTransport {
+ public:
+  explicit TcpTransport(double timeout_s)
+      : timeout_(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+            std::chrono::duration<double>(timeout_s))) {}
+
+  std::string connect(const std::string& host, unsigned short port) {
+    boost::system::error_code error;
+    tcp::resolver resolver(io_);
+    const auto endpoints = resolver.resolve(host, std::to_string(port), error);
+    if (error) return "cannot resolve '" + host + "': " + error.message();
+    bool done = false;
+    asio::async_connect(socket_, endpoints,
+                        [&](const boost::system::error_code& result, const tcp::endpoint&) {
+                          error = result;
+                          done = true;
+                        });
+    io_.run_for(timeout_);
+    if (!done) {
+      socket_.close();
+      io_.restart();
+      io_.run();
+      return "no connection within the timeout";
+    }
+    if (error) return error.message();
+    socket_.set_option(tcp::no_delay(true), error);
+    return "";
+  }
+
+  TelemetryReply exchange(const std::vector<uint8_t>& frame, uint8_t sequence) {
+    answered_ = false;
+    if (lost_) return TelemetryReply{};
+    boost::system::error_code error;
+    // Whatever came before this request (other traffic on the air) is not its answer.
+    std::array<uint8_t, 512> buffer{};
+    while (socket_.available(error) > 0 && !error) socket_.read_some(asio::buffer(buffer), error);
+    if (!error) asio::write(socket_, asio::buffer(frame), error);
+    if (error) {
+      lost_ = true;
+      return TelemetryReply{};
+    }
+    std::vector<uint8_t> received;
+    const auto deadline = std::chrono::steady_clock::now() + timeout_;
+    auto resend_at = std::chrono::steady_clock::now() + kResendAfter;
+    for (;;) {
+      // No answer yet: send the frame again with its sequence number. The pump answers a
+      // retransmission from its cache without executing it twice, and a frame lost to line
+      // noise (a vanished programmer's half frame before it) gets through.
+      if (std::chrono::steady_clock::now() >= resend_at) {
+        // A preamble of filler first: it completes whatever half frame is holding the pump's
+        // receiver (which then hunts for the next sync byte), so the frame is not eaten by it.
+        const std::vector<uint8_t> preamble(kMaxFrameBytes, 0x00);
+        asio::write(socket_, asio::buffer(preamble), error);
+        if (!error) asio::write(socket_, asio::buffer(frame), error);
+        if (error) {
+          lost_ = true;
+          return TelemetryReply{};
+        }
+        resend_at += kResendAfter;
+      }
+      bool done = false;
+      size_t length = 0;
+      socket_.async_read_some(asio::buffer(buffer),
+                              [&](const boost::system::error_code& result, size_t count) {
+                                error = result;
+                                length = count;
+                                done = true;
+                              });
+      io_.restart();
+      io_.run_until(std::min(deadline, resend_at));
+      if (!done) {
+        socket_.cancel();
+        io_.restart();
+        io_.run();  // the cancelled read's handler, before its locals go
+        if (std::chrono::steady_clock::now() >= deadline) return TelemetryReply{};
+        if (!done || error == asio::error::operation_aborted) continue;
+      }
+      if (error) {
+        lost_ = true;
+        return TelemetryReply{};
+      }
+      received.insert(received.end(), buffer.begin(),
+                      buffer.begin() + static_cast<std::ptrdiff_t>(length));
+      TelemetryReply reply;
+      if (ProgrammerLink::find_reply(received, sequence, reply)) {
+        answered_ = true;
+        return reply;
+      }
+    }
+  }
+
+  // The last request got a well-formed answer (which the link may still have rejected).
+  bool answered() const { return answered_; }
+  bool lost() const { return lost_; }
+
+ private:
+  asio::io_context io_;
+  tcp::socket socket_{io_};
+  std::chrono::steady_clock::duration timeout_;
+  bool answered_ = false;
+  bool lost_ = false;
+};
+
+// ------------------------------------------------------------------------- the session
+
+class CliProgrammer {
+ public:
+  CliProgrammer(TcpTransport& transport, const pumptwin::mcu::DeviceKey& key, double timeout_s)
+      : transport_(transport),
+        timeout_s_(timeout_s),
+        link_([this](const std::vector<uint8_t>& frame,
+                     uint8_t sequence) { return transport_.exchange(frame, sequence); },
+              [] {
+                return std::chrono::duration<double>(
+                           std::chrono::steady_clock::now().time_since_epoch())
+                    .count();
+              },
+              key, std::random_device{}()) {
+    // A real programmer's own randomness (outside the simulation): its first sequence number
+    // must not repeat the pump's last one.
+    link_.set_last_sequence(static_cast<uint8_t>(std::random_device{}()));
+  }
+
+  // Runs one command; prints what it got, or the failure (prefixed with `where`).
+  int perform(const ProgrammerCommand& command) {
+    using Verb = ProgrammerCommand::Verb;
+    switch (command.verb) {
+      case Verb::kInterrogate: {
+        PumpStatus status;
+        if (!interrogate(status)) return failure(command);
+        print_status(status);
+        return kProgrammerDone;
+      }
+      case Verb::kEvents:
+        return events(command);
+      case Verb::kProgram:
+        return dose_change(command,
+                           PayloadWriter(wire::kOpProgramTherapy)
+                               .u8(0)
+                               .u8(1)
+                               .u16(0)
+                               .u32(nanograms(command.rate_ug_per_day))
+                               .u32(0)
+                               .u16(0)
+                               .u16(0)
+                               .u16(0)
+                               .bytes);
+      case Verb::kRefill:
+        return refill(command);
+      case Verb::kBolus:
+        return dose_change(command,
+                           PayloadWriter(wire::kOpClinicianBolus)
+                               .u32(nanograms(command.dose_ug))
+                               .u16(static_cast<uint32_t>(std::lround(command.duration_s / 60.0)))
+                               .bytes);
+      case Verb::kAcknowledge:
+        return acknowledge(command);
+    }
+    return kProgrammerBadInput;
+  }
+
+  void end_session() {
+    if (link_.session_open() && !transport_.lost()) link_.end_session();
+  }
+
+ private:
+  static uint32_t nanograms(double micrograms) {
+    return static_cast<uint32_t>(std::llround(micrograms * 1e3));
+  }
+
+  bool interrogate(PumpStatus& status) {
+    last_ = link_.transact(PayloadWriter(wire::kOpInterrogate).bytes);
+    return last_.accepted() && pumptwin::platform::decode_status(last_.data, status);
+  }
+
+  // The last answer's failure on stderr, with its exit code.
+  int failure(const ProgrammerCommand& command) {
+    std::string reason;
+    int code = kProgrammerRefused;
+    if (last_.received && last_.refusal != 0) {
+      reason = "refused: " + refusal_name(last_.refusal);
+    } else if (last_.received) {
+      reason = "the pump's answer could not be decoded";
+      code = kProgrammerNoAnswer;
+    } else if (transport_.lost()) {
+      reason = "the connection was closed (the run ended, or another programmer is attached)";
+      code = kProgrammerNoAnswer;
+    } else if (transport_.answered()) {
+      // The pump answered, but its proof (or its answer's tag) does not match our key.
+      reason = "refused: authentication failed (the pump's proof does not match this key: "
+               "wrong key file, or another pump)";
+    } else {
+      reason = "no answer within " + format_number(timeout_s_) + " s";
+      code = kProgrammerNoAnswer;
+    }
+    std::fprintf(stderr, "pumpbench programmer: %s%s: %s\n", command.where.c_str(),
+                 command.text.c_str(), reason.c_str());
+    return code;
+  }
+
+  int dose_change(const ProgrammerCommand& command, const std::vector<uint8_t>& payload) {
+    last_ = link_.transact(payload);
+    if (!last_.accepted()) return failure(command);
+    std::printf("accepted: %s\n", command.text.c_str());
+    return kProgrammerDone;
+  }
+
+  int refill(const ProgrammerCommand& command) {
+    uint8_t drug_id = 0;
+    if (!command.drug.empty()) {
+      drug_id = find_drug(command.drug)->firmware_id;
+    } else {
+      PumpStatus status;
+      if (!interrogate(status)) return failure(command);
+      if (status.drug_id == 0) {
+        std::fprintf(stderr, "pumpbench programmer: %s%s: the pump holds no drug: name one with "
+                     "--drug\n", command.where.c_str(), command.text.c_str());
+        return kProgrammerBadInput;
+      }
+      drug_id = status.drug_id;
+    }
+    return dose_change(
+        command, PayloadWriter(wire::kOpRefill)
+                     .u8(drug_id)
+                     .u32(static_cast<uint32_t>(std::lround(command.concentration_ug_per_ml)))
+                     .u32(static_cast<uint32_t>(std::lround(command.volume_ul)))
+                     .u32(static_cast<uint32_t>(std::lround(command.low_reservoir_ul)))
+                     .u16(0)
+                     .bytes);
+  }
+
+  int acknowledge(const ProgrammerCommand& command) {
+    uint16_t bits = command.alarm_bits;
+    if (bits == 0) {
+      PumpStatus status;
+      if (!interrogate(status)) return failure(command);
+      bits = static_cast<uint16_t>(status.alarms & kAcknowledgeableAlarms);
+      if (bits == 0) {
+        std::printf("no alarm to acknowledge\n");
+        return kProgrammerDone;
+      }
+    }
+    last_ = link_.transact(PayloadWriter(wire::kOpAcknowledgeAlarms).u16(bits).bytes);
+    if (!last_.accepted()) return failure(command);
+    std::printf("accepted: acknowledge %s\n", alarm_list(bits).c_str());
+    return kProgrammerDone;
+  }
+
+  int events(const ProgrammerCommand& command) {
+    std::vector<LoggedEvent> events;
+    while (events.size() < command.event_count) {
+      const size_t want = std::min<size_t>(kMaxLogEntriesPerRead, command.event_count - events.size());
+      last_ = link_.transact(PayloadWriter(wire::kOpReadEventLog)
+                                 .u16(static_cast<uint32_t>(events.size()))
+                                 .u8(static_cast<uint32_t>(want))
+                                 .bytes);
+      if (!last_.accepted()) return failure(command);
+      const size_t before = events.size();
+      if (!pumptwin::platform::decode_events(last_.data, events) || events.size() == before) break;
+    }
+    std::printf("%zu events, oldest first\n  %6s  %10s  %-26s %s\n", events.size(), "seq",
+                "clock s", "event", "detail");
+    for (auto event = events.rbegin(); event != events.rend(); ++event) {
+      std::printf("  %6u  %10u  %-26s %s\n", event->sequence, event->time_s,
+                  event_name(event->code).c_str(), event_detail(*event).c_str());
+    }
+    return kProgrammerDone;
+  }
+
+  static std::string alarm_list(uint16_t bits) {
+    std::string text;
+    for (unsigned bit = 0; bit < 16; ++bit) {
+      if ((bits & (1u << bit)) != 0) text += (text.empty() ? "" : ", ") + alarm_name(bit);
+    }
+    return text.empty() ? "none" : text;
+  }
+
+  static std::string drug_name(uint8_t id) {
+    if (id == 0) return "none";
+    for (const DrugInfo& drug : drug_catalogue()) {
+      if (drug.firmware_id == id) return drug.name;
+    }
+    return "drug " + std::to_string(id);
+  }
+
+  // docs/telemetry.md, "Event codes": each argument in its unit.
+  static std::string event_detail(const LoggedEvent& event) {
+    const uint32_t argument = event.argument;
+    switch (event.code) {
+      case 1: {
+        static const char* const kCauses[] = {"power-on", "watchdog", "brown-out", "software"};
+        return argument < 4 ? kCauses[argument] : "cause " + std::to_string(argument);
+      }
+      case 2: case 3: case 19:
+        return alarm_name(argument);
+      case 4:
+        return std::to_string(argument) + " uL";
+      case 5:
+        return format_number(argument / 1e6) + " mg/day";
+      case 6: case 7: case 9: case 17:
+        return format_number(argument / 1e3) + " ug";
+      case 8:
+        return refusal_name(static_cast<uint8_t>(argument));
+      case 10: case 11:
+        return format_number(argument / 1e3) + " uL";
+      case 13:
+        return std::to_string(argument) + " microsteps";
+      case 18:
+        return alarm_list(static_cast<uint16_t>(argument));
+      case 22: {
+        char opcode[8];
+        std::snprintf(opcode, sizeof opcode, "0x%02X", (argument >> 8) & 0xFF);
+        return std::string("opcode ") + opcode + ": " +
+               refusal_name(static_cast<uint8_t>(argument & 0xFF));
+      }
+      case 23:
+        return std::to_string(argument >> 8) + " x " +
+               refusal_name(static_cast<uint8_t>(argument & 0xFF));
+      case 24:
+        return std::to_string(argument) + " s";
+      default:
+        return argument == 0 ? "" : std::to_string(argument);
+    }
+  }
+
+  static void print_status(const PumpStatus& status) {
+    static const char* const kResetCauses[] = {"power-on", "watchdog", "brown-out", "software"};
+    static const char* const kFlags[] = {"basal delivery", "priming", "bridging", "bolus running",
+                                         "motor moving"};
+    std::string flags;
+    for (int bit = 0; bit < 5; ++bit) {
+      if ((status.flags & (1u << bit)) != 0) flags += (flags.empty() ? "" : ", ") + std::string(kFlags[bit]);
+    }
+    std::printf("pump status\n");
+    std::printf("  wall clock          %u s\n", status.wall_clock_s);
+    std::printf("  last reset          %s\n",
+                status.reset_cause < 4 ? kResetCauses[status.reset_cause] : "unknown");
+    std::printf("  alarms              %s\n", alarm_list(status.alarms).c_str());
+    std::printf("  state               %s\n", flags.empty() ? "idle" : flags.c_str());
+    std::printf("  drug                %s, %u ug/mL\n", drug_name(status.drug_id).c_str(),
+                status.concentration_ug_per_ml);
+    std::printf("  reservoir           %s mL\n", format_number(status.reservoir_nl / 1e6).c_str());
+    std::printf("  battery             %u mV\n", status.battery_mv);
+    std::printf("  basal daily dose    %s mg/day\n",
+                format_number(status.basal_daily_dose_ng / 1e6).c_str());
+    std::printf("  bolus remaining     %s ug\n",
+                format_number(status.bolus_remaining_ng / 1e3).c_str());
+    std::printf("  PTM boluses (24 h)  %u\n", status.ptm_last_day);
+    std::printf("  microsteps          %u driven since refill, %u not driven\n",
+                status.driven_microsteps, status.undriven_microsteps);
+    std::printf("  events logged       %u\n", status.events);
+  }
+
+  TcpTransport& transport_;
+  double timeout_s_;
+  ProgrammerLink link_;
+  TelemetryReply last_;
+};
+
+}  // namespace
+
+int run_programmer(const ProgrammerCliOptions& options) {
+  std::string host;
+  unsigned short port = 0;
+  if (const std::string problem = pumptwin::live::parse_endpoint(options.endpoint, host, port);
+      !problem.empty() || port == 0) {
+    std::fprintf(stderr, "pumpbench programmer: %s\n",
+                 problem.empty() ? ("'" + options.endpoint + "': port 0").c_str()
+                                 : problem.c_str());
+    return kProgrammerBadInput;
+  }
+  pumptwin::mcu::DeviceKey key{};
+  std::string error;
+  if (!load_key(options.key_file, key, error)) {
+    std::fprintf(stderr, "pumpbench programmer: %s\n", error.c_str());
+    return kProgrammerBadInput;
+  }
+  // Every command is checked before the first is sent.
+  std::vector<ProgrammerCommand> commands;
+  if (!options.script_file.empty() == !options.command.empty()) {
+    std::fprintf(stderr, "pumpbench programmer: give one command, or --script FILE\n");
+    return kProgrammerBadInput;
+  }
+  if (options.command.empty()) {
+    std::ifstream script(options.script_file);
+    if (!script) {
+      std::fprintf(stderr, "pumpbench programmer: cannot read the script '%s'\n",
+                   options.script_file.c_str());
+      return kProgrammerBadInput;
+    }
+    int line_number = 0;
+    for (std::string line; std::getline(script, line);) {
+      ++line_number;
+      const size_t hash = line.find('#');
+      const std::vector<std::string> words =
+          split_words(hash == std::string::npos ? line : line.substr(0, hash));
+      if (words.empty()) continue;
+      ProgrammerCommand command{};
+      command.where = options.script_file + ":" + std::to_string(line_number) + ": ";
+      if (!parse_command(words, command, error)) {
+        std::fprintf(stderr, "pumpbench programmer: %s%s\n", command.where.c_str(), error.c_str());
+        return kProgrammerBadInput;
+      }
+      commands.push_back(command);
+    }
+  } else {
+    std::string joined;
+    for (const std::string& word : options.command) joined += word + " ";
+    ProgrammerCommand command{};
+    if (!parse_command(split_words(joined), command, error)) {
+      std::fprintf(stderr, "pumpbench programmer: %s\n", error.c_str());
+      return kProgrammerBadInput;
+    }
+    commands.push_back(command);
+  }
+
+  TcpTransport transport(options.timeout_s);
+  if (const std::string problem = transport.connect(host, port); !problem.empty()) {
+    std::fprintf(stderr, "pumpbench programmer: cannot connect to %s: %s\n",
+                 options.endpoint.c_str(), problem.c_str());
+    return kProgrammerNoAnswer;
+  }
+  CliProgrammer programmer(transport, key, options.timeout_s);
+  int exit_code = kProgrammerDone;
+  for (const ProgrammerCommand& command : commands) {
+    if (commands.size() > 1) std::printf("> %s\n", command.text.c_str());
+    exit_code = programmer.perform(command);
+    std::fflush(stdout);
+    if (exit_code != kProgrammerDone) break;
+  }
+  programmer.end_session();
+  return exit_code;
+}
+
+}  // namespace pumpbench

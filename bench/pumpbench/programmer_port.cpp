@@ -1,0 +1,41 @@
+#include "programmer_port.h"
+
+#include <cstdio>
+
+namespace pumpbench {
+
+std::unique_ptr<pumptwin::mcu::TelemetryTcpBridge> open_programmer_port(
+    const ProgrammerPortOptions& options, double realtime_factor,
+    pumptwin::mcu::TelemetryUart& uart, std::function<bool()> stop_requested,
+    std::string& problem) {
+  pumptwin::mcu::TelemetryTcpBridgeConfig config;
+  config.socket.host = options.host;
+  config.socket.port = options.port;
+  config.socket.allow_remote = options.allow_remote;
+  config.pace_factor = realtime_factor > 0.0 ? realtime_factor : 1.0;
+  config.stop_requested = std::move(stop_requested);
+  auto bridge = std::make_unique<pumptwin::mcu::TelemetryTcpBridge>("programmer_port", uart, config);
+  problem = bridge->start();
+  if (!problem.empty()) {
+    if (!options.allow_remote && problem.find("beyond loopback") != std::string::npos) {
+      problem += " (--programmer-remote)";
+    }
+    return nullptr;
+  }
+  std::fprintf(stderr, "pumpbench: programmer port on %s\n", bridge->socket().address().c_str());
+  if (!options.port_file.empty()) {
+    // Written aside and renamed: a reader never sees half a number.
+    const std::string aside = options.port_file + ".partial";
+    std::FILE* file = std::fopen(aside.c_str(), "w");
+    if (file == nullptr) {
+      problem = "cannot write the port file '" + options.port_file + "'";
+      return nullptr;
+    }
+    std::fprintf(file, "%u\n", bridge->socket().port());
+    std::fclose(file);
+    std::rename(aside.c_str(), options.port_file.c_str());
+  }
+  return bridge;
+}
+
+}  // namespace pumpbench
