@@ -527,6 +527,14 @@ int run_campaign(const std::string& self, const CampaignOptions& options) {
 
   const auto wall_start = std::chrono::steady_clock::now();
   const std::vector<CampaignRun> all = campaign_runs(campaign);
+  if (options.list) {
+    for (const CampaignRun& run : all) {
+      if (run.index % options.shard.count != options.shard.index) continue;
+      std::printf("%zu %zu/%u %s\n", run.index, run.index % options.shard.count,
+                  options.shard.count, run.id.c_str());
+    }
+    return kExitPassed;
+  }
   std::vector<CampaignRun> selected;
   std::vector<WorkerRun> workers;
   // Round robin: a scenario's runs (alike in length) spread over every shard.
@@ -551,11 +559,14 @@ int run_campaign(const std::string& self, const CampaignOptions& options) {
   const json shard = shard_report(campaign, options.shard, all.size(), selected, workers);
   std::error_code error;
   fs::create_directories(options.out_dir, error);
+  // Written whole and then renamed: a merge waiting for the shard reports never reads half of one.
   const std::string shard_file = options.out_dir + "/" + kShardFile;
   {
-    std::ofstream out(shard_file, std::ios::trunc);
+    std::ofstream out(shard_file + ".part", std::ios::trunc);
     out << shard.dump(1) << '\n';
-    if (!out) {
+    out.close();
+    fs::rename(shard_file + ".part", shard_file, error);
+    if (!out || error) {
       std::fprintf(stderr, "pumpbench campaign: cannot write %s\n", shard_file.c_str());
       return kExitSimulationFailed;
     }

@@ -206,6 +206,8 @@ int sc_main(int argc, char* argv[]) {
   campaign->add_option("--out", campaign_options.out_dir, "output folder")->capture_default_str();
   campaign->add_option("--run", campaign_options.run_id,
                        "run this one run (by id) in this process, into --out");
+  campaign->add_flag("--list", campaign_options.list,
+                     "print the runs (index, shard, id) of the campaign or --shard; run nothing");
   CLI::App* merge = app.add_subcommand("merge", "assemble campaign shards into one report");
   std::vector<std::string> merge_dirs;
   std::string merge_out = "pumpbench-campaign";
