@@ -400,6 +400,11 @@ class CliProgrammer {
     return kProgrammerBadInput;
   }
 
+  // The pump answers a frame with its previous frame's sequence number from its cache, and the
+  // previous frame may be another programmer's: a first interrogate (whatever its answer) makes
+  // the next sequence number new to the pump.
+  void take_over_sequence() { link_.send_plain(PayloadWriter(wire::kOpInterrogate).bytes); }
+
   void end_session() {
     if (link_.session_open() && !transport_.lost()) link_.end_session();
   }
@@ -662,6 +667,7 @@ int run_programmer(const ProgrammerCliOptions& options) {
     return kProgrammerNoAnswer;
   }
   CliProgrammer programmer(transport, key, options.timeout_s);
+  programmer.take_over_sequence();
   int exit_code = kProgrammerDone;
   for (const ProgrammerCommand& command : commands) {
     if (commands.size() > 1) std::printf("> %s\n", command.text.c_str());

@@ -215,7 +215,11 @@ class ScenarioRun {
   void script() {
     wait_until(kSetupTimeS);
     run_setup();
-    if (programmer_ != nullptr && options_.programmer->wait) programmer_->hold_until_attached();
+    if (programmer_ != nullptr && options_.programmer->wait) {
+      const auto held_from = std::chrono::steady_clock::now();
+      programmer_->hold_until_attached();
+      wall_start_ += std::chrono::steady_clock::now() - held_from;  // --realtime, --wall-limit
+    }
     double previous_step_s = now_s();
     for (size_t i = 0; i < scenario_.timeline.size(); ++i) {
       const Step& step = scenario_.timeline[i];

@@ -113,7 +113,9 @@ void ProgrammerLink::hmac(const uint8_t* key, size_t key_length,
 }
 
 TelemetryReply ProgrammerLink::send_frame(const std::vector<uint8_t>& payload) {
-  const uint8_t sequence = ++sequence_;
+  // Sequence 0 is the pump's answer to a damaged frame: never a request's.
+  if (++sequence_ == 0) ++sequence_;
+  const uint8_t sequence = sequence_;
   std::vector<uint8_t> frame = {kSync, static_cast<uint8_t>(payload.size()), sequence};
   frame.insert(frame.end(), payload.begin(), payload.end());
   const uint16_t crc = crc16(frame.data() + 1, frame.size() - 1);
