@@ -203,6 +203,20 @@ TEST(Programmer, GarbageVanishingAndSecondClientsDoNotStopTheRunNorTheNextProgra
   EXPECT_EQ(run.stop(), 0);
 }
 
+TEST(Programmer, APortWithoutAProgrammerChangesNoResult) {
+  const fs::path dir = fresh_dir("unchanged");
+  for (const char* variant : {"plain", "port"}) {
+    const std::string port = std::string(variant) == "port" ? " --programmer-port 0" : "";
+    capture_stdout(std::string(PUMPBENCH) + " run " + SCENARIO + " --quiet --out '" +
+                   (dir / variant).string() + "'" + port + " 2>/dev/null");
+  }
+  for (const char* output : {"result.json", "events.log", "signals.csv"}) {
+    const std::string plain = slurp(dir / "plain" / output);
+    EXPECT_FALSE(plain.empty()) << output;
+    EXPECT_EQ(plain, slurp(dir / "port" / output)) << output;
+  }
+}
+
 TEST(Programmer, BadInputExitsTwoWithAMessage) {
   const fs::path dir = fresh_dir("bad_input");
   const Programmed short_key = programmer(1, key_file(dir, "abcd\n"), "interrogate");
