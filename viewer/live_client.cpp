@@ -128,6 +128,18 @@ void LiveClient::run() {
           if (v[i].is_number()) row[i] = v[i].get<double>();
         }
         data_.add_sample(message["t"].get<double>(), row);
+      } else if (type == "history") {
+        // The run before this client joined (docs/protocol.md): one signal's points.
+        const Json& t = message["t"];
+        const Json& v = message["v"];
+        std::vector<double> times(t.size());
+        std::vector<double> values(v.size());
+        for (std::size_t i = 0; i < t.size(); ++i) times[i] = t[i].is_number() ? t[i].get<double>() : kNaN;
+        for (std::size_t i = 0; i < v.size(); ++i) values[i] = v[i].is_number() ? v[i].get<double>() : kNaN;
+        data_.add_history(message.value("signal", std::size_t{0}), std::move(times),
+                          std::move(values));
+      } else if (type == "history_end") {
+        data_.end_history();
       } else if (type == "event") {
         data_.events.push_back({message.value("t", 0.0), message.value("source", ""),
                                 message.value("kind", ""), message.value("text", "")});

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -27,11 +28,40 @@ struct Event {
   std::string text;
 };
 
+// One signal's values, one per sample row (NaN: not measured at that row), with a min/max
+// pyramid over blocks of kBlock, 2 kBlock, 4 kBlock... rows, kept up to date as rows are
+// added, so that the minimum and maximum over any row range costs O(kBlock + log rows).
+class Column {
+ public:
+  static constexpr std::size_t kBlock = 16;
+  struct Range {
+    float min = INFINITY;
+    float max = -INFINITY;
+    bool empty() const { return !(min <= max); }
+  };
+  void push(float value);
+  std::size_t size() const { return values_.size(); }
+  float operator[](std::size_t row) const { return values_[row]; }
+  // Min and max of the measured values in rows [begin, end).
+  Range range(std::size_t begin, std::size_t end) const;
+  float peak() const { return peak_; }
+
+ private:
+  std::vector<float> values_;
+  std::vector<std::vector<Range>> levels_;  // levels_[k]: blocks of kBlock << k rows
+  float peak_ = -INFINITY;
+};
+
 struct RunData {
+  // Derived in the viewer: the delivery rate (uL/h) from the delivered volume over at least
+  // kRateWindowS.
+  static constexpr const char* kDeliveryRate = "delivery_rate_ul_per_h";
+  static constexpr double kRateWindowS = 600.0;
+
   std::mutex mutex;
   std::vector<Signal> signals;
-  std::vector<double> times;                // one per sample
-  std::vector<std::vector<double>> values;  // [signal][sample], NaN when not measured
+  std::vector<double> times;    // one per sample row, non-decreasing
+  std::vector<Column> values;   // [signal], one value per row
   std::vector<Event> events;
   std::vector<std::pair<double, Json>> snapshots;  // time order
   Json run;                                        // the hello's run description
@@ -43,10 +73,21 @@ struct RunData {
   bool live = false;
   bool ended = false;
   double duration_s = 0.0;
+  bool has_history = false;
+  std::vector<std::pair<std::vector<double>, std::vector<double>>> history;  // until end_history
+  int delivered_signal_ = -1;  // for the derived rate
+  double rate_anchor_t_ = NAN;
+  double rate_anchor_v_ = NAN;
 
   int signal_index(const std::string& name) const;
   void set_catalogue(const std::vector<Signal>& catalogue);
   void add_sample(double time_s, const std::vector<double>& row);
+  // A live server's history (docs/protocol.md): one signal's points; rows are built from all
+  // of them at end_history (their times merged), before the live samples that follow.
+  void add_history(std::size_t signal, std::vector<double> times_s, std::vector<double> values);
+  void end_history();
+  // The rows [first, last) whose times are in [from_s, to_s].
+  std::pair<std::size_t, std::size_t> rows_between(double from_s, double to_s) const;
   double latest_time() const { return times.empty() ? 0.0 : times.back(); }
   // The last measured value of a signal at or before `time_s` (NaN: none).
   double value_at(int signal, double time_s) const;

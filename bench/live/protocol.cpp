@@ -116,6 +116,12 @@ std::string check_client_message(const Json& message) {
     if (std::string problem = need_string(message, "token", false); !problem.empty()) {
       return problem;
     }
+    if (has(message, "history") && !message["history"].is_boolean()) {
+      return "\"history\" must be true or false";
+    }
+    if (has(message, "history_points") && !message["history_points"].is_number_unsigned()) {
+      return "\"history_points\" must be a positive integer";
+    }
     return need_string(message, "client", false);
   }
   if (type == "subscribe") {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/pump.h"
+#include "drivers/motor_driver_regs.h"
 #include "platform.h"
 #include "scenario_loader.h"
 #include "twin/physio/patient_parameters.h"
@@ -99,6 +100,109 @@ Json fault_catalogue_json() {
   return faults;
 }
 
+// The register file by debug read (nothing cleared or latched), raw and decoded with the
+// firmware header's fields (docs/asic-registers.md, checked against the RTL by a drift test).
+Json asic_registers(const asic::MotorDriverAsic& asic) {
+  namespace reg = pumpfw::asic::reg;
+  namespace field = pumpfw::asic::field;
+  static const std::pair<const char*, pumpfw::asic::RegisterInfo> kRegisters[] = {
+      {"CHIP_ID", reg::kChipId},
+      {"REVISION", reg::kRevision},
+      {"CTRL", reg::kCtrl},
+      {"MOVE_STEPS", reg::kMoveSteps},
+      {"STEP_PERIOD", reg::kStepPeriod},
+      {"CURRENT_LIMIT", reg::kCurrentLimit},
+      {"STATUS", reg::kStatus},
+      {"STEPS_REMAINING", reg::kStepsRemaining},
+      {"FAULT", reg::kFault},
+      {"INT_MASK", reg::kIntMask},
+      {"INT_STATUS", reg::kIntStatus},
+      {"TOTAL_STEPS_LO", reg::kTotalStepsLo},
+      {"TOTAL_STEPS_HI", reg::kTotalStepsHi},
+      {"STALL_CONFIG", reg::kStallConfig},
+      {"ADC_CTRL", reg::kAdcCtrl},
+      {"ADC_MOTOR_CURRENT", reg::kAdcMotorCurrent},
+      {"ADC_BATTERY", reg::kAdcBattery},
+      {"ADC_TEMPERATURE", reg::kAdcTemperature},
+      {"ADC_PRESSURE_RESERVOIR", reg::kAdcPressureReservoir},
+      {"ADC_PRESSURE_OUTLET", reg::kAdcPressureOutlet},
+      {"WDT_TIMEOUT", reg::kWdtTimeout},
+      {"WDT_REMAINING", reg::kWdtRemaining},
+      {"ALARM_TONE", reg::kAlarmTone}};
+  Json raw = Json::array();
+  for (const auto& [name, info] : kRegisters) {
+    raw.push_back({{"name", name},
+                   {"address", info.address},
+                   {"value", asic.debug_read_register(info.address)}});
+  }
+  const auto read = [&](const pumpfw::asic::RegisterInfo& info) {
+    return asic.debug_read_register(info.address);
+  };
+  static const char* const kFaultNames[] = {"OVERCURRENT",     "STALL",     "OPEN_LOAD",
+                                            "UNDERVOLTAGE",    "OVERTEMPERATURE",
+                                            "SPI_ERROR",       "WATCHDOG"};
+  const auto fault_names = [](uint16_t bits) {
+    Json names = Json::array();
+    for (unsigned bit = 0; bit < 7; ++bit) {
+      if ((bits >> bit) & 1u) names.push_back(kFaultNames[bit]);
+    }
+    return names;
+  };
+  const auto interrupt_names = [&](uint16_t bits) {
+    Json names = fault_names(field::kIntStatusFaults.get(bits));
+    if (field::kIntStatusMoveDone.get(bits) != 0) names.push_back("MOVE_DONE");
+    if (field::kIntStatusAdcDone.get(bits) != 0) names.push_back("ADC_DONE");
+    return names;
+  };
+  static const char* const kStepModes[] = {"full", "half", "1/8", "1/8 (reserved)"};
+  static const char* const kTones[] = {"off", "one-tone", "two-tone", "off (reserved)"};
+  const uint16_t ctrl = read(reg::kCtrl);
+  const uint16_t status = read(reg::kStatus);
+  const uint16_t stall = read(reg::kStallConfig);
+  const uint16_t adc_ctrl = read(reg::kAdcCtrl);
+  const uint32_t total_steps = asic.debug_total_steps();
+  const auto adc_v = [&](const pumpfw::asic::RegisterInfo& info) {
+    return read(info) * asic::MotorDriverAsic::kAdcFullScaleV / 4095.0;
+  };
+  const auto slow_ticks_s = [](uint16_t ticks) {
+    return static_cast<double>(ticks) / pumpfw::asic::kSlowTickHz;
+  };
+  const uint16_t int_mask = read(reg::kIntMask);
+  const uint16_t int_status = read(reg::kIntStatus);
+  const uint16_t wdt_timeout = read(reg::kWdtTimeout);
+  Json decoded = {
+      {"enable", field::kCtrlEnable.get(ctrl) != 0},
+      {"direction", field::kCtrlDir.get(ctrl) != 0 ? "reverse" : "forward"},
+      {"step_mode", kStepModes[field::kCtrlStepMode.get(ctrl)]},
+      {"sleep", field::kCtrlSleep.get(ctrl) != 0},
+      {"busy", field::kStatusBusy.get(status) != 0},
+      {"adc_busy", field::kStatusAdcBusy.get(status) != 0},
+      {"tone_active", field::kStatusToneActive.get(status) != 0},
+      {"reset_request", field::kStatusResetRequest.get(status) != 0},
+      {"move_steps", read(reg::kMoveSteps)},
+      {"steps_remaining", read(reg::kStepsRemaining)},
+      {"step_period_us", std::max<uint16_t>(read(reg::kStepPeriod), 100)},
+      {"current_limit_ma", read(reg::kCurrentLimit) & 0xFFu},
+      {"faults", fault_names(read(reg::kFault))},
+      {"int_mask", interrupt_names(int_mask)},
+      {"int_status", interrupt_names(int_status)},
+      {"irq", (int_mask & int_status) != 0},
+      {"total_steps_eighths", total_steps},
+      {"total_full_steps", total_steps / pumpfw::asic::kTotalStepsPerFullStep},
+      {"stall_rise_time_us", field::kStallConfigRiseTimeUs.get(stall)},
+      {"stall_count", field::kStallConfigCount.get(stall)},
+      {"adc_channels", field::kAdcCtrlChannels.get(adc_ctrl)},
+      {"adc_motor_current_ma", read(reg::kAdcMotorCurrent) / 16.0},
+      {"adc_battery_v", adc_v(reg::kAdcBattery)},
+      {"adc_temperature_v", adc_v(reg::kAdcTemperature)},
+      {"adc_pressure_reservoir_v", adc_v(reg::kAdcPressureReservoir)},
+      {"adc_pressure_outlet_v", adc_v(reg::kAdcPressureOutlet)},
+      {"wdt_timeout_s", slow_ticks_s(std::max<uint16_t>(wdt_timeout, 1))},
+      {"wdt_remaining_s", slow_ticks_s(read(reg::kWdtRemaining))},
+      {"tone", kTones[field::kAlarmTonePattern.get(read(reg::kAlarmTone))]}};
+  return {{"raw", raw}, {"decoded", decoded}};
+}
+
 }  // namespace
 
 std::vector<SignalDefinition> RunLink::extra_signals() {
@@ -128,6 +232,7 @@ RunLink::RunLink(const ServeOptions& options, const pumpbench::Scenario& scenari
   catalogue_ = pumpbench::signal_catalogue();
   bench_signals_ = catalogue_.size();
   for (const SignalDefinition& extra : extra_signals()) catalogue_.push_back(extra);
+  server_.set_history_signals(catalogue_.size());
   last_full_.assign(bench_signals_, kNaN);
   paused_ = options.start_paused;
   waiting_for_client_ = options.start_paused;
@@ -203,6 +308,9 @@ std::vector<double> RunLink::fast_values() const {
       if (pump != nullptr) value = pump->active_alarms();
     } else if (name == "body_temperature_c") {
       value = platform_.body_temperature_c();
+    } else if (name == "motor_phase_current_ma") {
+      // Since the last full sample (which restarts the max-hold).
+      value = platform_.drive_train.motor().peak_phase_current_a() * 1e3;
     } else if (name == "supply_current_ma") {
       value = platform_.power.load_current_a() * 1e3;
     } else if (name == "strokes") {
@@ -221,12 +329,14 @@ std::vector<double> RunLink::fast_values() const {
 void RunLink::full_sample(double time_s, const std::vector<double>& values) {
   last_full_ = values;
   last_full_.resize(bench_signals_, kNaN);
-  if (server_.clients() == 0) return;
   std::vector<double> row = fast_values();
   std::copy(values.begin(), values.begin() + std::min(values.size(), bench_signals_), row.begin());
+  // Kept with or without clients, for the ones that join later.
+  server_.record_sample(time_s, row);
+  publish_events();
+  if (server_.clients() == 0) return;
   Json v = Json::array();
   for (double value : row) v.push_back(number_or_null(value));
-  publish_events();
   server_.publish(Stream::kSample, time_s,
                   {{"type", "sample"}, {"t", time_s}, {"full", true}, {"v", v}});
   publish_snapshot(time_s);
@@ -235,10 +345,12 @@ void RunLink::full_sample(double time_s, const std::vector<double>& values) {
 bool RunLink::sync_point(double time_s) {
   last_time_s_ = time_s;
   for (const Command& command : server_.take_commands()) handle(command, time_s);
+  const std::vector<double> row = fast_values();
+  server_.record_sample(time_s, row);
   if (server_.clients() > 0) {
     publish_events();
     Json v = Json::array();
-    for (double value : fast_values()) v.push_back(number_or_null(value));
+    for (double value : row) v.push_back(number_or_null(value));
     server_.publish(Stream::kSample, time_s,
                     {{"type", "sample"}, {"t", time_s}, {"full", false}, {"v", v}});
     const auto now = std::chrono::steady_clock::now();
@@ -608,7 +720,8 @@ Json RunLink::snapshot(double time_s) const {
         {"always_on_edges", asic.always_on_edges_evaluated()},
         {"sync_points", asic.sync_points()},
         {"bridge_charge_mas", asic.bridge_charge_as() * 1e3},
-        {"spi_frames", platform_.mcu.spi_frames()}}},
+        {"spi_frames", platform_.mcu.spi_frames()},
+        {"registers", asic_registers(asic)}}},
       {"battery",
        {{"terminal_v", platform_.power.terminal_v()},
         {"depth_of_discharge", platform_.power.cell().depth_of_discharge()},

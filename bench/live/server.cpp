@@ -10,6 +10,8 @@
 
 #include <boost/asio.hpp>
 
+#include "history.h"
+
 namespace pumptwin::live {
 
 namespace asio = boost::asio;
@@ -19,6 +21,50 @@ namespace {
 constexpr std::size_t kMinQueueBytes = 4 * 1024;
 constexpr std::size_t kReadChunk = 4096;
 constexpr std::size_t kMaxWriteBatch = 64 * 1024;
+constexpr std::size_t kDefaultHistoryPoints = 1000;
+
+// What a queued line is: a sample may be dropped for room; the history is sent once, outside
+// the queue's byte budget.
+enum class Kind : uint8_t { kOther, kSample, kHistory };
+
+// The history as it stood when a client said hello, copied under the mutex and encoded
+// outside it.
+struct HistoryCopy {
+  std::vector<std::vector<HistoryPoint>> signals;
+  std::vector<std::shared_ptr<const std::string>> events;
+  std::shared_ptr<const std::string> snapshot;
+  std::shared_ptr<const std::string> status;
+  double time_s = 0.0;
+  uint64_t rows = 0;
+  uint64_t events_forgotten = 0;
+};
+
+std::string encode_history(const HistoryCopy& copy, std::size_t max_points) {
+  std::string text;
+  std::size_t points = 0;
+  for (std::size_t i = 0; i < copy.signals.size(); ++i) {
+    const std::vector<HistoryPoint> kept = SignalHistory::decimate(copy.signals[i], max_points);
+    if (kept.empty()) continue;
+    Json t = Json::array();
+    Json v = Json::array();
+    for (const HistoryPoint& point : kept) {
+      t.push_back(point.time_s);
+      v.push_back(point.value);
+    }
+    points += kept.size();
+    text += encode({{"type", "history"}, {"signal", i}, {"t", std::move(t)}, {"v", std::move(v)}});
+  }
+  for (const auto& event : copy.events) text += *event;
+  if (copy.snapshot) text += *copy.snapshot;
+  if (copy.status) text += *copy.status;
+  text += encode({{"type", "history_end"},
+                  {"t", copy.time_s},
+                  {"rows", copy.rows},
+                  {"points", points},
+                  {"events", copy.events.size()},
+                  {"events_forgotten", copy.events_forgotten}});
+  return text;
+}
 }  // namespace
 
 struct Session;
@@ -38,6 +84,28 @@ struct Server::Impl {
   std::map<uint64_t, std::shared_ptr<Session>> sessions;
   std::deque<Command> commands;
   uint64_t next_id = 1;
+
+  // The run so far, for late joiners.
+  std::vector<SignalHistory> history;
+  std::deque<std::shared_ptr<const std::string>> history_events;
+  uint64_t history_events_forgotten = 0;
+  std::shared_ptr<const std::string> last_snapshot;
+  std::shared_ptr<const std::string> last_status;
+  double history_time_s = 0.0;
+  uint64_t history_rows = 0;
+
+  HistoryCopy copy_history() const {
+    HistoryCopy copy;
+    copy.signals.reserve(history.size());
+    for (const SignalHistory& signal : history) copy.signals.push_back(signal.points());
+    copy.events.assign(history_events.begin(), history_events.end());
+    copy.snapshot = last_snapshot;
+    copy.status = last_status;
+    copy.time_s = history_time_s;
+    copy.rows = history_rows;
+    copy.events_forgotten = history_events_forgotten;
+    return copy;
+  }
 
   void accept();
   void kick(const std::shared_ptr<Session>& session);
@@ -64,8 +132,8 @@ struct Session : std::enable_shared_from_this<Session> {
 
   // Shared, under impl.mutex.
   std::deque<std::shared_ptr<const std::string>> queue;
-  std::deque<bool> queue_is_sample;
-  std::size_t queued_bytes = 0;
+  std::deque<Kind> queue_kind;
+  std::size_t queued_bytes = 0;  // the history excluded
   std::size_t queue_limit;
   bool ready = false;  // said hello
   bool closing = false;
@@ -122,6 +190,21 @@ struct Session : std::enable_shared_from_this<Session> {
         stats.name = message.value("client", "");
         enqueue_locked(ack_message(id, true, "welcome, client " + std::to_string(this->id)));
         impl.changed.notify_all();
+        if (!message.value("history", true)) continue;
+        // The history goes right after the ack, before anything published from now on; it
+        // is encoded outside the mutex so that the simulation never waits for it.
+        const std::size_t position = queue.size();
+        const HistoryCopy copy = impl.copy_history();
+        lock.unlock();
+        const std::size_t max_points = std::clamp<std::size_t>(
+            message.value("history_points", kDefaultHistoryPoints), 4, impl.options.history_points);
+        auto text = std::make_shared<const std::string>(encode_history(copy, max_points));
+        lock.lock();
+        if (closing) return false;
+        const std::size_t at = std::min(position, queue.size());
+        queue.insert(queue.begin() + static_cast<std::ptrdiff_t>(at), text);
+        queue_kind.insert(queue_kind.begin() + static_cast<std::ptrdiff_t>(at), Kind::kHistory);
+        ++stats.messages_sent;
         continue;
       }
       if (!ready) {
@@ -166,11 +249,11 @@ struct Session : std::enable_shared_from_this<Session> {
       std::lock_guard lock(impl.mutex);
       if (closing) return false;
       queue.clear();
-      queue_is_sample.clear();
+      queue_kind.clear();
       queued_bytes = 0;
       auto line = std::make_shared<const std::string>(encode(error_message(code, text, id)));
       queue.push_back(line);
-      queue_is_sample.push_back(false);
+      queue_kind.push_back(Kind::kOther);
       queued_bytes = line->size();
       closing = true;
       ready = false;
@@ -188,9 +271,9 @@ struct Session : std::enable_shared_from_this<Session> {
       write_buffer.clear();
       while (!queue.empty() && write_buffer.size() < kMaxWriteBatch) {
         write_buffer += *queue.front();
-        queued_bytes -= queue.front()->size();
+        if (queue_kind.front() != Kind::kHistory) queued_bytes -= queue.front()->size();
         queue.pop_front();
-        queue_is_sample.pop_front();
+        queue_kind.pop_front();
       }
       close_after = closing && queue.empty();
       if (write_buffer.empty()) {
@@ -233,7 +316,7 @@ struct Session : std::enable_shared_from_this<Session> {
     closing = true;
     ready = false;
     queue.clear();
-    queue_is_sample.clear();
+    queue_kind.clear();
     queued_bytes = 0;
     impl.sessions.erase(id);
     impl.changed.notify_all();
@@ -252,20 +335,20 @@ bool Server::Impl::enqueue(Session& session, Stream stream,
   } else if (session.queued_bytes + text->size() > 4 * session.queue_limit) {
     // Too far behind even on events: make room by dropping its queued samples first.
     std::deque<std::shared_ptr<const std::string>> kept;
-    std::deque<bool> kept_is_sample;
+    std::deque<Kind> kept_kind;
     std::size_t kept_bytes = 0;
     for (std::size_t i = 0; i < session.queue.size(); ++i) {
-      if (session.queue_is_sample[i]) {
+      if (session.queue_kind[i] == Kind::kSample) {
         ++session.stats.samples_dropped;
         --session.stats.samples_sent;
         continue;
       }
       kept.push_back(session.queue[i]);
-      kept_is_sample.push_back(false);
-      kept_bytes += session.queue[i]->size();
+      kept_kind.push_back(session.queue_kind[i]);
+      if (session.queue_kind[i] != Kind::kHistory) kept_bytes += session.queue[i]->size();
     }
     session.queue.swap(kept);
-    session.queue_is_sample.swap(kept_is_sample);
+    session.queue_kind.swap(kept_kind);
     session.queued_bytes = kept_bytes;
     if (session.queued_bytes + text->size() > 4 * session.queue_limit) {
       // Still no room: the client is dropped (the socket is closed on the network thread).
@@ -276,7 +359,7 @@ bool Server::Impl::enqueue(Session& session, Stream stream,
   }
   ++session.stats.messages_sent;
   session.queue.push_back(text);
-  session.queue_is_sample.push_back(stream == Stream::kSample);
+  session.queue_kind.push_back(stream == Stream::kSample ? Kind::kSample : Kind::kOther);
   session.queued_bytes += text->size();
   return true;
 }
@@ -394,12 +477,41 @@ std::size_t Server::clients() const {
                     [](const auto& entry) { return entry.second->ready; }));
 }
 
+void Server::set_history_signals(std::size_t count) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->history.assign(count, SignalHistory(impl_->options.history_points));
+}
+
+void Server::record_sample(double time_s, const std::vector<double>& values) {
+  std::lock_guard lock(impl_->mutex);
+  const std::size_t count = std::min(values.size(), impl_->history.size());
+  for (std::size_t i = 0; i < count; ++i) impl_->history[i].add(time_s, values[i]);
+  impl_->history_time_s = std::max(impl_->history_time_s, time_s);
+  ++impl_->history_rows;
+}
+
 void Server::publish(Stream stream, double time_s, const Json& message) {
   std::vector<std::shared_ptr<Session>> to_kick;
   {
     std::lock_guard lock(impl_->mutex);
-    if (impl_->sessions.empty()) return;
     std::shared_ptr<const std::string> text;
+    // Events, the last snapshot and the last status are kept for late joiners.
+    if (stream == Stream::kEvent || stream == Stream::kSnapshot || stream == Stream::kStatus) {
+      text = std::make_shared<const std::string>(encode(message));
+      if (stream == Stream::kEvent) {
+        impl_->history_events.push_back(text);
+        if (impl_->history_events.size() > impl_->options.history_events) {
+          impl_->history_events.pop_front();
+          ++impl_->history_events_forgotten;
+        }
+      } else if (stream == Stream::kSnapshot) {
+        impl_->last_snapshot = text;
+      } else {
+        impl_->last_status = text;
+      }
+      impl_->history_time_s = std::max(impl_->history_time_s, time_s);
+    }
+    if (impl_->sessions.empty()) return;
     for (auto& [id, session] : impl_->sessions) {
       if (!session->ready) continue;
       if (stream == Stream::kSample) {

@@ -27,6 +27,10 @@ struct ServerOptions {
   std::size_t queue_bytes = 512 * 1024;
   // Commands waiting for the simulation; more get a "busy" error.
   std::size_t max_pending_commands = 64;
+  // History for clients that join late (history.h): points kept per signal, events kept
+  // (the oldest are forgotten beyond this, counted in the history's end message).
+  std::size_t history_points = 4096;
+  std::size_t history_events = 50000;
 };
 
 // What a client asked of the simulation.
@@ -69,6 +73,11 @@ class Server {
   // `time_s` is at least its sample period after the last one it got.
   void publish(Stream stream, double time_s, const Json& message);
   void send_to(uint64_t client, const Json& message);
+  // The history a client gets after its hello (history.h): the catalogue's size, then every
+  // sample row (NaN: not measured). Events and the last snapshot and status are kept from
+  // what is published.
+  void set_history_signals(std::size_t count);
+  void record_sample(double time_s, const std::vector<double>& values);
   // Commands received since the last call (at most max_pending_commands).
   std::vector<Command> take_commands();
   // Waits up to `timeout` for a command (only while the run is paused by a client).

@@ -27,6 +27,8 @@ const std::vector<SignalDefinition>& signal_catalogue() {
         {"firmware_reservoir_volume_ml", "mL", "platform"},
         {"active_alarm_bits", "1", "platform"},
         {"body_temperature_c", "degC", "platform"},
+        // The larger |coil current| of the two phases, max-held over each sample period.
+        {"motor_phase_current_ma", "mA", "platform"},
     };
     // The patient's catalogue does not depend on the patient's parameters: any twin lists it.
     const pumptwin::physio::PatientTwin reference{pumptwin::physio::PatientTwinConfig{}};

@@ -402,7 +402,8 @@ class ScenarioRun {
                                   platform_.drive_train.displaced_volume_ul(),
                                   firmware_reservoir_ml_,
                                   static_cast<double>(alarm_bits()),
-                                  platform_.body_temperature_c()};
+                                  platform_.body_temperature_c(),
+                                  platform_.drive_train.motor().peak_phase_current_a() * 1e3};
     const std::vector<double> patient = platform_.patient.sample();
     values.insert(values.end(), patient.begin(), patient.end());
     return values;
@@ -478,6 +479,7 @@ class ScenarioRun {
   void sample() {
     const double now = now_s();
     const std::vector<double> values = sample_values();
+    platform_.drive_train.motor().reset_peak_current();  // max-hold per sample period
     recorder_.signals_row(now, values);
     if (live_ != nullptr) live_->full_sample(now, values);
     sample_times_s_.push_back(now);

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -224,6 +225,145 @@ TEST(LiveServe, InteractiveSessionPausesStepsAndTakesCommands) {
   const std::string events = slurp(out / "events.log");
   EXPECT_NE(events.find("live ptm_press: accepted"), std::string::npos);
   EXPECT_NE(events.find("live inject"), std::string::npos);
+  fs::remove_all(out);
+}
+
+// A client that joins after 1 simulated hour (of 2) gets the run so far first: every signal from 0
+// to then, every event, a snapshot with the ASIC's registers; then live samples.
+TEST(LiveServe, LateJoinerGetsTheHistoryAndTheRegisters) {
+  const fs::path out = fresh_dir("late");
+  const pid_t child = spawn({PUMPBENCH, "serve", SHORT_SCENARIO, "--listen", "127.0.0.1:0",
+                             "--port-file", out / "port", "--out", out, "--speed", "0"});
+  const unsigned short port = wait_port(out / "port");
+  ASSERT_NE(port, 0);
+  Json first_hello;
+  double joined_at_s = 0.0;
+  {
+    // The first client runs the session to 1 h, then leaves.
+    Client first(port);
+    first_hello = first.receive();
+    first.send(hello());
+    first.send(Json{{"type", "step"}, {"id", 1}, {"duration", "1 h"}});
+    const Json paused = first.receive_until([](const Json& m) {
+      return m["type"] == "status" && m["paused"] == true && m["t"].get<double>() >= 3600.0;
+    });
+    ASSERT_FALSE(paused.is_null());
+    joined_at_s = paused["t"].get<double>();
+    first.close();
+  }
+  Client late(port);
+  late.receive();
+  Json join = hello();
+  join["history_points"] = 300;
+  late.send(join);
+  std::vector<Json> history(first_hello["signals"].size());
+  std::vector<std::string> events;
+  Json snapshot;
+  Json end;
+  for (Json message = late.receive(); !message.is_null(); message = late.receive()) {
+    if (message["type"] == "history") history.at(message["signal"].get<std::size_t>()) = message;
+    if (message["type"] == "event") events.push_back(message["text"]);
+    if (message["type"] == "snapshot") snapshot = message;
+    if (message["type"] == "history_end") {
+      end = message;
+      break;
+    }
+  }
+  ASSERT_FALSE(end.is_null());
+  EXPECT_NEAR(end["t"].get<double>(), joined_at_s, 1e-6);
+  std::size_t index = 0;
+  for (const Json& signal : first_hello["signals"]) {
+    const std::string name = signal["name"];
+    const Json& series = history[index++];
+    ASSERT_TRUE(series.is_object()) << name << ": no history";
+    const Json& t = series["t"];
+    EXPECT_LE(t.size(), 300u) << name;
+    // From the first sample at which it is measured (the firmware's once it has booted).
+    EXPECT_LE(t.front().get<double>(), 300.0) << name;
+    // Bench signals at the 5 min sample period; the live ones at every sync point too.
+    EXPECT_GE(t.back().get<double>(), joined_at_s - 300.0) << name;
+  }
+  // Every event of the log so far reached the late joiner (the session's own steps too).
+  const std::string log = slurp(out / "events.log");
+  std::size_t logged = 0;
+  for (std::size_t at = log.find('\n'); at != std::string::npos; at = log.find('\n', at + 1)) {
+    ++logged;
+  }
+  EXPECT_GE(events.size(), logged);
+  EXPECT_GT(std::count_if(events.begin(), events.end(),
+                          [](const std::string& text) {
+                            return text.find("ptm_bolus") != std::string::npos;
+                          }),
+            0);
+  // The snapshot carries the register file, decoded.
+  ASSERT_FALSE(snapshot.is_null());
+  const Json& registers = snapshot["asic"]["registers"];
+  EXPECT_EQ(registers["raw"][0]["name"], "CHIP_ID");
+  EXPECT_EQ(registers["raw"][0]["value"], 0x1D50);
+  EXPECT_GT(registers["decoded"]["total_full_steps"].get<double>(), 100.0);
+  EXPECT_EQ(registers["decoded"]["current_limit_ma"], 50);
+  EXPECT_TRUE(registers["decoded"]["faults"].empty());
+  EXPECT_GT(registers["decoded"]["wdt_timeout_s"].get<double>(), 0.0);
+  // Then the run goes on live for this client.
+  late.send(Json{{"type", "resume"}, {"id", 2}});
+  const Json live = late.receive_until([&](const Json& m) {
+    return m["type"] == "sample" && m["t"].get<double>() > joined_at_s;
+  });
+  EXPECT_FALSE(live.is_null());
+  ASSERT_FALSE(late.receive_until("end").is_null());
+  kill(child, SIGINT);
+  EXPECT_EQ(wait_exit(child, kRunLimit), 0);
+  fs::remove_all(out);
+}
+
+// The motor's phase current: recorded at every sample (max-held over the period), within the
+// chopper's current limit, non-zero in periods with a stroke and zero in periods without.
+TEST(LiveServe, MotorPhaseCurrentIsRecordedAndServed) {
+  const fs::path out = fresh_dir("phase");
+  std::string scenario = slurp(SHORT_SCENARIO);
+  scenario.replace(scenario.find("sample_period: 5 min"), 20, "sample_period: 5 s");
+  std::ofstream(out / "phase.yaml") << scenario;
+  const pid_t child = spawn({PUMPBENCH, "run", (out / "phase.yaml").string(), "--quiet", "--out",
+                             out.string()});
+  EXPECT_EQ(wait_exit(child, kRunLimit), 0);
+  std::istringstream csv(slurp(out / "signals.csv"));
+  std::string line;
+  std::getline(csv, line);
+  std::size_t column = 0;
+  bool found = false;
+  {
+    std::istringstream header(line);
+    std::string name;
+    while (std::getline(header, name, ',')) {
+      if (name == "motor_phase_current_ma") {
+        found = true;
+        break;
+      }
+      ++column;
+    }
+  }
+  ASSERT_TRUE(found) << "signals.csv has no motor_phase_current_ma: " << line;
+  int rows = 0;
+  int moving = 0;
+  int idle = 0;
+  double peak_ma = 0.0;
+  while (std::getline(csv, line)) {
+    std::istringstream fields(line);
+    std::string field;
+    for (std::size_t i = 0; i <= column; ++i) std::getline(fields, field, ',');
+    const double current_ma = std::stod(field);
+    ++rows;
+    peak_ma = std::max(peak_ma, current_ma);
+    if (current_ma > 10.0) ++moving;
+    if (current_ma == 0.0) ++idle;
+    EXPECT_LE(current_ma, 50.0) << "above the 50 mA current limit at row " << rows;
+  }
+  EXPECT_GT(rows, 1400);
+  // A stroke every 72 s: about one 5 s period in 14 holds one.
+  EXPECT_GT(moving, 80);
+  EXPECT_GT(idle, rows / 2);
+  // The firmware's steps sit on the 45 degree points: 71 % of the limit in each phase.
+  EXPECT_GT(peak_ma, 0.65 * 50.0);
   fs::remove_all(out);
 }
 

@@ -7,10 +7,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <thread>
 
 #include <boost/asio.hpp>
 
+#include "history.h"
 #include "live_client.h"
 
 namespace pumptwin::live {
@@ -46,6 +49,10 @@ TEST(LiveServer, HelloStatesVersionAndCatalogue) {
   EXPECT_EQ(hello_message["signals"][0]["name"], "battery_terminal_v");
   client.send(hello());
   EXPECT_EQ(client.receive()["ok"], true);
+  // Nothing published yet: an empty history.
+  const Json history_end = client.receive();
+  EXPECT_EQ(history_end["type"], "history_end");
+  EXPECT_EQ(history_end["rows"], 0);
   client.send(Json{{"type", "ping"}, {"id", 3}});
   const Json pong = client.receive();
   EXPECT_EQ(pong["type"], "pong");
@@ -124,7 +131,7 @@ TEST(LiveServer, CommandsReachTheSimulationAndRepliesComeBack) {
   Client client(server.port());
   client.receive();
   client.send(hello());
-  client.receive();
+  client.receive_until("history_end");
   client.send(Json{{"type", "inject"},
                    {"id", "i1"},
                    {"fault", "shaft_load"},
@@ -231,6 +238,97 @@ TEST(LiveServer, TooManyClientsAreTurnedAway) {
   second.receive();
   Client third(server.port());
   EXPECT_EQ(third.receive()["code"], "too_many_clients");
+}
+
+TEST(LiveServer, LateJoinerGetsTheHistoryBeforeLiveMessagesInBoundedMemory) {
+  ServerOptions options;
+  options.history_points = 512;
+  Server server(options);
+  server.set_hello({});
+  server.set_history_signals(3);
+  ASSERT_EQ(server.start(), "");
+  // 100 000 rows a second apart with no client: signal 0 a ramp, 1 zero but for one spike at
+  // 55 555 s, 2 measured every tenth row only (NaN otherwise); an event every 10 000 s.
+  constexpr int kRows = 100000;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (int row = 0; row < kRows; ++row) {
+    const double t = row;
+    server.record_sample(t, {t, row == 55555 ? 42.0 : 0.0, row % 10 == 0 ? -t : nan});
+    if (row % 10000 == 0) {
+      server.publish(Stream::kEvent, t,
+                     {{"type", "event"}, {"t", t}, {"kind", "step"}, {"text", std::to_string(row)}});
+    }
+  }
+  Client client(server.port());
+  client.receive();
+  Json join = hello();
+  join["history_points"] = 200;
+  client.send(join);
+  EXPECT_EQ(client.receive()["ok"], true);
+  std::vector<Json> series(3);
+  std::vector<double> event_times;
+  Json message;
+  for (message = client.receive(); !message.is_null() && message["type"] != "history_end";
+       message = client.receive()) {
+    if (message["type"] == "history") series.at(message["signal"].get<std::size_t>()) = message;
+    if (message["type"] == "event") event_times.push_back(message["t"].get<double>());
+  }
+  ASSERT_FALSE(message.is_null());
+  EXPECT_EQ(message["rows"], kRows);
+  EXPECT_DOUBLE_EQ(message["t"].get<double>(), kRows - 1);
+  // Every event, in order.
+  ASSERT_EQ(event_times.size(), 10u);
+  for (std::size_t i = 0; i < event_times.size(); ++i) EXPECT_EQ(event_times[i], i * 10000.0);
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    const Json& t = series[i]["t"];
+    const Json& v = series[i]["v"];
+    ASSERT_EQ(t.size(), v.size());
+    EXPECT_LE(t.size(), 200u) << "signal " << i;
+    EXPECT_GE(t.size(), 50u) << "signal " << i;
+    // Covers the run: from its first row to its last measured one.
+    EXPECT_EQ(t.front().get<double>(), 0.0) << "signal " << i;
+    EXPECT_GE(t.back().get<double>(), i == 2 ? kRows - 10 : kRows - 1) << "signal " << i;
+    for (std::size_t k = 1; k < t.size(); ++k) EXPECT_GE(t[k].get<double>(), t[k - 1].get<double>());
+  }
+  // The ramp's values are the measured ones at their times; the spike survived decimation.
+  for (std::size_t k = 0; k < series[0]["t"].size(); ++k) {
+    EXPECT_EQ(series[0]["v"][k].get<double>(), series[0]["t"][k].get<double>());
+  }
+  double peak = 0.0;
+  for (const Json& value : series[1]["v"]) peak = std::max(peak, value.get<double>());
+  EXPECT_EQ(peak, 42.0);
+  // Then live: a sample after the history.
+  server.publish(Stream::kSample, kRows, {{"type", "sample"}, {"t", kRows}, {"v", {1, 2, 3}}});
+  const Json live = client.receive();
+  EXPECT_EQ(live["type"], "sample");
+  EXPECT_EQ(live["t"], kRows);
+  // A client that wants no history gets none.
+  Client quiet(server.port());
+  quiet.receive();
+  Json no_history = hello();
+  no_history["history"] = false;
+  quiet.send(no_history);
+  EXPECT_EQ(quiet.receive()["ok"], true);
+  server.publish(Stream::kSample, kRows + 1, {{"type", "sample"}, {"t", kRows + 1}, {"v", {1}}});
+  EXPECT_EQ(quiet.receive()["type"], "sample");
+}
+
+TEST(LiveHistory, HalvesResolutionWhenFullAndKeepsExtremes) {
+  SignalHistory history(64);
+  for (int i = 0; i < 10000; ++i) history.add(i, i == 7777 ? -5.0 : std::sin(i * 0.01));
+  const std::vector<HistoryPoint> points = history.points();
+  EXPECT_LE(points.size(), 64u);
+  EXPECT_GT(history.bucket_s(), 0.0);
+  EXPECT_EQ(points.front().time_s, 0.0);
+  EXPECT_EQ(points.back().time_s, 9999.0);
+  double lowest = 0.0;
+  for (const HistoryPoint& point : points) lowest = std::min(lowest, point.value);
+  EXPECT_EQ(lowest, -5.0);
+  const std::vector<HistoryPoint> fewer = SignalHistory::decimate(points, 16);
+  EXPECT_LE(fewer.size(), 16u);
+  lowest = 0.0;
+  for (const HistoryPoint& point : fewer) lowest = std::min(lowest, point.value);
+  EXPECT_EQ(lowest, -5.0);
 }
 
 }  // namespace

@@ -1,0 +1,63 @@
+// The viewer's data (viewer/run_data.h): the min/max pyramid gives the same minimum and
+// maximum as a scan over any row range; a live server's history becomes rows before the live
+// samples; the derived delivery rate.
+#include "run_data.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+namespace pumpviewer {
+namespace {
+
+TEST(ViewerData, PyramidRangesEqualAScanOverAnyRows) {
+  Column column;
+  std::mt19937 random(7);
+  std::uniform_real_distribution<float> value(-100.0f, 100.0f);
+  std::vector<float> raw;
+  for (int row = 0; row < 50000; ++row) {
+    const float v = row % 7 == 3 ? NAN : value(random);  // unmeasured rows
+    column.push(v);
+    raw.push_back(v);
+  }
+  std::uniform_int_distribution<std::size_t> pick(0, raw.size());
+  for (int query = 0; query < 2000; ++query) {
+    std::size_t begin = pick(random);
+    std::size_t end = pick(random);
+    if (begin > end) std::swap(begin, end);
+    float low = INFINITY;
+    float high = -INFINITY;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (std::isnan(raw[i])) continue;
+      low = std::min(low, raw[i]);
+      high = std::max(high, raw[i]);
+    }
+    const Column::Range range = column.range(begin, end);
+    ASSERT_EQ(range.min, low) << begin << ".." << end;
+    ASSERT_EQ(range.max, high) << begin << ".." << end;
+  }
+}
+
+TEST(ViewerData, HistoryBecomesRowsBeforeLiveSamples) {
+  RunData data;
+  data.set_catalogue({{"delivered_volume_ul", "uL"}, {"battery_terminal_v", "V"}});
+  ASSERT_EQ(data.signal_index(RunData::kDeliveryRate), 2);
+  data.add_history(0, {0.0, 600.0, 1200.0}, {0.0, 10.0, 20.0});
+  data.add_history(1, {0.0, 300.0, 1200.0}, {3.6, 3.59, 3.58});
+  data.end_history();
+  EXPECT_TRUE(data.has_history);
+  ASSERT_EQ(data.times, (std::vector<double>{0.0, 300.0, 600.0, 1200.0}));
+  EXPECT_TRUE(std::isnan(data.values[0][1]));  // the volume was not sent at 300 s
+  EXPECT_FLOAT_EQ(data.value_at(1, 900.0), 3.59f);
+  EXPECT_FLOAT_EQ(data.value_at(0, 900.0), 10.0f);
+  // 10 uL in 600 s: 60 uL/h.
+  EXPECT_FLOAT_EQ(data.value_at(2, 1200.0), 60.0f);
+  data.add_sample(1800.0, {30.0, 3.57});
+  EXPECT_EQ(data.times.back(), 1800.0);
+  EXPECT_FLOAT_EQ(data.value_at(0, 2000.0), 30.0f);
+  EXPECT_EQ(data.rows_between(500.0, 1500.0), std::make_pair(std::size_t{2}, std::size_t{4}));
+}
+
+}  // namespace
+}  // namespace pumpviewer
