@@ -409,6 +409,7 @@ void Server::set_hello(const Json& hello) {
   message["type"] = "hello";
   message["protocol"] = kProtocolName;
   message["version"] = kProtocolVersion;
+  message["revision"] = kProtocolRevision;
   message["limits"] = {{"max_client_message_bytes", kMaxClientMessageBytes},
                        {"queue_bytes", impl_->options.queue_bytes},
                        {"max_clients", impl_->options.max_clients}};
