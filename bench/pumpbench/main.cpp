@@ -1,5 +1,5 @@
 // pumpbench: runs pump scenarios on the twin and reports verdicts (docs/scenarios.md).
-//   pumpbench run FILE [--seed N] [--out DIR] [--lockstep] [--realtime X]
+//   pumpbench run FILE [--seed N] [--out DIR] [--lockstep] [--realtime X] [--profile]
 //   pumpbench suite PATH... [-j N] [--junit FILE] [--filter PATTERN] [--out DIR]
 //   pumpbench serve [FILE] [--listen [HOST:]PORT] [--speed X]   (live, docs/protocol.md)
 //   pumpbench run FILE --programmer-port [HOST:]PORT [--wait-programmer] [--keep-running]
@@ -22,8 +22,8 @@
 
 #include "campaign.h"
 #include "catalogue.h"
-#include "programmer_cli.h"
 #include "merge.h"
+#include "programmer_cli.h"
 #include "protocol.h"
 #include "scenario_loader.h"
 #include "scenario_run.h"
@@ -126,6 +126,8 @@ int sc_main(int argc, char* argv[]) {
                   "pace at X times wall time (demonstrations)")
       ->check(CLI::PositiveNumber);
   run->add_flag("--quiet", run_options.quiet, "no summary on stdout");
+  run->add_flag("--profile", run_options.profile,
+                "measure where the wall time goes: OUT/profile.json and figures on stdout");
   uint64_t member = 0;
   CLI::Option* member_option =
       run->add_option("--member", member, "cohort member to run (setup.cohort; default 0)");

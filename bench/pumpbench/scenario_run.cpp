@@ -22,6 +22,7 @@
 #include "platform.h"
 #include "recorder.h"
 #include "run_link.h"
+#include "run_profile.h"
 #include "twin/physio/cohort.h"
 #include "twin/physio/drug_library.h"
 #include "twin/physio/patient_parameters.h"
@@ -237,6 +238,8 @@ class ScenarioRun {
                     "fail");
         continue;
       }
+      observe();
+      sample_if_due();
       perform(i, step);
     }
     wait_until(scenario_.duration_s);
@@ -261,16 +264,9 @@ class ScenarioRun {
   }
 
   void observer() {
-    double next_sample_s = 0.0;
     for (;;) {
       observe();
-      // The last sample, at the end of the run, is the script's: with two processes at the
-      // same instant the order would depend on the ASIC's evaluation mode.
-      if (now_s() >= next_sample_s && now_s() < scenario_.duration_s) {
-        sample();
-        next_sample_s += scenario_.setup.sample_period_s;
-        show_progress();
-      }
+      sample_if_due();
       observed_.notify();
       if (live_ != nullptr && live_->sync_point(now_s())) live_wake_.notify(sc_core::SC_ZERO_TIME);
       if (g_stop_requested != 0) {
@@ -286,7 +282,7 @@ class ScenarioRun {
         return;
       }
       if (finished_) return;  // the script observes while the pump keeps running
-      sc_core::wait(sc_core::sc_time(next_sample_s - now_s(), sc_core::SC_SEC),
+      sc_core::wait(sc_core::sc_time(next_sample_s_ - now_s(), sc_core::SC_SEC),
                     platform_.asic.irq.posedge_event() | platform_.asic.tone.value_changed_event());
     }
   }
@@ -301,6 +297,8 @@ class ScenarioRun {
     for (;;) {
       double wake_after_s = 0.0;
       for (const pumptwin::live::LiveAction& action : live_->next(now_s(), wake_after_s)) {
+        observe();
+        sample_if_due();
         perform(std::nullopt, action.step);
         live_->performed(action, steps_.back()["answer"].get<std::string>());
       }
@@ -397,8 +395,13 @@ class ScenarioRun {
     const pumpfw::app::Pump* pump = platform_.mcu.firmware();
     if (pump != nullptr)
       firmware_reservoir_ml_ = static_cast<double>(pump->reservoir_volume_nl()) / 1e6;
-    std::vector<double> values = {platform_.power.terminal_v(),
-                                  platform_.power.cell().depth_of_discharge(),
+    // Values as of this instant whichever process the kernel ran first here (the lockstep
+    // ASIC thread, a power update): both evaluation modes record the same.
+    platform_.asic.bring_to_now();
+    const pumptwin::power::PowerSupply::Reading battery =
+        platform_.power.reading_now(platform_.body_temperature_c());
+    std::vector<double> values = {battery.terminal_v,
+                                  battery.depth_of_discharge,
                                   platform_.drive_train.displaced_volume_ul(),
                                   firmware_reservoir_ml_,
                                   static_cast<double>(alarm_bits()),
@@ -419,6 +422,18 @@ class ScenarioRun {
   }
 
   // New entries of the firmware's event log, and invariants on alarms.
+  // The periodic sample due now, taken once by whichever process comes first at its instant:
+  // the observer, or the script or a live client before a step, so a sample shows the pump
+  // before that instant's step in both evaluation modes. The last sample, at the end of the
+  // run, is the script's.
+  void sample_if_due() {
+    if (now_s() >= next_sample_s_ && now_s() < scenario_.duration_s) {
+      sample();
+      next_sample_s_ += scenario_.setup.sample_period_s;
+      show_progress();
+    }
+  }
+
   void observe() {
     const pumpfw::app::Pump* pump = platform_.mcu.firmware();
     const double now = now_s();
@@ -863,6 +878,8 @@ class ScenarioRun {
 
   json figures() {
     const auto& twin = platform_.patient.twin();
+    const pumptwin::power::PowerSupply::Reading battery =
+        platform_.power.reading_now(platform_.body_temperature_c());
     std::vector<std::string> raised;
     uint32_t ptm_granted = 0;
     uint32_t ptm_refused = 0;
@@ -879,8 +896,8 @@ class ScenarioRun {
             {"strokes", platform_.strokes()},
             {"reservoir_volume_ml", twin.reservoir().volume_ml()},
             {"firmware_reservoir_volume_ml", firmware_reservoir_ml_},
-            {"battery_terminal_v", platform_.power.terminal_v()},
-            {"battery_drawn_mah", platform_.power.cell().drawn_mah()},
+            {"battery_terminal_v", battery.terminal_v},
+            {"battery_drawn_mah", battery.drawn_mah},
             {"firmware_events", events_.size()},
             {"alarms_raised", raised},
             {"ptm_boluses_granted", ptm_granted},
@@ -1037,6 +1054,7 @@ class ScenarioRun {
   int last_percent_ = -1;
   bool progress_shown_ = false;
   std::chrono::steady_clock::time_point wall_start_;
+  double next_sample_s_ = 0.0;
   pumptwin::live::RunLink* live_ = nullptr;
   pumptwin::mcu::TelemetryTcpBridge* programmer_ = nullptr;
   sc_core::sc_event live_wake_{"pumpbench_live_wake"};
@@ -1094,12 +1112,20 @@ int run_scenario(const Scenario& scenario, const RunOptions& options) {
     run.attach_programmer(programmer.get());
   }
   std::string error;
+  if (options.profile) start_profile(platform);
+  const auto wall_start = std::chrono::steady_clock::now();
   try {
     platform.run([&run] { run.script(); });
   } catch (const sc_core::sc_report& report) {
     error = report.what();
   } catch (const std::exception& exception) {
     error = exception.what();
+  }
+  if (options.profile) {
+    finish_profile(platform,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start)
+                       .count(),
+                   sc_core::sc_time_stamp().to_seconds(), options.out_dir);
   }
   const int exit_code = run.finish(error.empty() ? run.failure() : error);
   if (live) live->end(sc_core::sc_time_stamp().to_seconds(), exit_code);

@@ -41,6 +41,8 @@ struct RunOptions {
   std::optional<ProgrammerPortOptions> programmer;
   // The member of a cohort scenario (setup.cohort) to run; member 0 when absent.
   std::optional<uint64_t> member;
+  // Measures where the wall time goes (run_profile.h): OUT/profile.json and figures on stdout.
+  bool profile = false;
 };
 
 // Installs the SIGINT/SIGTERM handler that stops the run at its next sync point.

@@ -88,6 +88,33 @@ TEST(PumpbenchRun, SameSeedGivesByteIdenticalOutputsAndLockstepEqualsDecoupled) 
   EXPECT_NE(slurp(first + "/result.json"), slurp(other + "/result.json"));
 }
 
+TEST(PumpbenchRun, ProfileAccountsForTheWallTimeAndChangesNoOutput) {
+  const std::string plain = scratch("plain");
+  const std::string profiled = scratch("profiled");
+  const std::string scenario = kScenarios + "/short_run.yaml";
+  ASSERT_EQ(run("run " + scenario + " --out " + plain), 0);
+  ASSERT_EQ(run("run " + scenario + " --profile --out " + profiled), 0);
+  for (const char* file : {"/result.json", "/events.log", "/signals.csv"}) {
+    EXPECT_EQ(slurp(plain + file), slurp(profiled + file)) << file << " differs with --profile";
+  }
+  const json profile = json::parse(slurp(profiled + "/profile.json"));
+  EXPECT_DOUBLE_EQ(profile["simulated_s"].get<double>(), 7200.0);  // the scenario's 2 h
+  const double wall_s = profile["wall_s"].get<double>();
+  EXPECT_GT(wall_s, 0.0);
+  EXPECT_NEAR(profile["real_time_factor"].get<double>(), 7200.0 / wall_s, 1e-6 * 7200.0 / wall_s);
+  // Strokes in the first hour: the RTL was clocked, the firmware ran, the patient integrated.
+  EXPECT_GT(profile["rtl_core_cycles"].get<double>(), 10'000.0);
+  for (const char* part : {"rtl_s", "firmware_s", "physiology_s"}) {
+    EXPECT_GT(profile[part].get<double>(), 0.0) << part;
+  }
+  const double parts_s = profile["parts_s"].get<double>();
+  EXPECT_DOUBLE_EQ(parts_s, profile["rtl_s"].get<double>() + profile["firmware_s"].get<double>() +
+                                profile["physiology_s"].get<double>());
+  EXPECT_LE(parts_s, wall_s);
+  EXPECT_NEAR(profile["overhead_vs_parts"].get<double>(), wall_s / parts_s, 1e-9 * wall_s / parts_s);
+  EXPECT_GT(profile["peak_memory_mb"].get<double>(), 1.0);
+}
+
 TEST(PumpbenchRun, TraceWindowWritesTheAsicWaveform) {
   // The short scenario delivers strokes in its first hour: a window around one holds the
   // ASIC's clock and phase edges, and only within the window.

@@ -346,6 +346,11 @@ void MotorDriverAsic::catch_up_for_input() {
   advance_to(now, false);
 }
 
+void MotorDriverAsic::bring_to_now() {
+  // The decoupled model is ahead of now only after the run has stopped; nothing is due then.
+  if (rtl_time_ns_ < now_ns()) advance_to(now_ns(), false);
+}
+
 void MotorDriverAsic::dump_trace(uint64_t time_ns) {
   if (trace_done_) return;
   const uint64_t from = config_.trace.from.value();

@@ -104,7 +104,7 @@ class MotorDriverAsic : public sc_core::sc_module {
   // Evaluates the edges at or before now that are still due. In lockstep the model's thread may
   // not have run yet at this instant: call this before reading state that those edges change
   // (bridge_charge_as), so both modes read the same value.
-  void bring_to_now() { catch_up_for_input(); }
+  void bring_to_now();
   // Charge the bridges have drawn from the supply so far (A·s), over the evaluated cycles.
   double bridge_charge_as() const { return bridge_charge_as_; }
   uint8_t phase_a() const;

@@ -40,12 +40,27 @@ class PowerSupply {
   double parasitic_load_a() const { return parasitic_current_a_; }
 
   double terminal_v() const { return terminal_v_; }
+  // The terminal voltage under the average load of the last interval that ended now, and the
+  // cell's charge, without making an update (the loads are not told). At the instant of one
+  // or more updates it is what the first of them computed, so an observer reads the same
+  // values whichever process the kernel runs first there.
+  struct Reading {
+    double terminal_v;
+    double depth_of_discharge;
+    double drawn_mah;
+  };
+  Reading reading_now(double temperature_c);
   // Average current of the last update interval.
   double load_current_a() const { return load_current_a_; }
   double charge_drawn_by_bridges_as() const { return last_bridge_charge_as_; }
   const LithiumCell& cell() const { return cell_; }
 
  private:
+  // Charge drawn since the last update (A·s), over an interval of `interval_s`.
+  double charge_since_update_as(double interval_s);
+  double terminal_v_under(const LithiumCell& cell, double load_current_a,
+                          double temperature_c) const;
+
   PowerConfig config_;
   asic::MotorDriverAsic& asic_;
   mcu::Mcu& mcu_;
@@ -56,6 +71,7 @@ class PowerSupply {
   double last_bridge_charge_as_ = 0.0;
   double last_mcu_charge_as_ = 0.0;
   double terminal_v_;
+  double interval_terminal_v_;  // of the last update that closed an interval
   double load_current_a_ = 0.0;
   bool undervoltage_ = false;
 };
