@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/child_process.h"
+#include "../support/test_files.h"
 
 namespace {
 
@@ -35,11 +36,7 @@ const std::vector<std::string> kReportFiles = {"campaign.json", "campaign.md", "
                                                "traceability.md", "traceability.csv"};
 
 std::string scratch(const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("pumpbench_campaign_" + std::to_string(getpid()) + "_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
+  return pumptwin::testing::fresh_dir("pumpbench_campaign", name).string();
 }
 
 int exit_code(const std::string& command) {
@@ -59,12 +56,7 @@ std::string errors_of(const std::string& arguments, int& code) {
   return output.substr(0, exit_at);
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
+using pumptwin::testing::slurp;
 
 void write(const std::string& path, const std::string& text) {
   std::ofstream file(path, std::ios::trunc);

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "../support/child_process.h"
+#include "../support/test_files.h"
 
 namespace {
 
@@ -32,19 +33,10 @@ using namespace std::chrono_literals;
 constexpr std::chrono::seconds kStartLimit{120};
 constexpr std::chrono::seconds kRunLimit{120};
 
-std::string slurp(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
+using pumptwin::testing::slurp;
 
 fs::path fresh_dir(const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("pumptwin_programmer_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
+  return pumptwin::testing::fresh_dir("pumptwin_programmer", name);
 }
 
 struct Programmed {

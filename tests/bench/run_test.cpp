@@ -15,6 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../support/test_files.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -35,12 +37,7 @@ int run(const std::string& arguments) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
+using pumptwin::testing::slurp;
 
 TEST(PumpbenchRun, ShortScenarioPassesAndWritesEveryOutput) {
   const std::string out = scratch("short");

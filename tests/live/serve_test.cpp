@@ -3,7 +3,6 @@
 // outputs are byte-identical to the same run without clients; an interactive session paused,
 // stepped, given a fault and a PTM press. Child processes, 127.0.0.1 only, bounded in time.
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 
 #include <gtest/gtest.h>
@@ -18,11 +17,12 @@
 
 #include <boost/asio.hpp>
 
+#include "../support/child_process.h"
+#include "../support/test_files.h"
 #include "live_client.h"
 
 #include "protocol.h"
 
-extern char** environ;
 
 namespace pumptwin::live {
 namespace {
@@ -32,56 +32,22 @@ namespace fs = std::filesystem;
 using asio::ip::tcp;
 using namespace std::chrono_literals;
 
-std::string slurp(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
+using pumptwin::testing::slurp;
 
 fs::path fresh_dir(const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("pumptwin_live_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-pid_t spawn(const std::vector<std::string>& arguments) {
-  std::vector<char*> argv;
-  for (const std::string& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  EXPECT_EQ(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ), 0);
-  return pid;
+  return pumptwin::testing::fresh_dir("pumptwin_live", name);
 }
 
 // Long enough for the demonstration week on a loaded machine under the sanitizers (~3 min);
 // only a hung run reaches it.
 constexpr std::chrono::seconds kRunLimit{600};
 
-int wait_exit(pid_t pid, std::chrono::seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  int status = 0;
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      ADD_FAILURE() << "child " << pid << " did not finish in time";
-      return -1;
-    }
-    std::this_thread::sleep_for(20ms);
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+using pumptwin::testing::spawn_child;
+using pumptwin::testing::wait_child;
 
-unsigned short wait_port(const fs::path& port_file) {
-  for (int i = 0; i < 1000; ++i) {
-    if (fs::exists(port_file)) return static_cast<unsigned short>(std::stoi(slurp(port_file)));
-    std::this_thread::sleep_for(10ms);
-  }
-  ADD_FAILURE() << "no port file " << port_file;
-  return 0;
+// The port the served run wrote; 0 (and a failure) when it did not within 10 s.
+unsigned short wait_port(const fs::path& port_file, pid_t child) {
+  return pumptwin::testing::wait_port_file(port_file, child, std::chrono::seconds(10));
 }
 
 using testing::Client;
@@ -93,10 +59,10 @@ Json hello() {
 TEST(LiveServe, ObservingClientsLeaveTheRunUnchanged) {
   const fs::path plain = fresh_dir("plain");
   const fs::path served = fresh_dir("served");
-  const pid_t reference = spawn({PUMPBENCH, "run", DEMO_SCENARIO, "--quiet", "--out", plain});
-  const pid_t child = spawn({PUMPBENCH, "run", DEMO_SCENARIO, "--quiet", "--out", served, "--serve",
+  const pid_t reference = spawn_child({PUMPBENCH, "run", DEMO_SCENARIO, "--quiet", "--out", plain});
+  const pid_t child = spawn_child({PUMPBENCH, "run", DEMO_SCENARIO, "--quiet", "--out", served, "--serve",
                              "127.0.0.1:0", "--port-file", served / "port"});
-  const unsigned short port = wait_port(served / "port");
+  const unsigned short port = wait_port(served / "port", child);
   ASSERT_NE(port, 0);
 
   struct Seen {
@@ -154,12 +120,12 @@ TEST(LiveServe, ObservingClientsLeaveTheRunUnchanged) {
   for (int i = 0; i < 30; ++i) leaver.receive();
   leaver.close();
 
-  EXPECT_EQ(wait_exit(child, kRunLimit), 0);
+  EXPECT_EQ(wait_child(child, kRunLimit), 0);
   reader_thread.join();
   const double stream_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   slow_thread.join();
-  EXPECT_EQ(wait_exit(reference, kRunLimit), 0);
+  EXPECT_EQ(wait_child(reference, kRunLimit), 0);
 
   std::printf(
       "reader: %d samples (%d full), %d events, %d alarms, %d snapshots in %.2f s "
@@ -183,9 +149,9 @@ TEST(LiveServe, ObservingClientsLeaveTheRunUnchanged) {
 
 TEST(LiveServe, InteractiveSessionPausesStepsAndTakesCommands) {
   const fs::path out = fresh_dir("interactive");
-  const pid_t child = spawn({PUMPBENCH, "serve", SHORT_SCENARIO, "--listen", "127.0.0.1:0",
+  const pid_t child = spawn_child({PUMPBENCH, "serve", SHORT_SCENARIO, "--listen", "127.0.0.1:0",
                              "--port-file", out / "port", "--out", out, "--speed", "0"});
-  const unsigned short port = wait_port(out / "port");
+  const unsigned short port = wait_port(out / "port", child);
   ASSERT_NE(port, 0);
   Client client(port);
   const Json server_hello = client.receive();
@@ -221,7 +187,7 @@ TEST(LiveServe, InteractiveSessionPausesStepsAndTakesCommands) {
   const Json end = client.receive_until([](const Json& m) { return m["type"] == "end"; });
   ASSERT_FALSE(end.is_null());
   kill(child, SIGINT);                        // `serve` keeps serving after the end
-  EXPECT_EQ(wait_exit(child, kRunLimit), 1);  // the stall fails the scenario's expectations
+  EXPECT_EQ(wait_child(child, kRunLimit), 1);  // the stall fails the scenario's expectations
   const std::string events = slurp(out / "events.log");
   EXPECT_NE(events.find("live ptm_press: accepted"), std::string::npos);
   EXPECT_NE(events.find("live inject"), std::string::npos);
@@ -232,9 +198,9 @@ TEST(LiveServe, InteractiveSessionPausesStepsAndTakesCommands) {
 // to then, every event, a snapshot with the ASIC's registers; then live samples.
 TEST(LiveServe, LateJoinerGetsTheHistoryAndTheRegisters) {
   const fs::path out = fresh_dir("late");
-  const pid_t child = spawn({PUMPBENCH, "serve", SHORT_SCENARIO, "--listen", "127.0.0.1:0",
+  const pid_t child = spawn_child({PUMPBENCH, "serve", SHORT_SCENARIO, "--listen", "127.0.0.1:0",
                              "--port-file", out / "port", "--out", out, "--speed", "0"});
-  const unsigned short port = wait_port(out / "port");
+  const unsigned short port = wait_port(out / "port", child);
   ASSERT_NE(port, 0);
   Json first_hello;
   double joined_at_s = 0.0;
@@ -312,7 +278,7 @@ TEST(LiveServe, LateJoinerGetsTheHistoryAndTheRegisters) {
   EXPECT_FALSE(live.is_null());
   ASSERT_FALSE(late.receive_until("end").is_null());
   kill(child, SIGINT);
-  EXPECT_EQ(wait_exit(child, kRunLimit), 0);
+  EXPECT_EQ(wait_child(child, kRunLimit), 0);
   fs::remove_all(out);
 }
 
@@ -323,9 +289,9 @@ TEST(LiveServe, MotorPhaseCurrentIsRecordedAndServed) {
   std::string scenario = slurp(SHORT_SCENARIO);
   scenario.replace(scenario.find("sample_period: 5 min"), 20, "sample_period: 5 s");
   std::ofstream(out / "phase.yaml") << scenario;
-  const pid_t child = spawn({PUMPBENCH, "run", (out / "phase.yaml").string(), "--quiet", "--out",
+  const pid_t child = spawn_child({PUMPBENCH, "run", (out / "phase.yaml").string(), "--quiet", "--out",
                              out.string()});
-  EXPECT_EQ(wait_exit(child, kRunLimit), 0);
+  EXPECT_EQ(wait_child(child, kRunLimit), 0);
   std::istringstream csv(slurp(out / "signals.csv"));
   std::string line;
   std::getline(csv, line);

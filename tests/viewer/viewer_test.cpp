@@ -16,6 +16,8 @@
 
 #include <stb_image.h>
 
+#include "../support/test_files.h"
+
 extern char** environ;
 
 namespace {
@@ -24,11 +26,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 fs::path fresh_dir(const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("pumptwin_viewer_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
+  return pumptwin::testing::fresh_dir("pumptwin_viewer", name);
 }
 
 struct PlotPixels {
