@@ -97,6 +97,43 @@ TEST(PlatformPower, SupplySagBelowBrownOutHoldsTheMcuInResetUntilTheCellRecovers
   EXPECT_NEAR(displaced_hour_after_ul, 200.0 / 24.0, 1.0);
 }
 
+// What a sample reads of the battery does not depend on whether the updates of its instant ran
+// before it: the bench's signals are then the same whichever process the kernel runs first.
+TEST(PlatformPower, ReadingNowIsTheSameBeforeAndAfterTheUpdatesOfItsInstant) {
+  Platform::use_time_resolution();
+  Platform platform("platform");
+  power::PowerSupply::Reading before{}, after_update{}, after_second_update{};
+  double depth_before = 0.0;
+  double committed_v = 0.0;
+  double second_committed_v = 0.0;
+  platform.run([&] {
+    sc_core::wait(sc_time(1, SC_SEC));
+    ASSERT_TRUE(platform.programmer.refill(kMorphine, 10000, 20000, 2000).accepted());
+    ASSERT_TRUE(platform.programmer.program_continuous(kThreeMgPerDayNg).accepted());
+    sc_core::wait(sc_time(1800, SC_SEC));
+    const double temperature_c = platform.body_temperature_c();
+    depth_before = platform.power.cell().depth_of_discharge();
+    before = platform.power.reading_now(temperature_c);
+    platform.power.update(temperature_c);
+    committed_v = platform.power.terminal_v();
+    after_update = platform.power.reading_now(temperature_c);
+    platform.power.update(temperature_c);  // a second updater at the same instant
+    second_committed_v = platform.power.terminal_v();
+    after_second_update = platform.power.reading_now(temperature_c);
+  });
+  // The reading drains the cell by what was drawn since the last update, without drawing it.
+  EXPECT_GT(before.depth_of_discharge, depth_before);
+  EXPECT_DOUBLE_EQ(before.terminal_v, committed_v);
+  for (const auto* reading : {&after_update, &after_second_update}) {
+    EXPECT_DOUBLE_EQ(reading->terminal_v, before.terminal_v);
+    EXPECT_DOUBLE_EQ(reading->depth_of_discharge, before.depth_of_discharge);
+    EXPECT_DOUBLE_EQ(reading->drawn_mah, before.drawn_mah);
+  }
+  // The second, zero-length update sets the supply to the quiescent load (what the loads are
+  // told), yet the reading stays that of the interval.
+  EXPECT_GT(second_committed_v, committed_v);
+}
+
 TEST(PlatformPower, PowerLostMidNvmWriteLeavesAValidRecordAndTherapyResumes) {
   Platform::use_time_resolution();
   Platform platform("platform");
