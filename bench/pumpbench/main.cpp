@@ -238,6 +238,7 @@ int sc_main(int argc, char* argv[]) {
   }
   if (*validate_command) return validate(validate_files);
   if (*suite) {
+    install_interrupt_handler();
     std::error_code error;
     const std::string self = std::filesystem::read_symlink("/proc/self/exe", error).string();
     return run_suite(self, suite_options);
@@ -248,6 +249,7 @@ int sc_main(int argc, char* argv[]) {
       if (!shard) return kExitBadInput;
       campaign_options.shard = *shard;
     }
+    install_interrupt_handler();
     std::error_code error;
     const std::string self = std::filesystem::read_symlink("/proc/self/exe", error).string();
     return run_campaign(self, campaign_options);

@@ -1064,6 +1064,10 @@ class ScenarioRun {
 
 }  // namespace
 
+bool interrupt_requested() {
+  return g_stop_requested != 0;
+}
+
 void install_interrupt_handler() {
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);

@@ -45,8 +45,10 @@ struct RunOptions {
   bool profile = false;
 };
 
-// Installs the SIGINT/SIGTERM handler that stops the run at its next sync point.
+// Installs the SIGINT/SIGTERM handler that stops the run at its next sync point (and a suite
+// or campaign before its next worker).
 void install_interrupt_handler();
+bool interrupt_requested();
 
 int run_scenario(const Scenario& scenario, const RunOptions& options);
 

@@ -109,6 +109,15 @@ void run_workers(const std::string& self, std::vector<WorkerRun>& runs, unsigned
   std::map<pid_t, size_t> running;
   size_t next = 0;
   while (next < runs.size() || !running.empty()) {
+    // Interrupted (Ctrl-C reaches the workers too, which stop with complete reports): no new
+    // worker; the running ones are waited for, so every report is written.
+    if (interrupt_requested()) {
+      for (; next < runs.size(); ++next) {
+        if (runs[next].exit_code == kExitBadInput) continue;
+        runs[next].exit_code = kExitInterrupted;
+        runs[next].errors.push_back("not started: interrupted");
+      }
+    }
     while (next < runs.size() && running.size() < at_once) {
       WorkerRun& run = runs[next];
       if (run.exit_code == kExitBadInput) {
@@ -129,6 +138,7 @@ void run_workers(const std::string& self, std::vector<WorkerRun>& runs, unsigned
     if (running.empty()) continue;
     int status = 0;
     const pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) continue;  // a signal came (EINTR): look at the interrupt first
     const auto found = running.find(pid);
     if (found == running.end()) continue;
     WorkerRun& run = runs[found->second];
@@ -306,6 +316,7 @@ void write_traceability(const std::string& out_dir, const std::vector<Requiremen
 int worst_exit_code(const std::vector<WorkerRun>& runs) {
   int worst = kExitPassed;
   for (const WorkerRun& run : runs) {
+    if (run.exit_code == kExitInterrupted) return kExitInterrupted;
     if (run.exit_code == kExitFailed && worst == kExitPassed) worst = kExitFailed;
     if (run.exit_code != kExitPassed && run.exit_code != kExitFailed) worst = kExitSimulationFailed;
   }

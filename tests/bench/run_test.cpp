@@ -189,6 +189,38 @@ TEST(PumpbenchRun, InterruptStopsTheRunAndLeavesCompleteReports) {
   EXPECT_EQ(signals.back(), '\n');
 }
 
+TEST(PumpbenchSuite, InterruptStartsNoNewWorkerAndLeavesCompleteReports) {
+  const std::string out = scratch("suite_interrupted");
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // Its own process group, so the test can interrupt it as a terminal's Ctrl-C does: the
+    // suite and its worker together.
+    setpgid(0, 0);
+    freopen("/dev/null", "w", stdout);
+    freopen("/dev/null", "w", stderr);
+    execl(kBench.c_str(), kBench.c_str(), "suite", INTERRUPTED_SCENARIO,
+          (kScenarios + "/short_run.yaml").c_str(), "-j", "1", "--out", out.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(99);
+  }
+  // The year-long run first, one worker at a time: interrupt it while it runs.
+  for (int i = 0; i < 400 && slurp(out + "/long_run/signals.csv").size() < 2000; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  kill(-child, SIGINT);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_EQ(json::parse(slurp(out + "/long_run/result.json"))["status"], "interrupted");
+  // The short run was never started, and the reports say so.
+  EXPECT_FALSE(fs::exists(out + "/short_run/result.json"));
+  const std::string junit = slurp(out + "/junit.xml");
+  EXPECT_NE(junit.find("not started: interrupted"), std::string::npos) << junit;
+  EXPECT_FALSE(slurp(out + "/traceability.md").empty());
+}
+
 TEST(PumpbenchSuite, WorkersJUnitAndTraceability) {
   const std::string out = scratch("suite");
   EXPECT_EQ(run("suite " + kScenarios + " -j 2 --out " + out), 1);
