@@ -24,8 +24,14 @@ void Pump::service_telemetry(hal::Ticks now) {
   while (hal_.uart_rx_available() != 0) {
     const uint32_t count = hal_.uart_read(received, sizeof received);
     for (uint32_t i = 0; i < count; ++i) {
-      const ParseResult result = parser_.feed(received[i]);
+      const ParseResult result = parser_.feed(received[i], now);
       if (result == ParseResult::kNeedMore) continue;
+      if (result == ParseResult::kPartialDropped) {
+        // Logged as a damaged frame, but not answered: its sender is gone, and an answer now
+        // would go out over the request of whoever is talking on the half-duplex link.
+        note_link_refusal(Refusal::kBadFrame, now);
+        continue;
+      }
       if (result == ParseResult::kBadFrame) {
         const uint8_t payload[2] = {static_cast<uint8_t>(Command::kFrameError) | kResponseFlag,
                                     static_cast<uint8_t>(Refusal::kBadFrame)};

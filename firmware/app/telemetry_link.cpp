@@ -11,6 +11,15 @@ uint16_t frame_crc(uint8_t length, uint8_t sequence, const uint8_t* payload) {
 }
 }  // namespace
 
+ParseResult FrameParser::feed(uint8_t byte, hal::Ticks now) {
+  const bool stale = mid_frame() && now > last_byte_ticks_ + kInterByteTimeoutTicks;
+  last_byte_ticks_ = now;
+  if (!stale) return feed(byte);
+  state_ = State::kSync;
+  feed(byte);  // from the hunt for sync, one byte can only start a frame
+  return ParseResult::kPartialDropped;
+}
+
 ParseResult FrameParser::feed(uint8_t byte) {
   switch (state_) {
     case State::kSync:

@@ -69,6 +69,91 @@ TEST_F(Telemetry, DamagedFramesAreAnsweredWithAFrameErrorAndChangeNothing) {
   EXPECT_EQ(pump->wall_clock_s(), kMidnight);
 }
 
+// A programmer that vanished mid-frame: a refill frame (32-byte payload announced) cut after
+// its opcode.
+const std::vector<uint8_t> kHalfFrame = {app::kFrameSync, 0x20, 0x01, 0x04};
+
+TEST(FrameParser, APartialFrameIsDroppedAfterTheInterByteSilence) {
+  const std::vector<uint8_t> interrogate = frame_of(9, {0x01});
+  const hal::Ticks t0 = 5000;
+  app::FrameParser parser;
+  for (uint8_t byte : kHalfFrame) EXPECT_EQ(parser.feed(byte, t0), app::ParseResult::kNeedMore);
+  ASSERT_TRUE(parser.mid_frame());
+  // One second later the next programmer's frame: its sync byte drops the stale half and
+  // starts a new frame.
+  EXPECT_EQ(parser.feed(interrogate[0], t0 + kSecond), app::ParseResult::kPartialDropped);
+  for (size_t i = 1; i + 1 < interrogate.size(); ++i) {
+    EXPECT_EQ(parser.feed(interrogate[i], t0 + kSecond), app::ParseResult::kNeedMore);
+  }
+  ASSERT_EQ(parser.feed(interrogate.back(), t0 + kSecond), app::ParseResult::kFrame);
+  EXPECT_EQ(parser.frame().sequence, 9);
+  EXPECT_EQ(parser.frame().length, 1);
+  EXPECT_EQ(parser.frame().payload[0], 0x01);
+}
+
+TEST(FrameParser, GapsUpToTheLimitKeepTheFrameAndSilenceBetweenFramesDropsNothing) {
+  // 250 ms = 256 RTC ticks, more than twice the longest frame on the line (205 bytes, 107 ms).
+  EXPECT_EQ(app::kInterByteTimeoutTicks, 256u);
+  const std::vector<uint8_t> frame = frame_of(3, {0x01, 0x02, 0x03});
+  app::FrameParser parser;
+  hal::Ticks t = 0;
+  for (const hal::Ticks gap : {app::kInterByteTimeoutTicks - 1, app::kInterByteTimeoutTicks}) {
+    for (size_t i = 0; i + 1 < frame.size(); ++i) {
+      EXPECT_EQ(parser.feed(frame[i], t), app::ParseResult::kNeedMore) << "gap " << gap;
+      t += gap;
+    }
+    ASSERT_EQ(parser.feed(frame.back(), t), app::ParseResult::kFrame) << "gap " << gap;
+    EXPECT_EQ(parser.frame().length, 3);
+    t += kHour;  // an idle line between frames is not a partial frame
+  }
+  // One tick more than the limit inside a frame drops it.
+  EXPECT_EQ(parser.feed(frame[0], t), app::ParseResult::kNeedMore);
+  EXPECT_EQ(parser.feed(frame[1], t + app::kInterByteTimeoutTicks + 1),
+            app::ParseResult::kPartialDropped);
+  EXPECT_FALSE(parser.mid_frame()) << "a length byte (3) is not a sync byte";
+}
+
+TEST_F(Telemetry, AFrameAfterAVanishedProgrammersHalfFrameIsAnsweredAtOnce) {
+  hal.rx.insert(hal.rx.end(), kHalfFrame.begin(), kHalfFrame.end());
+  run_for(kSecond);
+  EXPECT_TRUE(hal.tx.empty()) << "half a frame is not answered";
+  // The next programmer's first frame, with no preamble and no retransmission.
+  const std::vector<uint8_t> interrogate = frame_of(0x42, {0x01});
+  const Response r = send_raw(interrogate);
+  EXPECT_EQ(r.opcode, static_cast<uint8_t>(Command::kInterrogate) | app::kResponseFlag);
+  EXPECT_EQ(r.refusal, Refusal::kNone);
+  EXPECT_EQ(r.sequence, 0x42);
+  EXPECT_EQ(r.data.size(), 40u) << "the status";
+}
+
+TEST_F(Telemetry, AFrameWhoseBytesComeJustInsideTheLimitIsAccepted) {
+  const std::vector<uint8_t> interrogate = frame_of(0x43, {0x01});
+  for (uint8_t byte : interrogate) {
+    hal.rx.push_back(byte);
+    run_for(app::kInterByteTimeoutTicks - 1);  // the pump reads the byte, then waits
+  }
+  const std::vector<Response> responses = drain_responses();
+  ASSERT_EQ(responses.size(), 1u);
+  EXPECT_EQ(responses[0].sequence, 0x43);
+  EXPECT_EQ(responses[0].refusal, Refusal::kNone);
+  EXPECT_EQ(responses[0].data.size(), 40u);
+}
+
+TEST_F(Telemetry, ADroppedHalfFrameIsLoggedAsABadFrameButNotAnswered) {
+  const uint32_t logged_before = pump->event_log().next_sequence();
+  hal.rx.insert(hal.rx.end(), kHalfFrame.begin(), kHalfFrame.end());
+  run_for(kSecond);
+  hal.rx.push_back(0x00);  // line noise after the silence
+  run_for(kSecond);
+  EXPECT_TRUE(hal.tx.empty()) << "no answer: its sender is gone";
+  ASSERT_EQ(pump->event_log().next_sequence(), logged_before + 1);
+  app::Event newest{};
+  ASSERT_TRUE(pump->event_log().read_newest(0, newest));
+  EXPECT_EQ(newest.code, app::EventCode::kLinkRefused);
+  EXPECT_EQ(newest.argument, (1u << 8) | static_cast<uint32_t>(Refusal::kBadFrame))
+      << "one bad frame, the first of its window: logged at once";
+}
+
 TEST_F(Telemetry, FrameLayoutIsSyncLengthSequencePayloadCrc) {
   const std::vector<uint8_t> frame = frame_of(7, {0x01});
   ASSERT_EQ(frame.size(), 6u);
