@@ -810,7 +810,9 @@ void RunLink::end(double time_s, int exit_code) {
       }
     }
   }
-  server_.flush(std::chrono::milliseconds(2000));
+  // A slow reader (a slow link, a loaded machine) still gets what its queue kept, `end`
+  // included; only one that takes nothing for this long loses it.
+  server_.flush(std::chrono::milliseconds(10'000));
   server_.stop();
 }
 
