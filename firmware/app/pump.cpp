@@ -262,10 +262,13 @@ void Pump::finish_move(hal::Ticks now, uint16_t faults) {
       // The old drug has left the catheter: from now on the tip sees the new concentration.
       if (state_.bridge_remaining_microsteps == 0) {
         engine_.set_tip_concentration(therapy_.concentration_ug_per_ml);
-        save_state();
       }
     }
   }
+  // Every driven stroke is kept at once: TOTAL_STEPS survives an MCU reset, but not a loss of
+  // the supply, which restarts the ASIC's count at zero; the reservoir account then loses at
+  // most the stroke under way. (FRAM: endurance is not a concern at a write per stroke.)
+  if (driven != 0) save_state();
   const bool motor_fault = (faults & kMotorFaultBits) != 0;
   if (driven >= commanded && !motor_fault) {
     failed_moves_ = 0;

@@ -209,8 +209,10 @@ std::vector<FaultDefinition> build() {
           "twin/power PowerSupply::set_parasitic_load_a and Platform::update_board",
           "low-battery reset (brown-out)", kMdcBattery));
   list.push_back(def("power_loss", "battery", {},
-                     "the MCU loses power; clearing it powers it on (the RTC restarts at zero)",
-                     "twin/mcu Mcu::power_off / power_on",
+                     "the board loses power, the MCU and the ASIC (its registers and step "
+                     "counter reset); clearing it powers them on (the RTC restarts at zero)",
+                     "twin/mcu Mcu::power_off / power_on, and the platform's power hook to "
+                     "MotorDriverAsic::set_powered",
                      "loss of power (battery disconnection, low-battery reset)", kMdcBattery));
   // --- sensors ------------------------------------------------------------------------------
   list.push_back(def("adc_offset", "sensors",

@@ -139,12 +139,14 @@ void Mcu::power_off() {
   if (!powered_) return;
   powered_ = false;
   enter_reset(ResetCause::kPowerOn);
+  if (power_hook_) power_hook_(false);
 }
 
 void Mcu::power_on() {
   if (powered_) return;
   powered_ = true;
   rtc_origin_ns_ = now_ns();
+  if (power_hook_) power_hook_(true);
   reset_released_.notify(sc_core::SC_ZERO_TIME);
 }
 

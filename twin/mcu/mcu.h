@@ -103,6 +103,9 @@ class Mcu : public sc_core::sc_module, private pumpfw::hal::Hal {
   // Called in the MCU's thread before the firmware runs: after each wake-up and before each
   // boot. The platform brings the board's analog state (supply, sensors) up to date there.
   void set_wake_hook(std::function<void()> hook) { wake_hook_ = std::move(hook); }
+  // Called when the board's power goes (false) or comes back (true) through power_off(),
+  // power_on() or a cut during an NVM write: the rest of the board is on the same supply.
+  void set_power_hook(std::function<void(bool powered)> hook) { power_hook_ = std::move(hook); }
   // Fault injection (twin/faults): every SPI frame passes through `interposer`, which gets the
   // MOSI frame and the wire to the ASIC and returns the MISO frame the firmware sees (it may
   // alter either, or not use the wire: it then waits out the frame's time itself). Empty: none.
@@ -170,6 +173,7 @@ class Mcu : public sc_core::sc_module, private pumpfw::hal::Hal {
   Fram nvm_;
   pumpfw::ports::twin::PumpSlot slot_;
   std::function<void()> wake_hook_;
+  std::function<void(bool)> power_hook_;
   SpiInterposer spi_interposer_;
 
   McuState state_ = McuState::kInReset;

@@ -34,6 +34,9 @@ Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& co
       config_(config),
       body_temperature_c_(config.body_temperature_c) {
   mcu.set_wake_hook([this] { refresh_board(); });
+  // A lost supply (a disconnected cell) takes the ASIC down with the MCU: it restarts from
+  // its reset state, its step counter at zero, when power returns.
+  mcu.set_power_hook([this](bool powered) { asic.set_powered(powered); });
   SC_METHOD(on_asic_irq);
   sensitive << asic.irq.posedge_event();
   dont_initialize();
