@@ -57,7 +57,8 @@ inline pid_t spawn_child(const std::vector<std::string>& arguments,
 inline int wait_child(pid_t pid, std::chrono::seconds limit) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   int status = 0;
-  while (waitpid(pid, &status, WNOHANG) == 0) {
+  pid_t waited = 0;
+  while ((waited = waitpid(pid, &status, WNOHANG)) == 0) {
     if (std::chrono::steady_clock::now() > deadline) {
       kill(pid, SIGKILL);
       waitpid(pid, &status, 0);
@@ -65,6 +66,10 @@ inline int wait_child(pid_t pid, std::chrono::seconds limit) {
       return -1;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (waited != pid) {
+    ADD_FAILURE() << "child " << pid << " cannot be waited for (already reaped?)";
+    return -1;
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
@@ -81,8 +86,12 @@ inline unsigned short wait_port_file(const std::filesystem::path& port_file, pid
       file >> port;
       return static_cast<unsigned short>(port);
     }
-    int status = 0;
-    if (waitpid(child, &status, WNOHANG) == child) break;
+    // The child ended first: looked at without reaping it, so wait_child still gets its code.
+    siginfo_t info{};
+    if (waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+        info.si_pid == child) {
+      break;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ADD_FAILURE() << "no port file " << port_file;
