@@ -15,6 +15,7 @@ hal::Ticks us_to_ticks(uint64_t us) {
 hal::Ticks slow_ticks_to_ticks(uint64_t slow) {
   return slow * hal::kTicksPerSecond / asic::kSlowTickHz;
 }
+constexpr uint8_t kRandomSeed[] = "pumptwin fake board random stream";
 }  // namespace
 
 FakeAsic::FakeAsic() {
@@ -182,34 +183,23 @@ uint32_t FakeAsic::transfer(uint32_t mosi, hal::Ticks now) {
   return miso;
 }
 
-FakeHal::FakeHal() : nvm(kNvmBytes, 0xFF) {
-  const mbedtls_md_info_t* sha256 = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
-  mbedtls_md_init(&hmac_);
-  mbedtls_md_setup(&hmac_, sha256, 1);
-  mbedtls_hmac_drbg_init(&random_);
-  static const uint8_t kSeed[] = "pumptwin fake board random stream";
-  mbedtls_hmac_drbg_seed_buf(&random_, sha256, kSeed, sizeof kSeed);
-}
-
-FakeHal::~FakeHal() {
-  mbedtls_md_free(&hmac_);
-  mbedtls_hmac_drbg_free(&random_);
-}
+FakeHal::FakeHal()
+    : nvm(kNvmBytes, 0xFF), crypto_(kRandomSeed, sizeof kRandomSeed) {}
 
 void FakeHal::hmac_begin(const uint8_t* key, uint32_t key_length) {
-  mbedtls_md_hmac_starts(&hmac_, key, key_length);
+  crypto_.hmac_begin(key, key_length);
 }
 
 void FakeHal::hmac_update(const uint8_t* data, uint32_t length) {
-  mbedtls_md_hmac_update(&hmac_, data, length);
+  crypto_.hmac_update(data, length);
 }
 
 void FakeHal::hmac_finish(uint8_t digest[32]) {
-  mbedtls_md_hmac_finish(&hmac_, digest);
+  crypto_.hmac_finish(digest);
 }
 
 void FakeHal::random_bytes(uint8_t* destination, uint32_t length) {
-  mbedtls_hmac_drbg_random(&random_, destination, length);
+  crypto_.random_bytes(destination, length);
 }
 
 void FakeHal::note_irq() {

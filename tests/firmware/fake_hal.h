@@ -9,11 +9,10 @@
 #include <deque>
 #include <vector>
 
-#include <mbedtls/hmac_drbg.h>
-#include <mbedtls/md.h>
 
 #include "drivers/motor_driver_regs.h"
 #include "hal/hal.h"
+#include "ports/twin/mbed_crypto.h"
 
 namespace pumpfw::test {
 
@@ -72,7 +71,6 @@ class FakeHal final : public hal::Hal {
  public:
   static constexpr uint32_t kNvmBytes = 8192;
   FakeHal();
-  ~FakeHal();
 
   uint32_t spi_transfer(uint32_t mosi_frame) override;
   bool asic_irq_level() override { return asic.irq_level(); }
@@ -118,8 +116,7 @@ class FakeHal final : public hal::Hal {
   bool irq_pending_ = false;
   bool irq_was_high_ = false;
   int64_t nvm_budget_ = -1;
-  mbedtls_md_context_t hmac_;
-  mbedtls_hmac_drbg_context random_;
+  port::MbedCrypto crypto_;
 };
 
 }  // namespace pumpfw::test

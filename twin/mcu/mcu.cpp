@@ -1,5 +1,6 @@
 #include "mcu.h"
 
+#include <array>
 #include <utility>
 
 namespace pumptwin::mcu {
@@ -12,6 +13,14 @@ using pumpfw::hal::Ticks;
 constexpr uint64_t kNsPerSecond = 1'000'000'000;
 constexpr Ticks kTicksPerSecond = pumpfw::hal::kTicksPerSecond;
 constexpr Ticks kNeverTicks = UINT64_MAX;
+
+// The TRNG's stream: a fixed prefix and the board's seed, little-endian.
+constexpr size_t kTrngSeedBytes = 16;
+std::array<uint8_t, kTrngSeedBytes> trng_seed(uint64_t random_seed) {
+  std::array<uint8_t, kTrngSeedBytes> seed = {'p', 'u', 'm', 'p', ' ', 't', 'r', 'n', 'g'};
+  for (int i = 0; i < 8; ++i) seed[8 + i] = static_cast<uint8_t>(random_seed >> (8 * i));
+  return seed;
+}
 
 sc_core::sc_time ns(uint64_t value) {
   return sc_core::sc_time(static_cast<double>(value), sc_core::SC_NS);
@@ -52,14 +61,8 @@ Mcu::Mcu(const sc_core::sc_module_name& name, asic::MotorDriverAsic& asic, const
       uart("uart", config.uart),
       asic_(asic),
       config_(config),
-      nvm_(config.nvm_size_bytes) {
-  const mbedtls_md_info_t* sha256 = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
-  mbedtls_md_init(&hmac_);
-  mbedtls_md_setup(&hmac_, sha256, 1);
-  mbedtls_hmac_drbg_init(&random_);
-  uint8_t seed[16] = {'p', 'u', 'm', 'p', ' ', 't', 'r', 'n', 'g'};
-  for (int i = 0; i < 8; ++i) seed[8 + i] = static_cast<uint8_t>(config.random_seed >> (8 * i));
-  mbedtls_hmac_drbg_seed_buf(&random_, sha256, seed, sizeof seed);
+      nvm_(config.nvm_size_bytes),
+      crypto_(trng_seed(config.random_seed).data(), kTrngSeedBytes) {
   if (config.provision_device_key) {
     factory_ = true;
     pumpfw::app::provision_device_key(*this, config.device_key.data());
@@ -80,8 +83,6 @@ Mcu::Mcu(const sc_core::sc_module_name& name, asic::MotorDriverAsic& asic, const
 Mcu::~Mcu() {
   // The firmware instance goes first: it may still hold the HAL.
   slot_.clear();
-  mbedtls_md_free(&hmac_);
-  mbedtls_hmac_drbg_free(&random_);
 }
 
 uint64_t Mcu::now_ns() const {
@@ -337,19 +338,19 @@ uint32_t Mcu::uart_write(const uint8_t* source, uint32_t length) {
 }
 
 void Mcu::hmac_begin(const uint8_t* key, uint32_t key_length) {
-  mbedtls_md_hmac_starts(&hmac_, key, key_length);
+  crypto_.hmac_begin(key, key_length);
 }
 
 void Mcu::hmac_update(const uint8_t* data, uint32_t length) {
-  mbedtls_md_hmac_update(&hmac_, data, length);
+  crypto_.hmac_update(data, length);
 }
 
 void Mcu::hmac_finish(uint8_t digest[32]) {
-  mbedtls_md_hmac_finish(&hmac_, digest);
+  crypto_.hmac_finish(digest);
 }
 
 void Mcu::random_bytes(uint8_t* destination, uint32_t length) {
-  mbedtls_hmac_drbg_random(&random_, destination, length);
+  crypto_.random_bytes(destination, length);
 }
 
 void Mcu::request_reset() {

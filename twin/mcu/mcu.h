@@ -28,8 +28,6 @@
 #include <cstdint>
 #include <functional>
 
-#include <mbedtls/hmac_drbg.h>
-#include <mbedtls/md.h>
 
 #include <systemc>
 
@@ -37,6 +35,7 @@
 #include "fram.h"
 #include "hal/hal.h"
 #include "motor_driver_asic.h"
+#include "ports/twin/mbed_crypto.h"
 #include "ports/twin/pump_slot.h"
 #include "telemetry_uart.h"
 #include "work_meter.h"
@@ -190,8 +189,7 @@ class Mcu : public sc_core::sc_module, private pumpfw::hal::Hal {
   int64_t power_cut_after_nvm_bytes_ = -1;  // armed when >= 0
   // Provisioning at construction: NVM writes land at once, outside simulated time.
   bool factory_ = false;
-  mbedtls_md_context_t hmac_;
-  mbedtls_hmac_drbg_context random_;
+  pumpfw::port::MbedCrypto crypto_;  // HASH0 and TRNG0
 
   uint32_t boots_total_ = 0;
   std::array<uint32_t, 4> boots_by_cause_{};
