@@ -33,35 +33,36 @@ void finish_profile(pumptwin::platform::Platform& platform, double wall_s, doubl
   const double physiology_s = platform.patient.work_meter().seconds();
   const double parts_s = rtl_s + firmware_s + physiology_s;
   const auto cycles = static_cast<double>(platform.asic.core_cycles_evaluated());
-  const nlohmann::ordered_json profile = {
-      {"wall_s", wall_s},
-      {"simulated_s", simulated_s},
-      {"real_time_factor", wall_s > 0.0 ? simulated_s / wall_s : 0.0},
-      {"rtl_s", rtl_s},
-      {"rtl_core_cycles", platform.asic.core_cycles_evaluated()},
-      {"rtl_always_on_edges", platform.asic.always_on_edges_evaluated()},
-      {"rtl_sync_points", platform.asic.sync_points()},
-      {"rtl_ns_per_core_cycle", cycles > 0.0 ? rtl_s / cycles * 1e9 : 0.0},
-      {"firmware_s", firmware_s},
-      {"firmware_wake_ups", platform.mcu.wake_ups()},
-      {"firmware_spi_frames", platform.mcu.spi_frames()},
-      {"physiology_s", physiology_s},
-      {"parts_s", parts_s},
-      {"rest_s", wall_s - parts_s},
-      {"overhead_vs_parts", parts_s > 0.0 ? wall_s / parts_s : 0.0},
-      {"peak_memory_mb", peak_resident_mb()},
+  struct Figure {
+    const char* name;
+    double value;
+    const char* unit;
   };
-  std::ofstream(out_dir + "/profile.json") << profile.dump(2) << "\n";
-  static const char* const kUnits[][2] = {
-      {"wall_s", "s"},           {"simulated_s", "s"},        {"real_time_factor", "x"},
-      {"rtl_s", "s"},            {"rtl_core_cycles", "cycles"}, {"rtl_always_on_edges", "edges"},
-      {"rtl_sync_points", "syncs"}, {"rtl_ns_per_core_cycle", "ns"}, {"firmware_s", "s"},
-      {"firmware_wake_ups", "wake-ups"}, {"firmware_spi_frames", "frames"}, {"physiology_s", "s"},
-      {"parts_s", "s"},          {"rest_s", "s"},             {"overhead_vs_parts", "x"},
-      {"peak_memory_mb", "MB"}};
-  for (const auto& [name, unit] : kUnits) {
-    std::printf("profile_%s %.6g %s\n", name, profile[name].get<double>(), unit);
+  const Figure figures[] = {
+      {"wall_s", wall_s, "s"},
+      {"simulated_s", simulated_s, "s"},
+      {"real_time_factor", wall_s > 0.0 ? simulated_s / wall_s : 0.0, "x"},
+      {"rtl_s", rtl_s, "s"},
+      {"rtl_core_cycles", cycles, "cycles"},
+      {"rtl_always_on_edges", static_cast<double>(platform.asic.always_on_edges_evaluated()),
+       "edges"},
+      {"rtl_sync_points", static_cast<double>(platform.asic.sync_points()), "syncs"},
+      {"rtl_ns_per_core_cycle", cycles > 0.0 ? rtl_s / cycles * 1e9 : 0.0, "ns"},
+      {"firmware_s", firmware_s, "s"},
+      {"firmware_wake_ups", static_cast<double>(platform.mcu.wake_ups()), "wake-ups"},
+      {"firmware_spi_frames", static_cast<double>(platform.mcu.spi_frames()), "frames"},
+      {"physiology_s", physiology_s, "s"},
+      {"parts_s", parts_s, "s"},
+      {"rest_s", wall_s - parts_s, "s"},
+      {"overhead_vs_parts", parts_s > 0.0 ? wall_s / parts_s : 0.0, "x"},
+      {"peak_memory_mb", peak_resident_mb(), "MB"},
+  };
+  nlohmann::ordered_json profile;
+  for (const Figure& figure : figures) {
+    profile[figure.name] = figure.value;
+    std::printf("profile_%s %.6g %s\n", figure.name, figure.value, figure.unit);
   }
+  std::ofstream(out_dir + "/profile.json") << profile.dump(2) << "\n";
   std::fflush(stdout);
 }
 
