@@ -3,12 +3,18 @@
 module adc_controller (
     input  logic        clk,
     input  logic        rst_n,
+    // Core cycles this edge stands for (bulk clocking); never more than quiet_cycles, which
+    // stays under 16 while converting.
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  logic [15:0] cycles,
+    /* verilator lint_on UNUSEDSIGNAL */
     input  logic        start,
     input  logic [ 4:0] channels,
     input  logic [11:0] analog_in [5],
     output logic [11:0] result    [5],
     output logic        busy,
-    output logic        done                  // strobe: the sequence finished
+    output logic        done,                 // strobe: the sequence finished
+    output logic [15:0] quiet_cycles          // edges from now that only count
 );
 
   localparam logic [3:0] CONVERSION_CYCLES = 4'd15;  // 16 cycles per conversion
@@ -37,11 +43,13 @@ module adc_controller (
       channel <= channel + 3'd1;
       cycle <= '0;
     end else begin
-      cycle <= cycle + 4'd1;
+      cycle <= cycle + 4'(cycles);
     end
   end
 
   assign busy = pending != 0;
+  assign quiet_cycles = !rst_n ? 16'd0 : !busy ? (start ? 16'd0 : 16'hFFFF) :
+      !pending[channel] || cycle == CONVERSION_CYCLES ? 16'd0 : {12'b0, CONVERSION_CYCLES - cycle};
   assign done = busy && pending[channel] && cycle == CONVERSION_CYCLES &&
       (pending & ~(5'd1 << channel)) == 0;
 

@@ -6,6 +6,10 @@ module motor_driver_asic
 (
     // Core domain: 1 MHz, gated off by the clock gate outside while core_clock_request is low.
     input  logic               clk_core,
+    // Bulk clocking (the twin's decoupled mode): this core edge stands for `core_cycles`
+    // cycles, at most the core_quiet_cycles reported before it; the logic ends as it would
+    // after that many single cycles. Lockstep and silicon: always 1.
+    input  logic        [15:0] core_cycles,
     // Always-on domain: one edge per delivery of `aon_ticks` slow ticks (64 Hz).
     input  logic               clk_aon,
     input  logic        [15:0] aon_ticks,
@@ -29,7 +33,14 @@ module motor_driver_asic
     output logic               reset_request,
     output logic        [ 1:0] tone,
     output logic               core_clock_request,
-    output logic        [15:0] aon_ticks_to_event
+    output logic        [15:0] aon_ticks_to_event,
+    // Core edges from now that only count while the inputs hold and each current-sense code
+    // stays within its window (the comparisons the next edges make come out the same).
+    output logic        [15:0] core_quiet_cycles,
+    output logic signed [10:0] isense_a_low,
+    output logic signed [10:0] isense_a_high,
+    output logic signed [10:0] isense_b_low,
+    output logic signed [10:0] isense_b_high
 );
 
   // ---- registers ----
@@ -59,7 +70,7 @@ module motor_driver_asic
   logic signed [10:0] isense_a_sampled, isense_b_sampled;
 
   // ---- SPI ----
-  logic read_strobe, frame_valid, frame_write, frame_error, spi_active;
+  logic read_strobe, frame_valid, frame_write, frame_error, spi_active, spi_settled;
   logic [6:0] read_address, frame_address;
   logic [15:0] frame_data;
   logic [15:0] read_data_q;
@@ -120,12 +131,16 @@ module motor_driver_asic
       .frame_address,
       .frame_data,
       .frame_error,
-      .active(spi_active)
+      .active(spi_active),
+      .settled(spi_settled)
   );
+
+  logic [15:0] sequencer_quiet_cycles, adc_quiet_cycles;
 
   step_sequencer sequencer (
       .clk(clk_core),
       .rst_n,
+      .cycles(core_cycles),
       .start(start_move),
       .steps(frame_data),
       .step_period_us(step_period),
@@ -146,12 +161,18 @@ module motor_driver_asic
       .done(move_done),
       .fault_overcurrent(seq_overcurrent),
       .fault_stall(seq_stall),
-      .fault_open_load(seq_open_load)
+      .fault_open_load(seq_open_load),
+      .quiet_cycles(sequencer_quiet_cycles),
+      .isense_a_low,
+      .isense_a_high,
+      .isense_b_low,
+      .isense_b_high
   );
 
   adc_controller adc (
       .clk(clk_core),
       .rst_n,
+      .cycles(core_cycles),
       .start(write_adc_ctrl && frame_data[ADC_CTRL_START_LSB]),
       .channels(frame_data[ADC_CTRL_CHANNELS_LSB+:ADC_CTRL_CHANNELS_WIDTH]),
       .analog_in('{
@@ -163,7 +184,8 @@ module motor_driver_asic
       }),
       .result(adc_result),
       .busy(adc_busy),
-      .done(adc_done)
+      .done(adc_done),
+      .quiet_cycles(adc_quiet_cycles)
   );
 
   always_on aon (
@@ -276,6 +298,15 @@ module motor_driver_asic
       default: return 16'h0000;
     endcase
   endfunction
+
+  // This block is quiet while its synchronisers hold and nothing is strobed into it.
+  wire top_quiet = rst_n && spi_settled && !watchdog_expired &&
+      wdt_expired_sync == {2{wdt_expired_toggle}} && undervoltage_sync == {2{undervoltage}} &&
+      overtemperature_sync == {2{overtemperature}} && new_faults == 0 && !adc_done &&
+      !move_done && !step_driven;
+  wire [15:0] core_quiet_inner =
+      sequencer_quiet_cycles < adc_quiet_cycles ? sequencer_quiet_cycles : adc_quiet_cycles;
+  assign core_quiet_cycles = top_quiet ? core_quiet_inner : 16'd0;
 
   assign irq = (int_status & int_mask) != 0;
   assign status_byte = {irq, fault != 0, busy, fault[FAULT_SPI_ERROR_LSB], 4'b0101};

@@ -22,7 +22,10 @@ module spi_slave
     output logic [ 6:0] frame_address,
     output logic [15:0] frame_data,
     output logic        frame_error,
-    output logic        active
+    output logic        active,
+    // The pins are as the synchronisers last saw them and no edge is pending: the next core
+    // edges change nothing here.
+    output logic        settled
 );
 
   logic [1:0] cs_n_sync, sclk_sync, mosi_sync;
@@ -106,5 +109,7 @@ module spi_slave
   assign frame_address = shift_in[30:24];
   assign frame_data = shift_in[23:8];
   assign active = ~cs_n | ~cs_n_sync[0] | ~cs_n_sync[1] | ~cs_n_prev;
+  assign settled = idle || (cs_n_sync == {2{cs_n}} && cs_n_prev == cs_n && sclk_sync == {2{sclk}} &&
+      sclk_prev == sclk && mosi_sync == {2{mosi}} && !load_read_data);
 
 endmodule

@@ -1,9 +1,12 @@
 // Step sequencer: turns a move command into microstep positions at the step period, drives the
 // two phase choppers from a sine table, counts the steps it actually drove, and stops the
 // motor on stall, overcurrent, open load or an external abort.
+// Bulk clocking as in phase_chopper: an edge stands for `cycles` core cycles, at most the
+// quiet_cycles reported before it.
 module step_sequencer (
     input  logic               clk,
     input  logic               rst_n,
+    input  logic        [15:0] cycles,
     input  logic               start,
     input  logic        [15:0] steps,
     input  logic        [15:0] step_period_us,
@@ -24,7 +27,12 @@ module step_sequencer (
     output logic               done,                 // strobe: the move ended
     output logic               fault_overcurrent,    // strobes
     output logic               fault_stall,
-    output logic               fault_open_load
+    output logic               fault_open_load,
+    output logic        [15:0] quiet_cycles,
+    output logic signed [10:0] isense_a_low,
+    output logic signed [10:0] isense_a_high,
+    output logic signed [10:0] isense_b_low,
+    output logic signed [10:0] isense_b_high
 );
 
   localparam logic [15:0] MIN_STEP_PERIOD_US = 16'd100;
@@ -101,9 +109,10 @@ module step_sequencer (
   logic rise_measured_a, rise_measured_b;
   logic [11:0] rise_time_a, rise_time_b;
   logic overcurrent_a, overcurrent_b, open_load_a, open_load_b;
+  logic [15:0] quiet_a, quiet_b;
 
   phase_chopper chopper_a (
-      .clk, .rst_n, .run, .period_start,
+      .clk, .rst_n, .cycles, .run, .period_start,
       .reversal(reversal_a),
       .target(target_a),
       .target_negative(negative_a),
@@ -113,11 +122,14 @@ module step_sequencer (
       .rise_measured(rise_measured_a),
       .rise_time_us(rise_time_a),
       .overcurrent(overcurrent_a),
-      .open_load(open_load_a)
+      .open_load(open_load_a),
+      .quiet_cycles(quiet_a),
+      .isense_low(isense_a_low),
+      .isense_high(isense_a_high)
   );
 
   phase_chopper chopper_b (
-      .clk, .rst_n, .run, .period_start,
+      .clk, .rst_n, .cycles, .run, .period_start,
       .reversal(reversal_b),
       .target(target_b),
       .target_negative(negative_b),
@@ -127,7 +139,10 @@ module step_sequencer (
       .rise_measured(rise_measured_b),
       .rise_time_us(rise_time_b),
       .overcurrent(overcurrent_b),
-      .open_load(open_load_b)
+      .open_load(open_load_b),
+      .quiet_cycles(quiet_b),
+      .isense_low(isense_b_low),
+      .isense_high(isense_b_high)
   );
 
   wire stalled_a = rise_measured_a && rise_time_a < stall_rise_time_us;
@@ -141,6 +156,25 @@ module step_sequencer (
   assign fault_stall = run && stall_count != 0 && !turning && stalled_now != 0 &&
       stall_run >= {1'b0, stall_count};
   wire stop = abort || fault_overcurrent || fault_open_load || fault_stall;
+  // Within a PWM period (cycles never carries pwm_count past its wrap to 0).
+  wire [6:0] pwm_next = 7'(pwm_count) + 7'(cycles > 16'd50 ? 16'd50 : cycles);
+
+  // Quiet edges: only period_left and pwm_count count, until the next step or PWM period
+  // begins; none while a move starts, stops, advances or a strobe is due.
+  localparam logic [15:0] QUIET_FOREVER = 16'hFFFF;
+  logic [15:0] quiet_own;
+  always_comb begin
+    if (!rst_n || advanced || move_began) quiet_own = 16'd0;
+    else if (!stepping) quiet_own = start ? 16'd0 : QUIET_FOREVER;
+    else if (stop || period_left == 0 || pwm_count == 0) quiet_own = 16'd0;
+    else begin
+      quiet_own = period_left;
+      if ({10'b0, PWM_PERIOD_CYCLES - pwm_count} < quiet_own)
+        quiet_own = {10'b0, PWM_PERIOD_CYCLES - pwm_count};
+    end
+  end
+  wire [15:0] quiet_choppers = quiet_a < quiet_b ? quiet_a : quiet_b;
+  assign quiet_cycles = quiet_own < quiet_choppers ? quiet_own : quiet_choppers;
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
@@ -158,7 +192,8 @@ module step_sequencer (
     end else begin
       advanced <= 1'b0;
       move_began <= 1'b0;
-      if (run) pwm_count <= pwm_count == PWM_PERIOD_CYCLES - 6'd1 ? '0 : pwm_count + 6'd1;
+      if (run) pwm_count <= pwm_next >= 7'(PWM_PERIOD_CYCLES) ? 6'(pwm_next - 7'(PWM_PERIOD_CYCLES))
+                                                             : 6'(pwm_next);
       if ((advanced || move_began) && target_a != 0) sign_a <= negative_a;
       if ((advanced || move_began) && target_b != 0) sign_b <= negative_b;
       if (turning) stalled_reversals <= '0;
@@ -177,7 +212,7 @@ module step_sequencer (
       end else if (stop) begin
         stepping <= 1'b0;
       end else if (period_left != 0) begin
-        period_left <= period_left - 16'd1;
+        period_left <= period_left - cycles;
       end else if (aligning) begin
         aligning <= 1'b0;
         period_left <= period_cycles - 16'd1;

@@ -37,6 +37,10 @@ TEST(AsicCosim, LockstepAndDecoupledGiveIdenticalEdgesAndRegisters) {
   EXPECT_GE(count_lines_with(lockstep, "reset=1"), 1u);
   EXPECT_GE(count_lines_with(lockstep, "tone=2"), 2u);
   EXPECT_EQ(count_lines_with(lockstep, "register 0x"), 32u);
+  // Stall (0x02), overcurrent (0x01) and open load (0x04) each stopped a move.
+  EXPECT_GE(count_lines_with(lockstep, "fault 0x02"), 1u);
+  EXPECT_EQ(count_lines_with(lockstep, "fault 0x01"), 1u);
+  EXPECT_EQ(count_lines_with(lockstep, "fault 0x04"), 1u);
   EXPECT_TRUE(lockstep == decoupled)
       << "first difference at byte "
       << std::mismatch(lockstep.begin(), lockstep.end(), decoupled.begin(), decoupled.end()).first -
@@ -78,6 +82,46 @@ TEST(AsicCosim, DecoupledModeSynchronisesOncePerBatchNotPerCycle) {
     // Batches of up to 1 ms (1000 cycles) while nothing else is scheduled.
     EXPECT_LT(syncs, cycles / 500);
   });
+}
+
+// Quiet cycles (the chopper holding its bridges, counters counting) are clocked as one edge in
+// decoupled mode and one edge per cycle in lockstep; the cycle count is the same.
+uint64_t core_edges_for_move(asic::SimulationMode mode, uint64_t* cycles) {
+  asic::MotorDriverAsicConfig config;
+  config.mode = mode;
+  AsicBench bench(config);
+  uint64_t edges = 0;
+  bench.run([&] {
+    bench.write(regs::reg::kIntMask, regs::field::kIntStatusMoveDone.mask());
+    const uint64_t edges_before = bench.asic.core_posedges_evaluated();
+    const uint64_t cycles_before = bench.asic.core_cycles_evaluated();
+    bench.start_move(100, regs::StepMode::kFull, 2000);
+    ASSERT_TRUE(bench.wait_for_irq(ns(1'000'000'000)));
+    edges = bench.asic.core_posedges_evaluated() - edges_before;
+    *cycles = bench.asic.core_cycles_evaluated() - cycles_before;
+  });
+  return edges;
+}
+
+TEST(AsicCosim, DecoupledModeClocksQuietCyclesInBulk) {
+  use_twin_time_resolution();
+  uint64_t decoupled_cycles = 0;
+  const uint64_t decoupled_edges =
+      core_edges_for_move(asic::SimulationMode::kDecoupled, &decoupled_cycles);
+  // 101 periods of 2 ms (the first holds the position) and the frames that set the move up.
+  EXPECT_GE(decoupled_cycles, 202'000u);
+  EXPECT_LE(decoupled_cycles, 203'000u);
+  // A 20 kHz PWM period (50 cycles) holds a few edges that compare: period start and the trip
+  // of each phase.
+  EXPECT_LT(decoupled_edges, decoupled_cycles / 8);
+  EXPECT_GT(decoupled_edges, decoupled_cycles / 50);
+}
+
+TEST(AsicCosim, LockstepClocksEveryCycle) {
+  use_twin_time_resolution();
+  uint64_t cycles = 0;
+  EXPECT_EQ(core_edges_for_move(asic::SimulationMode::kLockstep, &cycles), cycles);
+  EXPECT_GE(cycles, 200'000u);
 }
 
 TEST(AsicCosim, TraceWindowIsWrittenAsVcd) {

@@ -32,6 +32,8 @@ struct OutputLogger : sc_core::sc_module {
 
 void wait_and_clear(AsicBench& bench) {
   bench.wait_for_irq(ns(2'000'000'000));
+  std::printf("%llu fault 0x%02x\n", static_cast<unsigned long long>(now_ns()),
+              bench.read(regs::reg::kFault));
   bench.write(regs::reg::kFault, 0x7F);
   bench.write(regs::reg::kIntStatus, 0x1FF);
 }
@@ -81,6 +83,16 @@ void stimulus(AsicBench& bench) {
   bench.drive_train.set_extra_shaft_load_nm(0.0);
   bench.start_move(10, regs::StepMode::kFull, 2000);
   wait_and_clear(bench);
+
+  // Winding faults: the current crosses the overcurrent limit, or never reaches its target.
+  bench.drive_train.motor().set_phase_shorted(0, true);
+  bench.start_move(20, regs::StepMode::kFull, 2000);
+  wait_and_clear(bench);
+  bench.drive_train.motor().set_phase_shorted(0, false);
+  bench.drive_train.motor().set_phase_open(1, true);
+  bench.start_move(20, regs::StepMode::kFull, 2000);
+  wait_and_clear(bench);
+  bench.drive_train.motor().set_phase_open(1, false);
 
   bench.write(kWdtTimeout, 4);
   bench.write(kWdtKick, regs::kWdtKickKey);

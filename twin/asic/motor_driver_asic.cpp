@@ -42,6 +42,11 @@ int isense_code(double current_a) {
   return static_cast<int>(round_to_long(clamped));
 }
 
+// An 11-bit two's-complement port value as an int.
+int signed_code(uint16_t port) {
+  return (static_cast<int>(port & 0x7FF) ^ 0x400) - 0x400;
+}
+
 uint16_t adc_code(double value, double codes_per_unit) {
   const double clamped = std::clamp(value * codes_per_unit, 0.0, 1.0 * kAdcMaxCode);
   return static_cast<uint16_t>(round_to_long(clamped));
@@ -90,6 +95,7 @@ MotorDriverAsic::~MotorDriverAsic() {
 
 void MotorDriverAsic::clock_in_reset(bool release) {
   rtl_->rst_n = 0;
+  rtl_->core_cycles = 1;
   rtl_->spi_cs_n = 1;
   rtl_->aon_ticks = 1;
   for (int i = 0; i < 4; ++i) {
@@ -240,20 +246,55 @@ uint64_t MotorDriverAsic::next_edge_ns() const {
   return std::min({next_core_edge_ns(), next_aon_edge_ns(&ticks), next_spi_event_ns()});
 }
 
-void MotorDriverAsic::eval_core_posedge() {
+uint64_t MotorDriverAsic::eval_core_posedge(uint64_t max_cycles) {
   const mech::StepperMotor& motor = drive_train_.motor();
-  rtl_->isense_a = static_cast<uint16_t>(isense_code(motor.phase_current_a_a())) & 0x7FF;
-  rtl_->isense_b = static_cast<uint16_t>(isense_code(motor.phase_current_b_a())) & 0x7FF;
+  const auto bridge_a = static_cast<mech::BridgeDrive>(rtl_->phase_a);
+  const auto bridge_b = static_cast<mech::BridgeDrive>(rtl_->phase_b);
+  // Quiet cycles (the RTL's own count) are run as one bulk edge, while the current-sense codes
+  // stay inside the windows the RTL reports: the drive train still advances cycle by cycle,
+  // as in lockstep, and the edge samples the codes of the last cycle it stands for.
+  const uint64_t quiet = std::min<uint64_t>(rtl_->core_quiet_cycles, max_cycles);
+  const int window_a_low = signed_code(rtl_->isense_a_low);
+  const int window_a_high = signed_code(rtl_->isense_a_high);
+  const int window_b_low = signed_code(rtl_->isense_b_low);
+  const int window_b_high = signed_code(rtl_->isense_b_high);
+  uint64_t cycles = 1;
+  int code_a = isense_code(motor.phase_current_a_a());
+  int code_b = isense_code(motor.phase_current_b_a());
+  // Each pass: the edge due samples the codes of the drive train as it is now; the one after
+  // it compares them, so it joins the bulk only while they are inside their windows.
+  while (cycles < quiet && code_a >= window_a_low && code_a <= window_a_high &&
+         code_b >= window_b_low && code_b <= window_b_high) {
+    // The phase outputs hold through quiet cycles; the drive train integrates over each.
+    advance_drive_train(bridge_a, bridge_b);
+    code_a = isense_code(motor.phase_current_a_a());
+    code_b = isense_code(motor.phase_current_b_a());
+    ++cycles;
+  }
+  rtl_->isense_a = static_cast<uint16_t>(code_a) & 0x7FF;
+  rtl_->isense_b = static_cast<uint16_t>(code_b) & 0x7FF;
   rtl_->adc_motor_current =
       adc_code(std::max(std::fabs(motor.phase_current_a_a()), std::fabs(motor.phase_current_b_a())),
                kAdcMotorCurrentCodesPerAmp);
+  rtl_->core_cycles = static_cast<uint16_t>(cycles);
   rtl_->clk_core = 1;
   rtl_->eval();
-  ++core_cycles_;
+  rtl_->core_cycles = 1;
+  core_cycles_ += cycles;
+  ++core_posedges_;
   core_high_ = true;
+  if (cycles > 1 && (rtl_->phase_a != static_cast<uint8_t>(bridge_a) ||
+                     rtl_->phase_b != static_cast<uint8_t>(bridge_b))) {
+    SC_REPORT_ERROR(name(), "the RTL changed its phase outputs in cycles it reported quiet");
+  }
   // The phase outputs hold for the whole cycle; the drive train integrates over it.
-  drive_train_.advance(kCorePeriodS, static_cast<mech::BridgeDrive>(rtl_->phase_a),
-                       static_cast<mech::BridgeDrive>(rtl_->phase_b), supply_v_);
+  advance_drive_train(static_cast<mech::BridgeDrive>(rtl_->phase_a),
+                      static_cast<mech::BridgeDrive>(rtl_->phase_b));
+  return cycles;
+}
+
+void MotorDriverAsic::advance_drive_train(mech::BridgeDrive phase_a, mech::BridgeDrive phase_b) {
+  drive_train_.advance(kCorePeriodS, phase_a, phase_b, supply_v_);
   bridge_charge_as_ += drive_train_.motor().supply_current_a() * kCorePeriodS;
 }
 
@@ -316,8 +357,14 @@ uint64_t MotorDriverAsic::advance_to(uint64_t t_ns, bool stop_at_visible) {
       if (core_high_) {
         eval_core_negedge();
       } else {
-        eval_core_posedge();
-        next_core_edge_ns_ = edge + kCorePeriodNs;
+        // A bulk edge's cycles all come before the next edge of another kind (at an equal
+        // time the core edge comes first) and none is past the limit.
+        uint64_t max_cycles = 1;
+        if (config_.mode == SimulationMode::kDecoupled && !trace_) {
+          const uint64_t last_ns = std::min({limit, aon_edge, spi_event});
+          max_cycles = (last_ns - edge) / kCorePeriodNs + 1;
+        }
+        next_core_edge_ns_ = edge + eval_core_posedge(max_cycles) * kCorePeriodNs;
       }
     } else if (aon_edge == edge) {
       eval_aon_edge(ticks);

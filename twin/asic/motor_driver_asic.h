@@ -96,7 +96,11 @@ class MotorDriverAsic : public sc_core::sc_module {
   void set_core_clock_stopped(bool stopped);
 
   SimulationMode mode() const { return config_.mode; }
+  // Core cycles the RTL has been clocked through, in both modes the same count.
   uint64_t core_cycles_evaluated() const { return core_cycles_; }
+  // Core posedges evaluated: every cycle's in lockstep; in decoupled mode a run of quiet cycles
+  // (that only count) takes one.
+  uint64_t core_posedges_evaluated() const { return core_posedges_; }
   uint64_t always_on_edges_evaluated() const { return aon_edges_; }
   uint64_t sync_points() const { return sync_points_; }
   // Wall time spent evaluating the RTL and the drive train (when metering is on).
@@ -170,7 +174,10 @@ class MotorDriverAsic : public sc_core::sc_module {
   uint64_t next_spi_event_ns() const;
   // Applies the frame's next pin change; returns true when that ended the frame.
   bool apply_spi_event(uint64_t time_ns);
-  void eval_core_posedge();
+  // Evaluates the posedge due and, in decoupled mode, up to max_cycles - 1 quiet ones after it
+  // in the same edge; returns the cycles it stood for.
+  uint64_t eval_core_posedge(uint64_t max_cycles);
+  void advance_drive_train(mech::BridgeDrive phase_a, mech::BridgeDrive phase_b);
   void eval_core_negedge();
   void eval_aon_edge(uint64_t ticks);
   void after_edge(uint64_t time_ns);
@@ -203,6 +210,7 @@ class MotorDriverAsic : public sc_core::sc_module {
   std::function<void(uint64_t, uint8_t, uint8_t)> phase_observer_;
 
   uint64_t core_cycles_ = 0;
+  uint64_t core_posedges_ = 0;
   uint64_t aon_edges_ = 0;
   uint64_t sync_points_ = 0;
   double bridge_charge_as_ = 0.0;

@@ -37,10 +37,10 @@ class DriveTrain {
   // Volume pushed out of the pump since start: forward motion only (the check valves stop
   // back-flow), and motion already counted is not counted again after a backward swing.
   double displaced_volume_ul() const { return displaced_volume_ul_; }
-  double volume_per_full_step_ul() const;
+  double volume_per_full_step_ul() const { return volume_per_full_step_ul_; }
   // Full steps the rotor has turned forward (net), from its angle.
   int64_t rotor_full_steps() const;
-  double load_at_motor_nm() const;
+  double load_at_motor_nm() const { return load_at_motor_nm_; }
 
   StepperMotor& motor() { return motor_; }
   const StepperMotor& motor() const { return motor_; }
@@ -49,12 +49,16 @@ class DriveTrain {
 
  private:
   void count_displacement();
+  // The load changes only with its inputs; advance() runs every core cycle.
+  void update_load_at_motor();
 
   StepperMotor motor_;
   GearTrainParams gear_;
   PumpMechanismParams pump_;
   double outlet_pressure_mmhg_ = 0.0;
   double extra_shaft_load_nm_ = 0.0;
+  double load_at_motor_nm_ = 0.0;
+  double volume_per_full_step_ul_;
   double furthest_angle_rad_;
   double displaced_volume_ul_ = 0.0;
 };

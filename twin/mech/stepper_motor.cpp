@@ -15,6 +15,7 @@ constexpr double kShortedInductanceH = 10e-6;
 StepperMotor::StepperMotor(const StepperMotorParams& params)
     : params_(params),
       pole_pairs_(params.full_steps_per_rev / 4),
+      full_step_angle_rad_(2.0 * kPi / params.full_steps_per_rev),
       // The ASIC's sequencer resets to microstep 4, the 45° point between two full steps'
       // detents, so the rotor starts there: half a full step.
       angle_rad_(0.5 * full_step_angle_rad()),
@@ -60,10 +61,6 @@ void StepperMotor::rotate_electrical_angle(double delta_rad) {
   const double sin_next = sin_electrical_ * cos_d + cos_electrical_ * sin_d;
   cos_electrical_ = cos_electrical_ * cos_d - sin_electrical_ * sin_d;
   sin_electrical_ = sin_next;
-}
-
-double StepperMotor::full_step_angle_rad() const {
-  return 2.0 * kPi / params_.full_steps_per_rev;
 }
 
 double StepperMotor::next_current(const Winding& winding, double current_a, double applied_v,
@@ -130,8 +127,11 @@ void StepperMotor::advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b
       bridge_supply_current(phase_a, current_a_a_) + bridge_supply_current(phase_b, current_b_a_);
   current_a_a_ = step_phase(windings_[0], current_a_a_, phase_a, emf_a);
   current_b_a_ = step_phase(windings_[1], current_b_a_, phase_b, emf_b);
-  peak_current_a_ =
-      std::fmax(peak_current_a_, std::fmax(std::fabs(current_a_a_), std::fabs(current_b_a_)));
+  // Comparisons rather than fmax: no call in the per-cycle path, the same value (no NaN here).
+  const double magnitude_a = std::fabs(current_a_a_);
+  const double magnitude_b = std::fabs(current_b_a_);
+  const double larger = magnitude_a > magnitude_b ? magnitude_a : magnitude_b;
+  if (larger > peak_current_a_) peak_current_a_ = larger;
 
   torque_nm_ = ke * (-current_a_a_ * sin_e + current_b_a_ * cos_e);
   const double driving_nm = torque_nm_ - params_.viscous_damping_nm_s_per_rad * speed_rad_per_s_;

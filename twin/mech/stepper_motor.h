@@ -60,7 +60,7 @@ class StepperMotor {
   // Largest coil current magnitude seen since construction or the last reset_peak_current().
   double peak_phase_current_a() const { return peak_current_a_; }
   void reset_peak_current() { peak_current_a_ = 0.0; }
-  double full_step_angle_rad() const;
+  double full_step_angle_rad() const { return full_step_angle_rad_; }
   const StepperMotorParams& params() const { return params_; }
 
  private:
@@ -78,6 +78,7 @@ class StepperMotor {
 
   StepperMotorParams params_;
   int pole_pairs_;
+  double full_step_angle_rad_;
   double cached_dt_s_ = 0.0;
   Winding windings_[2];
   bool shorted_[2] = {false, false};
