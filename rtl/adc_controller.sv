@@ -1,10 +1,12 @@
 // SAR ADC sequencer: converts the selected channels in order, 16 core cycles each, and holds
 // the results. The analog inputs arrive already quantised to 12-bit codes by the front end.
-module adc_controller (
+module adc_controller #(
+    parameter int BULK_CLOCKING = 1  // 0: the silicon netlist reports nothing (quiet_cycles 0)
+) (
     input  logic        clk,
     input  logic        rst_n,
-    // Core cycles this edge stands for (bulk clocking); never more than quiet_cycles, which
-    // stays under 16 while converting.
+    // Core cycles this edge stands for (bulk clocking): cycles - 1 quiet ones, at most the
+    // quiet_cycles reported before it (under 16 while converting), then an ordinary one.
     /* verilator lint_off UNUSEDSIGNAL */
     input  logic [15:0] cycles,
     /* verilator lint_on UNUSEDSIGNAL */
@@ -23,6 +25,10 @@ module adc_controller (
   logic [2:0] channel;
   logic [3:0] cycle;
 
+  // The conversion's cycle count as the skipped quiet cycles of a bulk edge leave it.
+  wire [3:0] skipped = cycles[3:0] - 4'd1;
+  wire [3:0] cycle_now = busy && pending[channel] ? cycle + skipped : cycle;
+
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       pending <= '0;
@@ -37,20 +43,26 @@ module adc_controller (
       end
     end else if (!pending[channel]) begin
       channel <= channel + 3'd1;
-    end else if (cycle == CONVERSION_CYCLES) begin
+    end else if (cycle_now == CONVERSION_CYCLES) begin
       result[channel] <= analog_in[channel];
       pending[channel] <= 1'b0;
       channel <= channel + 3'd1;
       cycle <= '0;
     end else begin
-      cycle <= cycle + 4'(cycles);
+      cycle <= cycle_now + 4'd1;
     end
   end
 
   assign busy = pending != 0;
-  assign quiet_cycles = !rst_n ? 16'd0 : !busy ? (start ? 16'd0 : 16'hFFFF) :
-      !pending[channel] || cycle == CONVERSION_CYCLES ? 16'd0 : {12'b0, CONVERSION_CYCLES - cycle};
-  assign done = busy && pending[channel] && cycle == CONVERSION_CYCLES &&
+  generate
+    if (BULK_CLOCKING != 0) begin : quiet_report
+      assign quiet_cycles = !rst_n ? 16'd0 : !busy ? (start ? 16'd0 : 16'hFFFF) :
+          !pending[channel] || cycle == CONVERSION_CYCLES ? 16'd0 : {12'b0, CONVERSION_CYCLES - cycle};
+    end else begin : silicon
+      assign quiet_cycles = 16'd0;
+    end
+  endgenerate
+  assign done = busy && pending[channel] && cycle_now == CONVERSION_CYCLES &&
       (pending & ~(5'd1 << channel)) == 0;
 
 endmodule

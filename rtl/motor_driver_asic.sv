@@ -3,12 +3,17 @@
 // alarm tone. Register map: docs/asic-registers.md.
 module motor_driver_asic
   import motor_driver_regs_pkg::*;
-(
+#(
+    // Bulk clocking (core_cycles, core_quiet_cycles and the isense windows) is the twin's, for
+    // its decoupled mode; 0 ties it off: the silicon netlist, which lockstep evaluates.
+    parameter int BULK_CLOCKING = 1
+) (
     // Core domain: 1 MHz, gated off by the clock gate outside while core_clock_request is low.
     input  logic               clk_core,
-    // Bulk clocking (the twin's decoupled mode): this core edge stands for `core_cycles`
-    // cycles, at most the core_quiet_cycles reported before it; the logic ends as it would
-    // after that many single cycles. Lockstep and silicon: always 1.
+    // Bulk clocking (the twin's decoupled mode), set at the negedge before the posedge it is
+    // for: that posedge stands for `core_cycles` cycles, the first core_cycles - 1 of them quiet
+    // (at most the core_quiet_cycles reported after the last posedge), the last an ordinary
+    // one; the logic ends as it would after that many single cycles. Lockstep and silicon: 1.
     input  logic        [15:0] core_cycles,
     // Always-on domain: one edge per delivery of `aon_ticks` slow ticks (64 Hz).
     input  logic               clk_aon,
@@ -20,6 +25,10 @@ module motor_driver_asic
     output logic               spi_miso,
     input  logic signed [10:0] isense_a,                // coil currents, 0.25 mA per code
     input  logic signed [10:0] isense_b,
+    // What the last skipped cycle of a bulk edge sampled (the codes its ordinary cycle
+    // compares), set with core_cycles.
+    input  logic signed [10:0] isense_a_skipped,
+    input  logic signed [10:0] isense_b_skipped,
     input  logic        [11:0] adc_motor_current,
     input  logic        [11:0] adc_battery,
     input  logic        [11:0] adc_temperature,
@@ -115,7 +124,7 @@ module motor_driver_asic
   wire abort_move = (write_ctrl && frame_data[CTRL_STOP_LSB]) || !ctrl_enable || ctrl_sleep ||
       watchdog_expired || undervoltage_now || overtemperature_now;
 
-  spi_slave spi (
+  spi_slave #(.BULK_CLOCKING(BULK_CLOCKING)) spi (
       .clk(clk_core),
       .rst_n,
       .cs_n(spi_cs_n),
@@ -136,11 +145,45 @@ module motor_driver_asic
   );
 
   logic [15:0] sequencer_quiet_cycles, adc_quiet_cycles;
+  logic signed [10:0] window_a_low, window_a_high, window_b_low, window_b_high;
+  // Bulk clocking: core_cycles and the skipped cycles' codes are taken at the negedge before the
+  // posedge they apply to, so that no logic hangs combinationally on them (Verilator evaluates
+  // what inputs feed at every evaluation). Every negedge arms a bulk (of 1 cycle unless set);
+  // the posedge after it takes it. The silicon netlist has none of it.
+  localparam bit BULK = BULK_CLOCKING != 0;
+  logic [15:0] core_cycles_taken;
+  logic signed [10:0] isense_a_compared, isense_b_compared;
+  generate
+    if (BULK) begin : bulk_clocking
+      logic [15:0] cycles_armed;
+      logic signed [10:0] isense_a_skipped_armed, isense_b_skipped_armed;
+      logic armed_token, taken_token;
+      always_ff @(negedge clk_core) begin
+        cycles_armed <= !rst_n || core_cycles == 16'd0 ? 16'd1 : core_cycles;
+        isense_a_skipped_armed <= isense_a_skipped;
+        isense_b_skipped_armed <= isense_b_skipped;
+        armed_token <= !taken_token;
+      end
+      always_ff @(posedge clk_core) taken_token <= armed_token;
+      wire bulk_edge = armed_token != taken_token && cycles_armed != 16'd1;
+      assign core_cycles_taken = bulk_edge ? cycles_armed : 16'd1;
+      assign isense_a_compared = bulk_edge ? isense_a_skipped_armed : isense_a_sampled;
+      assign isense_b_compared = bulk_edge ? isense_b_skipped_armed : isense_b_sampled;
+    end else begin : silicon
+      // The ports stay, so that both netlists have the same ones.
+      /* verilator lint_off UNUSEDSIGNAL */
+      wire unused_bulk_inputs = ^{core_cycles, isense_a_skipped, isense_b_skipped};
+      /* verilator lint_on UNUSEDSIGNAL */
+      assign core_cycles_taken = 16'd1;
+      assign isense_a_compared = isense_a_sampled;
+      assign isense_b_compared = isense_b_sampled;
+    end
+  endgenerate
 
-  step_sequencer sequencer (
+  step_sequencer #(.BULK_CLOCKING(BULK_CLOCKING)) sequencer (
       .clk(clk_core),
       .rst_n,
-      .cycles(core_cycles),
+      .cycles(core_cycles_taken),
       .start(start_move),
       .steps(frame_data),
       .step_period_us(step_period),
@@ -150,8 +193,8 @@ module motor_driver_asic
       .abort(abort_move),
       .stall_rise_time_us(stall_config[STALL_CONFIG_RISE_TIME_US_LSB+:STALL_CONFIG_RISE_TIME_US_WIDTH]),
       .stall_count(stall_config[STALL_CONFIG_COUNT_LSB+:STALL_CONFIG_COUNT_WIDTH]),
-      .isense_a(isense_a_sampled),
-      .isense_b(isense_b_sampled),
+      .isense_a(isense_a_compared),
+      .isense_b(isense_b_compared),
       .phase_a,
       .phase_b,
       .busy,
@@ -163,16 +206,16 @@ module motor_driver_asic
       .fault_stall(seq_stall),
       .fault_open_load(seq_open_load),
       .quiet_cycles(sequencer_quiet_cycles),
-      .isense_a_low,
-      .isense_a_high,
-      .isense_b_low,
-      .isense_b_high
+      .isense_a_low(window_a_low),
+      .isense_a_high(window_a_high),
+      .isense_b_low(window_b_low),
+      .isense_b_high(window_b_high)
   );
 
-  adc_controller adc (
+  adc_controller #(.BULK_CLOCKING(BULK_CLOCKING)) adc (
       .clk(clk_core),
       .rst_n,
-      .cycles(core_cycles),
+      .cycles(core_cycles_taken),
       .start(write_adc_ctrl && frame_data[ADC_CTRL_START_LSB]),
       .channels(frame_data[ADC_CTRL_CHANNELS_LSB+:ADC_CTRL_CHANNELS_WIDTH]),
       .analog_in('{
@@ -299,14 +342,32 @@ module motor_driver_asic
     endcase
   endfunction
 
-  // This block is quiet while its synchronisers hold and nothing is strobed into it.
-  wire top_quiet = rst_n && spi_settled && !watchdog_expired &&
-      wdt_expired_sync == {2{wdt_expired_toggle}} && undervoltage_sync == {2{undervoltage}} &&
-      overtemperature_sync == {2{overtemperature}} && new_faults == 0 && !adc_done &&
-      !move_done && !step_driven;
-  wire [15:0] core_quiet_inner =
-      sequencer_quiet_cycles < adc_quiet_cycles ? sequencer_quiet_cycles : adc_quiet_cycles;
-  assign core_quiet_cycles = top_quiet ? core_quiet_inner : 16'd0;
+  generate
+    if (BULK) begin : quiet_report
+      // This block is quiet while its synchronisers hold and nothing is strobed into it.
+      wire top_quiet = rst_n && spi_settled && !watchdog_expired &&
+          wdt_expired_sync == {2{wdt_expired_toggle}} && undervoltage_sync == {2{undervoltage}} &&
+          overtemperature_sync == {2{overtemperature}} && new_faults == 0 && !adc_done &&
+          !move_done && !step_driven;
+      wire [15:0] inner =
+          sequencer_quiet_cycles < adc_quiet_cycles ? sequencer_quiet_cycles : adc_quiet_cycles;
+      assign core_quiet_cycles = top_quiet ? inner : 16'd0;
+      assign isense_a_low = window_a_low;
+      assign isense_a_high = window_a_high;
+      assign isense_b_low = window_b_low;
+      assign isense_b_high = window_b_high;
+    end else begin : silicon
+      /* verilator lint_off UNUSEDSIGNAL */
+      wire unused_quiet = ^{spi_settled, sequencer_quiet_cycles, adc_quiet_cycles, window_a_low,
+                            window_a_high, window_b_low, window_b_high};
+      /* verilator lint_on UNUSEDSIGNAL */
+      assign core_quiet_cycles = 16'd0;
+      assign isense_a_low = '0;
+      assign isense_a_high = '0;
+      assign isense_b_low = '0;
+      assign isense_b_high = '0;
+    end
+  endgenerate
 
   assign irq = (int_status & int_mask) != 0;
   assign status_byte = {irq, fault != 0, busy, fault[FAULT_SPI_ERROR_LSB], 4'b0101};

@@ -1,9 +1,11 @@
 // Step sequencer: turns a move command into microstep positions at the step period, drives the
 // two phase choppers from a sine table, counts the steps it actually drove, and stops the
 // motor on stall, overcurrent, open load or an external abort.
-// Bulk clocking as in phase_chopper: an edge stands for `cycles` core cycles, at most the
-// quiet_cycles reported before it.
-module step_sequencer (
+// Bulk clocking as in phase_chopper: an edge stands for `cycles` core cycles, of which the
+// first cycles - 1 are quiet (at most the quiet_cycles reported before it).
+module step_sequencer #(
+    parameter int BULK_CLOCKING = 1  // 0: the silicon netlist reports nothing (quiet_cycles 0)
+) (
     input  logic               clk,
     input  logic               rst_n,
     input  logic        [15:0] cycles,
@@ -98,7 +100,14 @@ module step_sequencer (
   wire [15:0] period_cycles = step_period_us < MIN_STEP_PERIOD_US ? MIN_STEP_PERIOD_US
                                                                    : step_period_us;
   wire run = stepping;
-  wire period_start = run && pwm_count == 0;
+  // The counters as the skipped quiet cycles of a bulk edge leave them (never past a step or
+  // the start of a PWM period: those cycles are not quiet).
+  wire [15:0] skipped = cycles - 16'd1;
+  wire [6:0] pwm_sum = 7'(pwm_count) + 7'(skipped > 16'd50 ? 16'd50 : skipped);
+  wire [5:0] pwm_now = !run ? pwm_count :
+      pwm_sum >= 7'(PWM_PERIOD_CYCLES) ? 6'(pwm_sum - 7'(PWM_PERIOD_CYCLES)) : 6'(pwm_sum);
+  wire [15:0] period_left_now = run ? period_left - skipped : period_left;
+  wire period_start = run && pwm_now == 0;
   logic advanced;  // the microstep changed in the previous cycle
   // The first cycle of a move: the coils were off, so the new position's signs are adopted
   // without counting a reversal.
@@ -111,7 +120,7 @@ module step_sequencer (
   logic overcurrent_a, overcurrent_b, open_load_a, open_load_b;
   logic [15:0] quiet_a, quiet_b;
 
-  phase_chopper chopper_a (
+  phase_chopper #(.BULK_CLOCKING(BULK_CLOCKING)) chopper_a (
       .clk, .rst_n, .cycles, .run, .period_start,
       .reversal(reversal_a),
       .target(target_a),
@@ -128,7 +137,7 @@ module step_sequencer (
       .isense_high(isense_a_high)
   );
 
-  phase_chopper chopper_b (
+  phase_chopper #(.BULK_CLOCKING(BULK_CLOCKING)) chopper_b (
       .clk, .rst_n, .cycles, .run, .period_start,
       .reversal(reversal_b),
       .target(target_b),
@@ -156,25 +165,32 @@ module step_sequencer (
   assign fault_stall = run && stall_count != 0 && !turning && stalled_now != 0 &&
       stall_run >= {1'b0, stall_count};
   wire stop = abort || fault_overcurrent || fault_open_load || fault_stall;
-  // Within a PWM period (cycles never carries pwm_count past its wrap to 0).
-  wire [6:0] pwm_next = 7'(pwm_count) + 7'(cycles > 16'd50 ? 16'd50 : cycles);
 
-  // Quiet edges: only period_left and pwm_count count, until the next step or PWM period
-  // begins; none while a move starts, stops, advances or a strobe is due.
-  localparam logic [15:0] QUIET_FOREVER = 16'hFFFF;
-  logic [15:0] quiet_own;
-  always_comb begin
-    if (!rst_n || advanced || move_began) quiet_own = 16'd0;
-    else if (!stepping) quiet_own = start ? 16'd0 : QUIET_FOREVER;
-    else if (stop || period_left == 0 || pwm_count == 0) quiet_own = 16'd0;
-    else begin
-      quiet_own = period_left;
-      if ({10'b0, PWM_PERIOD_CYCLES - pwm_count} < quiet_own)
-        quiet_own = {10'b0, PWM_PERIOD_CYCLES - pwm_count};
+  generate
+    if (BULK_CLOCKING != 0) begin : quiet_report
+      // Quiet edges: only period_left and pwm_count count, until the next step or PWM period
+      // begins; none while a move starts, stops, advances or a strobe is due.
+      localparam logic [15:0] QUIET_FOREVER = 16'hFFFF;
+      logic [15:0] quiet_own;
+      always_comb begin
+        if (!rst_n || advanced || move_began) quiet_own = 16'd0;
+        else if (!stepping) quiet_own = start ? 16'd0 : QUIET_FOREVER;
+        else if (stop || period_left == 0 || pwm_count == 0) quiet_own = 16'd0;
+        else begin
+          quiet_own = period_left;
+          if ({10'b0, PWM_PERIOD_CYCLES - pwm_count} < quiet_own)
+            quiet_own = {10'b0, PWM_PERIOD_CYCLES - pwm_count};
+        end
+      end
+      wire [15:0] quiet_choppers = quiet_a < quiet_b ? quiet_a : quiet_b;
+      assign quiet_cycles = quiet_own < quiet_choppers ? quiet_own : quiet_choppers;
+    end else begin : silicon
+      /* verilator lint_off UNUSEDSIGNAL */
+      wire unused_quiet = ^{quiet_a, quiet_b};
+      /* verilator lint_on UNUSEDSIGNAL */
+      assign quiet_cycles = 16'd0;
     end
-  end
-  wire [15:0] quiet_choppers = quiet_a < quiet_b ? quiet_a : quiet_b;
-  assign quiet_cycles = quiet_own < quiet_choppers ? quiet_own : quiet_choppers;
+  endgenerate
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
@@ -192,8 +208,9 @@ module step_sequencer (
     end else begin
       advanced <= 1'b0;
       move_began <= 1'b0;
-      if (run) pwm_count <= pwm_next >= 7'(PWM_PERIOD_CYCLES) ? 6'(pwm_next - 7'(PWM_PERIOD_CYCLES))
-                                                             : 6'(pwm_next);
+      period_left <= period_left_now;
+      pwm_count <= pwm_now;
+      if (run) pwm_count <= pwm_now == PWM_PERIOD_CYCLES - 6'd1 ? '0 : pwm_now + 6'd1;
       if ((advanced || move_began) && target_a != 0) sign_a <= negative_a;
       if ((advanced || move_began) && target_b != 0) sign_b <= negative_b;
       if (turning) stalled_reversals <= '0;
@@ -211,8 +228,8 @@ module step_sequencer (
         end
       end else if (stop) begin
         stepping <= 1'b0;
-      end else if (period_left != 0) begin
-        period_left <= period_left - cycles;
+      end else if (period_left_now != 0) begin
+        period_left <= period_left_now - 16'd1;
       end else if (aligning) begin
         aligning <= 1'b0;
         period_left <= period_cycles - 16'd1;
@@ -233,8 +250,8 @@ module step_sequencer (
   end
 
   assign busy = run;
-  assign step_driven = stepping && !aligning && !stop && period_left == 0;
+  assign step_driven = stepping && !aligning && !stop && period_left_now == 0;
   assign step_eighths = step_size[3:0];
-  assign done = stepping && (stop || (!aligning && period_left == 0 && steps_remaining == 16'd1));
+  assign done = stepping && (stop || (!aligning && period_left_now == 0 && steps_remaining == 16'd1));
 
 endmodule

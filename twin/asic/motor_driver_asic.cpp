@@ -1,7 +1,6 @@
 // Verilator's headers come before SystemC's: with SystemC already included they expect a
 // SystemC-mode model (sc_time_stamp), and this one is plain C++.
-#include "Vmotor_driver_asic.h"
-#include "Vmotor_driver_asic___024root.h"
+#include "asic_netlist.h"
 #include "verilated.h"
 #include "verilated_vcd_c.h"
 
@@ -17,15 +16,16 @@ namespace pumptwin::asic {
 namespace {
 
 constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
+constexpr uint64_t kNoBulk = 0;  // eval_core_negedge: the next posedge is an ordinary one
 constexpr uint64_t kCoreHalfPeriodNs = MotorDriverAsic::kCorePeriodNs / 2;
 constexpr double kCorePeriodS = 1e-6;
 constexpr double kIsenseCodesPerAmp = 4000.0;            // 0.25 mA per code
 constexpr double kAdcMotorCurrentCodesPerAmp = 16000.0;  // 1/16 mA per code
 constexpr int kIsenseMaxCode = 1023;
 constexpr int kAdcMaxCode = 4095;
-constexpr uint64_t kSpiFrameNs = MotorDriverAsic::kSpiSelectSetupNs +
-                                 32 * MotorDriverAsic::kSpiBitNs +
-                                 MotorDriverAsic::kSpiSelectHoldNs + MotorDriverAsic::kSpiDeselectNs;
+constexpr uint64_t kSpiFrameNs =
+    MotorDriverAsic::kSpiSelectSetupNs + 32 * MotorDriverAsic::kSpiBitNs +
+    MotorDriverAsic::kSpiSelectHoldNs + MotorDriverAsic::kSpiDeselectNs;
 
 sc_core::sc_time ns(uint64_t value) {
   return sc_core::sc_time(static_cast<double>(value), sc_core::SC_NS);
@@ -66,7 +66,7 @@ MotorDriverAsic::MotorDriverAsic(const sc_core::sc_module_name& name, mech::Driv
                     "before any sc_time exists");
   }
   if (!config_.trace.path.empty()) context_->traceEverOn(true);
-  rtl_ = std::make_unique<Vmotor_driver_asic>(context_.get(), "asic");
+  rtl_ = make_asic_netlist(*context_, config_.mode == SimulationMode::kDecoupled);
   if (!config_.trace.path.empty()) {
     trace_ = std::make_unique<VerilatedVcdC>();
     trace_->set_time_unit("1ns");
@@ -96,6 +96,7 @@ MotorDriverAsic::~MotorDriverAsic() {
 void MotorDriverAsic::clock_in_reset(bool release) {
   rtl_->rst_n = 0;
   rtl_->core_cycles = 1;
+  bulk_cycles_ = 1;
   rtl_->spi_cs_n = 1;
   rtl_->aon_ticks = 1;
   for (int i = 0; i < 4; ++i) {
@@ -127,9 +128,9 @@ uint8_t MotorDriverAsic::phase_b() const {
 // tests/twin/asic_debug_read_test.cpp holds the two equal, register by register.
 uint16_t MotorDriverAsic::debug_read_register(uint8_t address) const {
   namespace reg = pumpfw::asic::reg;
-  const Vmotor_driver_asic___024root& root = *rtl_->rootp;
+  const AsicNetlist& root = *rtl_;
   const auto adc = [&](int channel) {
-    return static_cast<uint16_t>(root.motor_driver_asic__DOT__adc_result[channel] & 0x0FFF);
+    return static_cast<uint16_t>(root.adc_result[channel] & 0x0FFF);
   };
   switch (address) {
     case reg::kChipId.address:
@@ -137,39 +138,34 @@ uint16_t MotorDriverAsic::debug_read_register(uint8_t address) const {
     case reg::kRevision.address:
       return reg::kRevision.reset_value;
     case reg::kCtrl.address:
-      return static_cast<uint16_t>(
-          (root.motor_driver_asic__DOT__ctrl_sleep & 1u) << 4 |
-          (root.motor_driver_asic__DOT__ctrl_step_mode & 3u) << 2 |
-          (root.motor_driver_asic__DOT__ctrl_dir & 1u) << 1 |
-          (root.motor_driver_asic__DOT__ctrl_enable & 1u));
+      return static_cast<uint16_t>((root.ctrl_sleep & 1u) << 4 | (root.ctrl_step_mode & 3u) << 2 |
+                                   (root.ctrl_dir & 1u) << 1 | (root.ctrl_enable & 1u));
     case reg::kMoveSteps.address:
-      return root.motor_driver_asic__DOT__move_steps;
+      return root.move_steps;
     case reg::kStepPeriod.address:
-      return root.motor_driver_asic__DOT__step_period;
+      return root.step_period;
     case reg::kCurrentLimit.address:
-      return root.motor_driver_asic__DOT__current_limit;
+      return root.current_limit;
     case reg::kStatus.address:
       return static_cast<uint16_t>((rtl_->reset_request & 1u) << 3 |
-                                   (rtl_->tone != 0 ? 1u : 0u) << 2 |
-                                   (root.motor_driver_asic__DOT__adc_busy & 1u) << 1 |
-                                   (root.motor_driver_asic__DOT__busy & 1u));
+                                   (rtl_->tone != 0 ? 1u : 0u) << 2 | (root.adc_busy & 1u) << 1 |
+                                   (root.busy & 1u));
     case reg::kStepsRemaining.address:
-      return root.motor_driver_asic__DOT__steps_remaining;
+      return root.steps_remaining;
     case reg::kFault.address:
-      return root.motor_driver_asic__DOT__fault & 0x7Fu;
+      return root.fault & 0x7Fu;
     case reg::kIntMask.address:
-      return root.motor_driver_asic__DOT__int_mask & 0x1FFu;
+      return root.int_mask & 0x1FFu;
     case reg::kIntStatus.address:
-      return root.motor_driver_asic__DOT__int_status & 0x1FFu;
+      return root.int_status & 0x1FFu;
     case reg::kTotalStepsLo.address:
-      return static_cast<uint16_t>(root.motor_driver_asic__DOT__total_steps & 0xFFFFu);
+      return static_cast<uint16_t>(root.total_steps & 0xFFFFu);
     case reg::kTotalStepsHi.address:
-      return root.motor_driver_asic__DOT__total_steps_hi_latched;
+      return root.total_steps_hi_latched;
     case reg::kStallConfig.address:
-      return root.motor_driver_asic__DOT__stall_config;
+      return root.stall_config;
     case reg::kAdcCtrl.address:
-      return static_cast<uint16_t>((root.motor_driver_asic__DOT__adc_busy & 1u) << 15 |
-                                   (root.motor_driver_asic__DOT__adc_channels & 0x1Fu));
+      return static_cast<uint16_t>((root.adc_busy & 1u) << 15 | (root.adc_channels & 0x1Fu));
     case reg::kAdcMotorCurrent.address:
       return adc(0);
     case reg::kAdcBattery.address:
@@ -181,24 +177,25 @@ uint16_t MotorDriverAsic::debug_read_register(uint8_t address) const {
     case reg::kAdcPressureOutlet.address:
       return adc(4);
     case reg::kWdtTimeout.address:
-      return root.motor_driver_asic__DOT__wdt_timeout;
+      return root.wdt_timeout;
     case reg::kWdtRemaining.address: {
       // Slow ticks reach an idle chip in bulk, at its next always-on event (never past it:
       // fewer than `remaining`); count the ones already due, as a frame's catch-up would.
-      const uint16_t remaining = root.motor_driver_asic__DOT__wdt_remaining;
+      const uint16_t remaining = root.wdt_remaining;
       const uint64_t due = now_ns() / kSlowTickNs;
-      const uint64_t pending = powered_ && due > aon_ticks_delivered_ ? due - aon_ticks_delivered_ : 0;
+      const uint64_t pending =
+          powered_ && due > aon_ticks_delivered_ ? due - aon_ticks_delivered_ : 0;
       return pending < remaining ? static_cast<uint16_t>(remaining - pending) : remaining;
     }
     case reg::kAlarmTone.address:
-      return root.motor_driver_asic__DOT__alarm_tone & 3u;
+      return root.alarm_tone & 3u;
     default:
       return 0;
   }
 }
 
 uint32_t MotorDriverAsic::debug_total_steps() const {
-  return rtl_->rootp->motor_driver_asic__DOT__total_steps;
+  return rtl_->total_steps;
 }
 
 void MotorDriverAsic::set_phase_observer(std::function<void(uint64_t, uint8_t, uint8_t)> observer) {
@@ -246,51 +243,22 @@ uint64_t MotorDriverAsic::next_edge_ns() const {
   return std::min({next_core_edge_ns(), next_aon_edge_ns(&ticks), next_spi_event_ns()});
 }
 
-uint64_t MotorDriverAsic::eval_core_posedge(uint64_t max_cycles) {
+void MotorDriverAsic::eval_core_posedge() {
   const mech::StepperMotor& motor = drive_train_.motor();
-  const auto bridge_a = static_cast<mech::BridgeDrive>(rtl_->phase_a);
-  const auto bridge_b = static_cast<mech::BridgeDrive>(rtl_->phase_b);
-  // Quiet cycles (the RTL's own count) are run as one bulk edge, while the current-sense codes
-  // stay inside the windows the RTL reports: the drive train still advances cycle by cycle,
-  // as in lockstep, and the edge samples the codes of the last cycle it stands for.
-  const uint64_t quiet = std::min<uint64_t>(rtl_->core_quiet_cycles, max_cycles);
-  const int window_a_low = signed_code(rtl_->isense_a_low);
-  const int window_a_high = signed_code(rtl_->isense_a_high);
-  const int window_b_low = signed_code(rtl_->isense_b_low);
-  const int window_b_high = signed_code(rtl_->isense_b_high);
-  uint64_t cycles = 1;
-  int code_a = isense_code(motor.phase_current_a_a());
-  int code_b = isense_code(motor.phase_current_b_a());
-  // Each pass: the edge due samples the codes of the drive train as it is now; the one after
-  // it compares them, so it joins the bulk only while they are inside their windows.
-  while (cycles < quiet && code_a >= window_a_low && code_a <= window_a_high &&
-         code_b >= window_b_low && code_b <= window_b_high) {
-    // The phase outputs hold through quiet cycles; the drive train integrates over each.
-    advance_drive_train(bridge_a, bridge_b);
-    code_a = isense_code(motor.phase_current_a_a());
-    code_b = isense_code(motor.phase_current_b_a());
-    ++cycles;
-  }
-  rtl_->isense_a = static_cast<uint16_t>(code_a) & 0x7FF;
-  rtl_->isense_b = static_cast<uint16_t>(code_b) & 0x7FF;
+  rtl_->isense_a = static_cast<uint16_t>(isense_code(motor.phase_current_a_a())) & 0x7FF;
+  rtl_->isense_b = static_cast<uint16_t>(isense_code(motor.phase_current_b_a())) & 0x7FF;
   rtl_->adc_motor_current =
       adc_code(std::max(std::fabs(motor.phase_current_a_a()), std::fabs(motor.phase_current_b_a())),
                kAdcMotorCurrentCodesPerAmp);
-  rtl_->core_cycles = static_cast<uint16_t>(cycles);
   rtl_->clk_core = 1;
   rtl_->eval();
-  rtl_->core_cycles = 1;
-  core_cycles_ += cycles;
+  core_cycles_ += bulk_cycles_;
+  bulk_cycles_ = 1;
   ++core_posedges_;
   core_high_ = true;
-  if (cycles > 1 && (rtl_->phase_a != static_cast<uint8_t>(bridge_a) ||
-                     rtl_->phase_b != static_cast<uint8_t>(bridge_b))) {
-    SC_REPORT_ERROR(name(), "the RTL changed its phase outputs in cycles it reported quiet");
-  }
   // The phase outputs hold for the whole cycle; the drive train integrates over it.
   advance_drive_train(static_cast<mech::BridgeDrive>(rtl_->phase_a),
                       static_cast<mech::BridgeDrive>(rtl_->phase_b));
-  return cycles;
 }
 
 void MotorDriverAsic::advance_drive_train(mech::BridgeDrive phase_a, mech::BridgeDrive phase_b) {
@@ -298,10 +266,55 @@ void MotorDriverAsic::advance_drive_train(mech::BridgeDrive phase_a, mech::Bridg
   bridge_charge_as_ += drive_train_.motor().supply_current_a() * kCorePeriodS;
 }
 
-void MotorDriverAsic::eval_core_negedge() {
+void MotorDriverAsic::eval_core_negedge(uint64_t last_ns) {
+  // The next posedge (whole µs) may skip quiet cycles before its ordinary one (bulk clocking,
+  // decoupled mode only), if that one is due by last_ns and the clock stays on: the RTL takes
+  // the count at this negedge.
+  const uint64_t posedge_ns = next_core_edge_ns_;
+  if (config_.mode == SimulationMode::kDecoupled && !trace_ && rtl_->core_clock_request != 0 &&
+      last_ns != kNoBulk && last_ns >= posedge_ns) {
+    bulk_cycles_ = 1 + skip_quiet_cycles((last_ns - posedge_ns) / kCorePeriodNs);
+    next_core_edge_ns_ = posedge_ns + (bulk_cycles_ - 1) * kCorePeriodNs;
+  }
   rtl_->clk_core = 0;
   rtl_->eval();
+  rtl_->core_cycles = 1;
   core_high_ = false;
+}
+
+uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
+  // Quiet cycles (the RTL's own count) are skipped while the current-sense codes they compare
+  // stay inside the windows the RTL reports; the drive train still advances cycle by cycle, as
+  // in lockstep.
+  const uint64_t quiet_limit = std::min<uint64_t>(rtl_->core_quiet_cycles, max_skipped);
+  if (quiet_limit == 0) return 0;
+  const int window_a_low = signed_code(rtl_->isense_a_low);
+  const int window_a_high = signed_code(rtl_->isense_a_high);
+  const int window_b_low = signed_code(rtl_->isense_b_low);
+  const int window_b_high = signed_code(rtl_->isense_b_high);
+  const mech::StepperMotor& motor = drive_train_.motor();
+  const auto held_a = static_cast<mech::BridgeDrive>(rtl_->phase_a);
+  const auto held_b = static_cast<mech::BridgeDrive>(rtl_->phase_b);
+  uint64_t skipped = 0;
+  int sampled_a = 0;
+  int sampled_b = 0;
+  while (skipped < quiet_limit) {
+    // This cycle is quiet: it samples the codes, and its phase outputs hold while the drive
+    // train integrates over it.
+    sampled_a = isense_code(motor.phase_current_a_a());
+    sampled_b = isense_code(motor.phase_current_b_a());
+    advance_drive_train(held_a, held_b);
+    ++skipped;
+    // The next cycle compares what this one sampled: outside its window, it is the ordinary one.
+    if (sampled_a < window_a_low || sampled_a > window_a_high || sampled_b < window_b_low ||
+        sampled_b > window_b_high) {
+      break;
+    }
+  }
+  rtl_->core_cycles = static_cast<uint16_t>(skipped + 1);
+  rtl_->isense_a_skipped = static_cast<uint16_t>(sampled_a) & 0x7FF;
+  rtl_->isense_b_skipped = static_cast<uint16_t>(sampled_b) & 0x7FF;
+  return skipped;
 }
 
 void MotorDriverAsic::eval_aon_edge(uint64_t ticks) {
@@ -348,23 +361,19 @@ uint64_t MotorDriverAsic::advance_to(uint64_t t_ns, bool stop_at_visible) {
     const uint64_t core_edge = next_core_edge_ns();
     const uint64_t aon_edge = next_aon_edge_ns(&ticks);
     const uint64_t spi_event = next_spi_event_ns();
-    const uint64_t edge = std::min({core_edge, aon_edge, spi_event});
+    uint64_t edge = std::min({core_edge, aon_edge, spi_event});
     if (edge > limit) break;
     outputs_changed_ = false;
     bool frame_ended = false;
     // At equal times: the core posedge, then the always-on edge, then the pins from outside.
     if (core_edge == edge) {
       if (core_high_) {
-        eval_core_negedge();
+        // A bulk posedge's ordinary cycle comes no later than the next edge of another kind
+        // (at an equal time the core edge comes first) and not past the limit.
+        eval_core_negedge(std::min({limit, aon_edge, spi_event}));
       } else {
-        // A bulk edge's cycles all come before the next edge of another kind (at an equal
-        // time the core edge comes first) and none is past the limit.
-        uint64_t max_cycles = 1;
-        if (config_.mode == SimulationMode::kDecoupled && !trace_) {
-          const uint64_t last_ns = std::min({limit, aon_edge, spi_event});
-          max_cycles = (last_ns - edge) / kCorePeriodNs + 1;
-        }
-        next_core_edge_ns_ = edge + eval_core_posedge(max_cycles) * kCorePeriodNs;
+        eval_core_posedge();
+        next_core_edge_ns_ = edge + kCorePeriodNs;
       }
     } else if (aon_edge == edge) {
       eval_aon_edge(ticks);
@@ -578,7 +587,7 @@ void MotorDriverAsic::set_core_clock_stopped(bool stopped) {
   core_clock_stopped_ = stopped;
   if (!stopped && core_running_) {
     // The oscillator restarts on its grid: finish a clock pulse cut short, then carry on.
-    if (core_high_) eval_core_negedge();
+    if (core_high_) eval_core_negedge(kNoBulk);
     next_core_edge_ns_ = (now_ns() / kCorePeriodNs + 1) * kCorePeriodNs;
   }
   after_edge(now_ns());

@@ -27,11 +27,12 @@
 #include "drive_train.h"
 #include "work_meter.h"
 
-class Vmotor_driver_asic;
 class VerilatedContext;
 class VerilatedVcdC;
 
 namespace pumptwin::asic {
+
+class AsicNetlist;
 
 enum class SimulationMode { kDecoupled, kLockstep };
 
@@ -98,8 +99,8 @@ class MotorDriverAsic : public sc_core::sc_module {
   SimulationMode mode() const { return config_.mode; }
   // Core cycles the RTL has been clocked through, in both modes the same count.
   uint64_t core_cycles_evaluated() const { return core_cycles_; }
-  // Core posedges evaluated: every cycle's in lockstep; in decoupled mode a run of quiet cycles
-  // (that only count) takes one.
+  // Core posedges evaluated: every cycle's in lockstep; in decoupled mode one edge takes a run
+  // of quiet cycles (that only count) and the ordinary cycle after it.
   uint64_t core_posedges_evaluated() const { return core_posedges_; }
   uint64_t always_on_edges_evaluated() const { return aon_edges_; }
   uint64_t sync_points() const { return sync_points_; }
@@ -174,11 +175,16 @@ class MotorDriverAsic : public sc_core::sc_module {
   uint64_t next_spi_event_ns() const;
   // Applies the frame's next pin change; returns true when that ended the frame.
   bool apply_spi_event(uint64_t time_ns);
-  // Evaluates the posedge due and, in decoupled mode, up to max_cycles - 1 quiet ones after it
-  // in the same edge; returns the cycles it stood for.
-  uint64_t eval_core_posedge(uint64_t max_cycles);
+  // Evaluates the posedge due: bulk_cycles_ cycles, the last of them the ordinary one.
+  void eval_core_posedge();
   void advance_drive_train(mech::BridgeDrive phase_a, mech::BridgeDrive phase_b);
-  void eval_core_negedge();
+  // Evaluates the negedge due and sets up the next posedge: in decoupled mode it may stand for
+  // quiet cycles before an ordinary one due at or before last_ns.
+  void eval_core_negedge(uint64_t last_ns);
+  // Advances the drive train over up to max_skipped quiet cycles from the next posedge (the
+  // RTL's count, within the current-sense windows) and sets the RTL's bulk inputs; returns
+  // how many.
+  uint64_t skip_quiet_cycles(uint64_t max_skipped);
   void eval_aon_edge(uint64_t ticks);
   void after_edge(uint64_t time_ns);
   void dump_trace(uint64_t time_ns);
@@ -188,7 +194,8 @@ class MotorDriverAsic : public sc_core::sc_module {
   mech::DriveTrain& drive_train_;
   MotorDriverAsicConfig config_;
   std::unique_ptr<VerilatedContext> context_;
-  std::unique_ptr<Vmotor_driver_asic> rtl_;
+  // The silicon netlist in lockstep, the one with bulk clocking in decoupled mode.
+  std::unique_ptr<AsicNetlist> rtl_;
   std::unique_ptr<VerilatedVcdC> trace_;
   bool trace_open_ = false;
   bool trace_done_ = false;
@@ -197,8 +204,9 @@ class MotorDriverAsic : public sc_core::sc_module {
   bool powered_ = true;
   bool core_clock_stopped_ = false;
   bool core_running_ = false;
-  bool core_high_ = false;  // a posedge was evaluated; its negedge is next
-  uint64_t next_core_edge_ns_ = 0;
+  bool core_high_ = false;          // a posedge was evaluated; its negedge is next
+  uint64_t next_core_edge_ns_ = 0;  // a posedge's ordinary cycle
+  uint64_t bulk_cycles_ = 1;        // the cycles the next posedge stands for
   uint64_t aon_ticks_delivered_ = 0;
   double supply_v_ = 3.6;
   OutputState outputs_{};

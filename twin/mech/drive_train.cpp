@@ -41,11 +41,6 @@ void DriveTrain::update_load_at_motor() {
   load_at_motor_nm_ = shaft_nm / (gear_.ratio * gear_.efficiency);
 }
 
-void DriveTrain::advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b, double supply_v) {
-  motor_.advance(dt_s, phase_a, phase_b, supply_v, load_at_motor_nm_);
-  count_displacement();
-}
-
 void DriveTrain::settle() {
   motor_.settle(load_at_motor_nm_);
   count_displacement();

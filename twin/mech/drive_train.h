@@ -27,7 +27,11 @@ class DriveTrain {
   DriveTrain(const StepperMotorParams& motor = {}, const GearTrainParams& gear = {},
              const PumpMechanismParams& pump = {});
 
-  void advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b, double supply_v);
+  // Called every core cycle: inline, and the displacement counted only when the rotor moved on.
+  void advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b, double supply_v) {
+    motor_.advance(dt_s, phase_a, phase_b, supply_v, load_at_motor_nm_);
+    if (motor_.rotor_angle_rad() > furthest_angle_rad_) count_displacement();
+  }
   void settle();
 
   // Load inputs, held until changed.

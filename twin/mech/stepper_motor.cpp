@@ -16,12 +16,15 @@ StepperMotor::StepperMotor(const StepperMotorParams& params)
     : params_(params),
       pole_pairs_(params.full_steps_per_rev / 4),
       full_step_angle_rad_(2.0 * kPi / params.full_steps_per_rev),
+      inverse_inertia_per_kg_m2_(1.0 / params.rotor_inertia_kg_m2),
       // The ASIC's sequencer resets to microstep 4, the 45° point between two full steps'
       // detents, so the rotor starts there: half a full step.
       angle_rad_(0.5 * full_step_angle_rad()),
       sin_electrical_(std::sin(pole_pairs_ * angle_rad_)),
       cos_electrical_(std::cos(pole_pairs_ * angle_rad_)) {
-  for (Winding& winding : windings_) winding = {params_.phase_resistance_ohm, 0.0, false};
+  for (Winding& winding : windings_) {
+    winding = {params_.phase_resistance_ohm, 1.0 / params_.phase_resistance_ohm, 0.0, false};
+  }
 }
 
 void StepperMotor::update_decay_factors() {
@@ -29,6 +32,7 @@ void StepperMotor::update_decay_factors() {
     const double inductance_h = shorted_[phase] ? kShortedInductanceH : params_.phase_inductance_h;
     windings_[phase].resistance_ohm =
         shorted_[phase] ? kShortedResistanceOhm : params_.phase_resistance_ohm;
+    windings_[phase].conductance_s = 1.0 / windings_[phase].resistance_ohm;
     windings_[phase].decay_factor =
         std::exp(-cached_dt_s_ * windings_[phase].resistance_ohm / inductance_h);
   }
@@ -45,11 +49,11 @@ void StepperMotor::set_phase_open(int phase, bool open) {
 }
 
 void StepperMotor::rotate_electrical_angle(double delta_rad) {
-  // Per core cycle the electrical angle moves by at most a few mrad: a fourth-order rotation
-  // is exact to 1e-16 and costs a few multiplications instead of a sin and a cos. The exact
-  // values are taken again every 256 rotations so rounding cannot accumulate.
+  // Per rotor step the electrical angle moves by a few mrad: a fourth-order rotation is exact
+  // to 3e-11 up to 20 mrad and costs a few multiplications instead of a sin and a cos. The
+  // exact values are taken again every 256 rotations so rounding cannot accumulate.
   constexpr int kRotationsPerExactUpdate = 256;
-  if (++rotations_since_exact_ == kRotationsPerExactUpdate || std::fabs(delta_rad) > 1e-2) {
+  if (++rotations_since_exact_ == kRotationsPerExactUpdate || std::fabs(delta_rad) > 2e-2) {
     rotations_since_exact_ = 0;
     sin_electrical_ = std::sin(pole_pairs_ * angle_rad_);
     cos_electrical_ = std::cos(pole_pairs_ * angle_rad_);
@@ -67,7 +71,7 @@ double StepperMotor::next_current(const Winding& winding, double current_a, doub
                                   double back_emf_v) const {
   // Exact solution of L di/dt = V - R i - e over the cached dt with V and e held constant.
   if (winding.open) return 0.0;
-  const double steady_a = (applied_v - back_emf_v) / winding.resistance_ohm;
+  const double steady_a = (applied_v - back_emf_v) * winding.conductance_s;
   return steady_a + (current_a - steady_a) * winding.decay_factor;
 }
 
@@ -95,17 +99,12 @@ void StepperMotor::advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b
   // cycles the ASIC runs for SPI frames and conversions leave it untouched.
   const bool no_voltage = (phase_a == BridgeDrive::kOff || phase_a == BridgeDrive::kSlowDecay) &&
                           (phase_b == BridgeDrive::kOff || phase_b == BridgeDrive::kSlowDecay);
-  if (no_voltage && current_a_a_ == 0.0 && current_b_a_ == 0.0 && speed_rad_per_s_ == 0.0) {
+  if (no_voltage && current_a_a_ == 0.0 && current_b_a_ == 0.0 && speed_rad_per_s_ == 0.0 &&
+      calls_since_rotor_step_ == 0) {
     torque_nm_ = 0.0;
     supply_current_a_ = 0.0;
     return;
   }
-  const double sin_e = sin_electrical_;
-  const double cos_e = cos_electrical_;
-  const double ke = params_.torque_constant_nm_per_a;
-  const double emf_a = -ke * speed_rad_per_s_ * sin_e;
-  const double emf_b = ke * speed_rad_per_s_ * cos_e;
-
   auto step_phase = [&](const Winding& winding, double current, BridgeDrive drive, double emf) {
     switch (drive) {
       case BridgeDrive::kPositive:
@@ -125,27 +124,52 @@ void StepperMotor::advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b
   };
   supply_current_a_ =
       bridge_supply_current(phase_a, current_a_a_) + bridge_supply_current(phase_b, current_b_a_);
-  current_a_a_ = step_phase(windings_[0], current_a_a_, phase_a, emf_a);
-  current_b_a_ = step_phase(windings_[1], current_b_a_, phase_b, emf_b);
+  current_a_a_ = step_phase(windings_[0], current_a_a_, phase_a, emf_a_v_);
+  current_b_a_ = step_phase(windings_[1], current_b_a_, phase_b, emf_b_v_);
   // Comparisons rather than fmax: no call in the per-cycle path, the same value (no NaN here).
   const double magnitude_a = std::fabs(current_a_a_);
   const double magnitude_b = std::fabs(current_b_a_);
   const double larger = magnitude_a > magnitude_b ? magnitude_a : magnitude_b;
   if (larger > peak_current_a_) peak_current_a_ = larger;
 
-  torque_nm_ = ke * (-current_a_a_ * sin_e + current_b_a_ * cos_e);
+  current_sum_a_a_ += current_a_a_;
+  current_sum_b_a_ += current_b_a_;
+  rotor_step_s_ += dt_s;
+  if (++calls_since_rotor_step_ >= params_.rotor_update_calls) advance_rotor(load_friction_nm);
+}
+
+void StepperMotor::advance_rotor(double load_friction_nm) {
+  const double dt_s = rotor_step_s_;
+  const double per_call = 1.0 / calls_since_rotor_step_;
+  const double mean_a_a = current_sum_a_a_ * per_call;
+  const double mean_b_a = current_sum_b_a_ * per_call;
+  calls_since_rotor_step_ = 0;
+  rotor_step_s_ = 0.0;
+  current_sum_a_a_ = 0.0;
+  current_sum_b_a_ = 0.0;
+
+  const double ke = params_.torque_constant_nm_per_a;
+  torque_nm_ = ke * (-mean_a_a * sin_electrical_ + mean_b_a * cos_electrical_);
   const double driving_nm = torque_nm_ - params_.viscous_damping_nm_s_per_rad * speed_rad_per_s_;
   if (speed_rad_per_s_ == 0.0 && std::fabs(torque_nm_) <= load_friction_nm) return;  // held
   const double direction =
       speed_rad_per_s_ != 0.0 ? (speed_rad_per_s_ > 0 ? 1.0 : -1.0) : (torque_nm_ > 0 ? 1.0 : -1.0);
   const double net_nm = driving_nm - direction * load_friction_nm;
-  const double next_speed = speed_rad_per_s_ + net_nm / params_.rotor_inertia_kg_m2 * dt_s;
+  const double next_speed = speed_rad_per_s_ + net_nm * inverse_inertia_per_kg_m2_ * dt_s;
   // Friction stops the rotor; it cannot push it backwards.
   speed_rad_per_s_ =
       (speed_rad_per_s_ != 0.0 && (next_speed > 0) != (speed_rad_per_s_ > 0)) ? 0.0 : next_speed;
-  if (speed_rad_per_s_ == 0.0) return;
-  angle_rad_ += speed_rad_per_s_ * dt_s;
-  rotate_electrical_angle(pole_pairs_ * speed_rad_per_s_ * dt_s);
+  if (speed_rad_per_s_ != 0.0) {
+    angle_rad_ += speed_rad_per_s_ * dt_s;
+    rotate_electrical_angle(pole_pairs_ * speed_rad_per_s_ * dt_s);
+  }
+  hold_back_emf();
+}
+
+void StepperMotor::hold_back_emf() {
+  const double ke = params_.torque_constant_nm_per_a;
+  emf_a_v_ = -ke * speed_rad_per_s_ * sin_electrical_;
+  emf_b_v_ = ke * speed_rad_per_s_ * cos_electrical_;
 }
 
 void StepperMotor::settle(double load_friction_nm) {
@@ -163,6 +187,11 @@ void StepperMotor::settle(double load_friction_nm) {
   current_a_a_ = 0.0;
   current_b_a_ = 0.0;
   speed_rad_per_s_ = 0.0;
+  calls_since_rotor_step_ = 0;
+  rotor_step_s_ = 0.0;
+  current_sum_a_a_ = 0.0;
+  current_sum_b_a_ = 0.0;
+  hold_back_emf();
   torque_nm_ = 0.0;
   supply_current_a_ = 0.0;
 }

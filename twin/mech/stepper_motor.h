@@ -26,6 +26,11 @@ struct StepperMotorParams {
   double viscous_damping_nm_s_per_rad = 1.5e-6;
   double diode_drop_v = 0.7;
   int full_steps_per_rev = 20;
+  // The coil currents change within a core cycle and are integrated every advance(); the
+  // rotor, whose fastest motion (~240 Hz about a detent at the full 90 mA) is thousands of
+  // cycles long, advances once per this many calls, on the currents' mean over them, and its
+  // back-EMF is held in between (docs/mech.md).
+  int rotor_update_calls = 16;
 };
 
 class StepperMotor {
@@ -48,6 +53,7 @@ class StepperMotor {
   double phase_current_b_a() const { return current_b_a_; }
   double rotor_angle_rad() const { return angle_rad_; }
   double rotor_speed_rad_per_s() const { return speed_rad_per_s_; }
+  // As of the rotor's last step (see StepperMotorParams::rotor_update_calls).
   double motor_torque_nm() const { return torque_nm_; }
   // Current drawn from the supply by both bridges (negative while energy flows back).
   double supply_current_a() const { return supply_current_a_; }
@@ -66,7 +72,8 @@ class StepperMotor {
  private:
   struct Winding {
     double resistance_ohm;
-    double decay_factor;  // exp(-dt R / L) for cached_dt_s_
+    double conductance_s;  // 1 / resistance: the per-cycle path multiplies
+    double decay_factor;   // exp(-dt R / L) for cached_dt_s_
     bool open;
   };
   double next_current(const Winding& winding, double current_a, double applied_v,
@@ -75,10 +82,14 @@ class StepperMotor {
   // Keeps sin and cos of the electrical angle current as the rotor turns.
   void rotate_electrical_angle(double delta_rad);
   static double bridge_supply_current(BridgeDrive drive, double current_a);
+  // The rotor's step over the calls since its last one, and the back-EMF it makes.
+  void advance_rotor(double load_friction_nm);
+  void hold_back_emf();
 
   StepperMotorParams params_;
   int pole_pairs_;
   double full_step_angle_rad_;
+  double inverse_inertia_per_kg_m2_;
   double cached_dt_s_ = 0.0;
   Winding windings_[2];
   bool shorted_[2] = {false, false};
@@ -89,6 +100,13 @@ class StepperMotor {
   double cos_electrical_ = 1.0;
   int rotations_since_exact_ = 0;
   double speed_rad_per_s_ = 0.0;
+  double emf_a_v_ = 0.0;
+  double emf_b_v_ = 0.0;
+  // Since the rotor's last step: the calls, their time and the sums of the coil currents.
+  int calls_since_rotor_step_ = 0;
+  double rotor_step_s_ = 0.0;
+  double current_sum_a_a_ = 0.0;
+  double current_sum_b_a_ = 0.0;
   double torque_nm_ = 0.0;
   double supply_current_a_ = 0.0;
   double peak_current_a_ = 0.0;

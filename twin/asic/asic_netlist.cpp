@@ -1,0 +1,94 @@
+#include "asic_netlist.h"
+
+#include "Vmotor_driver_asic.h"
+#include "Vmotor_driver_asic___024root.h"
+#include "Vmotor_driver_asic_silicon.h"
+#include "Vmotor_driver_asic_silicon___024root.h"
+#include "verilated_vcd_c.h"
+
+namespace pumptwin::asic {
+
+template <class Model>
+AsicNetlist::AsicNetlist(Model& model)
+    : clk_core(model.clk_core),
+      core_cycles(model.core_cycles),
+      clk_aon(model.clk_aon),
+      aon_ticks(model.aon_ticks),
+      rst_n(model.rst_n),
+      spi_cs_n(model.spi_cs_n),
+      spi_sclk(model.spi_sclk),
+      spi_mosi(model.spi_mosi),
+      isense_a(model.isense_a),
+      isense_b(model.isense_b),
+      isense_a_skipped(model.isense_a_skipped),
+      isense_b_skipped(model.isense_b_skipped),
+      adc_motor_current(model.adc_motor_current),
+      adc_battery(model.adc_battery),
+      adc_temperature(model.adc_temperature),
+      adc_pressure_reservoir(model.adc_pressure_reservoir),
+      adc_pressure_outlet(model.adc_pressure_outlet),
+      undervoltage(model.undervoltage),
+      overtemperature(model.overtemperature),
+      spi_miso(model.spi_miso),
+      phase_a(model.phase_a),
+      phase_b(model.phase_b),
+      irq(model.irq),
+      reset_request(model.reset_request),
+      tone(model.tone),
+      core_clock_request(model.core_clock_request),
+      aon_ticks_to_event(model.aon_ticks_to_event),
+      core_quiet_cycles(model.core_quiet_cycles),
+      isense_a_low(model.isense_a_low),
+      isense_a_high(model.isense_a_high),
+      isense_b_low(model.isense_b_low),
+      isense_b_high(model.isense_b_high),
+      ctrl_enable(model.rootp->motor_driver_asic__DOT__ctrl_enable),
+      ctrl_dir(model.rootp->motor_driver_asic__DOT__ctrl_dir),
+      ctrl_sleep(model.rootp->motor_driver_asic__DOT__ctrl_sleep),
+      ctrl_step_mode(model.rootp->motor_driver_asic__DOT__ctrl_step_mode),
+      move_steps(model.rootp->motor_driver_asic__DOT__move_steps),
+      step_period(model.rootp->motor_driver_asic__DOT__step_period),
+      current_limit(model.rootp->motor_driver_asic__DOT__current_limit),
+      fault(model.rootp->motor_driver_asic__DOT__fault),
+      int_mask(model.rootp->motor_driver_asic__DOT__int_mask),
+      int_status(model.rootp->motor_driver_asic__DOT__int_status),
+      total_steps(model.rootp->motor_driver_asic__DOT__total_steps),
+      total_steps_hi_latched(model.rootp->motor_driver_asic__DOT__total_steps_hi_latched),
+      stall_config(model.rootp->motor_driver_asic__DOT__stall_config),
+      adc_channels(model.rootp->motor_driver_asic__DOT__adc_channels),
+      adc_busy(model.rootp->motor_driver_asic__DOT__adc_busy),
+      adc_result(model.rootp->motor_driver_asic__DOT__adc_result),
+      wdt_timeout(model.rootp->motor_driver_asic__DOT__wdt_timeout),
+      wdt_remaining(model.rootp->motor_driver_asic__DOT__wdt_remaining),
+      alarm_tone(model.rootp->motor_driver_asic__DOT__alarm_tone),
+      busy(model.rootp->motor_driver_asic__DOT__busy),
+      steps_remaining(model.rootp->motor_driver_asic__DOT__steps_remaining) {}
+
+namespace {
+
+template <class Model>
+class VerilatedAsicNetlist final : public AsicNetlist {
+ public:
+  static std::unique_ptr<AsicNetlist> create(VerilatedContext& context) {
+    auto model = std::make_unique<Model>(&context, "asic");
+    return std::unique_ptr<AsicNetlist>(new VerilatedAsicNetlist(std::move(model)));
+  }
+  void eval() override { model_->eval(); }
+  void final() override { model_->final(); }
+  void trace(VerilatedVcdC* file, int levels) override { model_->trace(file, levels); }
+
+ private:
+  // The base binds its references to *model before model_ takes it over; the object stays put.
+  explicit VerilatedAsicNetlist(std::unique_ptr<Model> model)
+      : AsicNetlist(*model), model_(std::move(model)) {}
+  std::unique_ptr<Model> model_;
+};
+
+}  // namespace
+
+std::unique_ptr<AsicNetlist> make_asic_netlist(VerilatedContext& context, bool bulk_clocking) {
+  if (bulk_clocking) return VerilatedAsicNetlist<Vmotor_driver_asic>::create(context);
+  return VerilatedAsicNetlist<Vmotor_driver_asic_silicon>::create(context);
+}
+
+}  // namespace pumptwin::asic

@@ -1,0 +1,92 @@
+// One Verilated netlist of rtl/motor_driver_asic.sv, as MotorDriverAsic drives it (plain C++,
+// not --sc pins). Two are built from the same RTL: lockstep evaluates the silicon netlist
+// (BULK_CLOCKING = 0: the bulk-clocking ports are tied off and Verilator removes their logic),
+// decoupled mode the one with bulk clocking live. The members are references to the model's
+// ports and to the register flops the debug read decodes (public_flat_rd in the RTL).
+// Include before SystemC (Verilator's headers expect that order).
+#pragma once
+
+#include <memory>
+
+#include "verilated.h"
+
+class VerilatedVcdC;
+
+namespace pumptwin::asic {
+
+class AsicNetlist {
+ public:
+  virtual ~AsicNetlist() = default;
+  AsicNetlist(const AsicNetlist&) = delete;
+  AsicNetlist& operator=(const AsicNetlist&) = delete;
+
+  virtual void eval() = 0;
+  virtual void final() = 0;
+  virtual void trace(VerilatedVcdC* file, int levels) = 0;
+
+  // Inputs.
+  CData& clk_core;
+  SData& core_cycles;
+  CData& clk_aon;
+  SData& aon_ticks;
+  CData& rst_n;
+  CData& spi_cs_n;
+  CData& spi_sclk;
+  CData& spi_mosi;
+  SData& isense_a;
+  SData& isense_b;
+  SData& isense_a_skipped;
+  SData& isense_b_skipped;
+  SData& adc_motor_current;
+  SData& adc_battery;
+  SData& adc_temperature;
+  SData& adc_pressure_reservoir;
+  SData& adc_pressure_outlet;
+  CData& undervoltage;
+  CData& overtemperature;
+  // Outputs.
+  const CData& spi_miso;
+  const CData& phase_a;
+  const CData& phase_b;
+  const CData& irq;
+  const CData& reset_request;
+  const CData& tone;
+  const CData& core_clock_request;
+  const SData& aon_ticks_to_event;
+  const SData& core_quiet_cycles;
+  const SData& isense_a_low;
+  const SData& isense_a_high;
+  const SData& isense_b_low;
+  const SData& isense_b_high;
+  // Register flops and the status they are decoded from.
+  const CData& ctrl_enable;
+  const CData& ctrl_dir;
+  const CData& ctrl_sleep;
+  const CData& ctrl_step_mode;
+  const SData& move_steps;
+  const SData& step_period;
+  const CData& current_limit;
+  const CData& fault;
+  const SData& int_mask;
+  const SData& int_status;
+  const IData& total_steps;
+  const SData& total_steps_hi_latched;
+  const SData& stall_config;
+  const CData& adc_channels;
+  const CData& adc_busy;
+  const VlUnpacked<SData, 5>& adc_result;
+  const SData& wdt_timeout;
+  const SData& wdt_remaining;
+  const CData& alarm_tone;
+  const CData& busy;
+  const SData& steps_remaining;
+
+ protected:
+  template <class Model>
+  explicit AsicNetlist(Model& model);
+};
+
+// bulk_clocking: the netlist with bulk clocking live (decoupled mode), else the silicon one.
+std::unique_ptr<AsicNetlist> make_asic_netlist(VerilatedContext& context, bool bulk_clocking);
+
+}  // namespace pumptwin::asic
