@@ -29,7 +29,7 @@ module adc_controller #(
   wire [3:0] skipped = cycles[3:0] - 4'd1;
   wire [3:0] cycle_now = busy && pending[channel] ? cycle + skipped : cycle;
 
-  always_ff @(posedge clk) begin
+  always_ff @(`CORE_EDGE clk) begin
     if (!rst_n) begin
       pending <= '0;
       channel <= '0;

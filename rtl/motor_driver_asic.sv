@@ -5,15 +5,17 @@ module motor_driver_asic
   import motor_driver_regs_pkg::*;
 #(
     // Bulk clocking (core_cycles, core_quiet_cycles and the isense windows) is the twin's, for
-    // its decoupled mode; 0 ties it off: the silicon netlist, which lockstep evaluates.
-    parameter int BULK_CLOCKING = 1
+    // its decoupled mode; 0 ties it off: the silicon netlist, which lockstep evaluates
+    // (rtl/core_clocking.sv).
+    parameter int BULK_CLOCKING = `BULK_CLOCKING_ENABLED
 ) (
-    // Core domain: 1 MHz, gated off by the clock gate outside while core_clock_request is low.
+    // Core domain: 1 MHz, gated off by the clock gate outside while core_clock_request is low
+    // (rtl/core_clocking.sv: the edge that clocks it).
     input  logic               clk_core,
-    // Bulk clocking (the twin's decoupled mode), set at the negedge before the posedge it is
-    // for: that posedge stands for `core_cycles` cycles, the first core_cycles - 1 of them quiet
-    // (at most the core_quiet_cycles reported after the last posedge), the last an ordinary
-    // one; the logic ends as it would after that many single cycles. Lockstep and silicon: 1.
+    // Bulk clocking (the twin's decoupled mode): a core edge stands for `core_cycles` cycles,
+    // the first core_cycles - 1 of them quiet (at most the core_quiet_cycles reported after the
+    // edge before), the last an ordinary one; the logic ends as it would after that many single
+    // cycles. Lockstep and silicon: 1.
     input  logic        [15:0] core_cycles,
     // Always-on domain: one edge per delivery of `aon_ticks` slow ticks (64 Hz).
     input  logic               clk_aon,
@@ -26,7 +28,7 @@ module motor_driver_asic
     input  logic signed [10:0] isense_a,                // coil currents, 0.25 mA per code
     input  logic signed [10:0] isense_b,
     // What the last skipped cycle of a bulk edge sampled (the codes its ordinary cycle
-    // compares), set with core_cycles.
+    // compares).
     input  logic signed [10:0] isense_a_skipped,
     input  logic signed [10:0] isense_b_skipped,
     input  logic        [11:0] adc_motor_current,
@@ -146,29 +148,17 @@ module motor_driver_asic
 
   logic [15:0] sequencer_quiet_cycles, adc_quiet_cycles;
   logic signed [10:0] window_a_low, window_a_high, window_b_low, window_b_high;
-  // Bulk clocking: core_cycles and the skipped cycles' codes are taken at the negedge before the
-  // posedge they apply to, so that no logic hangs combinationally on them (Verilator evaluates
-  // what inputs feed at every evaluation). Every negedge arms a bulk (of 1 cycle unless set);
-  // the posedge after it takes it. The silicon netlist has none of it.
+  // Bulk clocking: a core edge with core_cycles = N stands for N - 1 quiet cycles, whose last
+  // sampled the skipped codes, and then an ordinary one. The silicon netlist has none of it.
   localparam bit BULK = BULK_CLOCKING != 0;
   logic [15:0] core_cycles_taken;
   logic signed [10:0] isense_a_compared, isense_b_compared;
   generate
     if (BULK) begin : bulk_clocking
-      logic [15:0] cycles_armed;
-      logic signed [10:0] isense_a_skipped_armed, isense_b_skipped_armed;
-      logic armed_token, taken_token;
-      always_ff @(negedge clk_core) begin
-        cycles_armed <= !rst_n || core_cycles == 16'd0 ? 16'd1 : core_cycles;
-        isense_a_skipped_armed <= isense_a_skipped;
-        isense_b_skipped_armed <= isense_b_skipped;
-        armed_token <= !taken_token;
-      end
-      always_ff @(posedge clk_core) taken_token <= armed_token;
-      wire bulk_edge = armed_token != taken_token && cycles_armed != 16'd1;
-      assign core_cycles_taken = bulk_edge ? cycles_armed : 16'd1;
-      assign isense_a_compared = bulk_edge ? isense_a_skipped_armed : isense_a_sampled;
-      assign isense_b_compared = bulk_edge ? isense_b_skipped_armed : isense_b_sampled;
+      wire bulk_edge = core_cycles > 16'd1;
+      assign core_cycles_taken = bulk_edge ? core_cycles : 16'd1;
+      assign isense_a_compared = bulk_edge ? isense_a_skipped : isense_a_sampled;
+      assign isense_b_compared = bulk_edge ? isense_b_skipped : isense_b_sampled;
     end else begin : silicon
       // The ports stay, so that both netlists have the same ones.
       /* verilator lint_off UNUSEDSIGNAL */
@@ -195,6 +185,8 @@ module motor_driver_asic
       .stall_count(stall_config[STALL_CONFIG_COUNT_LSB+:STALL_CONFIG_COUNT_WIDTH]),
       .isense_a(isense_a_compared),
       .isense_b(isense_b_compared),
+      .isense_a_held(isense_a_sampled),
+      .isense_b_held(isense_b_sampled),
       .phase_a,
       .phase_b,
       .busy,
@@ -245,7 +237,7 @@ module motor_driver_asic
       .ticks_to_event(aon_ticks_to_event)
   );
 
-  always_ff @(posedge clk_core) begin
+  always_ff @(`CORE_EDGE clk_core) begin
     if (!rst_n) begin
       {ctrl_sleep, ctrl_step_mode, ctrl_dir, ctrl_enable} <= RESET_CTRL[4:0];
       move_steps <= RESET_MOVE_STEPS;
@@ -344,11 +336,12 @@ module motor_driver_asic
 
   generate
     if (BULK) begin : quiet_report
-      // This block is quiet while its synchronisers hold and nothing is strobed into it.
+      // This block is quiet while its synchronisers hold and nothing is strobed into it (the
+      // sequencer and the ADC report their own strobes; an SPI frame's, the SPI slave).
       wire top_quiet = rst_n && spi_settled && !watchdog_expired &&
           wdt_expired_sync == {2{wdt_expired_toggle}} && undervoltage_sync == {2{undervoltage}} &&
-          overtemperature_sync == {2{overtemperature}} && new_faults == 0 && !adc_done &&
-          !move_done && !step_driven;
+          overtemperature_sync == {2{overtemperature}} && !undervoltage_now &&
+          !overtemperature_now;
       wire [15:0] inner =
           sequencer_quiet_cycles < adc_quiet_cycles ? sequencer_quiet_cycles : adc_quiet_cycles;
       assign core_quiet_cycles = top_quiet ? inner : 16'd0;

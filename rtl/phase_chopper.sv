@@ -17,6 +17,9 @@ module phase_chopper #(
     input  logic        [ 9:0] target,             // target magnitude, 0.25 mA per code
     input  logic               target_negative,
     input  logic signed [10:0] isense,             // coil current, 0.25 mA per code
+    // The current-sense register as the last edge left it: what the quiet report compares
+    // (isense may be a bulk edge's skipped-cycle code only at that edge).
+    input  logic signed [10:0] isense_held,
     input  logic        [10:0] overcurrent_limit,  // |isense| at or above this is overcurrent
     output logic        [ 1:0] drive,
     // Rise time after a reversal, in core cycles (µs), valid with rise_measured.
@@ -62,7 +65,7 @@ module phase_chopper #(
   wire [11:0] rise_count_now = !rise_counting ? rise_count :
       rise_count_sum >= 17'hFFF ? 12'hFFF : 12'(rise_count_sum);
 
-  always_ff @(posedge clk) begin
+  always_ff @(`CORE_EDGE clk) begin
     if (!rst_n || !run) begin
       drive <= DRIVE_OFF;
       blanking <= '0;
@@ -125,10 +128,15 @@ module phase_chopper #(
       localparam logic [15:0] QUIET_FOREVER = 16'hFFFF;
       wire settled_off = drive == DRIVE_OFF && blanking == 0 && !tripped_this_period &&
           open_periods == 0 && overcurrent_cycles == 0 && !rise_counting && rise_count == 0;
-      wire trips = driving && reached;  // a driving bridge at its target turns to slow decay
+      // From registers only (not from a bulk edge's inputs): the sequencer reports the PWM period
+      // starts and reversals (restart) itself.
+      wire signed [11:0] held_along = target_negative ? -12'(isense_held) : 12'(isense_held);
+      wire [10:0] held_magnitude = isense_held < 0 ? 11'(-isense_held) : 11'(isense_held);
+      // A driving bridge at its target turns to slow decay.
+      wire trips = driving && held_along >= target_signed;
       always_comb begin
         if (!rst_n || !run) quiet_cycles = settled_off ? QUIET_FOREVER : 16'd0;
-        else if (restart || magnitude >= overcurrent_limit || overcurrent_cycles != 0)
+        else if (held_magnitude >= overcurrent_limit || overcurrent_cycles != 0)
           quiet_cycles = 16'd0;
         else if (trips) quiet_cycles = 16'(blanking);
         else quiet_cycles = QUIET_FOREVER;
@@ -138,7 +146,7 @@ module phase_chopper #(
       // (the target only matters while the bridge drives; the overcurrent limit, while it runs).
       localparam logic signed [11:0] ISENSE_MIN = -12'sd1024;
       localparam logic signed [11:0] ISENSE_MAX = 12'sd1023;
-      wire signed [11:0] isense_wide = 12'(isense);
+      wire signed [11:0] isense_wide = 12'(isense_held);
       wire signed [11:0] overcurrent_high = $signed({1'b0, overcurrent_limit});
       // Targets reached at or above `target` in the drive direction: a boundary at the first code
       // on the reached side (for a negative target, the first code above it is not reached).
@@ -164,6 +172,9 @@ module phase_chopper #(
       assign isense_low = 11'(low < ISENSE_MIN ? ISENSE_MIN : low);
       assign isense_high = 11'(high > ISENSE_MAX ? ISENSE_MAX : high);
     end else begin : silicon
+      /* verilator lint_off UNUSEDSIGNAL */
+      wire unused_isense_held = ^isense_held;
+      /* verilator lint_on UNUSEDSIGNAL */
       assign quiet_cycles = 16'd0;
       assign isense_low = '0;
       assign isense_high = '0;

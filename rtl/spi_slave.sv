@@ -54,7 +54,7 @@ module spi_slave
   // data has been in miso_word since the cycle after the eighth rising edge).
   wire next_head_bit = miso_word[5'd31-next_miso_bit[4:0]];
 
-  always_ff @(posedge clk) begin
+  always_ff @(`CORE_EDGE clk) begin
     if (!rst_n) begin
       cs_n_sync <= 2'b11;
       sclk_sync <= 2'b00;

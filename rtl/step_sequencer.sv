@@ -20,6 +20,8 @@ module step_sequencer #(
     input  logic        [ 3:0] stall_count,
     input  logic signed [10:0] isense_a,
     input  logic signed [10:0] isense_b,
+    input  logic signed [10:0] isense_a_held,  // the current-sense registers (quiet report)
+    input  logic signed [10:0] isense_b_held,
     output logic        [ 1:0] phase_a,
     output logic        [ 1:0] phase_b,
     output logic               busy,
@@ -126,6 +128,7 @@ module step_sequencer #(
       .target(target_a),
       .target_negative(negative_a),
       .isense(isense_a),
+      .isense_held(isense_a_held),
       .overcurrent_limit(overcurrent_code),
       .drive(phase_a),
       .rise_measured(rise_measured_a),
@@ -143,6 +146,7 @@ module step_sequencer #(
       .target(target_b),
       .target_negative(negative_b),
       .isense(isense_b),
+      .isense_held(isense_b_held),
       .overcurrent_limit(overcurrent_code),
       .drive(phase_b),
       .rise_measured(rise_measured_b),
@@ -173,9 +177,13 @@ module step_sequencer #(
       localparam logic [15:0] QUIET_FOREVER = 16'hFFFF;
       logic [15:0] quiet_own;
       always_comb begin
+        // From registers only: a start needs an SPI strobe (the top reports the frame), and a
+        // stall shows only at a cycle the choppers report.
         if (!rst_n || advanced || move_began) quiet_own = 16'd0;
-        else if (!stepping) quiet_own = start ? 16'd0 : QUIET_FOREVER;
-        else if (stop || period_left == 0 || pwm_count == 0) quiet_own = 16'd0;
+        else if (!stepping) quiet_own = QUIET_FOREVER;
+        else if (abort || fault_overcurrent || fault_open_load || period_left == 0 ||
+                 pwm_count == 0)
+          quiet_own = 16'd0;
         else begin
           quiet_own = period_left;
           if ({10'b0, PWM_PERIOD_CYCLES - pwm_count} < quiet_own)
@@ -192,7 +200,7 @@ module step_sequencer #(
     end
   endgenerate
 
-  always_ff @(posedge clk) begin
+  always_ff @(`CORE_EDGE clk) begin
     if (!rst_n) begin
       stepping <= 1'b0;
       aligning <= 1'b0;

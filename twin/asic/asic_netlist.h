@@ -1,7 +1,8 @@
 // One Verilated netlist of rtl/motor_driver_asic.sv, as MotorDriverAsic drives it (plain C++,
-// not --sc pins). Two are built from the same RTL: lockstep evaluates the silicon netlist
-// (BULK_CLOCKING = 0: the bulk-clocking ports are tied off and Verilator removes their logic),
-// decoupled mode the one with bulk clocking live. The members are references to the model's
+// not --sc pins). Two are built from the same RTL (rtl/core_clocking.sv): lockstep evaluates the
+// silicon netlist (the bulk-clocking ports tied off and their logic generated away), decoupled
+// mode the bulk-clocking one, whose core flops take every toggle of clk_core as a cycle and a
+// cycle may stand for a run of quiet ones. The members are references to the model's
 // ports and to the register flops the debug read decodes (public_flat_rd in the RTL).
 // Include before SystemC (Verilator's headers expect that order).
 #pragma once
@@ -86,7 +87,7 @@ class AsicNetlist {
   explicit AsicNetlist(Model& model);
 };
 
-// bulk_clocking: the netlist with bulk clocking live (decoupled mode), else the silicon one.
+// bulk_clocking: the bulk-clocking netlist (decoupled mode), else the silicon one.
 std::unique_ptr<AsicNetlist> make_asic_netlist(VerilatedContext& context, bool bulk_clocking);
 
 }  // namespace pumptwin::asic

@@ -66,7 +66,9 @@ MotorDriverAsic::MotorDriverAsic(const sc_core::sc_module_name& name, mech::Driv
                     "before any sc_time exists");
   }
   if (!config_.trace.path.empty()) context_->traceEverOn(true);
-  rtl_ = make_asic_netlist(*context_, config_.mode == SimulationMode::kDecoupled);
+  // A waveform shows the silicon netlist's clock, so a traced run is clocked cycle by cycle.
+  bulk_clocking_ = config_.mode == SimulationMode::kDecoupled && config_.trace.path.empty();
+  rtl_ = make_asic_netlist(*context_, bulk_clocking_);
   if (!config_.trace.path.empty()) {
     trace_ = std::make_unique<VerilatedVcdC>();
     trace_->set_time_unit("1ns");
@@ -250,8 +252,10 @@ void MotorDriverAsic::eval_core_posedge() {
   rtl_->adc_motor_current =
       adc_code(std::max(std::fabs(motor.phase_current_a_a()), std::fabs(motor.phase_current_b_a())),
                kAdcMotorCurrentCodesPerAmp);
-  rtl_->clk_core = 1;
+  // The bulk-clocking netlist takes every toggle of the clock as a cycle (rtl/core_clocking.sv).
+  rtl_->clk_core = bulk_clocking_ ? !rtl_->clk_core : 1;
   rtl_->eval();
+  rtl_->core_cycles = 1;
   core_cycles_ += bulk_cycles_;
   bulk_cycles_ = 1;
   ++core_posedges_;
@@ -267,19 +271,20 @@ void MotorDriverAsic::advance_drive_train(mech::BridgeDrive phase_a, mech::Bridg
 }
 
 void MotorDriverAsic::eval_core_negedge(uint64_t last_ns) {
-  // The next posedge (whole µs) may skip quiet cycles before its ordinary one (bulk clocking,
-  // decoupled mode only), if that one is due by last_ns and the clock stays on: the RTL takes
-  // the count at this negedge.
+  core_high_ = false;
+  // The silicon netlist sees the falling edge; the bulk-clocking one has nothing to do at it.
+  if (!bulk_clocking_) {
+    rtl_->clk_core = 0;
+    rtl_->eval();
+    return;
+  }
+  // The next posedge (whole µs) may stand for quiet cycles before its ordinary one, if that
+  // one is due by last_ns and the clock stays on.
   const uint64_t posedge_ns = next_core_edge_ns_;
-  if (config_.mode == SimulationMode::kDecoupled && !trace_ && rtl_->core_clock_request != 0 &&
-      last_ns != kNoBulk && last_ns >= posedge_ns) {
+  if (rtl_->core_clock_request != 0 && last_ns != kNoBulk && last_ns >= posedge_ns) {
     bulk_cycles_ = 1 + skip_quiet_cycles((last_ns - posedge_ns) / kCorePeriodNs);
     next_core_edge_ns_ = posedge_ns + (bulk_cycles_ - 1) * kCorePeriodNs;
   }
-  rtl_->clk_core = 0;
-  rtl_->eval();
-  rtl_->core_cycles = 1;
-  core_high_ = false;
 }
 
 uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
@@ -295,22 +300,38 @@ uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
   const mech::StepperMotor& motor = drive_train_.motor();
   const auto held_a = static_cast<mech::BridgeDrive>(rtl_->phase_a);
   const auto held_b = static_cast<mech::BridgeDrive>(rtl_->phase_b);
+  // A current whose scaled value lies half a code inside the window rounds into it: the
+  // rounding is needed only near an edge.
+  const double surely_a_low = window_a_low + 0.5;
+  const double surely_a_high = window_a_high - 0.5;
+  const double surely_b_low = window_b_low + 0.5;
+  const double surely_b_high = window_b_high - 0.5;
   uint64_t skipped = 0;
-  int sampled_a = 0;
-  int sampled_b = 0;
+  double sampled_a_a = 0.0;
+  double sampled_b_a = 0.0;
   while (skipped < quiet_limit) {
-    // This cycle is quiet: it samples the codes, and its phase outputs hold while the drive
+    // This cycle is quiet: it samples the currents, and its phase outputs hold while the drive
     // train integrates over it.
-    sampled_a = isense_code(motor.phase_current_a_a());
-    sampled_b = isense_code(motor.phase_current_b_a());
+    sampled_a_a = motor.phase_current_a_a();
+    sampled_b_a = motor.phase_current_b_a();
     advance_drive_train(held_a, held_b);
     ++skipped;
     // The next cycle compares what this one sampled: outside its window, it is the ordinary one.
-    if (sampled_a < window_a_low || sampled_a > window_a_high || sampled_b < window_b_low ||
-        sampled_b > window_b_high) {
+    const double scaled_a = sampled_a_a * kIsenseCodesPerAmp;
+    const double scaled_b = sampled_b_a * kIsenseCodesPerAmp;
+    if (scaled_a >= surely_a_low && scaled_a <= surely_a_high && scaled_b >= surely_b_low &&
+        scaled_b <= surely_b_high) {
+      continue;
+    }
+    const int code_a = isense_code(sampled_a_a);
+    const int code_b = isense_code(sampled_b_a);
+    if (code_a < window_a_low || code_a > window_a_high || code_b < window_b_low ||
+        code_b > window_b_high) {
       break;
     }
   }
+  const int sampled_a = isense_code(sampled_a_a);
+  const int sampled_b = isense_code(sampled_b_a);
   rtl_->core_cycles = static_cast<uint16_t>(skipped + 1);
   rtl_->isense_a_skipped = static_cast<uint16_t>(sampled_a) & 0x7FF;
   rtl_->isense_b_skipped = static_cast<uint16_t>(sampled_b) & 0x7FF;

@@ -178,8 +178,8 @@ class MotorDriverAsic : public sc_core::sc_module {
   // Evaluates the posedge due: bulk_cycles_ cycles, the last of them the ordinary one.
   void eval_core_posedge();
   void advance_drive_train(mech::BridgeDrive phase_a, mech::BridgeDrive phase_b);
-  // Evaluates the negedge due and sets up the next posedge: in decoupled mode it may stand for
-  // quiet cycles before an ordinary one due at or before last_ns.
+  // The negedge due, and the next posedge set up: with bulk clocking it may stand for quiet
+  // cycles before an ordinary one due at or before last_ns.
   void eval_core_negedge(uint64_t last_ns);
   // Advances the drive train over up to max_skipped quiet cycles from the next posedge (the
   // RTL's count, within the current-sense windows) and sets the RTL's bulk inputs; returns
@@ -194,8 +194,10 @@ class MotorDriverAsic : public sc_core::sc_module {
   mech::DriveTrain& drive_train_;
   MotorDriverAsicConfig config_;
   std::unique_ptr<VerilatedContext> context_;
-  // The silicon netlist in lockstep, the one with bulk clocking in decoupled mode.
+  // The silicon netlist in lockstep (and for waveforms), the bulk-clocking one in decoupled
+  // mode: that one is clocked by every toggle of clk_core, one evaluation per cycle.
   std::unique_ptr<AsicNetlist> rtl_;
+  bool bulk_clocking_ = false;
   std::unique_ptr<VerilatedVcdC> trace_;
   bool trace_open_ = false;
   bool trace_done_ = false;
