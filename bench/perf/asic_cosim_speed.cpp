@@ -3,7 +3,10 @@
 // cycles). Each mode runs in its own process (SystemC elaborates once per process); the
 // parent checks that both drove the same steps and volume and prints, last,
 //   speedup_vs_lockstep <x>
-// Usage: asic_cosim_speed [--steps N]
+// Then, with the motor stopped, SPI frames back to back (a register read each): their core
+// cycles only count where nothing else happens, and bulk clocking has little to skip there,
+// so a run's ASIC time is its motor-active cycles at the first rate plus its frames at this one.
+// Usage: asic_cosim_speed [--steps N] [--frames N]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -27,12 +30,17 @@ struct Figures {
   double wall_s = 0;
   double volume_ul = 0;
   unsigned long long total_steps = 0;
+  double spi_frames = 0;
+  double spi_cycles = 0;
+  double spi_wall_s = 0;
 };
 
+using pumptwin::asic::read_register;
 using pumptwin::asic::write_register;
 
-// The child: one mode, one workload; prints "cycles posedges wall_s volume total_steps".
-int run_mode(bool lockstep, int steps) {
+// The child: one mode, both workloads; prints
+// "cycles posedges wall_s volume total_steps spi_frames spi_cycles spi_wall_s".
+int run_mode(bool lockstep, int steps, int frames) {
   sc_core::sc_set_time_resolution(1, sc_core::SC_NS);
   pumptwin::mech::DriveTrain drive_train;
   pumptwin::asic::MotorDriverAsicConfig config;
@@ -56,24 +64,34 @@ int run_mode(bool lockstep, int steps) {
     figures.posedges = static_cast<double>(asic.core_posedges_evaluated() - posedges_before);
     figures.total_steps = pumptwin::asic::read_total_steps(asic);
     figures.volume_ul = drive_train.displaced_volume_ul();
+
+    const uint64_t spi_cycles_before = asic.core_cycles_evaluated();
+    const auto spi_start = std::chrono::steady_clock::now();
+    for (int frame = 0; frame < frames; ++frame) read_register(asic, regs::reg::kStatus);
+    figures.spi_wall_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - spi_start).count();
+    figures.spi_cycles = static_cast<double>(asic.core_cycles_evaluated() - spi_cycles_before);
+    figures.spi_frames = frames;
     sc_core::sc_stop();
   });
   sc_core::sc_start();
-  std::printf("%.0f %.0f %.6f %.9f %llu\n", figures.cycles, figures.posedges, figures.wall_s,
-              figures.volume_ul, figures.total_steps);
+  std::printf("%.0f %.0f %.6f %.9f %llu %.0f %.0f %.6f\n", figures.cycles, figures.posedges,
+              figures.wall_s, figures.volume_ul, figures.total_steps, figures.spi_frames,
+              figures.spi_cycles, figures.spi_wall_s);
   return 0;
 }
 
-bool run_child(const char* self, const char* mode, int steps, Figures& figures) {
-  const std::string command =
-      std::string(self) + " --child " + mode + " --steps " + std::to_string(steps);
+bool run_child(const char* self, const char* mode, int steps, int frames, Figures& figures) {
+  const std::string command = std::string(self) + " --child " + mode + " --steps " +
+                              std::to_string(steps) + " --frames " + std::to_string(frames);
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
   if (!pipe) return false;
   char line[256] = {};
   // SystemC prints its banner first; the figures are the last line.
   while (std::fgets(line, sizeof line, pipe.get()) != nullptr) {
-    if (std::sscanf(line, "%lf %lf %lf %lf %llu", &figures.cycles, &figures.posedges,
-                    &figures.wall_s, &figures.volume_ul, &figures.total_steps) == 5) {
+    if (std::sscanf(line, "%lf %lf %lf %lf %llu %lf %lf %lf", &figures.cycles, &figures.posedges,
+                    &figures.wall_s, &figures.volume_ul, &figures.total_steps,
+                    &figures.spi_frames, &figures.spi_cycles, &figures.spi_wall_s) == 8) {
       return true;
     }
   }
@@ -84,14 +102,17 @@ bool run_child(const char* self, const char* mode, int steps, Figures& figures) 
 
 int sc_main(int argc, char* argv[]) {
   int steps = 4000;
+  int frames = 20000;
   const char* child_mode = nullptr;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--steps") == 0 && i + 1 < argc) {
       steps = std::atoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--frames") == 0 && i + 1 < argc) {
+      frames = std::atoi(argv[++i]);
     } else if (std::strcmp(argv[i], "--child") == 0 && i + 1 < argc) {
       child_mode = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: %s [--steps N]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--steps N] [--frames N]\n", argv[0]);
       return 2;
     }
   }
@@ -99,11 +120,17 @@ int sc_main(int argc, char* argv[]) {
     std::fprintf(stderr, "--steps must be 1..65535\n");
     return 2;
   }
-  if (child_mode != nullptr) return run_mode(std::strcmp(child_mode, "lockstep") == 0, steps);
+  if (frames < 1 || frames > 10'000'000) {
+    std::fprintf(stderr, "--frames must be 1..10000000\n");
+    return 2;
+  }
+  if (child_mode != nullptr) {
+    return run_mode(std::strcmp(child_mode, "lockstep") == 0, steps, frames);
+  }
 
   Figures decoupled, lockstep;
-  if (!run_child(argv[0], "decoupled", steps, decoupled) ||
-      !run_child(argv[0], "lockstep", steps, lockstep)) {
+  if (!run_child(argv[0], "decoupled", steps, frames, decoupled) ||
+      !run_child(argv[0], "lockstep", steps, frames, lockstep)) {
     std::fprintf(stderr, "a benchmark child failed\n");
     return 3;
   }
@@ -123,6 +150,12 @@ int sc_main(int argc, char* argv[]) {
   std::printf("asic_displaced_volume %.3f uL\n", decoupled.volume_ul);
   std::printf("asic_cycles_per_s_decoupled %.0f cycles/s\n", decoupled_rate);
   std::printf("asic_cycles_per_s_lockstep %.0f cycles/s\n", lockstep_rate);
+  std::printf("asic_core_cycles_per_spi_frame %.1f cycles\n",
+              decoupled.spi_cycles / decoupled.spi_frames);
+  std::printf("asic_spi_frames_per_s_decoupled %.0f frames/s\n",
+              decoupled.spi_frames / decoupled.spi_wall_s);
+  std::printf("asic_spi_frames_per_s_lockstep %.0f frames/s\n",
+              lockstep.spi_frames / lockstep.spi_wall_s);
   std::printf("speedup_vs_lockstep %.1f\n", decoupled_rate / lockstep_rate);
   return 0;
 }

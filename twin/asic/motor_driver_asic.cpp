@@ -255,7 +255,6 @@ void MotorDriverAsic::eval_core_posedge() {
   // The bulk-clocking netlist takes every toggle of the clock as a cycle (rtl/core_clocking.sv).
   rtl_->clk_core = bulk_clocking_ ? !rtl_->clk_core : 1;
   rtl_->eval();
-  rtl_->core_cycles = 1;
   core_cycles_ += bulk_cycles_;
   bulk_cycles_ = 1;
   ++core_posedges_;
@@ -281,7 +280,8 @@ void MotorDriverAsic::eval_core_negedge(uint64_t last_ns) {
   // The next posedge (whole µs) may stand for quiet cycles before its ordinary one, if that
   // one is due by last_ns and the clock stays on.
   const uint64_t posedge_ns = next_core_edge_ns_;
-  if (rtl_->core_clock_request != 0 && last_ns != kNoBulk && last_ns >= posedge_ns) {
+  if (rtl_->core_clock_request != 0 && !spi_.active && last_ns != kNoBulk &&
+      last_ns >= posedge_ns) {
     bulk_cycles_ = 1 + skip_quiet_cycles((last_ns - posedge_ns) / kCorePeriodNs);
     next_core_edge_ns_ = posedge_ns + (bulk_cycles_ - 1) * kCorePeriodNs;
   }
@@ -332,9 +332,14 @@ uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
   }
   const int sampled_a = isense_code(sampled_a_a);
   const int sampled_b = isense_code(sampled_b_a);
+  if (skipped == 0) return 0;
+  // Set up: the RTL takes the count and the codes at a pulse of its bulk strobe.
   rtl_->core_cycles = static_cast<uint16_t>(skipped + 1);
   rtl_->isense_a_skipped = static_cast<uint16_t>(sampled_a) & 0x7FF;
   rtl_->isense_b_skipped = static_cast<uint16_t>(sampled_b) & 0x7FF;
+  rtl_->clk_bulk = 1;
+  rtl_->eval();
+  rtl_->clk_bulk = 0;
   return skipped;
 }
 
@@ -546,7 +551,10 @@ bool MotorDriverAsic::apply_spi_event(uint64_t time_ns) {
         break;
     }
   }
-  rtl_->eval();
+  // In the bulk-clocking netlist only chip select reaches more than the synchronisers' flops
+  // (it wakes the core clock), and those take MOSI and SCLK at the next core edge: the other
+  // pin changes need no evaluation of their own (no bulk edge is set up while a frame runs).
+  if (!bulk_clocking_ || event == 0 || event == kSpiEventsPerFrame - 2) rtl_->eval();
   return false;
 }
 
