@@ -12,12 +12,10 @@ module motor_driver_asic
     // Core domain: 1 MHz, gated off by the clock gate outside while core_clock_request is low
     // (rtl/core_clocking.sv: the edge that clocks it).
     input  logic               clk_core,
-    // Bulk clocking (the twin's decoupled mode), set up by a rising edge of clk_bulk before the
-    // core edge it is for: that edge stands for `core_cycles` cycles, the first
-    // core_cycles - 1 of them quiet (at most the core_quiet_cycles reported after the edge
-    // before), the last an ordinary one; the logic ends as it would after that many single
-    // cycles. Silicon (and lockstep) has no bulk clocking.
-    input  logic               clk_bulk,
+    // Bulk clocking (the twin's decoupled mode): a core edge stands for `core_cycles` cycles,
+    // the first core_cycles - 1 of them quiet (at most the core_quiet_cycles reported after the
+    // edge before), the last an ordinary one; the logic ends as it would after that many single
+    // cycles. Lockstep and silicon: 1.
     input  logic        [15:0] core_cycles,
     // Always-on domain: one edge per delivery of `aon_ticks` slow ticks (64 Hz).
     input  logic               clk_aon,
@@ -30,7 +28,7 @@ module motor_driver_asic
     input  logic signed [10:0] isense_a,                // coil currents, 0.25 mA per code
     input  logic signed [10:0] isense_b,
     // What the last skipped cycle of a bulk edge sampled (the codes its ordinary cycle
-    // compares), set up with core_cycles.
+    // compares).
     input  logic signed [10:0] isense_a_skipped,
     input  logic signed [10:0] isense_b_skipped,
     input  logic        [11:0] adc_motor_current,
@@ -151,33 +149,20 @@ module motor_driver_asic
   logic [15:0] sequencer_quiet_cycles, adc_quiet_cycles;
   logic signed [10:0] window_a_low, window_a_high, window_b_low, window_b_high;
   // Bulk clocking: a core edge with core_cycles = N stands for N - 1 quiet cycles, whose last
-  // sampled the skipped codes, and then an ordinary one. The twin sets the count up before the
-  // edge with a pulse on clk_bulk, so that no logic hangs combinationally on inputs (Verilator
-  // evaluates what inputs feed at every evaluation, SPI pin changes included); the core edge
-  // after it takes it. The silicon netlist has none of it.
+  // sampled the skipped codes, and then an ordinary one. The silicon netlist has none of it.
   localparam bit BULK = BULK_CLOCKING != 0;
   logic [15:0] core_cycles_taken;
   logic signed [10:0] isense_a_compared, isense_b_compared;
   generate
     if (BULK) begin : bulk_clocking
-      logic [15:0] cycles_armed;
-      logic signed [10:0] isense_a_skipped_armed, isense_b_skipped_armed;
-      logic armed_token, taken_token;
-      always_ff @(posedge clk_bulk) begin
-        cycles_armed <= core_cycles;
-        isense_a_skipped_armed <= isense_a_skipped;
-        isense_b_skipped_armed <= isense_b_skipped;
-        armed_token <= !taken_token;
-      end
-      always_ff @(`CORE_EDGE clk_core) taken_token <= armed_token;
-      wire bulk_edge = armed_token != taken_token && cycles_armed > 16'd1;
-      assign core_cycles_taken = bulk_edge ? cycles_armed : 16'd1;
-      assign isense_a_compared = bulk_edge ? isense_a_skipped_armed : isense_a_sampled;
-      assign isense_b_compared = bulk_edge ? isense_b_skipped_armed : isense_b_sampled;
+      wire bulk_edge = core_cycles > 16'd1;
+      assign core_cycles_taken = bulk_edge ? core_cycles : 16'd1;
+      assign isense_a_compared = bulk_edge ? isense_a_skipped : isense_a_sampled;
+      assign isense_b_compared = bulk_edge ? isense_b_skipped : isense_b_sampled;
     end else begin : silicon
       // The ports stay, so that both netlists have the same ones.
       /* verilator lint_off UNUSEDSIGNAL */
-      wire unused_bulk_inputs = ^{clk_bulk, core_cycles, isense_a_skipped, isense_b_skipped};
+      wire unused_bulk_inputs = ^{core_cycles, isense_a_skipped, isense_b_skipped};
       /* verilator lint_on UNUSEDSIGNAL */
       assign core_cycles_taken = 16'd1;
       assign isense_a_compared = isense_a_sampled;

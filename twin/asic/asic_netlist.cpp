@@ -11,7 +11,6 @@ namespace pumptwin::asic {
 template <class Model>
 AsicNetlist::AsicNetlist(Model& model)
     : clk_core(model.clk_core),
-      clk_bulk(model.clk_bulk),
       core_cycles(model.core_cycles),
       clk_aon(model.clk_aon),
       aon_ticks(model.aon_ticks),

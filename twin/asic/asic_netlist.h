@@ -27,7 +27,6 @@ class AsicNetlist {
 
   // Inputs.
   CData& clk_core;
-  CData& clk_bulk;
   SData& core_cycles;
   CData& clk_aon;
   SData& aon_ticks;

@@ -255,6 +255,7 @@ void MotorDriverAsic::eval_core_posedge() {
   // The bulk-clocking netlist takes every toggle of the clock as a cycle (rtl/core_clocking.sv).
   rtl_->clk_core = bulk_clocking_ ? !rtl_->clk_core : 1;
   rtl_->eval();
+  rtl_->core_cycles = 1;
   core_cycles_ += bulk_cycles_;
   bulk_cycles_ = 1;
   ++core_posedges_;
@@ -333,13 +334,10 @@ uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
   const int sampled_a = isense_code(sampled_a_a);
   const int sampled_b = isense_code(sampled_b_a);
   if (skipped == 0) return 0;
-  // Set up: the RTL takes the count and the codes at a pulse of its bulk strobe.
+  // The next core edge takes them (and nothing is evaluated before it).
   rtl_->core_cycles = static_cast<uint16_t>(skipped + 1);
   rtl_->isense_a_skipped = static_cast<uint16_t>(sampled_a) & 0x7FF;
   rtl_->isense_b_skipped = static_cast<uint16_t>(sampled_b) & 0x7FF;
-  rtl_->clk_bulk = 1;
-  rtl_->eval();
-  rtl_->clk_bulk = 0;
   return skipped;
 }
 
