@@ -67,61 +67,59 @@ TEST(AsicCosim, IdleEvaluatesNoRtlCycles) {
   });
 }
 
-TEST(AsicCosim, DecoupledModeSynchronisesOncePerBatchNotPerCycle) {
-  use_twin_time_resolution();
-  AsicBench bench;
+// What a full-step move at 2 ms costs the model: core cycles, the core edges that stood for
+// them, and the SystemC synchronisations.
+struct MoveCost {
+  uint64_t cycles = 0;
+  uint64_t edges = 0;
+  uint64_t syncs = 0;
+};
+
+MoveCost cost_of_move(asic::SimulationMode mode, uint16_t steps) {
+  asic::MotorDriverAsicConfig config;
+  config.mode = mode;
+  AsicBench bench(config);
+  MoveCost cost;
   bench.run([&] {
     bench.write(regs::reg::kIntMask, regs::field::kIntStatusMoveDone.mask());
-    const uint64_t syncs_before = bench.asic.sync_points();
-    const uint64_t cycles_before = bench.asic.core_cycles_evaluated();
-    bench.start_move(500, regs::StepMode::kFull, 2000);
+    const MoveCost before{bench.asic.core_cycles_evaluated(), bench.asic.core_posedges_evaluated(),
+                          bench.asic.sync_points()};
+    bench.start_move(steps, regs::StepMode::kFull, 2000);
     ASSERT_TRUE(bench.wait_for_irq(ns(2'000'000'000)));
-    const uint64_t cycles = bench.asic.core_cycles_evaluated() - cycles_before;
-    const uint64_t syncs = bench.asic.sync_points() - syncs_before;
-    EXPECT_GE(cycles, 1'000'000u);
-    // Batches of up to 1 ms (1000 cycles) while nothing else is scheduled.
-    EXPECT_LT(syncs, cycles / 500);
+    cost.cycles = bench.asic.core_cycles_evaluated() - before.cycles;
+    cost.edges = bench.asic.core_posedges_evaluated() - before.edges;
+    cost.syncs = bench.asic.sync_points() - before.syncs;
   });
+  return cost;
+}
+
+TEST(AsicCosim, DecoupledModeSynchronisesOncePerBatchNotPerCycle) {
+  use_twin_time_resolution();
+  const MoveCost cost = cost_of_move(asic::SimulationMode::kDecoupled, 500);
+  EXPECT_GE(cost.cycles, 1'000'000u);
+  // Batches of up to 1 ms (1000 cycles) while nothing else is scheduled.
+  EXPECT_LT(cost.syncs, cost.cycles / 500);
 }
 
 // Quiet cycles (the chopper holding its bridges, counters counting) are clocked as one edge in
 // decoupled mode and one edge per cycle in lockstep; the cycle count is the same.
-uint64_t core_edges_for_move(asic::SimulationMode mode, uint64_t* cycles) {
-  asic::MotorDriverAsicConfig config;
-  config.mode = mode;
-  AsicBench bench(config);
-  uint64_t edges = 0;
-  bench.run([&] {
-    bench.write(regs::reg::kIntMask, regs::field::kIntStatusMoveDone.mask());
-    const uint64_t edges_before = bench.asic.core_posedges_evaluated();
-    const uint64_t cycles_before = bench.asic.core_cycles_evaluated();
-    bench.start_move(100, regs::StepMode::kFull, 2000);
-    ASSERT_TRUE(bench.wait_for_irq(ns(1'000'000'000)));
-    edges = bench.asic.core_posedges_evaluated() - edges_before;
-    *cycles = bench.asic.core_cycles_evaluated() - cycles_before;
-  });
-  return edges;
-}
-
 TEST(AsicCosim, DecoupledModeClocksQuietCyclesInBulk) {
   use_twin_time_resolution();
-  uint64_t decoupled_cycles = 0;
-  const uint64_t decoupled_edges =
-      core_edges_for_move(asic::SimulationMode::kDecoupled, &decoupled_cycles);
+  const MoveCost cost = cost_of_move(asic::SimulationMode::kDecoupled, 100);
   // 101 periods of 2 ms (the first holds the position) and the frames that set the move up.
-  EXPECT_GE(decoupled_cycles, 202'000u);
-  EXPECT_LE(decoupled_cycles, 203'000u);
+  EXPECT_GE(cost.cycles, 202'000u);
+  EXPECT_LE(cost.cycles, 203'000u);
   // A 20 kHz PWM period (50 cycles) holds a few edges that compare: period start and the trip
   // of each phase.
-  EXPECT_LT(decoupled_edges, decoupled_cycles / 8);
-  EXPECT_GT(decoupled_edges, decoupled_cycles / 50);
+  EXPECT_LT(cost.edges, cost.cycles / 8);
+  EXPECT_GT(cost.edges, cost.cycles / 50);
 }
 
 TEST(AsicCosim, LockstepClocksEveryCycle) {
   use_twin_time_resolution();
-  uint64_t cycles = 0;
-  EXPECT_EQ(core_edges_for_move(asic::SimulationMode::kLockstep, &cycles), cycles);
-  EXPECT_GE(cycles, 200'000u);
+  const MoveCost cost = cost_of_move(asic::SimulationMode::kLockstep, 100);
+  EXPECT_EQ(cost.edges, cost.cycles);
+  EXPECT_GE(cost.cycles, 202'000u);
 }
 
 TEST(AsicCosim, TraceWindowIsWrittenAsVcd) {
