@@ -331,13 +331,10 @@ uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
       break;
     }
   }
-  const int sampled_a = isense_code(sampled_a_a);
-  const int sampled_b = isense_code(sampled_b_a);
-  if (skipped == 0) return 0;
   // The next core edge takes them (and nothing is evaluated before it).
   rtl_->core_cycles = static_cast<uint16_t>(skipped + 1);
-  rtl_->isense_a_skipped = static_cast<uint16_t>(sampled_a) & 0x7FF;
-  rtl_->isense_b_skipped = static_cast<uint16_t>(sampled_b) & 0x7FF;
+  rtl_->isense_a_skipped = static_cast<uint16_t>(isense_code(sampled_a_a)) & 0x7FF;
+  rtl_->isense_b_skipped = static_cast<uint16_t>(isense_code(sampled_b_a)) & 0x7FF;
   return skipped;
 }
 
