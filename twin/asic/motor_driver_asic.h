@@ -6,12 +6,15 @@
 // runs), always-on edges at the 64 Hz slow-tick boundaries. At equal times the core posedge
 // comes first, then the always-on edge, then input changes from outside, which are seen by
 // edges after them. Two modes evaluate that same sequence:
-//  - lockstep: every edge is a SystemC event (the reference for waveforms and equivalence);
+//  - lockstep: every edge is a SystemC event, on the silicon netlist (the reference for
+//    waveforms and equivalence);
 //  - decoupled (default): the RTL runs ahead of SystemC time in batches, up to the next time
 //    any other process has something scheduled (so nobody can change an input inside a batch)
 //    and never past a change of a visible output (IRQ, reset request, tone), which is
 //    published at its exact time. Nothing is evaluated while the core clock is gated; slow
-//    ticks are delivered in bulk up to the next always-on event.
+//    ticks are delivered in bulk up to the next always-on event; and on the bulk-clocking
+//    netlist one core edge stands for the quiet cycles the RTL reports and the ordinary cycle
+//    after them, the drive train still advancing every cycle (docs/asic-registers.md).
 // Inputs must be changed from SystemC processes (never between sc_start calls), so that the
 // run-ahead never has to be undone.
 #pragma once
