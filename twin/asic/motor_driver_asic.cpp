@@ -267,7 +267,6 @@ void MotorDriverAsic::eval_core_posedge() {
 
 void MotorDriverAsic::advance_drive_train(mech::BridgeDrive phase_a, mech::BridgeDrive phase_b) {
   drive_train_.advance(kCorePeriodS, phase_a, phase_b, supply_v_);
-  bridge_charge_as_ += drive_train_.motor().supply_current_a() * kCorePeriodS;
 }
 
 void MotorDriverAsic::eval_core_negedge(uint64_t last_ns) {
@@ -298,7 +297,6 @@ uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
   const int window_a_high = signed_code(rtl_->isense_a_high);
   const int window_b_low = signed_code(rtl_->isense_b_low);
   const int window_b_high = signed_code(rtl_->isense_b_high);
-  const mech::StepperMotor& motor = drive_train_.motor();
   const auto held_a = static_cast<mech::BridgeDrive>(rtl_->phase_a);
   const auto held_b = static_cast<mech::BridgeDrive>(rtl_->phase_b);
   // A current whose scaled value lies half a code inside the window rounds into it: the
@@ -307,35 +305,28 @@ uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
   const double surely_a_high = window_a_high - 0.5;
   const double surely_b_low = window_b_low + 0.5;
   const double surely_b_high = window_b_high - 0.5;
-  uint64_t skipped = 0;
-  double sampled_a_a = 0.0;
-  double sampled_b_a = 0.0;
-  while (skipped < quiet_limit) {
-    // This cycle is quiet: it samples the currents, and its phase outputs hold while the drive
-    // train integrates over it.
-    sampled_a_a = motor.phase_current_a_a();
-    sampled_b_a = motor.phase_current_b_a();
-    advance_drive_train(held_a, held_b);
-    ++skipped;
-    // The next cycle compares what this one sampled: outside its window, it is the ordinary one.
-    const double scaled_a = sampled_a_a * kIsenseCodesPerAmp;
-    const double scaled_b = sampled_b_a * kIsenseCodesPerAmp;
-    if (scaled_a >= surely_a_low && scaled_a <= surely_a_high && scaled_b >= surely_b_low &&
-        scaled_b <= surely_b_high) {
-      continue;
-    }
-    const int code_a = isense_code(sampled_a_a);
-    const int code_b = isense_code(sampled_b_a);
-    if (code_a < window_a_low || code_a > window_a_high || code_b < window_b_low ||
-        code_b > window_b_high) {
-      break;
-    }
-  }
+  // Each cycle is quiet: it samples the currents, and its phase outputs hold while the drive
+  // train integrates over it. The next cycle compares what this one sampled: outside its
+  // window, it is the ordinary one.
+  const mech::HeldCalls skipped =
+      drive_train_.advance_held(quiet_limit, kCorePeriodS, held_a, held_b, supply_v_,
+                                [=](double current_a_a, double current_b_a) {
+                                  const double scaled_a = current_a_a * kIsenseCodesPerAmp;
+                                  const double scaled_b = current_b_a * kIsenseCodesPerAmp;
+                                  if (scaled_a >= surely_a_low && scaled_a <= surely_a_high &&
+                                      scaled_b >= surely_b_low && scaled_b <= surely_b_high) {
+                                    return true;
+                                  }
+                                  const int code_a = isense_code(current_a_a);
+                                  const int code_b = isense_code(current_b_a);
+                                  return code_a >= window_a_low && code_a <= window_a_high &&
+                                         code_b >= window_b_low && code_b <= window_b_high;
+                                });
   // The next core edge takes them (and nothing is evaluated before it).
-  rtl_->core_cycles = static_cast<uint16_t>(skipped + 1);
-  rtl_->isense_a_skipped = static_cast<uint16_t>(isense_code(sampled_a_a)) & 0x7FF;
-  rtl_->isense_b_skipped = static_cast<uint16_t>(isense_code(sampled_b_a)) & 0x7FF;
-  return skipped;
+  rtl_->core_cycles = static_cast<uint16_t>(skipped.calls + 1);
+  rtl_->isense_a_skipped = static_cast<uint16_t>(isense_code(skipped.last_start_a_a)) & 0x7FF;
+  rtl_->isense_b_skipped = static_cast<uint16_t>(isense_code(skipped.last_start_b_a)) & 0x7FF;
+  return skipped.calls;
 }
 
 void MotorDriverAsic::eval_aon_edge(uint64_t ticks) {

@@ -114,7 +114,7 @@ class MotorDriverAsic : public sc_core::sc_module {
   // (bridge_charge_as), so both modes read the same value.
   void bring_to_now();
   // Charge the bridges have drawn from the supply so far (A·s), over the evaluated cycles.
-  double bridge_charge_as() const { return bridge_charge_as_; }
+  double bridge_charge_as() const { return drive_train_.motor().supply_charge_as(); }
   uint8_t phase_a() const;
   uint8_t phase_b() const;
 
@@ -226,7 +226,6 @@ class MotorDriverAsic : public sc_core::sc_module {
   uint64_t core_posedges_ = 0;
   uint64_t aon_edges_ = 0;
   uint64_t sync_points_ = 0;
-  double bridge_charge_as_ = 0.0;
   WorkMeter work_meter_;
 
   sc_core::sc_event wake_event_;

@@ -27,10 +27,23 @@ class DriveTrain {
   DriveTrain(const StepperMotorParams& motor = {}, const GearTrainParams& gear = {},
              const PumpMechanismParams& pump = {});
 
-  // Called every core cycle: inline, and the displacement counted only when the rotor moved on.
+  // One core cycle.
   void advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b, double supply_v) {
-    motor_.advance(dt_s, phase_a, phase_b, supply_v, load_at_motor_nm_);
-    if (motor_.rotor_angle_rad() > furthest_angle_rad_) count_displacement();
+    advance_held(1, dt_s, phase_a, phase_b, supply_v, [](double, double) { return true; });
+  }
+  // Up to max_calls core cycles with the bridges held, the same bits as as many advance()
+  // calls; stops after the first cycle whose starting coil currents are outside the window
+  // in_window(current_a_a, current_b_a) tells (StepperMotor::advance_held).
+  template <typename InWindow>
+  HeldCalls advance_held(uint64_t max_calls, double dt_s, BridgeDrive phase_a, BridgeDrive phase_b,
+                         double supply_v, InWindow&& in_window) {
+    // The displacement is counted only when the rotor has moved on.
+    return motor_.advance_held(max_calls, dt_s, phase_a, phase_b, supply_v, load_at_motor_nm_,
+                               in_window, [this] {
+                                 if (motor_.rotor_angle_rad() > furthest_angle_rad_) {
+                                   count_displacement();
+                                 }
+                               });
   }
   void settle();
 

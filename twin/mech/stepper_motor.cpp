@@ -22,8 +22,11 @@ StepperMotor::StepperMotor(const StepperMotorParams& params)
       angle_rad_(0.5 * full_step_angle_rad()),
       sin_electrical_(std::sin(pole_pairs_ * angle_rad_)),
       cos_electrical_(std::cos(pole_pairs_ * angle_rad_)) {
-  for (Winding& winding : windings_) {
-    winding = {params_.phase_resistance_ohm, 1.0 / params_.phase_resistance_ohm, 0.0, false};
+  for (int phase = 0; phase < 2; ++phase) {
+    windings_[phase] = {params_.phase_resistance_ohm, 1.0 / params_.phase_resistance_ohm, 0.0,
+                        false};
+    decay_powers_[phase].assign(static_cast<size_t>(params_.rotor_update_calls) + 1, 1.0);
+    decay_power_sums_[phase].assign(static_cast<size_t>(params_.rotor_update_calls) + 1, 0.0);
   }
 }
 
@@ -35,15 +38,23 @@ void StepperMotor::update_decay_factors() {
     windings_[phase].conductance_s = 1.0 / windings_[phase].resistance_ohm;
     windings_[phase].decay_factor =
         std::exp(-cached_dt_s_ * windings_[phase].resistance_ohm / inductance_h);
+    std::vector<double>& powers = decay_powers_[phase];
+    std::vector<double>& sums = decay_power_sums_[phase];
+    for (size_t calls = 1; calls < powers.size(); ++calls) {
+      powers[calls] = powers[calls - 1] * windings_[phase].decay_factor;
+      sums[calls] = sums[calls - 1] + powers[calls];
+    }
   }
 }
 
 void StepperMotor::set_phase_shorted(int phase, bool shorted) {
+  close_segment();
   shorted_[phase] = shorted;
   update_decay_factors();
 }
 
 void StepperMotor::set_phase_open(int phase, bool open) {
+  close_segment();
   windings_[phase].open = open;
   if (open) (phase == 0 ? current_a_a_ : current_b_a_) = 0.0;
 }
@@ -67,75 +78,85 @@ void StepperMotor::rotate_electrical_angle(double delta_rad) {
   sin_electrical_ = sin_next;
 }
 
-double StepperMotor::next_current(const Winding& winding, double current_a, double applied_v,
-                                  double back_emf_v) const {
-  // Exact solution of L di/dt = V - R i - e over the cached dt with V and e held constant.
-  if (winding.open) return 0.0;
-  const double steady_a = (applied_v - back_emf_v) * winding.conductance_s;
-  return steady_a + (current_a - steady_a) * winding.decay_factor;
-}
-
-double StepperMotor::bridge_supply_current(BridgeDrive drive, double current_a) {
-  switch (drive) {
-    case BridgeDrive::kPositive:
-      return current_a;
-    case BridgeDrive::kNegative:
-      return -current_a;
-    case BridgeDrive::kOff:
-      return -std::fabs(current_a);  // fast decay returns the coil's energy to the supply
-    case BridgeDrive::kSlowDecay:
-      return 0.0;
-  }
-  return 0.0;
-}
-
-void StepperMotor::advance(double dt_s, BridgeDrive phase_a, BridgeDrive phase_b, double supply_v,
-                           double load_friction_nm) {
-  if (dt_s != cached_dt_s_) {
-    cached_dt_s_ = dt_s;
-    update_decay_factors();
-  }
-  // A motor at rest with no current and no voltage across its coils stays as it is: the
-  // cycles the ASIC runs for SPI frames and conversions leave it untouched.
-  const bool no_voltage = (phase_a == BridgeDrive::kOff || phase_a == BridgeDrive::kSlowDecay) &&
-                          (phase_b == BridgeDrive::kOff || phase_b == BridgeDrive::kSlowDecay);
-  if (no_voltage && current_a_a_ == 0.0 && current_b_a_ == 0.0 && speed_rad_per_s_ == 0.0 &&
-      calls_since_rotor_step_ == 0) {
-    torque_nm_ = 0.0;
-    supply_current_a_ = 0.0;
-    return;
-  }
-  auto step_phase = [&](const Winding& winding, double current, BridgeDrive drive, double emf) {
+void StepperMotor::open_segment(BridgeDrive phase_a, BridgeDrive phase_b, double supply_v) {
+  segment_.open = true;
+  segment_.drive[0] = phase_a;
+  segment_.drive[1] = phase_b;
+  segment_.supply_v = supply_v;
+  segment_.calls = 0;
+  const double start_a[2] = {current_a_a_, current_b_a_};
+  const double back_emf_v[2] = {emf_a_v_, emf_b_v_};
+  for (int phase = 0; phase < 2; ++phase) {
+    const Winding& winding = windings_[phase];
+    const BridgeDrive drive = segment_.drive[phase];
+    const double current_a = start_a[phase];
+    double applied_v = 0.0;
+    double supply_sign = 0.0;
     switch (drive) {
       case BridgeDrive::kPositive:
-        return next_current(winding, current, supply_v, emf);
-      case BridgeDrive::kNegative:
-        return next_current(winding, current, -supply_v, emf);
-      case BridgeDrive::kSlowDecay:
-        return next_current(winding, current, 0.0, emf);
-      case BridgeDrive::kOff:
+        applied_v = supply_v;
+        supply_sign = 1.0;
         break;
+      case BridgeDrive::kNegative:
+        applied_v = -supply_v;
+        supply_sign = -1.0;
+        break;
+      case BridgeDrive::kSlowDecay:
+        break;
+      case BridgeDrive::kOff: {
+        // The body diodes clamp the coil to the supply plus their two drops, against the
+        // current, and return its energy to the supply.
+        const double clamp_v = supply_v + 2.0 * params_.diode_drop_v;
+        applied_v = current_a > 0 ? -clamp_v : clamp_v;
+        supply_sign = current_a > 0 ? -1.0 : 1.0;
+        break;
+      }
     }
-    if (current == 0.0) return 0.0;
-    // The diodes conduct only until the current has fallen to zero.
-    const double clamp_v = supply_v + 2.0 * params_.diode_drop_v;
-    const double next = next_current(winding, current, current > 0 ? -clamp_v : clamp_v, emf);
-    return (next > 0) == (current > 0) ? next : 0.0;
-  };
-  supply_current_a_ =
-      bridge_supply_current(phase_a, current_a_a_) + bridge_supply_current(phase_b, current_b_a_);
-  current_a_a_ = step_phase(windings_[0], current_a_a_, phase_a, emf_a_v_);
-  current_b_a_ = step_phase(windings_[1], current_b_a_, phase_b, emf_b_v_);
-  // Comparisons rather than fmax: no call in the per-cycle path, the same value (no NaN here).
-  const double magnitude_a = std::fabs(current_a_a_);
-  const double magnitude_b = std::fabs(current_b_a_);
-  const double larger = magnitude_a > magnitude_b ? magnitude_a : magnitude_b;
-  if (larger > peak_current_a_) peak_current_a_ = larger;
+    const bool conducts = !winding.open && !(drive == BridgeDrive::kOff && current_a == 0.0);
+    const double steady_a =
+        conducts ? (applied_v - back_emf_v[phase]) * winding.conductance_s : 0.0;
+    segment_.start_a[phase] = current_a;
+    segment_.steady_a[phase] = steady_a;
+    segment_.excess_a[phase] = conducts ? current_a - steady_a : 0.0;
+    segment_.fast_decay[phase] = drive == BridgeDrive::kOff;
+    segment_.start_positive[phase] = current_a > 0;
+    segment_.supply_sign[phase] = supply_sign;
+  }
+}
 
-  current_sum_a_a_ += current_a_a_;
-  current_sum_b_a_ += current_b_a_;
-  rotor_step_s_ += dt_s;
-  if (++calls_since_rotor_step_ >= params_.rotor_update_calls) advance_rotor(load_friction_nm);
+double StepperMotor::segment_current_sum(int phase, int calls) const {
+  // Fast decay: only the calls before the current reached zero add to the sum.
+  int conducting = calls;
+  if (segment_.fast_decay[phase]) {
+    const SegmentCurrents currents(segment_, decay_powers_);
+    while (conducting > 0 && currents.after(phase, conducting) == 0.0) --conducting;
+  }
+  return conducting * segment_.steady_a[phase] +
+         segment_.excess_a[phase] * decay_power_sums_[phase][conducting];
+}
+
+double StepperMotor::segment_charge_as(int calls) const {
+  // Each call draws with the current it starts from: the start and the ends of calls 1..k-1.
+  double charge_as = 0.0;
+  for (int phase = 0; phase < 2; ++phase) {
+    if (segment_.supply_sign[phase] == 0.0 || calls == 0) continue;
+    charge_as += segment_.supply_sign[phase] *
+                 (segment_.start_a[phase] + segment_current_sum(phase, calls - 1));
+  }
+  return charge_as * cached_dt_s_;
+}
+
+double StepperMotor::supply_charge_as() const {
+  return segment_.open ? closed_charge_as_ + segment_charge_as(segment_.calls) : closed_charge_as_;
+}
+
+void StepperMotor::close_segment() {
+  if (!segment_.open) return;
+  current_sum_a_a_ += segment_current_sum(0, segment_.calls);
+  current_sum_b_a_ += segment_current_sum(1, segment_.calls);
+  rotor_step_s_ += segment_.calls * cached_dt_s_;
+  closed_charge_as_ += segment_charge_as(segment_.calls);
+  segment_.open = false;
 }
 
 void StepperMotor::advance_rotor(double load_friction_nm) {
@@ -173,6 +194,7 @@ void StepperMotor::hold_back_emf() {
 }
 
 void StepperMotor::settle(double load_friction_nm) {
+  close_segment();
   const double holding_torque_nm =
       params_.torque_constant_nm_per_a * std::hypot(current_a_a_, current_b_a_);
   if (holding_torque_nm > load_friction_nm) {
@@ -193,7 +215,6 @@ void StepperMotor::settle(double load_friction_nm) {
   current_sum_b_a_ = 0.0;
   hold_back_emf();
   torque_nm_ = 0.0;
-  supply_current_a_ = 0.0;
 }
 
 }  // namespace pumptwin::mech
