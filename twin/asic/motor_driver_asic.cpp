@@ -260,13 +260,18 @@ void MotorDriverAsic::eval_core_posedge() {
   bulk_cycles_ = 1;
   ++core_posedges_;
   core_high_ = true;
-  // The phase outputs hold for the whole cycle; the drive train integrates over it.
-  advance_drive_train(static_cast<mech::BridgeDrive>(rtl_->phase_a),
-                      static_cast<mech::BridgeDrive>(rtl_->phase_b));
+  // The phase outputs hold for the whole cycle; the drive train integrates over it. With bulk
+  // clocking that waits for the negedge, which may add quiet cycles with the same outputs to
+  // the same run of the drive train.
+  drive_cycle_pending_ = true;
+  if (!bulk_clocking_) advance_pending_drive_cycle();
 }
 
-void MotorDriverAsic::advance_drive_train(mech::BridgeDrive phase_a, mech::BridgeDrive phase_b) {
-  drive_train_.advance(kCorePeriodS, phase_a, phase_b, supply_v_);
+void MotorDriverAsic::advance_pending_drive_cycle() {
+  if (!drive_cycle_pending_) return;
+  drive_cycle_pending_ = false;
+  drive_train_.advance(kCorePeriodS, static_cast<mech::BridgeDrive>(rtl_->phase_a),
+                       static_cast<mech::BridgeDrive>(rtl_->phase_b), supply_v_);
 }
 
 void MotorDriverAsic::eval_core_negedge(uint64_t last_ns) {
@@ -285,6 +290,7 @@ void MotorDriverAsic::eval_core_negedge(uint64_t last_ns) {
     bulk_cycles_ = 1 + skip_quiet_cycles((last_ns - posedge_ns) / kCorePeriodNs);
     next_core_edge_ns_ = posedge_ns + (bulk_cycles_ - 1) * kCorePeriodNs;
   }
+  advance_pending_drive_cycle();
 }
 
 uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
@@ -308,25 +314,31 @@ uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
   // Each cycle is quiet: it samples the currents, and its phase outputs hold while the drive
   // train integrates over it. The next cycle compares what this one sampled: outside its
   // window, it is the ordinary one.
-  const mech::HeldCalls skipped =
-      drive_train_.advance_held(quiet_limit, kCorePeriodS, held_a, held_b, supply_v_,
-                                [=](double current_a_a, double current_b_a) {
-                                  const double scaled_a = current_a_a * kIsenseCodesPerAmp;
-                                  const double scaled_b = current_b_a * kIsenseCodesPerAmp;
-                                  if (scaled_a >= surely_a_low && scaled_a <= surely_a_high &&
-                                      scaled_b >= surely_b_low && scaled_b <= surely_b_high) {
-                                    return true;
-                                  }
-                                  const int code_a = isense_code(current_a_a);
-                                  const int code_b = isense_code(current_b_a);
-                                  return code_a >= window_a_low && code_a <= window_a_high &&
-                                         code_b >= window_b_low && code_b <= window_b_high;
-                                });
+  const auto in_window = [=](double current_a_a, double current_b_a) {
+    const double scaled_a = current_a_a * kIsenseCodesPerAmp;
+    const double scaled_b = current_b_a * kIsenseCodesPerAmp;
+    if (scaled_a >= surely_a_low && scaled_a <= surely_a_high && scaled_b >= surely_b_low &&
+        scaled_b <= surely_b_high) {
+      return true;
+    }
+    const int code_a = isense_code(current_a_a);
+    const int code_b = isense_code(current_b_a);
+    return code_a >= window_a_low && code_a <= window_a_high && code_b >= window_b_low &&
+           code_b <= window_b_high;
+  };
+  // The cycle of the posedge just evaluated has the same outputs: it leads the run (its
+  // currents were compared at that posedge; a start outside the window only ends the run early).
+  const uint64_t leading = drive_cycle_pending_ ? 1 : 0;
+  drive_cycle_pending_ = false;
+  const mech::HeldCalls run = drive_train_.advance_held(leading + quiet_limit, kCorePeriodS, held_a,
+                                                        held_b, supply_v_, in_window);
+  const uint64_t skipped = run.calls - leading;
+  if (skipped == 0) return 0;
   // The next core edge takes them (and nothing is evaluated before it).
-  rtl_->core_cycles = static_cast<uint16_t>(skipped.calls + 1);
-  rtl_->isense_a_skipped = static_cast<uint16_t>(isense_code(skipped.last_start_a_a)) & 0x7FF;
-  rtl_->isense_b_skipped = static_cast<uint16_t>(isense_code(skipped.last_start_b_a)) & 0x7FF;
-  return skipped.calls;
+  rtl_->core_cycles = static_cast<uint16_t>(skipped + 1);
+  rtl_->isense_a_skipped = static_cast<uint16_t>(isense_code(run.last_start_a_a)) & 0x7FF;
+  rtl_->isense_b_skipped = static_cast<uint16_t>(isense_code(run.last_start_b_a)) & 0x7FF;
+  return skipped;
 }
 
 void MotorDriverAsic::eval_aon_edge(uint64_t ticks) {
@@ -378,6 +390,8 @@ uint64_t MotorDriverAsic::advance_to(uint64_t t_ns, bool stop_at_visible) {
     outputs_changed_ = false;
     bool frame_ended = false;
     // At equal times: the core posedge, then the always-on edge, then the pins from outside.
+    // Only the negedge may take the pending drive-train cycle into its run.
+    if (core_edge != edge || !core_high_) advance_pending_drive_cycle();
     if (core_edge == edge) {
       if (core_high_) {
         // A bulk posedge's ordinary cycle comes no later than the next edge of another kind
@@ -400,6 +414,7 @@ uint64_t MotorDriverAsic::advance_to(uint64_t t_ns, bool stop_at_visible) {
       limit = edge;
     }
   }
+  advance_pending_drive_cycle();
   rtl_time_ns_ = std::max(rtl_time_ns_, limit);
   return limit;
 }

@@ -180,7 +180,8 @@ class MotorDriverAsic : public sc_core::sc_module {
   bool apply_spi_event(uint64_t time_ns);
   // Evaluates the posedge due: bulk_cycles_ cycles, the last of them the ordinary one.
   void eval_core_posedge();
-  void advance_drive_train(mech::BridgeDrive phase_a, mech::BridgeDrive phase_b);
+  // The drive train's cycle of the last posedge, with its phase outputs, if not yet run.
+  void advance_pending_drive_cycle();
   // The negedge due, and the next posedge set up: with bulk clocking it may stand for quiet
   // cycles before an ordinary one due at or before last_ns.
   void eval_core_negedge(uint64_t last_ns);
@@ -212,6 +213,7 @@ class MotorDriverAsic : public sc_core::sc_module {
   bool core_high_ = false;          // a posedge was evaluated; its negedge is next
   uint64_t next_core_edge_ns_ = 0;  // a posedge's ordinary cycle
   uint64_t bulk_cycles_ = 1;        // the cycles the next posedge stands for
+  bool drive_cycle_pending_ = false;
   uint64_t aon_ticks_delivered_ = 0;
   double supply_v_ = 3.6;
   OutputState outputs_{};

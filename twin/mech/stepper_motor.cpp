@@ -60,19 +60,20 @@ void StepperMotor::set_phase_open(int phase, bool open) {
 }
 
 void StepperMotor::rotate_electrical_angle(double delta_rad) {
-  // Per rotor step the electrical angle moves by a few mrad: a fourth-order rotation is exact
-  // to 3e-11 up to 20 mrad and costs a few multiplications instead of a sin and a cos. The
-  // exact values are taken again every 256 rotations so rounding cannot accumulate.
+  // Per rotor step the electrical angle moves by some mrad: a rotation by the Taylor series to
+  // sixth order is exact to 2e-11 up to 0.1 rad and costs a few multiplications instead of a
+  // sin and a cos. The exact values are taken again every 256 rotations so rounding cannot
+  // accumulate.
   constexpr int kRotationsPerExactUpdate = 256;
-  if (++rotations_since_exact_ == kRotationsPerExactUpdate || std::fabs(delta_rad) > 2e-2) {
+  if (++rotations_since_exact_ == kRotationsPerExactUpdate || std::fabs(delta_rad) > 0.1) {
     rotations_since_exact_ = 0;
     sin_electrical_ = std::sin(pole_pairs_ * angle_rad_);
     cos_electrical_ = std::cos(pole_pairs_ * angle_rad_);
     return;
   }
   const double d2 = delta_rad * delta_rad;
-  const double sin_d = delta_rad * (1.0 - d2 / 6.0);
-  const double cos_d = 1.0 - d2 / 2.0 + d2 * d2 / 24.0;
+  const double sin_d = delta_rad * (1.0 - d2 * (1.0 / 6.0) * (1.0 - d2 * (1.0 / 20.0)));
+  const double cos_d = 1.0 - d2 * 0.5 * (1.0 - d2 * (1.0 / 12.0) * (1.0 - d2 * (1.0 / 30.0)));
   const double sin_next = sin_electrical_ * cos_d + cos_electrical_ * sin_d;
   cos_electrical_ = cos_electrical_ * cos_d - sin_electrical_ * sin_d;
   sin_electrical_ = sin_next;
@@ -135,28 +136,35 @@ double StepperMotor::segment_current_sum(int phase, int calls) const {
          segment_.excess_a[phase] * decay_power_sums_[phase][conducting];
 }
 
-double StepperMotor::segment_charge_as(int calls) const {
+double StepperMotor::segment_charge_as(const double (&before_last_sums_a)[2]) const {
   // Each call draws with the current it starts from: the start and the ends of calls 1..k-1.
   double charge_as = 0.0;
   for (int phase = 0; phase < 2; ++phase) {
-    if (segment_.supply_sign[phase] == 0.0 || calls == 0) continue;
-    charge_as += segment_.supply_sign[phase] *
-                 (segment_.start_a[phase] + segment_current_sum(phase, calls - 1));
+    charge_as +=
+        segment_.supply_sign[phase] * (segment_.start_a[phase] + before_last_sums_a[phase]);
   }
   return charge_as * cached_dt_s_;
 }
 
 double StepperMotor::supply_charge_as() const {
-  return segment_.open ? closed_charge_as_ + segment_charge_as(segment_.calls) : closed_charge_as_;
+  if (!segment_.open || segment_.calls == 0) return closed_charge_as_;
+  const double before_last_sums_a[2] = {segment_current_sum(0, segment_.calls - 1),
+                                        segment_current_sum(1, segment_.calls - 1)};
+  return closed_charge_as_ + segment_charge_as(before_last_sums_a);
 }
 
 void StepperMotor::close_segment() {
   if (!segment_.open) return;
-  current_sum_a_a_ += segment_current_sum(0, segment_.calls);
-  current_sum_b_a_ += segment_current_sum(1, segment_.calls);
-  rotor_step_s_ += segment_.calls * cached_dt_s_;
-  closed_charge_as_ += segment_charge_as(segment_.calls);
   segment_.open = false;
+  const int calls = segment_.calls;
+  if (calls == 0) return;
+  // The ends of calls 1..k-1 are in both the rotor's sums (with the last end) and the charge.
+  const double before_last_sums_a[2] = {segment_current_sum(0, calls - 1),
+                                        segment_current_sum(1, calls - 1)};
+  current_sum_a_a_ += before_last_sums_a[0] + current_a_a_;
+  current_sum_b_a_ += before_last_sums_a[1] + current_b_a_;
+  rotor_step_s_ += calls * cached_dt_s_;
+  closed_charge_as_ += segment_charge_as(before_last_sums_a);
 }
 
 void StepperMotor::advance_rotor(double load_friction_nm) {

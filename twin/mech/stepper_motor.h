@@ -32,7 +32,7 @@ struct StepperMotorParams {
   // rotor, whose fastest motion (~240 Hz about a detent at the full 90 mA) is thousands of
   // cycles long, advances once per this many calls, on the currents' mean over them, and its
   // back-EMF is held in between (docs/mech.md).
-  int rotor_update_calls = 16;
+  int rotor_update_calls = 32;
 };
 
 // What StepperMotor::advance_held did: the calls made and the coil currents the last one
@@ -152,7 +152,8 @@ class StepperMotor {
   void open_segment(BridgeDrive phase_a, BridgeDrive phase_b, double supply_v);
   // Sum of the segment's currents after calls 1..calls (each call's end value).
   double segment_current_sum(int phase, int calls) const;
-  double segment_charge_as(int calls) const;
+  // The charge of the open segment's calls, from the sums of the ends of all but its last.
+  double segment_charge_as(const double (&before_last_sums_a)[2]) const;
   // Adds the open segment to the rotor's sums and the charge, and closes it.
   void close_segment();
   // Keeps sin and cos of the electrical angle current as the rotor turns.
