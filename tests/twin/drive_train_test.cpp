@@ -1,8 +1,11 @@
 // The drive train on its own: calibration, the rotor following the field, stall under load,
-// the load reflected through the gear, back-EMF, and the check valves' one-way count.
+// the load reflected through the gear, back-EMF, the check valves' one-way count, and runs of
+// held cycles giving the same bits as single cycles.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
+#include <vector>
 
 #include "drive_train.h"
 
@@ -147,6 +150,109 @@ TEST(DriveTrain, ShortedWindingDrawsFarMoreThanTheLimitAndAnOpenOneNothing) {
   for (int i = 0; i < 2000; ++i)
     motor.advance(kCycleS, BridgeDrive::kPositive, BridgeDrive::kPositive, 3.6, 1.0);
   EXPECT_NEAR(motor.phase_current_a_a(), 3.6 / 40.0, 1e-3) << "cleared: the winding conducts again";
+}
+
+// A chopper-like drive pattern: runs of held bridge states, fast and slow decay included.
+struct HeldRun {
+  BridgeDrive phase_a;
+  BridgeDrive phase_b;
+  uint64_t cycles;
+};
+
+std::vector<HeldRun> chopper_like_runs(int count) {
+  std::mt19937 random(20261124);  // fixed seed: the same pattern every time
+  const BridgeDrive kDrives[4] = {BridgeDrive::kPositive, BridgeDrive::kNegative,
+                                  BridgeDrive::kSlowDecay, BridgeDrive::kOff};
+  std::vector<HeldRun> runs;
+  for (int i = 0; i < count; ++i) {
+    runs.push_back({kDrives[random() % 4], kDrives[random() % 4], 1 + random() % 90});
+  }
+  return runs;
+}
+
+void expect_same_bits(const DriveTrain& single, const DriveTrain& held) {
+  EXPECT_EQ(single.motor().phase_current_a_a(), held.motor().phase_current_a_a());
+  EXPECT_EQ(single.motor().phase_current_b_a(), held.motor().phase_current_b_a());
+  EXPECT_EQ(single.motor().rotor_angle_rad(), held.motor().rotor_angle_rad());
+  EXPECT_EQ(single.motor().rotor_speed_rad_per_s(), held.motor().rotor_speed_rad_per_s());
+  EXPECT_EQ(single.motor().supply_charge_as(), held.motor().supply_charge_as());
+  EXPECT_EQ(single.motor().peak_phase_current_a(), held.motor().peak_phase_current_a());
+  EXPECT_EQ(single.displaced_volume_ul(), held.displaced_volume_ul());
+}
+
+// Decoupled mode advances the quiet cycles of a bulk edge as one run, lockstep one cycle at a
+// time: both must compute the same bits, or the modes would part.
+TEST(DriveTrain, ARunOfHeldCyclesGivesTheSameBitsAsSingleCycles) {
+  DriveTrain single;
+  DriveTrain held;
+  const auto always = [](double, double) { return true; };
+  double supply_v = 3.6;
+  int run_index = 0;
+  for (const HeldRun& run : chopper_like_runs(4000)) {
+    // The supply sags, and a winding shorts and opens, part of the way through.
+    if (run_index == 1500) supply_v = 3.1;
+    if (run_index == 2000 || run_index == 2500) {
+      single.motor().set_phase_shorted(0, run_index == 2000);
+      held.motor().set_phase_shorted(0, run_index == 2000);
+    }
+    if (run_index == 3000 || run_index == 3300) {
+      single.motor().set_phase_open(1, run_index == 3000);
+      held.motor().set_phase_open(1, run_index == 3000);
+    }
+    ++run_index;
+    for (uint64_t i = 0; i < run.cycles; ++i) {
+      single.advance(kCycleS, run.phase_a, run.phase_b, supply_v);
+    }
+    EXPECT_EQ(
+        held.advance_held(run.cycles, kCycleS, run.phase_a, run.phase_b, supply_v, always).calls,
+        run.cycles);
+    // Reading the charge and the peak mid-run changes nothing.
+    EXPECT_EQ(single.motor().supply_charge_as(), held.motor().supply_charge_as());
+  }
+  expect_same_bits(single, held);
+  EXPECT_GT(single.displaced_volume_ul(), 0.0) << "the pattern turned the rotor";
+  EXPECT_GT(single.motor().peak_phase_current_a(), 0.5) << "the short drew amperes";
+}
+
+TEST(DriveTrain, ARunEndsWithTheFirstCycleStartingOutsideItsWindow) {
+  // Phase A driven from rest: its current rises through 60 mA within ~250 cycles.
+  DriveTrain single;
+  DriveTrain held;
+  constexpr double kWindowTopA = 0.060;
+  std::vector<double> starts_a;
+  for (int i = 0; i < 400; ++i) {
+    starts_a.push_back(single.motor().phase_current_a_a());
+    single.advance(kCycleS, BridgeDrive::kPositive, BridgeDrive::kSlowDecay, 3.6);
+  }
+  uint64_t first_outside = 0;
+  while (starts_a[first_outside] <= kWindowTopA) ++first_outside;
+  ASSERT_GT(first_outside, 100u);
+  ASSERT_LT(first_outside, 399u);
+  const HeldCalls run =
+      held.advance_held(400, kCycleS, BridgeDrive::kPositive, BridgeDrive::kSlowDecay, 3.6,
+                        [&](double current_a_a, double) { return current_a_a <= kWindowTopA; });
+  // The cycle that starts outside is the run's last.
+  EXPECT_EQ(run.calls, first_outside + 1);
+  EXPECT_EQ(run.last_start_a_a, starts_a[first_outside]);
+  held.advance_held(400 - run.calls, kCycleS, BridgeDrive::kPositive, BridgeDrive::kSlowDecay, 3.6,
+                    [](double, double) { return true; });
+  expect_same_bits(single, held);
+}
+
+TEST(DriveTrain, FastDecayStopsAtZeroWithinARun) {
+  DriveTrain train;
+  train.advance_held(300, kCycleS, BridgeDrive::kPositive, BridgeDrive::kNegative, 3.6,
+                     [](double, double) { return true; });
+  ASSERT_GT(train.motor().phase_current_a_a(), 0.04);
+  ASSERT_LT(train.motor().phase_current_b_a(), -0.04);
+  // Off: the diodes return the energy at -(V + 2 Vd) against the current, which reaches zero
+  // in ~L/R ln(1 + I R / (V + 2 Vd)) ≈ 120 µs and stays there (no reverse current).
+  const double charge_before_as = train.motor().supply_charge_as();
+  train.advance_held(2000, kCycleS, BridgeDrive::kOff, BridgeDrive::kOff, 3.6,
+                     [](double, double) { return true; });
+  EXPECT_EQ(train.motor().phase_current_a_a(), 0.0);
+  EXPECT_EQ(train.motor().phase_current_b_a(), 0.0);
+  EXPECT_LT(train.motor().supply_charge_as(), charge_before_as) << "energy flowed back";
 }
 
 }  // namespace

@@ -305,26 +305,14 @@ uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
   const int window_b_high = signed_code(rtl_->isense_b_high);
   const auto held_a = static_cast<mech::BridgeDrive>(rtl_->phase_a);
   const auto held_b = static_cast<mech::BridgeDrive>(rtl_->phase_b);
-  // A current whose scaled value lies half a code inside the window rounds into it: the
-  // rounding is needed only near an edge.
-  const double surely_a_low = window_a_low + 0.5;
-  const double surely_a_high = window_a_high - 0.5;
-  const double surely_b_low = window_b_low + 0.5;
-  const double surely_b_high = window_b_high - 0.5;
   // Each cycle is quiet: it samples the currents, and its phase outputs hold while the drive
   // train integrates over it. The next cycle compares what this one sampled: outside its
-  // window, it is the ordinary one.
+  // window, it is the ordinary one. (Without branches: the drive train bisects with it.)
   const auto in_window = [=](double current_a_a, double current_b_a) {
-    const double scaled_a = current_a_a * kIsenseCodesPerAmp;
-    const double scaled_b = current_b_a * kIsenseCodesPerAmp;
-    if (scaled_a >= surely_a_low && scaled_a <= surely_a_high && scaled_b >= surely_b_low &&
-        scaled_b <= surely_b_high) {
-      return true;
-    }
     const int code_a = isense_code(current_a_a);
     const int code_b = isense_code(current_b_a);
-    return code_a >= window_a_low && code_a <= window_a_high && code_b >= window_b_low &&
-           code_b <= window_b_high;
+    return (code_a >= window_a_low) & (code_a <= window_a_high) & (code_b >= window_b_low) &
+           (code_b <= window_b_high);
   };
   // The cycle of the posedge just evaluated has the same outputs: it leads the run (its
   // currents were compared at that posedge; a start outside the window only ends the run early).

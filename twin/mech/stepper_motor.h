@@ -203,22 +203,25 @@ HeldCalls StepperMotor::advance_held(uint64_t max_calls, double dt_s, BridgeDriv
     cached_dt_s_ = dt_s;
     update_decay_factors();
   }
-  // A motor at rest with no current and no voltage across its coils stays as it is: the
-  // cycles the ASIC runs for SPI frames and conversions leave it untouched.
-  const bool no_voltage = (phase_a == BridgeDrive::kOff || phase_a == BridgeDrive::kSlowDecay) &&
-                          (phase_b == BridgeDrive::kOff || phase_b == BridgeDrive::kSlowDecay);
-  if (no_voltage && current_a_a_ == 0.0 && current_b_a_ == 0.0 && speed_rad_per_s_ == 0.0 &&
-      calls_since_rotor_step_ == 0) {
-    torque_nm_ = 0.0;
-    return {in_window(0.0, 0.0) ? max_calls : 1, 0.0, 0.0};
-  }
   if (segment_.open && (segment_.drive[0] != phase_a || segment_.drive[1] != phase_b ||
                         segment_.supply_v != supply_v)) {
     close_segment();
   }
+  // A motor at rest with no current and no voltage across its coils stays as it is: the
+  // cycles the ASIC runs for SPI frames and conversions leave it untouched.
+  const bool no_voltage = (phase_a == BridgeDrive::kOff || phase_a == BridgeDrive::kSlowDecay) &&
+                          (phase_b == BridgeDrive::kOff || phase_b == BridgeDrive::kSlowDecay);
   HeldCalls done{0, current_a_a_, current_b_a_};
   bool stopped = false;
   while (done.calls < max_calls && !stopped) {
+    if (no_voltage && current_a_a_ == 0.0 && current_b_a_ == 0.0 && speed_rad_per_s_ == 0.0 &&
+        calls_since_rotor_step_ == 0) {
+      torque_nm_ = 0.0;
+      done.calls = in_window(0.0, 0.0) ? max_calls : done.calls + 1;
+      done.last_start_a_a = 0.0;
+      done.last_start_b_a = 0.0;
+      break;
+    }
     if (!segment_.open) open_segment(phase_a, phase_b, supply_v);
     // The calls up to the rotor's next step, each current from the closed form.
     const SegmentCurrents currents(segment_, decay_powers_);
@@ -245,7 +248,9 @@ HeldCalls StepperMotor::advance_held(uint64_t max_calls, double dt_s, BridgeDriv
       int outside_start = last_call - 1;
       while (outside_start - inside_start > 1) {
         const int middle = inside_start + (outside_start - inside_start) / 2;
-        (inside(middle) ? inside_start : outside_start) = middle;
+        const bool middle_inside = inside(middle);
+        inside_start = middle_inside ? middle : inside_start;
+        outside_start = middle_inside ? outside_start : middle;
       }
       call = outside_start + 1;
       stopped = true;
