@@ -11,6 +11,7 @@
 #include <boost/asio.hpp>
 
 #include "history.h"
+#include "tcp_listener.h"
 
 namespace pumptwin::live {
 
@@ -73,10 +74,7 @@ struct Server::Impl {
   explicit Impl(const ServerOptions& server_options) : options(server_options) {}
 
   ServerOptions options;
-  asio::io_context io;
-  std::unique_ptr<asio::executor_work_guard<asio::io_context::executor_type>> work;
-  std::unique_ptr<tcp::acceptor> acceptor;
-  std::thread thread;
+  TcpListener listener;
   std::string hello_text;
 
   mutable std::mutex mutex;  // everything below, and each session's shared state
@@ -366,36 +364,37 @@ bool Server::Impl::enqueue(Session& session, Stream stream,
 
 void Server::Impl::kick(const std::shared_ptr<Session>& session) {
   if (session->kick_pending.exchange(true)) return;
-  asio::post(io, [session] { session->write_some(); });
+  asio::post(listener.io, [session] { session->write_some(); });
 }
 
 void Server::Impl::accept() {
-  acceptor->async_accept([this](const boost::system::error_code& error, tcp::socket socket) {
-    if (error) {
-      if (error == asio::error::operation_aborted) return;
-      accept();
-      return;
-    }
-    boost::system::error_code ignored;
-    socket.set_option(tcp::no_delay(true), ignored);
-    // A small kernel buffer so that a slow reader is seen as such by its queue.
-    socket.set_option(asio::socket_base::send_buffer_size(64 * 1024), ignored);
-    std::shared_ptr<Session> session;
-    bool full = false;
-    {
-      std::lock_guard lock(mutex);
-      full = sessions.size() >= options.max_clients;
-      session = std::make_shared<Session>(*this, std::move(socket), next_id++);
-      if (!full) sessions[session->id] = session;
-    }
-    if (full) {
-      session->drop("too_many_clients",
-                    "at most " + std::to_string(options.max_clients) + " clients", nullptr);
-    } else {
-      session->start();
-    }
-    accept();
-  });
+  listener.acceptor->async_accept(
+      [this](const boost::system::error_code& error, tcp::socket socket) {
+        if (error) {
+          if (error == asio::error::operation_aborted) return;
+          accept();
+          return;
+        }
+        boost::system::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        // A small kernel buffer so that a slow reader is seen as such by its queue.
+        socket.set_option(asio::socket_base::send_buffer_size(64 * 1024), ignored);
+        std::shared_ptr<Session> session;
+        bool full = false;
+        {
+          std::lock_guard lock(mutex);
+          full = sessions.size() >= options.max_clients;
+          session = std::make_shared<Session>(*this, std::move(socket), next_id++);
+          if (!full) sessions[session->id] = session;
+        }
+        if (full) {
+          session->drop("too_many_clients",
+                        "at most " + std::to_string(options.max_clients) + " clients", nullptr);
+        } else {
+          session->start();
+        }
+        accept();
+      });
 }
 
 Server::Server(const ServerOptions& options) : impl_(std::make_unique<Impl>(options)) {}
@@ -418,57 +417,32 @@ void Server::set_hello(const Json& hello) {
 }
 
 std::string Server::start() {
-  boost::system::error_code error;
-  const asio::ip::address address = asio::ip::make_address(impl_->options.host, error);
   asio::ip::address bind_address;
-  if (error) {
-    tcp::resolver resolver(impl_->io);
-    auto results =
-        resolver.resolve(impl_->options.host, std::to_string(impl_->options.port), error);
-    if (error || results.empty()) {
-      return "cannot resolve '" + impl_->options.host + "': " + error.message();
-    }
-    bind_address = results.begin()->endpoint().address();
-  } else {
-    bind_address = address;
-  }
+  TcpListener& listener = impl_->listener;
+  std::string error = listener.resolve(impl_->options.host, impl_->options.port, bind_address);
+  if (!error.empty()) return error;
   if (!bind_address.is_loopback() && impl_->options.token.empty()) {
     return "binding to " + bind_address.to_string() +
            " (beyond loopback) requires a token (--token)";
   }
-  tcp::endpoint endpoint(bind_address, impl_->options.port);
-  auto acceptor = std::make_unique<tcp::acceptor>(impl_->io);
-  acceptor->open(endpoint.protocol(), error);
-  if (!error) acceptor->set_option(tcp::acceptor::reuse_address(true), error);
-  if (!error) acceptor->bind(endpoint, error);
-  if (!error) acceptor->listen(asio::socket_base::max_listen_connections, error);
-  if (error) {
-    return "cannot listen on " + bind_address.to_string() + ":" +
-           std::to_string(impl_->options.port) + ": " + error.message();
-  }
-  port_ = acceptor->local_endpoint().port();
-  impl_->acceptor = std::move(acceptor);
-  impl_->work = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(
-      impl_->io.get_executor());
+  error =
+      listener.listen(bind_address, impl_->options.port, asio::socket_base::max_listen_connections);
+  if (!error.empty()) return error;
+  port_ = listener.port();
   impl_->accept();
-  impl_->thread = std::thread([this] { impl_->io.run(); });
+  listener.start();
   return "";
 }
 
 void Server::stop() {
-  if (!impl_->thread.joinable()) return;
-  asio::post(impl_->io, [this] {
-    boost::system::error_code ignored;
-    impl_->acceptor->close(ignored);
+  impl_->listener.stop([this] {
     std::vector<std::shared_ptr<Session>> sessions;
     {
       std::lock_guard lock(impl_->mutex);
       for (auto& [id, session] : impl_->sessions) sessions.push_back(session);
     }
     for (auto& session : sessions) session->close_now();
-    impl_->work.reset();
   });
-  impl_->thread.join();
 }
 
 std::size_t Server::clients() const {

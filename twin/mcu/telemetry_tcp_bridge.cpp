@@ -10,6 +10,8 @@
 
 #include <boost/asio.hpp>
 
+#include "tcp_listener.h"
+
 namespace pumptwin::mcu {
 
 namespace asio = boost::asio;
@@ -37,10 +39,7 @@ struct TelemetrySocket::Impl {
   explicit Impl(const TelemetrySocketConfig& socket_config) : config(socket_config) {}
 
   TelemetrySocketConfig config;
-  asio::io_context io;
-  std::unique_ptr<asio::executor_work_guard<asio::io_context::executor_type>> work;
-  std::unique_ptr<tcp::acceptor> acceptor;
-  std::thread thread;
+  TcpListener listener;
   std::string bound_host;
   std::shared_ptr<Connection> current;  // I/O thread only
   std::atomic<bool> write_kick_pending{false};
@@ -55,11 +54,12 @@ struct TelemetrySocket::Impl {
   TelemetrySocketStats stats;
 
   void accept() {
-    acceptor->async_accept([this](const boost::system::error_code& error, tcp::socket socket) {
-      if (error == asio::error::operation_aborted || !acceptor->is_open()) return;
-      if (!error) attach(std::move(socket));
-      accept();
-    });
+    listener.acceptor->async_accept(
+        [this](const boost::system::error_code& error, tcp::socket socket) {
+          if (error == asio::error::operation_aborted || !listener.acceptor->is_open()) return;
+          if (!error) attach(std::move(socket));
+          accept();
+        });
   }
 
   void attach(tcp::socket socket) {
@@ -143,20 +143,20 @@ struct TelemetrySocket::Impl {
     }
     if (connection->write_buffer.empty()) return;
     connection->writing = true;
-    asio::async_write(connection->socket, asio::buffer(connection->write_buffer),
-                      [this, connection](const boost::system::error_code& error,
-                                         std::size_t length) {
-                        connection->writing = false;
-                        if (error) {
-                          detach(connection);
-                          return;
-                        }
-                        {
-                          std::lock_guard lock(mutex);
-                          stats.outbound_bytes += length;
-                        }
-                        write();
-                      });
+    asio::async_write(
+        connection->socket, asio::buffer(connection->write_buffer),
+        [this, connection](const boost::system::error_code& error, std::size_t length) {
+          connection->writing = false;
+          if (error) {
+            detach(connection);
+            return;
+          }
+          {
+            std::lock_guard lock(mutex);
+            stats.outbound_bytes += length;
+          }
+          write();
+        });
   }
 };
 
@@ -169,37 +169,20 @@ TelemetrySocket::~TelemetrySocket() {
 
 std::string TelemetrySocket::start() {
   const TelemetrySocketConfig& config = impl_->config;
-  boost::system::error_code error;
-  asio::ip::address bind_address = asio::ip::make_address(config.host, error);
-  if (error) {
-    tcp::resolver resolver(impl_->io);
-    const auto results = resolver.resolve(config.host, std::to_string(config.port), error);
-    if (error || results.empty()) {
-      return "cannot resolve '" + config.host + "': " + error.message();
-    }
-    bind_address = results.begin()->endpoint().address();
-  }
+  TcpListener& listener = impl_->listener;
+  asio::ip::address bind_address;
+  std::string error = listener.resolve(config.host, config.port, bind_address);
+  if (!error.empty()) return error;
   if (!bind_address.is_loopback() && !config.allow_remote) {
     return "binding to " + bind_address.to_string() +
            " (beyond loopback) must be asked for explicitly";
   }
-  const tcp::endpoint endpoint(bind_address, config.port);
-  auto acceptor = std::make_unique<tcp::acceptor>(impl_->io);
-  acceptor->open(endpoint.protocol(), error);
-  if (!error) acceptor->set_option(tcp::acceptor::reuse_address(true), error);
-  if (!error) acceptor->bind(endpoint, error);
-  if (!error) acceptor->listen(4, error);
-  if (error) {
-    return "cannot listen on " + bind_address.to_string() + ":" + std::to_string(config.port) +
-           ": " + error.message();
-  }
-  port_ = acceptor->local_endpoint().port();
+  error = listener.listen(bind_address, config.port, 4);
+  if (!error.empty()) return error;
+  port_ = listener.port();
   impl_->bound_host = bind_address.to_string();
-  impl_->acceptor = std::move(acceptor);
-  impl_->work = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(
-      impl_->io.get_executor());
   impl_->accept();
-  impl_->thread = std::thread([this] { impl_->io.run(); });
+  listener.start();
   return "";
 }
 
@@ -209,14 +192,9 @@ std::string TelemetrySocket::address() const {
 }
 
 void TelemetrySocket::stop() {
-  if (!impl_->thread.joinable()) return;
-  asio::post(impl_->io, [this] {
-    boost::system::error_code ignored;
-    impl_->acceptor->close(ignored);
+  impl_->listener.stop([this] {
     if (impl_->current) impl_->detach(impl_->current);
-    impl_->work.reset();
   });
-  impl_->thread.join();
 }
 
 bool TelemetrySocket::attached() const {
@@ -251,8 +229,8 @@ void TelemetrySocket::send_outbound(const std::vector<uint8_t>& bytes) {
     impl_->stats.outbound_dropped_bytes += bytes.size() - taken;
     if (taken == 0) return;
   }
-  if (!impl_->thread.joinable() || impl_->write_kick_pending.exchange(true)) return;
-  asio::post(impl_->io, [this] {
+  if (!impl_->listener.running() || impl_->write_kick_pending.exchange(true)) return;
+  asio::post(impl_->listener.io, [this] {
     impl_->write_kick_pending = false;
     impl_->write();
   });
@@ -272,10 +250,7 @@ TelemetrySocketStats TelemetrySocket::stats() const {
 
 TelemetryTcpBridge::TelemetryTcpBridge(const sc_core::sc_module_name& name, TelemetryUart& uart,
                                        const TelemetryTcpBridgeConfig& config)
-    : sc_core::sc_module(name),
-      uart_(uart),
-      config_(config),
-      socket_(config.socket) {
+    : sc_core::sc_module(name), uart_(uart), config_(config), socket_(config.socket) {
   uart_.set_host_listener([this](uint8_t byte) {
     if (attached_) to_programmer_.push_back(byte);
   });
