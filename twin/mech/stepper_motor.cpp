@@ -116,13 +116,17 @@ void StepperMotor::open_segment(BridgeDrive phase_a, BridgeDrive phase_b, double
     const bool conducts = !winding.open && !(drive == BridgeDrive::kOff && current_a == 0.0);
     const double steady_a =
         conducts ? (applied_v - back_emf_v[phase]) * winding.conductance_s : 0.0;
-    segment_.start_a[phase] = current_a;
     segment_.steady_a[phase] = steady_a;
     segment_.excess_a[phase] = conducts ? current_a - steady_a : 0.0;
     segment_.fast_decay[phase] = drive == BridgeDrive::kOff;
     segment_.start_positive[phase] = current_a > 0;
     segment_.supply_sign[phase] = supply_sign;
   }
+  // The segment starts from its own closed form at k = 0 (within an ulp of the current it
+  // took over), so that every current of it, the first included, lies on one monotone curve.
+  const SegmentCurrents currents(segment_, decay_powers_);
+  current_a_a_ = segment_.start_a[0] = currents.after(0, 0);
+  current_b_a_ = segment_.start_a[1] = currents.after(1, 0);
 }
 
 double StepperMotor::segment_current_sum(int phase, int calls) const {

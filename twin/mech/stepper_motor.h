@@ -230,27 +230,19 @@ HeldCalls StepperMotor::advance_held(uint64_t max_calls, double dt_s, BridgeDriv
         static_cast<uint64_t>(params_.rotor_update_calls - calls_since_rotor_step_);
     const int first_call = segment_.calls + 1;
     const int last_call = segment_.calls + static_cast<int>(std::min(max_calls - done.calls, room));
-    // After its first call each current moves monotonically within a segment (toward its
-    // steady value, or staying at zero once fast decay has reached it: d^k only falls), so once
-    // a later call starts outside the window every one after it does, and the first such call
-    // is found by bisection. The segment's start is its stored current, not the closed form,
-    // and is looked at on its own.
+    // Each current moves monotonically within a segment (toward its steady value, or staying at
+    // zero once fast decay has reached it: d^k only falls), so once a call starts outside the
+    // window every later one does: the first such call is found by bisection.
     const int first_start = first_call - 1;
-    auto start_a = [&](int start, int phase) {
-      return start == first_start ? (phase == 0 ? current_a_a_ : current_b_a_)
-                                  : currents.after(phase, start);
-    };
+    auto start_a = [&](int start, int phase) { return currents.after(phase, start); };
     auto inside = [&](int start) { return in_window(start_a(start, 0), start_a(start, 1)); };
     int call = last_call;
     if (!inside(first_start)) {
       call = first_call;
       stopped = true;
-    } else if (last_call - 1 > first_start && !inside(first_call)) {
-      call = first_call + 1;
-      stopped = true;
-    } else if (last_call - 1 > first_call && !inside(last_call - 1)) {
+    } else if (!inside(last_call - 1)) {
       // The call starting at `inside_start` starts inside, the one at `outside_start` outside.
-      int inside_start = first_call;
+      int inside_start = first_start;
       int outside_start = last_call - 1;
       while (outside_start - inside_start > 1) {
         const int middle = inside_start + (outside_start - inside_start) / 2;
