@@ -307,12 +307,19 @@ uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
   const auto held_b = static_cast<mech::BridgeDrive>(rtl_->phase_b);
   // Each cycle is quiet: it samples the currents, and its phase outputs hold while the drive
   // train integrates over it. The next cycle compares what this one sampled: outside its
-  // window, it is the ordinary one. (Without branches: the drive train bisects with it.)
+  // window, it is the ordinary one. The window in amperes is the codes' half-code margins drawn
+  // in by a millionth of a code, so that it holds only currents whose codes surely lie inside
+  // (a current on the margin or beyond the clamp merely ends the run early).
+  constexpr double kMarginCodes = 1e-6;
+  const auto low_a = [](int code) { return (code - 0.5 + kMarginCodes) / kIsenseCodesPerAmp; };
+  const auto high_a = [](int code) { return (code + 0.5 - kMarginCodes) / kIsenseCodesPerAmp; };
+  const double a_low_a = low_a(window_a_low);
+  const double a_high_a = high_a(window_a_high);
+  const double b_low_a = low_a(window_b_low);
+  const double b_high_a = high_a(window_b_high);
   const auto in_window = [=](double current_a_a, double current_b_a) {
-    const int code_a = isense_code(current_a_a);
-    const int code_b = isense_code(current_b_a);
-    return (code_a >= window_a_low) & (code_a <= window_a_high) & (code_b >= window_b_low) &
-           (code_b <= window_b_high);
+    return (current_a_a >= a_low_a) & (current_a_a <= a_high_a) & (current_b_a >= b_low_a) &
+           (current_b_a <= b_high_a);
   };
   // The cycle of the posedge just evaluated has the same outputs: it leads the run (its
   // currents were compared at that posedge; a start outside the window only ends the run early).
