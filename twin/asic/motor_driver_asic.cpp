@@ -295,14 +295,10 @@ void MotorDriverAsic::eval_core_negedge(uint64_t last_ns) {
 
 uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
   // Quiet cycles (the RTL's own count) are skipped while the current-sense codes they compare
-  // stay inside the windows the RTL reports; the drive train still advances cycle by cycle, as
-  // in lockstep.
+  // stay inside the windows the RTL reports; the drive train computes each of them, with the
+  // same bits as lockstep's single cycles.
   const uint64_t quiet_limit = std::min<uint64_t>(rtl_->core_quiet_cycles, max_skipped);
   if (quiet_limit == 0) return 0;
-  const int window_a_low = signed_code(rtl_->isense_a_low);
-  const int window_a_high = signed_code(rtl_->isense_a_high);
-  const int window_b_low = signed_code(rtl_->isense_b_low);
-  const int window_b_high = signed_code(rtl_->isense_b_high);
   const auto held_a = static_cast<mech::BridgeDrive>(rtl_->phase_a);
   const auto held_b = static_cast<mech::BridgeDrive>(rtl_->phase_b);
   // Each cycle is quiet: it samples the currents, and its phase outputs hold while the drive
@@ -313,10 +309,10 @@ uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
   constexpr double kMarginCodes = 1e-6;
   const auto low_a = [](int code) { return (code - 0.5 + kMarginCodes) / kIsenseCodesPerAmp; };
   const auto high_a = [](int code) { return (code + 0.5 - kMarginCodes) / kIsenseCodesPerAmp; };
-  const double a_low_a = low_a(window_a_low);
-  const double a_high_a = high_a(window_a_high);
-  const double b_low_a = low_a(window_b_low);
-  const double b_high_a = high_a(window_b_high);
+  const double a_low_a = low_a(signed_code(rtl_->isense_a_low));
+  const double a_high_a = high_a(signed_code(rtl_->isense_a_high));
+  const double b_low_a = low_a(signed_code(rtl_->isense_b_low));
+  const double b_high_a = high_a(signed_code(rtl_->isense_b_high));
   const auto in_window = [=](double current_a_a, double current_b_a) {
     return (current_a_a >= a_low_a) & (current_a_a <= a_high_a) & (current_b_a >= b_low_a) &
            (current_b_a <= b_high_a);

@@ -85,12 +85,12 @@ void StepperMotor::open_segment(BridgeDrive phase_a, BridgeDrive phase_b, double
   segment_.drive[1] = phase_b;
   segment_.supply_v = supply_v;
   segment_.calls = 0;
-  const double start_a[2] = {current_a_a_, current_b_a_};
+  const double taken_over_a[2] = {current_a_a_, current_b_a_};
   const double back_emf_v[2] = {emf_a_v_, emf_b_v_};
   for (int phase = 0; phase < 2; ++phase) {
     const Winding& winding = windings_[phase];
     const BridgeDrive drive = segment_.drive[phase];
-    const double current_a = start_a[phase];
+    const double current_a = taken_over_a[phase];
     double applied_v = 0.0;
     double supply_sign = 0.0;
     switch (drive) {

@@ -234,8 +234,9 @@ HeldCalls StepperMotor::advance_held(uint64_t max_calls, double dt_s, BridgeDriv
     // zero once fast decay has reached it: d^k only falls), so once a call starts outside the
     // window every later one does: the first such call is found by bisection.
     const int first_start = first_call - 1;
-    auto start_a = [&](int start, int phase) { return currents.after(phase, start); };
-    auto inside = [&](int start) { return in_window(start_a(start, 0), start_a(start, 1)); };
+    auto inside = [&](int start) {
+      return in_window(currents.after(0, start), currents.after(1, start));
+    };
     int call = last_call;
     if (!inside(first_start)) {
       call = first_call;
@@ -253,20 +254,20 @@ HeldCalls StepperMotor::advance_held(uint64_t max_calls, double dt_s, BridgeDriv
       call = outside_start + 1;
       stopped = true;
     }
-    done.last_start_a_a = start_a(call - 1, 0);
-    done.last_start_b_a = start_a(call - 1, 1);
-    // Within a segment each current moves monotonically toward its steady value (or stays at
-    // zero once fast decay has reached it), so the run's largest magnitude is at one of its ends.
+    done.last_start_a_a = currents.after(0, call - 1);
+    done.last_start_b_a = currents.after(1, call - 1);
+    const double end_a[2] = {currents.after(0, call), currents.after(1, call)};
+    // The currents being monotone, the run's largest magnitude is at one of its ends.
     for (int phase = 0; phase < 2; ++phase) {
       const double first = std::fabs(currents.after(phase, first_call));
-      const double last = std::fabs(currents.after(phase, call));
+      const double last = std::fabs(end_a[phase]);
       if (first > peak_current_a_) peak_current_a_ = first;
       if (last > peak_current_a_) peak_current_a_ = last;
     }
     const int run = call - segment_.calls;
     segment_.calls = call;
-    current_a_a_ = currents.after(0, call);
-    current_b_a_ = currents.after(1, call);
+    current_a_a_ = end_a[0];
+    current_b_a_ = end_a[1];
     done.calls += static_cast<uint64_t>(run);
     calls_since_rotor_step_ += run;
     if (calls_since_rotor_step_ >= params_.rotor_update_calls) {
