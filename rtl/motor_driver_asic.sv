@@ -25,6 +25,18 @@ module motor_driver_asic
     input  logic               spi_sclk,
     input  logic               spi_mosi,
     output logic               spi_miso,
+    // Bulk clocking inside an SPI frame (rtl/spi_slave.sv): the pins each of a bulk edge's
+    // first core_cycles - 1 cycles samples, bit i for cycle i, and MISO after each of them.
+    input  logic               spi_pins_scheduled,
+    input  logic       [255:0] spi_cs_n_scheduled,
+    input  logic       [255:0] spi_sclk_scheduled,
+    input  logic       [255:0] spi_mosi_scheduled,
+    output logic       [255:0] spi_miso_scheduled,
+    // Sticky: a scheduled bulk edge met the rest of the chip (a modelling error).
+    output logic               spi_schedule_broken,
+    // The SPI slave is settled on its pins: the next edges change nothing in it while they
+    // hold.
+    output logic               spi_settled,
     input  logic signed [10:0] isense_a,                // coil currents, 0.25 mA per code
     input  logic signed [10:0] isense_b,
     // What the last skipped cycle of a bulk edge sampled (the codes its ordinary cycle
@@ -46,7 +58,8 @@ module motor_driver_asic
     output logic               core_clock_request,
     output logic        [15:0] aon_ticks_to_event,
     // Core edges from now that only count while the inputs hold and each current-sense code
-    // stays within its window (the comparisons the next edges make come out the same).
+    // stays within its window (the comparisons the next edges make come out the same), if
+    // the SPI slave is settled or its pins are scheduled.
     output logic        [15:0] core_quiet_cycles,
     output logic signed [10:0] isense_a_low,
     output logic signed [10:0] isense_a_high,
@@ -81,11 +94,12 @@ module motor_driver_asic
   logic signed [10:0] isense_a_sampled, isense_b_sampled;
 
   // ---- SPI ----
-  logic read_strobe, frame_valid, frame_write, frame_error, spi_active, spi_settled;
+  logic read_strobe, frame_valid, frame_write, frame_error, spi_active, spi_meets_chip;
   logic [6:0] read_address, frame_address;
   logic [15:0] frame_data;
   logic [15:0] read_data_q;
   logic [7:0] status_byte;
+  logic [15:0] core_cycles_taken;  // the cycles this edge stands for (bulk clocking)
 
   // ---- sequencer, ADC, always-on ----
   logic busy  /*verilator public_flat_rd*/;
@@ -126,13 +140,23 @@ module motor_driver_asic
   wire abort_move = (write_ctrl && frame_data[CTRL_STOP_LSB]) || !ctrl_enable || ctrl_sleep ||
       watchdog_expired || undervoltage_now || overtemperature_now;
 
-  spi_slave #(.BULK_CLOCKING(BULK_CLOCKING)) spi (
+  spi_slave #(
+      .BULK_CLOCKING(BULK_CLOCKING),
+      .SCHEDULE_CYCLES(256)
+  ) spi (
       .clk(clk_core),
       .rst_n,
       .cs_n(spi_cs_n),
       .sclk(spi_sclk),
       .mosi(spi_mosi),
       .miso(spi_miso),
+      .pins_scheduled(spi_pins_scheduled),
+      .cycles(core_cycles_taken),
+      .cs_n_scheduled(spi_cs_n_scheduled),
+      .sclk_scheduled(spi_sclk_scheduled),
+      .mosi_scheduled(spi_mosi_scheduled),
+      .miso_scheduled(spi_miso_scheduled),
+      .schedule_broken(spi_schedule_broken),
       .status_byte,
       .read_strobe,
       .read_address,
@@ -143,7 +167,8 @@ module motor_driver_asic
       .frame_data,
       .frame_error,
       .active(spi_active),
-      .settled(spi_settled)
+      .settled(spi_settled),
+      .meets_chip(spi_meets_chip)
   );
 
   logic [15:0] sequencer_quiet_cycles, adc_quiet_cycles;
@@ -151,7 +176,6 @@ module motor_driver_asic
   // Bulk clocking: a core edge with core_cycles = N stands for N - 1 quiet cycles, whose last
   // sampled the skipped codes, and then an ordinary one. The silicon netlist has none of it.
   localparam bit BULK = BULK_CLOCKING != 0;
-  logic [15:0] core_cycles_taken;
   logic signed [10:0] isense_a_compared, isense_b_compared;
   generate
     if (BULK) begin : bulk_clocking
@@ -338,7 +362,7 @@ module motor_driver_asic
     if (BULK) begin : quiet_report
       // This block is quiet while its synchronisers hold and nothing is strobed into it (the
       // sequencer and the ADC report their own strobes; an SPI frame's, the SPI slave).
-      wire top_quiet = rst_n && spi_settled && !watchdog_expired &&
+      wire top_quiet = rst_n && !spi_meets_chip && !watchdog_expired &&
           wdt_expired_sync == {2{wdt_expired_toggle}} && undervoltage_sync == {2{undervoltage}} &&
           overtemperature_sync == {2{overtemperature}} && !undervoltage_now &&
           !overtemperature_now;
@@ -351,7 +375,7 @@ module motor_driver_asic
       assign isense_b_high = window_b_high;
     end else begin : silicon
       /* verilator lint_off UNUSEDSIGNAL */
-      wire unused_quiet = ^{spi_settled, sequencer_quiet_cycles, adc_quiet_cycles, window_a_low,
+      wire unused_quiet = ^{spi_meets_chip, sequencer_quiet_cycles, adc_quiet_cycles, window_a_low,
                             window_a_high, window_b_low, window_b_high};
       /* verilator lint_on UNUSEDSIGNAL */
       assign core_quiet_cycles = 16'd0;

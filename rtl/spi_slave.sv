@@ -1,121 +1,240 @@
 // SPI slave, mode 0, 32-bit frames (docs/asic-registers.md, "SPI frame").
 // The pins are sampled by the core clock through two-flop synchronisers; chip select low is
 // also what wakes the core clock (core_clock_request), so the chip sleeps between frames.
+//
+// Bulk clocking (the twin's decoupled mode, docs/asic-registers.md): a frame's pin schedule is
+// known when it starts, so a core edge of N cycles may step the slave through all N of them,
+// the first N - 1 on the pins scheduled for them, as long as the slave does not meet the rest
+// of the chip in any of them (no register read or frame end is up: the chip is quiet, and the
+// status byte and the read data it hands the slave hold). The silicon netlist steps once.
 module spi_slave
   import motor_driver_regs_pkg::*;
 #(
-    parameter int BULK_CLOCKING = 1  // 0: the silicon netlist reports nothing (settled 0)
+    parameter int BULK_CLOCKING = 1,  // 0: the silicon netlist reports nothing (settled 0)
+    parameter int SCHEDULE_CYCLES = 256
 ) (
-    input  logic        clk,
-    input  logic        rst_n,
-    input  logic        cs_n,
-    input  logic        sclk,
-    input  logic        mosi,
-    output logic        miso,
-    input  logic [ 7:0] status_byte,
+    input  logic                       clk,
+    input  logic                       rst_n,
+    input  logic                       cs_n,
+    input  logic                       sclk,
+    input  logic                       mosi,
+    output logic                       miso,
+    // Bulk clocking: with pins_scheduled, the edge stands for `cycles` cycles, the first
+    // cycles - 1 of them sampling bit i of the *_scheduled pins (i = 0 first) and the last the
+    // pins above; miso_scheduled holds MISO after each of the first cycles - 1.
+    input  logic                       pins_scheduled,
+    input  logic [               15:0] cycles,
+    input  logic [SCHEDULE_CYCLES-1:0] cs_n_scheduled,
+    input  logic [SCHEDULE_CYCLES-1:0] sclk_scheduled,
+    input  logic [SCHEDULE_CYCLES-1:0] mosi_scheduled,
+    output logic [SCHEDULE_CYCLES-1:0] miso_scheduled,
+    // Sticky: a scheduled edge met the chip in one of its cycles (or had too many).
+    output logic                       schedule_broken,
+    input  logic [                7:0] status_byte,
     // The register to read is named after the eighth bit; its value must be on read_data in
     // the following cycle.
-    output logic        read_strobe,
-    output logic [ 6:0] read_address,
-    input  logic [15:0] read_data,
+    output logic                       read_strobe,
+    output logic [                6:0] read_address,
+    input  logic [               15:0] read_data,
     // One-cycle strobes at the end of a frame.
-    output logic        frame_valid,
-    output logic        frame_write,
-    output logic [ 6:0] frame_address,
-    output logic [15:0] frame_data,
-    output logic        frame_error,
-    output logic        active,
+    output logic                       frame_valid,
+    output logic                       frame_write,
+    output logic [                6:0] frame_address,
+    output logic [               15:0] frame_data,
+    output logic                       frame_error,
+    output logic                       active,
     // The pins are as the synchronisers last saw them and no edge is pending: the next core
     // edges change nothing here.
-    output logic        settled
+    output logic                       settled,
+    // The next edge reads a register or ends a frame: it cannot be scheduled.
+    output logic                       meets_chip
 );
 
-  logic [1:0] cs_n_sync, sclk_sync, mosi_sync;
-  logic cs_n_prev, sclk_prev;
-  logic [31:0] shift_in;
-  logic [5:0] bits_received;  // saturates at 33: more than a frame
-  logic [31:0] miso_word;
-  logic [5:0] miso_bit;  // index of the bit on MISO, 0 = frame bit 31
-  logic load_read_data;
-  logic [7:0] rx_crc;  // over the MOSI head bits received so far
-  logic [7:0] tx_crc;  // over the MISO head bits presented so far
+  // The flops besides the two words. Packed so that one cycle is a function of them.
+  typedef struct packed {
+    logic [1:0] cs_n_sync;
+    logic [1:0] sclk_sync;
+    logic [1:0] mosi_sync;
+    logic       cs_n_prev;
+    logic       sclk_prev;
+    logic [5:0] bits_received;   // saturates at 33: more than a frame
+    logic [5:0] miso_bit;        // index of the bit on MISO, 0 = frame bit 31
+    logic       load_read_data;
+    logic [7:0] rx_crc;          // over the MOSI head bits received so far
+    logic [7:0] tx_crc;          // over the MISO head bits presented so far
+  } control_t;
 
-  wire selected = ~cs_n_sync[1];
+  localparam control_t CONTROL_RESET = '{
+      cs_n_sync: 2'b11,
+      sclk_sync: 2'b00,
+      mosi_sync: 2'b00,
+      cs_n_prev: 1'b1,
+      sclk_prev: 1'b0,
+      bits_received: '0,
+      miso_bit: '0,
+      load_read_data: 1'b0,
+      rx_crc: CRC8_INIT,
+      tx_crc: CRC8_INIT
+  };
+
+  control_t control;
+  logic [31:0] shift_in;
+  logic [31:0] miso_word;
+
+  // Predicates on the state (each reads a few of its fields).
+  /* verilator lint_off UNUSEDSIGNAL */
+  function automatic logic selected_in(control_t c);
+    return ~c.cs_n_sync[1];
+  endfunction
   // Deselected and settled: nothing to do until chip select falls (clock-gated in silicon).
-  wire idle = cs_n && cs_n_sync == 2'b11 && cs_n_prev;
-  wire cs_fall = ~cs_n_sync[1] & cs_n_prev;
-  wire cs_rise = cs_n_sync[1] & ~cs_n_prev;
-  wire sclk_rise = selected & sclk_sync[1] & ~sclk_prev;
-  wire sclk_fall = selected & ~sclk_sync[1] & sclk_prev;
-  wire frame_complete = bits_received == 6'd32;
-  wire crc_ok = rx_crc == shift_in[7:0];
-  wire [5:0] next_miso_bit = miso_bit + 6'd1;
-  // The head bit presented after this falling edge (valid while next_miso_bit < 24; the read
-  // data has been in miso_word since the cycle after the eighth rising edge).
-  wire next_head_bit = miso_word[5'd31-next_miso_bit[4:0]];
+  function automatic logic idle_in(control_t c, logic cs_n_pin);
+    return cs_n_pin && c.cs_n_sync == 2'b11 && c.cs_n_prev;
+  endfunction
+  function automatic logic cs_fall_in(control_t c);
+    return ~c.cs_n_sync[1] & c.cs_n_prev;
+  endfunction
+  function automatic logic cs_rise_in(control_t c);
+    return c.cs_n_sync[1] & ~c.cs_n_prev;
+  endfunction
+  function automatic logic sclk_rise_in(control_t c);
+    return selected_in(c) & c.sclk_sync[1] & ~c.sclk_prev;
+  endfunction
+  function automatic logic sclk_fall_in(control_t c);
+    return selected_in(c) & ~c.sclk_sync[1] & c.sclk_prev;
+  endfunction
+  function automatic logic read_strobe_in(control_t c);
+    return sclk_rise_in(c) && c.bits_received == 6'd7;
+  endfunction
+  function automatic logic miso_in(control_t c, logic [31:0] word);
+    if (!selected_in(c) || c.miso_bit == 6'd32) return 1'b0;
+    if (c.miso_bit < 6'd24) return word[5'd31-c.miso_bit[4:0]];
+    return c.tx_crc[3'd7-c.miso_bit[2:0]];
+  endfunction
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  // One core cycle. Every right-hand side reads the state before the cycle, as the flops'
+  // nonblocking assignments do.
+  function automatic void step(inout control_t c, inout logic [31:0] shift, inout logic [31:0] word,
+                               input logic cs_n_pin, input logic sclk_pin, input logic mosi_pin,
+                               input logic [7:0] status, input logic [15:0] read_value);
+    control_t next;
+    logic [5:0] next_miso_bit;
+    if (!idle_in(c, cs_n_pin)) begin
+      next = c;
+      next.cs_n_sync = {c.cs_n_sync[0], cs_n_pin};
+      next.sclk_sync = {c.sclk_sync[0], sclk_pin};
+      next.mosi_sync = {c.mosi_sync[0], mosi_pin};
+      next.cs_n_prev = c.cs_n_sync[1];
+      next.sclk_prev = c.sclk_sync[1];
+      next.load_read_data = read_strobe_in(c);
+      if (cs_fall_in(c)) begin
+        next.bits_received = '0;
+        next.miso_bit = '0;
+        next.rx_crc = CRC8_INIT;
+        next.tx_crc = crc8_next(CRC8_INIT, status[7]);
+        word = {status, 24'h0};
+      end else begin
+        if (sclk_rise_in(c)) begin
+          shift = {shift[30:0], c.mosi_sync[1]};
+          if (c.bits_received != 6'd33) next.bits_received = c.bits_received + 6'd1;
+          if (c.bits_received < 6'd24) next.rx_crc = crc8_next(c.rx_crc, c.mosi_sync[1]);
+        end
+        // The head bit presented after this falling edge (the read data has been in the word
+        // since the cycle after the eighth rising edge).
+        next_miso_bit = c.miso_bit + 6'd1;
+        if (sclk_fall_in(c) && c.miso_bit != 6'd32) begin
+          next.miso_bit = next_miso_bit;
+          if (next_miso_bit < 6'd24)
+            next.tx_crc = crc8_next(c.tx_crc, word[5'd31-next_miso_bit[4:0]]);
+        end
+        if (c.load_read_data) word[23:8] = read_value;
+      end
+      c = next;
+    end
+  endfunction
+
+  // The first steps - 1 cycles of a scheduled edge (a function, so that its loop runs on
+  // locals of the generated code). broken: the slave met the chip before one of the steps.
+  function automatic void step_scheduled(
+      inout control_t c, inout logic [31:0] shift, inout logic [31:0] word, inout logic broken,
+      output logic [SCHEDULE_CYCLES-1:0] miso_trail, input logic [15:0] steps,
+      input logic [SCHEDULE_CYCLES-1:0] cs_n_pins, input logic [SCHEDULE_CYCLES-1:0] sclk_pins,
+      input logic [SCHEDULE_CYCLES-1:0] mosi_pins, input logic [7:0] status,
+      input logic [15:0] read_value);
+    // Copies: Verilator would otherwise step the caller's variables (members) in place.
+    control_t state = c;
+    logic [31:0] shift_state = shift;
+    logic [31:0] word_state = word;
+    logic [SCHEDULE_CYCLES-1:0] trail = '0;
+    logic met = broken || int'(steps) > SCHEDULE_CYCLES + 1;
+    for (int i = 0; i < SCHEDULE_CYCLES && i + 1 < int'(steps); i++) begin
+      met = met || read_strobe_in(state) || cs_rise_in(state);
+      step(state, shift_state, word_state, cs_n_pins[i], sclk_pins[i], mosi_pins[i], status,
+           read_value);
+      trail[i] = miso_in(state, word_state);
+    end
+    c = state;
+    shift = shift_state;
+    word = word_state;
+    miso_trail = trail;
+    broken = met || read_strobe_in(state) || cs_rise_in(state);
+  endfunction
+
+  localparam bit BULK = BULK_CLOCKING != 0;
 
   always_ff @(`CORE_EDGE clk) begin
+    control_t c;
+    logic [31:0] shift;
+    logic [31:0] word;
+    logic [SCHEDULE_CYCLES-1:0] miso_trail;
+    logic broken;
     if (!rst_n) begin
-      cs_n_sync <= 2'b11;
-      sclk_sync <= 2'b00;
-      mosi_sync <= 2'b00;
-      cs_n_prev <= 1'b1;
-      sclk_prev <= 1'b0;
+      control <= CONTROL_RESET;
       shift_in <= '0;
-      bits_received <= '0;
       miso_word <= '0;
-      miso_bit <= '0;
-      load_read_data <= 1'b0;
-      rx_crc <= CRC8_INIT;
-      tx_crc <= CRC8_INIT;
-    end else if (!idle) begin
-      cs_n_sync <= {cs_n_sync[0], cs_n};
-      sclk_sync <= {sclk_sync[0], sclk};
-      mosi_sync <= {mosi_sync[0], mosi};
-      cs_n_prev <= cs_n_sync[1];
-      sclk_prev <= sclk_sync[1];
-      load_read_data <= read_strobe;
-      if (cs_fall) begin
-        bits_received <= '0;
-        miso_word <= {status_byte, 24'h0};
-        miso_bit <= '0;
-        rx_crc <= CRC8_INIT;
-        tx_crc <= crc8_next(CRC8_INIT, status_byte[7]);
-      end else begin
-        if (sclk_rise) begin
-          shift_in <= {shift_in[30:0], mosi_sync[1]};
-          if (bits_received != 6'd33) bits_received <= bits_received + 6'd1;
-          if (bits_received < 6'd24) rx_crc <= crc8_next(rx_crc, mosi_sync[1]);
-        end
-        if (sclk_fall && miso_bit != 6'd32) begin
-          miso_bit <= next_miso_bit;
-          if (next_miso_bit < 6'd24) tx_crc <= crc8_next(tx_crc, next_head_bit);
-        end
-        if (load_read_data) miso_word[23:8] <= read_data;
+      miso_scheduled <= '0;
+      schedule_broken <= 1'b0;
+    end else begin
+      c = control;
+      shift = shift_in;
+      word = miso_word;
+      if (BULK && pins_scheduled && cycles > 16'd1) begin
+        broken = schedule_broken;
+        step_scheduled(c, shift, word, broken, miso_trail, cycles, cs_n_scheduled,
+                       sclk_scheduled, mosi_scheduled, status_byte, read_data);
+        miso_scheduled <= miso_trail;
+        schedule_broken <= broken;
       end
+      step(c, shift, word, cs_n, sclk, mosi, status_byte, read_data);
+      control <= c;
+      shift_in <= shift;
+      miso_word <= word;
     end
   end
 
-  assign read_strobe = sclk_rise && bits_received == 6'd7;
-  assign read_address = {shift_in[5:0], mosi_sync[1]};
+  wire frame_complete = control.bits_received == 6'd32;
+  wire crc_ok = control.rx_crc == shift_in[7:0];
 
-  always_comb begin
-    if (!selected || miso_bit == 6'd32) miso = 1'b0;
-    else if (miso_bit < 6'd24) miso = miso_word[5'd31-miso_bit[4:0]];
-    else miso = tx_crc[3'd7-miso_bit[2:0]];
-  end
-
-  assign frame_valid = cs_rise && frame_complete && crc_ok;
-  assign frame_error = cs_rise && !(frame_complete && crc_ok);
+  assign miso = miso_in(control, miso_word);
+  assign read_strobe = read_strobe_in(control);
+  assign read_address = {shift_in[5:0], control.mosi_sync[1]};
+  assign frame_valid = cs_rise_in(control) && frame_complete && crc_ok;
+  assign frame_error = cs_rise_in(control) && !(frame_complete && crc_ok);
   assign frame_write = shift_in[31];
   assign frame_address = shift_in[30:24];
   assign frame_data = shift_in[23:8];
-  assign active = ~cs_n | ~cs_n_sync[0] | ~cs_n_sync[1] | ~cs_n_prev;
+  assign active = ~cs_n | ~control.cs_n_sync[0] | ~control.cs_n_sync[1] | ~control.cs_n_prev;
+  assign meets_chip = read_strobe || cs_rise_in(control);
   generate
-    if (BULK_CLOCKING != 0) begin : quiet_report
-      assign settled = idle || (cs_n_sync == {2{cs_n}} && cs_n_prev == cs_n && sclk_sync == {2{sclk}} &&
-          sclk_prev == sclk && mosi_sync == {2{mosi}} && !load_read_data);
+    if (BULK) begin : quiet_report
+      assign settled = idle_in(control, cs_n) || (control.cs_n_sync == {2{cs_n}} &&
+          control.cs_n_prev == cs_n && control.sclk_sync == {2{sclk}} &&
+          control.sclk_prev == sclk && control.mosi_sync == {2{mosi}} && !control.load_read_data);
     end else begin : silicon
+      /* verilator lint_off UNUSEDSIGNAL */
+      wire unused_schedule = ^{pins_scheduled, cycles, cs_n_scheduled, sclk_scheduled,
+                               mosi_scheduled};
+      /* verilator lint_on UNUSEDSIGNAL */
       assign settled = 1'b0;
     end
   endgenerate

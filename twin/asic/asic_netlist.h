@@ -34,6 +34,10 @@ class AsicNetlist {
   CData& spi_cs_n;
   CData& spi_sclk;
   CData& spi_mosi;
+  CData& spi_pins_scheduled;
+  VlWide<8>& spi_cs_n_scheduled;  // 256 bits: the scheduled cycles of a bulk edge
+  VlWide<8>& spi_sclk_scheduled;
+  VlWide<8>& spi_mosi_scheduled;
   SData& isense_a;
   SData& isense_b;
   SData& isense_a_skipped;
@@ -47,6 +51,9 @@ class AsicNetlist {
   CData& overtemperature;
   // Outputs.
   const CData& spi_miso;
+  const VlWide<8>& spi_miso_scheduled;
+  const CData& spi_schedule_broken;
+  const CData& spi_settled;
   const CData& phase_a;
   const CData& phase_b;
   const CData& irq;

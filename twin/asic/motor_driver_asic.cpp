@@ -16,7 +16,11 @@ namespace pumptwin::asic {
 namespace {
 
 constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
-constexpr uint64_t kNoBulk = 0;  // eval_core_negedge: the next posedge is an ordinary one
+constexpr uint64_t kNoBulk = 0;
+constexpr int kSpiScheduleCycles = 256;  // the RTL's spi_*_scheduled ports
+constexpr int kSpiEighthRiseEvent =
+    1 + 7 * 3 + 1;  // chip select, then MOSI, rise, fall a bit  // eval_core_negedge: the next
+                    // posedge is an ordinary one
 constexpr uint64_t kCoreHalfPeriodNs = MotorDriverAsic::kCorePeriodNs / 2;
 constexpr double kCorePeriodS = 1e-6;
 constexpr double kIsenseCodesPerAmp = 4000.0;            // 0.25 mA per code
@@ -255,6 +259,7 @@ void MotorDriverAsic::eval_core_posedge() {
   // The bulk-clocking netlist takes every toggle of the clock as a cycle (rtl/core_clocking.sv).
   rtl_->clk_core = bulk_clocking_ ? !rtl_->clk_core : 1;
   rtl_->eval();
+  if (rtl_->spi_pins_scheduled != 0) take_scheduled_miso_samples();
   rtl_->core_cycles = 1;
   core_cycles_ += bulk_cycles_;
   bulk_cycles_ = 1;
@@ -283,11 +288,15 @@ void MotorDriverAsic::eval_core_negedge(uint64_t last_ns) {
     return;
   }
   // The next posedge (whole µs) may stand for quiet cycles before its ordinary one, if that
-  // one is due by last_ns and the clock stays on.
+  // one is due by last_ns and the clock stays on. The SPI slave is either settled on its pins
+  // or, inside a frame, takes the frame's pin schedule.
   const uint64_t posedge_ns = next_core_edge_ns_;
-  if (rtl_->core_clock_request != 0 && !spi_.active && last_ns != kNoBulk &&
-      last_ns >= posedge_ns) {
-    bulk_cycles_ = 1 + skip_quiet_cycles((last_ns - posedge_ns) / kCorePeriodNs);
+  if (rtl_->core_clock_request != 0 && last_ns != kNoBulk && last_ns >= posedge_ns) {
+    const uint64_t max_skipped = spi_.active              ? schedulable_cycles(posedge_ns, last_ns)
+                                 : rtl_->spi_settled != 0 ? (last_ns - posedge_ns) / kCorePeriodNs
+                                                          : 0;
+    bulk_cycles_ = 1 + skip_quiet_cycles(max_skipped);
+    if (spi_.active && bulk_cycles_ > 1) schedule_spi_pins(posedge_ns, bulk_cycles_ - 1);
     next_core_edge_ns_ = posedge_ns + (bulk_cycles_ - 1) * kCorePeriodNs;
   }
   advance_pending_drive_cycle();
@@ -385,9 +394,10 @@ uint64_t MotorDriverAsic::advance_to(uint64_t t_ns, bool stop_at_visible) {
     if (core_edge != edge || !core_high_) advance_pending_drive_cycle();
     if (core_edge == edge) {
       if (core_high_) {
-        // A bulk posedge's ordinary cycle comes no later than the next edge of another kind
-        // (at an equal time the core edge comes first) and not past the limit.
-        eval_core_negedge(std::min({limit, aon_edge, spi_event}));
+        // A bulk posedge's ordinary cycle comes no later than the next always-on edge (at an
+        // equal time the core edge comes first) and not past the limit; an SPI frame's pin
+        // changes before it are scheduled.
+        eval_core_negedge(std::min(limit, aon_edge));
       } else {
         eval_core_posedge();
         next_core_edge_ns_ = edge + kCorePeriodNs;
@@ -496,7 +506,7 @@ void MotorDriverAsic::lockstep_thread() {
 uint32_t MotorDriverAsic::spi_transfer(uint32_t mosi_frame) {
   if (spi_.active) SC_REPORT_ERROR(name(), "an SPI frame was started while another one runs");
   catch_up_for_input();
-  spi_ = SpiFrame{true, mosi_frame, 0, now_ns(), 0};
+  spi_ = SpiFrame{true, mosi_frame, 0, now_ns(), 0, powered_ && !core_clock_stopped_};
   after_edge(now_ns());
   wake_event_.notify(sc_core::SC_ZERO_TIME);
   wait(spi_done_event_);
@@ -504,8 +514,10 @@ uint32_t MotorDriverAsic::spi_transfer(uint32_t mosi_frame) {
 }
 
 uint64_t MotorDriverAsic::next_spi_event_ns() const {
-  if (!spi_.active) return kNever;
-  const int event = spi_.next_event;
+  return spi_.active ? spi_event_ns(spi_.next_event) : kNever;
+}
+
+uint64_t MotorDriverAsic::spi_event_ns(int event) const {
   const uint64_t start = spi_.start_ns;
   if (event == 0) return start;
   const uint64_t end = start + kSpiFrameNs;
@@ -516,6 +528,29 @@ uint64_t MotorDriverAsic::next_spi_event_ns() const {
   return start + kSpiSelectSetupNs + bit * kSpiBitNs + phase * (kSpiBitNs / 2);
 }
 
+bool MotorDriverAsic::apply_spi_pin_event(int event, SpiPins& pins) const {
+  if (event == 0) {
+    pins.cs_n = 0;
+  } else if (event == kSpiEventsPerFrame - 2) {
+    pins.cs_n = 1;
+    pins.mosi = 0;
+  } else {
+    const int bit = (event - 1) / 3;
+    switch ((event - 1) % 3) {
+      case 0:
+        pins.mosi = (spi_.mosi >> (31 - bit)) & 1u;
+        break;
+      case 1:
+        pins.sclk = 1;
+        return true;
+      default:
+        pins.sclk = 0;
+        break;
+    }
+  }
+  return false;
+}
+
 bool MotorDriverAsic::apply_spi_event(uint64_t time_ns) {
   const int event = spi_.next_event++;
   if (event == kSpiEventsPerFrame - 1) {
@@ -523,31 +558,106 @@ bool MotorDriverAsic::apply_spi_event(uint64_t time_ns) {
     spi_done_event_.notify(ns(time_ns - now_ns()));
     return true;
   }
-  if (event == 0) {
-    rtl_->spi_cs_n = 0;
-  } else if (event == kSpiEventsPerFrame - 2) {
-    rtl_->spi_cs_n = 1;
-    rtl_->spi_mosi = 0;
-  } else {
-    const int bit = (event - 1) / 3;
-    switch ((event - 1) % 3) {
-      case 0:
-        rtl_->spi_mosi = (spi_.mosi >> (31 - bit)) & 1u;
-        break;
-      case 1:
-        spi_.miso = (spi_.miso << 1) | (rtl_->spi_miso & 1u);
-        rtl_->spi_sclk = 1;
-        break;
-      default:
-        rtl_->spi_sclk = 0;
-        break;
-    }
-  }
+  SpiPins pins{rtl_->spi_cs_n, rtl_->spi_sclk, rtl_->spi_mosi};
+  if (apply_spi_pin_event(event, pins)) spi_.miso = (spi_.miso << 1) | (rtl_->spi_miso & 1u);
+  rtl_->spi_cs_n = pins.cs_n;
+  rtl_->spi_sclk = pins.sclk;
+  rtl_->spi_mosi = pins.mosi;
   // In the bulk-clocking netlist only chip select reaches more than the synchronisers' flops
   // (it wakes the core clock), and those take MOSI and SCLK at the next core edge: the other
-  // pin changes need no evaluation of their own (no bulk edge is set up while a frame runs).
+  // pin changes need no evaluation of their own.
   if (!bulk_clocking_ || event == 0 || event == kSpiEventsPerFrame - 2) rtl_->eval();
   return false;
+}
+
+uint64_t MotorDriverAsic::schedulable_cycles(uint64_t first_ns, uint64_t last_ns) const {
+  if (!spi_.schedulable) return 0;
+  // The slave meets the rest of the chip at the third core cycle after the eighth SCLK rise
+  // (the register read) and after chip select rises (the end of the frame): that cycle must
+  // be an edge of its own. The RTL checks it (schedule_broken).
+  constexpr uint64_t kSynchroniserCycles = 3;
+  const auto meeting_cycle_ns = [](uint64_t pin_change_ns) {
+    return (pin_change_ns / kCorePeriodNs + kSynchroniserCycles) * kCorePeriodNs;
+  };
+  // The frame's end is the controller's: it comes after a cycle due at its time.
+  uint64_t last = std::min(last_ns, spi_event_ns(kSpiEventsPerFrame - 1));
+  for (const int event : {kSpiEighthRiseEvent, kSpiEventsPerFrame - 2}) {
+    const uint64_t meeting_ns = meeting_cycle_ns(spi_event_ns(event));
+    if (first_ns == meeting_ns) return 0;
+    if (first_ns < meeting_ns) {
+      last = std::min(last, meeting_ns - kCorePeriodNs);
+      break;
+    }
+  }
+  if (last < first_ns) return 0;
+  return std::min<uint64_t>((last - first_ns) / kCorePeriodNs, kSpiScheduleCycles);
+}
+
+namespace {
+
+// Sets bits [from, to) of a 256-bit port.
+void set_bits(VlWide<8>& bits, uint64_t from, uint64_t to) {
+  while (from < to) {
+    const uint64_t bit = from % 32;
+    const uint64_t count = std::min<uint64_t>(32 - bit, to - from);
+    const uint32_t ones = count == 32 ? ~0u : (1u << count) - 1;
+    bits[from / 32] |= ones << bit;
+    from += count;
+  }
+}
+
+}  // namespace
+
+void MotorDriverAsic::schedule_spi_pins(uint64_t first_ns, uint64_t skipped) {
+  static_assert(sizeof(rtl_->spi_cs_n_scheduled) * 8 == kSpiScheduleCycles);
+  for (int word = 0; word < kSpiScheduleCycles / 32; ++word) {
+    rtl_->spi_cs_n_scheduled[word] = 0;
+    rtl_->spi_sclk_scheduled[word] = 0;
+    rtl_->spi_mosi_scheduled[word] = 0;
+  }
+  scheduled_miso_.count = 0;
+  scheduled_miso_.miso_before_edge = rtl_->spi_miso & 1u;
+  // Cycle k's edge is at first_ns + k µs and samples the pins as the events before it leave
+  // them (an event at an edge's own time comes after it). The last cycle is the ordinary one.
+  SpiPins pins{rtl_->spi_cs_n, rtl_->spi_sclk, rtl_->spi_mosi};
+  uint64_t filled = 0;
+  const auto hold_pins_until = [&](uint64_t cycle) {
+    if (pins.cs_n) set_bits(rtl_->spi_cs_n_scheduled, filled, cycle);
+    if (pins.sclk) set_bits(rtl_->spi_sclk_scheduled, filled, cycle);
+    if (pins.mosi) set_bits(rtl_->spi_mosi_scheduled, filled, cycle);
+    filled = cycle;
+  };
+  const uint64_t last_ns = first_ns + skipped * kCorePeriodNs;
+  for (uint64_t event_ns = spi_event_ns(spi_.next_event); event_ns < last_ns;
+       event_ns = spi_event_ns(spi_.next_event)) {
+    const uint64_t first_cycle_after =
+        event_ns < first_ns ? 0 : (event_ns - first_ns) / kCorePeriodNs + 1;
+    hold_pins_until(first_cycle_after);
+    // An SCLK rise samples MISO as the last cycle before it left it.
+    if (apply_spi_pin_event(spi_.next_event++, pins))
+      scheduled_miso_.cycle[scheduled_miso_.count++] = static_cast<int>(first_cycle_after) - 1;
+  }
+  hold_pins_until(skipped);
+  rtl_->spi_cs_n = pins.cs_n;
+  rtl_->spi_sclk = pins.sclk;
+  rtl_->spi_mosi = pins.mosi;
+  rtl_->spi_pins_scheduled = 1;
+}
+
+void MotorDriverAsic::take_scheduled_miso_samples() {
+  rtl_->spi_pins_scheduled = 0;
+  for (int sample = 0; sample < scheduled_miso_.count; ++sample) {
+    const int cycle = scheduled_miso_.cycle[sample];
+    const uint32_t miso = cycle < 0 ? scheduled_miso_.miso_before_edge
+                                    : (rtl_->spi_miso_scheduled[cycle / 32] >> (cycle % 32)) & 1u;
+    spi_.miso = (spi_.miso << 1) | miso;
+  }
+  scheduled_miso_.count = 0;
+  if (rtl_->spi_schedule_broken != 0) {
+    SC_REPORT_ERROR(name(),
+                    "a scheduled bulk edge met the chip inside an SPI frame (a modelling error in "
+                    "the frame schedule)");
+  }
 }
 
 void MotorDriverAsic::set_analog_input_v(AnalogInput input, double volts) {
@@ -588,6 +698,7 @@ void MotorDriverAsic::set_powered(bool powered) {
   catch_up_for_input();
   const uint64_t now = now_ns();
   powered_ = powered;
+  spi_.schedulable = false;  // the frame's cycles no longer follow from its pin changes
   if (!powered) {
     core_running_ = false;
     core_high_ = false;
@@ -606,6 +717,7 @@ void MotorDriverAsic::set_core_clock_stopped(bool stopped) {
   if (stopped == core_clock_stopped_) return;
   catch_up_for_input();
   core_clock_stopped_ = stopped;
+  spi_.schedulable = false;  // the frame's cycles no longer follow from its pin changes
   if (!stopped && core_running_) {
     // The oscillator restarts on its grid: finish a clock pulse cut short, then carry on.
     if (core_high_) eval_core_negedge(kNoBulk);

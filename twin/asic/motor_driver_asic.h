@@ -19,6 +19,7 @@
 // run-ahead never has to be undone.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -154,8 +155,23 @@ class MotorDriverAsic : public sc_core::sc_module {
     uint32_t miso = 0;
     uint64_t start_ns = 0;
     int next_event = 0;
+    // The core clock has run without a stop since the frame started, so the slave meets the
+    // chip at known cycles and bulk edges may take in its pin changes.
+    bool schedulable = false;
   };
   static constexpr int kSpiEventsPerFrame = 99;
+  struct SpiPins {
+    uint8_t cs_n = 1;
+    uint8_t sclk = 0;
+    uint8_t mosi = 0;
+  };
+  // MISO samples of the SCLK rises a scheduled bulk edge took in, filled in after it: the
+  // cycle of the edge each one follows (-1: none, the state before the edge).
+  struct ScheduledMisoSamples {
+    std::array<int, 32> cycle{};
+    int count = 0;
+    uint8_t miso_before_edge = 0;
+  };
 
   void decoupled_thread();
   // Waits until t_ns (kNever: indefinitely) or until an input wakes the model.
@@ -176,8 +192,19 @@ class MotorDriverAsic : public sc_core::sc_module {
   uint64_t next_core_edge_ns() const;
   uint64_t next_aon_edge_ns(uint64_t* ticks) const;
   uint64_t next_spi_event_ns() const;
+  uint64_t spi_event_ns(int event) const;
+  // Sets the pins as the frame's event leaves them; true for an SCLK rise (whose MISO sample
+  // is the controller's).
+  bool apply_spi_pin_event(int event, SpiPins& pins) const;
   // Applies the frame's next pin change; returns true when that ended the frame.
   bool apply_spi_event(uint64_t time_ns);
+  // Within a frame: the cycles a bulk edge whose first cycle is at first_ns may skip with the
+  // pins scheduled (docs/asic-registers.md), its ordinary cycle due at or before last_ns.
+  uint64_t schedulable_cycles(uint64_t first_ns, uint64_t last_ns) const;
+  // Takes the frame's pin changes before the bulk edge's ordinary cycle into its schedule.
+  void schedule_spi_pins(uint64_t first_ns, uint64_t skipped);
+  // After a scheduled bulk edge: its MISO samples, and the RTL's check of the schedule.
+  void take_scheduled_miso_samples();
   // Evaluates the posedge due: bulk_cycles_ cycles, the last of them the ordinary one.
   void eval_core_posedge();
   // The drive train's cycle of the last posedge, with its phase outputs, if not yet run.
@@ -220,6 +247,7 @@ class MotorDriverAsic : public sc_core::sc_module {
   bool outputs_changed_ = false;  // set by after_edge when a visible output changed
   std::deque<PendingOutput> pending_outputs_;
   SpiFrame spi_;
+  ScheduledMisoSamples scheduled_miso_;
   uint8_t last_phase_a_ = 0;
   uint8_t last_phase_b_ = 0;
   std::function<void(uint64_t, uint8_t, uint8_t)> phase_observer_;
