@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -67,25 +68,24 @@ TEST(AsicCosim, IdleEvaluatesNoRtlCycles) {
   });
 }
 
-// What a full-step move at 2 ms costs the model: core cycles, the core edges that stood for
-// them, and the SystemC synchronisations.
-struct MoveCost {
+// What some work costs the model: core cycles, the core edges that stood for them, and the
+// SystemC synchronisations.
+struct WorkCost {
   uint64_t cycles = 0;
   uint64_t edges = 0;
   uint64_t syncs = 0;
 };
 
-MoveCost cost_of_move(asic::SimulationMode mode, uint16_t steps) {
+WorkCost cost_of(asic::SimulationMode mode, const std::function<void(AsicBench&)>& work) {
   asic::MotorDriverAsicConfig config;
   config.mode = mode;
   AsicBench bench(config);
-  MoveCost cost;
+  WorkCost cost;
   bench.run([&] {
     bench.write(regs::reg::kIntMask, regs::field::kIntStatusMoveDone.mask());
-    const MoveCost before{bench.asic.core_cycles_evaluated(), bench.asic.core_posedges_evaluated(),
+    const WorkCost before{bench.asic.core_cycles_evaluated(), bench.asic.core_posedges_evaluated(),
                           bench.asic.sync_points()};
-    bench.start_move(steps, regs::StepMode::kFull, 2000);
-    ASSERT_TRUE(bench.wait_for_irq(ns(2'000'000'000)));
+    work(bench);
     cost.cycles = bench.asic.core_cycles_evaluated() - before.cycles;
     cost.edges = bench.asic.core_posedges_evaluated() - before.edges;
     cost.syncs = bench.asic.sync_points() - before.syncs;
@@ -93,9 +93,24 @@ MoveCost cost_of_move(asic::SimulationMode mode, uint16_t steps) {
   return cost;
 }
 
+// A full-step move at 2 ms.
+WorkCost cost_of_move(asic::SimulationMode mode, uint16_t steps) {
+  return cost_of(mode, [steps](AsicBench& bench) {
+    bench.start_move(steps, regs::StepMode::kFull, 2000);
+    ASSERT_TRUE(bench.wait_for_irq(ns(2'000'000'000)));
+  });
+}
+
+// Register reads back to back, the motor idle.
+WorkCost cost_of_reads(asic::SimulationMode mode, int frames) {
+  return cost_of(mode, [frames](AsicBench& bench) {
+    for (int frame = 0; frame < frames; ++frame) bench.read(regs::reg::kFault);
+  });
+}
+
 TEST(AsicCosim, DecoupledModeSynchronisesOncePerBatchNotPerCycle) {
   use_twin_time_resolution();
-  const MoveCost cost = cost_of_move(asic::SimulationMode::kDecoupled, 500);
+  const WorkCost cost = cost_of_move(asic::SimulationMode::kDecoupled, 500);
   EXPECT_GE(cost.cycles, 1'000'000u);
   // Batches of up to 1 ms (1000 cycles) while nothing else is scheduled.
   EXPECT_LT(cost.syncs, cost.cycles / 500);
@@ -105,7 +120,7 @@ TEST(AsicCosim, DecoupledModeSynchronisesOncePerBatchNotPerCycle) {
 // decoupled mode and one edge per cycle in lockstep; the cycle count is the same.
 TEST(AsicCosim, DecoupledModeClocksQuietCyclesInBulk) {
   use_twin_time_resolution();
-  const MoveCost cost = cost_of_move(asic::SimulationMode::kDecoupled, 100);
+  const WorkCost cost = cost_of_move(asic::SimulationMode::kDecoupled, 100);
   // 101 periods of 2 ms (the first holds the position) and the frames that set the move up.
   EXPECT_GE(cost.cycles, 202'000u);
   EXPECT_LE(cost.cycles, 203'000u);
@@ -115,9 +130,27 @@ TEST(AsicCosim, DecoupledModeClocksQuietCyclesInBulk) {
   EXPECT_GT(cost.edges, cost.cycles / 50);
 }
 
+// A frame keeps the core clock running for 267 cycles (chip select low and three cycles after
+// it). Lockstep evaluates each; decoupled mode takes the frame's pin changes into bulk edges:
+// the first cycle, a bulk edge up to the register read, the read's own cycle, a bulk edge up to
+// the frame's end, and its end (the two cycles where the slave meets the chip stay single).
+TEST(AsicCosim, DecoupledModeTakesAFrameInAFewEdges) {
+  use_twin_time_resolution();
+  const WorkCost cost = cost_of_reads(asic::SimulationMode::kDecoupled, 100);
+  EXPECT_EQ(cost.cycles, 100u * 267);
+  EXPECT_EQ(cost.edges, 100u * 5);
+}
+
+TEST(AsicCosim, LockstepClocksEveryCycleOfAFrame) {
+  use_twin_time_resolution();
+  const WorkCost cost = cost_of_reads(asic::SimulationMode::kLockstep, 100);
+  EXPECT_EQ(cost.cycles, 100u * 267);
+  EXPECT_EQ(cost.edges, cost.cycles);
+}
+
 TEST(AsicCosim, LockstepClocksEveryCycle) {
   use_twin_time_resolution();
-  const MoveCost cost = cost_of_move(asic::SimulationMode::kLockstep, 100);
+  const WorkCost cost = cost_of_move(asic::SimulationMode::kLockstep, 100);
   EXPECT_EQ(cost.edges, cost.cycles);
   EXPECT_GE(cost.cycles, 202'000u);
 }

@@ -9,9 +9,9 @@
 
 namespace {
 
+using pumptwin::asic::MotorDriverAsic;
 using pumptwin::testing::AsicBench;
 using pumptwin::testing::now_ns;
-using pumptwin::asic::MotorDriverAsic;
 using pumptwin::testing::ns;
 namespace regs = pumpfw::asic;
 
@@ -38,6 +38,53 @@ void wait_and_clear(AsicBench& bench) {
   bench.write(regs::reg::kIntStatus, 0x1FF);
 }
 
+// A frame read (or written) and printed with its MISO word.
+void logged_transfer(AsicBench& bench, bool write, uint8_t address, uint16_t data) {
+  const uint32_t miso = bench.transfer(regs::make_frame(write, address, data));
+  std::printf("%llu frame %c 0x%02x miso 0x%08x\n", static_cast<unsigned long long>(now_ns()),
+              write ? 'w' : 'r', address, miso);
+}
+
+// Frames at scattered instants (any ns) while a move runs, which bulk edges take in with their
+// pin changes in decoupled mode.
+void scattered_frames(AsicBench& bench) {
+  using namespace regs::reg;
+  bench.start_move(60, regs::StepMode::kHalf, 1000);
+  uint32_t lcg = 12345;
+  for (int frame = 0; frame < 150; ++frame) {
+    lcg = lcg * 1664525u + 1013904223u;
+    sc_core::wait(ns(lcg % 7919));
+    const auto address = static_cast<uint8_t>((lcg >> 24) % (kAlarmTone.address + 1));
+    if (address == kWdtKick.address) {
+      logged_transfer(bench, true, address, regs::kWdtKickKey);
+    } else {
+      logged_transfer(bench, false, address, 0);
+    }
+  }
+  wait_and_clear(bench);
+}
+
+// A frame that the core clock stopping (or the supply failing) cuts at `cut_ns` into it, for
+// `gap_ns`: its cycles no longer follow from its pin changes.
+void cut_frame(AsicBench& bench, uint64_t cut_ns, uint64_t gap_ns, bool power) {
+  sc_core::sc_spawn([&bench, cut_ns, gap_ns, power] {
+    sc_core::wait(ns(cut_ns));
+    if (power) {
+      bench.asic.set_powered(false);
+    } else {
+      bench.asic.set_core_clock_stopped(true);
+    }
+    sc_core::wait(ns(gap_ns));
+    if (power) {
+      bench.asic.set_powered(true);
+    } else {
+      bench.asic.set_core_clock_stopped(false);
+    }
+  });
+  logged_transfer(bench, false, regs::reg::kChipId.address, 0);
+  logged_transfer(bench, false, regs::reg::kFault.address, 0);
+}
+
 void stimulus(AsicBench& bench) {
   using namespace regs::reg;
   bench.asic.set_analog_input_v(pumptwin::asic::AnalogInput::kBattery, 1.62);
@@ -59,6 +106,12 @@ void stimulus(AsicBench& bench) {
                 bench.asic.bridge_charge_as());
   }
   wait_and_clear(bench);
+  scattered_frames(bench);
+  // Stopped across the register read (eighth SCLK rise at 64 µs), and in the data bits.
+  cut_frame(bench, 60'250, 9'000, false);
+  cut_frame(bench, 100'000, 30'000, false);
+  bench.write(kFault, 0x7F);
+  bench.write(kIntStatus, 0x1FF);
   bench.write(kStallConfig, regs::field::kStallConfigCount.make(2) |
                                 regs::field::kStallConfigRiseTimeUs.make(280));
   bench.start_move(40, regs::StepMode::kHalf, 1000, true);
@@ -98,6 +151,8 @@ void stimulus(AsicBench& bench) {
   bench.write(kWdtKick, regs::kWdtKickKey);
   sc_core::wait(bench.asic.reset_request.posedge_event());
   sc_core::wait(ns(3'000'000));
+  // The supply fails in the middle of a frame and comes back: the chip starts from reset.
+  cut_frame(bench, 50'500, 40'000, true);
 
   for (uint8_t address = 0; address < 0x20; ++address) {
     const auto miso = regs::decode_miso(bench.transfer(regs::make_frame(false, address, 0)));
