@@ -26,7 +26,8 @@ module motor_driver_asic
     input  logic               spi_mosi,
     output logic               spi_miso,
     // Bulk clocking inside an SPI frame (rtl/spi_slave.sv): the pins each of a bulk edge's
-    // first core_cycles - 1 cycles samples, bit i for cycle i, and MISO after each of them.
+    // first core_cycles - 1 cycles samples, bit i for cycle i, and MISO after each of them
+    // that saw SCLK low.
     input  logic               spi_pins_scheduled,
     input  logic       [255:0] spi_cs_n_scheduled,
     input  logic       [255:0] spi_sclk_scheduled,

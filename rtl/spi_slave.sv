@@ -21,7 +21,8 @@ module spi_slave
     output logic                       miso,
     // Bulk clocking: with pins_scheduled, the edge stands for `cycles` cycles, the first
     // cycles - 1 of them sampling bit i of the *_scheduled pins (i = 0 first) and the last the
-    // pins above; miso_scheduled holds MISO after each of the first cycles - 1.
+    // pins above; miso_scheduled holds MISO after each of the first cycles - 1 that saw SCLK
+    // low (the controller samples it at SCLK's rise; 0 after the others).
     input  logic                       pins_scheduled,
     input  logic [               15:0] cycles,
     input  logic [SCHEDULE_CYCLES-1:0] cs_n_scheduled,
@@ -51,12 +52,12 @@ module spi_slave
 );
 
   // The flops besides the two words. Packed so that one cycle is a function of them.
+  // Chip select and SCLK pass two synchroniser flops ([0], [1]) and a third that holds the
+  // synchronised value of the cycle before ([2]), for edge detection.
   typedef struct packed {
-    logic [1:0] cs_n_sync;
-    logic [1:0] sclk_sync;
+    logic [2:0] cs_n_seen;
+    logic [2:0] sclk_seen;
     logic [1:0] mosi_sync;
-    logic       cs_n_prev;
-    logic       sclk_prev;
     logic [5:0] bits_received;   // saturates at 33: more than a frame
     logic [5:0] miso_bit;        // index of the bit on MISO, 0 = frame bit 31
     logic       load_read_data;
@@ -65,11 +66,9 @@ module spi_slave
   } control_t;
 
   localparam control_t CONTROL_RESET = '{
-      cs_n_sync: 2'b11,
-      sclk_sync: 2'b00,
+      cs_n_seen: 3'b111,
+      sclk_seen: 3'b000,
       mosi_sync: 2'b00,
-      cs_n_prev: 1'b1,
-      sclk_prev: 1'b0,
       bits_received: '0,
       miso_bit: '0,
       load_read_data: 1'b0,
@@ -84,23 +83,29 @@ module spi_slave
   // Predicates on the state (each reads a few of its fields).
   /* verilator lint_off UNUSEDSIGNAL */
   function automatic logic selected_in(control_t c);
-    return ~c.cs_n_sync[1];
+    return ~c.cs_n_seen[1];
   endfunction
   // Deselected and settled: nothing to do until chip select falls (clock-gated in silicon).
   function automatic logic idle_in(control_t c, logic cs_n_pin);
-    return cs_n_pin && c.cs_n_sync == 2'b11 && c.cs_n_prev;
+    return cs_n_pin && c.cs_n_seen == 3'b111;
+  endfunction
+  // The pins are as the flops last saw them and nothing is pending: a cycle changes nothing.
+  function automatic logic settled_in(control_t c, logic cs_n_pin, logic sclk_pin,
+                                      logic mosi_pin);
+    return c.cs_n_seen == {3{cs_n_pin}} && c.sclk_seen == {3{sclk_pin}} &&
+        c.mosi_sync == {2{mosi_pin}} && !c.load_read_data;
   endfunction
   function automatic logic cs_fall_in(control_t c);
-    return ~c.cs_n_sync[1] & c.cs_n_prev;
+    return c.cs_n_seen[2:1] == 2'b10;
   endfunction
   function automatic logic cs_rise_in(control_t c);
-    return c.cs_n_sync[1] & ~c.cs_n_prev;
+    return c.cs_n_seen[2:1] == 2'b01;
   endfunction
   function automatic logic sclk_rise_in(control_t c);
-    return selected_in(c) & c.sclk_sync[1] & ~c.sclk_prev;
+    return selected_in(c) && c.sclk_seen[2:1] == 2'b01;
   endfunction
   function automatic logic sclk_fall_in(control_t c);
-    return selected_in(c) & ~c.sclk_sync[1] & c.sclk_prev;
+    return selected_in(c) && c.sclk_seen[2:1] == 2'b10;
   endfunction
   function automatic logic read_strobe_in(control_t c);
     return sclk_rise_in(c) && c.bits_received == 6'd7;
@@ -121,11 +126,9 @@ module spi_slave
     logic [5:0] next_miso_bit;
     if (!idle_in(c, cs_n_pin)) begin
       next = c;
-      next.cs_n_sync = {c.cs_n_sync[0], cs_n_pin};
-      next.sclk_sync = {c.sclk_sync[0], sclk_pin};
+      next.cs_n_seen = {c.cs_n_seen[1:0], cs_n_pin};
+      next.sclk_seen = {c.sclk_seen[1:0], sclk_pin};
       next.mosi_sync = {c.mosi_sync[0], mosi_pin};
-      next.cs_n_prev = c.cs_n_sync[1];
-      next.sclk_prev = c.sclk_sync[1];
       next.load_read_data = read_strobe_in(c);
       if (cs_fall_in(c)) begin
         next.bits_received = '0;
@@ -168,10 +171,13 @@ module spi_slave
     logic [SCHEDULE_CYCLES-1:0] trail = '0;
     logic met = broken || int'(steps) > SCHEDULE_CYCLES + 1;
     for (int i = 0; i < SCHEDULE_CYCLES && i + 1 < int'(steps); i++) begin
-      met = met || read_strobe_in(state) || cs_rise_in(state);
+      // A register read comes up in the cycle after its strobe (load_read_data).
+      met = met || cs_rise_in(state);
       step(state, shift_state, word_state, cs_n_pins[i], sclk_pins[i], mosi_pins[i], status,
            read_value);
-      trail[i] = miso_in(state, word_state);
+      met = met || state.load_read_data;
+      // The controller samples MISO at SCLK's rise, after a cycle that saw SCLK low.
+      if (!sclk_pins[i]) trail[i] = miso_in(state, word_state);
     end
     c = state;
     shift = shift_state;
@@ -223,13 +229,11 @@ module spi_slave
   assign frame_write = shift_in[31];
   assign frame_address = shift_in[30:24];
   assign frame_data = shift_in[23:8];
-  assign active = ~cs_n | ~control.cs_n_sync[0] | ~control.cs_n_sync[1] | ~control.cs_n_prev;
+  assign active = ~cs_n | ~&control.cs_n_seen;
   assign meets_chip = read_strobe || cs_rise_in(control);
   generate
     if (BULK) begin : quiet_report
-      assign settled = idle_in(control, cs_n) || (control.cs_n_sync == {2{cs_n}} &&
-          control.cs_n_prev == cs_n && control.sclk_sync == {2{sclk}} &&
-          control.sclk_prev == sclk && control.mosi_sync == {2{mosi}} && !control.load_read_data);
+      assign settled = idle_in(control, cs_n) || settled_in(control, cs_n, sclk, mosi);
     end else begin : silicon
       /* verilator lint_off UNUSEDSIGNAL */
       wire unused_schedule = ^{pins_scheduled, cycles, cs_n_scheduled, sclk_scheduled,
