@@ -134,8 +134,10 @@ module phase_chopper #(
       wire [10:0] held_magnitude = isense_held < 0 ? 11'(-isense_held) : 11'(isense_held);
       // A driving bridge at its target turns to slow decay.
       wire trips = driving && held_along >= target_signed;
+      // Not from the reset pin either (the top reports no quiet cycles in reset), so that none of
+      // this is evaluated again for an edge's inputs.
       always_comb begin
-        if (!rst_n || !run) quiet_cycles = settled_off ? QUIET_FOREVER : 16'd0;
+        if (!run) quiet_cycles = settled_off ? QUIET_FOREVER : 16'd0;
         else if (held_magnitude >= overcurrent_limit || overcurrent_cycles != 0)
           quiet_cycles = 16'd0;
         else if (trips) quiet_cycles = 16'(blanking);

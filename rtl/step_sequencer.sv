@@ -177,9 +177,10 @@ module step_sequencer #(
       localparam logic [15:0] QUIET_FOREVER = 16'hFFFF;
       logic [15:0] quiet_own;
       always_comb begin
-        // From registers only: a start needs an SPI strobe (the top reports the frame), and a
-        // stall shows only at a cycle the choppers report.
-        if (!rst_n || advanced || move_began) quiet_own = 16'd0;
+        // From registers only (not the reset pin: the top reports no quiet cycles in reset): a
+        // start needs an SPI strobe (the top reports the frame), and a stall shows only at a
+        // cycle the choppers report.
+        if (advanced || move_began) quiet_own = 16'd0;
         else if (!stepping) quiet_own = QUIET_FOREVER;
         else if (abort || fault_overcurrent || fault_open_load || period_left == 0 ||
                  pwm_count == 0)
