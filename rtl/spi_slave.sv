@@ -156,34 +156,25 @@ module spi_slave
     end
   endfunction
 
-  // The first steps - 1 cycles of a scheduled edge (a function, so that its loop runs on
-  // locals of the generated code). broken: the slave met the chip before one of the steps.
+  // The first steps - 1 cycles of a scheduled edge. broken: the slave met the chip before one
+  // of the edge's cycles (its last, ordinary one included).
   function automatic void step_scheduled(
       inout control_t c, inout logic [31:0] shift, inout logic [31:0] word, inout logic broken,
       output logic [SCHEDULE_CYCLES-1:0] miso_trail, input logic [15:0] steps,
       input logic [SCHEDULE_CYCLES-1:0] cs_n_pins, input logic [SCHEDULE_CYCLES-1:0] sclk_pins,
       input logic [SCHEDULE_CYCLES-1:0] mosi_pins, input logic [7:0] status,
       input logic [15:0] read_value);
-    // Copies: Verilator would otherwise step the caller's variables (members) in place.
-    control_t state = c;
-    logic [31:0] shift_state = shift;
-    logic [31:0] word_state = word;
-    logic [SCHEDULE_CYCLES-1:0] trail = '0;
-    logic met = broken || int'(steps) > SCHEDULE_CYCLES + 1;
+    miso_trail = '0;
+    broken = broken || int'(steps) > SCHEDULE_CYCLES + 1;
     for (int i = 0; i < SCHEDULE_CYCLES && i + 1 < int'(steps); i++) begin
-      // A register read comes up in the cycle after its strobe (load_read_data).
-      met = met || cs_rise_in(state);
-      step(state, shift_state, word_state, cs_n_pins[i], sclk_pins[i], mosi_pins[i], status,
-           read_value);
-      met = met || state.load_read_data;
+      broken = broken || cs_rise_in(c);
+      step(c, shift, word, cs_n_pins[i], sclk_pins[i], mosi_pins[i], status, read_value);
+      // The step loads the read data after a register read's strobe.
+      broken = broken || c.load_read_data;
       // The controller samples MISO at SCLK's rise, after a cycle that saw SCLK low.
-      if (!sclk_pins[i]) trail[i] = miso_in(state, word_state);
+      if (!sclk_pins[i]) miso_trail[i] = miso_in(c, word);
     end
-    c = state;
-    shift = shift_state;
-    word = word_state;
-    miso_trail = trail;
-    broken = met || read_strobe_in(state) || cs_rise_in(state);
+    broken = broken || read_strobe_in(c) || cs_rise_in(c);
   endfunction
 
   localparam bit BULK = BULK_CLOCKING != 0;
