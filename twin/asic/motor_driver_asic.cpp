@@ -16,11 +16,10 @@ namespace pumptwin::asic {
 namespace {
 
 constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
-constexpr uint64_t kNoBulk = 0;
+constexpr uint64_t kNoBulk = 0;          // eval_core_negedge: the next posedge is an ordinary one
 constexpr int kSpiScheduleCycles = 256;  // the RTL's spi_*_scheduled ports
-constexpr int kSpiEighthRiseEvent =
-    1 + 7 * 3 + 1;  // chip select, then MOSI, rise, fall a bit  // eval_core_negedge: the next
-                    // posedge is an ordinary one
+// A frame's events: chip select falls (0), then each bit's MOSI, SCLK rise and fall.
+constexpr int kSpiEighthRiseEvent = 1 + 7 * 3 + 1;
 constexpr uint64_t kCoreHalfPeriodNs = MotorDriverAsic::kCorePeriodNs / 2;
 constexpr double kCorePeriodS = 1e-6;
 constexpr double kIsenseCodesPerAmp = 4000.0;            // 0.25 mA per code

@@ -14,7 +14,9 @@
 //    published at its exact time. Nothing is evaluated while the core clock is gated; slow
 //    ticks are delivered in bulk up to the next always-on event; and on the bulk-clocking
 //    netlist one core edge stands for the quiet cycles the RTL reports and the ordinary cycle
-//    after them, the drive train still advancing every cycle (docs/asic-registers.md).
+//    after them, the drive train still advancing every cycle (docs/asic-registers.md). Inside
+//    an SPI frame, whose pin changes are known when it starts, such an edge also takes in the
+//    changes before its ordinary cycle (the frame schedule).
 // Inputs must be changed from SystemC processes (never between sc_start calls), so that the
 // run-ahead never has to be undone.
 #pragma once
