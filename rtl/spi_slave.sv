@@ -169,7 +169,7 @@ module spi_slave
     for (int i = 0; i < SCHEDULE_CYCLES && i + 1 < int'(steps); i++) begin
       broken = broken || cs_rise_in(c);
       step(c, shift, word, cs_n_pins[i], sclk_pins[i], mosi_pins[i], status, read_value);
-      // The step loads the read data after a register read's strobe.
+      // load_read_data is up after a step that took a register read's strobe.
       broken = broken || c.load_read_data;
       // The controller samples MISO at SCLK's rise, after a cycle that saw SCLK low.
       if (!sclk_pins[i]) miso_trail[i] = miso_in(c, word);
