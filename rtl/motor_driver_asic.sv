@@ -143,7 +143,7 @@ module motor_driver_asic
 
   spi_slave #(
       .BULK_CLOCKING(BULK_CLOCKING),
-      .SCHEDULE_CYCLES(256)
+      .SCHEDULE_CYCLES($bits(spi_cs_n_scheduled))
   ) spi (
       .clk(clk_core),
       .rst_n,
