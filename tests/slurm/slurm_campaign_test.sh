@@ -35,19 +35,26 @@ fail() {
 # Processes of this test's cluster that outlived their daemons (a job step, a job's shell):
 # found by this test's own temporary folder in their command line or working directory.
 leftovers() {
-  local pid
-  for pid in $(ls /proc | grep -E '^[0-9]+$'); do
-    [ "$pid" = $$ ] && continue
-    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$scratch" ||
-      [[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" == "$scratch"* ]]; then
-      echo "$pid"
-    fi
-  done
+  python3 - "$scratch" <<'EOF_PY'
+import os, sys
+scratch = sys.argv[1]
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    if int(pid) == os.getpid():
+        continue
+    try:
+        command = open(f"/proc/{pid}/cmdline", "rb").read().decode(errors="replace")
+        folder = os.readlink(f"/proc/{pid}/cwd")
+    except OSError:
+        continue  # gone meanwhile, or not ours to read
+    if scratch in command or folder.startswith(scratch):
+        print(pid)
+EOF_PY
 }
 
 stop_cluster() {
   if [ ${#jobs_submitted[@]} -gt 0 ] && [ -n "${SLURM_CONF:-}" ]; then
     scancel "${jobs_submitted[@]}" 2>/dev/null || true
+    jobs_submitted=()
   fi
   local pid
   for pid in "${daemons[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -130,7 +137,8 @@ say "cluster up in $(python3 -c "import time; print(round(time.time() - $started
 # The documented script, one core per shard so that both shards run at once on 2 cores.
 campaign=$repository/tests/slurm/campaign.yaml
 submitted=$(PUMPBENCH=$pumpbench CPUS_PER_TASK=1 \
-  "$repository/docs/campaign/slurm-campaign.sh" "$campaign" 2 "$scratch/out")
+  "$repository/docs/campaign/slurm-campaign.sh" "$campaign" 2 "$scratch/out") ||
+  fail "docs/campaign/slurm-campaign.sh did not submit the campaign"
 say "$submitted"
 read -r array_job merge_job < <(sed -E 's/.*array job ([0-9]+).*merge job ([0-9]+).*/\1 \2/' <<<"$submitted")
 [[ $array_job =~ ^[0-9]+$ && $merge_job =~ ^[0-9]+$ ]] || fail "no job ids in: $submitted"
@@ -150,7 +158,9 @@ for _ in $(seq 1200); do
   [ -z "$queued" ] && break
   sleep 0.25
 done
-[ -z "$queued" ] && say "jobs done" || fail "jobs still queued after 300 s: $queued"
+[ -z "$queued" ] || fail "jobs still queued after 300 s: $queued"
+jobs_submitted=()
+say "jobs done in $(python3 -c "import time; print(round(time.time() - $started, 1))") s"
 
 for shard in 0 1; do
   [ -f "$scratch/out/shards/$shard/shard.json" ] || fail "shard $shard wrote no shard.json"
