@@ -111,6 +111,9 @@ class Connection:
                 self.history_end = message
             elif kind in ("ack", "error"):
                 if message.get("id") is not None:
+                    # Messages come in the order the server sent them: a status counted after
+                    # this one was published after the command was handled.
+                    message["statuses_before"] = self.statuses
                     self._answers[message["id"]] = message
                 elif kind == "error":
                     self.fatal = message

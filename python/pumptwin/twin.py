@@ -220,19 +220,20 @@ class Twin:
         c = self._connection
         field = {"duration": duration} if isinstance(duration, str) else {
             "duration_s": float(duration)}
-        with c.locked():
-            seen = c.statuses
-        c.request(dict({"type": "step"}, **field))
-        # The status that says paused, after the one the command itself forced.
+        answered = c.request(dict({"type": "step"}, **field))
+        # The first status after the answer that says paused with no step pending: the step's
+        # end (the status the command itself forces says running).
         c.wait_for(lambda: c.end is not None or (
-            c.statuses > seen + 1 and c.status["paused"] and c.status["step_until_s"] is None),
-            "the step to end", timeout_s=math.inf)
+            c.statuses > answered["statuses_before"] and c.status["paused"] and
+            c.status["step_until_s"] is None), "the step to end", timeout_s=math.inf)
         return self.time_s
 
     def run_until(self, t_s):
         """Runs until simulated time `t_s` (or the scenario's end, if earlier), then holds."""
         now = self.time_s
-        if t_s > now and not self.ended:
+        # The twin counts time in nanoseconds (SystemC's resolution): within a microsecond of the
+        # time asked is there already.
+        if t_s - now > 1e-6 and not self.ended:
             self.step(t_s - now)
         return self.time_s
 

@@ -3,6 +3,7 @@ exceptions with the twin's message, seeds, signals, outputs, and the batch wrapp
 
 import json
 import socket
+import subprocess
 import sys
 import threading
 import types
@@ -167,8 +168,45 @@ def test_a_run_to_its_end_gives_the_scenarios_verdicts(twin):
     assert {e["id"]: e["verdict"] for e in outputs.expectations} == {
         "delivered": "pass", "ptm": "pass", "no-alarm": "pass", "reservoir": "pass"}
     assert outputs.report_html.exists()
-    # The same run as `pumpbench run` writes: the live client changed nothing.
     assert pump.expect_event("ptm_bolus", at_least=1, at_most=1) == 1
+
+
+def test_a_run_stepped_from_python_records_what_pumpbench_run_records(twin, tmp_path):
+    # Holding the run at odd times and reading it changes none of its outputs.
+    pump = twin(SHORT_RUN, out=tmp_path / "twin")
+    for t_s in (7.5, 20 * MINUTE, 20 * MINUTE, 31 * MINUTE + 0.25, 90 * MINUTE):
+        assert pump.run_until(t_s) == pytest.approx(t_s, abs=1e-6)
+        pump.snapshot()
+    pump.step("7 min")
+    pump.finish()
+    completed = subprocess.run([pumptwin.find_pumpbench(), "run", str(SHORT_RUN), "--quiet",
+                                "--out", str(tmp_path / "run")], check=False)
+    assert completed.returncode == 0
+    for name in ("events.log", "signals.csv", "result.json"):
+        assert (tmp_path / "twin" / name).read_bytes() == (tmp_path / "run" / name).read_bytes()
+
+
+def test_two_twins_at_once_each_with_its_seed(twin):
+    first, second = twin(SHORT_RUN, seed=1), twin(SHORT_RUN, seed=2)
+    first.run_until(HOUR)
+    second.run_until(HOUR)
+    assert first.close().result["seed"] == 1 and second.close().result["seed"] == 2
+
+
+def test_expectations_that_do_not_hold_say_what_was_measured(twin):
+    pump = twin(SHORT_RUN)
+    pump.run_until(45 * MINUTE)  # the scenario's PTM presses: 30 min granted, 40 min refused
+    with pytest.raises(AssertionError, match="alarm motor_stall not raised between 0 s and"):
+        pump.expect_alarm_raised("motor_stall")
+    with pytest.raises(AssertionError, match="event ptm_bolus: 1 by inf s, expected at least 2"):
+        pump.expect_event("ptm_bolus", at_least=2)
+    with pytest.raises(AssertionError, match="alarm reservoir_low not active at 600 s"):
+        pump.expect_alarm("reservoir_low", at_s=10 * MINUTE)
+    assert pump.expect_alarm("reservoir_low", at_s=10 * MINUTE, active=False) is False
+    low, high = pump.expect_signal_within("reservoir_volume_ml", min=19.0, max=20.0)
+    assert 19.0 < low < high <= 20.0
+    with pytest.raises(AssertionError, match="reservoir_volume_ml at .* expected >= 20"):
+        pump.expect_signal_within("reservoir_volume_ml", min=20.0, from_s=10 * MINUTE)
 
 
 def test_suite_returns_a_row_per_scenario(tmp_path):
