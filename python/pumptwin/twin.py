@@ -108,7 +108,7 @@ class Twin:
         if firmware not in FIRMWARE_BUILDS:
             raise ValueError(f"firmware={firmware!r}: pumpbench runs the firmware builds "
                              f"{', '.join(FIRMWARE_BUILDS)}")
-        if seed is not None and (not isinstance(seed, int) or seed < 0):
+        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
             raise ValueError(f"seed={seed!r}: a whole number >= 0")
         self.pumpbench = find_pumpbench(pumpbench)
         self.out_dir = Path(out) if out is not None else Path(
@@ -166,11 +166,11 @@ class Twin:
                 time.sleep(0.02)
         try:
             self._connection = Connection("127.0.0.1", port, client_name, self.timeout_s)
+            self._connection.wait_for(lambda: self._connection.status is not None, "the status")
+            self._first_sample_from_the_record()
         except BaseException:
             self._kill()
             raise
-        self._connection.wait_for(lambda: self._connection.status is not None, "the status")
-        self._first_sample_from_the_record()
 
     def _first_sample_from_the_record(self):
         """The full sample at t = 0 is taken before a client can join: it is the first row of
