@@ -119,6 +119,7 @@ class Twin:
         self.firmware = firmware
         self.timeout_s = timeout_s
         self._outputs = None
+        self._record = _SignalsRecord(self.out_dir / "signals.csv")
         self._process = None
         self._connection = None
         self._start(client_name)
@@ -167,28 +168,9 @@ class Twin:
         try:
             self._connection = Connection("127.0.0.1", port, client_name, self.timeout_s)
             self._connection.wait_for(lambda: self._connection.status is not None, "the status")
-            self._first_sample_from_the_record()
         except BaseException:
             self._kill()
             raise
-
-    def _first_sample_from_the_record(self):
-        """The full sample at t = 0 is taken before a client can join: it is the first row of
-        the run's signals.csv (flushed row by row), in the catalogue's order."""
-        c = self._connection
-        with c.locked():
-            if c.samples and c.samples[0][0] == 0.0:
-                return
-        with open(self.out_dir / "signals.csv") as record:
-            header = record.readline().rstrip("\n").split(",")
-            row = record.readline().rstrip("\n").split(",")
-        if len(row) != len(header) or float(row[0]) != 0.0:
-            return
-        by_name = dict(zip(header[1:], (float(value) for value in row[1:])))
-        values = [by_name.get(s["name"]) for s in self.hello["signals"]]
-        with c.locked():
-            c.samples.insert(0, (0.0, [None if v is None or math.isnan(v) else v
-                                       for v in values]))
 
     # --- the run ---------------------------------------------------------------------------
 
@@ -335,17 +317,25 @@ class Twin:
 
     @property
     def signals(self):
-        """The full samples so far (the rows of signals.csv, at the scenario's sample period) as
-        NumPy arrays by signal name, the unit in the name (`battery_terminal_v`); time is `t_s`.
-        A value the twin did not measure at a sample is NaN."""
+        """The full samples so far (at the scenario's sample period) as NumPy arrays by signal
+        name, the unit in the name (`battery_terminal_v`); time is `t_s`. The bench's signals
+        are the rows of the run's signals.csv (written and flushed row by row: the record, which
+        the live stream may thin out for a client that falls behind); the live-only ones
+        (`supply_current_ma`, `strokes`, ...) are the stream's full samples at the same times.
+        NaN where the twin did not measure (or the stream dropped the sample)."""
+        times, columns = self._record.read()
+        arrays = {"t_s": np.array(times, dtype=float)}
         with self._connection.locked():
-            rows = list(self._connection.samples)
-        names = [s["name"] for s in self.hello["signals"]]
-        table = np.array([[math.nan if v is None else v for v in values] for _, values in rows],
-                         dtype=float).reshape(len(rows), len(names))
-        arrays = {"t_s": np.array([t for t, _ in rows], dtype=float)}
-        for index, name in enumerate(names):
-            arrays[name] = table[:, index]
+            live = {round(t, 3): values for t, values in self._connection.samples}
+        rows = [live.get(round(t, 3)) for t in times]
+        for index, entry in enumerate(self.hello["signals"]):
+            name = entry["name"]
+            if name in columns:
+                arrays[name] = np.array(columns[name], dtype=float)
+            else:
+                arrays[name] = np.array(
+                    [math.nan if row is None or row[index] is None else row[index]
+                     for row in rows], dtype=float)
         return arrays
 
     def signal(self, name):
@@ -475,6 +465,35 @@ class Twin:
     def __repr__(self):
         pid = self._process.pid if self._process is not None else None
         return f"Twin({self.scenario_file}, pid {pid})"
+
+
+class _SignalsRecord:
+    """Reads a run's signals.csv as it grows: complete lines only, each once."""
+
+    def __init__(self, path):
+        self.path = path
+        self.offset = 0
+        self.names = None
+        self.times = []
+        self.columns = {}
+
+    def read(self):
+        if self.path.exists():
+            with open(self.path, "rb") as record:
+                record.seek(self.offset)
+                chunk = record.read()
+            complete = chunk[:chunk.rfind(b"\n") + 1]
+            self.offset += len(complete)
+            for line in complete.decode().splitlines():
+                fields = line.split(",")
+                if self.names is None:
+                    self.names = fields[1:]
+                    self.columns = {name: [] for name in self.names}
+                    continue
+                self.times.append(float(fields[0]))
+                for name, value in zip(self.names, fields[1:]):
+                    self.columns[name].append(float(value))
+        return self.times, self.columns
 
 
 def _check_range(what, value, minimum, maximum):

@@ -154,6 +154,9 @@ def test_signals_are_the_full_samples_with_units_in_their_names(twin):
         assert signals[name].shape == (12,), name
     assert "battery_terminal_v" in signals and "firmware_reservoir_volume_ml" in signals
     assert np.all((signals["battery_terminal_v"] > 2.5) & (signals["battery_terminal_v"] < 3.3))
+    # A live-only signal, from the stream: not measured before the first stroke, then counting.
+    strokes = signals["strokes"]
+    assert np.isnan(strokes[0]) and np.all(np.diff(strokes[1:]) >= 0) and strokes[-1] > 30
     with pytest.raises(KeyError, match="battery_terminal_v"):
         pump.signal("battery_voltage")
     with pytest.raises(AssertionError, match="battery_terminal_v at 3300 s = .*expected <= 1"):
