@@ -55,8 +55,8 @@ def _flat_figures(row, figures, prefix=""):
             row[prefix + name] = value
 
 
-def suite(*paths, jobs=None, out=None, filter=None, pumpbench=None,  # noqa: A002
-          as_frame=None):
+def suite(*paths, jobs=None, out=None, filter=None,  # noqa: A002 (pumpbench's --filter)
+          firmware=None, pumpbench=None, as_frame=None):
     """Runs scenario files or folders with `pumpbench suite`: a row per run (scenario, or
     cohort member) with its id, scenario, file, seed, cohort member, status, simulated time,
     the ids of its failing expectations, and its key figures (`figures.*`)."""
@@ -68,6 +68,8 @@ def suite(*paths, jobs=None, out=None, filter=None, pumpbench=None,  # noqa: A00
         arguments += ["-j", str(jobs)]
     if filter is not None:
         arguments += ["--filter", filter]
+    if firmware is not None:
+        arguments += ["--firmware", str(firmware)]
     _run(arguments, pumpbench)
     rows = []
     for result_file in sorted(out_dir.rglob("result.json")):
@@ -89,7 +91,8 @@ def suite(*paths, jobs=None, out=None, filter=None, pumpbench=None,  # noqa: A00
     return _table(rows, as_frame)
 
 
-def campaign(file, *, jobs=None, shard=None, out=None, pumpbench=None, as_frame=None):
+def campaign(file, *, jobs=None, shard=None, out=None, firmware=None, pumpbench=None,
+             as_frame=None):
     """Runs a campaign file (docs/campaigns.md) with `pumpbench campaign`, whole or one shard
     ("I/N"): a row per run of campaign.json's (its index, id, scenario, variant, member, seed,
     exit code, status, failing expectations, key figures `figures.*`). A shard writes no
@@ -100,6 +103,8 @@ def campaign(file, *, jobs=None, shard=None, out=None, pumpbench=None, as_frame=
         arguments += ["-j", str(jobs)]
     if shard is not None:
         arguments += ["--shard", str(shard)]
+    if firmware is not None:
+        arguments += ["--firmware", str(firmware)]
     _run(arguments, pumpbench)
     rows = []
     summary = out_dir / "campaign.json"

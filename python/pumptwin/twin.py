@@ -25,11 +25,6 @@ MINUTE = 60.0
 HOUR = 3600.0
 DAY = 86400.0
 
-# The firmware pumpbench runs: the pump's firmware sources compiled for the host behind
-# firmware/ports/twin, linked into pumpbench itself.
-FIRMWARE_BUILDS = ("host",)
-
-
 class Event:
     """One line of the run's events.log as the server streamed it."""
 
@@ -97,17 +92,16 @@ class Twin:
     """A pump twin running `scenario` (a scenario file, or a scenario as a dict) in a child
     `pumpbench serve` process, paused at t = 0 until told to run.
 
-    seed: overrides the scenario's setup.seed. firmware: the firmware build to run ("host", the
-    only one pumpbench runs). out: the output folder (default: a new temporary folder).
+    seed: overrides the scenario's setup.seed. firmware: None for the firmware compiled for the
+    host and linked into pumpbench, or a Cortex-M0+ firmware image (ELF) for pumpbench's
+    instruction-set simulator (`pumpbench serve --firmware`). out: the output folder
+    (default: a new temporary folder).
     pumpbench: the executable (default: see find_pumpbench). timeout_s: how long to wait for an
     answer from the twin (steps wait as long as the simulation takes).
     """
 
-    def __init__(self, scenario, *, seed=None, firmware="host", out=None, pumpbench=None,
+    def __init__(self, scenario, *, seed=None, firmware=None, out=None, pumpbench=None,
                  timeout_s=30.0, client_name="pumptwin-python"):
-        if firmware not in FIRMWARE_BUILDS:
-            raise ValueError(f"firmware={firmware!r}: pumpbench runs the firmware builds "
-                             f"{', '.join(FIRMWARE_BUILDS)}")
         if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
             raise ValueError(f"seed={seed!r}: a whole number >= 0")
         self.pumpbench = find_pumpbench(pumpbench)
@@ -143,6 +137,8 @@ class Twin:
                    "--port-file", str(port_file), "--speed", "0", "--out", str(self.out_dir)]
         if self.seed is not None:
             command += ["--seed", str(self.seed)]
+        if self.firmware is not None:
+            command += ["--firmware", str(self.firmware)]
         with open(self.log_file, "wb") as log:
             try:
                 self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
@@ -360,7 +356,8 @@ class Twin:
         _check_range(f"{name} at {t[index]:g} s", value, min, max)
         return value
 
-    def expect_signal_within(self, name, min=None, max=None, from_s=0.0, to_s=math.inf):  # noqa: A002
+    def expect_signal_within(self, name, min=None, max=None,  # noqa: A002
+                             from_s=0.0, to_s=math.inf):
         """Every full sample of the signal in [from_s, to_s] is within [min, max]."""
         t, values = self.signal(name)
         window = (t >= from_s) & (t <= to_s)

@@ -63,10 +63,18 @@ def test_a_bad_scenario_raises_with_the_twins_located_errors(tmp_path):
 
 
 def test_arguments_are_checked_before_anything_starts():
-    with pytest.raises(ValueError, match="firmware='m0'"):
-        Twin(SHORT_RUN, firmware="m0")
     with pytest.raises(ValueError, match="seed=-1"):
         Twin(SHORT_RUN, seed=-1)
+    with pytest.raises(ValueError, match="seed=True"):
+        Twin(SHORT_RUN, seed=True)
+
+
+def test_a_firmware_image_goes_to_pumpbench_which_answers_for_it(tmp_path):
+    # An image that is not there: pumpbench refuses it (or, without --firmware, the option),
+    # and its message is the exception's.
+    with pytest.raises(TwinStartError, match="firmware") as raised:
+        Twin(SHORT_RUN, firmware=tmp_path / "missing.elf", out=tmp_path / "out")
+    assert "exited with 2" in str(raised.value)
 
 
 def serve_once(hello):
