@@ -33,7 +33,8 @@ fail() {
 }
 
 # Processes of this test's cluster that outlived their daemons (a job step, a job's shell):
-# found by this test's own temporary folder in their command line or working directory.
+# found by this test's own temporary folder in their command line, environment (SLURM_CONF) or
+# working directory.
 leftovers() {
   python3 - "$scratch" <<'EOF_PY'
 import os, sys
@@ -43,10 +44,11 @@ for pid in filter(str.isdigit, os.listdir("/proc")):
         continue
     try:
         command = open(f"/proc/{pid}/cmdline", "rb").read().decode(errors="replace")
+        environment = open(f"/proc/{pid}/environ", "rb").read().decode(errors="replace")
         folder = os.readlink(f"/proc/{pid}/cwd")
     except OSError:
         continue  # gone meanwhile, or not ours to read
-    if scratch in command or folder.startswith(scratch):
+    if scratch in command or scratch in environment or folder.startswith(scratch):
         print(pid)
 EOF_PY
 }
@@ -65,10 +67,24 @@ stop_cluster() {
 
 cleanup() {
   stop_cluster
+  [ -n "${watchdog:-}" ] && kill -KILL "$watchdog" 2>/dev/null
   rm -rf "$scratch"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# Should this script be killed outright (a CTest timeout sends SIGKILL, which no trap sees), the
+# watchdog stops the cluster's daemons and whatever still runs in the folder, and removes it.
+(
+  trap '' INT TERM
+  while kill -0 $$ 2>/dev/null; do sleep 1; done
+  for pid in $(cat "$scratch"/daemons 2>/dev/null) $(leftovers); do
+    kill -KILL "$pid" 2>/dev/null
+  done
+  rm -rf "$scratch"
+) >/dev/null 2>&1 &
+watchdog=$!
+disown "$watchdog"  # no job notice when it is stopped
 
 started=$(date +%s.%N)
 node=$(hostname -s)
@@ -82,6 +98,7 @@ munged --foreground --key-file="$scratch/munge/munge.key" \
   --seed-file="$scratch/munge/munged.seed" --log-file="$scratch/log/munged.log" \
   >>"$scratch/log/munged.log" 2>&1 &
 daemons+=($!)
+echo $! >>"$scratch/daemons"
 for _ in $(seq 100); do [ -S "$scratch/munge/munge.socket" ] && break; sleep 0.05; done
 [ -S "$scratch/munge/munge.socket" ] || fail "munged did not create its socket"
 
@@ -125,8 +142,10 @@ EOF
 
 slurmctld -D -i -f "$SLURM_CONF" >>"$scratch/log/slurmctld.log" 2>&1 &
 daemons+=($!)
+echo $! >>"$scratch/daemons"
 slurmd -D -N "$node" -f "$SLURM_CONF" >>"$scratch/log/slurmd.log" 2>&1 &
 daemons+=($!)
+echo $! >>"$scratch/daemons"
 for _ in $(seq 200); do
   [ "$(sinfo -h -o %T 2>/dev/null)" = idle ] && break
   sleep 0.1
@@ -146,19 +165,20 @@ jobs_submitted=("$array_job" "$merge_job")
 
 # The unsharded campaign, here, while Slurm runs the shards.
 set +e
-"$pumpbench" campaign "$campaign" -j 1 --out "$scratch/whole" >"$scratch/log/whole.log" 2>&1
+timeout 240 "$pumpbench" campaign "$campaign" -j 1 --out "$scratch/whole" \
+  >"$scratch/log/whole.log" 2>&1
 whole_code=$?
 set -e
 # Exit 1: the kinked runs fail their delivery expectation, as the campaign means them to.
 [ "$whole_code" -eq 1 ] || fail "the unsharded campaign exited $whole_code, not 1"
 
 # No sacct without slurmdbd: the jobs are done when squeue no longer lists them.
-for _ in $(seq 1200); do
+for _ in $(seq 960); do
   queued=$(squeue -h -j "$array_job,$merge_job" -o %i 2>/dev/null) || fail "squeue failed"
   [ -z "$queued" ] && break
   sleep 0.25
 done
-[ -z "$queued" ] || fail "jobs still queued after 300 s: $queued"
+[ -z "$queued" ] || fail "jobs still queued after 240 s: $queued"
 jobs_submitted=()
 say "jobs done in $(python3 -c "import time; print(round(time.time() - $started, 1))") s"
 
