@@ -40,20 +40,22 @@ class Connection:
         self.closed_reason = None
         self.fatal = None        # an `error` without an id: the server closed this connection
 
-        self.history = {}        # signal index -> (t, v) of the run before this client joined
-        self.history_end = None
+        self.history_end = None  # the end of what the run logged before this client joined
 
-        self.hello = self._read_message()
-        self._check_hello(self.hello)
-        self._socket.settimeout(None)
-        self._thread = threading.Thread(target=self._read_all, name="pumptwin-reader",
-                                        daemon=True)
-        self._thread.start()
-        # With the history: a twin's first sample (t = 0) and its first events are published
-        # before any client can join.
-        self.request({"type": "hello", "version": PROTOCOL_VERSION, "client": client_name,
-                      "history": True})
-        self.wait_for(lambda: self.history_end is not None, "the run's history")
+        try:
+            self.hello = self._read_message()
+            self._check_hello(self.hello)
+            self._socket.settimeout(None)
+            self._thread = threading.Thread(target=self._read_all, name="pumptwin-reader",
+                                            daemon=True)
+            self._thread.start()
+            # With the history: the events a twin logs before any client can join.
+            self.request({"type": "hello", "version": PROTOCOL_VERSION, "client": client_name,
+                          "history": True})
+            self.wait_for(lambda: self.history_end is not None, "the run's history")
+        except BaseException:
+            self.close()
+            raise
 
     @staticmethod
     def _check_hello(hello):
@@ -105,8 +107,6 @@ class Connection:
                 self.statuses += 1
             elif kind == "end":
                 self.end = message
-            elif kind == "history":
-                self.history[message["signal"]] = (message["t"], message["v"])
             elif kind == "history_end":
                 self.history_end = message
             elif kind in ("ack", "error"):
