@@ -159,7 +159,8 @@ submitted=$(PUMPBENCH=$pumpbench CPUS_PER_TASK=1 \
   "$repository/docs/campaign/slurm-campaign.sh" "$campaign" 2 "$scratch/out") ||
   fail "docs/campaign/slurm-campaign.sh did not submit the campaign"
 say "$submitted"
-read -r array_job merge_job < <(sed -E 's/.*array job ([0-9]+).*merge job ([0-9]+).*/\1 \2/' <<<"$submitted")
+read -r array_job merge_job < \
+  <(sed -E 's/.*array job ([0-9]+).*merge job ([0-9]+).*/\1 \2/' <<<"$submitted")
 [[ $array_job =~ ^[0-9]+$ && $merge_job =~ ^[0-9]+$ ]] || fail "no job ids in: $submitted"
 jobs_submitted=("$array_job" "$merge_job")
 
