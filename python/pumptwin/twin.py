@@ -25,6 +25,7 @@ MINUTE = 60.0
 HOUR = 3600.0
 DAY = 86400.0
 
+
 class Event:
     """One line of the run's events.log as the server streamed it."""
 

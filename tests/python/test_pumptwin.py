@@ -254,3 +254,21 @@ def test_bad_batch_input_raises_with_pumpbenchs_message(tmp_path):
     bad.write_text("name: x\n")
     with pytest.raises(TwinError, match="scenarios"):
         pumptwin.campaign(bad, out=tmp_path / "c")
+
+
+def test_actions_reach_the_pump_and_return_its_answers(twin):
+    pump = twin(SHORT_RUN)
+    pump.run_until(10 * MINUTE)
+    assert pump.program("6 mg/day") == "accepted"
+    assert pump.snapshot()["firmware"]["schedule"] == [
+        {"rate_ug_per_day": 6000.0, "start_minute": 0}]
+    assert pump.clinician_bolus("0.1 mg", "10 min") == "accepted"
+    assert pump.alarm_test() == "accepted"
+    assert pump.acknowledge("reservoir_low") == "refused: bad argument"  # none to acknowledge
+    assert pump.inject("catheter_kink", open_area=0) == "injected catheter_kink"
+    assert pump.clear("catheter_kink") == "cleared catheter_kink"
+    assert pump.refill("1 mL", route="pocket") == "accepted"
+    live = [step["action"] for step in pump.close().result["steps"]
+            if step["action"].startswith("live ")]
+    assert live == ["live program", "live clinician_bolus", "live alarm_test",
+                    "live acknowledge", "live inject", "live clear", "live refill"]
