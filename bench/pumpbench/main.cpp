@@ -1,7 +1,7 @@
 // pumpbench: runs pump scenarios on the twin and reports verdicts (docs/scenarios.md).
 //   pumpbench run FILE [--seed N] [--out DIR] [--lockstep] [--realtime X] [--profile]
 //   pumpbench suite PATH... [-j N] [--junit FILE] [--filter PATTERN] [--out DIR]
-//   pumpbench serve [FILE] [--listen [HOST:]PORT] [--speed X]   (live, docs/protocol.md)
+//   pumpbench serve [FILE] [--listen [HOST:]PORT] [--speed X] [--seed N]   (docs/protocol.md)
 //   pumpbench run FILE --programmer-port [HOST:]PORT [--wait-programmer] [--keep-running]
 //   pumpbench programmer HOST:PORT --key FILE COMMAND...|--script FILE   (docs/telemetry.md)
 //   pumpbench validate FILE...
@@ -150,6 +150,8 @@ int sc_main(int argc, char* argv[]) {
   serve->add_option("--speed", serve_options.speed, "simulated s per wall s (0: max)")
       ->capture_default_str();
   serve->add_option("--out", run_options.out_dir, "output folder")->capture_default_str();
+  CLI::Option* serve_seed_option =
+      serve->add_option("--seed", seed, "seed (overrides setup.seed)");
   for (CLI::App* command : {run, serve}) {
     command->add_option("--token", serve_options.token,
                         "token clients must send (beyond loopback)");
@@ -255,7 +257,7 @@ int sc_main(int argc, char* argv[]) {
     return run_campaign(self, campaign_options);
   }
   if (*merge) return merge_campaign_shards(merge_dirs, merge_out);
-  if (*seed_option) run_options.seed = seed;
+  if (*seed_option || *serve_seed_option) run_options.seed = seed;
   if (*serve) {
     serve_options.start_paused = serve_options.linger = true;
     if (serve_endpoint.empty()) serve_endpoint = "127.0.0.1:7700";
