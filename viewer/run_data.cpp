@@ -173,17 +173,30 @@ void RunData::end_history() {
   }
   times.clear();
   values.assign(signals.size(), {});
+  // A signal may have two points at one time (a bucket's minimum and maximum): as many rows
+  // there as the most any signal has, so that no point is lost and none holds up the rest.
   std::vector<std::size_t> next(history.size(), 0);
+  std::vector<std::size_t> count(history.size(), 0);
   std::vector<double> row(signals.size(), kNaN);
   for (double time_s : all) {
-    std::fill(row.begin(), row.end(), kNaN);
+    std::size_t rows_here = 1;
     for (std::size_t i = 0; i < history.size(); ++i) {
-      const auto& [signal_times, signal_values] = history[i];
-      if (next[i] < signal_times.size() && signal_times[next[i]] == time_s) {
-        row[i] = signal_values[next[i]++];
+      const std::vector<double>& signal_times = history[i].first;
+      count[i] = 0;
+      while (next[i] + count[i] < signal_times.size() &&
+             signal_times[next[i] + count[i]] == time_s) {
+        ++count[i];
       }
+      rows_here = std::max(rows_here, count[i]);
     }
-    add_sample(time_s, row);
+    for (std::size_t k = 0; k < rows_here; ++k) {
+      std::fill(row.begin(), row.end(), kNaN);
+      for (std::size_t i = 0; i < history.size(); ++i) {
+        if (k < count[i]) row[i] = history[i].second[next[i] + k];
+      }
+      add_sample(time_s, row);
+    }
+    for (std::size_t i = 0; i < history.size(); ++i) next[i] += count[i];
   }
   for (const auto& [time_s, live_row] : live_rows) {
     if (times.empty() || time_s >= times.back()) add_sample(time_s, live_row);

@@ -699,10 +699,21 @@ void write_run_report(const std::string& out_dir, const json& result, const Scen
                            ? &scenario.timeline[index.get<size_t>()]
                            : nullptr;
     const std::string step_verdict = step.value("verdict", "");
+    std::string parameters = spec != nullptr ? action_parameters(spec->action) : "";
+    if (spec == nullptr && step.value("action", "") == "setup program" && scenario.setup.program) {
+      parameters = program_text(*scenario.setup.program);
+    } else if (spec == nullptr && step.value("action", "") == "setup refill") {
+      parameters = quantity(scenario.setup.reservoir_fill_ul / 1000.0, "mL") + " of " +
+                   scenario.setup.drug + " at " +
+                   concentration(scenario.setup.concentration_ug_per_ml);
+    } else if (spec == nullptr && step.value("action", "") == "setup ptm_config" &&
+               scenario.setup.ptm) {
+      parameters = action_parameters(PtmConfigAction{*scenario.setup.ptm});
+    }
     html << "<tr class=\"" << markup_escape(step_verdict) << "\"><td>"
          << markup_escape(plot::format_duration(step.value("time_s", 0.0))) << "</td><td>"
-         << markup_escape(step.value("action", "")) << "</td><td>"
-         << (spec != nullptr ? markup_escape(action_parameters(spec->action)) : "") << "</td><td>"
+         << markup_escape(step.value("action", "")) << "</td><td>" << markup_escape(parameters)
+         << "</td><td>"
          << markup_escape(step.value("answer", "")) << "</td><td>" << markup_escape(step_verdict)
          << "</td><td class=\"note\">" << (spec != nullptr ? markup_escape(spec->note) : "")
          << "</td></tr>\n";

@@ -46,20 +46,23 @@ TEST(ViewerData, HistoryBecomesRowsBeforeLiveSamples) {
   // A live sample that arrives before the history has ended goes after it, not before.
   data.add_sample(1800.0, {30.0, 3.57});
   data.add_history(0, {0.0, 600.0, 1200.0}, {0.0, 10.0, 20.0});
-  data.add_history(1, {0.0, 300.0, 1200.0}, {3.6, 3.59, 3.58});
+  // Two points at one time (a bucket's minimum and maximum) hold up none of what follows.
+  data.add_history(1, {0.0, 300.0, 300.0, 1200.0}, {3.6, 3.59, 3.595, 3.58});
   data.end_history();
   EXPECT_TRUE(data.has_history);
-  ASSERT_EQ(data.times, (std::vector<double>{0.0, 300.0, 600.0, 1200.0, 1800.0}));
+  ASSERT_EQ(data.times, (std::vector<double>{0.0, 300.0, 300.0, 600.0, 1200.0, 1800.0}));
   EXPECT_TRUE(std::isnan(data.values[0][1]));  // the volume was not sent at 300 s
-  EXPECT_FLOAT_EQ(data.value_at(1, 900.0), 3.59f);
+  EXPECT_FLOAT_EQ(data.value_at(1, 900.0), 3.595f);
+  EXPECT_FLOAT_EQ(data.value_at(1, 1500.0), 3.58f);
   EXPECT_FLOAT_EQ(data.value_at(0, 900.0), 10.0f);
   data.add_sample(2400.0, {40.0, 3.56});
   EXPECT_EQ(data.times.back(), 2400.0);
   EXPECT_FLOAT_EQ(data.value_at(0, 2000.0), 30.0f);
-  EXPECT_EQ(data.rows_between(500.0, 1500.0), std::make_pair(std::size_t{2}, std::size_t{4}));
+  EXPECT_EQ(data.rows_between(500.0, 1500.0), std::make_pair(std::size_t{3}, std::size_t{5}));
   // A row older than the latest is merged in time order.
   data.add_sample(2100.0, {35.0, 3.565});
-  ASSERT_EQ(data.times, (std::vector<double>{0.0, 300.0, 600.0, 1200.0, 1800.0, 2100.0, 2400.0}));
+  ASSERT_EQ(data.times,
+            (std::vector<double>{0.0, 300.0, 300.0, 600.0, 1200.0, 1800.0, 2100.0, 2400.0}));
   EXPECT_FLOAT_EQ(data.value_at(0, 2200.0), 35.0f);
 }
 
