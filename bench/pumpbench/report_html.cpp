@@ -515,6 +515,7 @@ const char* const kStyle =
     "body{font-family:sans-serif;margin:2em;max-width:960px;color:#222}"
     "table{border-collapse:collapse;margin:0.6em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
     "text-align:left;font-size:13px;vertical-align:top}th{background:#f3f3f3}"
+    "td:first-child{white-space:nowrap}"
     ".pass,.passed{background:#e6f4e6}.fail,.failed{background:#fbe3e3}"
     ".known_gap{background:#fff0cc}.not_evaluated,.error,.interrupted,.running{background:#ece6f4}"
     ".banner{padding:0.8em 1em;font-size:16px;border-radius:4px;margin:1em 0}"
