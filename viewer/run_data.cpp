@@ -11,6 +11,15 @@ namespace pumpviewer {
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+// The indices [first, last) of the sorted `times` in [from_s, to_s].
+std::pair<std::size_t, std::size_t> indices_between(const std::vector<double>& times, double from_s,
+                                                    double to_s) {
+  const auto first = std::lower_bound(times.begin(), times.end(), from_s);
+  const auto last = std::upper_bound(first, times.end(), to_s);
+  return {static_cast<std::size_t>(first - times.begin()),
+          static_cast<std::size_t>(last - times.begin())};
+}
+
 }  // namespace
 
 int RunData::signal_index(const std::string& name) const {
@@ -91,17 +100,10 @@ void RunData::set_catalogue(const std::vector<Signal>& catalogue) {
 void RunData::add_sample(double time_s, const std::vector<double>& row) {
   if (!times.empty() && time_s < times.back()) {
     // Rows out of order (a live sample before the history ended): rebuild in time order.
-    std::vector<std::pair<double, std::vector<double>>> rows;
-    for (std::size_t r = 0; r < times.size(); ++r) {
-      std::vector<double> old(values.size());
-      for (std::size_t i = 0; i < values.size(); ++i) old[i] = values[i][r];
-      rows.emplace_back(times[r], std::move(old));
-    }
+    std::vector<std::pair<double, std::vector<double>>> rows = take_rows();
     rows.emplace_back(time_s, row);
     std::stable_sort(rows.begin(), rows.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
-    times.clear();
-    values.assign(signals.size(), {});
     for (const auto& [t, r] : rows) {
       times.push_back(t);
       for (std::size_t i = 0; i < values.size(); ++i) {
@@ -131,6 +133,18 @@ void RunData::add_sample(double time_s, const std::vector<double>& row) {
   }
 }
 
+std::vector<std::pair<double, std::vector<double>>> RunData::take_rows() {
+  std::vector<std::pair<double, std::vector<double>>> rows;
+  for (std::size_t r = 0; r < times.size(); ++r) {
+    std::vector<double> row(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) row[i] = values[i][r];
+    rows.emplace_back(times[r], std::move(row));
+  }
+  times.clear();
+  values.assign(signals.size(), {});
+  return rows;
+}
+
 void RunData::add_stroke(double time_s, double total_ul) {
   if (!std::isnan(last_stroke_time_s) && time_s > last_stroke_time_s &&
       total_ul >= last_stroke_total_ul) {
@@ -143,10 +157,7 @@ void RunData::add_stroke(double time_s, double total_ul) {
 }
 
 std::pair<std::size_t, std::size_t> RunData::strokes_between(double from_s, double to_s) const {
-  const auto first = std::lower_bound(stroke_times.begin(), stroke_times.end(), from_s);
-  const auto last = std::upper_bound(first, stroke_times.end(), to_s);
-  return {static_cast<std::size_t>(first - stroke_times.begin()),
-          static_cast<std::size_t>(last - stroke_times.begin())};
+  return indices_between(stroke_times, from_s, to_s);
 }
 
 void RunData::add_history(std::size_t signal, std::vector<double> times_s,
@@ -165,14 +176,7 @@ void RunData::end_history() {
   std::sort(all.begin(), all.end());
   all.erase(std::unique(all.begin(), all.end()), all.end());
   // Live rows that came before the history ended go after it (they are newer).
-  std::vector<std::pair<double, std::vector<double>>> live_rows;
-  for (std::size_t r = 0; r < times.size(); ++r) {
-    std::vector<double> old(values.size());
-    for (std::size_t i = 0; i < values.size(); ++i) old[i] = values[i][r];
-    live_rows.emplace_back(times[r], std::move(old));
-  }
-  times.clear();
-  values.assign(signals.size(), {});
+  const std::vector<std::pair<double, std::vector<double>>> live_rows = take_rows();
   // A signal may have two points at one time (a bucket's minimum and maximum): as many rows
   // there as the most any signal has, so that no point is lost and none holds up the rest.
   std::vector<std::size_t> next(history.size(), 0);
@@ -206,10 +210,7 @@ void RunData::end_history() {
 }
 
 std::pair<std::size_t, std::size_t> RunData::rows_between(double from_s, double to_s) const {
-  const auto first = std::lower_bound(times.begin(), times.end(), from_s);
-  const auto last = std::upper_bound(first, times.end(), to_s);
-  return {static_cast<std::size_t>(first - times.begin()),
-          static_cast<std::size_t>(last - times.begin())};
+  return indices_between(times, from_s, to_s);
 }
 
 double RunData::value_at(int signal, double time_s) const {

@@ -62,8 +62,8 @@ struct RunData {
 
   std::mutex mutex;
   std::vector<Signal> signals;
-  std::vector<double> times;    // one per sample row, non-decreasing
-  std::vector<Column> values;   // [signal], one value per row
+  std::vector<double> times;   // one per sample row, non-decreasing
+  std::vector<Column> values;  // [signal], one value per row
   std::vector<Event> events;
   std::vector<std::pair<double, Json>> snapshots;  // time order
   Json run;                                        // the hello's run description
@@ -105,6 +105,8 @@ struct RunData {
   double value_at(int signal, double time_s) const;
   // The snapshot in force at `time_s` (null: none).
   Json snapshot_at(double time_s) const;
+  // Every row (time, values), leaving none.
+  std::vector<std::pair<double, std::vector<double>>> take_rows();
 };
 
 // Loads signals.csv (units from signals.json), events.log, result.json, snapshots.jsonl and
