@@ -1,12 +1,18 @@
 // The viewer's data (viewer/run_data.h): the min/max pyramid gives the same minimum and
 // maximum as a scan over any row range; a live server's history becomes rows before the live
-// samples; the delivery rate from the strokes.
+// samples; the delivery rate from the strokes; no server is "not connected" with a retry.
 #include "run_data.h"
 
 #include <gtest/gtest.h>
 
+#include <boost/asio.hpp>
+
+#include <chrono>
 #include <cmath>
 #include <random>
+#include <thread>
+
+#include "live_client.h"
 
 namespace pumpviewer {
 namespace {
@@ -89,6 +95,35 @@ TEST(ViewerData, DeliveryRateComesFromTheStrokesNotFromSamples) {
   const auto [first, last] = recorded.strokes_between(0.0, 60.0);
   EXPECT_EQ(last - first, 6u);
   EXPECT_FLOAT_EQ(recorded.stroke_rate.range(first, last).max, 100.0f);
+}
+
+TEST(ViewerLive, NoServerIsNotConnectedWithARetryNotEndlessConnecting) {
+  // A port nothing listens on: bound, then released.
+  unsigned short port = 0;
+  {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor acceptor(
+        io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+    port = acceptor.local_endpoint().port();
+  }
+  RunData data;
+  LiveClient client(data, "127.0.0.1", port, "");
+  client.start();
+  auto wait_failed = [&] {
+    for (int i = 0; i < 100 && !client.failed(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  };
+  wait_failed();
+  ASSERT_TRUE(client.failed());  // within 10 s: the viewer then shows NOT CONNECTED and retry
+  {
+    std::lock_guard lock(data.mutex);
+    EXPECT_EQ(data.connection.rfind("cannot connect to 127.0.0.1:", 0), 0u) << data.connection;
+  }
+  client.retry();
+  EXPECT_FALSE(client.failed());
+  wait_failed();
+  EXPECT_TRUE(client.failed());
 }
 
 }  // namespace
