@@ -339,4 +339,13 @@ TEST(PumpbenchCli, ListsScenariosAndRequirementsWithWhatVerifiesThem) {
   EXPECT_NE(output.find("short run for the bench's own tests"), std::string::npos) << output;
 }
 
+TEST(PumpbenchReport, AKnownGapNeverReadsAsPassed) {
+  const std::string out = scratch("known_gap");
+  run("run " + std::string(KNOWN_GAP_SCENARIO) + " --out " + out);
+  const std::string report = slurp(out + "/report.html");
+  EXPECT_NE(report.find("<div class=\"banner known_gap\"><b>KNOWN GAP</b>"), std::string::npos);
+  EXPECT_EQ(report.find("banner passed"), std::string::npos);
+  EXPECT_NE(report.find("<b>Known gap:</b>"), std::string::npos);
+}
+
 }  // namespace
