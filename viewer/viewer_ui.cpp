@@ -185,7 +185,7 @@ class ViewerImpl {
   void header() {
     const std::string scenario = data_.run.is_object() ? data_.run.value("scenario", "") : "";
     ImGui::Text("%s", scenario.empty() ? "pumpviewer" : scenario.c_str());
-    const std::string patient = data_.run.is_object() ? data_.run.value("patient", "") : "";
+    const std::string patient = patient_field("patient");
     if (!patient.empty()) {
       ImGui::SameLine();
       ImGui::TextDisabled("| patient %s", patient.c_str());
@@ -682,9 +682,18 @@ class ViewerImpl {
     if (peak <= 0.0 || value <= 0.0) return 0.0;
     return 1.0 + std::log10(value / peak) / kDecades;
   }
-  int tip_segment() const {
-    return segment_of_level(data_.run.is_object() ? data_.run.value("catheter_tip_level", "") : "");
+  // The run's patient field (the hello or the recording), else the latest snapshot's (a cohort
+  // member's patient is known once the run has built it).
+  std::string patient_field(const char* key) const {
+    std::string value = data_.run.is_object() ? data_.run.value(key, "") : "";
+    if (value.empty() && !data_.snapshots.empty()) {
+      const Json patient = data_.snapshots.back().second.value("patient", Json::object());
+      const char* snapshot_key = std::string(key) == "patient" ? "name" : key;
+      value = patient.is_object() ? patient.value(snapshot_key, "") : "";
+    }
+    return value;
   }
+  int tip_segment() const { return segment_of_level(patient_field("catheter_tip_level")); }
 
   // Concentration along the spine over the view: one row per segment (brain at the top), the
   // catheter tip's row marked, a colour scale in µg/mL beside it, the time labels below.
