@@ -56,6 +56,13 @@ struct PumpConfig {
   uint32_t battery_check_interval_s = 3600;
   uint32_t checkpoint_interval_s = 6 * 3600;
   uint32_t watchdog_kick_interval_s = 30;  // half the ASIC watchdog's 60 s timeout
+  // After the motor-stall alarm the pump tries one stroke this often while the stall is the
+  // only critical alarm; a stroke that completes clears the alarm and therapy resumes with
+  // nothing owed (an MRI scan holds the rotor only while the patient is in the field).
+  uint32_t stall_probe_interval_s = 600;
+  // Brown-out resets in a row without a completed stroke between them before the pump takes
+  // its cell as unable to carry the motor (film formation) and latches end of service.
+  uint8_t max_brown_out_boots = 3;
   drivers::AsicSettings asic{};
   BatteryThresholds battery{};
   AlarmTiming alarm_timing{};
@@ -108,7 +115,7 @@ struct StateRecord {
   uint32_t prime_remaining_microsteps;
   uint16_t latched_alarms;  // alarms that need a clinician's acknowledgement
   uint8_t ptm_granted_count;
-  uint8_t reserved;
+  uint8_t brown_out_boots;                // brown-out resets since the last completed stroke
   uint64_t ptm_granted_s[kMaxPtmPerDay];  // RTC seconds of the most recent PTM boluses
 };
 
@@ -154,6 +161,9 @@ class Pump {
   uint16_t stall_rise_time_us() const { return stall_rise_time_us_; }
   EventLog& event_log() { return log_; }
   uint32_t wall_clock_s() const;
+  // The firmware's time base: the RTC corrected for the jumps it detected (see
+  // check_time_base), in RTC ticks.
+  hal::Ticks clock_now() const { return hal_.now() + time_base_offset_; }
   bool reset_requested() const { return reset_requested_; }
 
  private:
@@ -178,6 +188,14 @@ class Pump {
   void drive_tone(hal::Ticks now);
   void kick_watchdog(hal::Ticks now);
   hal::Ticks next_wake(hal::Ticks now) const;
+  // The RTC cannot move by more than the ASIC's watchdog timeout between two passes (the
+  // watchdog would have reset the MCU) nor move back. A pass that sees it do either takes the
+  // real time elapsed since the last kick from the ASIC's watchdog counter (its own crystal)
+  // and corrects the time base by the difference: no catch-up dose, no pause.
+  void check_time_base(hal::Ticks raw_now);
+  // After the motor-stall alarm: one stroke every stall_probe_interval_s.
+  bool stall_probe_due(hal::Ticks now) const;
+  void count_brown_out_boot();
 
   // therapy state
   bool therapy_allowed() const;
@@ -249,6 +267,13 @@ class Pump {
   hal::Ticks next_move_allowed_ = 0;
   bool move_is_prime_ = false;
   uint16_t stall_rise_time_us_ = 0;
+  bool move_is_probe_ = false;
+  bool probe_retried_ = false;  // the probe under way is the retry of one that failed
+  hal::Ticks next_stall_probe_ = 0;
+
+  // time base: what is added to the RTC, and the RTC at the last pass
+  hal::Ticks time_base_offset_ = 0;
+  hal::Ticks last_pass_raw_ = 0;
 
   hal::Ticks last_kick_ = 0;
   hal::Ticks next_battery_check_ = 0;
