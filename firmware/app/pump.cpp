@@ -129,6 +129,7 @@ void Pump::boot() {
   if (nvm_usable_) {
     log_.recover();
     load_records();
+    logged_before_boot_ = state_.latched_alarms;
   } else {
     state_.latched_alarms |= alarm_bit(AlarmId::kMemoryError);
   }
@@ -156,7 +157,9 @@ void Pump::boot() {
       move_deadline_ = now + move_timeout_ticks(config_.max_steps_per_move);
     }
   } else {
-    log(EventCode::kAsicCommFailure, 0);
+    if ((state_.latched_alarms & alarm_bit(AlarmId::kAsicFault)) == 0) {
+      log(EventCode::kAsicCommFailure, 0);
+    }
     state_.latched_alarms |= alarm_bit(AlarmId::kAsicFault);
   }
   engine_.set_program(therapy_.program);
@@ -236,9 +239,8 @@ void Pump::service_asic(hal::Ticks now) {
   if (!irq && !timed_out) return;
   drivers::AsicEvents events;
   if (!asic_.service_interrupt(events)) {
-    log(EventCode::kAsicCommFailure, 0);
     moving_ = false;
-    raise(AlarmId::kAsicFault, now);
+    asic_failed(now);
     return;
   }
   // A probe stroke's stall is the stall already alarmed and logged (finish_move).
@@ -264,9 +266,12 @@ void Pump::service_asic(hal::Ticks now) {
 
 void Pump::start_move(hal::Ticks now, uint16_t steps) {
   uint32_t total = 0;
-  if (!asic_.read_total_microsteps(total) || !asic_.start_move(steps)) {
-    log(EventCode::kAsicCommFailure, 0);
-    raise(AlarmId::kAsicFault, now);
+  // Between moves the count stands where the last one left it (moves across a reset are
+  // reconciled at boot). A count that moved reads a register bit stuck or a motor that turned
+  // uncommanded: either way the ASIC is not to be trusted with the next stroke.
+  if (!asic_.read_total_microsteps(total) || total != state_.asic_total_microsteps ||
+      !asic_.start_move(steps)) {
+    asic_failed(now);
     return;
   }
   moving_ = true;
@@ -296,8 +301,7 @@ void Pump::finish_move(hal::Ticks now, uint16_t faults) {
     plausible = (total >= move_total_before_ ? total - move_total_before_ : total) <= most;
   }
   if (!plausible) {
-    log(EventCode::kAsicCommFailure, 0);
-    raise(AlarmId::kAsicFault, now);
+    asic_failed(now);
     return;
   }
   // TOTAL_STEPS is the truth: the reservoir loses what was driven, never what was commanded,
@@ -451,8 +455,13 @@ void Pump::housekeeping(hal::Ticks now) {
     // Read with the motor idle: the cell's internal resistance sags it under load.
     if (asic_.convert_adc(asic::AdcChannel::kBattery, code)) {
       battery_.add_reading(code);
-      follow_battery_with_stall_threshold();
+      if (!battery_.blind()) follow_battery_with_stall_threshold();
+    } else {
+      battery_.add_failed_reading();
     }
+    // Logged once, when the failures in a row start to count as a blind monitor.
+    if (battery_.blind() && !battery_blind_logged_) log(EventCode::kAsicCommFailure, 0);
+    battery_blind_logged_ = battery_.blind();
     next_battery_check_ = now + to_ticks(config_.battery_check_interval_s);
   }
   if (now >= next_checkpoint_) {
@@ -514,13 +523,25 @@ void Pump::evaluate_alarms(hal::Ticks now) {
   const uint16_t raised = static_cast<uint16_t>(alarms & ~active_alarms_);
   const uint16_t cleared = static_cast<uint16_t>(active_alarms_ & ~alarms);
   for (uint8_t id = 0; id < 16; ++id) {
-    if ((raised >> id) & 1u) log(EventCode::kAlarmRaised, id);
+    // A latched alarm restored from NVM was logged when it was raised: a pump reset every
+    // minute by a watchdog it cannot reach must not fill its log with the same alarm.
+    if (((raised & ~logged_before_boot_) >> id) & 1u) log(EventCode::kAlarmRaised, id);
     if ((cleared >> id) & 1u) log(EventCode::kAlarmCleared, id);
   }
   active_alarms_ = alarms;
+  logged_before_boot_ = static_cast<uint16_t>(logged_before_boot_ & alarms);
   tone_.update(alarms, raised != 0, now);
   resume_or_suspend(now);
   if ((raised & kCriticalAlarmMask) != 0) save_state();
+}
+
+void Pump::asic_failed(hal::Ticks now) {
+  // Logged once until acknowledged: a link that stays broken fails at every pass, and would
+  // otherwise push the clinical events out of the log.
+  if ((state_.latched_alarms & alarm_bit(AlarmId::kAsicFault)) == 0) {
+    log(EventCode::kAsicCommFailure, 0);
+  }
+  raise(AlarmId::kAsicFault, now);
 }
 
 void Pump::raise(AlarmId id, hal::Ticks now) {

@@ -201,6 +201,8 @@ class Pump {
   bool therapy_allowed() const;
   void resume_or_suspend(hal::Ticks now);
   void raise(AlarmId id, hal::Ticks now);
+  // The ASIC could not be talked to, or what it said cannot be true: the ASIC-fault alarm.
+  void asic_failed(hal::Ticks now);
   void log(EventCode code, uint32_t argument);
   void save_therapy();
   void save_state();
@@ -256,6 +258,7 @@ class Pump {
   bool nvm_usable_ = false;
   bool reset_requested_ = false;
   uint16_t active_alarms_ = 0;
+  uint16_t logged_before_boot_ = 0;  // latched alarms restored at boot, already in the log
   asic::TonePattern tone_pattern_ = asic::TonePattern::kOff;
 
   // motor
@@ -277,6 +280,7 @@ class Pump {
 
   hal::Ticks last_kick_ = 0;
   hal::Ticks next_battery_check_ = 0;
+  bool battery_blind_logged_ = false;
   hal::Ticks next_checkpoint_ = 0;
   uint64_t next_periodic_s_ = kNever;
 

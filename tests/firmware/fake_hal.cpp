@@ -126,6 +126,10 @@ void FakeAsic::write_register(uint8_t address, uint16_t value, hal::Ticks now) {
     }
   } else if (address == reg::kAdcCtrl.address) {
     // Conversions finish within the next frame: the model completes them at once.
+    if (adc_stalled_) {
+      regs_[address] = value;
+      return;
+    }
     if (field::kAdcCtrlStart.get(value) != 0) {
       if (value & 0x02) regs_[reg::kAdcBattery.address] = battery_code_;
       regs_[reg::kIntStatus.address] |= field::kIntStatusAdcDone.mask();
@@ -177,6 +181,10 @@ uint32_t FakeAsic::transfer(uint32_t mosi, hal::Ticks now) {
   } else if (address == reg::kWdtRemaining.address) {
     value = static_cast<uint16_t>((watchdog_deadline_ - now) * asic::kSlowTickHz /
                                   hal::kTicksPerSecond);
+  }
+  if (address == stuck_address_) {
+    value = stuck_value_ ? static_cast<uint16_t>(value | stuck_mask_)
+                         : static_cast<uint16_t>(value & ~stuck_mask_);
   }
   if (!mosi_ok) {
     latch_fault(field::kFaultSpiError.mask());

@@ -41,6 +41,15 @@ class FakeAsic {
     flip_mosi_mask_ = mask;
   }
   void set_battery_code(uint16_t code) { battery_code_ = code; }
+  // Reads of this register return this bit stuck at `value` (under a correct MISO CRC, as a
+  // fault inside the chip would).
+  void stick_register_bit(uint8_t address, uint8_t bit, bool value) {
+    stuck_address_ = address;
+    stuck_mask_ = static_cast<uint16_t>(1u << bit);
+    stuck_value_ = value;
+  }
+  // Conversions started are never finished (ADC_CTRL.START stays set).
+  void stall_adc(bool stalled) { adc_stalled_ = stalled; }
   // Power-cycles the chip: registers and TOTAL_STEPS back to reset.
   void power_on_reset();
 
@@ -70,6 +79,10 @@ class FakeAsic {
   int flip_mosi_ = 0;
   int flip_mosi_skip_ = 0;
   uint32_t flip_mosi_mask_ = 0;
+  bool adc_stalled_ = false;
+  int stuck_address_ = -1;
+  uint16_t stuck_mask_ = 0;
+  bool stuck_value_ = false;
   uint16_t battery_code_ = 2457;  // 3.0 V cell through the 1/2 divider
   uint32_t moves_started_ = 0;
   uint32_t watchdog_expiries_ = 0;

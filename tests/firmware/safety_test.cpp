@@ -86,6 +86,55 @@ TEST_F(Safety, BatteryEriAndEosWithFilteringAndHysteresis) {
   EXPECT_FALSE(pump->delivering());
 }
 
+TEST_F(Safety, ABatteryMonitorThatCannotReadTheCellRaisesEri) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
+  run_for(2 * kHour);
+  EXPECT_EQ(pump->active_alarms(), 0);
+  // ADC_CTRL.START reads stuck at 1: no conversion is ever seen to complete.
+  hal.asic.stall_adc(true);
+  run_for(2 * kHour + kMinute);
+  EXPECT_EQ(pump->active_alarms(), 0) << "two failed readings: not yet";
+  run_for(kHour);
+  EXPECT_EQ(pump->active_alarms(), alarm_bit(AlarmId::kElectiveReplacement));
+  EXPECT_TRUE(pump->delivering()) << "ERI is a warning: therapy goes on";
+  int logged = 0;
+  app::Event event{};
+  for (uint32_t age = 0; pump->event_log().read_newest(age, event); ++age) {
+    logged += event.code == app::EventCode::kAsicCommFailure ? 1 : 0;
+  }
+  EXPECT_EQ(logged, 1) << "logged once, not hourly";
+  run_for(5 * kHour);
+  // The converter recovers: the next readings clear the indicator.
+  hal.asic.stall_adc(false);
+  run_for(2 * kHour);
+  EXPECT_EQ(pump->active_alarms(), 0);
+}
+
+TEST_F(Safety, ABatteryReadingAboveAnyCellCountsAsNoReading) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
+  run_for(2 * kHour);
+  // ADC_BATTERY bit 10 stuck at 1: the 3.0 V cell reads 4.25 V, and would never reach ERI.
+  hal.asic.stick_register_bit(asic::reg::kAdcBattery.address, 10, true);
+  run_for(3 * kHour + kMinute);
+  EXPECT_EQ(pump->active_alarms(), alarm_bit(AlarmId::kElectiveReplacement));
+  EXPECT_NEAR(pump->battery().filtered_mv(), 3000, 2) << "the implausible readings are not used";
+}
+
+TEST_F(Safety, AStepCountThatMovedBetweenStrokesStopsDeliveryInsteadOfEmptyingTheAccount) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
+  run_for(kHour);
+  const uint64_t reservoir = pump->reservoir_volume_nl();
+  // TOTAL_STEPS_HI bit 0 stuck at 1: every count reads 65536 microsteps (2 mL) too high.
+  hal.asic.stick_register_bit(asic::reg::kTotalStepsHi.address, 0, true);
+  run_for(kHour);
+  EXPECT_TRUE(pump->active_alarms() & alarm_bit(AlarmId::kAsicFault));
+  EXPECT_FALSE(pump->delivering());
+  EXPECT_EQ(pump->reservoir_volume_nl(), reservoir) << "nothing driven, nothing drawn";
+}
+
 TEST_F(Safety, StallThresholdFollowsTheBatteryBeforeTheFirstStrokeAndAsItDischarges) {
   namespace reg = asic::reg;
   const auto threshold = [&] {
