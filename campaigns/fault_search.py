@@ -6,12 +6,15 @@
 
 One line per fault variant, the worst of its seeds: what the pump drove (displaced, uL) against
 the 600 uL the programme asks in 12 h, what reached the patient, the error of the firmware's
-reservoir estimate against what it drove, MCU boots, the alarms raised, and a class:
+reservoir estimate against the reservoir (uL, + = the firmware believes more is left than there
+is), MCU boots, the alarms raised, and a class:
   ok          delivered within 5 %, estimate right, no alarm
-  alarmed     an alarm raised, estimate right, no over-delivery (the pump saw the fault)
+  alarmed     an alarm raised, no over-delivery, estimate not high (the pump saw the fault)
   OVER        drove over 5 % more than programmed
   SILENT      drove over 5 % less than programmed and raised no alarm
-  ESTIMATE    the firmware's reservoir estimate is off by more than 5 uL from what it drove
+  ESTIMATE    the estimate is over 5 uL high: the reservoir would run dry before the empty
+              alarm (low is the safe side, and the no-fault run is 9 uL low: the mechanism's
+              volumetric efficiency)
   PATIENT     drove the programme, no alarm, but the patient received over 5 % less (catheter)
   ERROR       the run did not complete
 Exit status 0; the classes are findings, judged in docs/hazards.md.
@@ -21,7 +24,6 @@ import pathlib
 import sys
 
 PROGRAMMED_UL = 600.0  # 12 mg/day of 10 mg/mL for 12 h
-FILL_ML = 20.0
 
 
 def classify(result):
@@ -29,7 +31,7 @@ def classify(result):
         return "ERROR", {}
     f = result["figures"]
     displaced = f["displaced_volume_ul"]
-    estimate_error_ul = abs(f["firmware_reservoir_volume_ml"] - (FILL_ML - displaced / 1000.0)) * 1000
+    estimate_error_ul = (f["firmware_reservoir_volume_ml"] - f["reservoir_volume_ml"]) * 1000
     alarms = [a.split(" at ")[0] for a in f["alarms_raised"]]
     row = {
         "displaced": displaced,
@@ -74,7 +76,7 @@ def main():
             return f"{min(values):7.1f}-{max(values):<7.1f}" if values else "-"
 
         alarms = sorted({a for r in rows for a in r["alarms"]})
-        est = max((r["estimate_error"] for r in rows), default=0.0)
+        est = max((r["estimate_error"] for r in rows), key=abs, default=0.0)
         boots = max((r["boots"] for r in rows), default=0)
         print(f"{variant:34} {worst[0]:9} {span('displaced'):>17} {span('patient'):>17} "
               f"{est:7.1f} {boots:5}  {','.join(alarms) or '-'}")

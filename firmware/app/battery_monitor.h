@@ -16,10 +16,12 @@ struct BatteryThresholds {
   uint32_t eos_mv = 2600;
   uint32_t hysteresis_mv = 50;
   uint8_t confirm_readings = 3;
-  // A reading above any cell this pump takes is not the cell (a stuck-high converter bit or
-  // channel): it counts as a reading not taken. Li/SVO is 3.2 V fresh (twin/power/
-  // lithium_cell.h); the margin is an assumption.
+  // A reading outside these is not the cell (a stuck converter bit, a broken divider or
+  // channel): it counts as a reading not taken. Above any cell this pump takes: Li/SVO is 3.2 V
+  // fresh (twin/power/lithium_cell.h). Below the MCU's brown-out level (2.2 V, twin/mcu/mcu.h)
+  // no firmware runs to take the reading. The margins are assumptions.
   uint32_t max_plausible_mv = 3700;
+  uint32_t min_plausible_mv = 2000;
 };
 
 class BatteryMonitor {

@@ -347,6 +347,7 @@ void Pump::finish_move(hal::Ticks now, uint16_t faults) {
           static_cast<uint16_t>(state_.latched_alarms & ~alarm_bit(AlarmId::kMotorStall));
       failed_moves_ = 0;
       probe_retried_ = false;
+      failed_probes_ = 0;
       log(EventCode::kStallRecovered, driven);
       save_state();
       evaluate_alarms(now);
@@ -360,6 +361,7 @@ void Pump::finish_move(hal::Ticks now, uint16_t faults) {
       next_stall_probe_ = now + to_ticks(config_.move_retry_delay_s);
     } else {
       probe_retried_ = false;
+      if (failed_probes_ < UINT8_MAX) ++failed_probes_;
     }
     return;
   }
@@ -372,6 +374,7 @@ void Pump::finish_move(hal::Ticks now, uint16_t faults) {
   log(EventCode::kStepsNotDriven, undriven);
   if (++failed_moves_ >= config_.max_move_attempts) {
     failed_moves_ = 0;
+    failed_probes_ = 0;
     next_stall_probe_ = now + to_ticks(config_.stall_probe_interval_s);
     raise((faults & field::kFaultStall.mask()) != 0 || !motor_fault ? AlarmId::kMotorStall
                                                                     : AlarmId::kAsicFault,
@@ -394,7 +397,9 @@ void Pump::deliver(hal::Ticks now) {
     // was doing (priming, or basal and bridge), but no dose is owed while it is stopped.
     move_is_probe_ = true;
     move_is_prime_ = priming();
-    next_stall_probe_ = now + to_ticks(config_.stall_probe_interval_s);
+    next_stall_probe_ = now + to_ticks(failed_probes_ < config_.stall_probes_before_backoff
+                                           ? config_.stall_probe_interval_s
+                                           : config_.stall_probe_backoff_interval_s);
     start_move(now, static_cast<uint16_t>(stroke_steps()));
     return;
   }

@@ -60,6 +60,11 @@ struct PumpConfig {
   // only critical alarm; a stroke that completes clears the alarm and therapy resumes with
   // nothing owed (an MRI scan holds the rotor only while the patient is in the field).
   uint32_t stall_probe_interval_s = 600;
+  // After this many failed probes (an hour's) the stall is taken as lasting: one probe an hour,
+  // so that a seized shaft neither drains the cell nor debits the reservoir account a step
+  // every few minutes (each stalled probe's first step is counted as driven).
+  uint8_t stall_probes_before_backoff = 6;
+  uint32_t stall_probe_backoff_interval_s = 3600;
   // Brown-out resets in a row without a completed stroke between them before the pump takes
   // its cell as unable to carry the motor (film formation) and latches end of service.
   uint8_t max_brown_out_boots = 3;
@@ -272,6 +277,7 @@ class Pump {
   uint16_t stall_rise_time_us_ = 0;
   bool move_is_probe_ = false;
   bool probe_retried_ = false;  // the probe under way is the retry of one that failed
+  uint8_t failed_probes_ = 0;   // since the stall alarm
   hal::Ticks next_stall_probe_ = 0;
 
   // time base: what is added to the RTC, and the RTC at the last pass

@@ -122,6 +122,19 @@ TEST_F(Safety, ABatteryReadingAboveAnyCellCountsAsNoReading) {
   EXPECT_NEAR(pump->battery().filtered_mv(), 3000, 2) << "the implausible readings are not used";
 }
 
+TEST_F(Safety, ABatteryReadingBelowAnyRunningSupplyIsNotEndOfService) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
+  run_for(2 * kHour);
+  const uint16_t threshold = pump->stall_rise_time_us();
+  // The divider fails: the channel reads 0 V, where no MCU runs.
+  hal.asic.set_battery_code(0);
+  run_for(3 * kHour + kMinute);
+  EXPECT_EQ(pump->active_alarms(), alarm_bit(AlarmId::kElectiveReplacement));
+  EXPECT_TRUE(pump->delivering()) << "not end of service: therapy goes on";
+  EXPECT_EQ(pump->stall_rise_time_us(), threshold) << "the stall threshold keeps the last cell";
+}
+
 TEST_F(Safety, AStepCountThatMovedBetweenStrokesStopsDeliveryInsteadOfEmptyingTheAccount) {
   ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
   ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
@@ -190,6 +203,10 @@ TEST_F(Safety, StallIsRetriedThenRaisesTheCriticalAlarmWithUndrivenStepsAccounte
   EXPECT_TRUE(pump->active_alarms() & alarm_bit(AlarmId::kMotorStall));
   EXPECT_EQ(hal.asic.moves_started() - moves, 12u) << "a probe stroke and its retry every 10 min";
   EXPECT_EQ(pump->event_log().next_sequence(), events) << "failed probes fill no log";
+  // After an hour of failed probes, one an hour.
+  const uint32_t moves_after_hour = hal.asic.moves_started();
+  run_for(3 * kHour);
+  EXPECT_EQ(hal.asic.moves_started() - moves_after_hour, 6u);
   // The clinician clears the obstruction and acknowledges: therapy resumes.
   hal.asic.stall_next_moves(0, 0);
   ASSERT_EQ(
