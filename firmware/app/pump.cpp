@@ -366,11 +366,9 @@ void Pump::finish_move(hal::Ticks now, uint16_t faults) {
     return;
   }
   if (completed) {
-    if (failed_moves_ != 0 && retried_after_stall_) note_stall_then_turned(now);
     failed_moves_ = 0;
     return;
   }
-  retried_after_stall_ = (faults & field::kFaultStall.mask()) != 0;
   const uint32_t undriven = driven < commanded ? commanded - driven : 0;
   state_.undriven_microsteps += undriven;
   log(EventCode::kStepsNotDriven, undriven);
@@ -462,7 +460,7 @@ void Pump::housekeeping(hal::Ticks now) {
     // Read with the motor idle: the cell's internal resistance sags it under load.
     if (asic_.convert_adc(asic::AdcChannel::kBattery, code)) {
       battery_.add_reading(code);
-      if (!battery_.blind()) follow_battery_with_stall_threshold(now);
+      if (!battery_.blind()) follow_battery_with_stall_threshold();
     } else {
       battery_.add_failed_reading();
     }
@@ -482,8 +480,7 @@ void Pump::housekeeping(hal::Ticks now) {
 // on the twin: 239 µs at 3.6 V, 304 µs at 2.93 V, 336 µs at 2.70 V). A fixed 300 µs threshold
 // misses every stall below about 2.9 V; scaled with 1 / supply it stays 61-65 µs above the
 // stalled rise from 3.6 V to 2.6 V, and below the turning rotor's rise (docs/firmware.md).
-void Pump::follow_battery_with_stall_threshold(hal::Ticks now) {
-  if (now < stall_threshold_held_until_) return;
+void Pump::follow_battery_with_stall_threshold() {
   const uint16_t wanted =
       drivers::stall_rise_time_us_for_supply(config_.asic, battery_.filtered_mv());
   const uint32_t change =
@@ -491,27 +488,6 @@ void Pump::follow_battery_with_stall_threshold(hal::Ticks now) {
   if (change * config_.stall_threshold_update_divisor <= stall_rise_time_us_) return;
   // A failed write leaves the old threshold in the ASIC; the next reading tries again.
   if (asic_.set_stall_rise_time(wanted)) stall_rise_time_us_ = wanted;
-}
-
-// A reading that is low but plausible (a drifting channel) scales the threshold above a turning
-// rotor's second reversal: strokes are cut short as stalls although the rotor turned, further
-// than TOTAL_STEPS counts, and the owed drug is given again (docs/hazards.md, Fault search).
-// Its mark: a stroke stalls and its retry turns at once, again and again. A turning rotor's
-// reversal is faster than any threshold the scaling gives (<= 470 us) only on a supply above
-// about 3.0 V (416-443 us at 3.2 V, >= 1978 us at 2.93 V), where the calibrated threshold still
-// sits above a seized rotor's rise (274 us at 3.2 V): so the calibrated one is programmed and
-// held for a day, then the battery is followed again.
-void Pump::note_stall_then_turned(hal::Ticks now) {
-  if (now >= stalls_then_turned_window_end_) {
-    stalls_then_turned_ = 0;
-    stalls_then_turned_window_end_ = now + to_ticks(config_.false_stall_window_s);
-  }
-  if (++stalls_then_turned_ < config_.false_stalls_before_calibrated_threshold) return;
-  stalls_then_turned_ = 0;
-  stall_threshold_held_until_ = now + to_ticks(config_.calibrated_stall_threshold_hold_s);
-  if (asic_.set_stall_rise_time(config_.asic.stall_rise_time_us)) {
-    stall_rise_time_us_ = config_.asic.stall_rise_time_us;
-  }
 }
 
 uint64_t Pump::reservoir_volume_nl() const {

@@ -51,12 +51,6 @@ struct PumpConfig {
   // The stall threshold follows the battery; it is reprogrammed when it would change by more
   // than this fraction (1/50: 2 %), so the ADC's noise does not rewrite it every hour.
   uint16_t stall_threshold_update_divisor = 50;
-  // This many strokes in a window whose retry turned at once after a stall mark the scaled
-  // stall threshold as too high (a battery reading low but plausible): the calibrated one is
-  // held for a while (Pump::note_stall_then_turned).
-  uint8_t false_stalls_before_calibrated_threshold = 3;
-  uint32_t false_stall_window_s = 3600;
-  uint32_t calibrated_stall_threshold_hold_s = 24 * 3600;
   uint8_t max_move_attempts = 3;  // a move and two retries, then the critical alarm
   uint32_t move_retry_delay_s = 10;
   uint32_t battery_check_interval_s = 3600;
@@ -194,9 +188,7 @@ class Pump {
   hal::Ticks move_timeout_ticks(uint32_t steps) const;
   void check_periodic_bolus(hal::Ticks now);
   void housekeeping(hal::Ticks now);
-  void follow_battery_with_stall_threshold(hal::Ticks now);
-  // A stroke's retry turned after its first attempt stalled.
-  void note_stall_then_turned(hal::Ticks now);
+  void follow_battery_with_stall_threshold();
   void evaluate_alarms(hal::Ticks now);
   void drive_tone(hal::Ticks now);
   void kick_watchdog(hal::Ticks now);
@@ -283,10 +275,6 @@ class Pump {
   hal::Ticks next_move_allowed_ = 0;
   bool move_is_prime_ = false;
   uint16_t stall_rise_time_us_ = 0;
-  bool retried_after_stall_ = false;  // the attempt before this one ended in a stall
-  uint8_t stalls_then_turned_ = 0;
-  hal::Ticks stalls_then_turned_window_end_ = 0;
-  hal::Ticks stall_threshold_held_until_ = 0;
   bool move_is_probe_ = false;
   bool probe_retried_ = false;  // the probe under way is the retry of one that failed
   uint8_t failed_probes_ = 0;   // since the stall alarm

@@ -178,36 +178,6 @@ TEST_F(Safety, StallThresholdFollowsTheBatteryBeforeTheFirstStrokeAndAsItDischar
   EXPECT_NEAR(threshold(), 400.0, 8.0);
 }
 
-TEST_F(Safety, StrokesThatStallThenTurnAtOnceFallBackToTheCalibratedStallThreshold) {
-  namespace reg = asic::reg;
-  const auto threshold = [&] {
-    return asic::field::kStallConfigRiseTimeUs.get(hal.asic.reg(reg::kStallConfig.address));
-  };
-  // The channel reads 2.70 V (plausible): the threshold follows it to 400 us.
-  hal.asic.set_battery_code(battery_code_for_mv(2700));
-  reboot(hal::ResetCause::kPowerOn);
-  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
-  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);  // a 4-step stroke every 346 s
-  run_for(10 * kMinute);
-  EXPECT_NEAR(threshold(), 400.0, 8.0);
-  // As the twin shows for a cell really at 3.2 V: each stroke's first attempt stalls after a
-  // step, its retry turns.
-  for (int stroke = 0; stroke < 2; ++stroke) {
-    hal.asic.stall_next_moves(1, 1);
-    run_for(6 * kMinute);
-    EXPECT_NEAR(threshold(), 400.0, 8.0) << "not yet: " << stroke + 1 << " such strokes";
-  }
-  hal.asic.stall_next_moves(1, 1);
-  run_for(6 * kMinute);
-  EXPECT_EQ(threshold(), 300) << "the calibrated threshold";
-  EXPECT_EQ(pump->active_alarms() & app::kCriticalAlarmMask, 0);
-  // Held for a day against the hourly readings, then the battery is followed again.
-  run_for(23 * kHour);
-  EXPECT_EQ(threshold(), 300);
-  run_for(2 * kHour);
-  EXPECT_NEAR(threshold(), 400.0, 8.0);
-}
-
 TEST_F(Safety, StallIsRetriedThenRaisesTheCriticalAlarmWithUndrivenStepsAccounted) {
   ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
   // A full step every 86.4 s: a stroke of 4 every 345.6 s.
