@@ -129,6 +129,8 @@ const std::vector<std::string>& event_names() {
       "command_refused",
       "link_refused",
       "lockout",
+      "time_base_jump",
+      "stall_recovered",
   };
   return names;
 }
