@@ -73,6 +73,9 @@ int validate(const std::vector<std::string>& files) {
     for (const Diagnostic& diagnostic : loaded.diagnostics) {
       std::fprintf(stderr, "%s\n", diagnostic.format().c_str());
     }
+    for (const std::string& note : loaded.notes) {
+      std::fprintf(stderr, "%s: note: %s\n", file.c_str(), note.c_str());
+    }
     if (loaded.scenario) {
       std::printf("%s: ok (%s, %zu steps, %zu expectations)\n", file.c_str(),
                   format_duration(loaded.scenario->duration_s).c_str(),
@@ -300,6 +303,9 @@ int sc_main(int argc, char* argv[]) {
   const LoadResult loaded = load_scenario(scenario_file);
   for (const Diagnostic& diagnostic : loaded.diagnostics) {
     std::fprintf(stderr, "%s\n", diagnostic.format().c_str());
+  }
+  for (const std::string& note : loaded.notes) {
+    std::fprintf(stderr, "%s: note: %s\n", scenario_file.c_str(), note.c_str());
   }
   if (!loaded.scenario) return kExitBadInput;
   install_interrupt_handler();
