@@ -41,6 +41,10 @@ uint32_t firmware_whole(double value, uint32_t field_max, const char* unit) {
   return checked(firmware_integer(value, 1.0, field_max, unit));
 }
 
+std::vector<uint8_t> command_payload(pumpfw::app::Command command) {
+  return Payload(command).bytes;
+}
+
 std::vector<uint8_t> program_payload(const ProgramSpec& program) {
   if (program.steps.empty() || program.steps.size() > pumpfw::app::kMaxScheduleSteps) {
     throw std::invalid_argument("a program of " + std::to_string(program.steps.size()) +

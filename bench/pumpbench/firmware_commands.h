@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "app/pump.h"
 #include "scenario.h"
 
 namespace pumpbench {
@@ -18,6 +19,8 @@ uint32_t firmware_nanograms(double micrograms);
 // Whole units (uL, ug/mL) in a field of at most `field_max`.
 uint32_t firmware_whole(double value, uint32_t field_max, const char* unit);
 
+// A command without arguments (PTM press, alarm test).
+std::vector<uint8_t> command_payload(pumpfw::app::Command command);
 std::vector<uint8_t> program_payload(const ProgramSpec& program);
 std::vector<uint8_t> ptm_payload(const PtmSpec& ptm);
 std::vector<uint8_t> clinician_bolus_payload(double dose_ug, uint16_t duration_minutes);

@@ -111,9 +111,7 @@ std::optional<std::pair<double, double>> parse_trace_window(const std::string& t
   return std::make_pair(*from.value, *to.value);
 }
 
-}  // namespace
-
-int sc_main(int argc, char* argv[]) {
+int run_command(int argc, char* argv[]) {
   CLI::App app{"pumpbench: pump scenarios on the twin, with verdicts and reports"};
   app.require_subcommand(1);
 
@@ -310,6 +308,19 @@ int sc_main(int argc, char* argv[]) {
   if (!loaded.scenario) return kExitBadInput;
   install_interrupt_handler();
   return run_scenario(*loaded.scenario, run_options);
+}
+
+}  // namespace
+
+// What escapes a command is the bench's own failure, never an input's: it ends the process with
+// its message and exit code 3, not SystemC's E549 report of an uncaught exception.
+int sc_main(int argc, char* argv[]) {
+  try {
+    return run_command(argc, argv);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "pumpbench: internal error: %s\n", error.what());
+  }
+  return kExitSimulationFailed;
 }
 
 // SystemC prints its banner on start-up unless told not to before it starts; the banner would

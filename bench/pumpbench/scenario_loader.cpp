@@ -1217,10 +1217,21 @@ std::vector<std::string> string_list(Context& context, Fields& fields, const std
 
 LoadResult load_scenario(const std::string& path) {
   LoadResult result;
-  Context context(path);
   const std::optional<YAML::Node> document = read_yaml_file(path, result.diagnostics);
   if (!document) return result;
-  const YAML::Node root = *document;
+  return load_scenario_document(path, *document);
+}
+
+LoadResult load_scenario_text(const std::string& path, const std::string& text) {
+  LoadResult result;
+  const std::optional<YAML::Node> document = parse_yaml_text(path, text, result.diagnostics);
+  if (!document) return result;
+  return load_scenario_document(path, *document);
+}
+
+LoadResult load_scenario_document(const std::string& path, const YAML::Node& root) {
+  LoadResult result;
+  Context context(path);
   try {
     Scenario scenario;
     scenario.file = path;

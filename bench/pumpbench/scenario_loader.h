@@ -36,6 +36,10 @@ struct LoadResult {
 };
 
 LoadResult load_scenario(const std::string& path);
+// The same from text already read (`path` names it in messages, and finds its requirements).
+LoadResult load_scenario_text(const std::string& path, const std::string& text);
+// The same from a document read by read_yaml_file or parse_yaml_text (yaml_fields.h).
+LoadResult load_scenario_document(const std::string& path, const YAML::Node& root);
 
 // The requirements list (scenarios/requirements.yaml): id and text of each requirement.
 struct Requirement {

@@ -50,20 +50,6 @@ constexpr double kSecondsPerDay = 86400.0;
 // settled; the platform tests do the same.
 constexpr double kSetupTimeS = 1.0;
 
-struct Payload {
-  explicit Payload(uint8_t opcode) { bytes.push_back(opcode); }
-  Payload& u8(uint32_t value) { return put(value, 1); }
-  Payload& u16(uint32_t value) { return put(value, 2); }
-  Payload& u32(uint32_t value) { return put(value, 4); }
-  std::vector<uint8_t> bytes;
-
- private:
-  Payload& put(uint32_t value, int count) {
-    for (int i = 0; i < count; ++i) bytes.push_back(static_cast<uint8_t>(value >> (8 * i)));
-    return *this;
-  }
-};
-
 PlatformConfig platform_config(const Scenario& scenario, const RunOptions& options) {
   const Setup& setup = scenario.setup;
   PlatformConfig config;
@@ -808,7 +794,7 @@ class ScenarioRun {
     } else if (const auto* ptm = std::get_if<PtmConfigAction>(&step.action)) {
       record_answer(index, step, send(ptm_payload(ptm->ptm)));
     } else if (std::holds_alternative<PtmPressAction>(step.action)) {
-      record_answer(index, step, send(Payload(static_cast<uint8_t>(Command::kPtmBolus)).bytes));
+      record_answer(index, step, send(command_payload(Command::kPtmBolus)));
     } else if (const auto* prime = std::get_if<PrimingBolusAction>(&step.action)) {
       record_answer(
           index, step,
@@ -816,7 +802,7 @@ class ScenarioRun {
     } else if (const auto* acknowledge = std::get_if<AcknowledgeAlarmsAction>(&step.action)) {
       record_answer(index, step, platform_.programmer.acknowledge_alarms(acknowledge->alarm_bits));
     } else if (std::holds_alternative<AlarmTestAction>(step.action)) {
-      record_answer(index, step, send(Payload(static_cast<uint8_t>(Command::kAlarmTest)).bytes));
+      record_answer(index, step, send(command_payload(Command::kAlarmTest)));
     } else if (std::holds_alternative<InterrogateAction>(step.action)) {
       pumptwin::platform::PumpStatus status;
       const TelemetryReply reply = platform_.programmer.interrogate(status);
