@@ -17,13 +17,7 @@ namespace {
 constexpr double kSecondsPerDay = 86400.0;  // the longest bolus a programmer sets
 constexpr double kMaxVolumeUl = 100e3;      // beyond any implanted reservoir
 
-// The drug library's widest limits: no drug the pump knows allows more, so a larger value is a
-// typing mistake, refused here; within them, the pump checks its own drug's limits.
-double library_max_daily_dose_ug() {
-  double most = 0.0;
-  for (const DrugInfo& drug : drug_catalogue()) most = std::max(most, drug.max_daily_dose_ug);
-  return most;
-}
+// The drug library's widest concentration: no drug the pump knows comes stronger.
 double library_max_concentration_ug_per_ml() {
   double most = 0.0;
   for (const DrugInfo& drug : drug_catalogue()) {
@@ -41,7 +35,7 @@ bool starts_like_number(const std::string& word) {
 // `max_base` (in the dimension's base unit), and a whole number of the pump's unit
 // (`per_base` of them in one base unit) that its field holds.
 bool take_quantity(const std::vector<std::string>& words, size_t& at, Dimension dimension,
-                   const std::string& what, double max_base, double per_base, uint32_t field_max,
+                   const std::string& what, double max_base, const std::string& range_text, double per_base, uint32_t field_max,
                    const std::string& firmware_unit, double& value, std::string& error) {
   if (at >= words.size()) {
     error = "missing " + what + " (" + dimension_name(dimension) + ", e.g. in " +
@@ -63,7 +57,7 @@ bool take_quantity(const std::vector<std::string>& words, size_t& at, Dimension 
     return false;
   }
   if (!(*parsed.value <= max_base)) {
-    error = what + " '" + text + "': out of range (no drug in the pump's library allows more)";
+    error = what + " '" + text + "': out of range (" + range_text + ")";
     return false;
   }
   const FirmwareInteger converted = firmware_integer(*parsed.value, per_base, field_max,
@@ -129,16 +123,17 @@ bool parse_programmer_command(const std::vector<std::string>& words, ProgrammerC
       return false;
     }
     ++at;
-    return take_quantity(words, at, Dimension::kDoseRate, "rate", library_max_daily_dose_ug(),
+    return take_quantity(words, at, Dimension::kDoseRate, "rate", kMaxDoseRateUgPerDay, "at most 1000 mg/day",
                          1e3, UINT32_MAX, "ng/day", command.rate_ug_per_day, error) &&
            no_more();
   }
   if (verb == "refill") {
     command.verb = ProgrammerCommand::Verb::kRefill;
-    if (!take_quantity(words, at, Dimension::kVolume, "volume", kMaxVolumeUl, 1.0, UINT32_MAX,
+    if (!take_quantity(words, at, Dimension::kVolume, "volume", kMaxVolumeUl, "at most 100 mL", 1.0, UINT32_MAX,
                        "uL", command.volume_ul, error) ||
         !take_quantity(words, at, Dimension::kConcentration, "concentration",
-                       library_max_concentration_ug_per_ml(), 1.0, UINT32_MAX, "ug/mL",
+                       library_max_concentration_ug_per_ml(),
+                       "no drug in the pump's library comes stronger", 1.0, UINT32_MAX, "ug/mL",
                        command.concentration_ug_per_ml, error)) {
       return false;
     }
@@ -156,7 +151,7 @@ bool parse_programmer_command(const std::vector<std::string>& words, ProgrammerC
         }
       } else if (words[at] == "--low-reservoir") {
         ++at;
-        if (!take_quantity(words, at, Dimension::kVolume, "low-reservoir level", kMaxVolumeUl,
+        if (!take_quantity(words, at, Dimension::kVolume, "low-reservoir level", kMaxVolumeUl, "at most 100 mL",
                            1.0, UINT32_MAX, "uL", command.low_reservoir_ul, error)) {
           return false;
         }
@@ -168,13 +163,13 @@ bool parse_programmer_command(const std::vector<std::string>& words, ProgrammerC
   }
   if (verb == "bolus") {
     command.verb = ProgrammerCommand::Verb::kBolus;
-    if (!take_quantity(words, at, Dimension::kMass, "dose", library_max_daily_dose_ug(), 1e3,
+    if (!take_quantity(words, at, Dimension::kMass, "dose", kMaxDoseUg, "at most 100 mg", 1e3,
                        UINT32_MAX, "ng", command.dose_ug, error)) {
       return false;
     }
     double duration_s = command.duration_minutes * 60.0;
     if (at < words.size() &&
-        !take_quantity(words, at, Dimension::kTime, "duration", kSecondsPerDay, 1.0 / 60.0,
+        !take_quantity(words, at, Dimension::kTime, "duration", kSecondsPerDay, "at most 1 d", 1.0 / 60.0,
                        UINT16_MAX, "min", duration_s, error)) {
       return false;
     }

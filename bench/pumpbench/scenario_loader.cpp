@@ -1,5 +1,6 @@
 #include "scenario_loader.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -11,10 +12,12 @@
 #include <functional>
 #include <limits>
 #include <set>
+#include <sstream>
 
 #include "app/pump.h"
 #include "app/therapy.h"
 #include "catalogue.h"
+#include "firmware_commands.h"
 #include "units.h"
 #include "yaml_fields.h"
 
@@ -105,11 +108,13 @@ SourceLocation location_of_offset(const std::string& text, size_t offset) {
 // Walks the document as its readers will (aliases expanded), checking every mapping's keys.
 // Returns false when the walk ran past the node budget.
 bool check_structure(const YAML::Node& node, const std::string& path,
-                     std::vector<Diagnostic>& diagnostics, size_t& nodes) {
-  if (++nodes > kMaxYamlNodes) return false;
+                     std::vector<Diagnostic>& diagnostics, size_t& nodes, size_t depth = 0) {
+  // Nesting deeper than any scenario (or an alias that contains itself) counts as past the
+  // budget: the walk never recurses without bound.
+  if (++nodes > kMaxYamlNodes || depth > kMaxYamlDepth) return false;
   if (node.IsSequence()) {
     for (size_t i = 0; i < node.size(); ++i) {
-      if (!check_structure(node[i], path, diagnostics, nodes)) return false;
+      if (!check_structure(node[i], path, diagnostics, nodes, depth + 1)) return false;
     }
   } else if (node.IsMap()) {
     std::set<std::string> keys;
@@ -122,14 +127,32 @@ bool check_structure(const YAML::Node& node, const std::string& path,
                                "duplicate key '" + entry.first.Scalar() +
                                    "' in this mapping (YAML keeps only one of them)"});
       }
-      if (!check_structure(entry.first, path, diagnostics, nodes) ||
-          !check_structure(entry.second, path, diagnostics, nodes)) {
+      if (!check_structure(entry.first, path, diagnostics, nodes, depth + 1) ||
+          !check_structure(entry.second, path, diagnostics, nodes, depth + 1)) {
         return false;
       }
     }
   }
   return true;
 }
+
+// Where each document of a YAML stream starts, without building it.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+  std::vector<YAML::Mark> starts;
+};
 
 }  // namespace
 
@@ -144,32 +167,42 @@ std::optional<YAML::Node> parse_yaml_text(const std::string& path, const std::st
                                " is not valid UTF-8 (the file must be UTF-8 text)"});
     return std::nullopt;
   }
-  std::vector<YAML::Node> documents;
+  // At most two documents are read: yaml-cpp's LoadAll loops for ever on some malformed
+  // streams (",n" yields an empty document again and again), so the count is bounded here.
+  YAML::Node root;
+  DocumentStarts documents;
   try {
-    documents = YAML::LoadAll(text);
+    root = YAML::Load(text);
+    std::istringstream stream(text);
+    YAML::Parser parser(stream);
+    for (int i = 0; i < 2 && parser.HandleNextDocument(documents); ++i) {
+    }
   } catch (const YAML::Exception& error) {
     diagnostics.push_back(
         {path, {error.mark.line + 1, error.mark.column + 1}, "", "YAML syntax: " + error.msg});
     return std::nullopt;
   }
-  if (documents.size() > 1) {
-    diagnostics.push_back({path, location_of(documents[1]), "",
-                           "a second YAML document ('---'): a file holds one document"});
+  if (documents.starts.size() > 1) {
+    const YAML::Mark& second = documents.starts[1];
+    diagnostics.push_back({path, {std::max(second.line, 0) + 1, std::max(second.column, 0) + 1},
+                           "", "a second YAML document ('---', or text after the first): a file "
+                               "holds one document"});
     return std::nullopt;
   }
-  if (documents.empty() || documents.front().IsNull()) {
+  if (root.IsNull()) {
     diagnostics.push_back({path, {1, 1}, "", "the file is empty: expected a mapping of fields"});
     return std::nullopt;
   }
-  YAML::Node root = documents.front();
+
   size_t nodes = 0;
   const size_t before = diagnostics.size();
   try {
     if (!check_structure(root, path, diagnostics, nodes)) {
       diagnostics.push_back({path, {1, 1}, "",
                              "the document expands to more than " +
-                                 std::to_string(kMaxYamlNodes) +
-                                 " nodes (anchors and aliases repeat what they name)"});
+                                 std::to_string(kMaxYamlNodes) + " nodes or " +
+                                 std::to_string(kMaxYamlDepth) +
+                                 " levels (anchors and aliases repeat what they name)"});
     }
   } catch (const YAML::Exception& error) {
     diagnostics.push_back({path, {error.mark.line + 1, error.mark.column + 1}, "",
@@ -250,7 +283,6 @@ bool valid_tip_level(const std::string& level) {
          (region == 'L' && number >= 1 && number <= 5);
 }
 
-constexpr double kMaxDoseRateUgPerDay = 1e6;  // a gram a day: beyond any intrathecal therapy
 constexpr uint32_t kU16 = 0xFFFF;
 constexpr uint32_t kU32 = 0xFFFFFFFF;
 constexpr double kNgPerUg = 1e3;
@@ -259,7 +291,7 @@ constexpr double kMinutesPerSecond = 1.0 / 60.0;
 // The fields of the firmware's telemetry commands, each read as the whole number of the
 // firmware's unit it becomes (Fields::firmware_quantity): ng and ng/day in u32, minutes in u16.
 std::optional<double> read_dose(Fields& fields, const std::string& key, bool required) {
-  return fields.firmware_quantity(key, Dimension::kMass, 0.0, 1e5, "0 to 100 mg", kNgPerUg, kU32,
+  return fields.firmware_quantity(key, Dimension::kMass, 0.0, kMaxDoseUg, "0 to 100 mg", kNgPerUg, kU32,
                                   "ng", required);
 }
 std::optional<double> read_rate(Fields& fields, const std::string& key, bool required) {
@@ -411,8 +443,8 @@ std::string program_refusal(const ProgramSpec& spec, const PtmSpec* ptm,
           (ptm ? ", PTM " + number_text(static_cast<double>(ptm->max_per_day) * ptm->dose_ug) +
                      " ug"
                : std::string()) +
-          ") is above " + drug.name + "'s maximum of " +
-          number_text(drug.max_daily_dose_ng / 1e3) + " ug/day in the drug library";
+          ") is above " + drug.name + "'s maximum daily dose in the drug library (" +
+          number_text(drug.max_daily_dose_ng / 1e3) + " ug/day)";
   } else if (refusal == Refusal::kScheduleInvalid &&
              program.periodic.duration_minutes > program.periodic.interval_minutes) {
     why = ": the periodic bolus lasts longer than its interval";

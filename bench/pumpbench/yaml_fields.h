@@ -30,11 +30,12 @@ inline SourceLocation location_of(const YAML::Node& node) {
 // Reads a YAML input file strictly, the one way every loader reads one: a regular file (not a
 // directory, a device or a pipe) of at most kMaxYamlFileBytes, valid UTF-8, exactly one
 // document, no key twice in a mapping, keys that are plain values, and at most
-// kMaxYamlNodes nodes once anchors and aliases are expanded (a "billion laughs" file is
+// kMaxYamlNodes nodes (nested at most kMaxYamlDepth deep) once anchors and aliases are expanded (a "billion laughs" file is
 // refused, not walked). Problems go to `diagnostics` with their line and column; the node is
 // returned only when there are none.
 inline constexpr std::size_t kMaxYamlFileBytes = 4 * 1024 * 1024;
 inline constexpr std::size_t kMaxYamlNodes = 200000;
+inline constexpr std::size_t kMaxYamlDepth = 64;
 std::optional<YAML::Node> read_yaml_file(const std::string& path,
                                          std::vector<Diagnostic>& diagnostics);
 // The same checks on text already read (`path` names it in messages).
