@@ -154,8 +154,11 @@ std::string check_client_message(const Json& message) {
     const auto speed = message.find("speed");
     if (speed == message.end()) return "missing \"speed\"";
     if (speed->is_string() && (*speed == "max" || *speed == "realtime")) return "";
-    if (speed->is_number() && speed->get<double>() > 0.0 && speed->get<double>() <= 1e9) return "";
-    return "\"speed\" must be \"max\", \"realtime\" or a factor of real time above 0";
+    if (speed->is_number() && speed->get<double>() >= kMinSpeed &&
+        speed->get<double>() <= kMaxSpeed) {
+      return "";
+    }
+    return "\"speed\" must be \"max\", \"realtime\" or a factor of real time from 0.001 to 1e9";
   }
   if (type == "inject") {
     if (std::string problem = need_string(message, "fault", true); !problem.empty()) {

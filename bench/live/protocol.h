@@ -23,6 +23,11 @@ inline constexpr std::size_t kMaxClientMessageBytes = 16 * 1024;
 // Longest line the server sends (the hello with its catalogues is the largest, a few kB).
 inline constexpr std::size_t kMaxServerMessageBytes = 1024 * 1024;
 
+// A run's pace, simulated seconds per wall second: slower than a thousandth of real time looks
+// frozen (a run of a day would take three years), faster than 1e9 is "max" in all but name.
+inline constexpr double kMinSpeed = 1e-3;
+inline constexpr double kMaxSpeed = 1e9;
+
 // One message on the wire: compact JSON and a newline. NaN and infinities become null.
 std::string encode(const Json& message);
 

@@ -4,12 +4,14 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include "app/pump.h"
 #include "drivers/motor_driver_regs.h"
 #include "platform.h"
+#include "live_commands.h"
 #include "scenario_loader.h"
 #include "twin/physio/patient_parameters.h"
 #include "units.h"
@@ -18,8 +20,6 @@ namespace pumptwin::live {
 
 namespace {
 
-using pumpbench::Dimension;
-using pumpbench::fault_parameter_dimension;
 using pumpbench::SignalDefinition;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -29,35 +29,6 @@ constexpr auto kPaceSlice = std::chrono::milliseconds(50);
 
 Json number_or_null(double value) {
   return std::isfinite(value) ? Json(value) : Json();
-}
-
-// "1 h" or 3600: a quantity with its unit, or a plain number already in the base unit.
-std::optional<double> quantity(const Json& value, Dimension dimension, std::string& error) {
-  if (value.is_number()) return value.get<double>();
-  if (!value.is_string()) {
-    error = "expected a quantity with its unit";
-    return std::nullopt;
-  }
-  const pumpbench::QuantityParse parsed =
-      pumpbench::parse_quantity(value.get<std::string>(), dimension);
-  if (!parsed.value) error = parsed.error;
-  return parsed.value;
-}
-
-bool valid_level(const std::string& level) {
-  if (level == "cisterna" || level == "intracranial") return true;
-  if (level.size() < 2 || level.size() > 3) return false;
-  const int number = std::atoi(level.c_str() + 1);
-  switch (level[0]) {
-    case 'C':
-      return number >= 1 && number <= 7;
-    case 'T':
-      return number >= 1 && number <= 12;
-    case 'L':
-      return number >= 1 && number <= 5;
-    default:
-      return false;
-  }
 }
 
 Json fault_catalogue_json() {
@@ -371,24 +342,25 @@ void RunLink::handle(const Command& command, double time_s) {
   };
   if (type == "pause") {
     paused_ = true;
+    pausers_.insert(command.client);
     step_until_s_ = -1.0;
     reply(true, "paused");
   } else if (type == "resume") {
     paused_ = false;
+    pausers_.clear();
     waiting_for_client_ = false;
     step_until_s_ = -1.0;
     reanchor(time_s);
     reply(true, "running");
   } else if (type == "step") {
     std::string error;
-    const std::optional<double> duration =
-        message.contains("duration_s") ? std::optional<double>(message["duration_s"].get<double>())
-                                       : quantity(message["duration"], Dimension::kTime, error);
-    if (!duration || *duration <= 0.0) {
-      reply(false, error.empty() ? "the step must be longer than 0 s" : error);
+    const std::optional<double> duration = parse_step_duration(message, error);
+    if (!duration) {
+      reply(false, error);
       return;
     }
     paused_ = false;
+    pausers_ = {command.client};  // the run pauses again at the step's end, held by this client
     waiting_for_client_ = false;
     step_until_s_ = time_s + *duration;
     reanchor(time_s);
@@ -418,176 +390,31 @@ void RunLink::handle(const Command& command, double time_s) {
 }
 
 bool RunLink::parse_action(const Command& command, LiveAction& action, std::string& error) const {
-  const Json& message = command.message;
-  const std::string type = message["type"];
   action.client = command.client;
-  action.id = message.contains("id") ? message["id"] : Json();
-  pumpbench::Step& step = action.step;
-  step.action_name = "live " + type;
-  step.expect_answer = "any";
-  const pumpbench::Setup& setup = scenario_.setup;
-  if (type == "ptm_press") {
-    step.action = pumpbench::PtmPressAction{};
-  } else if (type == "alarm_test") {
-    step.action = pumpbench::AlarmTestAction{};
-  } else if (type == "refill") {
-    pumpbench::RefillAction refill;
-    refill.drug = message.value("drug", setup.drug);
-    if (!pumpbench::find_drug(refill.drug)) {
-      error = "unknown drug '" + refill.drug + "'";
-      return false;
-    }
-    const auto volume = quantity(message["volume"], Dimension::kVolume, error);
-    if (!volume || *volume < 0.0 || *volume > 100e3) {
-      if (error.empty()) error = "volume: 0 to 100 mL";
-      return false;
-    }
-    refill.volume_ul = *volume;
-    refill.concentration_ug_per_ml = setup.concentration_ug_per_ml;
-    if (message.contains("concentration")) {
-      const auto concentration =
-          quantity(message["concentration"], Dimension::kConcentration, error);
-      if (!concentration || *concentration <= 0.0) {
-        if (error.empty()) error = "concentration must be above 0";
-        return false;
-      }
-      refill.concentration_ug_per_ml = *concentration;
-    }
-    if (message.contains("low_alarm")) {
-      refill.low_reservoir_alarm_ul = quantity(message["low_alarm"], Dimension::kVolume, error);
-      if (!refill.low_reservoir_alarm_ul) return false;
-    }
-    const std::string route = message.value("route", "reservoir");
-    if (route != "reservoir" && route != "pocket") {
-      error = "route: reservoir or pocket";
-      return false;
-    }
-    refill.pocket_fill = route == "pocket";
-    step.action = refill;
-  } else if (type == "program") {
-    const auto rate = quantity(message["continuous"], Dimension::kDoseRate, error);
-    if (!rate || *rate < 0.0) {
-      if (error.empty()) error = "continuous: a dose rate >= 0";
-      return false;
-    }
-    pumpbench::ProgramSpec program;
-    program.steps.push_back({0, *rate});
-    step.action = pumpbench::ProgramAction{program};
-  } else if (type == "clinician_bolus") {
-    const auto dose = quantity(message["dose"], Dimension::kMass, error);
-    const auto duration =
-        dose ? quantity(message["duration"], Dimension::kTime, error) : std::optional<double>();
-    if (!dose || !duration || *duration < 60.0 || *duration > 65535 * 60.0) {
-      if (error.empty()) error = "duration: 1 min or more";
-      return false;
-    }
-    step.action = pumpbench::ClinicianBolusAction{
-        *dose, static_cast<uint16_t>(std::lround(*duration / 60.0))};
-  } else if (type == "acknowledge") {
-    pumpbench::AcknowledgeAlarmsAction acknowledge;
-    for (const Json& name : message["alarms"]) {
-      const auto bit = pumpbench::alarm_bit(name.get<std::string>());
-      if (!bit) {
-        error = "unknown alarm '" + name.get<std::string>() + "'";
-        return false;
-      }
-      acknowledge.alarm_bits = static_cast<uint16_t>(acknowledge.alarm_bits | *bit);
-    }
-    step.action = acknowledge;
-  } else if (type == "clear") {
-    const std::string name = message["fault"];
-    const pumpbench::FaultInfo* fault = pumpbench::find_fault(name);
-    if (fault == nullptr) {
-      error = "unknown fault '" + name + "'";
-      return false;
-    }
-    if (!fault->clearable) {
-      error = "fault '" + name + "' cannot be cleared";
-      return false;
-    }
-    step.action = pumpbench::ClearFaultAction{name};
-  } else if (type == "inject") {
-    const std::string name = message["fault"];
-    const pumpbench::FaultInfo* fault = pumpbench::find_fault(name);
-    if (fault == nullptr) {
-      error = "unknown fault '" + name + "' (see the hello's fault catalogue)";
-      return false;
-    }
-    if (!fault->missing_hook.empty()) {
-      error = "fault '" + name + "' has no hook in this twin yet (" + fault->missing_hook + ")";
-      return false;
-    }
-    const Json params = message.value("params", Json::object());
-    for (const auto& [key, value] : params.items()) {
-      if (pumptwin::faults::find_parameter(*fault, key) == nullptr) {
-        error = "fault '" + name + "' has no parameter '" + key + "'";
-        return false;
-      }
-    }
-    pumpbench::InjectFaultAction inject;
-    inject.fault = name;
-    using pumptwin::faults::ParameterKind;
-    for (const auto& parameter : fault->parameters) {
-      const auto found = params.find(parameter.name);
-      if (found == params.end()) {
-        if (parameter.required) {
-          error = "missing parameter '" + parameter.name + "'";
-          return false;
-        }
-        continue;
-      }
-      const Json& value = *found;
-      const std::string where = "parameter '" + parameter.name + "': ";
-      switch (parameter.kind) {
-        case ParameterKind::kBoolean:
-          if (!value.is_boolean()) {
-            error = where + "true or false";
-            return false;
-          }
-          inject.values[parameter.name] = value.get<bool>() ? 1.0 : 0.0;
-          break;
-        case ParameterKind::kChoice:
-        case ParameterKind::kLevel: {
-          const std::string text = value.is_string() ? value.get<std::string>() : "";
-          const bool ok = parameter.kind == ParameterKind::kLevel
-                              ? valid_level(text)
-                              : std::find(parameter.choices.begin(), parameter.choices.end(),
-                                          text) != parameter.choices.end() &&
-                                    !text.empty();
-          if (!ok) {
-            error = where + "'" + value.dump() + "' is not one of the accepted values";
-            return false;
-          }
-          inject.text[parameter.name] = text;
-          break;
-        }
-        default: {
-          const Dimension dimension = fault_parameter_dimension(parameter.kind);
-          std::string problem;
-          const auto number = value.is_number() ? std::optional<double>(value.get<double>())
-                              : dimension == Dimension::kCount
-                                  ? std::optional<double>()
-                                  : quantity(value, dimension, problem);
-          if (!number || *number < parameter.min || *number > parameter.max) {
-            error = where + (problem.empty() ? parameter.range_text : problem);
-            return false;
-          }
-          inject.values[parameter.name] = *number;
-          break;
-        }
-      }
-    }
-    step.action = inject;
-  } else {
-    error = "not a command of this server: " + type;
-    return false;
+  action.id = command.message.contains("id") ? command.message["id"] : Json();
+  return parse_live_action(
+      command.message, scenario_.setup,
+      fault_injected_ ? fault_injected_ : [](const std::string&) { return false; }, action.step,
+      error);
+}
+
+void RunLink::release_abandoned_pause(double time_s) {
+  if (pausers_.empty()) return;
+  for (auto client = pausers_.begin(); client != pausers_.end();) {
+    client = server_.connected(*client) ? std::next(client) : pausers_.erase(client);
   }
-  return true;
+  if (!pausers_.empty() || !paused_) return;
+  // Every client that held the run has gone: nobody is left to resume it.
+  paused_ = false;
+  step_until_s_ = -1.0;
+  reanchor(time_s);
+  publish_status(time_s, true);
 }
 
 std::vector<LiveAction> RunLink::next(double time_s, double& wake_after_s) {
   last_time_s_ = time_s;
   for (const Command& command : server_.take_commands()) handle(command, time_s);
+  release_abandoned_pause(time_s);
   if (step_until_s_ >= 0.0 && time_s >= step_until_s_) {
     step_until_s_ = -1.0;
     paused_ = true;
@@ -602,6 +429,7 @@ std::vector<LiveAction> RunLink::next(double time_s, double& wake_after_s) {
     if (server_.wait_for_command(std::chrono::milliseconds(100))) {
       for (const Command& command : server_.take_commands()) handle(command, time_s);
     }
+    release_abandoned_pause(time_s);
   }
   if (!paused_ && speed_ > 0.0) {
     // Pace: simulated time at speed_ x wall time, in slices so that commands stay responsive.
@@ -822,7 +650,8 @@ void RunLink::end(double time_s, int exit_code) {
   }
   // A slow reader (a slow link, a loaded machine) still gets what its queue kept, `end`
   // included; only one that takes nothing for this long loses it.
-  server_.flush(std::chrono::milliseconds(10'000));
+  // Interrupted (Ctrl-C), the run must end within a second: the clients get half of it.
+  server_.flush(std::chrono::milliseconds(stop_requested_() ? 500 : 10'000));
   server_.stop();
 }
 

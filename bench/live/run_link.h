@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,10 @@ class RunLink {
   // The live process: paces the run, holds it while a client has paused it, and returns the
   // actions to perform now; `wake_after_s` is when to come back (0: on the next sync point).
   std::vector<LiveAction> next(double time_s, double& wake_after_s);
+  // Whether a fault is injected now (a client may clear only those).
+  void set_fault_injected(std::function<bool(const std::string&)> fault_injected) {
+    fault_injected_ = std::move(fault_injected);
+  }
   // After the run performed an action: the client's answer.
   void performed(const LiveAction& action, const std::string& answer);
   // The run has ended: the last events, an "end" message, then (linger) serving until stopped.
@@ -76,6 +81,8 @@ class RunLink {
   std::vector<double> fast_values() const;
   bool parse_action(const Command& command, LiveAction& action, std::string& error) const;
   void reanchor(double time_s);
+  // A pause whose clients have all disconnected is released.
+  void release_abandoned_pause(double time_s);
   std::string tip_level() const;
 
   ServeOptions options_;
@@ -83,6 +90,7 @@ class RunLink {
   uint64_t seed_;
   platform::Platform& platform_;
   std::function<bool()> stop_requested_;
+  std::function<bool(const std::string&)> fault_injected_;
   Server server_;
   std::vector<pumpbench::SignalDefinition> catalogue_;  // bench + extras
   std::size_t bench_signals_ = 0;
@@ -93,6 +101,7 @@ class RunLink {
   std::vector<LiveAction> pending_;
 
   bool paused_ = false;
+  std::set<uint64_t> pausers_;  // the clients holding the run paused
   bool waiting_for_client_ = false;
   double speed_ = 0.0;          // simulated s per wall s; 0: as fast as possible
   double step_until_s_ = -1.0;  // a step in progress ends (and pauses) here

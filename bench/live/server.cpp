@@ -179,6 +179,13 @@ struct Session : std::enable_shared_from_this<Session> {
       const std::string type = message["type"];
       std::unique_lock lock(impl.mutex);
       if (closing) return false;
+      if (type == "hello" && ready) {
+        // Each hello would queue the whole history again, outside the queue's budget: a
+        // client repeating it without reading would grow the server without bound.
+        enqueue_locked(error_message("bad_message", "hello was already said on this connection",
+                                     id));
+        continue;
+      }
       if (type == "hello") {
         if (!impl.options.token.empty() && message.value("token", "") != impl.options.token) {
           lock.unlock();
@@ -443,6 +450,12 @@ void Server::stop() {
     }
     for (auto& session : sessions) session->close_now();
   });
+}
+
+bool Server::connected(uint64_t client) const {
+  std::lock_guard lock(impl_->mutex);
+  const auto found = impl_->sessions.find(client);
+  return found != impl_->sessions.end() && found->second->ready;
 }
 
 std::size_t Server::clients() const {

@@ -69,6 +69,8 @@ class Server {
   // --- from the simulation thread; none of these waits on the network ---
   // Clients that have said hello.
   std::size_t clients() const;
+  // Whether this client is still connected (and said hello).
+  bool connected(uint64_t client) const;
   // To every client that subscribed to the stream; a sample goes to a client only when
   // `time_s` is at least its sample period after the last one it got.
   void publish(Stream stream, double time_s, const Json& message);

@@ -358,14 +358,9 @@ CampaignLoad load_campaign(const std::string& path) {
     result.diagnostics.push_back({path, {0, 0}, "", "cannot read the file"});
     return result;
   }
-  YAML::Node root;
-  try {
-    root = YAML::Load(*text);
-  } catch (const YAML::ParserException& error) {
-    result.diagnostics.push_back(
-        {path, {error.mark.line + 1, error.mark.column + 1}, "", "YAML syntax: " + error.msg});
-    return result;
-  }
+  const std::optional<YAML::Node> document = parse_yaml_text(path, *text, result.diagnostics);
+  if (!document) return result;
+  const YAML::Node root = *document;
   try {
     Campaign campaign;
     campaign.file = path;

@@ -133,6 +133,9 @@ int validate(const std::vector<std::string>& files) {
     for (const Diagnostic& diagnostic : loaded.diagnostics) {
       std::fprintf(stderr, "%s\n", diagnostic.format().c_str());
     }
+    for (const std::string& note : loaded.notes) {
+      std::fprintf(stderr, "%s: note: %s\n", file.c_str(), note.c_str());
+    }
     if (loaded.scenario) {
       std::printf("%s: ok (%s, %zu steps, %zu expectations)\n", file.c_str(),
                   format_duration(loaded.scenario->duration_s).c_str(),
@@ -218,9 +221,7 @@ bool explain_unknown_word(const CLI::App& app, int argc, char* argv[]) {
   return false;
 }
 
-}  // namespace
-
-int sc_main(int argc, char* argv[]) {
+int run_command(int argc, char* argv[]) {
   CLI::App app{"pumpbench: pump scenarios on the twin, with verdicts and reports"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "pumpbench " PUMPTWIN_VERSION);
@@ -431,9 +432,25 @@ int sc_main(int argc, char* argv[]) {
   for (const Diagnostic& diagnostic : loaded.diagnostics) {
     std::fprintf(stderr, "%s\n", diagnostic.format().c_str());
   }
+  for (const std::string& note : loaded.notes) {
+    std::fprintf(stderr, "%s: note: %s\n", scenario_file.c_str(), note.c_str());
+  }
   if (!loaded.scenario) return kExitBadInput;
   install_interrupt_handler();
   return run_scenario(*loaded.scenario, run_options);
+}
+
+}  // namespace
+
+// What escapes a command is the bench's own failure, never an input's: it ends the process with
+// its message and exit code 3, not SystemC's E549 report of an uncaught exception.
+int sc_main(int argc, char* argv[]) {
+  try {
+    return run_command(argc, argv);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "pumpbench: internal error: %s\n", error.what());
+  }
+  return kExitSimulationFailed;
 }
 
 // SystemC prints its banner on start-up unless told not to before it starts; the banner would

@@ -1,6 +1,8 @@
 #include "programmer_cli.h"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cctype>
 #include <chrono>
 #include <cmath>
@@ -13,6 +15,8 @@
 #include <boost/asio.hpp>
 
 #include "catalogue.h"
+#include "firmware_commands.h"
+#include "programmer_cli_commands.h"
 #include "clinician_programmer.h"
 #include "protocol.h"
 #include "recorder.h"
@@ -31,176 +35,12 @@ using pumptwin::platform::PumpStatus;
 using pumptwin::platform::TelemetryReply;
 namespace wire = pumptwin::platform::wire;
 
-constexpr double kDefaultLowReservoirUl = 2000.0;  // the firmware's default level
-constexpr double kDefaultBolusDurationS = 600.0;
-constexpr size_t kMaxEvents = 256;  // the pump's log
 constexpr uint8_t kMaxLogEntriesPerRead = 12;
 // A programmer repeats a request that got no answer this long (wall time).
 constexpr std::chrono::milliseconds kResendAfter{1000};
 constexpr size_t kMaxFrameBytes = 205;  // sync, length, sequence, 200 bytes, CRC
 // Alarms a programmer may acknowledge (docs/telemetry.md, "Alarm bits").
 constexpr uint16_t kAcknowledgeableAlarms = (1u << 1) | (1u << 3) | (1u << 4);
-
-// ----------------------------------------------------------------------------- input
-
-struct ProgrammerCommand {
-  enum class Verb { kInterrogate, kEvents, kProgram, kRefill, kBolus, kAcknowledge } verb;
-  std::string text;  // as written, for messages
-  std::string where;  // "FILE:LINE: " in a script, empty on the command line
-  size_t event_count = kMaxEvents;
-  double rate_ug_per_day = 0.0;
-  double volume_ul = 0.0;
-  double concentration_ug_per_ml = 0.0;
-  std::string drug;  // empty: the drug the pump holds
-  double low_reservoir_ul = kDefaultLowReservoirUl;
-  double dose_ug = 0.0;
-  double duration_s = kDefaultBolusDurationS;
-  uint16_t alarm_bits = 0;  // 0: every active acknowledgeable alarm
-};
-
-std::vector<std::string> split_words(const std::string& text) {
-  std::vector<std::string> words;
-  std::istringstream stream(text);
-  for (std::string word; stream >> word;) words.push_back(word);
-  return words;
-}
-
-bool starts_like_number(const std::string& word) {
-  return !word.empty() && (std::isdigit(static_cast<unsigned char>(word[0])) != 0 ||
-                           word[0] == '.' || word[0] == '-' || word[0] == '+');
-}
-
-// A quantity at words[at]: "3 mg/day" as two words, or "3mg/day" as one.
-bool take_quantity(const std::vector<std::string>& words, size_t& at, Dimension dimension,
-                   const std::string& what, double& value, std::string& error) {
-  if (at >= words.size()) {
-    error = "missing " + what + " (" + dimension_name(dimension) + ", e.g. in " +
-            accepted_units(dimension) + ")";
-    return false;
-  }
-  std::string text = words[at++];
-  if (at < words.size() && !starts_like_number(words[at]) && words[at].rfind("--", 0) != 0 &&
-      text.find_first_not_of("0123456789.+-eE") == std::string::npos) {
-    text += " " + words[at++];
-  }
-  const QuantityParse parsed = parse_quantity(text, dimension);
-  if (!parsed.value) {
-    error = what + " '" + text + "': " + parsed.error;
-    return false;
-  }
-  if (*parsed.value <= 0.0) {
-    error = what + " '" + text + "': must be above zero";
-    return false;
-  }
-  value = *parsed.value;
-  return true;
-}
-
-bool parse_command(const std::vector<std::string>& words, ProgrammerCommand& command,
-                   std::string& error) {
-  if (words.empty()) {
-    error = "no command";
-    return false;
-  }
-  command.text.clear();
-  for (const std::string& word : words) command.text += (command.text.empty() ? "" : " ") + word;
-  const std::string& verb = words[0];
-  size_t at = 1;
-  auto no_more = [&] {
-    if (at == words.size()) return true;
-    error = "'" + command.text + "': unexpected '" + words[at] + "'";
-    return false;
-  };
-  if (verb == "interrogate") {
-    command.verb = ProgrammerCommand::Verb::kInterrogate;
-    return no_more();
-  }
-  if (verb == "events") {
-    command.verb = ProgrammerCommand::Verb::kEvents;
-    if (at < words.size()) {
-      const std::string& count = words[at++];
-      if (count.empty() || count.size() > 3 ||
-          count.find_first_not_of("0123456789") != std::string::npos || std::stoul(count) == 0 ||
-          std::stoul(count) > kMaxEvents) {
-        error = "events '" + count + "': expected a count from 1 to " + std::to_string(kMaxEvents);
-        return false;
-      }
-      command.event_count = std::stoul(count);
-    }
-    return no_more();
-  }
-  if (verb == "program") {
-    command.verb = ProgrammerCommand::Verb::kProgram;
-    if (at >= words.size() || words[at] != "continuous") {
-      error = "expected 'program continuous RATE', e.g. program continuous 3 mg/day (schedules and "
-              "periodic boluses: a scenario file)";
-      return false;
-    }
-    ++at;
-    return take_quantity(words, at, Dimension::kDoseRate, "rate", command.rate_ug_per_day,
-                         error) &&
-           no_more();
-  }
-  if (verb == "refill") {
-    command.verb = ProgrammerCommand::Verb::kRefill;
-    if (!take_quantity(words, at, Dimension::kVolume, "volume", command.volume_ul, error) ||
-        !take_quantity(words, at, Dimension::kConcentration, "concentration",
-                       command.concentration_ug_per_ml, error)) {
-      return false;
-    }
-    while (at < words.size()) {
-      if (words[at] == "--drug" && at + 1 < words.size()) {
-        command.drug = words[at + 1];
-        at += 2;
-        if (find_drug(command.drug) == nullptr) {
-          std::vector<std::string> names;
-          for (const DrugInfo& drug : drug_catalogue()) names.push_back(drug.name);
-          const std::optional<std::string> near = nearest(command.drug, names);
-          error = "unknown drug '" + command.drug + "'" +
-                  (near ? " (did you mean '" + *near + "'?)" : " (pumpbench list drugs)");
-          return false;
-        }
-      } else if (words[at] == "--low-reservoir") {
-        ++at;
-        if (!take_quantity(words, at, Dimension::kVolume, "low-reservoir level",
-                           command.low_reservoir_ul, error)) {
-          return false;
-        }
-      } else {
-        return no_more();
-      }
-    }
-    return true;
-  }
-  if (verb == "bolus") {
-    command.verb = ProgrammerCommand::Verb::kBolus;
-    if (!take_quantity(words, at, Dimension::kMass, "dose", command.dose_ug, error)) return false;
-    if (at < words.size() &&
-        !take_quantity(words, at, Dimension::kTime, "duration", command.duration_s, error)) {
-      return false;
-    }
-    if (std::lround(command.duration_s / 60.0) < 1) {
-      error = "bolus duration: at least 1 min";
-      return false;
-    }
-    return no_more();
-  }
-  if (verb == "acknowledge") {
-    command.verb = ProgrammerCommand::Verb::kAcknowledge;
-    for (; at < words.size(); ++at) {
-      const std::optional<uint16_t> bit = alarm_bit(words[at]);
-      if (!bit) {
-        error = "unknown alarm '" + words[at] + "' (pumpbench list alarms)";
-        return false;
-      }
-      command.alarm_bits = static_cast<uint16_t>(command.alarm_bits | *bit);
-    }
-    return true;
-  }
-  error = "unknown command '" + verb +
-          "' (interrogate, events, program, refill, bolus, acknowledge)";
-  return false;
-}
 
 // The device key: 64 hex digits, whitespace anywhere, '#' starts a comment line.
 bool load_key(const std::string& file, pumptwin::mcu::DeviceKey& key, std::string& error) {
@@ -375,25 +215,10 @@ class CliProgrammer {
       case Verb::kEvents:
         return events(command);
       case Verb::kProgram:
-        return dose_change(command,
-                           PayloadWriter(wire::kOpProgramTherapy)
-                               .u8(0)
-                               .u8(1)
-                               .u16(0)
-                               .u32(nanograms(command.rate_ug_per_day))
-                               .u32(0)
-                               .u16(0)
-                               .u16(0)
-                               .u16(0)
-                               .bytes);
+      case Verb::kBolus:
+        return dose_change(command, dose_change_payload(command));
       case Verb::kRefill:
         return refill(command);
-      case Verb::kBolus:
-        return dose_change(command,
-                           PayloadWriter(wire::kOpClinicianBolus)
-                               .u32(nanograms(command.dose_ug))
-                               .u16(static_cast<uint32_t>(std::lround(command.duration_s / 60.0)))
-                               .bytes);
       case Verb::kAcknowledge:
         return acknowledge(command);
     }
@@ -410,10 +235,6 @@ class CliProgrammer {
   }
 
  private:
-  static uint32_t nanograms(double micrograms) {
-    return static_cast<uint32_t>(std::llround(micrograms * 1e3));
-  }
-
   bool interrogate(PumpStatus& status) {
     last_ = link_.transact(PayloadWriter(wire::kOpInterrogate).bytes);
     return last_.accepted() && pumptwin::platform::decode_status(last_.data, status);
@@ -468,9 +289,9 @@ class CliProgrammer {
     return dose_change(
         command, PayloadWriter(wire::kOpRefill)
                      .u8(drug_id)
-                     .u32(static_cast<uint32_t>(std::lround(command.concentration_ug_per_ml)))
-                     .u32(static_cast<uint32_t>(std::lround(command.volume_ul)))
-                     .u32(static_cast<uint32_t>(std::lround(command.low_reservoir_ul)))
+                     .u32(firmware_whole(command.concentration_ug_per_ml, UINT32_MAX, "ug/mL"))
+                     .u32(firmware_whole(command.volume_ul, UINT32_MAX, "uL"))
+                     .u32(firmware_whole(command.low_reservoir_ul, UINT32_MAX, "uL"))
                      .u16(0)
                      .bytes);
   }
@@ -596,7 +417,7 @@ int run_programmer(const ProgrammerCliOptions& options) {
       if (words.empty()) continue;
       ProgrammerCommand command{};
       command.where = options.script_file + ":" + std::to_string(line_number) + ": ";
-      if (!parse_command(words, command, error)) {
+      if (!parse_programmer_command(words, command, error)) {
         std::fprintf(stderr, "pumpbench programmer: %s%s\n", command.where.c_str(), error.c_str());
         return kProgrammerBadInput;
       }
@@ -606,7 +427,7 @@ int run_programmer(const ProgrammerCliOptions& options) {
     std::string joined;
     for (const std::string& word : options.command) joined += word + " ";
     ProgrammerCommand command{};
-    if (!parse_command(split_words(joined), command, error)) {
+    if (!parse_programmer_command(split_words(joined), command, error)) {
       std::fprintf(stderr, "pumpbench programmer: %s\n", error.c_str());
       return kProgrammerBadInput;
     }

@@ -1,15 +1,23 @@
 #include "scenario_loader.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <functional>
 #include <limits>
 #include <set>
+#include <sstream>
 
+#include "app/pump.h"
+#include "app/therapy.h"
 #include "catalogue.h"
+#include "firmware_commands.h"
 #include "units.h"
 #include "yaml_fields.h"
 
@@ -44,6 +52,198 @@ std::string Diagnostic::format() const {
                      std::to_string(location.column) + ": error: ";
   if (!field.empty()) text += field + ": ";
   return text + message;
+}
+
+namespace {
+
+// Offset of the first byte that does not belong to well-formed UTF-8 (RFC 3629: no overlong
+// forms, no surrogates, nothing above U+10FFFF), or npos.
+size_t first_invalid_utf8(const std::string& text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = [&](size_t at) { return static_cast<unsigned char>(text[at]); };
+    const unsigned char lead = byte(i);
+    size_t length = 0;
+    unsigned char min_second = 0x80;
+    unsigned char max_second = 0xBF;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    } else if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) min_second = 0xA0;
+      if (lead == 0xED) max_second = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) min_second = 0x90;
+      if (lead == 0xF4) max_second = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + length > text.size()) return i;
+    if (byte(i + 1) < min_second || byte(i + 1) > max_second) return i;
+    for (size_t k = 2; k < length; ++k) {
+      if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return i;
+    }
+    i += length;
+  }
+  return std::string::npos;
+}
+
+SourceLocation location_of_offset(const std::string& text, size_t offset) {
+  SourceLocation where{1, 1};
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++where.line;
+      where.column = 1;
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      ++where.column;
+    }
+  }
+  return where;
+}
+
+// Walks the document as its readers will (aliases expanded), checking every mapping's keys.
+// Returns false when the walk ran past the node budget.
+bool check_structure(const YAML::Node& node, const std::string& path,
+                     std::vector<Diagnostic>& diagnostics, size_t& nodes, size_t depth = 0) {
+  // Nesting deeper than any scenario (or an alias that contains itself) counts as past the
+  // budget: the walk never recurses without bound.
+  if (++nodes > kMaxYamlNodes || depth > kMaxYamlDepth) return false;
+  if (node.IsSequence()) {
+    for (size_t i = 0; i < node.size(); ++i) {
+      if (!check_structure(node[i], path, diagnostics, nodes, depth + 1)) return false;
+    }
+  } else if (node.IsMap()) {
+    std::set<std::string> keys;
+    for (const auto& entry : node) {
+      if (!entry.first.IsScalar()) {
+        diagnostics.push_back({path, location_of(entry.first), "",
+                               "a key must be a plain name, not a list or mapping"});
+      } else if (!keys.insert(entry.first.Scalar()).second) {
+        diagnostics.push_back({path, location_of(entry.first), entry.first.Scalar(),
+                               "duplicate key '" + entry.first.Scalar() +
+                                   "' in this mapping (YAML keeps only one of them)"});
+      }
+      if (!check_structure(entry.first, path, diagnostics, nodes, depth + 1) ||
+          !check_structure(entry.second, path, diagnostics, nodes, depth + 1)) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// Where each document of a YAML stream starts, without building it.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+  std::vector<YAML::Mark> starts;
+};
+
+}  // namespace
+
+std::optional<YAML::Node> parse_yaml_text(const std::string& path, const std::string& text,
+                                          std::vector<Diagnostic>& diagnostics) {
+  const size_t bad_byte = first_invalid_utf8(text);
+  if (bad_byte != std::string::npos) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[bad_byte]));
+    diagnostics.push_back({path, location_of_offset(text, bad_byte), "",
+                           std::string("byte ") + hex +
+                               " is not valid UTF-8 (the file must be UTF-8 text)"});
+    return std::nullopt;
+  }
+  // At most two documents are read: yaml-cpp's LoadAll loops for ever on some malformed
+  // streams (",n" yields an empty document again and again), so the count is bounded here.
+  YAML::Node root;
+  DocumentStarts documents;
+  try {
+    root = YAML::Load(text);
+    std::istringstream stream(text);
+    YAML::Parser parser(stream);
+    for (int i = 0; i < 2 && parser.HandleNextDocument(documents); ++i) {
+    }
+  } catch (const YAML::Exception& error) {
+    diagnostics.push_back(
+        {path, {error.mark.line + 1, error.mark.column + 1}, "", "YAML syntax: " + error.msg});
+    return std::nullopt;
+  }
+  if (documents.starts.size() > 1) {
+    const YAML::Mark& second = documents.starts[1];
+    diagnostics.push_back({path, {std::max(second.line, 0) + 1, std::max(second.column, 0) + 1},
+                           "", "a second YAML document ('---', or text after the first): a file "
+                               "holds one document"});
+    return std::nullopt;
+  }
+  if (root.IsNull()) {
+    diagnostics.push_back({path, {1, 1}, "", "the file is empty: expected a mapping of fields"});
+    return std::nullopt;
+  }
+
+  size_t nodes = 0;
+  const size_t before = diagnostics.size();
+  try {
+    if (!check_structure(root, path, diagnostics, nodes)) {
+      diagnostics.push_back({path, {1, 1}, "",
+                             "the document expands to more than " +
+                                 std::to_string(kMaxYamlNodes) + " nodes or " +
+                                 std::to_string(kMaxYamlDepth) +
+                                 " levels (anchors and aliases repeat what they name)"});
+    }
+  } catch (const YAML::Exception& error) {
+    diagnostics.push_back({path, {error.mark.line + 1, error.mark.column + 1}, "",
+                           "malformed YAML: " + error.msg});
+  }
+  if (diagnostics.size() != before) return std::nullopt;
+  return root;
+}
+
+std::optional<YAML::Node> read_yaml_file(const std::string& path,
+                                         std::vector<Diagnostic>& diagnostics) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  std::string problem;
+  if (error || !fs::exists(status)) {
+    problem = "cannot read the file: no such file";
+  } else if (fs::is_directory(status)) {
+    problem = "is a directory, not a YAML file";
+  } else if (!fs::is_regular_file(status)) {
+    problem = "is not a regular file (a device, a pipe or a socket)";
+  } else if (fs::file_size(path, error) > kMaxYamlFileBytes || error) {
+    problem = error ? "cannot read the file" : "is larger than " +
+                                                   std::to_string(kMaxYamlFileBytes >> 20) +
+                                                   " MiB: not a scenario";
+  }
+  std::string text;
+  if (problem.empty()) {
+    std::ifstream stream(path, std::ios::binary);
+    if (!stream) {
+      problem = "cannot read the file";
+    } else {
+      text.assign(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>());
+      if (stream.bad()) problem = "cannot read the file";
+    }
+  }
+  if (!problem.empty()) {
+    diagnostics.push_back({path, {0, 0}, "", problem});
+    return std::nullopt;
+  }
+  return parse_yaml_text(path, text, diagnostics);
 }
 
 namespace {
@@ -83,7 +283,28 @@ bool valid_tip_level(const std::string& level) {
          (region == 'L' && number >= 1 && number <= 5);
 }
 
-constexpr double kMaxDoseRateUgPerDay = 1e6;  // a gram a day: beyond any intrathecal therapy
+constexpr uint32_t kU16 = 0xFFFF;
+constexpr uint32_t kU32 = 0xFFFFFFFF;
+constexpr double kNgPerUg = 1e3;
+constexpr double kMinutesPerSecond = 1.0 / 60.0;
+
+// The fields of the firmware's telemetry commands, each read as the whole number of the
+// firmware's unit it becomes (Fields::firmware_quantity): ng and ng/day in u32, minutes in u16.
+std::optional<double> read_dose(Fields& fields, const std::string& key, bool required) {
+  return fields.firmware_quantity(key, Dimension::kMass, 0.0, kMaxDoseUg, "0 to 100 mg", kNgPerUg, kU32,
+                                  "ng", required);
+}
+std::optional<double> read_rate(Fields& fields, const std::string& key, bool required) {
+  return fields.firmware_quantity(key, Dimension::kDoseRate, 0.0, kMaxDoseRateUgPerDay,
+                                  "0 to 1000 mg/day", kNgPerUg, kU32, "ng/day", required);
+}
+std::optional<double> read_minutes(Fields& fields, const std::string& key, bool required) {
+  return fields.firmware_quantity(key, Dimension::kTime, 60.0, kSecondsPerDay, "1 min to 1 d",
+                                  kMinutesPerSecond, kU16, "min", required);
+}
+uint16_t whole_minutes(double seconds) {
+  return static_cast<uint16_t>(*firmware_integer(seconds, kMinutesPerSecond, kU16, "min").value);
+}
 
 std::optional<ProgramSpec> read_program(Context& context, const YAML::Node& node,
                                         const std::string& path) {
@@ -96,8 +317,7 @@ std::optional<ProgramSpec> read_program(Context& context, const YAML::Node& node
     return std::nullopt;
   }
   if (fields.has("continuous")) {
-    const std::optional<double> rate = fields.quantity("continuous", Dimension::kDoseRate, 0.0,
-                                                       kMaxDoseRateUgPerDay, "0 to 1000 mg/day");
+    const std::optional<double> rate = read_rate(fields, "continuous", false);
     if (!rate) return std::nullopt;
     program.steps.push_back({0, *rate});
   } else {
@@ -116,8 +336,7 @@ std::optional<ProgramSpec> read_program(Context& context, const YAML::Node& node
         continue;
       }
       const std::optional<uint16_t> start = step.time_of_day("start", true);
-      const std::optional<double> rate = step.quantity(
-          "rate", Dimension::kDoseRate, 0.0, kMaxDoseRateUgPerDay, "0 to 1000 mg/day", true);
+      const std::optional<double> rate = read_rate(step, "rate", true);
       if (!start || !rate) {
         ok = false;
         continue;
@@ -138,16 +357,12 @@ std::optional<ProgramSpec> read_program(Context& context, const YAML::Node& node
     Fields bolus(context, fields.get("periodic_bolus"), fields.field("periodic_bolus"),
                  {"dose", "first", "every", "duration"});
     if (!bolus.valid()) return std::nullopt;
-    const std::optional<double> dose =
-        bolus.quantity("dose", Dimension::kMass, 0.0, 1e5, "0 to 100 mg", true);
+    const std::optional<double> dose = read_dose(bolus, "dose", true);
     const std::optional<uint16_t> first = bolus.time_of_day("first", true);
-    const std::optional<double> every =
-        bolus.quantity("every", Dimension::kTime, 60.0, kSecondsPerDay, "1 min to 1 d", true);
-    const std::optional<double> duration =
-        bolus.quantity("duration", Dimension::kTime, 60.0, kSecondsPerDay, "1 min to 1 d", true);
+    const std::optional<double> every = read_minutes(bolus, "every", true);
+    const std::optional<double> duration = read_minutes(bolus, "duration", true);
     if (!dose || !first || !every || !duration) return std::nullopt;
-    program.periodic = {*dose, *first, static_cast<uint16_t>(std::lround(*every / 60.0)),
-                        static_cast<uint16_t>(std::lround(*duration / 60.0))};
+    program.periodic = {*dose, *first, whole_minutes(*every), whole_minutes(*duration)};
   }
   if (!ok) return std::nullopt;
   return program;
@@ -156,22 +371,134 @@ std::optional<ProgramSpec> read_program(Context& context, const YAML::Node& node
 std::optional<PtmSpec> read_ptm(Context& context, const YAML::Node& node, const std::string& path) {
   Fields fields(context, node, path, {"dose", "lockout", "duration", "max_per_day"});
   if (!fields.valid()) return std::nullopt;
-  const std::optional<double> dose =
-      fields.quantity("dose", Dimension::kMass, 0.0, 1e5, "0 to 100 mg", true);
-  const std::optional<double> lockout =
-      fields.quantity("lockout", Dimension::kTime, 60.0, kSecondsPerDay, "1 min to 1 d", true);
-  const std::optional<double> duration =
-      fields.quantity("duration", Dimension::kTime, 60.0, kSecondsPerDay, "1 min to 1 d", true);
-  const std::optional<int64_t> max_per_day = fields.integer("max_per_day", 1, 24, true);
+  const std::optional<double> dose = read_dose(fields, "dose", true);
+  const std::optional<double> lockout = read_minutes(fields, "lockout", true);
+  const std::optional<double> duration = read_minutes(fields, "duration", true);
+  const std::optional<int64_t> max_per_day =
+      fields.integer("max_per_day", 1, pumpfw::app::kMaxPtmPerDay, true);
   if (!dose || !lockout || !duration || !max_per_day) return std::nullopt;
   if (*lockout < *duration) {
     context.error(node["lockout"], fields.field("lockout"),
                   "the lockout must be at least the bolus duration");
     return std::nullopt;
   }
-  return PtmSpec{*dose, static_cast<uint16_t>(std::lround(*lockout / 60.0)),
-                 static_cast<uint16_t>(std::lround(*duration / 60.0)),
+  return PtmSpec{*dose, whole_minutes(*lockout), whole_minutes(*duration),
                  static_cast<uint8_t>(*max_per_day)};
+}
+
+// The therapy as the firmware's commands carry it (scenario_run sends exactly these integers).
+pumpfw::app::TherapyProgram firmware_program(const ProgramSpec& spec) {
+  pumpfw::app::TherapyProgram program{};
+  program.mode = spec.flexible ? pumpfw::app::TherapyMode::kFlexible
+                               : pumpfw::app::TherapyMode::kContinuous;
+  program.step_count = static_cast<uint8_t>(std::min<size_t>(spec.steps.size(), 255));
+  for (size_t i = 0; i < spec.steps.size() && i < pumpfw::app::kMaxScheduleSteps; ++i) {
+    program.steps[i].start_minute = spec.steps[i].start_minute;
+    program.steps[i].rate_ng_per_day = static_cast<uint32_t>(std::llround(spec.steps[i].rate_ug_per_day * kNgPerUg));
+  }
+  program.periodic.dose_ng = static_cast<uint32_t>(std::llround(spec.periodic.dose_ug * kNgPerUg));
+  program.periodic.first_minute = spec.periodic.first_minute;
+  program.periodic.interval_minutes = spec.periodic.interval_minutes;
+  program.periodic.duration_minutes = spec.periodic.duration_minutes;
+  return program;
+}
+
+pumpfw::app::PtmConfig firmware_ptm(const PtmSpec& spec) {
+  pumpfw::app::PtmConfig ptm{};
+  ptm.dose_ng = static_cast<uint32_t>(std::llround(spec.dose_ug * kNgPerUg));
+  ptm.lockout_minutes = spec.lockout_minutes;
+  ptm.duration_minutes = spec.duration_minutes;
+  ptm.max_per_day = spec.max_per_day;
+  return ptm;
+}
+
+std::string number_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.10g", value);
+  return text;
+}
+
+std::string refusal_text(pumpfw::app::Refusal refusal) {
+  return "'" + refusal_name(static_cast<uint8_t>(refusal)) + "'";
+}
+
+// Why the pump would refuse a program (validate_program, the firmware's own check), in words;
+// empty when it accepts it.
+std::string program_refusal(const ProgramSpec& spec, const PtmSpec* ptm,
+                            const pumpfw::app::DrugLimits& drug) {
+  using pumpfw::app::Refusal;
+  const pumpfw::app::TherapyProgram program = firmware_program(spec);
+  const Refusal refusal = pumpfw::app::validate_program(
+      program, ptm ? firmware_ptm(*ptm) : pumpfw::app::PtmConfig{}, drug);
+  if (refusal == Refusal::kNone) return "";
+  std::string why;
+  if (refusal == Refusal::kDailyDoseOverLimit) {
+    why = ": the most it can give in a day (basal " +
+          number_text(static_cast<double>(pumpfw::app::basal_daily_dose_ng(program)) / 1e3) +
+          " ug, periodic boluses " +
+          number_text(static_cast<double>(
+                            pumpfw::app::periodic_boluses_per_day(program.periodic)) *
+                        program.periodic.dose_ng / 1e3) +
+          " ug" +
+          (ptm ? ", PTM " + number_text(static_cast<double>(ptm->max_per_day) * ptm->dose_ug) +
+                     " ug"
+               : std::string()) +
+          ") is above " + drug.name + "'s maximum daily dose in the drug library (" +
+          number_text(drug.max_daily_dose_ng / 1e3) + " ug/day)";
+  } else if (refusal == Refusal::kScheduleInvalid &&
+             program.periodic.duration_minutes > program.periodic.interval_minutes) {
+    why = ": the periodic bolus lasts longer than its interval";
+  }
+  return "the pump refuses this program (" + refusal_text(refusal) + ")" + why;
+}
+
+// What the firmware checks when the bench sets the pump up (refill, program, PTM: the same
+// commands in the same order as scenario_run's setup), so that `validate` refuses what the
+// pump would refuse at setup, where it was written.
+void check_setup_acceptance(Context& context, Fields& fields, const Setup& setup) {
+  const DrugInfo* info = find_drug(setup.drug);
+  const pumpfw::app::DrugLimits* drug = pumpfw::app::find_drug(info->firmware_id);
+  const pumpfw::app::PumpConfig pump;
+  if (setup.reservoir_fill_ul <= pump.min_reservoir_ul) {
+    const YAML::Node reservoir = fields.get("reservoir");
+    const YAML::Node fill = reservoir.IsMap() ? reservoir["fill"] : YAML::Node();
+    context.error(fill.IsDefined() ? fill : fields.node(), "setup.reservoir.fill",
+                  "the pump refuses a refill of " + std::to_string(pump.min_reservoir_ul) +
+                      " uL or less (its minimum reservoir volume): fill it with more");
+  }
+  if (setup.program) {
+    const std::string problem = program_refusal(*setup.program, nullptr, *drug);
+    if (!problem.empty()) {
+      context.error(fields.get("program"), "setup.program",
+                    problem + "; to test the refusal use a timeline step with 'expect: refused'");
+    }
+  }
+  if (setup.ptm) {
+    using pumpfw::app::Refusal;
+    const pumpfw::app::PtmConfig ptm = firmware_ptm(*setup.ptm);
+    std::string problem;
+    if (setup.program) {
+      problem = program_refusal(*setup.program, &*setup.ptm, *drug);
+    } else if (static_cast<uint64_t>(ptm.max_per_day) * ptm.dose_ng > drug->max_daily_dose_ng) {
+      problem = "the pump refuses this PTM (" + refusal_text(Refusal::kDailyDoseOverLimit) +
+                "): " + std::to_string(ptm.max_per_day) + " boluses a day are above " +
+                drug->name + "'s maximum daily dose";
+    }
+    if (problem.empty() && ptm.dose_ng != 0 &&
+        !pumpfw::app::bolus_rate_within_limit(
+            ptm.dose_ng, uint32_t{ptm.duration_minutes} * 60,
+            static_cast<uint32_t>(std::llround(setup.concentration_ug_per_ml)),
+            pump.max_bolus_rate_full_steps_per_min,
+            static_cast<uint32_t>(std::llround(setup.calibration_nl_per_step)))) {
+      problem = "the pump refuses this PTM (" + refusal_text(Refusal::kRateTooHigh) +
+                "): its dose at this concentration is more volume than the mechanism moves in "
+                "the bolus's duration";
+    }
+    if (!problem.empty()) {
+      context.error(fields.get("ptm"), "setup.ptm",
+                    problem + "; to test the refusal use a timeline step with 'expect: refused'");
+    }
+  }
 }
 
 void read_setup(Context& context, const YAML::Node& node, Setup& setup) {
@@ -215,13 +542,14 @@ void read_setup(Context& context, const YAML::Node& node, Setup& setup) {
   if (auto drug = fields.choice("drug", drug_names(), "drug")) setup.drug = *drug;
   const DrugInfo* drug = find_drug(setup.drug);
   if (fields.has("concentration")) {
-    if (auto concentration = fields.quantity(
+    if (auto concentration = fields.firmware_quantity(
             "concentration", Dimension::kConcentration, drug->min_concentration_ug_per_ml,
             drug->max_concentration_ug_per_ml,
             setup.drug + " comes at " +
                 std::to_string(static_cast<int>(drug->min_concentration_ug_per_ml)) + " to " +
                 std::to_string(static_cast<int>(drug->max_concentration_ug_per_ml)) +
-                " ug/mL in the drug library")) {
+                " ug/mL in the drug library",
+            1.0, kU32, "ug/mL")) {
       setup.concentration_ug_per_ml = *concentration;
     }
   } else {
@@ -231,11 +559,13 @@ void read_setup(Context& context, const YAML::Node& node, Setup& setup) {
   if (fields.has("reservoir")) {
     Fields reservoir(context, fields.get("reservoir"), "setup.reservoir",
                      {"capacity", "fill", "low_alarm"});
-    if (auto capacity = reservoir.quantity("capacity", Dimension::kVolume, 1e3, 100e3,
-                                           "1 mL to 100 mL (pumps hold 20 or 40 mL)")) {
+    if (auto capacity = reservoir.firmware_quantity("capacity", Dimension::kVolume, 1e3, 100e3,
+                                                    "1 mL to 100 mL (pumps hold 20 or 40 mL)",
+                                                    1.0, kU32, "uL")) {
       setup.reservoir_capacity_ul = *capacity;
     }
-    if (auto fill = reservoir.quantity("fill", Dimension::kVolume, 0.0, 100e3, "0 to 100 mL")) {
+    if (auto fill = reservoir.firmware_quantity("fill", Dimension::kVolume, 0.0, 100e3,
+                                                "0 to 100 mL", 1.0, kU32, "uL")) {
       setup.reservoir_fill_ul = *fill;
       if (*fill > setup.reservoir_capacity_ul) {
         context.error(reservoir.get("fill"), "setup.reservoir.fill",
@@ -244,8 +574,9 @@ void read_setup(Context& context, const YAML::Node& node, Setup& setup) {
     } else if (!reservoir.has("fill")) {
       setup.reservoir_fill_ul = setup.reservoir_capacity_ul;
     }
-    if (auto low = reservoir.quantity("low_alarm", Dimension::kVolume, 0.0,
-                                      setup.reservoir_capacity_ul, "0 to the capacity")) {
+    if (auto low = reservoir.firmware_quantity("low_alarm", Dimension::kVolume, 0.0,
+                                               setup.reservoir_capacity_ul, "0 to the capacity",
+                                               1.0, kU32, "uL")) {
       setup.low_reservoir_alarm_ul = *low;
     }
   }
@@ -270,8 +601,9 @@ void read_setup(Context& context, const YAML::Node& node, Setup& setup) {
       }
     }
   }
-  if (auto calibration = fields.quantity("calibration_per_step", Dimension::kVolume, 0.1, 1.0,
-                                         "100 nL to 1000 nL per full step")) {
+  if (auto calibration = fields.firmware_quantity("calibration_per_step", Dimension::kVolume,
+                                                  0.1, 1.0, "100 nL to 1000 nL per full step",
+                                                  1e3, kU32, "nL")) {
     setup.calibration_nl_per_step = *calibration * 1e3;
   }
   if (fields.has("battery")) {
@@ -287,20 +619,9 @@ void read_setup(Context& context, const YAML::Node& node, Setup& setup) {
   }
   if (fields.has("program")) {
     setup.program = read_program(context, fields.get("program"), "setup.program");
-    if (setup.program) {
-      for (const ScheduleStep& step : setup.program->steps) {
-        if (step.rate_ug_per_day > drug->max_daily_dose_ug) {
-          context.error(fields.get("program"), "setup.program",
-                        "a rate above " + setup.drug + "'s maximum daily dose in the library (" +
-                            std::to_string(static_cast<int>(drug->max_daily_dose_ug)) +
-                            " ug/day); to test the pump's refusal use a timeline step with "
-                            "'expect: refused'");
-          break;
-        }
-      }
-    }
   }
   if (fields.has("ptm")) setup.ptm = read_ptm(context, fields.get("ptm"), "setup.ptm");
+  check_setup_acceptance(context, fields, setup);
   if (auto period =
           fields.quantity("sample_period", Dimension::kTime, 1.0, kSecondsPerDay, "1 s to 1 d")) {
     setup.sample_period_s = *period;
@@ -405,20 +726,21 @@ std::optional<InjectFaultAction> read_fault(Context& context, const YAML::Node& 
   return fault;
 }
 
-namespace {
-
-const std::vector<std::string> kActionKeys = {"refill",
-                                              "program",
-                                              "clinician_bolus",
-                                              "ptm_config",
-                                              "ptm_press",
-                                              "priming_bolus",
-                                              "acknowledge_alarms",
-                                              "alarm_test",
-                                              "interrogate",
-                                              "checkpoint",
-                                              "inject",
-                                              "clear"};
+const std::vector<std::string>& action_names() {
+  static const std::vector<std::string> names = {"refill",
+                                                 "program",
+                                                 "clinician_bolus",
+                                                 "ptm_config",
+                                                 "ptm_press",
+                                                 "priming_bolus",
+                                                 "acknowledge_alarms",
+                                                 "alarm_test",
+                                                 "interrogate",
+                                                 "checkpoint",
+                                                 "inject",
+                                                 "clear"};
+  return names;
+}
 
 std::optional<Action> read_action(Context& context, const std::string& key, const YAML::Node& node,
                                   const std::string& path, const Setup& setup) {
@@ -429,17 +751,27 @@ std::optional<Action> read_action(Context& context, const std::string& key, cons
     RefillAction refill;
     refill.drug = fields.choice("drug", drug_names(), "drug").value_or(setup.drug);
     // The bench lets a scenario send what the library refuses, so the refusal can be tested.
-    refill.concentration_ug_per_ml = fields
-                                         .quantity("concentration", Dimension::kConcentration, 1e-3,
-                                                   1e6, "above 0 and at most 1000 mg/mL")
-                                         .value_or(setup.concentration_ug_per_ml);
-    auto volume = fields.quantity("volume", Dimension::kVolume, 0.0, 100e3, "0 to 100 mL", true);
-    refill.low_reservoir_alarm_ul =
-        fields.quantity("low_alarm", Dimension::kVolume, 0.0, 100e3, "0 to 100 mL");
-    refill.bridge_volume_ul =
-        fields.quantity("bridge", Dimension::kVolume, 0.0, 5e3, "0 to 5 mL").value_or(0.0);
+    const bool concentration_given = fields.has("concentration");
+    const std::optional<double> concentration =
+        fields.firmware_quantity("concentration", Dimension::kConcentration, 1.0, 1e6,
+                                 "1 ug/mL to 1000 mg/mL", 1.0, kU32, "ug/mL");
+    refill.concentration_ug_per_ml = concentration.value_or(setup.concentration_ug_per_ml);
+    auto volume = fields.firmware_quantity("volume", Dimension::kVolume, 0.0, 100e3, "0 to 100 mL",
+                                           1.0, kU32, "uL", true);
+    const bool low_given = fields.has("low_alarm");
+    refill.low_reservoir_alarm_ul = fields.firmware_quantity(
+        "low_alarm", Dimension::kVolume, 0.0, 100e3, "0 to 100 mL", 1.0, kU32, "uL");
+    const bool bridge_given = fields.has("bridge");
+    const std::optional<double> bridge = fields.firmware_quantity(
+        "bridge", Dimension::kVolume, 0.0, 5e3, "0 to 5 mL", 1.0, kU16, "uL");
+    refill.bridge_volume_ul = bridge.value_or(0.0);
+    const bool route_given = fields.has("route");
     auto route = fields.choice("route", {"reservoir", "pocket"}, "refill route");
-    if (!volume) return std::nullopt;
+    if (!volume || (concentration_given && !concentration) ||
+        (low_given && !refill.low_reservoir_alarm_ul) || (bridge_given && !bridge) ||
+        (route_given && !route)) {
+      return std::nullopt;
+    }
     refill.volume_ul = *volume;
     refill.pocket_fill = route.value_or("reservoir") == "pocket";
     return refill;
@@ -451,11 +783,10 @@ std::optional<Action> read_action(Context& context, const std::string& key, cons
   }
   if (key == "clinician_bolus") {
     Fields fields(context, node, path, {"dose", "duration"});
-    auto dose = fields.quantity("dose", Dimension::kMass, 0.0, 1e5, "0 to 100 mg", true);
-    auto duration =
-        fields.quantity("duration", Dimension::kTime, 60.0, kSecondsPerDay, "1 min to 1 d", true);
+    auto dose = read_dose(fields, "dose", true);
+    auto duration = read_minutes(fields, "duration", true);
     if (!dose || !duration) return std::nullopt;
-    return ClinicianBolusAction{*dose, static_cast<uint16_t>(std::lround(*duration / 60.0))};
+    return ClinicianBolusAction{*dose, whole_minutes(*duration)};
   }
   if (key == "ptm_config") {
     auto ptm = read_ptm(context, node, path);
@@ -464,7 +795,11 @@ std::optional<Action> read_action(Context& context, const std::string& key, cons
   }
   if (key == "priming_bolus") {
     Fields fields(context, node, path, {"volume"});
-    auto volume = fields.quantity("volume", Dimension::kVolume, 1.0, 1000.0, "1 to 1000 uL", true);
+    const pumpfw::app::PumpConfig pump;
+    auto volume = fields.firmware_quantity(
+        "volume", Dimension::kVolume, 1.0, pump.max_prime_volume_ul,
+        "1 to " + std::to_string(pump.max_prime_volume_ul) + " uL (the pump's largest prime)", 1.0,
+        kU16, "uL", true);
     if (!volume) return std::nullopt;
     return PrimingBolusAction{*volume};
   }
@@ -529,6 +864,8 @@ std::optional<Action> read_action(Context& context, const std::string& key, cons
   return InterrogateAction{};
 }
 
+namespace {
+
 std::optional<double> read_signal_threshold(Context& context, Fields& fields,
                                             const std::string& key, const std::string& unit) {
   const std::optional<std::string> text = fields.scalar(key);
@@ -547,10 +884,11 @@ void read_timeline(Context& context, const YAML::Node& node, Scenario& scenario)
     return;
   }
   double earliest_s = 0.0;  // the earliest time the previous step can happen
+  std::set<std::string> injected;  // faults injected by the steps so far
   for (size_t i = 0; i < node.size(); ++i) {
     const std::string path = "timeline[" + std::to_string(i) + "]";
     std::vector<std::string> allowed = {"at", "after", "when", "expect", "requirement", "note"};
-    allowed.insert(allowed.end(), kActionKeys.begin(), kActionKeys.end());
+    allowed.insert(allowed.end(), action_names().begin(), action_names().end());
     Fields fields(context, node[i], path, allowed);
     if (!fields.valid()) continue;
     Step step;
@@ -612,12 +950,12 @@ void read_timeline(Context& context, const YAML::Node& node, Scenario& scenario)
       }
     }
     std::vector<std::string> actions;
-    for (const std::string& key : kActionKeys) {
+    for (const std::string& key : action_names()) {
       if (fields.has(key)) actions.push_back(key);
     }
     if (actions.size() != 1) {
       context.error(node[i], path,
-                    actions.empty() ? "a step needs an action (" + joined(kActionKeys) + ")"
+                    actions.empty() ? "a step needs an action (" + joined(action_names()) + ")"
                                     : "a step has one action; this one has " + joined(actions));
       continue;
     }
@@ -626,6 +964,20 @@ void read_timeline(Context& context, const YAML::Node& node, Scenario& scenario)
     auto action = read_action(context, step.action_name, fields.get(step.action_name),
                               fields.field(step.action_name), scenario.setup);
     if (!action) continue;
+    if (const auto* clear = std::get_if<ClearFaultAction>(&*action)) {
+      if (injected.count(clear->fault) == 0) {
+        context.error(fields.get(step.action_name), fields.field(step.action_name),
+                      "fault '" + clear->fault +
+                          "' is not injected by any step before this one: nothing to clear");
+        continue;
+      }
+    }
+    if (const auto* inject = std::get_if<InjectFaultAction>(&*action)) {
+      injected.insert(inject->fault);
+      for (const std::string& left : find_fault(inject->fault)->leaves_injected) {
+        injected.insert(left);
+      }
+    }
     step.action = *action;
     const bool telemetry = !std::holds_alternative<InjectFaultAction>(step.action) &&
                            !std::holds_alternative<ClearFaultAction>(step.action) &&
@@ -762,6 +1114,11 @@ void read_expectations(Context& context, const YAML::Node& node, Scenario& scena
         auto at_most = fields.integer("at_most", 0, 1000000);
         if (at_least) expectation.at_least = static_cast<uint32_t>(*at_least);
         if (at_most) expectation.at_most = static_cast<uint32_t>(*at_most);
+        if (at_least && at_most && *at_least > *at_most) {
+          context.error(fields.get("at_least"), fields.field("at_least"),
+                        "at_least (" + std::to_string(*at_least) + ") is above at_most (" +
+                            std::to_string(*at_most) + "): no count can meet both");
+        }
         if (!at_least && !at_most && !fields.has("at_least") && !fields.has("at_most")) {
           expectation.at_least = 1;
         }
@@ -815,9 +1172,14 @@ void read_expectations(Context& context, const YAML::Node& node, Scenario& scena
   }
 }
 
-void check_requirement_ids(Context& context, const YAML::Node& root, const Scenario& scenario) {
+void check_requirement_ids(Context& context, const YAML::Node& root, const Scenario& scenario,
+                           std::vector<std::string>& notes) {
   const std::optional<std::string> requirements_file = find_requirements_file(scenario.file);
-  if (!requirements_file) return;
+  if (!requirements_file) {
+    notes.push_back("requirement IDs not checked: no requirements.yaml in the scenario's folder "
+                    "or any folder above it");
+    return;
+  }
   const RequirementsLoad loaded = load_requirements(*requirements_file);
   if (!loaded.diagnostics.empty()) {
     for (const Diagnostic& diagnostic : loaded.diagnostics) {
@@ -888,18 +1250,21 @@ std::vector<std::string> string_list(Context& context, Fields& fields, const std
 
 LoadResult load_scenario(const std::string& path) {
   LoadResult result;
+  const std::optional<YAML::Node> document = read_yaml_file(path, result.diagnostics);
+  if (!document) return result;
+  return load_scenario_document(path, *document);
+}
+
+LoadResult load_scenario_text(const std::string& path, const std::string& text) {
+  LoadResult result;
+  const std::optional<YAML::Node> document = parse_yaml_text(path, text, result.diagnostics);
+  if (!document) return result;
+  return load_scenario_document(path, *document);
+}
+
+LoadResult load_scenario_document(const std::string& path, const YAML::Node& root) {
+  LoadResult result;
   Context context(path);
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    result.diagnostics.push_back({path, {0, 0}, "", "cannot read the file"});
-    return result;
-  } catch (const YAML::ParserException& error) {
-    result.diagnostics.push_back(
-        {path, {error.mark.line + 1, error.mark.column + 1}, "", "YAML syntax: " + error.msg});
-    return result;
-  }
   try {
     Scenario scenario;
     scenario.file = path;
@@ -928,7 +1293,9 @@ LoadResult load_scenario(const std::string& path) {
     } else {
       top.missing("expect", "at least one expectation with its requirement");
     }
-    if (context.diagnostics().empty()) check_requirement_ids(context, root, scenario);
+    if (context.diagnostics().empty()) {
+      check_requirement_ids(context, root, scenario, result.notes);
+    }
     if (context.diagnostics().empty()) result.scenario = std::move(scenario);
   } catch (const YAML::Exception& error) {
     // yaml-cpp throws on a few malformed shapes (an alias to nothing...); report, never crash.
@@ -942,8 +1309,13 @@ LoadResult load_scenario(const std::string& path) {
 RequirementsLoad load_requirements(const std::string& path) {
   RequirementsLoad result;
   Context context(path);
+  const std::optional<YAML::Node> document = read_yaml_file(path, context.diagnostics());
+  if (!document) {
+    result.diagnostics = std::move(context.diagnostics());
+    return result;
+  }
   try {
-    const YAML::Node root = YAML::LoadFile(path);
+    const YAML::Node root = *document;
     Fields top(context, root, "", {"requirements"});
     const YAML::Node list = top.get("requirements");
     if (top.valid() && !list.IsSequence()) {
@@ -961,11 +1333,9 @@ RequirementsLoad load_requirements(const std::string& path) {
       }
       result.requirements.push_back({*id, *text});
     }
-  } catch (const YAML::BadFile&) {
-    context.error(SourceLocation{}, "", "cannot read the file");
   } catch (const YAML::Exception& error) {
     context.error(SourceLocation{error.mark.line + 1, error.mark.column + 1}, "",
-                  "YAML syntax: " + error.msg);
+                  "malformed YAML: " + error.msg);
   }
   result.diagnostics = std::move(context.diagnostics());
   return result;

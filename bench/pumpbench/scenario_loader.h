@@ -30,9 +30,16 @@ struct Diagnostic {
 struct LoadResult {
   std::optional<Scenario> scenario;  // set only when there are no diagnostics
   std::vector<Diagnostic> diagnostics;
+  // What was not checked, and why (a scenario outside any folder with a requirements.yaml has
+  // its requirement IDs unchecked): `validate` and `run` print these as notes.
+  std::vector<std::string> notes;
 };
 
 LoadResult load_scenario(const std::string& path);
+// The same from text already read (`path` names it in messages, and finds its requirements).
+LoadResult load_scenario_text(const std::string& path, const std::string& text);
+// The same from a document read by read_yaml_file or parse_yaml_text (yaml_fields.h).
+LoadResult load_scenario_document(const std::string& path, const YAML::Node& root);
 
 // The requirements list (scenarios/requirements.yaml): id and text of each requirement.
 struct Requirement {
@@ -55,6 +62,16 @@ class Context;  // yaml_fields.h
 // in messages. The scenario's timeline and a campaign's fault variants both read faults so.
 std::optional<InjectFaultAction> read_fault(Context& context, const YAML::Node& node,
                                             const std::string& path);
+
+// The actions a timeline step (and a live client's command) may name, in the order the
+// documentation lists them.
+const std::vector<std::string>& action_names();
+
+// One action ({refill: {...}}, {program: {...}}...) read and checked as a scenario's timeline
+// reads it: `key` is the action's name, `node` its value, `path` names it in messages. The
+// timeline and the live server's commands are read so, by this one reader.
+std::optional<Action> read_action(Context& context, const std::string& key, const YAML::Node& node,
+                                  const std::string& path, const Setup& setup);
 
 // The requirements.yaml that applies to a scenario file: in its folder or the nearest parent.
 std::optional<std::string> find_requirements_file(const std::string& scenario_path);

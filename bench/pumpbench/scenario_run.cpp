@@ -19,6 +19,7 @@
 #include "app/pump.h"
 #include "catalogue.h"
 #include "fault_injector.h"
+#include "firmware_commands.h"
 #include "platform.h"
 #include "recorder.h"
 #include "report_html.h"
@@ -39,6 +40,7 @@ using pumptwin::platform::PlatformConfig;
 using pumptwin::platform::TelemetryReply;
 
 volatile std::sig_atomic_t g_stop_requested = 0;
+constexpr double kPaceSliceS = 0.05;  // wall seconds a paced run sleeps at most at a time
 void request_stop(int) {
   g_stop_requested = 1;
 }
@@ -48,46 +50,6 @@ constexpr double kSecondsPerDay = 86400.0;
 // The programmer fills and programs the pump once it has booted (500 µs after power-on) and
 // settled; the platform tests do the same.
 constexpr double kSetupTimeS = 1.0;
-
-struct Payload {
-  explicit Payload(uint8_t opcode) { bytes.push_back(opcode); }
-  Payload& u8(uint32_t value) { return put(value, 1); }
-  Payload& u16(uint32_t value) { return put(value, 2); }
-  Payload& u32(uint32_t value) { return put(value, 4); }
-  std::vector<uint8_t> bytes;
-
- private:
-  Payload& put(uint32_t value, int count) {
-    for (int i = 0; i < count; ++i) bytes.push_back(static_cast<uint8_t>(value >> (8 * i)));
-    return *this;
-  }
-};
-
-uint32_t nanograms(double micrograms) {
-  return static_cast<uint32_t>(std::llround(micrograms * 1e3));
-}
-
-std::vector<uint8_t> program_payload(const ProgramSpec& program) {
-  Payload payload(static_cast<uint8_t>(pumpfw::app::Command::kProgramTherapy));
-  payload.u8(program.flexible ? 1 : 0).u8(static_cast<uint32_t>(program.steps.size()));
-  for (const ScheduleStep& step : program.steps) {
-    payload.u16(step.start_minute).u32(nanograms(step.rate_ug_per_day));
-  }
-  payload.u32(nanograms(program.periodic.dose_ug))
-      .u16(program.periodic.first_minute)
-      .u16(program.periodic.interval_minutes)
-      .u16(program.periodic.duration_minutes);
-  return payload.bytes;
-}
-
-std::vector<uint8_t> ptm_payload(const PtmSpec& ptm) {
-  return Payload(static_cast<uint8_t>(pumpfw::app::Command::kPtmConfig))
-      .u32(nanograms(ptm.dose_ug))
-      .u16(ptm.lockout_minutes)
-      .u16(ptm.duration_minutes)
-      .u8(ptm.max_per_day)
-      .bytes;
-}
 
 PlatformConfig platform_config(const Scenario& scenario, const RunOptions& options) {
   const Setup& setup = scenario.setup;
@@ -277,7 +239,13 @@ class ScenarioRun {
         return;
       }
       if (finished_) return;  // the script observes while the pump keeps running
-      sc_core::wait(sc_core::sc_time(next_sample_s_ - now_s(), sc_core::SC_SEC),
+      // Paced, the observer comes back every kPaceSliceS of wall time: its pacing sleeps no
+      // longer than that, so the programmer port, the live server and Ctrl-C are served.
+      double wait_s = next_sample_s_ - now_s();
+      if (options_.realtime_factor > 0.0) {
+        wait_s = std::min(wait_s, kPaceSliceS * options_.realtime_factor);
+      }
+      sc_core::wait(sc_core::sc_time(wait_s, sc_core::SC_SEC),
                     platform_.asic.irq.posedge_event() | platform_.asic.tone.value_changed_event());
     }
   }
@@ -287,6 +255,7 @@ class ScenarioRun {
 
   // --serve: the live link's process performs the clients' actions and paces the run.
   void attach_live(pumptwin::live::RunLink* live) { live_ = live; }
+  bool fault_injected(const std::string& name) const { return injector_.injected(name); }
   void attach_programmer(pumptwin::mcu::TelemetryTcpBridge* port) { programmer_ = port; }
   void live_process() {
     for (;;) {
@@ -772,9 +741,9 @@ class ScenarioRun {
     refill.action_name = "setup refill";
     const DrugInfo* drug = find_drug(setup.drug);
     const TelemetryReply filled = platform_.programmer.refill(
-        drug->firmware_id, static_cast<uint32_t>(std::lround(setup.concentration_ug_per_ml)),
-        static_cast<uint32_t>(std::lround(setup.reservoir_fill_ul)),
-        static_cast<uint32_t>(std::lround(setup.low_reservoir_alarm_ul)));
+        drug->firmware_id, firmware_whole(setup.concentration_ug_per_ml, UINT32_MAX, "ug/mL"),
+        firmware_whole(setup.reservoir_fill_ul, UINT32_MAX, "uL"),
+        firmware_whole(setup.low_reservoir_alarm_ul, UINT32_MAX, "uL"));
     record_answer(std::nullopt, refill, filled);
     if (setup.program) {
       Step program;
@@ -814,7 +783,7 @@ class ScenarioRun {
       }
       const TelemetryReply reply = platform_.programmer.refill(
           find_drug(drug_name)->firmware_id,
-          static_cast<uint32_t>(std::lround(refill->concentration_ug_per_ml)),
+          firmware_whole(refill->concentration_ug_per_ml, UINT32_MAX, "ug/mL"),
           static_cast<uint32_t>(std::lround(syringe_ul)),
           static_cast<uint32_t>(std::lround(
               refill->low_reservoir_alarm_ul.value_or(scenario_.setup.low_reservoir_alarm_ul))),
@@ -827,14 +796,11 @@ class ScenarioRun {
       record_answer(index, step, reply);
     } else if (const auto* bolus = std::get_if<ClinicianBolusAction>(&step.action)) {
       record_answer(index, step,
-                    send(Payload(static_cast<uint8_t>(Command::kClinicianBolus))
-                             .u32(nanograms(bolus->dose_ug))
-                             .u16(bolus->duration_minutes)
-                             .bytes));
+                    send(clinician_bolus_payload(bolus->dose_ug, bolus->duration_minutes)));
     } else if (const auto* ptm = std::get_if<PtmConfigAction>(&step.action)) {
       record_answer(index, step, send(ptm_payload(ptm->ptm)));
     } else if (std::holds_alternative<PtmPressAction>(step.action)) {
-      record_answer(index, step, send(Payload(static_cast<uint8_t>(Command::kPtmBolus)).bytes));
+      record_answer(index, step, send(command_payload(Command::kPtmBolus)));
     } else if (const auto* prime = std::get_if<PrimingBolusAction>(&step.action)) {
       record_answer(
           index, step,
@@ -842,7 +808,7 @@ class ScenarioRun {
     } else if (const auto* acknowledge = std::get_if<AcknowledgeAlarmsAction>(&step.action)) {
       record_answer(index, step, platform_.programmer.acknowledge_alarms(acknowledge->alarm_bits));
     } else if (std::holds_alternative<AlarmTestAction>(step.action)) {
-      record_answer(index, step, send(Payload(static_cast<uint8_t>(Command::kAlarmTest)).bytes));
+      record_answer(index, step, send(command_payload(Command::kAlarmTest)));
     } else if (std::holds_alternative<InterrogateAction>(step.action)) {
       pumptwin::platform::PumpStatus status;
       const TelemetryReply reply = platform_.programmer.interrogate(status);
@@ -1031,7 +997,10 @@ class ScenarioRun {
                      wall_start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                        std::chrono::duration<double>(options_.wall_limit_s)));
     }
-    std::this_thread::sleep_until(due);
+    while (std::chrono::steady_clock::now() < due && g_stop_requested == 0) {
+      std::this_thread::sleep_until(
+          std::min(due, std::chrono::steady_clock::now() + std::chrono::milliseconds(50)));
+    }
   }
 
   const Scenario& scenario_;
@@ -1108,6 +1077,7 @@ int run_scenario(const Scenario& scenario, const RunOptions& options) {
       return kExitBadInput;
     }
     run.attach_live(live.get());
+    live->set_fault_injected([&run](const std::string& name) { return run.fault_injected(name); });
     sc_core::sc_spawn([&run] { run.live_process(); }, "pumpbench_live");
   }
   std::unique_ptr<pumptwin::mcu::TelemetryTcpBridge> programmer;

@@ -146,26 +146,56 @@ std::string accepted_units(Dimension dimension) {
 
 namespace {
 
+// The decimal number at the start of `text` ("12", "-0.5", "2.5e3"), its length in `used`.
+// Stricter than strtod: no "nan", "inf", hexadecimal or leading space, so that what reaches a
+// range check is a finite number a person wrote.
+std::optional<double> leading_number(const char* text, size_t& used) {
+  const char* cursor = text;
+  if (*cursor == '+' || *cursor == '-') ++cursor;
+  const char* digits = cursor;
+  while (*cursor >= '0' && *cursor <= '9') ++cursor;
+  size_t mantissa_digits = static_cast<size_t>(cursor - digits);
+  if (*cursor == '.') {
+    ++cursor;
+    const char* fraction = cursor;
+    while (*cursor >= '0' && *cursor <= '9') ++cursor;
+    mantissa_digits += static_cast<size_t>(cursor - fraction);
+  }
+  if (mantissa_digits == 0) return std::nullopt;
+  if (*cursor == 'e' || *cursor == 'E') {
+    const char* exponent = cursor + 1;
+    if (*exponent == '+' || *exponent == '-') ++exponent;
+    if (*exponent >= '0' && *exponent <= '9') {
+      while (*exponent >= '0' && *exponent <= '9') ++exponent;
+      cursor = exponent;
+    }
+  }
+  used = static_cast<size_t>(cursor - text);
+  const double value = std::strtod(std::string(text, used).c_str(), nullptr);
+  if (!std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
 // "1 d 8 h", "2h 30min": a time as a sum of parts, as a test plan writes it.
 QuantityParse parse_compound_time(const std::string& text) {
   QuantityParse result;
   double total_s = 0.0;
   const char* cursor = text.c_str();
   while (*cursor != '\0') {
-    char* number_end = nullptr;
-    const double number = std::strtod(cursor, &number_end);
-    if (number_end == cursor) return result;
-    cursor = number_end;
+    size_t used = 0;
+    const std::optional<double> number = leading_number(cursor, used);
+    if (!number) return result;
+    cursor += used;
     while (*cursor == ' ') ++cursor;
     const char* unit_begin = cursor;
     while (*cursor != '\0' && *cursor != ' ' && (*cursor < '0' || *cursor > '9')) ++cursor;
     const std::string symbol(unit_begin, cursor);
     const UnitDefinition* unit = find_unit(symbol);
-    if (unit == nullptr || unit->dimension != Dimension::kTime || number < 0.0) return result;
-    total_s += number * unit->base_per_unit;
+    if (unit == nullptr || unit->dimension != Dimension::kTime || *number < 0.0) return result;
+    total_s += *number * unit->base_per_unit;
     while (*cursor == ' ') ++cursor;
   }
-  result.value = total_s;
+  if (std::isfinite(total_s)) result.value = total_s;
   return result;
 }
 
@@ -182,17 +212,18 @@ QuantityParse parse_quantity(std::string_view raw_text, Dimension dimension) {
     result.error = "empty value: expected " + dimension_name(dimension);
     return result;
   }
-  char* number_end = nullptr;
-  const double number = std::strtod(text.c_str(), &number_end);
-  if (number_end == text.c_str()) {
-    result.error = "'" + text + "' is not a number with a unit: expected " +
-                   dimension_name(dimension) + " (" + accepted_units(dimension) + ")";
+  size_t used = 0;
+  const std::optional<double> parsed_number = leading_number(text.c_str(), used);
+  if (!parsed_number) {
+    // strtod reads "nan", "inf" and overflows; this parser refuses them, and says so.
+    const double loose = std::strtod(text.c_str(), nullptr);
+    const bool non_finite = !std::isfinite(loose) || text.find_first_of("0123456789") == 0;
+    result.error = "'" + text + (non_finite ? "' is not a finite decimal number" : "' is not a number with a unit") +
+                   ": expected " + dimension_name(dimension) + " (" + accepted_units(dimension) + ")";
     return result;
   }
-  if (!std::isfinite(number)) {
-    result.error = "'" + text + "' is not a finite number";
-    return result;
-  }
+  const double number = *parsed_number;
+  const char* number_end = text.c_str() + used;
   const std::string symbol = trim(number_end);
   if (symbol.empty()) {
     if (dimension == Dimension::kCount || dimension == Dimension::kFraction) {
@@ -214,7 +245,12 @@ QuantityParse parse_quantity(std::string_view raw_text, Dimension dimension) {
                    dimension_name(dimension) + " (" + accepted_units(dimension) + ")";
     return result;
   }
-  result.value = number * unit->base_per_unit;
+  const double value = number * unit->base_per_unit;
+  if (!std::isfinite(value)) {
+    result.error = "'" + text + "' is too large to be " + dimension_name(dimension);
+    return result;
+  }
+  result.value = value;
   return result;
 }
 
@@ -237,6 +273,35 @@ QuantityParse parse_in_signal_unit(std::string_view text, std::string_view unit_
   }
   QuantityParse result = parse_quantity(text, unit->dimension);
   if (result.value) *result.value /= unit->base_per_unit;
+  return result;
+}
+
+FirmwareInteger firmware_integer(double base_value, double per_base, uint32_t max,
+                                 const std::string& firmware_unit) {
+  FirmwareInteger result;
+  const double scaled = base_value * per_base;
+  if (!std::isfinite(scaled) || scaled < 0.0) {
+    result.error = "not a finite quantity of 0 or more";
+    return result;
+  }
+  const double whole = std::round(scaled);
+  // Decimal input scaled in binary is off by a few ulps ("0.1 mg/day" is 99999.99999999999 ng
+  // ... 100000.00000000001 ng); anything further from a whole number was typed so.
+  if (std::fabs(scaled - whole) > 1e-6 + scaled * 1e-12) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.10g", scaled);
+    result.error = std::string(text) + " " + firmware_unit + " is not a whole number of " +
+                   firmware_unit + ", the pump's resolution";
+    return result;
+  }
+  if (whole > static_cast<double>(max)) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.10g", scaled);
+    result.error = std::string(text) + " " + firmware_unit + " is more than the pump's field holds (" +
+                   std::to_string(max) + " " + firmware_unit + ")";
+    return result;
+  }
+  result.value = static_cast<uint32_t>(whole);
   return result;
 }
 

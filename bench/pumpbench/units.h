@@ -5,6 +5,7 @@
 // name in the code carries (seconds, microlitres, micrograms, ug/day...).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,6 +53,18 @@ std::optional<SignalUnit> signal_unit(std::string_view symbol);
 
 // Parses a threshold for a signal recorded in `unit_symbol` and returns it in that unit.
 QuantityParse parse_in_signal_unit(std::string_view text, std::string_view unit_symbol);
+
+// A quantity as the firmware's integers hold it: a whole number of the firmware's unit
+// (`per_base` of them in one base unit: 1000 ng per ug, 1/60 min per s), from 0 to `max`. The
+// one conversion from the bench's doubles to the pump's fields: it never rounds a value to
+// another nor wraps one past the field's width; it refuses, saying why ("not a whole number
+// of ng/day, the pump's resolution", "more than the pump's field holds").
+struct FirmwareInteger {
+  std::optional<uint32_t> value;
+  std::string error;  // set when value is empty
+};
+FirmwareInteger firmware_integer(double base_value, double per_base, uint32_t max,
+                                 const std::string& firmware_unit);
 
 // Seconds for people: "36 s", "2.5 h", "3.25 d".
 std::string format_duration(double seconds);

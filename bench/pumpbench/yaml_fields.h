@@ -27,6 +27,21 @@ inline SourceLocation location_of(const YAML::Node& node) {
   return {mark.line + 1, mark.column + 1};
 }
 
+// Reads a YAML input file strictly, the one way every loader reads one: a regular file (not a
+// directory, a device or a pipe) of at most kMaxYamlFileBytes, valid UTF-8, exactly one
+// document, no key twice in a mapping, keys that are plain values, and at most
+// kMaxYamlNodes nodes (nested at most kMaxYamlDepth deep) once anchors and aliases are expanded (a "billion laughs" file is
+// refused, not walked). Problems go to `diagnostics` with their line and column; the node is
+// returned only when there are none.
+inline constexpr std::size_t kMaxYamlFileBytes = 4 * 1024 * 1024;
+inline constexpr std::size_t kMaxYamlNodes = 200000;
+inline constexpr std::size_t kMaxYamlDepth = 64;
+std::optional<YAML::Node> read_yaml_file(const std::string& path,
+                                         std::vector<Diagnostic>& diagnostics);
+// The same checks on text already read (`path` names it in messages).
+std::optional<YAML::Node> parse_yaml_text(const std::string& path, const std::string& text,
+                                          std::vector<Diagnostic>& diagnostics);
+
 class Context {
  public:
   explicit Context(std::string file) : file_(std::move(file)) {}
@@ -38,8 +53,13 @@ class Context {
   }
   std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
   const std::string& file() const { return file_; }
+  // A plain number for a quantity is in its base unit (the live protocol's JSON numbers:
+  // 3600 for "1 h"); a scenario file writes every unit.
+  void accept_bare_numbers_in_base_unit() { bare_numbers_in_base_unit_ = true; }
+  bool bare_numbers_in_base_unit() const { return bare_numbers_in_base_unit_; }
 
  private:
+  bool bare_numbers_in_base_unit_ = false;
   std::string file_;
   std::vector<Diagnostic> diagnostics_;
 };
@@ -117,16 +137,40 @@ class Fields {
                      "expected " + dimension_name(dimension) + " with its unit, e.g. '12 h'");
       return std::nullopt;
     }
-    const QuantityParse parsed = parse_quantity(value.Scalar(), dimension);
+    QuantityParse parsed = parse_quantity(value.Scalar(), dimension);
+    if (!parsed.value && context_.bare_numbers_in_base_unit()) {
+      const QuantityParse bare = parse_quantity(value.Scalar(), Dimension::kCount);
+      if (bare.value) parsed = bare;
+    }
     if (!parsed.value) {
       context_.error(value, field(key), parsed.error);
       return std::nullopt;
     }
-    if (*parsed.value < min_base || *parsed.value > max_base) {
+    // Written so that a NaN (which no parser here returns) would fail it too.
+    if (!(*parsed.value >= min_base && *parsed.value <= max_base)) {
       context_.error(value, field(key), "'" + value.Scalar() + "' is out of range: " + range_text);
       return std::nullopt;
     }
     return parsed.value;
+  }
+
+  // A quantity the firmware receives as an integer of its own unit (`per_base` of them in one
+  // base unit, e.g. 1000 ng per ug): in range as quantity() checks it, then a whole number of
+  // the firmware's unit that its field holds (firmware_integer(): never rounded, never wrapped).
+  std::optional<double> firmware_quantity(const std::string& key, Dimension dimension,
+                                          double min_base, double max_base,
+                                          const std::string& range_text, double per_base,
+                                          uint32_t field_max, const std::string& firmware_unit,
+                                          bool required = false) {
+    const std::optional<double> value =
+        quantity(key, dimension, min_base, max_base, range_text, required);
+    if (!value) return std::nullopt;
+    const FirmwareInteger converted = firmware_integer(*value, per_base, field_max, firmware_unit);
+    if (!converted.value) {
+      context_.error(get(key), field(key), "'" + get(key).Scalar() + "': " + converted.error);
+      return std::nullopt;
+    }
+    return value;
   }
 
   std::optional<int64_t> integer(const std::string& key, int64_t min, int64_t max,

@@ -435,13 +435,11 @@ Refusal Pump::cmd_refill(WireReader& args, hal::Ticks now, bool commit) {
 }
 
 Refusal Pump::check_bolus_rate(uint64_t dose_ng, uint32_t duration_s) const {
-  // Volume of the bolus (nL = ng × 1000 / (ng/µL)) against what the mechanism may move in the
-  // duration at its bolus rate limit, cross-multiplied to stay in integers.
-  const uint64_t concentration = engine_.tip_concentration_ug_per_ml();
-  const uint64_t bolus_nl_x60_x_conc = dose_ng * 1000 * 60;
-  const uint64_t limit = static_cast<uint64_t>(config_.max_bolus_rate_full_steps_per_min) *
-                         config_.calibration_nl_per_full_step * duration_s * concentration;
-  return bolus_nl_x60_x_conc <= limit ? Refusal::kNone : Refusal::kRateTooHigh;
+  return bolus_rate_within_limit(dose_ng, duration_s, engine_.tip_concentration_ug_per_ml(),
+                                 config_.max_bolus_rate_full_steps_per_min,
+                                 config_.calibration_nl_per_full_step)
+             ? Refusal::kNone
+             : Refusal::kRateTooHigh;
 }
 
 Refusal Pump::cmd_clinician_bolus(WireReader& args, hal::Ticks now, bool commit) {

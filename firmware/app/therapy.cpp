@@ -54,6 +54,18 @@ uint32_t basal_step_end(const TherapyProgram& program, uint32_t second_of_day) {
   return step_end_minute(program, step_index_at(program, second_of_day)) * 60;
 }
 
+bool bolus_rate_within_limit(uint64_t dose_ng, uint32_t duration_s,
+                             uint32_t concentration_ug_per_ml,
+                             uint32_t max_full_steps_per_min,
+                             uint32_t calibration_nl_per_full_step) {
+  // Volume of the bolus (nL = ng x 1000 / (ng/uL)) against the volume limit, cross-multiplied
+  // to stay in integers.
+  const uint64_t bolus_nl_x60_x_conc = dose_ng * 1000 * 60;
+  const uint64_t limit = static_cast<uint64_t>(max_full_steps_per_min) *
+                         calibration_nl_per_full_step * duration_s * concentration_ug_per_ml;
+  return bolus_nl_x60_x_conc <= limit;
+}
+
 Refusal validate_program(const TherapyProgram& program, const PtmConfig& ptm,
                          const DrugLimits& drug) {
   if (program.step_count == 0 || program.step_count > kMaxScheduleSteps) {

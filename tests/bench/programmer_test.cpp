@@ -261,4 +261,34 @@ TEST(Programmer, BadInputExitsTwoWithAMessage) {
   EXPECT_NE(refused_bind.find("exit=2"), std::string::npos) << refused_bind;
 }
 
+// The README's session: a run paced at real time waiting for a programmer. Every command is
+// answered within the programmer's deadline, and Ctrl-C ends the run within a second of wall
+// time with its outputs complete (issue 18: the paced run once slept through a sample period,
+// deaf to the programmer and to Ctrl-C for minutes).
+TEST(Programmer, APacedRunAnswersEveryCommandAndEndsWithinASecondOfCtrlC) {
+  const fs::path out = fresh_dir("realtime");
+  const pid_t child =
+      spawn_child({PUMPBENCH, "run", SCENARIO, "--quiet", "--out", out / "run", "--realtime", "1",
+                   "--programmer-port", "127.0.0.1:0", "--port-file", out / "port",
+                   "--wait-programmer"},
+                  out / "stderr");
+  const unsigned short port = wait_port_file(out / "port", child, kStartLimit);
+  ASSERT_NE(port, 0);
+  const Programmed status = programmer(port, BENCH_KEY, "interrogate");
+  EXPECT_EQ(status.exit_code, 0) << status.output;
+  const auto asked = std::chrono::steady_clock::now();
+  const Programmed programmed = programmer(port, BENCH_KEY, "program continuous 4 mg/day");
+  EXPECT_EQ(programmed.exit_code, 0) << programmed.output;
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, 5s);
+  EXPECT_NE(programmer(port, BENCH_KEY, "interrogate").output.find("basal daily dose    4 mg/day"),
+            std::string::npos);
+  kill(child, SIGINT);
+  const auto interrupted = std::chrono::steady_clock::now();
+  EXPECT_EQ(wait_child(child, kRunLimit), 130);
+  EXPECT_LT(std::chrono::steady_clock::now() - interrupted, 1s);
+  EXPECT_NE(slurp(out / "run" / "result.json").find("\"status\": \"interrupted\""),
+            std::string::npos);
+  EXPECT_FALSE(fs::exists(out / "run" / "result.json.partial"));
+}
+
 }  // namespace

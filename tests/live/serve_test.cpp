@@ -333,5 +333,39 @@ TEST(LiveServe, MotorPhaseCurrentIsRecordedAndServed) {
   fs::remove_all(out);
 }
 
+// A pause is held by the clients that asked for it: when the one that paused the run leaves
+// without resuming it, the run goes on (issue 18: it stayed frozen for ever).
+TEST(LiveServe, APauseWhoseClientLeftIsReleased) {
+  const fs::path out = fresh_dir("abandoned_pause");
+  const pid_t child = spawn_child({PUMPBENCH, "serve", SHORT_SCENARIO, "--listen", "127.0.0.1:0",
+                                   "--port-file", out / "port", "--out", out, "--speed", "0"});
+  const unsigned short port = wait_port(out / "port", child);
+  ASSERT_NE(port, 0);
+  {
+    Client leaving(port);
+    leaving.receive();
+    leaving.send(hello());
+    leaving.send(Json{{"type", "pause"}, {"id", 1}});
+    const Json ack = leaving.receive_until(
+        [](const Json& m) { return m["type"] == "ack" && m["id"] == 1; });
+    EXPECT_EQ(ack["ok"], true);
+  }  // gone without a resume
+  Client watching(port);
+  watching.receive();
+  Json quiet = hello();
+  quiet["history"] = false;
+  watching.send(quiet);
+  // Status messages come five times a wall second; a run held for good never ends.
+  int messages = 0;
+  const Json end = watching.receive_until([&messages](const Json& m) {
+    return m["type"] == "end" || (m["type"] == "status" && ++messages > 300);
+  });
+  ASSERT_FALSE(end.is_null());
+  EXPECT_EQ(end["type"], "end") << "still paused after its client left";
+  kill(child, SIGINT);
+  wait_child(child, kRunLimit);
+  fs::remove_all(out);
+}
+
 }  // namespace
 }  // namespace pumptwin::live

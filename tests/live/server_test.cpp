@@ -331,5 +331,33 @@ TEST(LiveHistory, HalvesResolutionWhenFullAndKeepsExtremes) {
   EXPECT_EQ(lowest, -5.0);
 }
 
+// A client that repeats its hello without reading gets an error for each, not the whole history
+// again outside its queue's budget (issue 18: 0.37 MB more server memory per hello, no cap).
+TEST(LiveServer, ARepeatedHelloGetsAnErrorNotAnotherHistory) {
+  Server server(ServerOptions{});
+  server.set_hello({});
+  server.set_history_signals(3);
+  ASSERT_EQ(server.start(), "");
+  for (int row = 0; row < 5000; ++row) server.record_sample(row, {1.0 * row, 2.0, 3.0});
+  Client client(server.port());
+  client.receive();
+  std::string hellos;
+  constexpr int kHellos = 300;
+  for (int i = 0; i < kHellos; ++i) hellos += encode(hello());
+  client.send(hellos);
+  int histories = 0;
+  int refusals = 0;
+  for (Json message = client.receive(); !message.is_null() && refusals < kHellos - 1;
+       message = client.receive()) {
+    if (message["type"] == "history_end") ++histories;
+    if (message["type"] == "error") {
+      EXPECT_EQ(message["message"], "hello was already said on this connection");
+      ++refusals;
+    }
+  }
+  EXPECT_EQ(histories, 1);
+  EXPECT_EQ(refusals, kHellos - 1);
+}
+
 }  // namespace
 }  // namespace pumptwin::live

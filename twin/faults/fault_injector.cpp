@@ -189,6 +189,7 @@ void FaultInjector::inject(const FaultRequest& request) {
   const std::string& name = request.name;
   ++generation_[name];  // stops the processes of an earlier injection of the same fault
   if (fault->clearable) active_.insert(name);
+  for (const std::string& left : fault->leaves_injected) active_.insert(left);
 
   if (name == "asic_register_stuck_bit") {
     stuck_register_ = asic_register_address(text(request, "register"));
@@ -372,6 +373,11 @@ void FaultInjector::inject(const FaultRequest& request) {
     throw std::invalid_argument("fault '" + name +
                                 "' is in the registry but the injector has no branch for it");
   }
+}
+
+bool FaultInjector::injected(const std::string& name) const {
+  const auto at = active_.lower_bound(name);
+  return at != active_.end() && (*at == name || at->rfind(name + ":", 0) == 0);
 }
 
 void FaultInjector::clear(const std::string& name) {

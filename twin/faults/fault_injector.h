@@ -44,6 +44,8 @@ class FaultInjector {
   // The refill faults armed since the last refill; disarms them.
   RefillFault take_refill_fault();
   const std::set<std::string>& active() const { return active_; }
+  // Whether `clear: name` has something to undo (on any channel, for the ADC faults).
+  bool injected(const std::string& name) const;
 
  private:
   double number(const FaultRequest& request, const std::string& parameter) const;

@@ -254,6 +254,7 @@ std::vector<FaultDefinition> build() {
                      "then `clear: power_loss`",
                      "twin/mcu Mcu::cut_power_during_next_nvm_write",
                      "torn NVM write during a power loss", kMdcBattery, false));
+  list.back().leaves_injected = {"power_loss"};
   list.push_back(def("event_log_corruption", "nvm",
                      {integer("entries", false, 1, 1, 256, "the newest entries corrupted")},
                      "the newest `entries` event-log entries get a corrupted byte",

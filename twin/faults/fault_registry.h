@@ -49,6 +49,9 @@ struct FaultDefinition {
   std::string field_failure;  // the field failure it models
   std::string source;         // where that failure is reported
   bool clearable = true;      // `clear` undoes it (false: a one-shot event)
+  // Faults an injection of this one leaves in place for a later `clear` (nvm_power_cut cuts
+  // the power: `clear: power_loss` restores it).
+  std::vector<std::string> leaves_injected;
   // Empty when the twin can inject it; otherwise what the twin lacks (the fault is listed and
   // documented, and a scenario that names it is refused with this text).
   std::string missing_hook;
