@@ -108,9 +108,8 @@ std::optional<double> parse_step_duration(const Json& message, std::string& erro
   if (message.contains("duration_s") && message["duration_s"].is_number()) {
     duration = message["duration_s"].get<double>();
   } else if (message.contains("duration") && message["duration"].is_string()) {
-    const pumpbench::QuantityParse parsed =
-        pumpbench::parse_quantity(message["duration"].get<std::string>(),
-                                  pumpbench::Dimension::kTime);
+    const pumpbench::QuantityParse parsed = pumpbench::parse_quantity(
+        message["duration"].get<std::string>(), pumpbench::Dimension::kTime);
     if (!parsed.value) {
       error = "duration: " + parsed.error;
       return std::nullopt;

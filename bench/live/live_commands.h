@@ -4,8 +4,8 @@
 // units, ranges and firmware limits. No SystemC: the loader tests and the fuzz target use it.
 #pragma once
 
-#include <optional>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "protocol.h"

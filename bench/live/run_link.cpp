@@ -10,8 +10,8 @@
 
 #include "app/pump.h"
 #include "drivers/motor_driver_regs.h"
-#include "platform.h"
 #include "live_commands.h"
+#include "platform.h"
 #include "scenario_loader.h"
 #include "twin/physio/patient_parameters.h"
 #include "units.h"

@@ -182,8 +182,8 @@ struct Session : std::enable_shared_from_this<Session> {
       if (type == "hello" && ready) {
         // Each hello would queue the whole history again, outside the queue's budget: a
         // client repeating it without reading would grow the server without bound.
-        enqueue_locked(error_message("bad_message", "hello was already said on this connection",
-                                     id));
+        enqueue_locked(
+            error_message("bad_message", "hello was already said on this connection", id));
         continue;
       }
       if (type == "hello") {

@@ -11,9 +11,7 @@ namespace {
 
 // Little-endian fields after the opcode, as the firmware's WireReader takes them.
 struct Payload {
-  explicit Payload(pumpfw::app::Command command) {
-    bytes.push_back(static_cast<uint8_t>(command));
-  }
+  explicit Payload(pumpfw::app::Command command) { bytes.push_back(static_cast<uint8_t>(command)); }
   Payload& u8(uint32_t value) { return put(value, 1); }
   Payload& u16(uint32_t value) { return put(value, 2); }
   Payload& u32(uint32_t value) { return put(value, 4); }
@@ -27,7 +25,8 @@ struct Payload {
 };
 
 uint32_t checked(const FirmwareInteger& converted) {
-  if (!converted.value) throw std::invalid_argument("a value the pump cannot hold: " + converted.error);
+  if (!converted.value)
+    throw std::invalid_argument("a value the pump cannot hold: " + converted.error);
   return *converted.value;
 }
 
@@ -47,8 +46,7 @@ std::vector<uint8_t> command_payload(pumpfw::app::Command command) {
 
 std::vector<uint8_t> program_payload(const ProgramSpec& program) {
   if (program.steps.empty() || program.steps.size() > pumpfw::app::kMaxScheduleSteps) {
-    throw std::invalid_argument("a program of " + std::to_string(program.steps.size()) +
-                                " steps");
+    throw std::invalid_argument("a program of " + std::to_string(program.steps.size()) + " steps");
   }
   Payload payload(pumpfw::app::Command::kProgramTherapy);
   payload.u8(program.flexible ? 1 : 0).u8(static_cast<uint32_t>(program.steps.size()));

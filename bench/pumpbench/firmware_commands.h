@@ -17,8 +17,8 @@ namespace pumpbench {
 // The widest doses a scenario, a live client or the programmer CLI may send: beyond any
 // intrathecal therapy, yet within the firmware's fields, so that the pump's own limits (the
 // drug library's daily maximum) are what refuse a large dose, and can be tested.
-inline constexpr double kMaxDoseUg = 1e5;              // 100 mg
-inline constexpr double kMaxDoseRateUgPerDay = 1e6;    // 1000 mg/day
+inline constexpr double kMaxDoseUg = 1e5;            // 100 mg
+inline constexpr double kMaxDoseRateUgPerDay = 1e6;  // 1000 mg/day
 
 // Whole nanograms (of a dose, or per day of a rate) in the firmware's u32 field.
 uint32_t firmware_nanograms(double micrograms);

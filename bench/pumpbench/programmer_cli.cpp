@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdint>
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -15,9 +15,9 @@
 #include <boost/asio.hpp>
 
 #include "catalogue.h"
+#include "clinician_programmer.h"
 #include "firmware_commands.h"
 #include "programmer_cli_commands.h"
-#include "clinician_programmer.h"
 #include "protocol.h"
 #include "recorder.h"
 #include "units.h"

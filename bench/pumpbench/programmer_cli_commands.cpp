@@ -35,8 +35,9 @@ bool starts_like_number(const std::string& word) {
 // `max_base` (in the dimension's base unit), and a whole number of the pump's unit
 // (`per_base` of them in one base unit) that its field holds.
 bool take_quantity(const std::vector<std::string>& words, size_t& at, Dimension dimension,
-                   const std::string& what, double max_base, const std::string& range_text, double per_base, uint32_t field_max,
-                   const std::string& firmware_unit, double& value, std::string& error) {
+                   const std::string& what, double max_base, const std::string& range_text,
+                   double per_base, uint32_t field_max, const std::string& firmware_unit,
+                   double& value, std::string& error) {
   if (at >= words.size()) {
     error = "missing " + what + " (" + dimension_name(dimension) + ", e.g. in " +
             accepted_units(dimension) + ")";
@@ -60,8 +61,8 @@ bool take_quantity(const std::vector<std::string>& words, size_t& at, Dimension 
     error = what + " '" + text + "': out of range (" + range_text + ")";
     return false;
   }
-  const FirmwareInteger converted = firmware_integer(*parsed.value, per_base, field_max,
-                                                     firmware_unit);
+  const FirmwareInteger converted =
+      firmware_integer(*parsed.value, per_base, field_max, firmware_unit);
   if (!converted.value || *converted.value == 0) {
     error = what + " '" + text + "': " +
             (converted.value ? "less than the pump's resolution (1 " + firmware_unit + ")"
@@ -108,7 +109,8 @@ bool parse_programmer_command(const std::vector<std::string>& words, ProgrammerC
       if (count.empty() || count.size() > 3 ||
           count.find_first_not_of("0123456789") != std::string::npos || std::stoul(count) == 0 ||
           std::stoul(count) > kMaxProgrammerEvents) {
-        error = "events '" + count + "': expected a count from 1 to " + std::to_string(kMaxProgrammerEvents);
+        error = "events '" + count + "': expected a count from 1 to " +
+                std::to_string(kMaxProgrammerEvents);
         return false;
       }
       command.event_count = std::stoul(count);
@@ -118,19 +120,21 @@ bool parse_programmer_command(const std::vector<std::string>& words, ProgrammerC
   if (verb == "program") {
     command.verb = ProgrammerCommand::Verb::kProgram;
     if (at >= words.size() || words[at] != "continuous") {
-      error = "expected 'program continuous RATE', e.g. program continuous 3 mg/day (schedules and "
-              "periodic boluses: a scenario file)";
+      error =
+          "expected 'program continuous RATE', e.g. program continuous 3 mg/day (schedules and "
+          "periodic boluses: a scenario file)";
       return false;
     }
     ++at;
-    return take_quantity(words, at, Dimension::kDoseRate, "rate", kMaxDoseRateUgPerDay, "at most 1000 mg/day",
-                         1e3, UINT32_MAX, "ng/day", command.rate_ug_per_day, error) &&
+    return take_quantity(words, at, Dimension::kDoseRate, "rate", kMaxDoseRateUgPerDay,
+                         "at most 1000 mg/day", 1e3, UINT32_MAX, "ng/day", command.rate_ug_per_day,
+                         error) &&
            no_more();
   }
   if (verb == "refill") {
     command.verb = ProgrammerCommand::Verb::kRefill;
-    if (!take_quantity(words, at, Dimension::kVolume, "volume", kMaxVolumeUl, "at most 100 mL", 1.0, UINT32_MAX,
-                       "uL", command.volume_ul, error) ||
+    if (!take_quantity(words, at, Dimension::kVolume, "volume", kMaxVolumeUl, "at most 100 mL", 1.0,
+                       UINT32_MAX, "uL", command.volume_ul, error) ||
         !take_quantity(words, at, Dimension::kConcentration, "concentration",
                        library_max_concentration_ug_per_ml(),
                        "no drug in the pump's library comes stronger", 1.0, UINT32_MAX, "ug/mL",
@@ -151,8 +155,9 @@ bool parse_programmer_command(const std::vector<std::string>& words, ProgrammerC
         }
       } else if (words[at] == "--low-reservoir") {
         ++at;
-        if (!take_quantity(words, at, Dimension::kVolume, "low-reservoir level", kMaxVolumeUl, "at most 100 mL",
-                           1.0, UINT32_MAX, "uL", command.low_reservoir_ul, error)) {
+        if (!take_quantity(words, at, Dimension::kVolume, "low-reservoir level", kMaxVolumeUl,
+                           "at most 100 mL", 1.0, UINT32_MAX, "uL", command.low_reservoir_ul,
+                           error)) {
           return false;
         }
       } else {
@@ -169,8 +174,8 @@ bool parse_programmer_command(const std::vector<std::string>& words, ProgrammerC
     }
     double duration_s = command.duration_minutes * 60.0;
     if (at < words.size() &&
-        !take_quantity(words, at, Dimension::kTime, "duration", kSecondsPerDay, "at most 1 d", 1.0 / 60.0,
-                       UINT16_MAX, "min", duration_s, error)) {
+        !take_quantity(words, at, Dimension::kTime, "duration", kSecondsPerDay, "at most 1 d",
+                       1.0 / 60.0, UINT16_MAX, "min", duration_s, error)) {
       return false;
     }
     command.duration_minutes =
@@ -189,8 +194,8 @@ bool parse_programmer_command(const std::vector<std::string>& words, ProgrammerC
     }
     return true;
   }
-  error = "unknown command '" + verb +
-          "' (interrogate, events, program, refill, bolus, acknowledge)";
+  error =
+      "unknown command '" + verb + "' (interrogate, events, program, refill, bolus, acknowledge)";
   return false;
 }
 

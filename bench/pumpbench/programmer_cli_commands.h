@@ -14,15 +14,21 @@ namespace pumpbench {
 inline constexpr size_t kMaxProgrammerEvents = 256;  // the pump's log
 
 struct ProgrammerCommand {
-  enum class Verb { kInterrogate, kEvents, kProgram, kRefill, kBolus, kAcknowledge } verb =
-      Verb::kInterrogate;
+  enum class Verb {
+    kInterrogate,
+    kEvents,
+    kProgram,
+    kRefill,
+    kBolus,
+    kAcknowledge
+  } verb = Verb::kInterrogate;
   std::string text;   // as written, for messages
   std::string where;  // "FILE:LINE: " in a script, empty on the command line
   size_t event_count = kMaxProgrammerEvents;
   double rate_ug_per_day = 0.0;
   double volume_ul = 0.0;
   double concentration_ug_per_ml = 0.0;
-  std::string drug;  // empty: the drug the pump holds
+  std::string drug;               // empty: the drug the pump holds
   double low_reservoir_ul = 0.0;  // set from the firmware's default by parse_programmer_command
   double dose_ug = 0.0;
   uint16_t duration_minutes = 10;

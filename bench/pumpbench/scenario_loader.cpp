@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -162,9 +162,9 @@ std::optional<YAML::Node> parse_yaml_text(const std::string& path, const std::st
   if (bad_byte != std::string::npos) {
     char hex[8];
     std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[bad_byte]));
-    diagnostics.push_back({path, location_of_offset(text, bad_byte), "",
-                           std::string("byte ") + hex +
-                               " is not valid UTF-8 (the file must be UTF-8 text)"});
+    diagnostics.push_back(
+        {path, location_of_offset(text, bad_byte), "",
+         std::string("byte ") + hex + " is not valid UTF-8 (the file must be UTF-8 text)"});
     return std::nullopt;
   }
   // At most two documents are read: yaml-cpp's LoadAll loops for ever on some malformed
@@ -184,9 +184,11 @@ std::optional<YAML::Node> parse_yaml_text(const std::string& path, const std::st
   }
   if (documents.starts.size() > 1) {
     const YAML::Mark& second = documents.starts[1];
-    diagnostics.push_back({path, {std::max(second.line, 0) + 1, std::max(second.column, 0) + 1},
-                           "", "a second YAML document ('---', or text after the first): a file "
-                               "holds one document"});
+    diagnostics.push_back({path,
+                           {std::max(second.line, 0) + 1, std::max(second.column, 0) + 1},
+                           "",
+                           "a second YAML document ('---', or text after the first): a file "
+                           "holds one document"});
     return std::nullopt;
   }
   if (root.IsNull()) {
@@ -198,15 +200,16 @@ std::optional<YAML::Node> parse_yaml_text(const std::string& path, const std::st
   const size_t before = diagnostics.size();
   try {
     if (!check_structure(root, path, diagnostics, nodes)) {
-      diagnostics.push_back({path, {1, 1}, "",
-                             "the document expands to more than " +
-                                 std::to_string(kMaxYamlNodes) + " nodes or " +
-                                 std::to_string(kMaxYamlDepth) +
+      diagnostics.push_back({path,
+                             {1, 1},
+                             "",
+                             "the document expands to more than " + std::to_string(kMaxYamlNodes) +
+                                 " nodes or " + std::to_string(kMaxYamlDepth) +
                                  " levels (anchors and aliases repeat what they name)"});
     }
   } catch (const YAML::Exception& error) {
-    diagnostics.push_back({path, {error.mark.line + 1, error.mark.column + 1}, "",
-                           "malformed YAML: " + error.msg});
+    diagnostics.push_back(
+        {path, {error.mark.line + 1, error.mark.column + 1}, "", "malformed YAML: " + error.msg});
   }
   if (diagnostics.size() != before) return std::nullopt;
   return root;
@@ -225,9 +228,9 @@ std::optional<YAML::Node> read_yaml_file(const std::string& path,
   } else if (!fs::is_regular_file(status)) {
     problem = "is not a regular file (a device, a pipe or a socket)";
   } else if (fs::file_size(path, error) > kMaxYamlFileBytes || error) {
-    problem = error ? "cannot read the file" : "is larger than " +
-                                                   std::to_string(kMaxYamlFileBytes >> 20) +
-                                                   " MiB: not a scenario";
+    problem = error ? "cannot read the file"
+                    : "is larger than " + std::to_string(kMaxYamlFileBytes >> 20) +
+                          " MiB: not a scenario";
   }
   std::string text;
   if (problem.empty()) {
@@ -291,8 +294,8 @@ constexpr double kMinutesPerSecond = 1.0 / 60.0;
 // The fields of the firmware's telemetry commands, each read as the whole number of the
 // firmware's unit it becomes (Fields::firmware_quantity): ng and ng/day in u32, minutes in u16.
 std::optional<double> read_dose(Fields& fields, const std::string& key, bool required) {
-  return fields.firmware_quantity(key, Dimension::kMass, 0.0, kMaxDoseUg, "0 to 100 mg", kNgPerUg, kU32,
-                                  "ng", required);
+  return fields.firmware_quantity(key, Dimension::kMass, 0.0, kMaxDoseUg, "0 to 100 mg", kNgPerUg,
+                                  kU32, "ng", required);
 }
 std::optional<double> read_rate(Fields& fields, const std::string& key, bool required) {
   return fields.firmware_quantity(key, Dimension::kDoseRate, 0.0, kMaxDoseRateUgPerDay,
@@ -389,12 +392,13 @@ std::optional<PtmSpec> read_ptm(Context& context, const YAML::Node& node, const 
 // The therapy as the firmware's commands carry it (scenario_run sends exactly these integers).
 pumpfw::app::TherapyProgram firmware_program(const ProgramSpec& spec) {
   pumpfw::app::TherapyProgram program{};
-  program.mode = spec.flexible ? pumpfw::app::TherapyMode::kFlexible
-                               : pumpfw::app::TherapyMode::kContinuous;
+  program.mode =
+      spec.flexible ? pumpfw::app::TherapyMode::kFlexible : pumpfw::app::TherapyMode::kContinuous;
   program.step_count = static_cast<uint8_t>(std::min<size_t>(spec.steps.size(), 255));
   for (size_t i = 0; i < spec.steps.size() && i < pumpfw::app::kMaxScheduleSteps; ++i) {
     program.steps[i].start_minute = spec.steps[i].start_minute;
-    program.steps[i].rate_ng_per_day = static_cast<uint32_t>(std::llround(spec.steps[i].rate_ug_per_day * kNgPerUg));
+    program.steps[i].rate_ng_per_day =
+        static_cast<uint32_t>(std::llround(spec.steps[i].rate_ug_per_day * kNgPerUg));
   }
   program.periodic.dose_ng = static_cast<uint32_t>(std::llround(spec.periodic.dose_ug * kNgPerUg));
   program.periodic.first_minute = spec.periodic.first_minute;
@@ -433,18 +437,17 @@ std::string program_refusal(const ProgramSpec& spec, const PtmSpec* ptm,
   if (refusal == Refusal::kNone) return "";
   std::string why;
   if (refusal == Refusal::kDailyDoseOverLimit) {
-    why = ": the most it can give in a day (basal " +
-          number_text(static_cast<double>(pumpfw::app::basal_daily_dose_ng(program)) / 1e3) +
-          " ug, periodic boluses " +
-          number_text(static_cast<double>(
-                            pumpfw::app::periodic_boluses_per_day(program.periodic)) *
-                        program.periodic.dose_ng / 1e3) +
-          " ug" +
-          (ptm ? ", PTM " + number_text(static_cast<double>(ptm->max_per_day) * ptm->dose_ug) +
-                     " ug"
-               : std::string()) +
-          ") is above " + drug.name + "'s maximum daily dose in the drug library (" +
-          number_text(drug.max_daily_dose_ng / 1e3) + " ug/day)";
+    why =
+        ": the most it can give in a day (basal " +
+        number_text(static_cast<double>(pumpfw::app::basal_daily_dose_ng(program)) / 1e3) +
+        " ug, periodic boluses " +
+        number_text(static_cast<double>(pumpfw::app::periodic_boluses_per_day(program.periodic)) *
+                    program.periodic.dose_ng / 1e3) +
+        " ug" +
+        (ptm ? ", PTM " + number_text(static_cast<double>(ptm->max_per_day) * ptm->dose_ug) + " ug"
+             : std::string()) +
+        ") is above " + drug.name + "'s maximum daily dose in the drug library (" +
+        number_text(drug.max_daily_dose_ng / 1e3) + " ug/day)";
   } else if (refusal == Refusal::kScheduleInvalid &&
              program.periodic.duration_minutes > program.periodic.interval_minutes) {
     why = ": the periodic bolus lasts longer than its interval";
@@ -481,8 +484,8 @@ void check_setup_acceptance(Context& context, Fields& fields, const Setup& setup
       problem = program_refusal(*setup.program, &*setup.ptm, *drug);
     } else if (static_cast<uint64_t>(ptm.max_per_day) * ptm.dose_ng > drug->max_daily_dose_ng) {
       problem = "the pump refuses this PTM (" + refusal_text(Refusal::kDailyDoseOverLimit) +
-                "): " + std::to_string(ptm.max_per_day) + " boluses a day are above " +
-                drug->name + "'s maximum daily dose";
+                "): " + std::to_string(ptm.max_per_day) + " boluses a day are above " + drug->name +
+                "'s maximum daily dose";
     }
     if (problem.empty() && ptm.dose_ng != 0 &&
         !pumpfw::app::bolus_rate_within_limit(
@@ -560,8 +563,8 @@ void read_setup(Context& context, const YAML::Node& node, Setup& setup) {
     Fields reservoir(context, fields.get("reservoir"), "setup.reservoir",
                      {"capacity", "fill", "low_alarm"});
     if (auto capacity = reservoir.firmware_quantity("capacity", Dimension::kVolume, 1e3, 100e3,
-                                                    "1 mL to 100 mL (pumps hold 20 or 40 mL)",
-                                                    1.0, kU32, "uL")) {
+                                                    "1 mL to 100 mL (pumps hold 20 or 40 mL)", 1.0,
+                                                    kU32, "uL")) {
       setup.reservoir_capacity_ul = *capacity;
     }
     if (auto fill = reservoir.firmware_quantity("fill", Dimension::kVolume, 0.0, 100e3,
@@ -601,9 +604,9 @@ void read_setup(Context& context, const YAML::Node& node, Setup& setup) {
       }
     }
   }
-  if (auto calibration = fields.firmware_quantity("calibration_per_step", Dimension::kVolume,
-                                                  0.1, 1.0, "100 nL to 1000 nL per full step",
-                                                  1e3, kU32, "nL")) {
+  if (auto calibration =
+          fields.firmware_quantity("calibration_per_step", Dimension::kVolume, 0.1, 1.0,
+                                   "100 nL to 1000 nL per full step", 1e3, kU32, "nL")) {
     setup.calibration_nl_per_step = *calibration * 1e3;
   }
   if (fields.has("battery")) {
@@ -759,8 +762,8 @@ std::optional<Action> read_action(Context& context, const std::string& key, cons
     auto volume = fields.firmware_quantity("volume", Dimension::kVolume, 0.0, 100e3, "0 to 100 mL",
                                            1.0, kU32, "uL", true);
     const bool low_given = fields.has("low_alarm");
-    refill.low_reservoir_alarm_ul = fields.firmware_quantity(
-        "low_alarm", Dimension::kVolume, 0.0, 100e3, "0 to 100 mL", 1.0, kU32, "uL");
+    refill.low_reservoir_alarm_ul = fields.firmware_quantity("low_alarm", Dimension::kVolume, 0.0,
+                                                             100e3, "0 to 100 mL", 1.0, kU32, "uL");
     const bool bridge_given = fields.has("bridge");
     const std::optional<double> bridge = fields.firmware_quantity(
         "bridge", Dimension::kVolume, 0.0, 5e3, "0 to 5 mL", 1.0, kU16, "uL");
@@ -1176,8 +1179,9 @@ void check_requirement_ids(Context& context, const YAML::Node& root, const Scena
                            std::vector<std::string>& notes) {
   const std::optional<std::string> requirements_file = find_requirements_file(scenario.file);
   if (!requirements_file) {
-    notes.push_back("requirement IDs not checked: no requirements.yaml in the scenario's folder "
-                    "or any folder above it");
+    notes.push_back(
+        "requirement IDs not checked: no requirements.yaml in the scenario's folder "
+        "or any folder above it");
     return;
   }
   const RequirementsLoad loaded = load_requirements(*requirements_file);

@@ -218,8 +218,10 @@ QuantityParse parse_quantity(std::string_view raw_text, Dimension dimension) {
     // strtod reads "nan", "inf" and overflows; this parser refuses them, and says so.
     const double loose = std::strtod(text.c_str(), nullptr);
     const bool non_finite = !std::isfinite(loose) || text.find_first_of("0123456789") == 0;
-    result.error = "'" + text + (non_finite ? "' is not a finite decimal number" : "' is not a number with a unit") +
-                   ": expected " + dimension_name(dimension) + " (" + accepted_units(dimension) + ")";
+    result.error =
+        "'" + text +
+        (non_finite ? "' is not a finite decimal number" : "' is not a number with a unit") +
+        ": expected " + dimension_name(dimension) + " (" + accepted_units(dimension) + ")";
     return result;
   }
   const double number = *parsed_number;
@@ -297,8 +299,9 @@ FirmwareInteger firmware_integer(double base_value, double per_base, uint32_t ma
   if (whole > static_cast<double>(max)) {
     char text[64];
     std::snprintf(text, sizeof text, "%.10g", scaled);
-    result.error = std::string(text) + " " + firmware_unit + " is more than the pump's field holds (" +
-                   std::to_string(max) + " " + firmware_unit + ")";
+    result.error = std::string(text) + " " + firmware_unit +
+                   " is more than the pump's field holds (" + std::to_string(max) + " " +
+                   firmware_unit + ")";
     return result;
   }
   result.value = static_cast<uint32_t>(whole);

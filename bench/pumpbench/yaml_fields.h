@@ -30,9 +30,9 @@ inline SourceLocation location_of(const YAML::Node& node) {
 // Reads a YAML input file strictly, the one way every loader reads one: a regular file (not a
 // directory, a device or a pipe) of at most kMaxYamlFileBytes, valid UTF-8, exactly one
 // document, no key twice in a mapping, keys that are plain values, and at most
-// kMaxYamlNodes nodes (nested at most kMaxYamlDepth deep) once anchors and aliases are expanded (a "billion laughs" file is
-// refused, not walked). Problems go to `diagnostics` with their line and column; the node is
-// returned only when there are none.
+// kMaxYamlNodes nodes (nested at most kMaxYamlDepth deep) once anchors and aliases are expanded (a
+// "billion laughs" file is refused, not walked). Problems go to `diagnostics` with their line and
+// column; the node is returned only when there are none.
 inline constexpr std::size_t kMaxYamlFileBytes = 4 * 1024 * 1024;
 inline constexpr std::size_t kMaxYamlNodes = 200000;
 inline constexpr std::size_t kMaxYamlDepth = 64;

@@ -55,8 +55,7 @@ uint32_t basal_step_end(const TherapyProgram& program, uint32_t second_of_day) {
 }
 
 bool bolus_rate_within_limit(uint64_t dose_ng, uint32_t duration_s,
-                             uint32_t concentration_ug_per_ml,
-                             uint32_t max_full_steps_per_min,
+                             uint32_t concentration_ug_per_ml, uint32_t max_full_steps_per_min,
                              uint32_t calibration_nl_per_full_step) {
   // Volume of the bolus (nL = ng x 1000 / (ng/uL)) against the volume limit, cross-multiplied
   // to stay in integers.

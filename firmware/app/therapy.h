@@ -93,8 +93,7 @@ uint32_t basal_step_end(const TherapyProgram& program, uint32_t second_of_day);
 // Whether a bolus of dose_ng over duration_s, at a concentration, is a volume the mechanism may
 // move in that time at its bolus rate limit (full steps per minute of calibrated nL each).
 bool bolus_rate_within_limit(uint64_t dose_ng, uint32_t duration_s,
-                             uint32_t concentration_ug_per_ml,
-                             uint32_t max_full_steps_per_min,
+                             uint32_t concentration_ug_per_ml, uint32_t max_full_steps_per_min,
                              uint32_t calibration_nl_per_full_step);
 
 Refusal validate_program(const TherapyProgram& program, const PtmConfig& ptm,

@@ -74,8 +74,8 @@ std::vector<Mistake> generate() {
       {"to: 40 min", "to", "min"},
   };
   const std::vector<std::string> bad_values = {
-      "nan {u}",  "NaN",     "inf {u}",     "-inf {u}", "1e308 {u}", "1e999 {u}", "0x10 {u}",
-      "12 parsecs", "12",    "[1, 2]",      "{a: 1}",   "",          "twelve {u}", "-1 {u}",
+      "nan {u}",    "NaN", "inf {u}", "-inf {u}", "1e308 {u}", "1e999 {u}",  "0x10 {u}",
+      "12 parsecs", "12",  "[1, 2]",  "{a: 1}",   "",          "twelve {u}", "-1 {u}",
   };
   std::vector<Mistake> corpus;
   for (const Field& field : fields) {
@@ -221,7 +221,8 @@ TEST_F(MalformedCorpus, ValidateExitsTwoWithFileLineColumnForEveryOne) {
   ASSERT_NE(pipe, nullptr);
   std::string output;
   std::array<char, 4096> buffer{};
-  for (size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) output.append(buffer.data(), n);
+  for (size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;)
+    output.append(buffer.data(), n);
   const int status = pclose(pipe);
   ASSERT_TRUE(WIFEXITED(status)) << output.substr(0, 2000);
   EXPECT_EQ(WEXITSTATUS(status), 2);

@@ -267,11 +267,10 @@ TEST(Programmer, BadInputExitsTwoWithAMessage) {
 // deaf to the programmer and to Ctrl-C for minutes).
 TEST(Programmer, APacedRunAnswersEveryCommandAndEndsWithinASecondOfCtrlC) {
   const fs::path out = fresh_dir("realtime");
-  const pid_t child =
-      spawn_child({PUMPBENCH, "run", SCENARIO, "--quiet", "--out", out / "run", "--realtime", "1",
-                   "--programmer-port", "127.0.0.1:0", "--port-file", out / "port",
-                   "--wait-programmer"},
-                  out / "stderr");
+  const pid_t child = spawn_child(
+      {PUMPBENCH, "run", SCENARIO, "--quiet", "--out", out / "run", "--realtime", "1",
+       "--programmer-port", "127.0.0.1:0", "--port-file", out / "port", "--wait-programmer"},
+      out / "stderr");
   const unsigned short port = wait_port_file(out / "port", child, kStartLimit);
   ASSERT_NE(port, 0);
   const Programmed status = programmer(port, BENCH_KEY, "interrogate");

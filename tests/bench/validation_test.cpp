@@ -32,8 +32,8 @@ using pumptwin::live::parse_live_action;
 // ------------------------------------------------------------------------------ quantities
 
 TEST(Quantities, NonFiniteAndOverflowingNumbersAreRefusedInEveryDimension) {
-  for (const char* text : {"nan h", "NaN h", "inf s", "-inf s", "infinity h", "1e308 d",
-                           "1e999 s", "nan", "0x10 h", "1 d nan h", "2 h inf min"}) {
+  for (const char* text : {"nan h", "NaN h", "inf s", "-inf s", "infinity h", "1e308 d", "1e999 s",
+                           "nan", "0x10 h", "1 d nan h", "2 h inf min"}) {
     EXPECT_FALSE(parse_quantity(text, Dimension::kTime).value) << text;
   }
   EXPECT_FALSE(parse_quantity("nan mL", Dimension::kVolume).value);
@@ -130,8 +130,9 @@ TEST_F(ScenarioFiles, DosesThePumpCannotHoldAreRefusedNotWrapped) {
                  "not a whole number of ng");
   expect_refused(replaced(kValidationBase, "duration: 20 min", "duration: 90 s"),
                  "not a whole number of min");
-  expect_refused(replaced(kValidationBase, "concentration: 10 mg/mL", "concentration: 10.0005 mg/mL"),
-                 "setup.concentration");
+  expect_refused(
+      replaced(kValidationBase, "concentration: 10 mg/mL", "concentration: 10.0005 mg/mL"),
+      "setup.concentration");
 }
 
 TEST_F(ScenarioFiles, WhatThePumpRefusesAtSetupIsRefusedByValidate) {
@@ -139,9 +140,10 @@ TEST_F(ScenarioFiles, WhatThePumpRefusesAtSetupIsRefusedByValidate) {
   expect_refused(replaced(kValidationBase, "dose: 0.1 mg", "dose: 2 mg"),
                  "setup.program: the pump refuses this program ('daily dose over limit')");
   // PTM on top of the program over the maximum.
-  expect_refused(replaced(kValidationBase, "dose: 50 ug, lockout: 1 h, duration: 5 min, max_per_day: 4",
-                          "dose: 0.2 mg, lockout: 1 h, duration: 5 min, max_per_day: 24"),
-                 "setup.ptm: the pump refuses this program ('daily dose over limit')");
+  expect_refused(
+      replaced(kValidationBase, "dose: 50 ug, lockout: 1 h, duration: 5 min, max_per_day: 4",
+               "dose: 0.2 mg, lockout: 1 h, duration: 5 min, max_per_day: 24"),
+      "setup.ptm: the pump refuses this program ('daily dose over limit')");
   // A periodic bolus longer than its interval.
   expect_refused(replaced(kValidationBase, "every: 6 h", "every: 5 min"),
                  "the periodic bolus lasts longer than its interval");
@@ -149,10 +151,10 @@ TEST_F(ScenarioFiles, WhatThePumpRefusesAtSetupIsRefusedByValidate) {
   expect_refused(replaced(kValidationBase, "fill: 18 mL", "fill: 0.4 mL"),
                  "setup.reservoir.fill: the pump refuses a refill of 500 uL or less");
   // A PTM dose the mechanism cannot move in its duration (the firmware's bolus rate limit).
-  expect_refused(replaced(kValidationBase,
-                          "ptm: {dose: 50 ug, lockout: 1 h, duration: 5 min, max_per_day: 4}",
-                          "ptm: {dose: 0.7 mg, lockout: 1 h, duration: 1 min, max_per_day: 1}"),
-                 "'rate too high'");
+  expect_refused(
+      replaced(kValidationBase, "ptm: {dose: 50 ug, lockout: 1 h, duration: 5 min, max_per_day: 4}",
+               "ptm: {dose: 0.7 mg, lockout: 1 h, duration: 1 min, max_per_day: 1}"),
+      "'rate too high'");
 }
 
 TEST_F(ScenarioFiles, StrictYaml) {
@@ -209,7 +211,9 @@ TEST_F(ScenarioFiles, AScenarioWithoutRequirementsListSaysItWasNotChecked) {
 
 // ------------------------------------------------------------------------------ live commands
 
-bool none_injected(const std::string&) { return false; }
+bool none_injected(const std::string&) {
+  return false;
+}
 
 TEST(LiveCommands, AreReadByTheScenarioReader) {
   const pumpbench::Setup setup;
@@ -231,18 +235,18 @@ TEST(LiveCommands, AreReadByTheScenarioReader) {
   EXPECT_NE(error.find("not a whole number"), std::string::npos) << error;
   EXPECT_FALSE(parse_live_action({{"type", "program"}, {"continuous", "4297 mg/day"}}, setup,
                                  none_injected, step, error));
-  EXPECT_FALSE(parse_live_action({{"type", "clinician_bolus"}, {"dose", "4295 mg"},
-                                  {"duration", "1 h"}},
-                                 setup, none_injected, step, error));
-  EXPECT_FALSE(parse_live_action({{"type", "clinician_bolus"}, {"dose", "1 mg"},
-                                  {"duration", "nan h"}},
-                                 setup, none_injected, step, error));
-  EXPECT_FALSE(parse_live_action({{"type", "clear"}, {"fault", "shaft_load"}}, setup,
-                                 none_injected, step, error));
+  EXPECT_FALSE(
+      parse_live_action({{"type", "clinician_bolus"}, {"dose", "4295 mg"}, {"duration", "1 h"}},
+                        setup, none_injected, step, error));
+  EXPECT_FALSE(
+      parse_live_action({{"type", "clinician_bolus"}, {"dose", "1 mg"}, {"duration", "nan h"}},
+                        setup, none_injected, step, error));
+  EXPECT_FALSE(parse_live_action({{"type", "clear"}, {"fault", "shaft_load"}}, setup, none_injected,
+                                 step, error));
   EXPECT_NE(error.find("not injected"), std::string::npos) << error;
-  EXPECT_TRUE(parse_live_action({{"type", "clear"}, {"fault", "shaft_load"}}, setup,
-                                [](const std::string& name) { return name == "shaft_load"; },
-                                step, error));
+  EXPECT_TRUE(parse_live_action(
+      {{"type", "clear"}, {"fault", "shaft_load"}}, setup,
+      [](const std::string& name) { return name == "shaft_load"; }, step, error));
   // A plain number is in the base unit: 3600 s.
   ASSERT_TRUE(parse_live_action({{"type", "clinician_bolus"}, {"dose", 500}, {"duration", 3600}},
                                 setup, none_injected, step, error))
@@ -252,12 +256,12 @@ TEST(LiveCommands, AreReadByTheScenarioReader) {
 
 TEST(LiveCommands, StepsAndSpeedsAreFiniteAndBounded) {
   std::string error;
-  EXPECT_FALSE(pumptwin::live::parse_step_duration({{"type", "step"}, {"duration", "1e308 d"}},
-                                                   error));
-  EXPECT_FALSE(pumptwin::live::parse_step_duration({{"type", "step"}, {"duration", "nan h"}},
-                                                   error));
-  EXPECT_FALSE(pumptwin::live::parse_step_duration({{"type", "step"}, {"duration_s", 1e308}},
-                                                   error));
+  EXPECT_FALSE(
+      pumptwin::live::parse_step_duration({{"type", "step"}, {"duration", "1e308 d"}}, error));
+  EXPECT_FALSE(
+      pumptwin::live::parse_step_duration({{"type", "step"}, {"duration", "nan h"}}, error));
+  EXPECT_FALSE(
+      pumptwin::live::parse_step_duration({{"type", "step"}, {"duration_s", 1e308}}, error));
   ASSERT_TRUE(pumptwin::live::parse_step_duration({{"type", "step"}, {"duration", "2 h"}}, error));
   EXPECT_NE(pumptwin::live::check_client_message({{"type", "speed"}, {"speed", 1e-300}}), "");
   EXPECT_EQ(pumptwin::live::check_client_message({{"type", "speed"}, {"speed", 0.01}}), "");
@@ -269,8 +273,7 @@ TEST(ProgrammerCommands, RefuseWhatThePumpCouldNotHoldAsTyped) {
   ProgrammerCommand command;
   std::string error;
   for (const char* rate : {"4297 mg/day", "1e306 mg/day", "nan mg/day", "0.0000001 ug/day"}) {
-    EXPECT_FALSE(parse_programmer_command({"program", "continuous", rate}, command, error))
-        << rate;
+    EXPECT_FALSE(parse_programmer_command({"program", "continuous", rate}, command, error)) << rate;
   }
   EXPECT_FALSE(parse_programmer_command({"bolus", "4295", "mg", "60", "min"}, command, error));
   EXPECT_FALSE(parse_programmer_command({"bolus", "1", "mg", "90", "s"}, command, error));
@@ -321,11 +324,12 @@ TEST(ValuesTyped, ReachTheFirmwareExactlyOrAreRefused) {
   for (int trial = 0; trial < 400; ++trial) {
     // Log-uniform over 1 ng to 2^35 ng, below and above what a u32 holds; one in five with a
     // sub-nanogram digit the pump cannot hold.
-    const auto value = static_cast<uint64_t>(
-        std::exp2(std::uniform_real_distribution<double>(0.0, 35.0)(random)));
+    const auto value =
+        static_cast<uint64_t>(std::exp2(std::uniform_real_distribution<double>(0.0, 35.0)(random)));
     const int thousands = static_cast<int>(random() % 3);
     const bool rate = trial % 2 == 0;
-    std::string text = in_unit(value, thousands, rate ? kRateUnits[thousands] : kDoseUnits[thousands]);
+    std::string text =
+        in_unit(value, thousands, rate ? kRateUnits[thousands] : kDoseUnits[thousands]);
     const bool sub_nanogram = random() % 5 == 0;
     if (sub_nanogram) {
       const size_t space = text.find(' ');
@@ -333,9 +337,8 @@ TEST(ValuesTyped, ReachTheFirmwareExactlyOrAreRefused) {
     }
     const uint64_t duration_minutes = 1 + random() % 600;
     const bool whole_minutes = random() % 4 != 0;
-    const std::string duration =
-        whole_minutes ? std::to_string(duration_minutes) + " min"
-                      : std::to_string(duration_minutes * 60 + 30) + " s";
+    const std::string duration = whole_minutes ? std::to_string(duration_minutes) + " min"
+                                               : std::to_string(duration_minutes * 60 + 30) + " s";
     SCOPED_TRACE(text + (rate ? "" : " over " + duration));
 
     // The programmer CLI.
@@ -345,10 +348,10 @@ TEST(ValuesTyped, ReachTheFirmwareExactlyOrAreRefused) {
                                           : std::vector<std::string>{"bolus", text, duration};
     std::vector<std::vector<uint8_t>> payloads;
     if (parse_programmer_command(split_words([&] {
-          std::string joined;
-          for (const std::string& word : words) joined += word + " ";
-          return joined;
-        }()),
+                                   std::string joined;
+                                   for (const std::string& word : words) joined += word + " ";
+                                   return joined;
+                                 }()),
                                  command, error)) {
       payloads.push_back(dose_change_payload(command));
     } else {
@@ -356,8 +359,9 @@ TEST(ValuesTyped, ReachTheFirmwareExactlyOrAreRefused) {
     }
     // The live server.
     Step step;
-    const Json message = rate ? Json{{"type", "program"}, {"continuous", text}}
-                              : Json{{"type", "clinician_bolus"}, {"dose", text}, {"duration", duration}};
+    const Json message =
+        rate ? Json{{"type", "program"}, {"continuous", text}}
+             : Json{{"type", "clinician_bolus"}, {"dose", text}, {"duration", duration}};
     if (parse_live_action(message, pumpbench::Setup{}, none_injected, step, error)) {
       if (const auto* program = std::get_if<ProgramAction>(&step.action)) {
         payloads.push_back(program_payload(program->program));

@@ -32,8 +32,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     if (action_of(type).empty()) continue;
     pumpbench::Step step;
-    if (!parse_live_action(message, setup, [](const std::string& name) { return name == "shaft_load"; },
-                           step, error)) {
+    if (!parse_live_action(
+            message, setup, [](const std::string& name) { return name == "shaft_load"; }, step,
+            error)) {
       continue;
     }
     try {

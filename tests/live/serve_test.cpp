@@ -346,8 +346,8 @@ TEST(LiveServe, APauseWhoseClientLeftIsReleased) {
     leaving.receive();
     leaving.send(hello());
     leaving.send(Json{{"type", "pause"}, {"id", 1}});
-    const Json ack = leaving.receive_until(
-        [](const Json& m) { return m["type"] == "ack" && m["id"] == 1; });
+    const Json ack =
+        leaving.receive_until([](const Json& m) { return m["type"] == "ack" && m["id"] == 1; });
     EXPECT_EQ(ack["ok"], true);
   }  // gone without a resume
   Client watching(port);
