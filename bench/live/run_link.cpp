@@ -292,7 +292,7 @@ void RunLink::reanchor(double time_s) {
 
 std::vector<double> RunLink::fast_values() const {
   std::vector<double> values(catalogue_.size(), kNaN);
-  const pumpfw::app::Pump* pump = platform_.mcu.firmware();
+  const std::optional<pumptwin::mcu::FirmwareStatus> firmware = platform_.mcu.firmware_status();
   for (std::size_t i = 0; i < catalogue_.size(); ++i) {
     const std::string& name = catalogue_[i].name;
     double& value = values[i];
@@ -303,9 +303,9 @@ std::vector<double> RunLink::fast_values() const {
     } else if (name == "displaced_volume_ul") {
       value = platform_.drive_train.displaced_volume_ul();
     } else if (name == "firmware_reservoir_volume_ml") {
-      if (pump != nullptr) value = static_cast<double>(pump->reservoir_volume_nl()) / 1e6;
+      if (firmware) value = static_cast<double>(firmware->reservoir_volume_nl) / 1e6;
     } else if (name == "active_alarm_bits") {
-      if (pump != nullptr) value = pump->active_alarms();
+      if (firmware) value = firmware->active_alarms;
     } else if (name == "body_temperature_c") {
       value = platform_.body_temperature_c();
     } else if (name == "motor_phase_current_ma") {

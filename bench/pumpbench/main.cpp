@@ -121,6 +121,9 @@ int sc_main(int argc, char* argv[]) {
   run->add_option("FILE", scenario_file, "scenario file")->required();
   CLI::Option* seed_option = run->add_option("--seed", seed, "seed (overrides setup.seed)");
   run->add_option("--out", run_options.out_dir, "output folder")->capture_default_str();
+  const char* firmware_help =
+      "firmware image (ELF) to run on the Cortex-M0+ ISS instead of the host build";
+  run->add_option("--firmware", run_options.firmware, firmware_help);
   run->add_flag("--lockstep", run_options.lockstep, "evaluate the ASIC edge by edge (reference)");
   run->add_option("--realtime", run_options.realtime_factor,
                   "pace at X times wall time (demonstrations)")
@@ -150,6 +153,7 @@ int sc_main(int argc, char* argv[]) {
   serve->add_option("--speed", serve_options.speed, "simulated s per wall s (0: max)")
       ->capture_default_str();
   serve->add_option("--out", run_options.out_dir, "output folder")->capture_default_str();
+  serve->add_option("--firmware", run_options.firmware, firmware_help);
   for (CLI::App* command : {run, serve}) {
     command->add_option("--token", serve_options.token,
                         "token clients must send (beyond loopback)");
@@ -192,6 +196,7 @@ int sc_main(int argc, char* argv[]) {
   suite->add_option("--requirements", suite_options.requirements_file,
                     "requirements list (default: requirements.yaml beside the scenarios)");
   suite->add_flag("--lockstep", suite_options.lockstep, "run every scenario in lockstep mode");
+  suite->add_option("--firmware", suite_options.firmware, firmware_help);
 
   CLI::App* validate_command = app.add_subcommand("validate", "check scenario files, no run");
   std::vector<std::string> validate_files;
@@ -206,6 +211,7 @@ int sc_main(int argc, char* argv[]) {
                        "worker processes at once (default: cores)");
   campaign->add_option("--shard", shard_text, "run only shard I of N (I/N, I from 0)");
   campaign->add_option("--out", campaign_options.out_dir, "output folder")->capture_default_str();
+  campaign->add_option("--firmware", campaign_options.firmware, firmware_help);
   campaign->add_option("--run", campaign_options.run_id,
                        "run this one run (by id) in this process, into --out");
   campaign->add_flag("--list", campaign_options.list,

@@ -43,6 +43,9 @@ struct RunOptions {
   std::optional<uint64_t> member;
   // Measures where the wall time goes (run_profile.h): OUT/profile.json and figures on stdout.
   bool profile = false;
+  // The firmware image (ELF) to run on the Cortex-M0+ ISS instead of the host build
+  // (--firmware); empty: the host build.
+  std::string firmware;
 };
 
 // Installs the SIGINT/SIGTERM handler that stops the run at its next sync point (and a suite
