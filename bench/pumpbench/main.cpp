@@ -124,6 +124,9 @@ int sc_main(int argc, char* argv[]) {
   const char* firmware_help =
       "firmware image (ELF) to run on the Cortex-M0+ ISS instead of the host build";
   run->add_option("--firmware", run_options.firmware, firmware_help);
+  std::string gdb_endpoint;
+  run->add_option("--gdb", gdb_endpoint,
+                  "[HOST:]PORT: GDB stub on the image's core (loopback by default; 0: any port)");
   run->add_flag("--lockstep", run_options.lockstep, "evaluate the ASIC edge by edge (reference)");
   run->add_option("--realtime", run_options.realtime_factor,
                   "pace at X times wall time (demonstrations)")
@@ -297,6 +300,16 @@ int sc_main(int argc, char* argv[]) {
                  "pumpbench: --wait-programmer, --keep-running and --programmer-remote need "
                  "--programmer-port\n");
     return kExitBadInput;
+  }
+  if (!gdb_endpoint.empty()) {
+    std::string gdb_host;
+    unsigned short gdb_port = 0;
+    const std::string problem = pumptwin::live::parse_endpoint(gdb_endpoint, gdb_host, gdb_port);
+    if (!problem.empty()) {
+      std::fprintf(stderr, "pumpbench: --gdb %s\n", problem.c_str());
+      return kExitBadInput;
+    }
+    run_options.gdb = std::make_pair(gdb_host, gdb_port);
   }
   if (*member_option) run_options.member = member;
   if (!trace_window.empty()) {

@@ -1138,6 +1138,20 @@ int run_scenario(const Scenario& scenario, const RunOptions& options) {
                                           sc_core::SC_DO_NOTHING);
   Platform::use_time_resolution();
   Platform platform("platform", platform_settings);
+  if (options.gdb) {
+    if (platform.mcu.image() == nullptr) {
+      std::fprintf(stderr, "pumpbench: --gdb needs --firmware (the host build runs under gdb itself)\n");
+      return kExitBadInput;
+    }
+    const std::string problem =
+        platform.mcu.image()->attach_gdb(options.gdb->first, options.gdb->second);
+    if (!problem.empty()) {
+      std::fprintf(stderr, "pumpbench: --gdb: %s\n", problem.c_str());
+      return kExitBadInput;
+    }
+    std::fprintf(stderr, "gdb: listening on %s:%u\n", options.gdb->first.c_str(),
+                 platform.mcu.image()->gdb_port());
+  }
   ScenarioRun run(scenario, options, platform, recorder);
   sc_core::sc_spawn([&run] { run.observer(); }, "pumpbench_observer");
   std::unique_ptr<pumptwin::live::RunLink> live;

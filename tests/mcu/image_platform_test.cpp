@@ -73,9 +73,11 @@ TEST(ImagePlatform, BootsTalksToTheAsicAndSleepsInWfi) {
   EXPECT_GT(platform.mcu.spi_frames(), 5u);
   EXPECT_EQ(platform.mcu.boots(), 1u);
   EXPECT_EQ(at_1h.faults, 0u);
-  // The core sleeps: an hour of housekeeping costs well under 1 % of the hour awake.
-  EXPECT_GT(at_1h.wfi_sleeps, at_10s.wfi_sleeps);
-  EXPECT_LT(static_cast<double>(at_1h.active_ns), 36e9);
+  // The core sleeps: after the boot's ~60 ms, an idle hour's housekeeping (watchdog kicks every
+  // 30 s, the hourly battery reading) keeps it awake for a few tens of ms more.
+  EXPECT_GT(at_1h.wfi_sleeps, at_10s.wfi_sleeps + 100);
+  EXPECT_GT(at_1h.active_ns, 50'000'000u);
+  EXPECT_LT(at_1h.active_ns, 500'000'000u);
   EXPECT_EQ(at_1h.cycles * mcu::M0PlusSoc::kNsPerCycle, at_1h.active_ns);
 }
 

@@ -426,6 +426,27 @@ void M0PlusCore::on_scs_write(uc_struct*, uint64_t offset, unsigned size, uint64
                                                  size, static_cast<uint32_t>(value));
 }
 
+void M0PlusCore::attach_debugger(M0PlusDebugger& debugger) {
+  debugger_ = &debugger;
+  uc_hook hook = 0;
+  check(uc_hook_add(uc_, &hook, UC_HOOK_CODE, reinterpret_cast<void*>(on_code), this, 1, 0),
+        "debugger's instruction hook");
+  check(uc_hook_add(uc_, &hook, UC_HOOK_MEM_WRITE, reinterpret_cast<void*>(on_store), this,
+                    map::kSramBase, map::kSramBase + map::kSramBytes - 1),
+        "debugger's store hook");
+  // Code translated before has no hook calls in it.
+  uc_ctl_flush_tlb(uc_);
+}
+
+void M0PlusCore::on_code(uc_struct*, uint64_t address, uint32_t, void* user) {
+  static_cast<M0PlusCore*>(user)->debugger_->before_instruction(static_cast<uint32_t>(address));
+}
+
+void M0PlusCore::on_store(uc_struct*, int, uint64_t address, int size, int64_t, void* user) {
+  static_cast<M0PlusCore*>(user)->debugger_->after_store(static_cast<uint32_t>(address),
+                                                          static_cast<uint32_t>(size));
+}
+
 void M0PlusCore::on_edge(uc_struct*, void*, void*, void* user) {
   ++static_cast<M0PlusCore*>(user)->translations_;
 }

@@ -43,6 +43,17 @@ class M0PlusBus {
   ~M0PlusBus() = default;
 };
 
+// A debugger's view of execution (m0plus_gdb.h): called before every instruction and after
+// every store to SRAM, once attached.
+class M0PlusDebugger {
+ public:
+  virtual void before_instruction(uint32_t address) = 0;
+  virtual void after_store(uint32_t address, uint32_t size_bytes) = 0;
+
+ protected:
+  ~M0PlusDebugger() = default;
+};
+
 // The core's registers as a fault or a debugger sees them.
 struct M0PlusFault {
   uint32_t pc = 0;
@@ -75,6 +86,8 @@ class M0PlusCore {
   Stop run(uint64_t quantum_cycles);
   // From a bus access: the core ends the current run() as soon as it can (see the header note).
   void stop();
+  // Hooks every instruction and SRAM store from now on (a run with --gdb; it costs speed).
+  void attach_debugger(M0PlusDebugger& debugger);
   // Exception entry (IRQs: 16 + line). Returns false when stacking failed (lockup).
   bool enter_exception(uint32_t number);
 
@@ -124,6 +137,9 @@ class M0PlusCore {
   static uint64_t on_scs_read(uc_struct* uc, uint64_t offset, unsigned size, void* user);
   static void on_scs_write(uc_struct* uc, uint64_t offset, unsigned size, uint64_t value,
                            void* user);
+  static void on_code(uc_struct* uc, uint64_t address, uint32_t size, void* user);
+  static void on_store(uc_struct* uc, int type, uint64_t address, int size, int64_t value,
+                       void* user);
   static void on_edge(uc_struct* uc, void* current, void* previous, void* user);
   static bool on_invalid(uc_struct* uc, int type, uint64_t address, int size, int64_t value,
                          void* user);
@@ -141,6 +157,7 @@ class M0PlusCore {
   uint8_t* nvm_window_;
   uint32_t nvm_window_bytes_;
   M0PlusBus& bus_;
+  M0PlusDebugger* debugger_ = nullptr;
   uc_struct* uc_ = nullptr;
 
   std::unordered_map<uint64_t, BlockCost> costs_;

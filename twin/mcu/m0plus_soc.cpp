@@ -21,6 +21,33 @@ M0PlusSoc::M0PlusSoc(Mcu& mcu, std::shared_ptr<const FirmwareImage> image)
       core_(image, mcu.nvm_.storage(), mcu.nvm_.size_bytes(), *this),
       probe_address_(image->symbol("pumpfw_probe")) {}
 
+M0PlusSoc::~M0PlusSoc() {
+  if (gdb_) gdb_->finish();
+}
+
+std::string M0PlusSoc::attach_gdb(const std::string& host, uint16_t port) {
+  gdb_ = std::make_unique<M0PlusGdbStub>();
+  const std::string problem = gdb_->listen(host, port);
+  if (!problem.empty()) {
+    gdb_.reset();
+    return problem;
+  }
+  core_.attach_debugger(*this);
+  return "";
+}
+
+uint16_t M0PlusSoc::gdb_port() const {
+  return gdb_ ? gdb_->port() : 0;
+}
+
+void M0PlusSoc::before_instruction(uint32_t address) {
+  gdb_->before_instruction(*this, core_, address);
+}
+
+void M0PlusSoc::after_store(uint32_t address, uint32_t size_bytes) {
+  gdb_->after_store(address, size_bytes);
+}
+
 M0PlusStats M0PlusSoc::stats() const {
   M0PlusStats stats = stats_;
   stats.instructions = core_.instructions();
@@ -69,6 +96,7 @@ void M0PlusSoc::run_instance() {
     take_interrupt();
     const M0PlusCore::Stop stop = core_.run(kQuantumCycles);
     sync();
+    if (gdb_) gdb_->poll();
     if (mcu_.halted_) break;
     if (stop == M0PlusCore::Stop::kWfi) {
       sleep();

@@ -21,6 +21,7 @@
 #include <optional>
 
 #include "m0plus_core.h"
+#include "m0plus_gdb.h"
 #include "m0plus_peripherals.h"
 #include "ports/cortex-m0plus/probe.h"
 
@@ -38,7 +39,7 @@ struct M0PlusStats {
   M0PlusFault last_fault{};
 };
 
-class M0PlusSoc final : public M0PlusBus, private M0PlusBoard {
+class M0PlusSoc final : public M0PlusBus, private M0PlusBoard, private M0PlusDebugger {
  public:
   static constexpr uint64_t kCoreHz = 8'000'000;
   static constexpr uint64_t kNsPerCycle = 1'000'000'000 / kCoreHz;
@@ -48,6 +49,12 @@ class M0PlusSoc final : public M0PlusBus, private M0PlusBoard {
   static constexpr uint64_t kQuantumCycles = kCoreHz / 1000;
 
   M0PlusSoc(Mcu& mcu, std::shared_ptr<const FirmwareImage> image);
+  ~M0PlusSoc();
+
+  // Opens the GDB stub on host:port (port 0: any free one); the core then halts before its
+  // first instruction until GDB attaches. Returns an empty string or what went wrong.
+  std::string attach_gdb(const std::string& host, uint16_t port);
+  uint16_t gdb_port() const;
 
   // One firmware instance, from reset until the MCU is reset again (called from the MCU's
   // thread, like the host build's boot and loop).
@@ -63,6 +70,10 @@ class M0PlusSoc final : public M0PlusBus, private M0PlusBoard {
   void bus_write(uint32_t address, unsigned size_bytes, uint32_t value) override;
 
  private:
+  // --- M0PlusDebugger -------------------------------------------------------------------
+  void before_instruction(uint32_t address) override;
+  void after_store(uint32_t address, uint32_t size_bytes) override;
+
   // --- M0PlusBoard ---------------------------------------------------------------------------
   uint32_t spi_transfer(uint32_t mosi_frame) override;
   bool asic_irq_level() override;
@@ -118,6 +129,7 @@ class M0PlusSoc final : public M0PlusBus, private M0PlusBoard {
   bool pend_systick_ = false;
   uint64_t systick_wraps_taken_ = 0;
   M0PlusStats stats_;
+  std::unique_ptr<M0PlusGdbStub> gdb_;
 };
 
 }  // namespace pumptwin::mcu
