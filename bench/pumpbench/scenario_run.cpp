@@ -322,7 +322,10 @@ class ScenarioRun {
         return;
       }
       if (finished_) return;  // the script observes while the pump keeps running
-      sc_core::wait(sc_core::sc_time(next_sample_s_ - now_s(), sc_core::SC_SEC),
+      // At least one resolution step: a sample due in less than that (now_s() is a double, a
+      // rounding below the sample's time) would otherwise wait zero time again and again.
+      sc_core::wait(std::max(sc_core::sc_time(next_sample_s_ - now_s(), sc_core::SC_SEC),
+                             sc_core::sc_get_time_resolution()),
                     platform_.asic.irq.posedge_event() | platform_.asic.tone.value_changed_event());
     }
   }
