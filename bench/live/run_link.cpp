@@ -9,6 +9,7 @@
 
 #include "app/pump.h"
 #include "drivers/motor_driver_regs.h"
+#include "m0plus_soc.h"
 #include "platform.h"
 #include "scenario_loader.h"
 #include "twin/physio/patient_parameters.h"
@@ -733,6 +734,22 @@ Json RunLink::snapshot(double time_s) const {
         {"delivered_volume_ul", full("delivered_volume_ul")},
         {"capacity_ml", scenario_.setup.reservoir_capacity_ul / 1e3}}},
       {"mcu", {{"boots", platform_.mcu.boots()}, {"wake_ups", platform_.mcu.wake_ups()}}}};
+  if (const pumptwin::mcu::M0PlusSoc* image = platform_.mcu.image()) {
+    // The firmware image's core (docs/firmware.md): its active time and its last fault.
+    const pumptwin::mcu::M0PlusStats stats = image->stats();
+    snapshot["mcu"]["image"] = {
+        {"cpu_active_s", static_cast<double>(stats.active_ns) / 1e9},
+        {"instructions", stats.instructions},
+        {"wfi_sleeps", stats.wfi_sleeps},
+        {"faults", stats.faults},
+        {"lockups", stats.lockups},
+        {"last_fault",
+         stats.faults == 0 ? Json()
+                           : Json{{"pc", stats.last_fault.pc},
+                                  {"lr", stats.last_fault.lr},
+                                  {"xpsr", stats.last_fault.xpsr},
+                                  {"what", stats.last_fault.what}}}};
+  }
   const pumpfw::app::Pump* pump = platform_.mcu.firmware();
   if (pump == nullptr) {
     snapshot["firmware"] = {{"running", false}};

@@ -94,7 +94,12 @@ void M0PlusSoc::run_instance() {
       break;
     }
     take_interrupt();
-    const M0PlusCore::Stop stop = core_.run(kQuantumCycles);
+    M0PlusCore::Stop stop = M0PlusCore::Stop::kQuantum;
+    {
+      // The ISS's own wall time, for the profile: the host build's firmware time.
+      const WorkMeter::Span work(mcu_.firmware_work_);
+      stop = core_.run(kQuantumCycles);
+    }
     sync();
     if (gdb_) gdb_->poll();
     if (mcu_.halted_) break;
@@ -189,14 +194,20 @@ void M0PlusSoc::sleep() {
 // ----------------------------------------------------------------------------------- bus
 
 uint32_t M0PlusSoc::bus_read(uint32_t address, unsigned size_bytes) {
-  sync();
+  {
+    const WorkMeter::Excluded blocked(mcu_.firmware_work_);
+    sync();
+  }
   const uint32_t shift = 8 * (address & 3u);
   const uint32_t word = read_word(address & ~3u) >> shift;
   return size_bytes >= 4 ? word : word & ((1u << (8 * size_bytes)) - 1);
 }
 
 void M0PlusSoc::bus_write(uint32_t address, unsigned size_bytes, uint32_t value) {
-  sync();
+  {
+    const WorkMeter::Excluded blocked(mcu_.firmware_work_);
+    sync();
+  }
   const uint32_t shift = 8 * (address & 3u);
   const uint32_t field = size_bytes >= 4 ? value : value & ((1u << (8 * size_bytes)) - 1);
   write_word(address & ~3u, field << shift);
