@@ -1116,6 +1116,8 @@ void install_interrupt_handler() {
 }
 
 int run_scenario(const Scenario& scenario, const RunOptions& options) {
+  // Platform::use_time_resolution() comes first: platform_config() makes sc_time values.
+  Platform::use_time_resolution();
   PlatformConfig platform_settings = platform_config(scenario, options);
   if (!options.firmware.empty()) {
     std::string problem;
@@ -1139,7 +1141,6 @@ int run_scenario(const Scenario& scenario, const RunOptions& options) {
   // The platform ends its run with sc_stop(), which SystemC announces; the summary says it.
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
                                           sc_core::SC_DO_NOTHING);
-  Platform::use_time_resolution();
   Platform platform("platform", platform_settings);
   if (options.gdb) {
     if (platform.mcu.image() == nullptr) {
