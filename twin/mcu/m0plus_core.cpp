@@ -355,8 +355,14 @@ void M0PlusCore::on_block(uc_struct* uc, uint64_t address, uint32_t size, void* 
 
 const M0PlusCore::BlockCost& M0PlusCore::cost(uint32_t address, uint32_t size) {
   const uint64_t key = uint64_t{address} | uint64_t{size} << 32;
+  CachedCost& cached = cost_cache_[(address >> 1) % kCostCacheEntries];
+  if (cached.key == key) return cached.cost;
+  cached.key = key;
   const auto found = costs_.find(key);
-  if (found != costs_.end()) return found->second;
+  if (found != costs_.end()) {
+    cached.cost = found->second;
+    return cached.cost;
+  }
   std::vector<uint8_t> code(size, 0);
   read_memory(address, code.data(), size);
   BlockCost cost{};
@@ -366,6 +372,7 @@ const M0PlusCore::BlockCost& M0PlusCore::cost(uint32_t address, uint32_t size) {
     at += (halfword >> 11) >= 0x1D ? 4 : 2;
     ++cost.instructions;
   }
+  cached.cost = cost;
   return costs_.emplace(key, cost).first->second;
 }
 

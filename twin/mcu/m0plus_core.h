@@ -161,6 +161,13 @@ class M0PlusCore {
   uc_struct* uc_ = nullptr;
 
   std::unordered_map<uint64_t, BlockCost> costs_;
+  // A direct-mapped cache in front of costs_: the block hook runs every few instructions.
+  struct CachedCost {
+    uint64_t key = UINT64_MAX;
+    BlockCost cost{};
+  };
+  static constexpr uint32_t kCostCacheEntries = 4096;
+  std::vector<CachedCost> cost_cache_ = std::vector<CachedCost>(kCostCacheEntries);
   uint64_t pending_cycles_ = 0;
   uint64_t cycles_ = 0;
   uint64_t instructions_ = 0;
