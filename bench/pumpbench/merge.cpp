@@ -9,6 +9,7 @@
 #include <set>
 
 #include "recorder.h"
+#include "report_html.h"
 #include "scenario_loader.h"
 #include "scenario_run.h"
 #include "workers.h"
@@ -223,11 +224,11 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
                              const std::string& out_dir) {
   if (shards.empty()) return refuse("no shard given");
   std::vector<json> runs;
+  std::map<std::string, std::string> run_ids;  // run id -> the shard's folder
   try {
     const auto& [first_where, first] = shards.front();
     const unsigned count = first["shard"]["count"].get<unsigned>();
     std::map<unsigned, std::string> indices;
-    std::map<std::string, std::string> run_ids;
     for (const auto& [where, shard] : shards) {
       if (shard.value("format", "") != kShardFormat) {
         return refuse(where + ": not a campaign shard report (format " +
@@ -342,10 +343,24 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
         {requirement["id"].get<std::string>(), requirement["text"].get<std::string>()});
   }
   write_traceability(out_dir, requirements, reports);
-  std::printf("campaign %s: %d of %zu runs passed; %s/{campaign.json,campaign.md,junit.xml,"
-              "traceability.md,traceability.csv}\n",
-              header["campaign"].get<std::string>().c_str(), summary["passed"].get<int>(),
-              runs.size(), out_dir.c_str());
+  std::vector<ReportRun> report_runs;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const std::string id = runs[i]["id"].get<std::string>();
+    const std::string link = fs::absolute(run_ids[id] + "/runs/" + id + "/report.html")
+                                 .lexically_normal()
+                                 .lexically_relative(fs::absolute(out_dir).lexically_normal())
+                                 .string();
+    report_runs.push_back({id, runs[i]["scenario"].get<std::string>(),
+                           runs[i]["variant"].get<std::string>(), link, reports[i].exit_code,
+                           reports[i].result});
+  }
+  write_suite_report(out_dir + "/report.html", "Campaign: " + header["campaign"].get<std::string>(),
+                     requirements, report_runs, true);
+  std::printf(
+      "campaign %s: %d of %zu runs passed; %s/{campaign.json,campaign.md,junit.xml,"
+      "traceability.md,traceability.csv,report.html}\n",
+      header["campaign"].get<std::string>().c_str(), summary["passed"].get<int>(), runs.size(),
+      out_dir.c_str());
   return worst_exit_code(reports);
 }
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "report_html.h"
 #include "scenario_loader.h"
 #include "scenario_run.h"
 #include "workers.h"
@@ -27,6 +28,12 @@ std::vector<std::string> worker_arguments(const std::string& file, const std::st
   if (options.lockstep) arguments.push_back("--lockstep");
   if (!options.firmware.empty()) arguments.insert(arguments.end(), {"--firmware", options.firmware});
   return arguments;
+}
+
+std::string join_paths(const std::vector<std::string>& paths) {
+  std::string joined;
+  for (const std::string& path : paths) joined += (joined.empty() ? "" : " ") + path;
+  return joined;
 }
 
 }  // namespace
@@ -77,14 +84,23 @@ int run_suite(const std::string& self, const SuiteOptions& options) {
   const std::string junit =
       options.junit_file.empty() ? options.out_dir + "/junit.xml" : options.junit_file;
   write_junit(junit, runs, "scenarios");
-  write_traceability(options.out_dir,
-                     load_requirements_for(options.paths, options.requirements_file, bad_input),
-                     runs);
+  const std::vector<Requirement> requirements =
+      load_requirements_for(options.paths, options.requirements_file, bad_input);
+  write_traceability(options.out_dir, requirements, runs);
+  std::vector<ReportRun> report_runs;
+  for (const WorkerRun& run : runs) {
+    report_runs.push_back({run.id, run.result.value("scenario", run.name), "",
+                           run.id + "/report.html", run.exit_code, run.result});
+  }
+  write_suite_report(options.out_dir + "/report.html", "Suite: " + join_paths(options.paths),
+                     requirements, report_runs, false);
 
   int passed = 0;
   for (const WorkerRun& run : runs) passed += run.exit_code == kExitPassed ? 1 : 0;
-  std::printf("%d of %zu scenarios passed; JUnit %s; traceability %s/traceability.{md,csv}\n",
-              passed, runs.size(), junit.c_str(), options.out_dir.c_str());
+  std::printf(
+      "%d of %zu scenarios passed; JUnit %s; traceability %s/traceability.{md,csv}; "
+      "report %s/report.html\n",
+      passed, runs.size(), junit.c_str(), options.out_dir.c_str(), options.out_dir.c_str());
   return bad_input ? kExitBadInput : worst_exit_code(runs);
 }
 

@@ -184,7 +184,8 @@ void write_junit(const std::string& path, const std::vector<WorkerRun>& runs,
     const bool error = job.exit_code >= 2 || job.result.empty();
     xml << "  <testsuite name=\"" << markup_escape(job.name.empty() ? job.id : job.name)
         << "\" tests=\"" << (error ? tests + 1 : tests) << "\" failures=\"" << failures
-        << "\" errors=\"" << (error ? 1 : 0) << "\">\n";
+        << "\" errors=\"" << (error ? 1 : 0) << "\" time=\""
+        << format_number(job.result.value("simulated_s", 0.0)) << "\">\n";
     const std::string classname = classname_prefix + "." + job.id;
     for (const json& e : expectations) {
       xml << "    <testcase classname=\"" << markup_escape(classname) << "\" name=\""

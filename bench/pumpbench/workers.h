@@ -51,7 +51,8 @@ unsigned default_worker_count();
 void run_workers(const std::string& self_executable, std::vector<WorkerRun>& runs,
                  unsigned at_once);
 
-// JUnit XML: a testsuite per run, a testcase per expectation and per failed step (classname
+// JUnit XML: a testsuite per run (its `time`: the simulated seconds, so that the same results
+// give the same file), a testcase per expectation and per failed step (classname
 // `<classname_prefix>.<id>`), an error for a run that could not run.
 void write_junit(const std::string& path, const std::vector<WorkerRun>& runs,
                  const std::string& classname_prefix);
