@@ -11,6 +11,7 @@
 #include "app/pump.h"
 #include "drivers/motor_driver_regs.h"
 #include "live_commands.h"
+#include "m0plus_soc.h"
 #include "platform.h"
 #include "scenario_loader.h"
 #include "twin/physio/patient_parameters.h"
@@ -263,7 +264,7 @@ void RunLink::reanchor(double time_s) {
 
 std::vector<double> RunLink::fast_values() const {
   std::vector<double> values(catalogue_.size(), kNaN);
-  const pumpfw::app::Pump* pump = platform_.mcu.firmware();
+  const std::optional<pumptwin::mcu::FirmwareStatus> firmware = platform_.mcu.firmware_status();
   for (std::size_t i = 0; i < catalogue_.size(); ++i) {
     const std::string& name = catalogue_[i].name;
     double& value = values[i];
@@ -274,9 +275,9 @@ std::vector<double> RunLink::fast_values() const {
     } else if (name == "displaced_volume_ul") {
       value = platform_.drive_train.displaced_volume_ul();
     } else if (name == "firmware_reservoir_volume_ml") {
-      if (pump != nullptr) value = static_cast<double>(pump->reservoir_volume_nl()) / 1e6;
+      if (firmware) value = static_cast<double>(firmware->reservoir_volume_nl) / 1e6;
     } else if (name == "active_alarm_bits") {
-      if (pump != nullptr) value = pump->active_alarms();
+      if (firmware) value = firmware->active_alarms;
     } else if (name == "body_temperature_c") {
       value = platform_.body_temperature_c();
     } else if (name == "motor_phase_current_ma") {
@@ -571,6 +572,22 @@ Json state_snapshot(const platform::Platform& platform, const pumpbench::Scenari
        {{"name", platform.config().patient.patient.name},
         {"body_weight_kg", platform.config().patient.patient.body_weight_kg},
         {"catheter_tip_level", platform.config().patient.catheter.tip_level}}}};
+  if (const pumptwin::mcu::M0PlusSoc* image = platform.mcu.image()) {
+    // The firmware image's core (docs/firmware.md): its active time and its last fault.
+    const pumptwin::mcu::M0PlusStats stats = image->stats();
+    snapshot["mcu"]["image"] = {
+        {"cpu_active_s", static_cast<double>(stats.active_ns) / 1e9},
+        {"instructions", stats.instructions},
+        {"wfi_sleeps", stats.wfi_sleeps},
+        {"faults", stats.faults},
+        {"lockups", stats.lockups},
+        {"last_fault",
+         stats.faults == 0 ? Json()
+                           : Json{{"pc", stats.last_fault.pc},
+                                  {"lr", stats.last_fault.lr},
+                                  {"xpsr", stats.last_fault.xpsr},
+                                  {"what", stats.last_fault.what}}}};
+  }
   const pumpfw::app::Pump* pump = platform.mcu.firmware();
   if (pump == nullptr) {
     snapshot["firmware"] = {{"running", false}};

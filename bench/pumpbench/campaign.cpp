@@ -342,6 +342,7 @@ int run_one(const Campaign& campaign, const CampaignOptions& options) {
   }
   RunOptions run_options;
   run_options.out_dir = options.out_dir;
+  run_options.firmware = options.firmware;
   run_options.member = found->member;
   run_options.seed = found->seed;
   install_interrupt_handler();
@@ -540,6 +541,9 @@ int run_campaign(const std::string& self, const CampaignOptions& options) {
     worker.name = run.name;
     worker.out_dir = options.out_dir + "/runs/" + run.id;
     worker.arguments = {"campaign", options.file, "--run", run.id, "--out", worker.out_dir};
+    if (!options.firmware.empty()) {
+      worker.arguments.insert(worker.arguments.end(), {"--firmware", options.firmware});
+    }
     selected.push_back(run);
     workers.push_back(std::move(worker));
   }

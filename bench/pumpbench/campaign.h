@@ -88,6 +88,7 @@ struct CampaignOptions {
   std::string out_dir = "pumpbench-campaign";
   std::string run_id;  // set: run this one run in this process (what each worker does)
   bool list = false;   // print the runs (index, shard, id) and run nothing
+  std::string firmware;  // --firmware: every run runs this image
 };
 
 // Exit codes as `pumpbench suite`: 0 every run passed, 1 some failed, 2 bad input, 3 some run's

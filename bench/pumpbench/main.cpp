@@ -233,6 +233,12 @@ int run_command(int argc, char* argv[]) {
   run->add_option("FILE", scenario_file, "scenario file")->required();
   CLI::Option* seed_option = run->add_option("--seed", seed, "seed (overrides setup.seed)");
   run->add_option("--out", run_options.out_dir, "output folder")->capture_default_str();
+  const char* firmware_help =
+      "firmware image (ELF) to run on the Cortex-M0+ ISS instead of the host build";
+  run->add_option("--firmware", run_options.firmware, firmware_help);
+  std::string gdb_endpoint;
+  run->add_option("--gdb", gdb_endpoint,
+                  "[HOST:]PORT: GDB stub on the image's core (loopback by default; 0: any port)");
   run->add_flag("--lockstep", run_options.lockstep, "evaluate the ASIC edge by edge (reference)");
   run->add_option("--realtime", run_options.realtime_factor,
                   "pace at X times wall time (demonstrations)")
@@ -266,6 +272,7 @@ int run_command(int argc, char* argv[]) {
   serve->add_option("--speed", serve_options.speed, "simulated s per wall s (0: max)")
       ->capture_default_str();
   serve->add_option("--out", run_options.out_dir, "output folder")->capture_default_str();
+  serve->add_option("--firmware", run_options.firmware, firmware_help);
   CLI::Option* serve_seed_option =
       serve->add_option("--seed", seed, "seed (overrides setup.seed)");
   for (CLI::App* command : {run, serve}) {
@@ -310,6 +317,7 @@ int run_command(int argc, char* argv[]) {
   suite->add_option("--requirements", suite_options.requirements_file,
                     "requirements list (default: requirements.yaml beside the scenarios)");
   suite->add_flag("--lockstep", suite_options.lockstep, "run every scenario in lockstep mode");
+  suite->add_option("--firmware", suite_options.firmware, firmware_help);
 
   CLI::App* validate_command = app.add_subcommand("validate", "check scenario files, no run");
   std::vector<std::string> validate_files;
@@ -324,6 +332,7 @@ int run_command(int argc, char* argv[]) {
                        "worker processes at once (default: cores)");
   campaign->add_option("--shard", shard_text, "run only shard I of N (I/N, I from 0)");
   campaign->add_option("--out", campaign_options.out_dir, "output folder")->capture_default_str();
+  campaign->add_option("--firmware", campaign_options.firmware, firmware_help);
   campaign->add_option("--run", campaign_options.run_id,
                        "run this one run (by id) in this process, into --out");
   campaign->add_flag("--list", campaign_options.list,
@@ -415,6 +424,16 @@ int run_command(int argc, char* argv[]) {
                  "pumpbench: --wait-programmer, --keep-running and --programmer-remote need "
                  "--programmer-port\n");
     return kExitBadInput;
+  }
+  if (!gdb_endpoint.empty()) {
+    std::string gdb_host;
+    unsigned short gdb_port = 0;
+    const std::string problem = pumptwin::live::parse_endpoint(gdb_endpoint, gdb_host, gdb_port);
+    if (!problem.empty()) {
+      std::fprintf(stderr, "pumpbench: --gdb %s\n", problem.c_str());
+      return kExitBadInput;
+    }
+    run_options.gdb = std::make_pair(gdb_host, gdb_port);
   }
   if (*member_option) run_options.member = member;
   if (!trace_window.empty()) {

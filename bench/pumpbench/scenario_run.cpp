@@ -20,6 +20,7 @@
 #include "catalogue.h"
 #include "fault_injector.h"
 #include "firmware_commands.h"
+#include "m0plus_soc.h"
 #include "platform.h"
 #include "recorder.h"
 #include "report_html.h"
@@ -86,6 +87,45 @@ PlatformConfig platform_config(const Scenario& scenario, const RunOptions& optio
   config.power.cell.initial_depth_of_discharge = setup.battery_depth_of_discharge;
   config.body_temperature_c = setup.body_temperature_c;
   return config;
+}
+
+// The image's settings are compiled in (main.cpp: PumpConfig{}); a scenario that sets others
+// can run on the host build only.
+std::string image_conflict(const Scenario& scenario, const pumpfw::app::PumpConfig& wanted) {
+  const pumpfw::app::PumpConfig image{};
+  const auto differs = [&](const char* field, uint32_t value, uint32_t built, const char* unit) {
+    return value == built ? std::string()
+                          : scenario.file + ": " + field + ": " + std::to_string(value) + " " +
+                                unit + " here, but the firmware image is built for " +
+                                std::to_string(built) + " " + unit +
+                                " (PumpConfig); run this scenario on the host build";
+  };
+  for (const std::string& problem :
+       {differs("setup.calibration_per_step", wanted.calibration_nl_per_full_step,
+                image.calibration_nl_per_full_step, "nL"),
+        differs("setup.reservoir.capacity", wanted.reservoir_capacity_ul,
+                image.reservoir_capacity_ul, "uL"),
+        differs("setup.reservoir.low_alarm", wanted.default_low_reservoir_ul,
+                image.default_low_reservoir_ul, "uL")}) {
+    if (!problem.empty()) return problem;
+  }
+  return "";
+}
+
+// Which firmware ran: the host build, or an image (its file and SHA-256, and what its core did).
+json firmware_json(pumptwin::mcu::Mcu& mcu) {
+  const pumptwin::mcu::M0PlusSoc* soc = mcu.image();
+  if (soc == nullptr) return {{"build", "host"}};
+  const pumptwin::mcu::M0PlusStats stats = soc->stats();
+  return {{"build", "image"},
+          {"path", soc->image().path},
+          {"sha256", soc->image().sha256_hex},
+          {"instructions", stats.instructions},
+          {"cycles", stats.cycles},
+          {"cpu_active_s", static_cast<double>(stats.active_ns) / 1e9},
+          {"wfi_sleeps", stats.wfi_sleeps},
+          {"faults", stats.faults},
+          {"lockups", stats.lockups}};
 }
 
 struct FirmwareEvent {
@@ -245,7 +285,10 @@ class ScenarioRun {
       if (options_.realtime_factor > 0.0) {
         wait_s = std::min(wait_s, kPaceSliceS * options_.realtime_factor);
       }
-      sc_core::wait(sc_core::sc_time(wait_s, sc_core::SC_SEC),
+      // At least one resolution step: a sample due in less than that (now_s() is a double, a
+      // rounding below the sample's time) would otherwise wait zero time again and again.
+      sc_core::wait(std::max(sc_core::sc_time(wait_s, sc_core::SC_SEC),
+                             sc_core::sc_get_time_resolution()),
                     platform_.asic.irq.posedge_event() | platform_.asic.tone.value_changed_event());
     }
   }
@@ -341,15 +384,13 @@ class ScenarioRun {
   // --- the pump and the patient, as seen from the bench ---
 
   uint16_t alarm_bits() {
-    if (const pumpfw::app::Pump* pump = platform_.mcu.firmware())
-      last_alarm_bits_ = pump->active_alarms();
+    if (const auto status = platform_.mcu.firmware_status()) last_alarm_bits_ = status->active_alarms;
     return last_alarm_bits_;
   }
 
   std::vector<double> sample_values() {
-    const pumpfw::app::Pump* pump = platform_.mcu.firmware();
-    if (pump != nullptr)
-      firmware_reservoir_ml_ = static_cast<double>(pump->reservoir_volume_nl()) / 1e6;
+    if (const auto status = platform_.mcu.firmware_status())
+      firmware_reservoir_ml_ = static_cast<double>(status->reservoir_volume_nl) / 1e6;
     // Values as of this instant whichever process the kernel ran first here (the lockstep
     // ASIC thread, a power update): both evaluation modes record the same.
     platform_.asic.bring_to_now();
@@ -402,14 +443,14 @@ class ScenarioRun {
   }
 
   void observe() {
-    const pumpfw::app::Pump* pump = platform_.mcu.firmware();
     const double now = now_s();
     // The observer wakes at the end of every move: each stroke is recorded at its time.
     if (platform_.strokes() != recorded_strokes_) {
       recorded_strokes_ = platform_.strokes();
       recorder_.stroke(now, platform_.stroke_volume_ul());
     }
-    if (pump != nullptr) clock_offset_s_ = now - pump->wall_clock_s();
+    if (const auto status = platform_.mcu.firmware_status())
+      clock_offset_s_ = now - status->wall_clock_s;
     // A torn write spoils one entry; the ones after it are still read.
     for (;;) {
       FirmwareEvent event{};
@@ -919,7 +960,8 @@ class ScenarioRun {
                    {"duration_s", scenario_.duration_s},
                    {"expectations", expectations},
                    {"steps", steps_},
-                   {"figures", figures()}};
+                   {"figures", figures()},
+                   {"firmware", firmware_json(platform_.mcu)}};
     if (!error_.empty()) result["error"] = error_;
     recorder_.write_result(result);
     return result;
@@ -1050,6 +1092,18 @@ void install_interrupt_handler() {
 }
 
 int run_scenario(const Scenario& scenario, const RunOptions& options) {
+  // Platform::use_time_resolution() comes first: platform_config() makes sc_time values.
+  Platform::use_time_resolution();
+  PlatformConfig platform_settings = platform_config(scenario, options);
+  if (!options.firmware.empty()) {
+    std::string problem;
+    platform_settings.mcu.image = pumptwin::mcu::FirmwareImage::load(options.firmware, problem);
+    if (problem.empty()) problem = image_conflict(scenario, platform_settings.mcu.firmware);
+    if (!platform_settings.mcu.image || !problem.empty()) {
+      std::fprintf(stderr, "pumpbench: --firmware: %s\n", problem.c_str());
+      return kExitBadInput;
+    }
+  }
   RunRecorder recorder(options.out_dir);
   if (!recorder.ok()) {
     std::fprintf(stderr, "pumpbench: cannot write outputs in '%s'\n", options.out_dir.c_str());
@@ -1063,8 +1117,21 @@ int run_scenario(const Scenario& scenario, const RunOptions& options) {
   // The platform ends its run with sc_stop(), which SystemC announces; the summary says it.
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
                                           sc_core::SC_DO_NOTHING);
-  Platform::use_time_resolution();
-  Platform platform("platform", platform_config(scenario, options));
+  Platform platform("platform", platform_settings);
+  if (options.gdb) {
+    if (platform.mcu.image() == nullptr) {
+      std::fprintf(stderr, "pumpbench: --gdb needs --firmware (the host build runs under gdb itself)\n");
+      return kExitBadInput;
+    }
+    const std::string problem =
+        platform.mcu.image()->attach_gdb(options.gdb->first, options.gdb->second);
+    if (!problem.empty()) {
+      std::fprintf(stderr, "pumpbench: --gdb: %s\n", problem.c_str());
+      return kExitBadInput;
+    }
+    std::fprintf(stderr, "gdb: listening on %s:%u\n", options.gdb->first.c_str(),
+                 platform.mcu.image()->gdb_port());
+  }
   ScenarioRun run(scenario, options, platform, recorder);
   sc_core::sc_spawn([&run] { run.observer(); }, "pumpbench_observer");
   std::unique_ptr<pumptwin::live::RunLink> live;

@@ -44,6 +44,11 @@ struct RunOptions {
   std::optional<uint64_t> member;
   // Measures where the wall time goes (run_profile.h): OUT/profile.json and figures on stdout.
   bool profile = false;
+  // The firmware image (ELF) to run on the Cortex-M0+ ISS instead of the host build
+  // (--firmware); empty: the host build.
+  std::string firmware;
+  // A GDB stub on the image's core (--gdb [HOST:]PORT, loopback unless a host is given).
+  std::optional<std::pair<std::string, uint16_t>> gdb;
 };
 
 // Installs the SIGINT/SIGTERM handler that stops the run at its next sync point (and a suite

@@ -23,9 +23,10 @@ bool matches(const std::string& pattern, const std::string& relative, const std:
 }
 
 std::vector<std::string> worker_arguments(const std::string& file, const std::string& out_dir,
-                                          bool lockstep) {
+                                          const SuiteOptions& options) {
   std::vector<std::string> arguments = {"run", file, "--out", out_dir, "--quiet"};
-  if (lockstep) arguments.push_back("--lockstep");
+  if (options.lockstep) arguments.push_back("--lockstep");
+  if (!options.firmware.empty()) arguments.insert(arguments.end(), {"--firmware", options.firmware});
   return arguments;
 }
 
@@ -47,7 +48,7 @@ int run_suite(const std::string& self, const SuiteOptions& options) {
     run.name = loaded.scenario ? loaded.scenario->name : file.relative;
     if (!matches(options.filter, run.id, run.name)) continue;
     run.out_dir = options.out_dir + "/" + run.id;
-    run.arguments = worker_arguments(file.file, run.out_dir, options.lockstep);
+    run.arguments = worker_arguments(file.file, run.out_dir, options);
     if (!loaded.scenario) {
       for (const Diagnostic& diagnostic : loaded.diagnostics) {
         std::fprintf(stderr, "%s\n", diagnostic.format().c_str());
@@ -63,7 +64,7 @@ int run_suite(const std::string& self, const SuiteOptions& options) {
         member_run.id = run.id + "/member_" + std::to_string(member);
         member_run.name = run.name + " [member " + std::to_string(member) + "]";
         member_run.out_dir = options.out_dir + "/" + member_run.id;
-        member_run.arguments = worker_arguments(file.file, member_run.out_dir, options.lockstep);
+        member_run.arguments = worker_arguments(file.file, member_run.out_dir, options);
         member_run.arguments.push_back("--member");
         member_run.arguments.push_back(std::to_string(member));
         runs.push_back(std::move(member_run));

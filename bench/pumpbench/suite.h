@@ -16,6 +16,7 @@ struct SuiteOptions {
   std::string out_dir = "pumpbench-suite";
   std::string requirements_file;  // default: requirements.yaml found next to the scenarios
   bool lockstep = false;
+  std::string firmware;  // --firmware: every scenario runs this image
 };
 
 // Returns 0 when every scenario passed, 1 when some failed, 2 on bad input, 3 when a worker's

@@ -21,6 +21,8 @@ class Fram {
   void write(uint32_t offset, const uint8_t* source, uint32_t length, uint32_t landed);
 
   uint8_t byte(uint32_t offset) const { return bytes_.at(offset); }
+  // The cells themselves, for the image's ISS to read through its FRAM window in place.
+  uint8_t* storage() { return bytes_.data(); }
   // Fault injection: inverts one bit in place (a bit flip in the memory cell).
   void flip_bit(uint32_t offset, unsigned bit) {
     bytes_.at(offset) = static_cast<uint8_t>(bytes_.at(offset) ^ (1u << (bit & 7u)));

@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "m0plus_soc.h"
+
 namespace pumptwin::mcu {
 
 namespace {
@@ -13,6 +15,7 @@ using pumpfw::hal::Ticks;
 constexpr uint64_t kNsPerSecond = 1'000'000'000;
 constexpr Ticks kTicksPerSecond = pumpfw::hal::kTicksPerSecond;
 constexpr Ticks kNeverTicks = UINT64_MAX;
+constexpr size_t kImageThreadStackBytes = 4 * 1024 * 1024;
 
 // The TRNG's stream: a fixed prefix and the board's seed, little-endian.
 constexpr size_t kTrngSeedBytes = 16;
@@ -68,7 +71,11 @@ Mcu::Mcu(const sc_core::sc_module_name& name, asic::MotorDriverAsic& asic, const
     pumpfw::app::provision_device_key(*this, config.device_key.data());
     factory_ = false;
   }
+  if (config_.image) soc_ = std::make_unique<M0PlusSoc>(*this, config_.image);
   SC_THREAD(firmware_thread);
+  // The image's peripheral accesses wait on SystemC from inside Unicorn's callbacks, on this
+  // thread's stack, below QEMU's own frames.
+  if (soc_) set_stack_size(kImageThreadStackBytes);
   SC_METHOD(on_irq_rise);
   sensitive << asic_.irq.posedge_event();
   dont_initialize();
@@ -151,8 +158,24 @@ void Mcu::power_on() {
   reset_released_.notify(sc_core::SC_ZERO_TIME);
 }
 
+bool Mcu::firmware_running() const {
+  return slot_.running() || image_running_;
+}
+
+std::optional<FirmwareStatus> Mcu::firmware_status() const {
+  if (const pumpfw::app::Pump* pump = slot_.pump()) {
+    return FirmwareStatus{pump->active_alarms(), pump->reservoir_volume_nl(),
+                          pump->wall_clock_s()};
+  }
+  if (!image_running_ || halted_) return std::nullopt;
+  const std::optional<pumpfw::port::PumpProbe> probe = soc_->probe();
+  if (!probe) return std::nullopt;
+  return FirmwareStatus{static_cast<uint16_t>(probe->active_alarms),
+                        probe->reservoir_volume_nl(), probe->wall_clock_s};
+}
+
 void Mcu::hang_firmware() {
-  if (!slot_.running() || halted_) return;
+  if (!firmware_running() || halted_) return;
   hung_ = true;
   wake();
 }
@@ -173,7 +196,7 @@ void Mcu::enter_reset(ResetCause cause) {
 }
 
 void Mcu::on_irq_rise() {
-  if (halted_ || !slot_.running()) return;
+  if (halted_ || !firmware_running()) return;
   irq_pending_ = true;
   wake();
 }
@@ -187,7 +210,7 @@ void Mcu::on_reset_request() {
 }
 
 void Mcu::on_uart_byte() {
-  if (halted_ || !slot_.running()) return;
+  if (halted_ || !firmware_running()) return;
   wake();
 }
 
@@ -225,7 +248,11 @@ void Mcu::run_instance() {
   ++boots_total_;
   ++boots_by_cause_[static_cast<size_t>(reset_cause_)];
   if (wake_hook_) wake_hook_();
-  if (!halted_) {
+  if (!halted_ && soc_) {
+    image_running_ = true;
+    soc_->run_instance();
+    image_running_ = false;
+  } else if (!halted_) {
     {
       const WorkMeter::Span work(firmware_work_);
       slot_.boot(*this, config_.firmware);

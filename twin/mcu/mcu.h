@@ -27,13 +27,15 @@
 #include <array>
 #include <cstdint>
 #include <functional>
-
+#include <memory>
+#include <optional>
 
 #include <systemc>
 
 #include "app/link_security.h"
 #include "fram.h"
 #include "hal/hal.h"
+#include "m0plus_image.h"
 #include "motor_driver_asic.h"
 #include "ports/twin/mbed_crypto.h"
 #include "ports/twin/pump_slot.h"
@@ -70,7 +72,20 @@ struct McuConfig {
   DeviceKey device_key = kBenchDeviceKey;
   // The crypto peripheral's random-number generator: a seeded stream, so runs repeat.
   uint64_t random_seed = 1;
+  // The firmware image to run on the Cortex-M0+ ISS (m0plus_soc.h) instead of the host build.
+  // Its own build fixes its configuration (PumpConfig{}); `firmware` above is then not used.
+  std::shared_ptr<const FirmwareImage> image;
 };
+
+// What the bench reads of the running firmware, from either build: the host build's Pump
+// object, or the image's probe (as of its last pass).
+struct FirmwareStatus {
+  uint16_t active_alarms = 0;
+  uint64_t reservoir_volume_nl = 0;
+  uint32_t wall_clock_s = 0;
+};
+
+class M0PlusSoc;
 
 enum class McuState : uint8_t {
   kOff,      // no power
@@ -117,6 +132,10 @@ class Mcu : public sc_core::sc_module, private pumpfw::hal::Hal {
   // --- probes -----------------------------------------------------------------------------------
   // The running firmware instance; nullptr while the MCU is in reset or off.
   const pumpfw::app::Pump* firmware() const { return slot_.pump(); }
+  // The running firmware's status, host build or image; nullopt while none runs.
+  std::optional<FirmwareStatus> firmware_status() const;
+  // The image's ISS; nullptr for the host build.
+  M0PlusSoc* image() const { return soc_.get(); }
   Fram& nvm() { return nvm_; }
   const Fram& nvm() const { return nvm_; }
   McuState state() const { return state_; }
@@ -155,7 +174,10 @@ class Mcu : public sc_core::sc_module, private pumpfw::hal::Hal {
   void hmac_finish(uint8_t digest[32]) override;
   void random_bytes(uint8_t* destination, uint32_t length) override;
 
+  friend class M0PlusSoc;
+
   void firmware_thread();
+  bool firmware_running() const;
   void run_instance();
   void on_irq_rise();
   void on_reset_request();
@@ -198,6 +220,9 @@ class Mcu : public sc_core::sc_module, private pumpfw::hal::Hal {
   WorkMeter firmware_work_;
   uint64_t state_since_ns_ = 0;
   double charge_before_state_as_ = 0.0;
+
+  std::unique_ptr<M0PlusSoc> soc_;
+  bool image_running_ = false;
 
   sc_core::sc_event wake_event_;
   sc_core::sc_event halt_event_;

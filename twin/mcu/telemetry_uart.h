@@ -35,6 +35,7 @@ class TelemetryUart : public sc_core::sc_module {
 
   // --- firmware side (non-blocking, the HAL's contract) ----------------------------------
   uint32_t rx_available() const { return static_cast<uint32_t>(rx_fifo_.size()); }
+  uint32_t tx_space() const { return config_.fifo_bytes - static_cast<uint32_t>(tx_fifo_.size()); }
   uint32_t read(uint8_t* destination, uint32_t max_length);
   // Accepts what fits in the transmit FIFO; returns how many bytes were taken.
   uint32_t write(const uint8_t* source, uint32_t length);

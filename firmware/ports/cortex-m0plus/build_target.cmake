@@ -1,4 +1,5 @@
-# Cross-compiles the firmware for the Cortex-M0+ and checks its memory budget.
+# Cross-compiles the firmware for the Cortex-M0+ (with debug information for gdb-multiarch; it
+# is not loaded into flash) and checks its memory budget.
 #   cmake -DFIRMWARE_DIR=<repo>/firmware -DOUTPUT_DIR=<dir> -P build_target.cmake
 # Fails on any compiler warning (-Werror), a link error, flash over 64 KiB or RAM (data, bss
 # and the stack) over 12 KiB. Run as the CTest test firmware.cortex_m0plus_build.
@@ -21,7 +22,7 @@ list(APPEND sources ${port_dir}/startup.cpp ${port_dir}/m0plus_hal.cpp ${port_di
 file(MAKE_DIRECTORY ${OUTPUT_DIR})
 set(elf ${OUTPUT_DIR}/pumpfw_m0plus.elf)
 execute_process(
-  COMMAND ${arm_gxx} -mcpu=cortex-m0plus -mthumb -Os -std=c++17 -ffunction-sections
+  COMMAND ${arm_gxx} -mcpu=cortex-m0plus -mthumb -Os -g -std=c++17 -ffunction-sections
           -fdata-sections ${PUMPFW_EMBEDDED_FLAGS} -Wall -Wextra -Wpedantic -Werror
           -I${FIRMWARE_DIR} -I${port_dir}
           -nostartfiles --specs=nano.specs --specs=nosys.specs

@@ -1,0 +1,174 @@
+// The shipped firmware image (firmware/ports/cortex-m0plus, built by the normal build) on the
+// Cortex-M0+ ISS in the whole platform: it boots, sleeps in WFI and wakes on interrupts, talks
+// to the clinician programmer (UART, HASH0, TRNG0), survives a torn NVM write, and a HardFault
+// ends in the ASIC's watchdog reset, which the firmware then reads from RSTC.CAUSE. Each test
+// runs in its own process.
+#include <gtest/gtest.h>
+
+#include <unicorn/unicorn.h>
+
+#include <cstdio>
+#include <functional>
+
+#include "m0plus_soc.h"
+#include "platform.h"
+
+namespace pumptwin::platform {
+namespace {
+
+using pumpfw::hal::ResetCause;
+using sc_core::SC_SEC;
+using sc_core::sc_time;
+
+constexpr uint8_t kMorphine = 1;
+constexpr uint32_t kTwoMgPerDayNg = 2'000'000;
+constexpr uint32_t kThreeMgPerDayNg = 3'000'000;
+
+double now_s() {
+  return sc_core::sc_time_stamp().to_seconds();
+}
+
+bool wait_until(const std::function<bool()>& condition, const sc_time& limit,
+                const sc_time& poll = sc_time(1, SC_SEC)) {
+  const sc_time end = sc_core::sc_time_stamp() + limit;
+  while (!condition()) {
+    if (sc_core::sc_time_stamp() >= end) return false;
+    sc_core::wait(poll);
+  }
+  return true;
+}
+
+PlatformConfig image_config() {
+  PlatformConfig config;
+  std::string error;
+  config.mcu.image = mcu::FirmwareImage::load(PUMPFW_M0PLUS_ELF, error);
+  if (!config.mcu.image) ADD_FAILURE() << error;
+  return config;
+}
+
+// Boot: the reset handler, .data/.bss, the event-log recovery over blank FRAM, the first SPI
+// frames; then the core sleeps in WFI and costs nothing while it sleeps.
+TEST(ImagePlatform, BootsTalksToTheAsicAndSleepsInWfi) {
+  Platform::use_time_resolution();
+  Platform platform("platform", image_config());
+  double first_status_s = -1.0;
+  mcu::M0PlusStats at_10s{};
+  mcu::M0PlusStats at_1h{};
+  platform.run([&] {
+    ASSERT_TRUE(wait_until([&] { return platform.mcu.firmware_status().has_value(); },
+                           sc_time(1, SC_SEC), sc_time(0.001, SC_SEC)));
+    first_status_s = now_s();
+    sc_core::wait(sc_time(10, SC_SEC) - sc_core::sc_time_stamp());
+    at_10s = platform.mcu.image()->stats();
+    sc_core::wait(sc_time(3600, SC_SEC) - sc_core::sc_time_stamp());
+    at_1h = platform.mcu.image()->stats();
+  });
+  std::printf("first pass done at %.1f ms; in the first hour %llu instructions, %.1f ms active, "
+              "%llu WFI sleeps\n",
+              first_status_s * 1e3, static_cast<unsigned long long>(at_1h.instructions),
+              at_1h.active_ns / 1e6, static_cast<unsigned long long>(at_1h.wfi_sleeps));
+  // The boot's ~52 ms of CRC over blank FRAM at 8 MHz, plus the 0.5 ms start-up.
+  EXPECT_GT(first_status_s, 0.02);
+  EXPECT_LT(first_status_s, 0.5);
+  EXPECT_GT(platform.mcu.spi_frames(), 5u);
+  EXPECT_EQ(platform.mcu.boots(), 1u);
+  EXPECT_EQ(at_1h.faults, 0u);
+  // The core sleeps: after the boot's ~60 ms, an idle hour's housekeeping (watchdog kicks every
+  // 30 s, the hourly battery reading) keeps it awake for a few tens of ms more.
+  EXPECT_GT(at_1h.wfi_sleeps, at_10s.wfi_sleeps + 100);
+  EXPECT_GT(at_1h.active_ns, 50'000'000u);
+  EXPECT_LT(at_1h.active_ns, 500'000'000u);
+  EXPECT_EQ(at_1h.cycles * mcu::M0PlusSoc::kNsPerCycle, at_1h.active_ns);
+}
+
+// A command over the telemetry link: UART0's receive interrupt wakes the core from WFI at once
+// (not at its next RTC wake-up), and the answer is authenticated through HASH0.
+TEST(ImagePlatform, UartByteWakesTheCoreAndTheProgrammerIsAnswered) {
+  Platform::use_time_resolution();
+  Platform platform("platform", image_config());
+  PumpStatus status;
+  TelemetryReply reply;
+  double answer_s = 0.0;
+  platform.run([&] {
+    sc_core::wait(sc_time(5, SC_SEC));
+    const double asked_s = now_s();
+    reply = platform.programmer.interrogate(status);
+    answer_s = now_s() - asked_s;
+  });
+  std::printf("interrogation answered in %.3f s\n", answer_s);
+  ASSERT_TRUE(reply.accepted());
+  EXPECT_EQ(status.reset_cause, static_cast<uint8_t>(ResetCause::kPowerOn));
+  // The exchange is a few dozen bytes each way at 19200 Bd (~0.5 ms a byte): well under the
+  // firmware's idle wake-up interval, so the answer cannot have waited for a timer.
+  EXPECT_LT(answer_s, 1.0);
+}
+
+// The core faults (a fetch from where nothing is mapped): HardFault runs the firmware's trap,
+// which stops kicking the ASIC's watchdog; the watchdog resets the MCU within its 60 s, and the
+// new instance reads the cause from RSTC.CAUSE (one-hot) and reports a watchdog reset.
+TEST(ImagePlatform, HardFaultEndsInWatchdogResetReadFromRstc) {
+  Platform::use_time_resolution();
+  Platform platform("platform", image_config());
+  double reset_after_s = -1.0;
+  mcu::M0PlusFault fault{};
+  PumpStatus status;
+  platform.run([&] {
+    sc_core::wait(sc_time(1, SC_SEC));
+    ASSERT_TRUE(platform.programmer.refill(kMorphine, 10000, 20000, 2000).accepted());
+    ASSERT_TRUE(platform.programmer.program_continuous(kTwoMgPerDayNg).accepted());
+    sc_core::wait(sc_time(600, SC_SEC));
+    ASSERT_EQ(platform.mcu.state(), mcu::McuState::kAsleep);
+    // The core resumes at an address in no memory when it next wakes.
+    platform.mcu.image()->core().write_register(UC_ARM_REG_PC, 0x30000000);
+    const double fault_s = now_s();
+    sc_core::wait(sc_time(120, SC_SEC), platform.asic.reset_request.posedge_event());
+    ASSERT_TRUE(platform.asic.reset_request.read()) << "no watchdog reset within 120 s";
+    reset_after_s = now_s() - fault_s;
+    fault = platform.mcu.image()->stats().last_fault;
+    ASSERT_TRUE(wait_until([&] { return platform.mcu.firmware_status().has_value(); },
+                           sc_time(2, SC_SEC), sc_time(0.001, SC_SEC)));
+    ASSERT_TRUE(platform.programmer.interrogate(status).accepted());
+  });
+  std::printf("watchdog reset %.1f s after the fault at pc 0x%08x (%s)\n", reset_after_s,
+              fault.pc, fault.what);
+  EXPECT_EQ(fault.pc, 0x30000000u);
+  EXPECT_STREQ(fault.what, "bad instruction address");
+  EXPECT_GT(reset_after_s, 0.0);
+  EXPECT_LE(reset_after_s, 61.0);
+  EXPECT_EQ(platform.mcu.boots(ResetCause::kWatchdog), 1u);
+  EXPECT_EQ(status.reset_cause, static_cast<uint8_t>(ResetCause::kWatchdog));
+  EXPECT_EQ(status.basal_daily_dose_ng, kTwoMgPerDayNg);  // restored from FRAM
+}
+
+// Power lost 20 bytes into NVMCTRL's write of the new program (the same fault as the host
+// build's test in tests/platform/power_test.cpp): the record is torn, the other copy holds the
+// old program, and the pump runs on it after power returns.
+TEST(ImagePlatform, TornNvmWriteLeavesTheOldProgram) {
+  Platform::use_time_resolution();
+  Platform platform("platform", image_config());
+  TelemetryReply torn_reply;
+  PumpStatus status;
+  platform.run([&] {
+    sc_core::wait(sc_time(1, SC_SEC));
+    ASSERT_TRUE(platform.programmer.refill(kMorphine, 10000, 20000, 2000).accepted());
+    ASSERT_TRUE(platform.programmer.program_continuous(kTwoMgPerDayNg).accepted());
+    sc_core::wait(sc_time(600, SC_SEC));
+    platform.mcu.cut_power_during_next_nvm_write(20);
+    torn_reply = platform.programmer.program_continuous(kThreeMgPerDayNg);
+    EXPECT_EQ(platform.mcu.state(), mcu::McuState::kOff);
+    sc_core::wait(sc_time(120, SC_SEC));
+    platform.mcu.power_on();
+    ASSERT_TRUE(wait_until([&] { return platform.mcu.firmware_status().has_value(); },
+                           sc_time(2, SC_SEC), sc_time(0.001, SC_SEC)));
+    ASSERT_TRUE(platform.programmer.interrogate(status).accepted());
+  });
+  EXPECT_FALSE(torn_reply.received);
+  EXPECT_EQ(platform.mcu.nvm().torn_writes(), 1u);
+  EXPECT_EQ(platform.mcu.boots(ResetCause::kPowerOn), 2u);
+  EXPECT_EQ(status.reset_cause, static_cast<uint8_t>(ResetCause::kPowerOn));
+  EXPECT_EQ(status.alarms, 0);
+  EXPECT_EQ(status.basal_daily_dose_ng, kTwoMgPerDayNg);
+}
+
+}  // namespace
+}  // namespace pumptwin::platform

@@ -1,0 +1,200 @@
+// The Cortex-M0+ core on Unicorn (twin/mcu/m0plus_core.h): the cycle table, and each Unicorn
+// 2.0.1 pitfall the core works around, on the small programs of images/core_test.S. No SystemC:
+// a bus that records the accesses stands in for the peripherals.
+#include <gtest/gtest.h>
+
+#include <unicorn/unicorn.h>
+
+#include <vector>
+
+#include "m0plus_core.h"
+#include "m0plus_memory_map.h"
+
+namespace pumptwin::mcu {
+namespace {
+
+struct RecordingBus final : M0PlusBus {
+  struct Access {
+    uint32_t address;
+    uint32_t value;
+  };
+  std::vector<Access> writes;
+  uint32_t bus_read(uint32_t, unsigned) override { return 0; }
+  void bus_write(uint32_t address, unsigned, uint32_t value) override {
+    writes.push_back({address, value});
+  }
+};
+
+class M0PlusCoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    image_ = FirmwareImage::load(PUMPTWIN_MCU_TEST_IMAGE, error);
+    ASSERT_NE(image_, nullptr) << error;
+    core_ = std::make_unique<M0PlusCore>(image_, nvm_.data(), static_cast<uint32_t>(nvm_.size()),
+                                         bus_);
+  }
+  uint32_t address_of(const char* name) const {
+    const auto found = image_->symbol(name);
+    EXPECT_TRUE(found.has_value()) << name;
+    return found.value_or(0) & ~1u;
+  }
+  void start_at(const char* routine) { core_->write_register(UC_ARM_REG_PC, address_of(routine)); }
+  uint32_t reg(int uc_register) const { return core_->read_register(uc_register); }
+  // Runs in quanta of `quantum` cycles until WFI or lockup, at most `limit` quanta.
+  M0PlusCore::Stop run_to_sleep(uint64_t quantum, uint32_t limit = 1'000'000) {
+    M0PlusCore::Stop stop = M0PlusCore::Stop::kQuantum;
+    for (uint32_t i = 0; i < limit && stop == M0PlusCore::Stop::kQuantum; ++i) {
+      stop = core_->run(quantum);
+    }
+    return stop;
+  }
+
+  std::shared_ptr<const FirmwareImage> image_;
+  std::vector<uint8_t> nvm_ = std::vector<uint8_t>(8192, 0xFF);
+  RecordingBus bus_;
+  std::unique_ptr<M0PlusCore> core_;
+};
+
+TEST_F(M0PlusCoreTest, ResetLoadsStackPointerAndEntryFromTheVectorTable) {
+  EXPECT_EQ(reg(UC_ARM_REG_SP), 0x20004000u);
+  EXPECT_EQ(reg(UC_ARM_REG_PC), address_of("reset"));
+  EXPECT_EQ(core_->ipsr(), 0u);
+}
+
+// ADDS 1 + CMP 1 + BNE taken 2 = 4 cycles an iteration; the last BNE falls through (1) and
+// WFI takes 1: 4 N + 1 for N iterations, with the MOVS before the loop.
+TEST_F(M0PlusCoreTest, CountsCyclesByTheCortexM0PlusTable) {
+  constexpr uint32_t kIterations = 1000;
+  start_at("count_loop");
+  core_->write_register(UC_ARM_REG_R1, kIterations);
+  ASSERT_EQ(run_to_sleep(1'000'000), M0PlusCore::Stop::kWfi);
+  EXPECT_EQ(reg(UC_ARM_REG_R0), kIterations);
+  EXPECT_EQ(core_->cycles(), 4u * kIterations + 1);
+  EXPECT_EQ(core_->instructions(), 1u + 3u * kIterations + 1);
+  EXPECT_EQ(core_->take_pending_cycles(), 4u * kIterations + 1);
+  EXPECT_EQ(core_->pending_cycles(), 0u);
+}
+
+TEST(M0PlusCycleTable, LoadsStoresPushPopAndBranches) {
+  const auto cycles = [](std::vector<uint16_t> code) {
+    bool conditional = false;
+    return M0PlusCore::cycles_of_block(reinterpret_cast<const uint8_t*>(code.data()),
+                                       static_cast<uint32_t>(2 * code.size()), conditional);
+  };
+  EXPECT_EQ(cycles({0x6808}), 2u);                  // ldr r0, [r1]
+  EXPECT_EQ(cycles({0x9001}), 2u);                  // str r0, [sp, #4]
+  EXPECT_EQ(cycles({0xb5f0}), 6u);                  // push {r4-r7, lr}: 1 + 5
+  EXPECT_EQ(cycles({0xbdf0}), 7u);                  // pop {r4-r7, pc}: 3 + 4
+  EXPECT_EQ(cycles({0xc90c}), 3u);                  // ldmia r1!, {r2, r3}: 1 + 2
+  EXPECT_EQ(cycles({0xf000, 0xf800}), 3u);          // bl
+  EXPECT_EQ(cycles({0x4770}), 2u);                  // bx lr
+  EXPECT_EQ(cycles({0xe7fe}), 2u);                  // b .
+  EXPECT_EQ(cycles({0x4348}), 1u);                  // muls r0, r1 (single-cycle multiplier)
+  EXPECT_EQ(cycles({0xf3bf, 0x8f4f}), 3u);          // dsb
+  bool conditional = false;
+  const uint16_t bne[] = {0x3001, 0xd1fd};  // adds r0, #1; bne
+  EXPECT_EQ(M0PlusCore::cycles_of_block(reinterpret_cast<const uint8_t*>(bne), 4, conditional),
+            2u);
+  EXPECT_TRUE(conditional);
+}
+
+// Pitfall: stopping from the block hook. A stop at each quantum's end must resume at the
+// stopped block, without running it twice or skipping it: the count and the cycles come out
+// as in one run, whatever the quantum.
+TEST_F(M0PlusCoreTest, QuantumStopsResumeAtTheStoppedBlock) {
+  constexpr uint32_t kIterations = 100'000;
+  start_at("count_loop");
+  core_->write_register(UC_ARM_REG_R1, kIterations);
+  ASSERT_EQ(run_to_sleep(997), M0PlusCore::Stop::kWfi);
+  EXPECT_EQ(reg(UC_ARM_REG_R0), kIterations);
+  EXPECT_EQ(core_->cycles(), 4u * kIterations + 1);
+  EXPECT_EQ(reg(UC_ARM_REG_PC), address_of("count_loop_wfi") + 2);
+}
+
+// Pitfall: `count` in uc_emu_start. Switching it between zero and non-zero flushes the
+// translation cache: every quantum would translate (and chain) the loop again. The core never
+// does, so the loop's blocks are chained once however many quanta it runs in.
+TEST_F(M0PlusCoreTest, QuantaDoNotRetranslateTheCode) {
+  start_at("count_loop");
+  core_->write_register(UC_ARM_REG_R1, 10);
+  ASSERT_EQ(run_to_sleep(1'000'000), M0PlusCore::Stop::kWfi);
+  const uint64_t after_first_run = core_->translations();
+  start_at("count_loop");
+  core_->write_register(UC_ARM_REG_R1, 200'000);
+  ASSERT_EQ(run_to_sleep(100), M0PlusCore::Stop::kWfi);
+  EXPECT_LE(core_->translations(), after_first_run + 2);
+}
+
+// Pitfall: never stop inside an MMIO callback, or the store is replayed on resume. Stores to a
+// peripheral across thousands of quantum stops each arrive once, in order.
+TEST_F(M0PlusCoreTest, PeripheralStoresArriveOnceAcrossQuantumStops) {
+  constexpr uint32_t kStores = 5000;
+  start_at("store_loop");
+  core_->write_register(UC_ARM_REG_R0, memory_map::kPeripheralBase + 8);
+  core_->write_register(UC_ARM_REG_R1, kStores);
+  ASSERT_EQ(run_to_sleep(7), M0PlusCore::Stop::kWfi);
+  ASSERT_EQ(bus_.writes.size(), kStores);
+  for (uint32_t i = 0; i < kStores; ++i) {
+    ASSERT_EQ(bus_.writes[i].address, memory_map::kPeripheralBase + 8);
+    ASSERT_EQ(bus_.writes[i].value, i);
+  }
+}
+
+// Pitfall: the core model. Opened as MCLASS alone, Unicorn gives an M33 that runs UDIV; the
+// Cortex-M0 model refuses it: HardFault, with the frame stacked by the core (Unicorn has no
+// exception entry), and the handler's `bx lr` to EXC_RETURN unstacks it (Unicorn has no
+// exception return either).
+TEST_F(M0PlusCoreTest, UdivIsUndefinedAndTakesHardFaultWhichReturns) {
+  start_at("undefined_udiv");
+  const uint32_t sp_before = reg(UC_ARM_REG_SP);
+  ASSERT_EQ(run_to_sleep(1'000'000), M0PlusCore::Stop::kWfi);
+  EXPECT_EQ(core_->faults(), 1u);
+  EXPECT_STREQ(core_->last_fault().what, "undefined instruction");
+  EXPECT_EQ(core_->last_fault().pc, address_of("udiv_instruction"));
+  EXPECT_EQ(reg(UC_ARM_REG_R5), memory_map::kExceptionHardFault);  // IPSR in the handler
+  EXPECT_EQ(reg(UC_ARM_REG_R6), address_of("udiv_instruction"));   // the stacked PC
+  EXPECT_EQ(reg(UC_ARM_REG_R2), 42u);  // resumed after the UDIV
+  EXPECT_EQ(reg(UC_ARM_REG_R0), 7u);   // r0 restored from the frame
+  EXPECT_EQ(reg(UC_ARM_REG_SP), sp_before);
+  EXPECT_EQ(core_->ipsr(), 0u);
+  EXPECT_FALSE(core_->locked_up());
+}
+
+// An interrupt taken from thread mode runs its handler and returns to where it was.
+TEST_F(M0PlusCoreTest, InterruptEntryAndReturn) {
+  start_at("count_loop");
+  core_->write_register(UC_ARM_REG_R1, 1000);
+  ASSERT_EQ(core_->run(400), M0PlusCore::Stop::kQuantum);
+  ASSERT_TRUE(core_->enter_exception(memory_map::kExceptionIrq0));
+  EXPECT_EQ(core_->ipsr(), memory_map::kExceptionIrq0);
+  EXPECT_EQ(reg(UC_ARM_REG_LR), 0xFFFFFFF9u);
+  ASSERT_EQ(run_to_sleep(1'000'000), M0PlusCore::Stop::kWfi);
+  EXPECT_EQ(reg(UC_ARM_REG_R7), 1u);
+  EXPECT_EQ(reg(UC_ARM_REG_R0), 1000u);
+  EXPECT_EQ(core_->ipsr(), 0u);
+  EXPECT_EQ(reg(UC_ARM_REG_SP), 0x20004000u);
+}
+
+TEST_F(M0PlusCoreTest, BadAddressTakesHardFault) {
+  start_at("bad_load");
+  ASSERT_EQ(run_to_sleep(1'000'000), M0PlusCore::Stop::kWfi);
+  EXPECT_EQ(core_->faults(), 1u);
+  EXPECT_STREQ(core_->last_fault().what, "bad read address");
+  EXPECT_EQ(core_->last_fault().address, 0x30000000u);
+}
+
+// A stack that overflows out of SRAM: the push faults, and so does stacking the HardFault
+// frame below SRAM, so the core locks up (ARMv6-M B1.5.15) and runs nothing more.
+TEST_F(M0PlusCoreTest, StackOverflowLocksUp) {
+  start_at("stack_overflow");
+  EXPECT_EQ(run_to_sleep(1'000'000), M0PlusCore::Stop::kLockup);
+  EXPECT_TRUE(core_->locked_up());
+  EXPECT_STREQ(core_->last_fault().what, "bad write address");
+  EXPECT_EQ(core_->run(1000), M0PlusCore::Stop::kLockup);
+  core_->reset();
+  EXPECT_FALSE(core_->locked_up());
+}
+
+}  // namespace
+}  // namespace pumptwin::mcu
