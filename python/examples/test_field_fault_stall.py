@@ -33,10 +33,12 @@ def test_a_jammed_shaft_raises_the_motor_stall_alarm_after_three_tries(twin):
     pump.expect_alarm("motor_stall", at_s=FAULT_AT_S + 2 * HOUR)
     assert pump.snapshot()["firmware"]["alarms"] == ["motor_stall"]
 
-    # Nothing left the pump after the alarm.
+    # Nothing left the pump after the alarm: the delivered volume is the same in every sample
+    # of the two hours after it (15-minute samples, 08:15 to 10:00).
     t_s, delivered_ul = pump.signal("delivered_volume_ul")
-    after = delivered_ul[t_s > raised_s]
-    assert len(after) == 7 and np.ptp(after) == 0.0
+    after = t_s > raised_s
+    assert list(t_s[after]) == [FAULT_AT_S + k * 15 * 60 for k in range(1, 9)]
+    assert np.ptp(delivered_ul[after]) == 0.0
 
     outputs = pump.close()
     assert outputs.status == "interrupted"  # stopped at 2 d 10 h of its week
