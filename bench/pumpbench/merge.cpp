@@ -46,7 +46,7 @@ std::vector<std::string> failures(const json& result) {
   std::vector<std::string> failed;
   for (const json& e : result.value("expectations", json::array())) {
     const std::string verdict = e.value("verdict", "");
-    if (verdict != "pass" && verdict != "known_gap") {
+    if (verdict != "pass" && verdict != "known_gap" && verdict != "hazard_reproduced") {
       failed.push_back(e.value("id", "") + " (" + e.value("requirement", "") + ")");
     }
   }
@@ -71,6 +71,7 @@ struct Cell {
   int runs = 0;
   int passed = 0;
   int failed = 0;
+  int known_gap = 0;
   int errors = 0;
   std::map<std::string, std::vector<std::string>> failing;  // what -> run (id suffix)
   std::map<std::string, std::vector<double>> figures;
@@ -78,16 +79,19 @@ struct Cell {
 };
 
 json summary_json(const json& header, const std::vector<json>& runs,
-                  const std::map<CellKey, Cell>& cells) {
+                  const std::map<CellKey, Cell>& cells, const json& groups) {
   int passed = 0;
   int failed = 0;
+  int known_gap = 0;
   int errors = 0;
   json run_entries = json::array();
   for (const json& run : runs) {
     const int code = run["exit_code"].get<int>();
-    passed += code == kExitPassed;
-    failed += code == kExitFailed;
-    errors += code != kExitPassed && code != kExitFailed;
+    const Outcome outcome = outcome_of_exit_code(code);
+    passed += outcome == Outcome::kPassed;
+    failed += outcome == Outcome::kFailed;
+    known_gap += outcome == Outcome::kKnownGap;
+    errors += outcome == Outcome::kError;
     const json all_figures = run["result"].value("figures", json::object());
     json figures = json::object();
     for (const auto& [name, value] : all_figures.items()) {
@@ -120,12 +124,20 @@ json summary_json(const json& header, const std::vector<json>& runs,
                          {"max", *std::max_element(values.begin(), values.end())},
                          {"mean", sum / static_cast<double>(values.size())}};
       }
+      json expectations = json::array();
+      const std::string cell_id =
+          scenario["id"].get<std::string>() + "/" + variant["name"].get<std::string>();
+      for (const json& group : groups) {
+        if (group["id"] == cell_id) expectations = group["expectations"];
+      }
       matrix.push_back({{"scenario", scenario["id"]},
                         {"variant", variant["name"]},
                         {"runs", cell.runs},
                         {"passed", cell.passed},
                         {"failed", cell.failed},
+                        {"known_gap", cell.known_gap},
                         {"errors", cell.errors},
+                        {"expectations", expectations},
                         {"failing", failing},
                         {"alarms_raised", cell.alarms},
                         {"figures", figures}});
@@ -138,8 +150,12 @@ json summary_json(const json& header, const std::vector<json>& runs,
           {"runs_total", runs.size()},
           {"passed", passed},
           {"failed", failed},
+          {"known_gap", known_gap},
           {"errors", errors},
-          {"status", errors != 0 ? "error" : failed != 0 ? "failed" : "passed"},
+          {"status", errors != 0      ? "error"
+                     : failed != 0    ? "failed"
+                     : known_gap != 0 ? "known_gap"
+                                      : "passed"},
           {"scenarios", header["scenarios"]},
           {"variants", header["variants"]},
           {"cohort", header["cohort"]},
@@ -157,7 +173,8 @@ void write_markdown(const std::string& path, const json& summary,
   }
   md << summary["runs_total"] << " runs (" << summary["scenarios"].size() << " scenarios x "
      << summary["variants"].size() << " fault variants x cohort members x seeds): "
-     << summary["passed"] << " passed, " << summary["failed"] << " failed, " << summary["errors"]
+     << summary["passed"] << " passed, " << summary["failed"] << " failed, "
+     << summary["known_gap"] << " known gap (not a pass), " << summary["errors"]
      << " could not run or errored. Campaign file sha256 `"
      << summary["campaign_file_sha256"].get<std::string>() << "`.\n\n";
   md << "## Verdicts: runs passed per scenario and fault variant\n\n| scenario |";
@@ -170,6 +187,7 @@ void write_markdown(const std::string& path, const json& summary,
     for (const json& variant : summary["variants"]) {
       const Cell& cell = cells.at(cell_key(scenario, variant));
       md << " " << cell.passed << "/" << cell.runs;
+      if (cell.known_gap != 0) md << " (" << cell.known_gap << " known gap)";
       if (cell.errors != 0) md << " (" << cell.errors << " errors)";
       md << " |";
     }
@@ -190,6 +208,23 @@ void write_markdown(const std::string& path, const json& summary,
         for (size_t i = 0; i < where.size(); ++i) md << (i ? ", " : " ") << where[i];
         md << " |\n";
       }
+    }
+  }
+  md << "\n## Expectations: runs held of the runs, 95 % lower bound on the pass probability "
+        "(Clopper-Pearson)\n\n| scenario | fault variant | expectation | verdict | held | "
+        "lower bound |\n| --- | --- | --- | --- | --- | --- |\n";
+  for (const json& entry : summary["matrix"]) {
+    for (const json& e : entry["expectations"]) {
+      char bound[32];
+      std::snprintf(bound, sizeof bound, "%.3f",
+                    e["pass_probability_lower_bound_95"].get<double>());
+      const std::string trace = e["requirement"].get<std::string>().empty()
+                                    ? "harm of " + e["hazard"].get<std::string>()
+                                    : e["requirement"].get<std::string>();
+      md << "| " << entry["scenario"].get<std::string>() << " | "
+         << entry["variant"].get<std::string>() << " | " << e["id"].get<std::string>() << " ("
+         << trace << ") | " << e["verdict"].get<std::string>() << " | " << e["holds"] << " of "
+         << e["runs"] << " | " << bound << " |\n";
     }
   }
   md << "\n## Key figures (min - max over the runs)\n\n| scenario | fault variant |";
@@ -305,9 +340,11 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
     Cell& cell = cells[{scenario, variant}];
     const int code = run["exit_code"].get<int>();
     ++cell.runs;
-    cell.passed += code == kExitPassed;
-    cell.failed += code == kExitFailed;
-    cell.errors += code != kExitPassed && code != kExitFailed;
+    const Outcome outcome = outcome_of_exit_code(code);
+    cell.passed += outcome == Outcome::kPassed;
+    cell.failed += outcome == Outcome::kFailed;
+    cell.known_gap += outcome == Outcome::kKnownGap;
+    cell.errors += outcome == Outcome::kError;
     const json& result = run["result"];
     for (const std::string& what : failures(result)) cell.failing[what].push_back(suffix);
     const json figures = result.value("figures", json::object());
@@ -325,27 +362,35 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
     report.exit_code = code;
     report.result = result;
     report.errors = run["errors"].get<std::vector<std::string>>();
+    report.group = scenario + "/" + variant;
+    report.group_name = scenario + " [" + variant + "]";
+    report.reproduce = "pumpbench campaign " + header["campaign_file"].get<std::string>() +
+                       " --run " + report.id + " --out reproduce/" + report.id;
     reports.push_back(std::move(report));
   }
   std::error_code error;
   fs::create_directories(out_dir, error);
-  const json summary = summary_json(header, runs, cells);
+  const json groups = group_verdicts(reports);
+  const json summary = summary_json(header, runs, cells, groups);
   {
     std::ofstream out(out_dir + "/campaign.json", std::ios::trunc);
     out << summary.dump(1) << '\n';
   }
   write_markdown(out_dir + "/campaign.md", summary, cells);
-  write_junit(out_dir + "/junit.xml", reports, "campaign");
+  write_junit(out_dir + "/junit.xml", groups, "campaign");
   std::vector<Requirement> requirements;
   for (const json& requirement : header["requirements"]) {
     requirements.push_back(
         {requirement["id"].get<std::string>(), requirement["text"].get<std::string>()});
   }
-  write_traceability(out_dir, requirements, reports);
-  std::printf("campaign %s: %d of %zu runs passed; %s/{campaign.json,campaign.md,junit.xml,"
-              "traceability.md,traceability.csv}\n",
+  const std::vector<RequirementNotMet> not_met =
+      write_traceability(out_dir, requirements, groups);
+  print_verdict_summary(groups, not_met, "scenario x fault cells");
+  std::printf("campaign %s: runs: %d passed, %d failed, %d known gap, %d error of %zu; "
+              "%s/{campaign.json,campaign.md,junit.xml,traceability.md,traceability.csv}\n",
               header["campaign"].get<std::string>().c_str(), summary["passed"].get<int>(),
-              runs.size(), out_dir.c_str());
+              summary["failed"].get<int>(), summary["known_gap"].get<int>(),
+              summary["errors"].get<int>(), runs.size(), out_dir.c_str());
   return worst_exit_code(reports);
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace pumpbench {
 
@@ -56,6 +57,74 @@ void RunRecorder::write_result(const nlohmann::json& result) {
   }
   std::error_code error;
   std::filesystem::rename(aside, path, error);
+}
+
+std::string verdict_banner(const std::string& status, const nlohmann::json& known_gaps,
+                           const std::string& detail) {
+  const std::string headline = status == "passed"      ? "PASSED"
+                               : status == "known_gap" ? "KNOWN GAP: NOT A PASS (requirement NOT MET)"
+                               : status == "failed"    ? "FAILED"
+                                                       : "ERROR: " + status;
+  std::ostringstream html;
+  html << "<div class=\"banner " << markup_escape(status) << "\"><b>" << markup_escape(headline)
+       << "</b>" << (detail.empty() ? "" : " &middot; " + markup_escape(detail));
+  for (const nlohmann::json& reason : known_gaps) {
+    html << "<br>accepted residual risk: " << markup_escape(reason.get<std::string>());
+  }
+  html << "</div>\n";
+  return html.str();
+}
+
+void write_sweep_report(const std::string& out_dir, const nlohmann::json& group) {
+  std::ostringstream html;
+  const nlohmann::json& outcomes = group["outcomes"];
+  html << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>"
+       << markup_escape(group.value("scenario", "")) << "</title>\n<style>\n"
+       << "body{font-family:sans-serif;margin:2em;max-width:960px}"
+       << "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
+       << "text-align:left;font-size:13px}.pass{background:#e6f4e6}.fail{background:#fbe3e3}"
+       << ".known_gap,.hazard_reproduced{background:#fdf0d5}"
+       << ".banner{padding:0.6em 1em;font-size:18px;border-radius:4px;color:#fff}"
+       << ".banner.passed{background:#2e7d32}.banner.failed,.banner.error{background:#c62828}"
+       << ".banner.known_gap{background:#ef8f00}\n</style></head><body>\n"
+       << "<h1>" << markup_escape(group.value("scenario", "")) << "</h1>\n<p>"
+       << markup_escape(group.value("description", "")) << "</p>\n"
+       << verdict_banner(group.value("status", ""), group["known_gaps"],
+                         outcomes["passed"].dump() + " of " + group["runs"].dump() +
+                             " seeds passed (" + outcomes["failed"].dump() + " failed, " +
+                             outcomes["known_gap"].dump() + " known gap, " +
+                             outcomes["error"].dump() + " error)")
+       << "<p>file " << markup_escape(group.value("file", "")) << " &middot; seeds "
+       << group["seeds"][0].dump() << " to " << group["seeds"][1].dump() << "</p>\n"
+       << "<h2>Expectations over the seeds</h2>\n<table><tr><th>id</th><th>requirement</th>"
+       << "<th>check</th><th>verdict</th><th>held</th><th>95 % lower bound on the pass "
+       << "probability</th><th>measured (min - max)</th></tr>\n";
+  for (const nlohmann::json& e : group["expectations"]) {
+    const std::string verdict = e.value("verdict", "");
+    const std::string trace = e.value("requirement", "").empty()
+                                  ? "harm of " + e.value("hazard", "")
+                                  : e.value("requirement", "");
+    html << "<tr class=\"" << markup_escape(verdict) << "\"><td>"
+         << markup_escape(e.value("id", "")) << "</td><td>" << markup_escape(trace) << "</td><td>"
+         << markup_escape(e.value("check", "")) << "</td><td>" << markup_escape(verdict)
+         << "</td><td>" << e["holds"].dump() << " of " << e["runs"].dump() << "</td><td>"
+         << format_number(e["pass_probability_lower_bound_95"].get<double>()) << "</td><td>"
+         << (e.contains("measured_min") ? format_number(e["measured_min"].get<double>()) + " - " +
+                                              format_number(e["measured_max"].get<double>())
+                                        : "")
+         << "</td></tr>\n";
+  }
+  html << "</table>\n<h2>Failing seeds</h2>\n";
+  if (group["failing_runs"].empty()) html << "<p>None.</p>\n";
+  for (const nlohmann::json& failing : group["failing_runs"]) {
+    const std::string run = failing.value("run", "");
+    html << "<p><a href=\"" << markup_escape(run) << "/report.html\">" << markup_escape(run)
+         << "</a> " << markup_escape(failing.value("status", "")) << ": <code>"
+         << markup_escape(failing.value("reproduce", "")) << "</code></p>\n";
+  }
+  html << "</body></html>\n";
+  std::ofstream file(out_dir + "/report.html", std::ios::trunc);
+  file << html.str();
 }
 
 }  // namespace pumpbench

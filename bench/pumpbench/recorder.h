@@ -53,6 +53,15 @@ class RunRecorder {
   std::FILE* signals_ = nullptr;
 };
 
+// OUT/report.html of a seed sweep (suite.h, run_seed_sweep): the verdict banner, "k of N" per
+// expectation with the 95 % lower bound, and the failing seeds with their commands and reports.
+void write_sweep_report(const std::string& out_dir, const nlohmann::json& group);
+
+// The report's banner: passed (green), failed or error (red), known gap (amber, with the
+// accepted residual risks), as one HTML block.
+std::string verdict_banner(const std::string& status, const nlohmann::json& known_gaps,
+                           const std::string& detail);
+
 // "%.9g": enough digits to tell runs apart, the same text on every machine.
 std::string format_number(double value);
 

@@ -108,12 +108,16 @@ void RunRecorder::write_report(const nlohmann::json& result,
        << "body{font-family:sans-serif;margin:2em;max-width:960px}"
        << "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
        << "text-align:left;font-size:13px}.pass{background:#e6f4e6}.fail{background:#fbe3e3}"
-       << ".not_evaluated{background:#f4f0d8}h3{margin:1.2em 0 0.2em;font-size:14px}\n"
+       << ".not_evaluated{background:#f4f0d8}.known_gap,.hazard_reproduced{background:#fdf0d5}"
+       << ".banner{padding:0.6em 1em;font-size:18px;border-radius:4px;color:#fff}"
+       << ".banner.passed{background:#2e7d32}.banner.failed,.banner.error{background:#c62828}"
+       << ".banner.known_gap{background:#ef8f00}h3{margin:1.2em 0 0.2em;font-size:14px}\n"
        << "</style></head><body>\n"
        << "<h1>" << markup_escape(result.value("scenario", "")) << "</h1>\n<p>"
        << markup_escape(result.value("description", "")) << "</p>\n"
-       << "<p><b>Status: " << markup_escape(status) << "</b> &middot; file "
-       << markup_escape(result.value("file", "")) << " &middot; seed " << json_text(result["seed"])
+       << verdict_banner(status, result.value("known_gaps", nlohmann::json::array()), "")
+       << "<p>file " << markup_escape(result.value("file", "")) << " &middot; seed "
+       << json_text(result["seed"])
        << " &middot; " << markup_escape(result.value("mode", "")) << " &middot; simulated "
        << markup_escape(format_duration(result.value("simulated_s", 0.0))) << "</p>\n";
   html << "<h2>Expectations</h2>\n<table><tr><th>id</th><th>requirement</th><th>check</th>"
