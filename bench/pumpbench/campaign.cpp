@@ -596,10 +596,11 @@ int run_campaign(const std::string& self, const CampaignOptions& options) {
   for (const WorkerRun& worker : workers) ++outcomes[outcome_of_exit_code(worker.exit_code)];
   const double wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  std::printf("runs: %d passed, %d failed, %d known gap, %d error of %zu in %.1f s wall; shard "
-              "report %s\n",
-              outcomes[Outcome::kPassed], outcomes[Outcome::kFailed], outcomes[Outcome::kKnownGap],
-              outcomes[Outcome::kError], workers.size(), wall_s, shard_file.c_str());
+  std::printf(
+      "runs: %d passed, %d failed, %d known gap, %d error of %zu in %.1f s wall; shard "
+      "report %s\n",
+      outcomes[Outcome::kPassed], outcomes[Outcome::kFailed], outcomes[Outcome::kKnownGap],
+      outcomes[Outcome::kError], workers.size(), wall_s, shard_file.c_str());
   if (options.shard.count > 1) {
     std::printf("merge the %u shards' folders with `pumpbench merge DIR... --out DIR`\n",
                 options.shard.count);

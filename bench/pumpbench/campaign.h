@@ -44,7 +44,7 @@ struct Campaign {
   std::vector<CampaignScenario> scenarios;
   std::vector<FaultVariant> variants;
   std::optional<CampaignCohort> cohort;  // else each scenario's own patient or setup.cohort
-  std::vector<uint64_t> seeds;  // empty: each scenario's sweep, else its setup.seed
+  std::vector<uint64_t> seeds;           // empty: each scenario's sweep, else its setup.seed
   std::vector<Requirement> requirements;
   std::string file_sha256;    // of the campaign file
   std::string inputs_sha256;  // of the campaign file, every scenario file and the requirements

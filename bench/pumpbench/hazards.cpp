@@ -19,9 +19,10 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr const char* kBegin = "<!-- BEGIN hazard table: generated from scenarios/hazards.yaml by "
-                               "`pumpbench hazards scenarios/hazards.yaml --update "
-                               "docs/hazards.md`; edit the YAML, not this table -->";
+constexpr const char* kBegin =
+    "<!-- BEGIN hazard table: generated from scenarios/hazards.yaml by "
+    "`pumpbench hazards scenarios/hazards.yaml --update "
+    "docs/hazards.md`; edit the YAML, not this table -->";
 constexpr const char* kEnd = "<!-- END hazard table -->";
 
 // A list of scalars at `key` ([] when absent), each checked by `check` with its node and field.
@@ -49,7 +50,8 @@ std::vector<std::string> scalar_list(Context& context, Fields& fields, const std
 
 std::string cell(const std::string& text) {
   std::string out;
-  for (char c : text) out += c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c);
+  for (char c : text)
+    out += c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c);
   return out;
 }
 
@@ -111,15 +113,17 @@ HazardLoad load_hazard_analysis(const std::string& path,
                                  const std::string& id) {
       traced.insert(id);
       if (std::count(known.begin(), known.end(), id) == 0) {
-        context.error(node, field, "requirement '" + id + "' is not in the requirements list" +
-                                       suggestion(id, known));
+        context.error(
+            node, field,
+            "requirement '" + id + "' is not in the requirements list" + suggestion(id, known));
       }
     };
     auto scenario_check = [&](const YAML::Node& node, const std::string& field,
                               const std::string& id) {
       if (!fs::is_regular_file(folder / (id + ".yaml"))) {
-        context.error(node, field, "no scenario '" + id + "' (" + (folder / (id + ".yaml")).string() +
-                                       " does not exist)");
+        context.error(
+            node, field,
+            "no scenario '" + id + "' (" + (folder / (id + ".yaml")).string() + " does not exist)");
       }
     };
     std::set<std::string> ids;
@@ -188,8 +192,8 @@ HazardLoad load_hazard_analysis(const std::string& path,
     if (top.valid()) {
       for (const Requirement& requirement : requirements) {
         if (traced.count(requirement.id) != 0) continue;
-        context.error(root, "", "requirement '" + requirement.id +
-                                    "' traces to no hazard and no user need");
+        context.error(root, "",
+                      "requirement '" + requirement.id + "' traces to no hazard and no user need");
       }
     }
     if (context.diagnostics().empty()) result.analysis = std::move(analysis);
@@ -207,7 +211,8 @@ std::string hazards_markdown(const HazardAnalysis& analysis,
                              const std::vector<RequirementNotMet>* not_met) {
   std::map<std::string, std::string> open;
   if (not_met != nullptr) {
-    for (const RequirementNotMet& requirement : *not_met) open[requirement.id] = requirement.verdict;
+    for (const RequirementNotMet& requirement : *not_met)
+      open[requirement.id] = requirement.verdict;
   }
   std::ostringstream md;
   md << "| id | hazard | effect on the patient | cause | mitigation in the pump | requirements | "
@@ -223,7 +228,8 @@ std::string hazards_markdown(const HazardAnalysis& analysis,
          << " | " << (i == 0 ? cell(hazard.effect) : "") << " | " << cell(cause.cause) << " | "
          << cell(cause.mitigation) << " | " << joined_list(cause.requirements) << " | "
          << joined_list(cause.scenarios, "`") << " |";
-      if (not_met) md << " " << (i == 0 ? verdict + (detail.empty() ? "" : ": " + detail) : "") << " |";
+      if (not_met)
+        md << " " << (i == 0 ? verdict + (detail.empty() ? "" : ": " + detail) : "") << " |";
       md << "\n";
     }
   }
@@ -244,8 +250,7 @@ std::string hazards_markdown(const HazardAnalysis& analysis,
 }
 
 HazardCheck check_hazard_analysis(const std::string& path,
-                                  const std::vector<Requirement>& requirements,
-                                  const json& groups,
+                                  const std::vector<Requirement>& requirements, const json& groups,
                                   const std::vector<RequirementNotMet>& not_met,
                                   const std::string& markdown_out) {
   HazardCheck check;
@@ -285,11 +290,11 @@ HazardCheck check_hazard_analysis(const std::string& path,
   std::ofstream(markdown_out, std::ios::trunc)
       << "# Hazards: what this run showed\n\nFrom " << path << ".\n\n"
       << hazards_markdown(analysis, &not_met);
-  std::printf("hazards: %d mitigated, %d with an accepted residual risk, %d known gap, %d "
-              "UNMITIGATED, %d not verified by this run (%zu in %s)%s\n",
-              counts["mitigated"], counts["residual risk"], counts["known gap"],
-              counts["UNMITIGATED"], counts["not verified"], analysis.hazards.size(),
-              path.c_str(), unmitigated.c_str());
+  std::printf(
+      "hazards: %d mitigated, %d with an accepted residual risk, %d known gap, %d "
+      "UNMITIGATED, %d not verified by this run (%zu in %s)%s\n",
+      counts["mitigated"], counts["residual risk"], counts["known gap"], counts["UNMITIGATED"],
+      counts["not verified"], analysis.hazards.size(), path.c_str(), unmitigated.c_str());
   return check;
 }
 
@@ -327,8 +332,8 @@ int hazards_command(const std::string& path, const std::string& update_doc,
                  doc.c_str(), kBegin, kEnd);
     return kExitBadInput;
   }
-  const std::string generated = current.substr(0, begin) + kBegin + "\n\n" + table + "\n" +
-                                current.substr(end);
+  const std::string generated =
+      current.substr(0, begin) + kBegin + "\n\n" + table + "\n" + current.substr(end);
   if (!check_doc.empty()) {
     if (generated == current) {
       std::printf("%s: the hazard table is as %s gives it\n", doc.c_str(), path.c_str());

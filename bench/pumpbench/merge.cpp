@@ -172,10 +172,10 @@ void write_markdown(const std::string& path, const json& summary,
     md << summary["description"].get<std::string>() << "\n\n";
   }
   md << summary["runs_total"] << " runs (" << summary["scenarios"].size() << " scenarios x "
-     << summary["variants"].size() << " fault variants x cohort members x seeds): "
-     << summary["passed"] << " passed, " << summary["failed"] << " failed, "
-     << summary["known_gap"] << " known gap (not a pass), " << summary["errors"]
-     << " could not run or errored. Campaign file sha256 `"
+     << summary["variants"].size()
+     << " fault variants x cohort members x seeds): " << summary["passed"] << " passed, "
+     << summary["failed"] << " failed, " << summary["known_gap"] << " known gap (not a pass), "
+     << summary["errors"] << " could not run or errored. Campaign file sha256 `"
      << summary["campaign_file_sha256"].get<std::string>() << "`.\n\n";
   md << "## Verdicts: runs passed per scenario and fault variant\n\n| scenario |";
   for (const json& variant : summary["variants"]) md << " " << variant["name"].get<std::string>() << " |";
@@ -384,13 +384,14 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
         {requirement["id"].get<std::string>(), requirement["text"].get<std::string>()});
   }
   const std::vector<RequirementNotMet> not_met =
-      write_traceability(out_dir, requirements, groups);
+      write_traceability(out_dir, requirements, groups, "scenario x fault cells");
   print_verdict_summary(groups, not_met, "scenario x fault cells");
-  std::printf("campaign %s: runs: %d passed, %d failed, %d known gap, %d error of %zu; "
-              "%s/{campaign.json,campaign.md,junit.xml,traceability.md,traceability.csv}\n",
-              header["campaign"].get<std::string>().c_str(), summary["passed"].get<int>(),
-              summary["failed"].get<int>(), summary["known_gap"].get<int>(),
-              summary["errors"].get<int>(), runs.size(), out_dir.c_str());
+  std::printf(
+      "campaign %s: runs: %d passed, %d failed, %d known gap, %d error of %zu; "
+      "%s/{campaign.json,campaign.md,junit.xml,traceability.md,traceability.csv}\n",
+      header["campaign"].get<std::string>().c_str(), summary["passed"].get<int>(),
+      summary["failed"].get<int>(), summary["known_gap"].get<int>(), summary["errors"].get<int>(),
+      runs.size(), out_dir.c_str());
   return worst_exit_code(reports);
 }
 

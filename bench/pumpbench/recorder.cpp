@@ -61,10 +61,11 @@ void RunRecorder::write_result(const nlohmann::json& result) {
 
 std::string verdict_banner(const std::string& status, const nlohmann::json& known_gaps,
                            const std::string& detail) {
-  const std::string headline = status == "passed"      ? "PASSED"
-                               : status == "known_gap" ? "KNOWN GAP: NOT A PASS (requirement NOT MET)"
-                               : status == "failed"    ? "FAILED"
-                                                       : "ERROR: " + status;
+  const std::string headline = status == "passed" ? "PASSED"
+                               : status == "known_gap"
+                                   ? "KNOWN GAP: NOT A PASS (requirement NOT MET)"
+                               : status == "failed" ? "FAILED"
+                                                    : "ERROR: " + status;
   std::ostringstream html;
   html << "<div class=\"banner " << markup_escape(status) << "\"><b>" << markup_escape(headline)
        << "</b>" << (detail.empty() ? "" : " &middot; " + markup_escape(detail));

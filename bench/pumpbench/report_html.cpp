@@ -117,9 +117,9 @@ void RunRecorder::write_report(const nlohmann::json& result,
        << markup_escape(result.value("description", "")) << "</p>\n"
        << verdict_banner(status, result.value("known_gaps", nlohmann::json::array()), "")
        << "<p>file " << markup_escape(result.value("file", "")) << " &middot; seed "
-       << json_text(result["seed"])
-       << " &middot; " << markup_escape(result.value("mode", "")) << " &middot; simulated "
-       << markup_escape(format_duration(result.value("simulated_s", 0.0))) << "</p>\n";
+       << json_text(result["seed"]) << " &middot; " << markup_escape(result.value("mode", ""))
+       << " &middot; simulated " << markup_escape(format_duration(result.value("simulated_s", 0.0)))
+       << "</p>\n";
   html << "<h2>Expectations</h2>\n<table><tr><th>id</th><th>requirement</th><th>check</th>"
        << "<th>verdict</th><th>time</th><th>measured</th><th>expected</th></tr>\n";
   for (const nlohmann::json& expectation : result["expectations"]) {

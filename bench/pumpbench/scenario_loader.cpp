@@ -709,9 +709,9 @@ void read_expectations(Context& context, const YAML::Node& node, Scenario& scena
     if (!ids.insert(expectation.id).second) {
       context.error(item["id"], fields.field("id"), "duplicate id '" + expectation.id + "'");
     }
-    expectation.harm = scenario.reproduces &&
-                       std::count(scenario.reproduces->harm.begin(), scenario.reproduces->harm.end(),
-                                  expectation.id) != 0;
+    expectation.harm =
+        scenario.reproduces && std::count(scenario.reproduces->harm.begin(),
+                                          scenario.reproduces->harm.end(), expectation.id) != 0;
     // A harm check verifies no requirement: the hazard it reproduces is its trace.
     expectation.requirement = fields.scalar("requirement", !expectation.harm).value_or("");
     expectation.description = fields.scalar("description").value_or("");
@@ -911,11 +911,16 @@ void read_reproduces(Context& context, const YAML::Node& node, Scenario& scenari
   scenario.reproduces = std::move(reproduces);
 }
 
-// Every id in reproduces.harm names an expectation.
-void check_harm_ids(Context& context, const YAML::Node& node, const Scenario& scenario) {
-  if (!scenario.reproduces) return;
+// Every id in reproduces.harm names an expectation (as written, whether it loaded or not).
+void check_harm_ids(Context& context, const YAML::Node& node, const YAML::Node& expect,
+                    const Scenario& scenario) {
+  if (!scenario.reproduces || !expect.IsSequence()) return;
   std::vector<std::string> ids;
-  for (const Expectation& expectation : scenario.expectations) ids.push_back(expectation.id);
+  for (size_t i = 0; i < expect.size(); ++i) {
+    const YAML::Node item = expect[i];  // const: reading a key must not add it
+    const YAML::Node id = item.IsMap() ? item["id"] : YAML::Node();
+    ids.push_back(id.IsScalar() ? id.Scalar() : "E" + std::to_string(i + 1));
+  }
   const std::vector<std::string>& harm = scenario.reproduces->harm;
   for (size_t i = 0; i < harm.size(); ++i) {
     if (std::count(ids.begin(), ids.end(), harm[i]) != 0) continue;
@@ -961,10 +966,9 @@ LoadResult load_scenario(const std::string& path) {
   try {
     Scenario scenario;
     scenario.file = path;
-    Fields top(
-        context, root, "",
-        {"name", "description", "requirements", "tags", "duration", "setup", "timeline", "expect",
-         "sweep", "reproduces"});
+    Fields top(context, root, "",
+               {"name", "description", "requirements", "tags", "duration", "setup", "timeline",
+                "expect", "sweep", "reproduces"});
     if (!top.valid()) {
       result.diagnostics = std::move(context.diagnostics());
       return result;
@@ -986,7 +990,7 @@ LoadResult load_scenario(const std::string& path) {
     if (top.has("reproduces")) read_reproduces(context, top.get("reproduces"), scenario);
     if (top.has("expect")) {
       read_expectations(context, top.get("expect"), scenario);
-      check_harm_ids(context, top.get("reproduces"), scenario);
+      check_harm_ids(context, top.get("reproduces"), top.get("expect"), scenario);
     } else {
       top.missing("expect", "at least one expectation with its requirement");
     }

@@ -106,8 +106,8 @@ int run_suite(const std::string& self, const SuiteOptions& options) {
         std::string id = file.relative;
         if (member) id += "/member_" + std::to_string(*member);
         if (seed && seeds.size() > 1) id += "/seed-" + std::to_string(*seed);
-        WorkerRun run = scenario_run(self, file.file, id, options.out_dir + "/" + id,
-                                     seeds.size() > 1 ? seed : std::nullopt, member,
+        // A swept scenario's worker runs one seed (`--seed`), never its own sweep.
+        WorkerRun run = scenario_run(self, file.file, id, options.out_dir + "/" + id, seed, member,
                                      options.lockstep);
         run.name = name;
         run.group = file.relative;
@@ -133,9 +133,8 @@ int run_suite(const std::string& self, const SuiteOptions& options) {
       options.junit_file.empty() ? options.out_dir + "/junit.xml" : options.junit_file;
   write_junit(junit, groups, "scenarios");
   std::string requirements_file;
-  const std::vector<Requirement> requirements =
-      load_requirements_for(options.paths, options.requirements_file, bad_input,
-                            &requirements_file);
+  const std::vector<Requirement> requirements = load_requirements_for(
+      options.paths, options.requirements_file, bad_input, &requirements_file);
   const std::vector<RequirementNotMet> not_met =
       write_traceability(options.out_dir, requirements, groups);
   print_verdict_summary(groups, not_met, "scenarios");
@@ -143,12 +142,11 @@ int run_suite(const std::string& self, const SuiteOptions& options) {
               junit.c_str(), options.out_dir.c_str(), options.out_dir.c_str());
   int exit_code = worst_exit_code(runs);
   // The hazard analysis beside the requirements: checked against what the run verified.
-  const std::string hazards_file = !options.hazards_file.empty() ? options.hazards_file
-                                   : requirements_file.empty()
-                                       ? std::string()
-                                       : (std::filesystem::path(requirements_file).parent_path() /
-                                          "hazards.yaml")
-                                             .string();
+  const std::string hazards_file =
+      !options.hazards_file.empty() ? options.hazards_file
+      : requirements_file.empty()
+          ? std::string()
+          : (std::filesystem::path(requirements_file).parent_path() / "hazards.yaml").string();
   if (!hazards_file.empty() &&
       (!options.hazards_file.empty() || std::filesystem::exists(hazards_file))) {
     const HazardCheck check = check_hazard_analysis(hazards_file, requirements, groups, not_met,
@@ -202,7 +200,8 @@ int run_seed_sweep(const std::string& self, const std::string& file, const Scena
     }
     for (const json& step : group["failed_steps"]) {
       std::printf("  fail %s: %s, expected %s (failed in %zu of %s runs)\n",
-                  step["step"].get<std::string>().c_str(), step["answer"].get<std::string>().c_str(),
+                  step["step"].get<std::string>().c_str(),
+                  step["answer"].get<std::string>().c_str(),
                   step["expect"].get<std::string>().c_str(), step["failed_in"].size(),
                   group["runs"].dump().c_str());
     }

@@ -107,7 +107,9 @@ std::vector<Requirement> load_requirements_for(const std::vector<std::string>& p
   return std::move(loaded.requirements);
 }
 
-unsigned default_worker_count() { return std::max(1u, std::thread::hardware_concurrency()); }
+unsigned default_worker_count() {
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 void run_workers(const std::string& self, std::vector<WorkerRun>& runs, unsigned at_once) {
   at_once = std::max(1u, at_once);
@@ -202,7 +204,9 @@ double pass_probability_lower_bound(uint64_t holds, uint64_t runs) {
 
 namespace {
 
-std::string group_of(const WorkerRun& run) { return run.group.empty() ? run.id : run.group; }
+std::string group_of(const WorkerRun& run) {
+  return run.group.empty() ? run.id : run.group;
+}
 
 // A check's verdict over runs: it held in a run when it passed or reproduced its hazard.
 bool holds(const std::string& verdict) {
@@ -237,9 +241,8 @@ json one_group(const std::vector<WorkerRun>& runs, size_t begin, size_t end) {
     const Outcome outcome = outcome_of_exit_code(run.exit_code);
     ++outcomes[outcome];
     if (outcome == Outcome::kFailed || outcome == Outcome::kError) {
-      failing.push_back({{"run", run.id},
-                         {"status", outcome_word(outcome)},
-                         {"reproduce", run.reproduce}});
+      failing.push_back(
+          {{"run", run.id}, {"status", outcome_word(outcome)}, {"reproduce", run.reproduce}});
     }
     for (const std::string& error : run.errors) errors.push_back(run.id + ": " + error);
     if (run.result.contains("error")) {
@@ -277,20 +280,20 @@ json one_group(const std::vector<WorkerRun>& runs, size_t begin, size_t end) {
       const json& measured = e["measured"];
       if (measured.is_number()) {
         const double value = measured.get<double>();
-        entry["measured_min"] =
-            entry.contains("measured_min") ? std::min(entry["measured_min"].get<double>(), value)
-                                           : value;
-        entry["measured_max"] =
-            entry.contains("measured_max") ? std::max(entry["measured_max"].get<double>(), value)
-                                           : value;
+        entry["measured_min"] = entry.contains("measured_min")
+                                    ? std::min(entry["measured_min"].get<double>(), value)
+                                    : value;
+        entry["measured_max"] = entry.contains("measured_max")
+                                    ? std::max(entry["measured_max"].get<double>(), value)
+                                    : value;
       }
     }
     // The steps that verify a requirement or failed: a step's expected answer is a check too.
     for (const json& step : run.result.value("steps", json::array())) {
       const bool failed = step.value("verdict", "") == "fail";
       if (!failed && step.value("requirement", "").empty()) continue;
-      const std::string what = "step at line " + std::to_string(step.value("line", 0)) + " " +
-                               step.value("action", "");
+      const std::string what =
+          "step at line " + std::to_string(step.value("line", 0)) + " " + step.value("action", "");
       auto found = step_at.find(what);
       if (found == step_at.end()) {
         found = step_at.emplace(what, steps.size()).first;
@@ -325,7 +328,8 @@ json one_group(const std::vector<WorkerRun>& runs, size_t begin, size_t end) {
     if (outcomes[worst] != 0) status = worst;
   }
   json counts = json::object();
-  for (Outcome outcome : {Outcome::kPassed, Outcome::kFailed, Outcome::kKnownGap, Outcome::kError}) {
+  for (Outcome outcome :
+       {Outcome::kPassed, Outcome::kFailed, Outcome::kKnownGap, Outcome::kError}) {
     counts[outcome_word(outcome)] = outcomes[outcome];
   }
   const std::string id = group_of(first);
@@ -354,7 +358,8 @@ std::string trace_of(const json& expectation) {
 
 std::string k_of_n(const json& entry) {
   char bound[32];
-  std::snprintf(bound, sizeof bound, "%.3f", entry["pass_probability_lower_bound_95"].get<double>());
+  std::snprintf(bound, sizeof bound, "%.3f",
+                entry["pass_probability_lower_bound_95"].get<double>());
   return std::to_string(entry["holds"].get<uint64_t>()) + " of " +
          std::to_string(entry["runs"].get<uint64_t>()) +
          " runs held; 95 % lower bound on the pass probability " + bound;
@@ -394,8 +399,7 @@ json group_verdicts(const std::vector<WorkerRun>& runs) {
   return groups;
 }
 
-void write_junit(const std::string& path, const json& groups,
-                 const std::string& classname_prefix) {
+void write_junit(const std::string& path, const json& groups, const std::string& classname_prefix) {
   std::ofstream xml(path, std::ios::trunc);
   xml << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"pumpbench\">\n";
   for (const json& group : groups) {
@@ -415,13 +419,14 @@ void write_junit(const std::string& path, const json& groups,
     const std::string classname = classname_prefix + "." + group["id"].get<std::string>();
     for (const json& e : expectations) {
       xml << "    <testcase classname=\"" << markup_escape(classname) << "\" name=\""
-          << markup_escape(trace_of(e) + " " + e["id"].get<std::string>() +
-                           ": " + e["check"].get<std::string>())
+          << markup_escape(trace_of(e) + " " + e["id"].get<std::string>() + ": " +
+                           e["check"].get<std::string>())
           << "\">\n";
       const std::string verdict = e["verdict"].get<std::string>();
       if (verdict == "known_gap") {
         xml << "      <skipped message=\""
-            << markup_escape("known gap (requirement NOT MET): " + e["known_gap"].get<std::string>())
+            << markup_escape("known gap (requirement NOT MET): " +
+                             e["known_gap"].get<std::string>())
             << "\"/>\n";
       } else if (verdict == "hazard_reproduced") {
         std::string reasons;
@@ -464,7 +469,7 @@ void write_junit(const std::string& path, const json& groups,
 
 std::vector<RequirementNotMet> write_traceability(const std::string& out_dir,
                                                   const std::vector<Requirement>& requirements,
-                                                  const json& groups) {
+                                                  const json& groups, const std::string& what) {
   std::map<std::string, std::vector<Trace>> traces;
   for (const json& group : groups) {
     const std::string id = group["id"].get<std::string>();
@@ -475,8 +480,8 @@ std::vector<RequirementNotMet> write_traceability(const std::string& out_dir,
       const uint64_t runs = e["runs"].get<uint64_t>();
       std::string verdict = e["verdict"].get<std::string>();
       if (runs > 1) {
-        verdict += " (" + std::to_string(e["holds"].get<uint64_t>()) + " of " +
-                   std::to_string(runs) + ")";
+        verdict +=
+            " (" + std::to_string(e["holds"].get<uint64_t>()) + " of " + std::to_string(runs) + ")";
       }
       traces[requirement].push_back({id, e["id"].get<std::string>(), verdict});
       covered.insert(requirement);
@@ -519,6 +524,7 @@ std::vector<RequirementNotMet> write_traceability(const std::string& out_dir,
   std::ofstream markdown(out_dir + "/traceability.md", std::ios::trunc);
   std::ofstream csv(out_dir + "/traceability.csv", std::ios::trunc);
   markdown << "# Traceability: requirement -> scenarios -> verdicts\n\n"
+           << verdict_counts(groups, what) << "\n\n"
            << "| requirement | text | verdict | scenario: check = verdict |\n| --- | --- | --- | "
               "--- |\n";
   csv << "requirement,text,overall,scenario,check,verdict\n";
@@ -552,11 +558,12 @@ std::vector<RequirementNotMet> write_traceability(const std::string& out_dir,
   markdown << "\nRequirements no scenario verifies: "
            << (unverified.empty() ? std::string("none") : "");
   for (size_t i = 0; i < unverified.size(); ++i) markdown << (i ? ", " : "") << unverified[i];
-  markdown << "\n\nRequirements NOT MET: " << (not_met.empty() ? std::string("none") : "");
-  for (size_t i = 0; i < not_met.size(); ++i) {
-    markdown << (i ? ", " : "") << not_met[i].id << " (" << not_met[i].verdict << ")";
+  std::string failing;
+  for (const RequirementNotMet& requirement : not_met) {
+    if (requirement.verdict == "NOT VERIFIED") continue;
+    failing += (failing.empty() ? "" : ", ") + requirement.id + " (" + requirement.verdict + ")";
   }
-  markdown << "\n";
+  markdown << "\n\nRequirements NOT MET: " << (failing.empty() ? "none" : failing) << "\n";
   std::printf("requirements: %zu listed, %zu not verified by any scenario%s", requirements.size(),
               unverified.size(), unverified.empty() ? "\n" : ": ");
   for (size_t i = 0; i < unverified.size(); ++i) {
@@ -566,18 +573,30 @@ std::vector<RequirementNotMet> write_traceability(const std::string& out_dir,
   return not_met;
 }
 
-void print_verdict_summary(const json& groups, const std::vector<RequirementNotMet>& not_met,
-                           const std::string& what) {
+std::string verdict_counts(const json& groups, const std::string& what) {
   std::map<std::string, int> counts;
   uint64_t runs = 0;
   for (const json& group : groups) {
     ++counts[group["status"].get<std::string>()];
     runs += group["runs"].get<uint64_t>();
   }
+  char text[256];
+  std::snprintf(
+      text, sizeof text, "%s: %d passed, %d failed, %d known gap, %d error (%zu %s, %llu runs)",
+      what.c_str(), counts["passed"], counts["failed"], counts["known_gap"], counts["error"],
+      groups.size(), what.c_str(), static_cast<unsigned long long>(runs));
+  return text;
+}
+
+void print_verdict_summary(const json& groups, const std::vector<RequirementNotMet>& not_met,
+                           const std::string& what) {
   for (const json& group : groups) {
     const std::string status = group["status"].get<std::string>();
     if (status == "passed") continue;
-    std::printf("%-9s %s", status == "known_gap" ? "KNOWN GAP" : status == "failed" ? "FAILED" : "ERROR",
+    std::printf("%-9s %s",
+                status == "known_gap" ? "KNOWN GAP"
+                : status == "failed"  ? "FAILED"
+                                      : "ERROR",
                 group["id"].get<std::string>().c_str());
     const json& outcomes = group["outcomes"];
     if (group["runs"].get<uint64_t>() > 1) {
@@ -589,13 +608,15 @@ void print_verdict_summary(const json& groups, const std::vector<RequirementNotM
       const std::string verdict = e["verdict"].get<std::string>();
       if (verdict == "pass") continue;
       std::printf("  %s %s %s: %s\n",
-                  verdict == "fail" ? "fail" : verdict == "known_gap" ? "known gap" : "hazard reproduced",
-                  trace_of(e).c_str(),
-                  e["id"].get<std::string>().c_str(), k_of_n(e).c_str());
+                  verdict == "fail"        ? "fail"
+                  : verdict == "known_gap" ? "known gap"
+                                           : "hazard reproduced",
+                  trace_of(e).c_str(), e["id"].get<std::string>().c_str(), k_of_n(e).c_str());
     }
     for (const json& step : group["failed_steps"]) {
       std::printf("  fail %s: %s, expected %s (failed in %zu of %s runs)\n",
-                  step["step"].get<std::string>().c_str(), step["answer"].get<std::string>().c_str(),
+                  step["step"].get<std::string>().c_str(),
+                  step["answer"].get<std::string>().c_str(),
                   step["expect"].get<std::string>().c_str(), step["failed_in"].size(),
                   group["runs"].dump().c_str());
     }
@@ -609,16 +630,17 @@ void print_verdict_summary(const json& groups, const std::vector<RequirementNotM
                   failing[i]["run"].get<std::string>().c_str(),
                   failing[i]["reproduce"].get<std::string>().c_str());
     }
-    if (failing.size() > kShown) std::printf("  ... and %zu more failing runs\n", failing.size() - kShown);
+    if (failing.size() > kShown)
+      std::printf("  ... and %zu more failing runs\n", failing.size() - kShown);
   }
-  std::printf("%s: %d passed, %d failed, %d known gap, %d error (%zu %s, %llu runs)\n", what.c_str(),
-              counts["passed"], counts["failed"], counts["known_gap"], counts["error"],
-              groups.size(), what.c_str(), static_cast<unsigned long long>(runs));
-  std::printf("requirements NOT MET: %s", not_met.empty() ? "none\n" : "");
-  for (size_t i = 0; i < not_met.size(); ++i) {
-    std::printf("%s%s (%s)%s", i ? ", " : "", not_met[i].id.c_str(), not_met[i].verdict.c_str(),
-                i + 1 == not_met.size() ? "\n" : "");
+  std::printf("%s\n", verdict_counts(groups, what).c_str());
+  // Not verified is listed apart (write_traceability): not met is what the runs showed.
+  std::string listed;
+  for (const RequirementNotMet& requirement : not_met) {
+    if (requirement.verdict == "NOT VERIFIED") continue;
+    listed += (listed.empty() ? "" : ", ") + requirement.id + " (" + requirement.verdict + ")";
   }
+  std::printf("requirements NOT MET: %s\n", listed.empty() ? "none" : listed.c_str());
 }
 
 int worst_exit_code(const std::vector<WorkerRun>& runs) {

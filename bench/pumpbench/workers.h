@@ -29,8 +29,8 @@ struct WorkerRun {
   // The verdict this run counts towards: a scenario's seed sweep, a cohort's members, a
   // campaign cell's seeds. Runs of one group are consecutive; the run's id when empty.
   std::string group;
-  std::string group_name;  // the JUnit testsuite's name; the group (or id) when empty
-  std::string reproduce;   // the command that runs this run alone, for a failing seed
+  std::string group_name;              // the JUnit testsuite's name; the group (or id) when empty
+  std::string reproduce;               // the command that runs this run alone, for a failing seed
   std::vector<std::string> arguments;  // after the executable, e.g. {"run", FILE, "--out", DIR}
   std::string out_dir;                 // receives the worker's result.json and worker.log
   // -1 until run; a run set to kExitBadInput beforehand is not started.
@@ -92,7 +92,12 @@ struct RequirementNotMet {
 // requirements no run verifies; returns the requirements not met, in the list's order.
 std::vector<RequirementNotMet> write_traceability(const std::string& out_dir,
                                                   const std::vector<Requirement>& requirements,
-                                                  const nlohmann::json& groups);
+                                                  const nlohmann::json& groups,
+                                                  const std::string& what = "scenarios");
+
+// "<what>: P passed, F failed, G known gap, E error (N <what>, R runs)": the count of the groups'
+// statuses, as the summary and traceability.md give it.
+std::string verdict_counts(const nlohmann::json& groups, const std::string& what);
 
 // How many groups came to each outcome, the known gaps with their reasons, the failing runs
 // with the commands that reproduce them and the requirements not met: the end of what `suite`,
