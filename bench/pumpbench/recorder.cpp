@@ -67,8 +67,14 @@ std::string verdict_banner(const std::string& status, const nlohmann::json& know
                                : status == "failed" ? "FAILED"
                                                     : "ERROR: " + status;
   std::ostringstream html;
-  html << "<div class=\"banner " << markup_escape(status) << "\"><b>" << markup_escape(headline)
-       << "</b>" << (detail.empty() ? "" : " &middot; " + markup_escape(detail));
+  // Styled in place, so that every page that shows a verdict shows it alike.
+  const char* colour = status == "passed"      ? "#2e7d32"
+                       : status == "known_gap" ? "#ef8f00"
+                                               : "#c62828";
+  html << "<div class=\"banner " << markup_escape(status)
+       << "\" style=\"padding:0.6em 1em;font-size:18px;border-radius:4px;color:#fff;background:"
+       << colour << "\"><b>" << markup_escape(headline) << "</b>"
+       << (detail.empty() ? "" : " &middot; " + markup_escape(detail));
   for (const nlohmann::json& reason : known_gaps) {
     html << "<br>accepted residual risk: " << markup_escape(reason.get<std::string>());
   }
@@ -85,9 +91,7 @@ void write_sweep_report(const std::string& out_dir, const nlohmann::json& group)
        << "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
        << "text-align:left;font-size:13px}.pass{background:#e6f4e6}.fail{background:#fbe3e3}"
        << ".known_gap,.hazard_reproduced{background:#fdf0d5}"
-       << ".banner{padding:0.6em 1em;font-size:18px;border-radius:4px;color:#fff}"
-       << ".banner.passed{background:#2e7d32}.banner.failed,.banner.error{background:#c62828}"
-       << ".banner.known_gap{background:#ef8f00}\n</style></head><body>\n"
+       << "\n</style></head><body>\n"
        << "<h1>" << markup_escape(group.value("scenario", "")) << "</h1>\n<p>"
        << markup_escape(group.value("description", "")) << "</p>\n"
        << verdict_banner(group.value("status", ""), group["known_gaps"],

@@ -198,21 +198,7 @@ int run_seed_sweep(const std::string& self, const std::string& file, const Scena
                   e["requirement"].get<std::string>().c_str(), e["id"].get<std::string>().c_str(),
                   e["holds"].dump().c_str(), e["runs"].dump().c_str(), bound);
     }
-    for (const json& step : group["failed_steps"]) {
-      std::printf("  fail %s: %s, expected %s (failed in %zu of %s runs)\n",
-                  step["step"].get<std::string>().c_str(),
-                  step["answer"].get<std::string>().c_str(),
-                  step["expect"].get<std::string>().c_str(), step["failed_in"].size(),
-                  group["runs"].dump().c_str());
-    }
-    for (const json& reason : group["known_gaps"]) {
-      std::printf("  NOT A PASS: accepted residual risk: %s\n", reason.get<std::string>().c_str());
-    }
-    for (const json& failing : group["failing_runs"]) {
-      std::printf("  %s %s: reproduce with %s\n", failing["status"].get<std::string>().c_str(),
-                  failing["run"].get<std::string>().c_str(),
-                  failing["reproduce"].get<std::string>().c_str());
-    }
+    print_group_failures(group);
     std::printf("  outputs: %s/{result.json,junit.xml,report.html,seed-*/}\n",
                 options.out_dir.c_str());
   }

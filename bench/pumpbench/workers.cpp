@@ -588,6 +588,29 @@ std::string verdict_counts(const json& groups, const std::string& what) {
   return text;
 }
 
+void print_group_failures(const json& group) {
+  for (const json& step : group["failed_steps"]) {
+    std::printf("  fail %s: %s, expected %s (failed in %zu of %s runs)\n",
+                step["step"].get<std::string>().c_str(), step["answer"].get<std::string>().c_str(),
+                step["expect"].get<std::string>().c_str(), step["failed_in"].size(),
+                group["runs"].dump().c_str());
+  }
+  for (const json& reason : group["known_gaps"]) {
+    std::printf("  NOT A PASS: accepted residual risk: %s\n", reason.get<std::string>().c_str());
+  }
+  constexpr size_t kShown = 5;
+  const json& failing = group["failing_runs"];
+  for (size_t i = 0; i < failing.size() && i < kShown; ++i) {
+    std::printf("  %s %s: reproduce with %s\n", failing[i]["status"].get<std::string>().c_str(),
+                failing[i]["run"].get<std::string>().c_str(),
+                failing[i]["reproduce"].get<std::string>().c_str());
+  }
+  if (failing.size() > kShown) {
+    std::printf("  ... and %zu more failing runs (%s)\n", failing.size() - kShown,
+                "verdicts.json or result.json lists them all");
+  }
+}
+
 void print_verdict_summary(const json& groups, const std::vector<RequirementNotMet>& not_met,
                            const std::string& what) {
   for (const json& group : groups) {
@@ -613,25 +636,7 @@ void print_verdict_summary(const json& groups, const std::vector<RequirementNotM
                                            : "hazard reproduced",
                   trace_of(e).c_str(), e["id"].get<std::string>().c_str(), k_of_n(e).c_str());
     }
-    for (const json& step : group["failed_steps"]) {
-      std::printf("  fail %s: %s, expected %s (failed in %zu of %s runs)\n",
-                  step["step"].get<std::string>().c_str(),
-                  step["answer"].get<std::string>().c_str(),
-                  step["expect"].get<std::string>().c_str(), step["failed_in"].size(),
-                  group["runs"].dump().c_str());
-    }
-    for (const json& reason : group["known_gaps"]) {
-      std::printf("  accepted residual risk: %s\n", reason.get<std::string>().c_str());
-    }
-    constexpr size_t kShown = 5;
-    const json& failing = group["failing_runs"];
-    for (size_t i = 0; i < failing.size() && i < kShown; ++i) {
-      std::printf("  %s %s: %s\n", failing[i]["status"].get<std::string>().c_str(),
-                  failing[i]["run"].get<std::string>().c_str(),
-                  failing[i]["reproduce"].get<std::string>().c_str());
-    }
-    if (failing.size() > kShown)
-      std::printf("  ... and %zu more failing runs\n", failing.size() - kShown);
+    print_group_failures(group);
   }
   std::printf("%s\n", verdict_counts(groups, what).c_str());
   // Not verified is listed apart (write_traceability): not met is what the runs showed.

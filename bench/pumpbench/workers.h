@@ -99,6 +99,10 @@ std::vector<RequirementNotMet> write_traceability(const std::string& out_dir,
 // statuses, as the summary and traceability.md give it.
 std::string verdict_counts(const nlohmann::json& groups, const std::string& what);
 
+// A group's failed steps, accepted residual risks and failing runs with the commands that
+// reproduce them (the first few), as lines on stdout.
+void print_group_failures(const nlohmann::json& group);
+
 // How many groups came to each outcome, the known gaps with their reasons, the failing runs
 // with the commands that reproduce them and the requirements not met: the end of what `suite`,
 // `campaign` and `merge` print. `what` names the groups ("scenarios").
