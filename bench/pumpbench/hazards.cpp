@@ -137,7 +137,6 @@ HazardLoad load_hazard_analysis(const std::string& path,
                     {"id", "hazard", "effect", "causes", "residual_risk"});
       if (!fields.valid()) continue;
       Hazard hazard;
-      hazard.location = location_of(hazards[i]);
       hazard.id = fields.scalar("id", true).value_or("");
       hazard.hazard = fields.scalar("hazard", true).value_or("");
       hazard.effect = fields.scalar("effect", true).value_or("");

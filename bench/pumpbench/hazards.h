@@ -24,7 +24,6 @@ struct HazardCause {
 };
 
 struct Hazard {
-  SourceLocation location;
   std::string id;
   std::string hazard;
   std::string effect;

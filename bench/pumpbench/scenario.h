@@ -180,7 +180,6 @@ struct Expectation {
 // Its harm checks read "hazard_reproduced"; a run whose harm is reproduced is a known gap (an
 // accepted residual risk, with this reason), never passed.
 struct HazardReproduction {
-  SourceLocation location;
   std::string hazard;             // id in scenarios/hazards.yaml
   std::vector<std::string> harm;  // ids of the expectations that check the harm
   std::string residual_risk;      // why the harm is accepted (what the pump cannot do)

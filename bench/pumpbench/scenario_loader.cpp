@@ -889,7 +889,6 @@ void read_reproduces(Context& context, const YAML::Node& node, Scenario& scenari
   Fields fields(context, node, "reproduces", {"hazard", "harm", "residual_risk"});
   if (!fields.valid()) return;
   HazardReproduction reproduces;
-  reproduces.location = location_of(node);
   reproduces.hazard = fields.scalar("hazard", true).value_or("");
   reproduces.residual_risk = fields.scalar("residual_risk", true).value_or("");
   if (fields.has("harm")) {
