@@ -269,4 +269,27 @@ TEST(Verdicts, ACampaignSweepsSeedsFromFirstForCount) {
   EXPECT_NE(output.find("999 0/1 passing/none/seed-1004\n"), std::string::npos);
 }
 
+// The README's example campaign without its faults: the no-fault baseline passes in each of the
+// five generated patients, so that a fault variant's failures are the fault's. (The delivered
+// check allows the stroke a window's edge cuts; the rest is the mechanism's slip against each
+// patient's CSF pressure, 1.4-1.8 % here.)
+TEST(Verdicts, TheExampleCampaignsBaselinePassesInEveryPatient) {
+  const std::string dir = scratch("baseline");
+  write(dir + "/baseline.yaml", "name: baseline\nscenarios:\n  - " + std::string(SCENARIOS_DIR) +
+                                    "/therapy/continuous_morphine_day.yaml\n  - " + SCENARIOS_DIR +
+                                    "/therapy/continuous_baclofen.yaml\ncohort: {seed: 7, size: "
+                                    "5}\nfaults: [none]\n");
+  int code = -1;
+  const std::string output =
+      run(kBench + " campaign " + dir + "/baseline.yaml -j 2 --out " + dir + "/out", code);
+  EXPECT_EQ(code, 0) << output;
+  const json summary = json::parse(slurp(dir + "/out/campaign.json"));
+  EXPECT_EQ(summary["passed"], 10) << output;
+  for (const json& cell : summary["matrix"]) {
+    for (const json& e : cell["expectations"]) {
+      EXPECT_EQ(e["holds"], 5) << cell["scenario"] << " " << e["id"];
+    }
+  }
+}
+
 }  // namespace
