@@ -35,6 +35,16 @@ void LiveClient::start() {
   thread_ = std::thread([this] { run(); });
 }
 
+void LiveClient::retry() {
+  if (!failed_) return;
+  if (thread_.joinable()) thread_.join();
+  boost::system::error_code ignored;
+  impl_->socket.close(ignored);
+  impl_->io.restart();
+  failed_ = false;
+  start();
+}
+
 void LiveClient::send(Json command) {
   command["id"] = next_id_++;
   auto line = std::make_shared<std::string>(pumptwin::live::encode(command));
@@ -53,7 +63,9 @@ void LiveClient::run() {
     data_.connection = "connecting to " + host_ + ":" + std::to_string(port_);
     data_.live = true;
   }
-  for (int attempt = 0; attempt < 50 && !stopping_; ++attempt) {
+  // A server that is starting gets a few seconds; then the viewer says it is not connected and
+  // offers to retry, rather than saying "connecting" for ever.
+  for (int attempt = 0; attempt < 30 && !stopping_; ++attempt) {
     tcp::resolver resolver(impl_->io);
     const auto endpoints = resolver.resolve(host_, std::to_string(port_), error);
     if (!error) asio::connect(impl_->socket, endpoints, error);
@@ -64,6 +76,7 @@ void LiveClient::run() {
     std::lock_guard lock(data_.mutex);
     data_.connection =
         "cannot connect to " + host_ + ":" + std::to_string(port_) + ": " + error.message();
+    failed_ = true;
     return;
   }
   Json hello = {
@@ -118,6 +131,8 @@ void LiveClient::run() {
           catalogue.push_back({signal.value("name", ""), signal.value("unit", "")});
         }
         data_.set_catalogue(catalogue);
+        data_.events.clear();  // a reconnection gets the history again
+        data_.snapshots.clear();
         data_.run = message.value("run", Json::object());
         data_.faults = message.value("faults", Json::array());
         data_.duration_s = data_.run.value("duration_s", 0.0);
@@ -134,8 +149,10 @@ void LiveClient::run() {
         const Json& v = message["v"];
         std::vector<double> times(t.size());
         std::vector<double> values(v.size());
-        for (std::size_t i = 0; i < t.size(); ++i) times[i] = t[i].is_number() ? t[i].get<double>() : kNaN;
-        for (std::size_t i = 0; i < v.size(); ++i) values[i] = v[i].is_number() ? v[i].get<double>() : kNaN;
+        for (std::size_t i = 0; i < t.size(); ++i)
+          times[i] = t[i].is_number() ? t[i].get<double>() : kNaN;
+        for (std::size_t i = 0; i < v.size(); ++i)
+          values[i] = v[i].is_number() ? v[i].get<double>() : kNaN;
         data_.add_history(message.value("signal", std::size_t{0}), std::move(times),
                           std::move(values));
       } else if (type == "history_end") {
@@ -163,6 +180,7 @@ void LiveClient::run() {
   connected_ = false;
   std::lock_guard lock(data_.mutex);
   data_.connection = data_.ended ? "run ended; disconnected" : "disconnected: " + error.message();
+  if (!data_.ended && !stopping_) failed_ = true;
 }
 
 }  // namespace pumpviewer

@@ -19,6 +19,10 @@ class LiveClient {
   // Queues a command (an "id" is added); safe from the UI thread.
   void send(Json command);
   bool connected() const { return connected_; }
+  // The connection could not be made or was lost before the run ended.
+  bool failed() const { return failed_; }
+  // After a failure: tries again (the history comes again, from the start).
+  void retry();
 
  private:
   void run();
@@ -30,6 +34,7 @@ class LiveClient {
   std::string token_;
   std::thread thread_;
   std::atomic<bool> connected_{false};
+  std::atomic<bool> failed_{false};
   std::atomic<bool> stopping_{false};
   std::atomic<int> next_id_{1};
 };

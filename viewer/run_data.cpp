@@ -11,6 +11,15 @@ namespace pumpviewer {
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+// The indices [first, last) of the sorted `times` in [from_s, to_s].
+std::pair<std::size_t, std::size_t> indices_between(const std::vector<double>& times, double from_s,
+                                                    double to_s) {
+  const auto first = std::lower_bound(times.begin(), times.end(), from_s);
+  const auto last = std::upper_bound(first, times.end(), to_s);
+  return {static_cast<std::size_t>(first - times.begin()),
+          static_cast<std::size_t>(last - times.begin())};
+}
+
 }  // namespace
 
 int RunData::signal_index(const std::string& name) const {
@@ -76,39 +85,79 @@ Column::Range Column::range(std::size_t begin, std::size_t end) const {
 
 void RunData::set_catalogue(const std::vector<Signal>& catalogue) {
   signals = catalogue;
-  delivered_signal_ = signal_index("delivered_volume_ul");
-  if (delivered_signal_ >= 0 && signal_index(kDeliveryRate) < 0) {
-    signals.push_back({kDeliveryRate, "uL/h"});
-  }
+  // The delivery rate is drawn from the strokes (stroke_times, stroke_rate); its catalogue
+  // entry gives it a name and a unit, its sample column stays unmeasured.
+  if (signal_index(kDeliveryRate) < 0) signals.push_back({kDeliveryRate, "uL/h"});
+  strokes_signal_ = signal_index("strokes");
+  displaced_signal_ = signal_index("displaced_volume_ul");
   times.clear();
   values.assign(signals.size(), {});
-  rate_anchor_t_ = kNaN;
-  rate_anchor_v_ = kNaN;
+  stroke_times.clear();
+  stroke_rate = Column();
+  last_stroke_time_s = last_stroke_total_ul = last_stroke_count_ = kNaN;
 }
 
 void RunData::add_sample(double time_s, const std::vector<double>& row) {
+  if (!times.empty() && time_s < times.back()) {
+    // Rows out of order (a live sample before the history ended): rebuild in time order.
+    std::vector<std::pair<double, std::vector<double>>> rows = take_rows();
+    rows.emplace_back(time_s, row);
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [t, r] : rows) {
+      times.push_back(t);
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        values[i].push(i < r.size() ? static_cast<float>(r[i]) : NAN);
+      }
+    }
+    return;
+  }
   times.push_back(time_s);
-  const std::size_t rate = delivered_signal_ >= 0 ? values.size() - 1 : values.size();
-  for (std::size_t i = 0; i < rate; ++i) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
     values[i].push(i < row.size() ? static_cast<float>(row[i]) : NAN);
   }
-  if (rate == values.size()) return;
-  // The delivery rate over the last kRateWindowS or more of delivered volume.
-  const double delivered = static_cast<std::size_t>(delivered_signal_) < row.size()
-                               ? row[static_cast<std::size_t>(delivered_signal_)]
-                               : kNaN;
-  double value = kNaN;
-  if (!std::isnan(delivered)) {
-    if (std::isnan(rate_anchor_t_)) {
-      rate_anchor_t_ = time_s;
-      rate_anchor_v_ = delivered;
-    } else if (time_s - rate_anchor_t_ >= kRateWindowS) {
-      value = (delivered - rate_anchor_v_) / (time_s - rate_anchor_t_) * 3600.0;
-      rate_anchor_t_ = time_s;
-      rate_anchor_v_ = delivered;
+  // Live: a stroke where the server's stroke count goes up.
+  if (strokes_signal_ >= 0 && displaced_signal_ >= 0 &&
+      static_cast<std::size_t>(std::max(strokes_signal_, displaced_signal_)) < row.size()) {
+    const double count = row[static_cast<std::size_t>(strokes_signal_)];
+    const double displaced = row[static_cast<std::size_t>(displaced_signal_)];
+    if (!std::isnan(count) && !std::isnan(displaced)) {
+      if (!std::isnan(last_stroke_count_) && count > last_stroke_count_) {
+        add_stroke(time_s, displaced);
+      } else if (std::isnan(last_stroke_count_)) {
+        last_stroke_time_s = time_s;
+        last_stroke_total_ul = displaced;
+      }
+      last_stroke_count_ = count;
     }
   }
-  values[rate].push(static_cast<float>(value));
+}
+
+std::vector<std::pair<double, std::vector<double>>> RunData::take_rows() {
+  std::vector<std::pair<double, std::vector<double>>> rows;
+  for (std::size_t r = 0; r < times.size(); ++r) {
+    std::vector<double> row(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) row[i] = values[i][r];
+    rows.emplace_back(times[r], std::move(row));
+  }
+  times.clear();
+  values.assign(signals.size(), {});
+  return rows;
+}
+
+void RunData::add_stroke(double time_s, double total_ul) {
+  if (!std::isnan(last_stroke_time_s) && time_s > last_stroke_time_s &&
+      total_ul >= last_stroke_total_ul) {
+    stroke_times.push_back(time_s);
+    stroke_rate.push(static_cast<float>((total_ul - last_stroke_total_ul) /
+                                        (time_s - last_stroke_time_s) * 3600.0));
+  }
+  last_stroke_time_s = time_s;
+  last_stroke_total_ul = total_ul;
+}
+
+std::pair<std::size_t, std::size_t> RunData::strokes_between(double from_s, double to_s) const {
+  return indices_between(stroke_times, from_s, to_s);
 }
 
 void RunData::add_history(std::size_t signal, std::vector<double> times_s,
@@ -126,27 +175,42 @@ void RunData::end_history() {
   }
   std::sort(all.begin(), all.end());
   all.erase(std::unique(all.begin(), all.end()), all.end());
+  // Live rows that came before the history ended go after it (they are newer).
+  const std::vector<std::pair<double, std::vector<double>>> live_rows = take_rows();
+  // A signal may have two points at one time (a bucket's minimum and maximum): as many rows
+  // there as the most any signal has, so that no point is lost and none holds up the rest.
   std::vector<std::size_t> next(history.size(), 0);
+  std::vector<std::size_t> count(history.size(), 0);
   std::vector<double> row(signals.size(), kNaN);
   for (double time_s : all) {
-    std::fill(row.begin(), row.end(), kNaN);
+    std::size_t rows_here = 1;
     for (std::size_t i = 0; i < history.size(); ++i) {
-      const auto& [signal_times, signal_values] = history[i];
-      if (next[i] < signal_times.size() && signal_times[next[i]] == time_s) {
-        row[i] = signal_values[next[i]++];
+      const std::vector<double>& signal_times = history[i].first;
+      count[i] = 0;
+      while (next[i] + count[i] < signal_times.size() &&
+             signal_times[next[i] + count[i]] == time_s) {
+        ++count[i];
       }
+      rows_here = std::max(rows_here, count[i]);
     }
-    add_sample(time_s, row);
+    for (std::size_t k = 0; k < rows_here; ++k) {
+      std::fill(row.begin(), row.end(), kNaN);
+      for (std::size_t i = 0; i < history.size(); ++i) {
+        if (k < count[i]) row[i] = history[i].second[next[i] + k];
+      }
+      add_sample(time_s, row);
+    }
+    for (std::size_t i = 0; i < history.size(); ++i) next[i] += count[i];
+  }
+  for (const auto& [time_s, live_row] : live_rows) {
+    if (times.empty() || time_s >= times.back()) add_sample(time_s, live_row);
   }
   history.clear();
   has_history = true;
 }
 
 std::pair<std::size_t, std::size_t> RunData::rows_between(double from_s, double to_s) const {
-  const auto first = std::lower_bound(times.begin(), times.end(), from_s);
-  const auto last = std::upper_bound(first, times.end(), to_s);
-  return {static_cast<std::size_t>(first - times.begin()),
-          static_cast<std::size_t>(last - times.begin())};
+  return indices_between(times, from_s, to_s);
 }
 
 double RunData::value_at(int signal, double time_s) const {
@@ -210,6 +274,18 @@ std::string load_run_directory(const std::string& directory, RunData& data) {
     std::getline(header, name, ',');  // time_s
     while (std::getline(header, name, ',')) catalogue.push_back({name, ""});
   }
+  // The units from signals.json (the bench's catalogue), when the run has one.
+  std::ifstream units(directory + "/signals.json");
+  const Json described = units ? Json::parse(units, nullptr, false) : Json();
+  if (described.is_array()) {
+    for (Signal& signal : catalogue) {
+      for (const Json& entry : described) {
+        if (entry.is_object() && entry.value("name", "") == signal.name) {
+          signal.unit = entry.value("unit", "");
+        }
+      }
+    }
+  }
   std::lock_guard lock(data.mutex);
   data.set_catalogue(catalogue);
   std::vector<double> row(catalogue.size());
@@ -233,6 +309,19 @@ std::string load_run_directory(const std::string& directory, RunData& data) {
     event.kind = pumptwin::live::event_kind(event.source, event.text);
     data.events.push_back(event);
   }
+  std::ifstream snapshots(directory + "/snapshots.jsonl");
+  while (std::getline(snapshots, line)) {
+    Json snapshot = Json::parse(line, nullptr, false);
+    if (snapshot.is_object()) data.snapshots.emplace_back(snapshot.value("t", 0.0), snapshot);
+  }
+  std::ifstream strokes(directory + "/strokes.csv");
+  std::getline(strokes, line);  // header
+  while (std::getline(strokes, line)) {
+    const std::size_t comma = line.find(',');
+    if (comma == std::string::npos) continue;
+    data.add_stroke(std::strtod(line.c_str(), nullptr),
+                    std::strtod(line.c_str() + comma + 1, nullptr));
+  }
   std::ifstream result(directory + "/result.json");
   if (result) {
     data.result = Json::parse(result, nullptr, false);
@@ -241,6 +330,12 @@ std::string load_run_directory(const std::string& directory, RunData& data) {
   if (data.result.is_object()) {
     data.run = {{"scenario", data.result.value("scenario", "")},
                 {"seed", data.result.value("seed", Json())}};
+    // The patient and the catheter tip are the run's, from its recorded state.
+    if (!data.snapshots.empty()) {
+      const Json patient = data.snapshots.front().second.value("patient", Json::object());
+      data.run["catheter_tip_level"] = patient.value("catheter_tip_level", "");
+      data.run["patient"] = patient.value("name", "");
+    }
     data.duration_s = data.result.value("duration_s", data.latest_time());
   } else {
     data.duration_s = data.latest_time();

@@ -53,15 +53,17 @@ class Column {
 };
 
 struct RunData {
-  // Derived in the viewer: the delivery rate (uL/h) from the delivered volume over at least
-  // kRateWindowS.
+  // The delivery rate (uL/h), from the strokes: each stroke's volume over the time since the
+  // one before (a steady basal rate is a flat line, a bolus a step up), not from differences of
+  // samples, whose teeth would look like the pump pulsing. Live: a stroke is where the server's
+  // `strokes` count goes up (its `displaced_volume_ul` then is the volume so far); recorded:
+  // strokes.csv.
   static constexpr const char* kDeliveryRate = "delivery_rate_ul_per_h";
-  static constexpr double kRateWindowS = 600.0;
 
   std::mutex mutex;
   std::vector<Signal> signals;
-  std::vector<double> times;    // one per sample row, non-decreasing
-  std::vector<Column> values;   // [signal], one value per row
+  std::vector<double> times;   // one per sample row, non-decreasing
+  std::vector<Column> values;  // [signal], one value per row
   std::vector<Event> events;
   std::vector<std::pair<double, Json>> snapshots;  // time order
   Json run;                                        // the hello's run description
@@ -75,13 +77,23 @@ struct RunData {
   double duration_s = 0.0;
   bool has_history = false;
   std::vector<std::pair<std::vector<double>, std::vector<double>>> history;  // until end_history
-  int delivered_signal_ = -1;  // for the derived rate
-  double rate_anchor_t_ = NAN;
-  double rate_anchor_v_ = NAN;
+  // Strokes: the end time of each and the rate over the interval that it ends.
+  std::vector<double> stroke_times;
+  Column stroke_rate;
+  double last_stroke_time_s = NAN;
+  double last_stroke_total_ul = NAN;
+  int strokes_signal_ = -1;  // live: the server's stroke count
+  int displaced_signal_ = -1;
+  double last_stroke_count_ = NAN;
 
   int signal_index(const std::string& name) const;
   void set_catalogue(const std::vector<Signal>& catalogue);
+  // A row of values in the catalogue's order; a row older than the latest is merged in order.
   void add_sample(double time_s, const std::vector<double>& row);
+  // A stroke ending at `time_s`, `total_ul` delivered by all strokes so far (non-decreasing).
+  void add_stroke(double time_s, double total_ul);
+  // The strokes [first, last) whose end times are in [from_s, to_s].
+  std::pair<std::size_t, std::size_t> strokes_between(double from_s, double to_s) const;
   // A live server's history (docs/protocol.md): one signal's points; rows are built from all
   // of them at end_history (their times merged), before the live samples that follow.
   void add_history(std::size_t signal, std::vector<double> times_s, std::vector<double> values);
@@ -93,9 +105,12 @@ struct RunData {
   double value_at(int signal, double time_s) const;
   // The snapshot in force at `time_s` (null: none).
   Json snapshot_at(double time_s) const;
+  // Every row (time, values), leaving none.
+  std::vector<std::pair<double, std::vector<double>>> take_rows();
 };
 
-// Loads signals.csv, events.log and result.json from a run directory. Returns the problem.
+// Loads signals.csv (units from signals.json), events.log, result.json, snapshots.jsonl and
+// strokes.csv from a run directory. Returns the problem.
 std::string load_run_directory(const std::string& directory, RunData& data);
 
 // "90", "90 s", "2.5 h", "1 d 8 h", "30 min": simulated seconds; NaN when not a time.

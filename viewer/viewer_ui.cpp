@@ -1,8 +1,9 @@
-// The viewer's window contents (docs/viewer.md): plots on one time axis, the drug along the
-// spine, the state panels (the ASIC's registers decoded) and the live controls. Built with
-// ImGui draw lists only, so that it runs with any backend or none (bench/perf/viewer_frame).
-// Plots are decimated to one min/max pair per pixel column from each signal's min/max pyramid
-// (run_data.h): a frame costs O(pixels x log samples), not O(samples).
+// The viewer's window contents (docs/viewer.md): plots on one time axis, the events on it, the
+// drug along the spine, the state panels (the ASIC's registers decoded) and the live controls.
+// Built with ImGui draw lists only, so that it runs with any backend or none
+// (bench/perf/viewer_frame, tests/viewer). Axes, units, spans and reference bands come from
+// bench/plot, as in the run report. Plots are decimated to one min/max pair per pixel column
+// from each signal's min/max pyramid (run_data.h): a frame costs O(pixels x log samples).
 #include "viewer_ui.h"
 
 #include <imgui.h>
@@ -16,11 +17,12 @@
 #include <vector>
 
 #include "live_client.h"
+#include "plot_axes.h"
 
 namespace pumpviewer {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+namespace plot = pumptwin::plot;
 
 // The spine's segments from the bottom (sacrum) to the top (brain), as the patient model names
 // them (concentration_ug_per_ml.<segment>).
@@ -29,10 +31,11 @@ const char* const kSegments[] = {"S1_S5", "L4_L5",          "L1_L3",       "T10_
                                  "C1_C4", "cisterna_magna", "intracranial"};
 constexpr int kSegmentCount = 11;
 
+// The segment of a catheter tip level ("T7"); -1 when unknown.
 int segment_of_level(const std::string& level) {
-  if (level.empty()) return 3;
+  if (level.empty()) return -1;
   if (level == "intracranial") return 10;
-  if (level == "cisterna") return 9;
+  if (level.rfind("cisterna", 0) == 0) return 9;
   const int n = std::atoi(level.c_str() + 1);
   switch (level[0]) {
     case 'S':
@@ -44,11 +47,11 @@ int segment_of_level(const std::string& level) {
     case 'C':
       return n >= 5 ? 7 : 8;
     default:
-      return 3;
+      return -1;
   }
 }
 
-std::string format_time(double seconds) {
+std::string format_clock(double seconds) {
   char text[64];
   const int days = static_cast<int>(seconds / 86400.0);
   const double rest = seconds - days * 86400.0;
@@ -75,11 +78,50 @@ ImU32 heat_colour(double x) {
                                                1.0f));
 }
 
+ImU32 marker_colour(plot::MarkerKind kind, int alpha) {
+  const plot::MarkerStyle& style = plot::marker_style(kind);
+  return IM_COL32(style.red, style.green, style.blue, alpha);
+}
+
+void draw_marker(ImDrawList* draw, plot::MarkerKind kind, ImVec2 at, float size) {
+  const ImU32 colour = marker_colour(kind, 255);
+  switch (plot::marker_style(kind).shape) {
+    case plot::MarkerShape::kTriangleDown:
+      draw->AddTriangleFilled(ImVec2(at.x - size, at.y - size), ImVec2(at.x + size, at.y - size),
+                              ImVec2(at.x, at.y + size), colour);
+      break;
+    case plot::MarkerShape::kTriangleUp:
+      draw->AddTriangleFilled(ImVec2(at.x - size, at.y + size), ImVec2(at.x + size, at.y + size),
+                              ImVec2(at.x, at.y - size), colour);
+      break;
+    case plot::MarkerShape::kDiamond:
+      draw->AddQuadFilled(ImVec2(at.x, at.y - size), ImVec2(at.x + size, at.y),
+                          ImVec2(at.x, at.y + size), ImVec2(at.x - size, at.y), colour);
+      break;
+    case plot::MarkerShape::kCircle:
+      draw->AddCircleFilled(at, size * 0.85f, colour);
+      break;
+    case plot::MarkerShape::kCross:
+      draw->AddLine(ImVec2(at.x - size, at.y - size), ImVec2(at.x + size, at.y + size), colour, 2);
+      draw->AddLine(ImVec2(at.x - size, at.y + size), ImVec2(at.x + size, at.y - size), colour, 2);
+      break;
+    case plot::MarkerShape::kSquare:
+      draw->AddRectFilled(ImVec2(at.x - size * 0.8f, at.y - size * 0.8f),
+                          ImVec2(at.x + size * 0.8f, at.y + size * 0.8f), colour);
+      break;
+  }
+}
+
 struct PlotSpec {
   const char* title;
-  std::vector<std::string> signals;  // first found are drawn, each its own colour
-  double scale = 1.0;
+  std::vector<std::string> signals;  // those found are drawn; at most two units (two axes)
 };
+
+const ImU32 kLineColours[] = {IM_COL32(90, 200, 255, 255), IM_COL32(255, 190, 70, 255),
+                              IM_COL32(150, 240, 110, 255), IM_COL32(255, 120, 200, 255)};
+const ImU32 kText = IM_COL32(220, 220, 225, 255);
+const ImU32 kDim = IM_COL32(150, 150, 160, 255);
+const ImU32 kGrid = IM_COL32(55, 58, 68, 255);
 
 class ViewerImpl {
  public:
@@ -87,6 +129,7 @@ class ViewerImpl {
 
   void frame(float width, float height) {
     std::lock_guard lock(data_.mutex);
+    stats_ = FrameStats{};
     const double latest = data_.latest_time();
     const double end = std::max(
         {latest, data_.duration_s > 0 ? (data_.live ? latest : data_.duration_s) : latest, 1.0});
@@ -102,8 +145,10 @@ class ViewerImpl {
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                      ImGuiWindowFlags_NoBringToFrontOnFocus);
     header();
-    const float left_width = width * 0.68f;
-    ImGui::BeginChild("plots", ImVec2(left_width, 0), false);
+    // The side column keeps a readable width; the plots take the rest.
+    const float side_width = std::clamp(width * 0.3f, 340.0f, 560.0f);
+    const float left_width = std::max(200.0f, width - side_width - 16.0f);
+    ImGui::BeginChild("plots", ImVec2(left_width, 0), false, ImGuiWindowFlags_NoScrollbar);
     plots(left_width);
     ImGui::EndChild();
     ImGui::SameLine();
@@ -117,8 +162,10 @@ class ViewerImpl {
   void set_cursor(double time_s) {
     follow_ = false;
     cursor_ = time_s;
-    view_to_ = std::max(time_s, 1.0);
-    view_from_ = std::max(0.0, view_to_ - span_);
+    if (time_s < view_from_ || time_s > view_to_) {
+      view_to_ = std::max(time_s, 1.0);
+      view_from_ = std::max(0.0, view_to_ - span_);
+    }
   }
   void show_all(double end) {
     follow_ = false;
@@ -126,14 +173,36 @@ class ViewerImpl {
     view_from_ = 0.0;
     view_to_ = span_;
   }
+  void show_window(double from_s, double to_s) {
+    follow_ = false;
+    view_from_ = std::max(0.0, from_s);
+    view_to_ = std::max(view_from_ + 1.0, to_s);
+    span_ = view_to_ - view_from_;
+  }
+  const FrameStats& stats() const { return stats_; }
 
  private:
   void header() {
     const std::string scenario = data_.run.is_object() ? data_.run.value("scenario", "") : "";
     ImGui::Text("%s", scenario.empty() ? "pumpviewer" : scenario.c_str());
+    const std::string patient = patient_field("patient");
+    if (!patient.empty()) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("| patient %s", patient.c_str());
+    }
     ImGui::SameLine();
-    ImGui::TextDisabled("| %s | t = %s", data_.connection.c_str(),
-                        format_time(data_.latest_time()).c_str());
+    const bool not_connected =
+        data_.live && client_ != nullptr && !client_->connected() && !data_.ended;
+    if (not_connected && client_->failed()) {
+      ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "| NOT CONNECTED: %s",
+                         data_.connection.c_str());
+      ImGui::SameLine();
+      if (ImGui::SmallButton("retry")) client_->retry();
+    } else {
+      ImGui::TextDisabled("| %s", data_.connection.c_str());
+    }
+    ImGui::SameLine();
+    ImGui::TextDisabled("| t = %s", plot::format_duration(data_.latest_time()).c_str());
     if (data_.status.is_object()) {
       ImGui::SameLine();
       const bool paused = data_.status.value("paused", false);
@@ -145,9 +214,13 @@ class ViewerImpl {
                             : "max");
     }
     if (data_.ended && data_.result.is_object()) {
+      const std::string status =
+          data_.result.value("verdict", data_.result.value("status", std::string()));
       ImGui::SameLine();
-      ImGui::TextColored(ImVec4(0.6f, 0.8f, 1, 1), "| ended: %s",
-                         data_.result.value("status", "").c_str());
+      const ImVec4 colour = status == "passed"      ? ImVec4(0.4f, 0.9f, 0.4f, 1)
+                            : status == "known_gap" ? ImVec4(1, 0.75f, 0.2f, 1)
+                                                    : ImVec4(1, 0.4f, 0.4f, 1);
+      ImGui::TextColored(colour, "| %s", status.c_str());
     }
     if (!data_.last_error.empty()) {
       ImGui::SameLine();
@@ -156,17 +229,26 @@ class ViewerImpl {
     // Time axis controls.
     ImGui::Checkbox("follow", &follow_);
     ImGui::SameLine();
-    if (ImGui::Button("all")) show_all(std::max(data_.latest_time(), data_.duration_s));
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(240);
     const double total = std::max({data_.latest_time(), data_.duration_s, 1.0});
+    if (ImGui::Button("all")) show_all(total);
+    for (const auto& [label, span] : {std::make_pair("1 h", 3600.0), std::make_pair("1 d", 86400.0),
+                                      std::make_pair("1 w", 7 * 86400.0)}) {
+      ImGui::SameLine();
+      if (ImGui::Button(label)) {
+        const double middle = follow_ ? data_.latest_time() : cursor_;
+        show_window(middle - span / 2, middle + span / 2);
+        if (follow_) show_window(data_.latest_time() - span, data_.latest_time());
+      }
+    }
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(std::max(120.0f, ImGui::GetContentRegionAvail().x * 0.3f));
     float cursor = static_cast<float>(cursor_);
     if (ImGui::SliderFloat("##cursor", &cursor, 0.0f, static_cast<float>(total), "")) {
       set_cursor(cursor);
     }
     ImGui::SameLine();
-    ImGui::Text("cursor %s  view %s .. %s", format_time(cursor_).c_str(),
-                format_time(view_from_).c_str(), format_time(view_to_).c_str());
+    ImGui::Text("cursor %s   view %s .. %s", format_clock(cursor_).c_str(),
+                plot::format_duration(view_from_).c_str(), plot::format_duration(view_to_).c_str());
     if (client_ != nullptr) controls();
   }
 
@@ -177,7 +259,7 @@ class ViewerImpl {
     ImGui::SameLine();
     if (ImGui::Button("step 1 h")) client_->send({{"type", "step"}, {"duration", "1 h"}});
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(120);
+    ImGui::SetNextItemWidth(90);
     static const char* const kSpeeds[] = {"1x", "60x", "3600x", "86400x", "max"};
     static const double kSpeedValues[] = {1, 60, 3600, 86400, 0};
     if (ImGui::Combo("speed", &speed_index_, kSpeeds, 5)) {
@@ -205,7 +287,7 @@ class ViewerImpl {
     // Faults from the server's registry, with their parameters as text ("0.05 N.m").
     if (data_.faults.is_array() && !data_.faults.empty()) {
       ImGui::SameLine();
-      ImGui::SetNextItemWidth(180);
+      ImGui::SetNextItemWidth(170);
       fault_index_ = std::clamp(fault_index_, 0, static_cast<int>(data_.faults.size()) - 1);
       const Json& fault = data_.faults[static_cast<std::size_t>(fault_index_)];
       if (ImGui::BeginCombo("##fault", fault.value("name", "").c_str())) {
@@ -253,100 +335,270 @@ class ViewerImpl {
     }
   }
 
-  // One plot: min/max per pixel column over the view, alarms in red, the cursor in white.
-  void plot(const PlotSpec& spec, float width, float height) {
+  double x_to_time(float x) const {
+    return view_from_ +
+           (x - area_left_) / std::max(1.0f, area_right_ - area_left_) * (view_to_ - view_from_);
+  }
+  float time_to_x(double t) const {
+    return area_left_ +
+           static_cast<float>((t - view_from_) / std::max(view_to_ - view_from_, 1e-3)) *
+               (area_right_ - area_left_);
+  }
+
+  // The time axis: ticks in d/h/min over the view, labels at `y`; grid lines from top to bottom.
+  void time_axis(ImDrawList* draw, float top, float bottom, float label_y) {
+    for (const plot::Tick& tick : plot::time_ticks(view_from_, view_to_, time_tick_target_)) {
+      const float x = time_to_x(tick.value);
+      draw->AddLine(ImVec2(x, top), ImVec2(x, bottom), kGrid);
+      if (label_y >= 0) {
+        const ImVec2 size = ImGui::CalcTextSize(tick.label.c_str());
+        draw->AddText(ImVec2(x - size.x * 0.5f, label_y), kDim, tick.label.c_str());
+        ++stats_.time_tick_labels;
+      }
+    }
+  }
+
+  // The lane above the plots: every event with a marker, shaped and coloured by kind, with the
+  // time tick labels; hovering a marker shows its time and text.
+  void events_lane(float width) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
-    const ImVec2 size(width, height);
-    ImGui::InvisibleButton(spec.title, size);
+    const float lane_height = ImGui::GetTextLineHeight() * 2.0f + 6.0f;
+    ImGui::InvisibleButton("events_lane", ImVec2(width, lane_height));
     const bool hovered = ImGui::IsItemHovered();
-    draw->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + size.y),
-                        IM_COL32(22, 24, 30, 255));
-    draw->AddRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), IM_COL32(70, 70, 80, 255));
-    const double span = std::max(view_to_ - view_from_, 1e-3);
-    auto x_of = [&](double t) {
-      return origin.x + static_cast<float>((t - view_from_) / span) * size.x;
-    };
-    // Alarms and faults.
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    time_axis(draw, origin.y + lane_height - 4, origin.y + lane_height, origin.y);
+    const float marker_y = origin.y + lane_height - 9.0f;
+    const std::string* hover_text = nullptr;
+    double hover_time = 0.0;
+    float last_marker_x = -1e9f;
+    bool stacked_last = false;
     for (const Event& event : data_.events) {
       if (event.time_s < view_from_ || event.time_s > view_to_) continue;
-      if (event.kind == "alarm_raised" || event.kind == "fault") {
-        const ImU32 colour =
-            event.kind == "alarm_raised" ? IM_COL32(230, 60, 60, 200) : IM_COL32(230, 160, 40, 200);
-        draw->AddLine(ImVec2(x_of(event.time_s), origin.y),
-                      ImVec2(x_of(event.time_s), origin.y + size.y), colour, 1.5f);
+      const plot::MarkerKind kind = plot::marker_kind(event.source, event.text);
+      if (kind == plot::MarkerKind::kNone) continue;
+      const float x = time_to_x(event.time_s);
+      // Markers at the same place stack: the second row above the first.
+      const bool stacked = x - last_marker_x < 9.0f && !stacked_last;
+      stacked_last = stacked;
+      last_marker_x = x;
+      const float y = marker_y - (stacked ? 10.0f : 0.0f);
+      draw_marker(draw, kind, ImVec2(x, y), 5.0f);
+      ++stats_.event_markers;
+      if (hovered && std::fabs(mouse.x - x) < 6 && std::fabs(mouse.y - y) < 6) {
+        hover_text = &event.text;
+        hover_time = event.time_s;
       }
     }
-    static const ImU32 kColours[] = {IM_COL32(90, 200, 255, 255), IM_COL32(255, 200, 80, 255),
-                                     IM_COL32(160, 255, 120, 255), IM_COL32(255, 120, 200, 255)};
-    const int columns = std::max(1, static_cast<int>(size.x));
-    // The rows under each pixel column: one binary search per column boundary.
-    boundaries_.resize(static_cast<std::size_t>(columns) + 1);
-    for (int c = 0; c <= columns; ++c) {
-      const double t = view_from_ + span * c / columns;
-      boundaries_[static_cast<std::size_t>(c)] = static_cast<std::size_t>(
-          std::lower_bound(data_.times.begin(), data_.times.end(), t) - data_.times.begin());
+    if (hover_text != nullptr) {
+      ImGui::SetTooltip("%s  %s", plot::format_duration(hover_time).c_str(),
+                        plot::marker_label(*hover_text).c_str());
     }
-    boundaries_.back() = data_.rows_between(view_from_, view_to_).second;
-    int drawn = 0;
+  }
+
+  // The signal's samples (rows) or, for the delivery rate, the strokes.
+  struct Source {
+    const std::vector<double>* times;
+    const Column* column;
+  };
+  Source source_of(int index) const {
+    if (index >= 0 &&
+        data_.signals[static_cast<std::size_t>(index)].name == RunData::kDeliveryRate) {
+      return {&data_.stroke_times, &data_.stroke_rate};
+    }
+    return {&data_.times, &data_.values[static_cast<std::size_t>(index)]};
+  }
+  double value_at(int index, double time_s) const {
+    const Source source = source_of(index);
+    const auto end = std::upper_bound(source.times->begin(), source.times->end(), time_s);
+    for (auto i = static_cast<std::ptrdiff_t>(end - source.times->begin()) - 1; i >= 0; --i) {
+      const float value = (*source.column)[static_cast<std::size_t>(i)];
+      if (!std::isnan(value)) return value;
+    }
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+
+  // One plot: the lines of each unit on one scale (a second unit gets the right-hand axis),
+  // value ticks with the unit, the time grid, events as thin lines, the reference band, the
+  // cursor; beside it the legend with each line's value at the cursor.
+  void plot_one(const PlotSpec& spec, float width, float height) {
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImGui::InvisibleButton(spec.title, ImVec2(width, height));
+    const bool hovered = ImGui::IsItemHovered();
+    const float top = origin.y + 1;
+    const float bottom = origin.y + height - 2;
+    // The lines present and their units (first unit: left axis, second: right axis).
+    struct Drawn {
+      int index;
+      int axis;
+      ImU32 colour;
+    };
+    std::vector<Drawn> lines;
+    std::vector<std::string> units;
     for (const std::string& name : spec.signals) {
       const int index = data_.signal_index(name);
-      if (index < 0 || data_.times.empty()) continue;
-      const Column& series = data_.values[static_cast<std::size_t>(index)];
-      lo_.assign(static_cast<std::size_t>(columns), std::numeric_limits<float>::infinity());
-      hi_.assign(static_cast<std::size_t>(columns), -std::numeric_limits<float>::infinity());
-      float vmin = std::numeric_limits<float>::infinity();
-      float vmax = -vmin;
-      for (std::size_t c = 0; c < static_cast<std::size_t>(columns); ++c) {
-        const Column::Range range = series.range(boundaries_[c], boundaries_[c + 1]);
-        if (range.empty()) continue;
-        lo_[c] = range.min * static_cast<float>(spec.scale);
-        hi_[c] = range.max * static_cast<float>(spec.scale);
-        vmin = std::min(vmin, lo_[c]);
-        vmax = std::max(vmax, hi_[c]);
+      if (index < 0) continue;
+      const std::string& unit = data_.signals[static_cast<std::size_t>(index)].unit;
+      auto found = std::find(units.begin(), units.end(), unit);
+      if (found == units.end()) {
+        if (units.size() == 2) continue;
+        units.push_back(unit);
+        found = units.end() - 1;
       }
-      if (!std::isfinite(vmin)) continue;
-      if (vmax - vmin < 1e-9f) {
-        vmax += 0.5f * std::max(1e-3f, std::fabs(vmax));
-        vmin -= 0.5f * std::max(1e-3f, std::fabs(vmin));
-      }
-      const float pad = 0.08f * (vmax - vmin);
-      vmin -= pad;
-      vmax += pad;
-      auto y_of = [&](float v) { return origin.y + size.y - (v - vmin) / (vmax - vmin) * size.y; };
-      const ImU32 colour = kColours[drawn % 4];
-      ImVec2 previous(-1, -1);
-      for (int c = 0; c < columns; ++c) {
-        const auto cu = static_cast<std::size_t>(c);
-        if (!std::isfinite(lo_[cu])) continue;
-        const float x = origin.x + static_cast<float>(c) + 0.5f;
-        const ImVec2 top(x, y_of(hi_[cu]));
-        const ImVec2 bottom(x, y_of(lo_[cu]));
-        if (previous.x >= 0)
-          draw->AddLine(previous, ImVec2(x, y_of(0.5f * (lo_[cu] + hi_[cu]))), colour, 1.5f);
-        draw->AddLine(top, ImVec2(bottom.x, bottom.y + 1.0f), colour, 1.5f);
-        previous = ImVec2(x, y_of(0.5f * (lo_[cu] + hi_[cu])));
-      }
-      char range[96];
-      std::snprintf(range, sizeof range, "%s [%.4g .. %.4g %s]  ", name.c_str(), vmin + pad,
-                    vmax - pad, data_.signals[static_cast<std::size_t>(index)].unit.c_str());
-      draw->AddText(ImVec2(origin.x + 6, origin.y + 16 + 14.0f * static_cast<float>(drawn)), colour,
-                    range);
-      ++drawn;
+      lines.push_back(
+          {index, static_cast<int>(found - units.begin()), kLineColours[lines.size() % 4]});
     }
-    draw->AddText(ImVec2(origin.x + 6, origin.y + 2), IM_COL32(230, 230, 230, 255), spec.title);
-    if (drawn == 0) {
-      draw->AddText(ImVec2(origin.x + size.x * 0.4f, origin.y + size.y * 0.5f),
+    draw->AddRectFilled(ImVec2(area_left_, top), ImVec2(area_right_, bottom),
+                        IM_COL32(22, 24, 30, 255));
+    time_axis(draw, top, bottom, -1);
+    // Events as thin lines through the plot.
+    for (const Event& event : data_.events) {
+      if (event.time_s < view_from_ || event.time_s > view_to_) continue;
+      const plot::MarkerKind kind = plot::marker_kind(event.source, event.text);
+      if (kind == plot::MarkerKind::kNone) continue;
+      const float x = time_to_x(event.time_s);
+      draw->AddLine(ImVec2(x, top), ImVec2(x, bottom), marker_colour(kind, 110), 1.0f);
+    }
+    // Column boundaries in the view.
+    const int columns = std::max(1, static_cast<int>(area_right_ - area_left_));
+    const double span = std::max(view_to_ - view_from_, 1e-3);
+    // Ranges per axis over the view: the data, the unit's minimum span, the reference band.
+    std::vector<std::vector<Column::Range>> ranges(lines.size());
+    double low[2] = {INFINITY, INFINITY};
+    double high[2] = {-INFINITY, -INFINITY};
+    for (std::size_t l = 0; l < lines.size(); ++l) {
+      const Source source = source_of(lines[l].index);
+      ranges[l].resize(static_cast<std::size_t>(columns));
+      std::size_t begin = static_cast<std::size_t>(
+          std::lower_bound(source.times->begin(), source.times->end(), view_from_) -
+          source.times->begin());
+      for (int c = 0; c < columns; ++c) {
+        const double t_end = view_from_ + span * (c + 1) / columns;
+        const std::size_t end = static_cast<std::size_t>(
+            std::upper_bound(source.times->begin() + static_cast<std::ptrdiff_t>(begin),
+                             source.times->end(), t_end) -
+            source.times->begin());
+        const Column::Range range = source.column->range(begin, end);
+        ranges[l][static_cast<std::size_t>(c)] = range;
+        begin = end;
+        if (range.empty()) continue;
+        low[lines[l].axis] = std::min(low[lines[l].axis], static_cast<double>(range.min));
+        high[lines[l].axis] = std::max(high[lines[l].axis], static_cast<double>(range.max));
+      }
+    }
+    plot::Range axis_range[2] = {{0, 1}, {0, 1}};
+    for (std::size_t a = 0; a < units.size(); ++a) {
+      std::string first_signal;
+      for (const Drawn& line : lines) {
+        if (line.axis == static_cast<int>(a) && first_signal.empty()) {
+          first_signal = data_.signals[static_cast<std::size_t>(line.index)].name;
+        }
+      }
+      axis_range[a] = plot::plot_range(low[a], high[a], units[a], first_signal);
+      // The clinical reference band of the axis's first signal.
+      if (const auto band = plot::reference_band(first_signal)) {
+        const plot::Range& r = axis_range[a];
+        auto y = [&](double v) {
+          return std::clamp(
+              bottom - static_cast<float>((v - r.low) / (r.high - r.low)) * (bottom - top), top,
+              bottom);
+        };
+        draw->AddRectFilled(ImVec2(area_left_, y(band->high)), ImVec2(area_right_, y(band->low)),
+                            IM_COL32(60, 110, 170, 60));
+        const ImVec2 size = ImGui::CalcTextSize(band->label.c_str());
+        draw->AddText(ImVec2(area_right_ - size.x - 4,
+                             std::clamp(y(band->high) + 1, top + 1, bottom - size.y)),
+                      IM_COL32(120, 170, 230, 255), band->label.c_str());
+        ++stats_.reference_bands;
+      }
+    }
+    // Value ticks on each axis.
+    const int tick_target =
+        std::max(2, static_cast<int>(height / (ImGui::GetTextLineHeight() * 1.6f)));
+    for (std::size_t a = 0; a < units.size(); ++a) {
+      const plot::Range& r = axis_range[a];
+      for (const plot::Tick& tick : plot::value_ticks(r.low, r.high, tick_target)) {
+        const float y =
+            bottom - static_cast<float>((tick.value - r.low) / (r.high - r.low)) * (bottom - top);
+        if (y < top + 2 || y > bottom - 2) continue;
+        if (a == 0) draw->AddLine(ImVec2(area_left_, y), ImVec2(area_right_, y), kGrid);
+        const ImVec2 size = ImGui::CalcTextSize(tick.label.c_str());
+        const float x = a == 0 ? area_left_ - size.x - 4 : area_right_ + 4;
+        draw->AddText(ImVec2(x, y - size.y * 0.5f), a == 0 ? kDim : IM_COL32(200, 170, 110, 255),
+                      tick.label.c_str());
+        ++stats_.value_tick_labels;
+      }
+    }
+    // The lines.
+    int lines_with_data = 0;
+    for (std::size_t l = 0; l < lines.size(); ++l) {
+      const plot::Range& r = axis_range[lines[l].axis];
+      auto y_of = [&](float v) {
+        return bottom - static_cast<float>((v - r.low) / (r.high - r.low)) * (bottom - top);
+      };
+      ImVec2 previous(-1, -1);
+      bool any = false;
+      for (int c = 0; c < columns; ++c) {
+        const Column::Range& range = ranges[l][static_cast<std::size_t>(c)];
+        if (range.empty()) continue;
+        any = true;
+        const float x = area_left_ + static_cast<float>(c) + 0.5f;
+        const float middle = y_of(0.5f * (range.min + range.max));
+        if (previous.x >= 0) draw->AddLine(previous, ImVec2(x, middle), lines[l].colour, 1.5f);
+        draw->AddLine(ImVec2(x, y_of(range.max)), ImVec2(x, y_of(range.min) + 1.0f),
+                      lines[l].colour, 1.5f);
+        previous = ImVec2(x, middle);
+      }
+      if (any) {
+        ++stats_.lines_drawn;
+        ++lines_with_data;
+      }
+    }
+    draw->AddRect(ImVec2(area_left_, top), ImVec2(area_right_, bottom), IM_COL32(70, 70, 80, 255));
+    // The title with the units: the left axis's, then the right axis's.
+    std::string title = spec.title;
+    for (std::size_t a = 0; a < units.size(); ++a) {
+      const std::string unit = plot::display_unit(units[a]);
+      if (!unit.empty()) title += (a == 0 ? "  [" : "  right: [") + unit + "]";
+    }
+    const ImVec2 title_size = ImGui::CalcTextSize(title.c_str());
+    draw->AddRectFilled(ImVec2(area_left_ + 2, top + 1),
+                        ImVec2(area_left_ + 8 + title_size.x, top + 1 + title_size.y),
+                        IM_COL32(22, 24, 30, 190));
+    draw->AddText(ImVec2(area_left_ + 5, top + 1), kText, title.c_str());
+    if (lines_with_data == 0) {
+      draw->AddText(ImVec2(0.5f * (area_left_ + area_right_) - 20, 0.5f * (top + bottom) - 6),
                     IM_COL32(120, 120, 120, 255), "no data");
     }
+    // The cursor and the legend beside the plot: each line's value at the cursor.
     if (cursor_ >= view_from_ && cursor_ <= view_to_) {
-      draw->AddLine(ImVec2(x_of(cursor_), origin.y), ImVec2(x_of(cursor_), origin.y + size.y),
-                    IM_COL32(255, 255, 255, 120));
+      const float x = time_to_x(cursor_);
+      draw->AddLine(ImVec2(x, top), ImVec2(x, bottom), IM_COL32(255, 255, 255, 140));
     }
+    float legend_y = top;
+    const float legend_x = area_right_ + (units.size() > 1 ? axis_width_ : 8.0f);
+    const float line_height = ImGui::GetTextLineHeight();
+    for (const Drawn& line : lines) {
+      if (legend_y + line_height > bottom + 2) break;
+      const Signal& signal = data_.signals[static_cast<std::size_t>(line.index)];
+      const double value = value_at(line.index, cursor_);
+      draw->AddRectFilled(ImVec2(legend_x, legend_y + line_height * 0.4f),
+                          ImVec2(legend_x + 12, legend_y + line_height * 0.6f), line.colour);
+      // The value first: the name may be clipped by a narrow window, the value should not.
+      const std::string text =
+          plot::format_value(value, signal.unit) + "  " + legend_name(signal.name);
+      draw->PushClipRect(ImVec2(legend_x, top), ImVec2(origin.x + width, bottom + 2), true);
+      draw->AddText(ImVec2(legend_x + 16, legend_y), kText, text.c_str());
+      draw->PopClipRect();
+      legend_y += line_height;
+      ++stats_.legend_entries;
+    }
+    if (lines_with_data > 0) ++stats_.plots_with_data;
     // Shared time axis: wheel zooms around the mouse, drag pans, click sets the cursor.
     if (hovered) {
       const ImGuiIO& io = ImGui::GetIO();
-      const double mouse_t = view_from_ + (io.MousePos.x - origin.x) / size.x * span;
+      const double mouse_t = x_to_time(io.MousePos.x);
       if (io.MouseWheel != 0.0f) {
         follow_ = false;
         const double factor = io.MouseWheel > 0 ? 0.8 : 1.25;
@@ -356,67 +608,63 @@ class ViewerImpl {
       }
       if (ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
         follow_ = false;
-        const double shift = -io.MouseDelta.x / size.x * span;
+        const double shift = -io.MouseDelta.x / std::max(1.0f, area_right_ - area_left_) * span;
         view_from_ = std::max(0.0, view_from_ + shift);
         view_to_ = view_from_ + span;
       } else if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
         cursor_ = mouse_t;
+        follow_ = false;
       }
     }
+  }
+
+  // A short name for the legend: the catalogue's name without its unit suffix.
+  static std::string legend_name(const std::string& name) {
+    static const char* const kSuffixes[] = {"_ul_per_h", "_ng_per_ml", "_ug_per_ml", "_mmhg",
+                                            "_ml",       "_ul",        "_ma",        "_v"};
+    std::string shown = name;
+    for (const char* suffix : kSuffixes) {
+      const std::size_t length = std::strlen(suffix);
+      if (name.size() > length && name.compare(name.size() - length, length, suffix) == 0) {
+        shown = name.substr(0, name.size() - length);
+        break;
+      }
+    }
+    std::replace(shown.begin(), shown.end(), '_', ' ');
+    return shown;
   }
 
   void plots(float width) {
     static const std::vector<PlotSpec> kPlots = {
-        {"delivered volume (uL)", {"delivered_volume_ul", "displaced_volume_ul"}},
-        {"delivery rate (uL/h)", {RunData::kDeliveryRate}},
-        {"reservoir (mL)", {"reservoir_volume_ml", "firmware_reservoir_volume_ml"}},
-        {"motor phase current, peak (mA) and supply current (mA)",
+        {"delivered and displaced volume", {"delivered_volume_ul", "displaced_volume_ul"}},
+        {"delivery rate (from strokes)", {RunData::kDeliveryRate}},
+        {"reservoir: patient and firmware estimate",
+         {"reservoir_volume_ml", "firmware_reservoir_volume_ml"}},
+        {"motor phase current (peak) and supply current",
          {"motor_phase_current_ma", "supply_current_ma"}},
-        {"battery (V)", {"battery_terminal_v"}},
-        {"CSF pressure (mmHg)", {"csf_pressure_mmhg", "outlet_pressure_mmhg"}},
-        {"plasma level (ng/mL)", {"plasma_concentration_ng_per_ml"}},
-        {"effects",
-         {"pain_score", "respiratory_depression_index", "sedation_index", "analgesia_fraction"}},
+        {"battery", {"battery_terminal_v"}},
+        {"CSF and catheter outlet pressure", {"csf_pressure_mmhg", "outlet_pressure_mmhg"}},
+        {"plasma level", {"plasma_concentration_ng_per_ml"}},
+        {"effects", {"respiratory_depression_index", "sedation_index", "pain_score"}},
     };
-    const float heat_height = 130.0f;
-    const float available = ImGui::GetContentRegionAvail().y - heat_height - 12.0f;
-    const float plot_height = std::max(50.0f, available / static_cast<float>(kPlots.size()) - 4.0f);
-    for (const PlotSpec& spec : kPlots) plot(spec, width - 8, plot_height);
-    heat_map(width - 8, heat_height);
-  }
-
-  // Concentration along the spine over the view: one row per segment (brain at the top).
-  void heat_map(float width, float height) {
-    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const float line_height = ImGui::GetTextLineHeight();
+    axis_width_ = ImGui::CalcTextSize("T10-T12").x + 10.0f;
+    const float legend_width = std::clamp(width * 0.26f, 150.0f, 300.0f);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
-    ImGui::InvisibleButton("heat", ImVec2(width, height));
-    draw->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + height),
-                        IM_COL32(10, 10, 14, 255));
-    const float label_width = 92.0f;
-    const float row = height / kSegmentCount;
-    const double span = std::max(view_to_ - view_from_, 1e-3);
-    const int columns = std::max(1, static_cast<int>((width - label_width) / 3.0f));
-    const double peak = peak_concentration();
-    for (int s = 0; s < kSegmentCount; ++s) {
-      const int index = data_.signal_index(std::string("concentration_ug_per_ml.") + kSegments[s]);
-      const float y0 = origin.y + height - row * static_cast<float>(s + 1);
-      draw->AddText(ImVec2(origin.x + 2, y0), IM_COL32(200, 200, 200, 255), kSegments[s]);
-      if (index < 0) continue;
-      for (int c = 0; c < columns; ++c) {
-        const double t = view_from_ + (c + 0.5) / columns * span;
-        const double value = data_.value_at(index, t);
-        if (std::isnan(value) || t > data_.latest_time()) continue;
-        const float x0 =
-            origin.x + label_width +
-            static_cast<float>(c) * (width - label_width) / static_cast<float>(columns);
-        draw->AddRectFilled(
-            ImVec2(x0, y0),
-            ImVec2(x0 + (width - label_width) / static_cast<float>(columns) + 1, y0 + row),
-            heat_colour(concentration_shade(value, peak)));
-      }
-    }
-    draw->AddText(ImVec2(origin.x + label_width + 4, origin.y + 2), IM_COL32(255, 255, 255, 255),
-                  "drug along the spine (log scale)");
+    area_left_ = origin.x + axis_width_;
+    area_right_ = origin.x + width - legend_width - axis_width_;
+    time_tick_target_ = std::max(3, static_cast<int>((area_right_ - area_left_) / 110.0f));
+    events_lane(width - 8);
+    // The heat map takes a fixed share; the plots share the rest, never less than four lines.
+    const float available = ImGui::GetContentRegionAvail().y;
+    const float heat_height = std::clamp(available * 0.2f, 8.0f * line_height, 14.0f * line_height);
+    const float spacing = ImGui::GetStyle().ItemSpacing.y;
+    const float plot_height =
+        std::max(3.5f * line_height, (available - heat_height - line_height * 1.5f) /
+                                             static_cast<float>(kPlots.size()) -
+                                         spacing);
+    for (const PlotSpec& spec : kPlots) plot_one(spec, width - 8, plot_height);
+    heat_map(width - 8, heat_height);
   }
 
   double peak_concentration() const {
@@ -424,40 +672,143 @@ class ViewerImpl {
     for (int s = 0; s < kSegmentCount; ++s) {
       const int index = data_.signal_index(std::string("concentration_ug_per_ml.") + kSegments[s]);
       if (index < 0) continue;
-      peak = std::max(peak, static_cast<double>(data_.values[static_cast<std::size_t>(index)].peak()));
+      peak =
+          std::max(peak, static_cast<double>(data_.values[static_cast<std::size_t>(index)].peak()));
     }
     return peak;
   }
+  static constexpr double kDecades = 4.0;
   static double concentration_shade(double value, double peak) {
     if (peak <= 0.0 || value <= 0.0) return 0.0;
-    return 1.0 + std::log10(value / peak) / 4.0;  // four decades
+    return 1.0 + std::log10(value / peak) / kDecades;
+  }
+  // The run's patient field (the hello or the recording), else the latest snapshot's (a cohort
+  // member's patient is known once the run has built it).
+  std::string patient_field(const char* key) const {
+    std::string value = data_.run.is_object() ? data_.run.value(key, "") : "";
+    if (value.empty() && !data_.snapshots.empty()) {
+      const Json patient = data_.snapshots.back().second.value("patient", Json::object());
+      const char* snapshot_key = std::string(key) == "patient" ? "name" : key;
+      value = patient.is_object() ? patient.value(snapshot_key, "") : "";
+    }
+    return value;
+  }
+  int tip_segment() const { return segment_of_level(patient_field("catheter_tip_level")); }
+
+  // Concentration along the spine over the view: one row per segment (brain at the top), the
+  // catheter tip's row marked, a colour scale in µg/mL beside it, the time labels below.
+  void heat_map(float width, float height) {
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImGui::InvisibleButton("heat", ImVec2(width, height));
+    const float label_height = ImGui::GetTextLineHeight() + 2;
+    const float title_height = ImGui::GetTextLineHeight() + 2;
+    const float top = origin.y + title_height;
+    const float bottom = origin.y + height - label_height;
+    const float row = (bottom - top) / kSegmentCount;
+    draw->AddText(ImVec2(area_left_, origin.y), kText,
+                  "drug along the spine (CSF concentration, log scale)");
+    draw->AddRectFilled(ImVec2(area_left_, top), ImVec2(area_right_, bottom),
+                        IM_COL32(10, 10, 14, 255));
+    const int columns = std::max(1, static_cast<int>((area_right_ - area_left_) / 3.0f));
+    const double span = std::max(view_to_ - view_from_, 1e-3);
+    const double peak = peak_concentration();
+    const int tip = tip_segment();
+    for (int s = 0; s < kSegmentCount; ++s) {
+      const int index = data_.signal_index(std::string("concentration_ug_per_ml.") + kSegments[s]);
+      const float y0 = bottom - row * static_cast<float>(s + 1);
+      static const char* const kShort[] = {"S1-S5", "L4-L5", "L1-L3", "T10-T12", "T7-T9", "T4-T6",
+                                           "T1-T3", "C5-C7", "C1-C4", "cist.",   "brain"};
+      const char* name = kShort[s];
+      const bool roomy = row >= ImGui::GetTextLineHeight() * 0.8f;
+      if (roomy || s == tip || (s % 2 == 0 && std::abs(s - tip) != 1)) {
+        const ImVec2 size = ImGui::CalcTextSize(name);
+        draw->AddText(ImVec2(area_left_ - size.x - 4, y0 + row * 0.5f - size.y * 0.5f),
+                      s == tip ? IM_COL32(255, 90, 90, 255) : kDim, name);
+      }
+      if (index < 0) continue;
+      for (int c = 0; c < columns; ++c) {
+        const double t = view_from_ + (c + 0.5) / columns * span;
+        if (t > data_.latest_time()) continue;
+        const double value = data_.value_at(index, t);
+        if (std::isnan(value)) continue;
+        const float x0 = area_left_ + static_cast<float>(c) * (area_right_ - area_left_) /
+                                          static_cast<float>(columns);
+        draw->AddRectFilled(
+            ImVec2(x0, y0),
+            ImVec2(x0 + (area_right_ - area_left_) / static_cast<float>(columns) + 1, y0 + row),
+            heat_colour(concentration_shade(value, peak)));
+        ++stats_.heat_cells;
+      }
+    }
+    if (tip >= 0) {
+      // The catheter tip: a red edge on its row.
+      const float y0 = bottom - row * static_cast<float>(tip + 1);
+      draw->AddRect(ImVec2(area_left_, y0), ImVec2(area_right_, y0 + row),
+                    IM_COL32(255, 80, 80, 255), 0.0f, 0, 1.5f);
+      draw->AddTriangleFilled(ImVec2(area_right_ + 2, y0 + row * 0.5f),
+                              ImVec2(area_right_ + 10, y0), ImVec2(area_right_ + 10, y0 + row),
+                              IM_COL32(255, 80, 80, 255));
+      draw->AddText(ImVec2(area_right_ + 12, y0 + row * 0.5f - 7), IM_COL32(255, 120, 120, 255),
+                    "tip");
+      stats_.tip_marked = true;
+    }
+    time_axis(draw, bottom, bottom + 3, bottom + 2);
+    // The colour scale: four decades below the run's peak, labelled in µg/mL.
+    const float bar_x = area_right_ + axis_width_ * 0.75f;
+    const float bar_width = 12.0f;
+    for (int i = 0; i < 32; ++i) {
+      const float y0 = bottom - (bottom - top) * static_cast<float>(i + 1) / 32.0f;
+      draw->AddRectFilled(ImVec2(bar_x, y0),
+                          ImVec2(bar_x + bar_width, y0 + (bottom - top) / 32.0f + 1),
+                          heat_colour((i + 0.5) / 32.0));
+    }
+    if (peak > 0.0) {
+      for (int decade = 0; decade <= static_cast<int>(kDecades); ++decade) {
+        const double value = peak * std::pow(10.0, -decade);
+        const float y = top + (bottom - top) * static_cast<float>(decade / kDecades);
+        const std::string label = plot::format_value(value, "ug/mL");
+        draw->AddLine(ImVec2(bar_x + bar_width, y), ImVec2(bar_x + bar_width + 3, y), kDim);
+        draw->AddText(ImVec2(bar_x + bar_width + 5, y - 6), kDim, label.c_str());
+        ++stats_.colour_scale_labels;
+      }
+    } else {
+      draw->AddText(ImVec2(bar_x + bar_width + 5, top), kDim, "no drug yet");
+    }
   }
 
   // The neuraxis now (at the cursor): segments shaded by concentration, the catheter tip.
   void spine_panel() {
-    ImGui::Text("drug in the patient at %s", format_time(cursor_).c_str());
+    ImGui::Text("drug in the patient at %s", plot::format_duration(cursor_).c_str());
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
-    const float height = 300.0f;
+    const float line_height = ImGui::GetTextLineHeight();
+    const float height = std::clamp(ImGui::GetContentRegionAvail().y * 0.42f, 12.0f * line_height,
+                                    22.0f * line_height);
     const float width = ImGui::GetContentRegionAvail().x;
     ImGui::InvisibleButton("spine", ImVec2(width, height));
     draw->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + height),
                         IM_COL32(16, 16, 22, 255));
     const double peak = peak_concentration();
-    const float cx = origin.x + width * 0.35f;
-    // Brain.
+    const float cx = origin.x + std::min(width * 0.2f, 60.0f) + 20;
+    const float brain_radius = std::min(30.0f, height * 0.1f);
     const int brain = data_.signal_index("concentration_ug_per_ml.intracranial");
     const double brain_value = data_.value_at(brain, cursor_);
-    draw->AddCircleFilled(ImVec2(cx, origin.y + 34), 30,
+    const ImVec2 brain_centre(cx, origin.y + brain_radius + 4);
+    draw->AddCircleFilled(brain_centre, brain_radius,
                           std::isnan(brain_value)
                               ? IM_COL32(60, 60, 70, 255)
                               : heat_colour(concentration_shade(brain_value, peak)));
-    draw->AddCircle(ImVec2(cx, origin.y + 34), 30, IM_COL32(200, 200, 200, 255));
-    const float top = origin.y + 70;
-    const float segment_height = (height - 80) / (kSegmentCount - 1);
-    const std::string tip_level =
-        data_.run.is_object() ? data_.run.value("catheter_tip_level", "") : "";
-    const int tip = segment_of_level(tip_level);
+    draw->AddCircle(brain_centre, brain_radius, IM_COL32(200, 200, 200, 255));
+    {
+      char label[80];
+      std::snprintf(label, sizeof label, "%-14s %s", "intracranial",
+                    plot::format_value(brain_value, "ug/mL").c_str());
+      draw->AddText(ImVec2(cx + 30, brain_centre.y - 7), IM_COL32(210, 210, 210, 255), label);
+    }
+    const float top = origin.y + 2 * brain_radius + 10;
+    const float segment_height = (origin.y + height - 4 - top) / (kSegmentCount - 1);
+    const int tip = tip_segment();
     for (int s = kSegmentCount - 2; s >= 0; --s) {
       const float y0 = top + static_cast<float>(kSegmentCount - 2 - s) * segment_height;
       const int index = data_.signal_index(std::string("concentration_ug_per_ml.") + kSegments[s]);
@@ -470,9 +821,10 @@ class ViewerImpl {
       draw->AddRect(ImVec2(cx - half, y0 + 1), ImVec2(cx + half, y0 + segment_height - 1),
                     IM_COL32(180, 180, 190, 255), 4.0f);
       char label[80];
-      std::snprintf(label, sizeof label, "%-14s %.3g ug/mL", kSegments[s], value);
-      draw->AddText(ImVec2(cx + 30, y0 + segment_height * 0.5f - 7), IM_COL32(210, 210, 210, 255),
-                    label);
+      std::snprintf(label, sizeof label, "%-14s %s", kSegments[s],
+                    plot::format_value(value, "ug/mL").c_str());
+      draw->AddText(ImVec2(cx + 30, y0 + segment_height * 0.5f - 7),
+                    s == tip ? IM_COL32(255, 130, 130, 255) : IM_COL32(210, 210, 210, 255), label);
       if (s == tip) {
         // The catheter comes in from the side (the pump in the abdomen) to its tip.
         const float ty = y0 + segment_height * 0.5f;
@@ -483,58 +835,93 @@ class ViewerImpl {
     }
   }
 
+  static std::string value_text(const Json& value) {
+    if (value.is_number_float()) return plot::format_value(value.get<double>(), "1");
+    if (value.is_string()) return value.get<std::string>();
+    if (value.is_array()) {
+      std::string text;
+      for (const Json& item : value) {
+        text += (text.empty() ? "" : ", ") +
+                (item.is_object() || item.is_array() ? item.dump() : value_text(item));
+      }
+      return text.empty() ? "-" : text;
+    }
+    return value.dump();
+  }
+
+  // A snapshot's section as a two-column table; false when there is none.
+  bool table(const char* id, const Json& object) {
+    if (!object.is_object() || object.empty()) return false;
+    if (ImGui::BeginTable(id, 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+      for (const auto& [key, value] : object.items()) {
+        if (value.is_object()) {
+          for (const auto& [inner_key, inner] : value.items()) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted((key + "." + inner_key).c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(value_text(inner).c_str());
+          }
+          continue;
+        }
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(key.c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextWrapped("%s", value_text(value).c_str());
+      }
+      ImGui::EndTable();
+    }
+    return true;
+  }
+
   void state_panels() {
     const Json snapshot = data_.snapshot_at(cursor_);
+    const char* none = data_.live ? "no snapshot yet"
+                                  : "this recording has no state (snapshots.jsonl): record it "
+                                    "again with this pumpbench";
     if (ImGui::CollapsingHeader("alarms and events", ImGuiTreeNodeFlags_DefaultOpen)) {
-      ImGui::BeginChild("events", ImVec2(0, 170), true);
+      ImGui::BeginChild("events", ImVec2(0, ImGui::GetTextLineHeight() * 9), true,
+                        ImGuiWindowFlags_HorizontalScrollbar);
       for (auto it = data_.events.rbegin(); it != data_.events.rend(); ++it) {
         if (it->time_s > cursor_ + 1e-6) continue;
-        const ImVec4 colour = it->kind == "alarm_raised" ? ImVec4(1, 0.4f, 0.4f, 1)
-                              : it->kind == "fault"      ? ImVec4(1, 0.7f, 0.3f, 1)
-                              : it->kind == "verdict"    ? ImVec4(0.6f, 0.8f, 1, 1)
-                                                         : ImVec4(0.8f, 0.8f, 0.8f, 1);
-        ImGui::TextColored(colour, "%s %s %s", format_time(it->time_s).c_str(), it->source.c_str(),
+        const plot::MarkerKind kind = plot::marker_kind(it->source, it->text);
+        const ImVec4 colour =
+            kind == plot::MarkerKind::kNone
+                ? (it->kind == "verdict" ? ImVec4(0.6f, 0.8f, 1, 1) : ImVec4(0.8f, 0.8f, 0.8f, 1))
+                : ImGui::ColorConvertU32ToFloat4(marker_colour(kind, 255));
+        ImGui::TextColored(colour, "%s %s %s", format_clock(it->time_s).c_str(), it->source.c_str(),
                            it->text.c_str());
       }
       ImGui::EndChild();
     }
-    auto tree = [](const char* label, const Json& object) {
-      if (!object.is_object()) {
-        ImGui::TextDisabled("%s: no snapshot yet", label);
-        return;
-      }
-      if (ImGui::TreeNodeEx(label, ImGuiTreeNodeFlags_DefaultOpen)) {
-        for (const auto& [key, value] : object.items()) {
-          ImGui::Text("%-24s %s", key.c_str(), value.dump().c_str());
-        }
-        ImGui::TreePop();
+    auto section = [&](const char* label, const char* id, const char* key) {
+      if (!ImGui::CollapsingHeader(label, ImGuiTreeNodeFlags_DefaultOpen)) return;
+      if (table(id, snapshot.is_object() ? snapshot.value(key, Json()) : Json())) {
+        ++stats_.panels_filled;
+      } else {
+        ImGui::TextDisabled("%s", none);
       }
     };
-    if (ImGui::CollapsingHeader("firmware therapy state", ImGuiTreeNodeFlags_DefaultOpen)) {
-      tree("firmware", snapshot.is_object() ? snapshot.value("firmware", Json()) : Json());
-    }
+    section("firmware therapy state", "firmware", "firmware");
     if (ImGui::CollapsingHeader("ASIC registers", ImGuiTreeNodeFlags_DefaultOpen)) {
-      asic_registers(snapshot.is_object() ? snapshot.value("asic", Json()) : Json());
+      asic_registers(snapshot.is_object() ? snapshot.value("asic", Json()) : Json(), none);
     }
-    if (ImGui::CollapsingHeader("reservoir and battery", ImGuiTreeNodeFlags_DefaultOpen)) {
-      tree("reservoir", snapshot.is_object() ? snapshot.value("reservoir", Json()) : Json());
-      tree("battery", snapshot.is_object() ? snapshot.value("battery", Json()) : Json());
-    }
+    section("reservoir", "reservoir", "reservoir");
+    section("battery", "battery", "battery");
     if (ImGui::CollapsingHeader("connection")) {
       ImGui::TextWrapped("%s", data_.connection.c_str());
-      ImGui::Text("%zu samples, %zu events, %zu snapshots", data_.times.size(), data_.events.size(),
-                  data_.snapshots.size());
+      ImGui::Text("%zu samples, %zu strokes, %zu events, %zu snapshots", data_.times.size(),
+                  data_.stroke_times.size(), data_.events.size(), data_.snapshots.size());
       if (data_.status.is_object()) ImGui::TextWrapped("status: %s", data_.status.dump().c_str());
     }
   }
 
   // The register file of the snapshot, decoded by the server with the register map's fields
   // (docs/asic-registers.md), then the raw values.
-  void asic_registers(const Json& asic) {
+  void asic_registers(const Json& asic, const char* none) {
     if (!asic.is_object()) {
-      ImGui::TextDisabled(data_.live ? "no snapshot yet"
-                                     : "a recorded run keeps no register data: connect to a live "
-                                       "run (pumpbench serve) to see them");
+      ImGui::TextDisabled("%s", none);
       return;
     }
     const Json registers = asic.value("registers", Json());
@@ -542,6 +929,7 @@ class ViewerImpl {
       ImGui::TextDisabled("this server sends no register data (protocol revision 1)");
       return;
     }
+    ++stats_.panels_filled;
     const Json decoded = registers.value("decoded", Json::object());
     auto flag = [&](const char* key) { return decoded.value(key, false) ? "yes" : "no"; };
     auto names = [&](const char* key) {
@@ -595,14 +983,17 @@ class ViewerImpl {
 
   RunData& data_;
   LiveClient* client_;
-  std::vector<std::size_t> boundaries_;  // per frame, reused
-  std::vector<float> lo_;
-  std::vector<float> hi_;
+  FrameStats stats_;
   bool follow_ = true;
   double span_ = 86400.0;
   double view_from_ = 0.0;
   double view_to_ = 86400.0;
   double cursor_ = 0.0;
+  // The plot area's pixel columns this frame (shared by every plot and the heat map).
+  float area_left_ = 0.0f;
+  float area_right_ = 1.0f;
+  float axis_width_ = 50.0f;
+  int time_tick_target_ = 8;
   int speed_index_ = 2;
   int fault_index_ = 0;
   std::vector<std::string> fault_params_;
@@ -627,6 +1018,12 @@ void Viewer::set_cursor(double time_s) {
 }
 void Viewer::show_all(double end_s) {
   impl_->show_all(end_s);
+}
+void Viewer::show_window(double from_s, double to_s) {
+  impl_->show_window(from_s, to_s);
+}
+const FrameStats& Viewer::last_frame() const {
+  return impl_->stats();
 }
 
 }  // namespace pumpviewer

@@ -11,6 +11,21 @@ namespace pumpviewer {
 
 class LiveClient;
 
+// What the last frame drew, for tests and measurements.
+struct FrameStats {
+  int time_tick_labels = 0;
+  int value_tick_labels = 0;
+  int event_markers = 0;
+  int lines_drawn = 0;
+  int plots_with_data = 0;
+  int legend_entries = 0;
+  int reference_bands = 0;
+  int heat_cells = 0;
+  int colour_scale_labels = 0;
+  int panels_filled = 0;  // firmware, ASIC registers, reservoir, battery
+  bool tip_marked = false;
+};
+
 class Viewer {
  public:
   // `client`: the live connection for the controls; nullptr offline.
@@ -25,6 +40,9 @@ class Viewer {
   void set_cursor(double time_s);
   // Shows [0, end_s].
   void show_all(double end_s);
+  // Shows [from_s, to_s]; stops following the latest.
+  void show_window(double from_s, double to_s);
+  const FrameStats& last_frame() const;
 
  private:
   struct Impl;

@@ -699,13 +699,19 @@ void RunLink::publish_snapshot(double time_s) {
 }
 
 Json RunLink::snapshot(double time_s) const {
+  return state_snapshot(platform_, scenario_, time_s, last_full_);
+}
+
+Json state_snapshot(const platform::Platform& platform, const pumpbench::Scenario& scenario,
+                    double time_s, const std::vector<double>& last_full_sample) {
+  const std::vector<pumpbench::SignalDefinition>& catalogue = pumpbench::signal_catalogue();
   auto full = [&](const char* name) {
-    for (std::size_t i = 0; i < bench_signals_; ++i) {
-      if (catalogue_[i].name == name) return number_or_null(last_full_[i]);
+    for (std::size_t i = 0; i < catalogue.size() && i < last_full_sample.size(); ++i) {
+      if (catalogue[i].name == name) return number_or_null(last_full_sample[i]);
     }
     return Json();
   };
-  const auto& asic = platform_.asic;
+  const auto& asic = platform.asic;
   Json snapshot = {
       {"type", "snapshot"},
       {"t", time_s},
@@ -720,20 +726,24 @@ Json RunLink::snapshot(double time_s) const {
         {"always_on_edges", asic.always_on_edges_evaluated()},
         {"sync_points", asic.sync_points()},
         {"bridge_charge_mas", asic.bridge_charge_as() * 1e3},
-        {"spi_frames", platform_.mcu.spi_frames()},
+        {"spi_frames", platform.mcu.spi_frames()},
         {"registers", asic_registers(asic)}}},
       {"battery",
-       {{"terminal_v", platform_.power.terminal_v()},
-        {"depth_of_discharge", platform_.power.cell().depth_of_discharge()},
-        {"drawn_mah", platform_.power.cell().drawn_mah()},
-        {"load_current_ma", platform_.power.load_current_a() * 1e3}}},
+       {{"terminal_v", platform.power.terminal_v()},
+        {"depth_of_discharge", platform.power.cell().depth_of_discharge()},
+        {"drawn_mah", platform.power.cell().drawn_mah()},
+        {"load_current_ma", platform.power.load_current_a() * 1e3}}},
       {"reservoir",
        {{"volume_ml", full("reservoir_volume_ml")},
         {"concentration_ug_per_ml", full("reservoir_concentration_ug_per_ml")},
         {"delivered_volume_ul", full("delivered_volume_ul")},
-        {"capacity_ml", scenario_.setup.reservoir_capacity_ul / 1e3}}},
-      {"mcu", {{"boots", platform_.mcu.boots()}, {"wake_ups", platform_.mcu.wake_ups()}}}};
-  const pumpfw::app::Pump* pump = platform_.mcu.firmware();
+        {"capacity_ml", scenario.setup.reservoir_capacity_ul / 1e3}}},
+      {"mcu", {{"boots", platform.mcu.boots()}, {"wake_ups", platform.mcu.wake_ups()}}},
+      {"patient",
+       {{"name", platform.config().patient.patient.name},
+        {"body_weight_kg", platform.config().patient.patient.body_weight_kg},
+        {"catheter_tip_level", platform.config().patient.catheter.tip_level}}}};
+  const pumpfw::app::Pump* pump = platform.mcu.firmware();
   if (pump == nullptr) {
     snapshot["firmware"] = {{"running", false}};
     return snapshot;

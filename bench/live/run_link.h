@@ -32,6 +32,13 @@ struct LiveAction {
   pumpbench::Step step;
 };
 
+// The state of the pump and its board at `time_s` (docs/protocol.md, "snapshot"): firmware
+// therapy state, ASIC registers decoded, reservoir (from `last_full_sample`, a row of
+// signals.csv; NaN before the first), battery. The live server sends it; the recorder keeps it
+// in snapshots.jsonl for the viewer's recorded runs.
+Json state_snapshot(const platform::Platform& platform, const pumpbench::Scenario& scenario,
+                    double time_s, const std::vector<double>& last_full_sample);
+
 class RunLink {
  public:
   RunLink(const ServeOptions& options, const pumpbench::Scenario& scenario, uint64_t seed,

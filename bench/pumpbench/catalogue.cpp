@@ -1,6 +1,7 @@
 #include "catalogue.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <iterator>
 
 #include "app/drug_library.h"
@@ -128,6 +129,8 @@ const std::vector<std::string>& event_names() {
       "command_refused",
       "link_refused",
       "lockout",
+      "time_base_jump",
+      "stall_recovered",
   };
   return names;
 }
@@ -160,6 +163,63 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 }  // namespace
+
+std::string alarm_list(uint16_t bits) {
+  std::string text;
+  for (unsigned bit = 0; bit < 16; ++bit) {
+    if ((bits & (1u << bit)) != 0) text += (text.empty() ? "" : ", ") + alarm_name(bit);
+  }
+  return text.empty() ? "none" : text;
+}
+
+std::string event_detail(uint8_t code, uint32_t argument) {
+  auto number = [](double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.9g", value);
+    return std::string(text);
+  };
+  switch (code) {
+    case 1: {
+      static const char* const kCauses[] = {"power-on", "watchdog", "brown-out", "software"};
+      return argument < 4 ? kCauses[argument] : "cause " + std::to_string(argument);
+    }
+    case 2:
+    case 3:
+    case 19:
+      return alarm_name(argument);
+    case 4:
+      return std::to_string(argument) + " uL";
+    case 5:
+      return number(argument / 1e6) + " mg/day";
+    case 6:
+    case 7:
+    case 9:
+    case 17:
+      return number(argument / 1e3) + " ug";
+    case 8:
+      return refusal_name(static_cast<uint8_t>(argument));
+    case 10:
+    case 11:
+      return number(argument / 1e3) + " uL";
+    case 13:
+      return std::to_string(argument) + " microsteps";
+    case 18:
+      return alarm_list(static_cast<uint16_t>(argument));
+    case 22: {
+      char opcode[8];
+      std::snprintf(opcode, sizeof opcode, "0x%02X", (argument >> 8) & 0xFF);
+      return std::string("opcode ") + opcode + ": " +
+             refusal_name(static_cast<uint8_t>(argument & 0xFF));
+    }
+    case 23:
+      return std::to_string(argument >> 8) + " x " +
+             refusal_name(static_cast<uint8_t>(argument & 0xFF));
+    case 24:
+      return std::to_string(argument) + " s";
+    default:
+      return argument == 0 ? "" : std::to_string(argument);
+  }
+}
 
 std::string refusal_name(uint8_t code) {
   static const char* const kNames[] = {"none",

@@ -51,6 +51,13 @@ std::string event_name(uint8_t code);
 // Telemetry refusal names by refusal code (docs/telemetry.md, "Refusal codes").
 std::string refusal_name(uint8_t code);
 
+// The alarms of an alarm word by name, "none" when no bit is set.
+std::string alarm_list(uint16_t bits);
+
+// A firmware event's argument in its unit (docs/telemetry.md, "Event codes"): "3 mg/day",
+// "20000 uL", "motor_stall"; empty when the event has none.
+std::string event_detail(uint8_t code, uint32_t argument);
+
 // Levenshtein-nearest candidate within a small distance, for "did you mean".
 std::optional<std::string> nearest(const std::string& word,
                                    const std::vector<std::string>& candidates);

@@ -3,11 +3,12 @@
 //                 [--profile]
 //   pumpbench suite PATH... [-j N] [--seeds N] [--junit FILE] [--filter PATTERN] [--out DIR]
 //   pumpbench hazards FILE [--update DOC | --check DOC]
-//   pumpbench serve [FILE] [--listen [HOST:]PORT] [--speed X]   (live, docs/protocol.md)
+//   pumpbench serve [FILE] [--listen [HOST:]PORT] [--speed X] [--seed N]   (docs/protocol.md)
 //   pumpbench run FILE --programmer-port [HOST:]PORT [--wait-programmer] [--keep-running]
 //   pumpbench programmer HOST:PORT --key FILE COMMAND...|--script FILE   (docs/telemetry.md)
 //   pumpbench validate FILE...
-//   pumpbench list faults|drugs|patients|signals|alarms|events
+//   pumpbench list faults|drugs|patients|signals|alarms|events|scenarios|requirements [PATH]
+//   pumpbench --version
 //   pumpbench campaign FILE [-j N] [--shard I/N] [--out DIR]   (docs/campaigns.md)
 //   pumpbench merge DIR... [--out DIR]
 // Exit codes: 0 all expectations met, 1 some failed, 2 bad input, 3 the simulation failed,
@@ -15,6 +16,8 @@
 // complete up to the interruption).
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -33,12 +36,69 @@
 #include "scenario_run.h"
 #include "suite.h"
 #include "units.h"
+#include "workers.h"
 
 namespace {
 
 using namespace pumpbench;
 
-int list(const std::string& what) {
+// The scenarios below `path` (a folder or a file): file, duration, requirements, name.
+int list_scenarios(const std::string& path) {
+  int exit_code = kExitPassed;
+  for (const ScenarioFile& file : find_scenario_files({path})) {
+    const LoadResult loaded = load_scenario(file.file);
+    if (!loaded.scenario) {
+      std::printf("%-40s (does not load: pumpbench validate %s)\n", file.file.c_str(),
+                  file.file.c_str());
+      exit_code = kExitBadInput;
+      continue;
+    }
+    std::string requirements;
+    for (const std::string& id : loaded.scenario->requirements) {
+      requirements += (requirements.empty() ? "" : " ") + id;
+    }
+    std::printf("%-40s %-9s %s\n%40s %s\n", file.file.c_str(),
+                format_duration(loaded.scenario->duration_s).c_str(), loaded.scenario->name.c_str(),
+                "", requirements.c_str());
+  }
+  return exit_code;
+}
+
+// The requirements list that applies to `path`, each with the scenarios below `path` that
+// verify it (the same tracing as the suite's traceability matrix).
+int list_requirements(const std::string& path) {
+  bool bad_input = false;
+  const std::vector<Requirement> requirements = load_requirements_for({path}, "", bad_input);
+  if (bad_input) return kExitBadInput;
+  if (requirements.empty()) {
+    std::fprintf(stderr, "pumpbench: no requirements.yaml in or above '%s'\n", path.c_str());
+    return kExitBadInput;
+  }
+  std::vector<Scenario> scenarios;
+  for (const ScenarioFile& file : find_scenario_files({path})) {
+    LoadResult loaded = load_scenario(file.file);
+    if (loaded.scenario) scenarios.push_back(std::move(*loaded.scenario));
+  }
+  for (const Requirement& requirement : requirements) {
+    std::string verified_by;
+    for (const Scenario& scenario : scenarios) {
+      bool traces = std::find(scenario.requirements.begin(), scenario.requirements.end(),
+                              requirement.id) != scenario.requirements.end();
+      for (const Expectation& expectation : scenario.expectations) {
+        traces = traces || expectation.requirement == requirement.id;
+      }
+      if (traces) verified_by += (verified_by.empty() ? "" : ", ") + scenario.name;
+    }
+    std::printf("%-14s %s\n%14s verified by: %s\n", requirement.id.c_str(),
+                requirement.text.c_str(), "",
+                verified_by.empty() ? "NO SCENARIO" : verified_by.c_str());
+  }
+  return kExitPassed;
+}
+
+int list(const std::string& what, const std::string& path) {
+  if (what == "scenarios") return list_scenarios(path);
+  if (what == "requirements") return list_requirements(path);
   if (what == "faults") {
     for (const FaultInfo& fault : fault_catalogue()) {
       std::printf("%-24s %-11s %s\n%24s   parameters: %s\n%24s   %s%s%s\n", fault.name.c_str(),
@@ -112,11 +172,62 @@ std::optional<std::pair<double, double>> parse_trace_window(const std::string& t
   return std::make_pair(*from.value, *to.value);
 }
 
+// After a parse error: an unknown command or option named, with the nearest known one. False
+// when the error is of another kind (CLI11's own message then says it).
+bool explain_unknown_word(const CLI::App& app, int argc, char* argv[]) {
+  const CLI::App* command = nullptr;
+  std::vector<std::string> command_names;
+  for (const CLI::App* sub : app.get_subcommands({})) command_names.push_back(sub->get_name());
+  int first = 1;
+  for (; first < argc; ++first) {
+    const std::string word = argv[first];
+    if (word.empty() || word[0] == '-') continue;
+    for (const CLI::App* sub : app.get_subcommands({})) {
+      if (sub->get_name() == word) command = sub;
+    }
+    if (command == nullptr) {
+      const std::string suggestion = nearest(word, command_names).value_or("");
+      std::string all;
+      for (const std::string& name : command_names) all += (all.empty() ? "" : ", ") + name;
+      std::fprintf(stderr, "pumpbench: unknown command '%s'%s\n  commands: %s\n", word.c_str(),
+                   suggestion.empty() ? "" : ("; did you mean '" + suggestion + "'?").c_str(),
+                   all.c_str());
+      return true;
+    }
+    break;
+  }
+  const CLI::App& scope = command != nullptr ? *command : app;
+  std::vector<std::string> option_names;
+  for (const CLI::Option* option : scope.get_options()) {
+    for (const std::string& name : option->get_lnames()) option_names.push_back("--" + name);
+    for (const std::string& name : option->get_snames()) option_names.push_back("-" + name);
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word.size() < 2 || word[0] != '-' || word == "--" ||
+        std::isdigit(static_cast<unsigned char>(word[1])) != 0) {
+      continue;  // not an option (a negative number is a value)
+    }
+    word = word.substr(0, word.find('='));
+    if (std::find(option_names.begin(), option_names.end(), word) != option_names.end()) continue;
+    if (command == nullptr && app.get_option_no_throw(word) != nullptr) continue;
+    const std::string suggestion = nearest(word, option_names).value_or("");
+    std::fprintf(stderr, "pumpbench%s%s: unknown option '%s'%s\n  (pumpbench %s --help)\n",
+                 command != nullptr ? " " : "",
+                 command != nullptr ? command->get_name().c_str() : "", word.c_str(),
+                 suggestion.empty() ? "" : ("; did you mean '" + suggestion + "'?").c_str(),
+                 command != nullptr ? command->get_name().c_str() : "");
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
   CLI::App app{"pumpbench: pump scenarios on the twin, with verdicts and reports"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "pumpbench " PUMPTWIN_VERSION);
 
   CLI::App* run = app.add_subcommand("run", "run one scenario");
   std::string scenario_file = "scenarios/demo.yaml";
@@ -149,6 +260,10 @@ int sc_main(int argc, char* argv[]) {
   std::string trace_window;
   run->add_option("--trace", trace_window,
                   "ASIC waveform window FROM..TO, e.g. '2 h..2 h 1 min', written to OUT/asic.vcd");
+  run->add_option("--trace-format", run_options.trace_format,
+                  "waveform format of --trace: vcd (OUT/asic.vcd) or fst (OUT/asic.fst, GTKWave)")
+      ->check(CLI::IsMember({"vcd", "fst"}))
+      ->capture_default_str();
 
   // Live serving (docs/protocol.md): run --serve, or an interactive session with `serve`.
   std::string serve_endpoint;
@@ -162,6 +277,8 @@ int sc_main(int argc, char* argv[]) {
   serve->add_option("--speed", serve_options.speed, "simulated s per wall s (0: max)")
       ->capture_default_str();
   serve->add_option("--out", run_options.out_dir, "output folder")->capture_default_str();
+  CLI::Option* serve_seed_option =
+      serve->add_option("--seed", seed, "seed (overrides setup.seed)");
   for (CLI::App* command : {run, serve}) {
     command->add_option("--token", serve_options.token,
                         "token clients must send (beyond loopback)");
@@ -246,18 +363,24 @@ int sc_main(int argc, char* argv[]) {
 
   CLI::App* list_command = app.add_subcommand("list", "what scenarios may name");
   std::string list_what;
+  std::string list_path = "scenarios";
   list_command->add_option("WHAT", list_what)
       ->required()
-      ->check(CLI::IsMember({"faults", "drugs", "patients", "signals", "alarms", "events"}));
+      ->check(CLI::IsMember({"faults", "drugs", "patients", "signals", "alarms", "events",
+                             "scenarios", "requirements"}));
+  list_command
+      ->add_option("PATH", list_path, "scenarios, requirements: the folder or file to look in")
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
+    if (error.get_exit_code() != 0 && explain_unknown_word(app, argc, argv)) return kExitBadInput;
     const int code = app.exit(error);
     return code == 0 ? kExitPassed : kExitBadInput;
   }
 
-  if (*list_command) return list(list_what);
+  if (*list_command) return list(list_what, list_path);
   if (*programmer) {
     if (!refill_drug.empty()) {
       programmer_options.command.insert(programmer_options.command.end(), {"--drug", refill_drug});
@@ -285,7 +408,7 @@ int sc_main(int argc, char* argv[]) {
     return run_campaign(self, campaign_options);
   }
   if (*merge) return merge_campaign_shards(merge_dirs, merge_out);
-  if (*seed_option) run_options.seed = seed;
+  if (*seed_option || *serve_seed_option) run_options.seed = seed;
   if (*serve) {
     serve_options.start_paused = serve_options.linger = true;
     if (serve_endpoint.empty()) serve_endpoint = "127.0.0.1:7700";
@@ -326,6 +449,13 @@ int sc_main(int argc, char* argv[]) {
   if (!trace_window.empty()) {
     run_options.trace_window_s = parse_trace_window(trace_window);
     if (!run_options.trace_window_s) return kExitBadInput;
+  }
+  if (std::error_code error; std::filesystem::is_directory(scenario_file, error)) {
+    std::fprintf(stderr,
+                 "pumpbench %s: '%s' is a folder: give one scenario file, or run the folder's "
+                 "scenarios with 'pumpbench suite %s'\n",
+                 *serve ? "serve" : "run", scenario_file.c_str(), scenario_file.c_str());
+    return kExitBadInput;
   }
   const LoadResult loaded = load_scenario(scenario_file);
   for (const Diagnostic& diagnostic : loaded.diagnostics) {

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "recorder.h"
+#include "report_html.h"
 #include "scenario_loader.h"
 #include "scenario_run.h"
 #include "workers.h"
@@ -65,7 +66,9 @@ CellKey cell_key(const json& scenario, const json& variant) {
   return {scenario["id"].get<std::string>(), variant["name"].get<std::string>()};
 }
 
-std::string alarm_of(const std::string& raised) { return raised.substr(0, raised.find(" at ")); }
+std::string alarm_of(const std::string& raised) {
+  return raised.substr(0, raised.find(" at "));
+}
 
 struct Cell {
   int runs = 0;
@@ -178,7 +181,8 @@ void write_markdown(const std::string& path, const json& summary,
      << summary["errors"] << " could not run or errored. Campaign file sha256 `"
      << summary["campaign_file_sha256"].get<std::string>() << "`.\n\n";
   md << "## Verdicts: runs passed per scenario and fault variant\n\n| scenario |";
-  for (const json& variant : summary["variants"]) md << " " << variant["name"].get<std::string>() << " |";
+  for (const json& variant : summary["variants"])
+    md << " " << variant["name"].get<std::string>() << " |";
   md << "\n| --- |";
   for (size_t i = 0; i < summary["variants"].size(); ++i) md << " --- |";
   md << "\n";
@@ -197,14 +201,16 @@ void write_markdown(const std::string& path, const json& summary,
   bool any = false;
   for (const auto& [key, cell] : cells) any = any || !cell.failing.empty();
   if (!any) md << "None.\n";
-  if (any) md << "| scenario | fault variant | expectation (requirement) | failed in |\n| --- | --- | --- | --- |\n";
+  if (any)
+    md << "| scenario | fault variant | expectation (requirement) | failed in |\n| --- | --- | --- "
+          "| --- |\n";
   for (const json& scenario : summary["scenarios"]) {
     for (const json& variant : summary["variants"]) {
       const Cell& cell = cells.at(cell_key(scenario, variant));
       for (const auto& [what, where] : cell.failing) {
         md << "| " << scenario["id"].get<std::string>() << " | "
-           << variant["name"].get<std::string>() << " | " << what << " | " << where.size()
-           << " of " << cell.runs << " runs:";
+           << variant["name"].get<std::string>() << " | " << what << " | " << where.size() << " of "
+           << cell.runs << " runs:";
         for (size_t i = 0; i < where.size(); ++i) md << (i ? ", " : " ") << where[i];
         md << " |\n";
       }
@@ -258,11 +264,11 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
                              const std::string& out_dir) {
   if (shards.empty()) return refuse("no shard given");
   std::vector<json> runs;
+  std::map<std::string, std::string> run_ids;  // run id -> the shard's folder
   try {
     const auto& [first_where, first] = shards.front();
     const unsigned count = first["shard"]["count"].get<unsigned>();
     std::map<unsigned, std::string> indices;
-    std::map<std::string, std::string> run_ids;
     for (const auto& [where, shard] : shards) {
       if (shard.value("format", "") != kShardFormat) {
         return refuse(where + ": not a campaign shard report (format " +
@@ -274,13 +280,14 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
                       " (sha256 " + first["campaign_file_sha256"].get<std::string>() + ")");
       }
       if (shard["inputs_sha256"] != first["inputs_sha256"]) {
-        return refuse(where + " ran the campaign file with other scenario or requirements files "
-                              "than " +
+        return refuse(where +
+                      " ran the campaign file with other scenario or requirements files "
+                      "than " +
                       first_where + " (inputs sha256 differ)");
       }
       if (shard["shard"]["count"].get<unsigned>() != count) {
-        return refuse(where + " is shard " + shard_name(shard) + ", " + first_where +
-                      " shard " + shard_name(first) + ": different splits of the campaign");
+        return refuse(where + " is shard " + shard_name(shard) + ", " + first_where + " shard " +
+                      shard_name(first) + ": different splits of the campaign");
       }
       const unsigned index = shard["shard"]["index"].get<unsigned>();
       if (!indices.emplace(index, where).second) {
@@ -299,8 +306,8 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
     std::string missing;
     for (unsigned index = 0; index < count; ++index) {
       if (indices.count(index) == 0) {
-        missing += (missing.empty() ? "" : ", ") + std::to_string(index) + "/" +
-                   std::to_string(count);
+        missing +=
+            (missing.empty() ? "" : ", ") + std::to_string(index) + "/" + std::to_string(count);
       }
     }
     if (!missing.empty()) {
@@ -385,10 +392,23 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
   }
   const std::vector<RequirementNotMet> not_met =
       write_traceability(out_dir, requirements, groups, "scenario x fault cells");
+  std::vector<ReportRun> report_runs;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const std::string id = runs[i]["id"].get<std::string>();
+    const std::string link = fs::absolute(run_ids[id] + "/runs/" + id + "/report.html")
+                                 .lexically_normal()
+                                 .lexically_relative(fs::absolute(out_dir).lexically_normal())
+                                 .string();
+    report_runs.push_back({id, runs[i]["scenario"].get<std::string>(),
+                           runs[i]["variant"].get<std::string>(), link, reports[i].exit_code,
+                           reports[i].result});
+  }
+  write_suite_report(out_dir + "/report.html", "Campaign: " + header["campaign"].get<std::string>(),
+                     requirements, report_runs, groups, not_met, true);
   print_verdict_summary(groups, not_met, "scenario x fault cells");
   std::printf(
       "campaign %s: runs: %d passed, %d failed, %d known gap, %d error of %zu; "
-      "%s/{campaign.json,campaign.md,junit.xml,traceability.md,traceability.csv}\n",
+      "%s/{campaign.json,campaign.md,junit.xml,traceability.md,traceability.csv,report.html}\n",
       header["campaign"].get<std::string>().c_str(), summary["passed"].get<int>(),
       summary["failed"].get<int>(), summary["known_gap"].get<int>(), summary["errors"].get<int>(),
       runs.size(), out_dir.c_str());
@@ -400,7 +420,8 @@ int merge_campaign_shards(const std::vector<std::string>& shard_dirs, const std:
   for (const std::string& dir : shard_dirs) {
     const std::string file = dir + "/" + kShardFile;
     std::ifstream in(file);
-    if (!in) return refuse(dir + ": no " + kShardFile + " (not the output folder of a campaign shard)");
+    if (!in)
+      return refuse(dir + ": no " + kShardFile + " (not the output folder of a campaign shard)");
     try {
       shards.emplace_back(dir, json::parse(in));
     } catch (const json::exception& error) {

@@ -508,17 +508,10 @@ class CliProgrammer {
                 "clock s", "event", "detail");
     for (auto event = events.rbegin(); event != events.rend(); ++event) {
       std::printf("  %6u  %10u  %-26s %s\n", event->sequence, event->time_s,
-                  event_name(event->code).c_str(), event_detail(*event).c_str());
+                  event_name(event->code).c_str(),
+                  event_detail(event->code, event->argument).c_str());
     }
     return kProgrammerDone;
-  }
-
-  static std::string alarm_list(uint16_t bits) {
-    std::string text;
-    for (unsigned bit = 0; bit < 16; ++bit) {
-      if ((bits & (1u << bit)) != 0) text += (text.empty() ? "" : ", ") + alarm_name(bit);
-    }
-    return text.empty() ? "none" : text;
   }
 
   static std::string drug_name(uint8_t id) {
@@ -527,46 +520,6 @@ class CliProgrammer {
       if (drug.firmware_id == id) return drug.name;
     }
     return "drug " + std::to_string(id);
-  }
-
-  // docs/telemetry.md, "Event codes": each argument in its unit.
-  static std::string event_detail(const LoggedEvent& event) {
-    const uint32_t argument = event.argument;
-    switch (event.code) {
-      case 1: {
-        static const char* const kCauses[] = {"power-on", "watchdog", "brown-out", "software"};
-        return argument < 4 ? kCauses[argument] : "cause " + std::to_string(argument);
-      }
-      case 2: case 3: case 19:
-        return alarm_name(argument);
-      case 4:
-        return std::to_string(argument) + " uL";
-      case 5:
-        return format_number(argument / 1e6) + " mg/day";
-      case 6: case 7: case 9: case 17:
-        return format_number(argument / 1e3) + " ug";
-      case 8:
-        return refusal_name(static_cast<uint8_t>(argument));
-      case 10: case 11:
-        return format_number(argument / 1e3) + " uL";
-      case 13:
-        return std::to_string(argument) + " microsteps";
-      case 18:
-        return alarm_list(static_cast<uint16_t>(argument));
-      case 22: {
-        char opcode[8];
-        std::snprintf(opcode, sizeof opcode, "0x%02X", (argument >> 8) & 0xFF);
-        return std::string("opcode ") + opcode + ": " +
-               refusal_name(static_cast<uint8_t>(argument & 0xFF));
-      }
-      case 23:
-        return std::to_string(argument >> 8) + " x " +
-               refusal_name(static_cast<uint8_t>(argument & 0xFF));
-      case 24:
-        return std::to_string(argument) + " s";
-      default:
-        return argument == 0 ? "" : std::to_string(argument);
-    }
   }
 
   static void print_status(const PumpStatus& status) {

@@ -139,6 +139,7 @@ struct Step {
   // Whether the pump must accept the command: "accepted", "refused" or "any".
   std::string expect_answer = "accepted";
   std::string requirement;  // checked by the step's answer, if any
+  std::string note;         // why the step is there, for the reader of the report
 };
 
 struct Expectation {

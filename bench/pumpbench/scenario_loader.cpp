@@ -623,6 +623,7 @@ void read_timeline(Context& context, const YAML::Node& node, Scenario& scenario)
       continue;
     }
     step.action_name = actions.front();
+    if (fields.has("note")) step.note = fields.scalar("note").value_or("");
     auto action = read_action(context, step.action_name, fields.get(step.action_name),
                               fields.field(step.action_name), scenario.setup);
     if (!action) continue;

@@ -21,6 +21,7 @@
 #include "fault_injector.h"
 #include "platform.h"
 #include "recorder.h"
+#include "report_html.h"
 #include "run_link.h"
 #include "run_profile.h"
 #include "twin/physio/cohort.h"
@@ -95,9 +96,10 @@ PlatformConfig platform_config(const Scenario& scenario, const RunOptions& optio
   config.mode = options.lockstep ? pumptwin::asic::SimulationMode::kLockstep
                                  : pumptwin::asic::SimulationMode::kDecoupled;
   if (options.trace_window_s) {
-    config.asic_trace = {(std::filesystem::path(options.out_dir) / "asic.vcd").string(),
-                         sc_core::sc_time(options.trace_window_s->first, sc_core::SC_SEC),
-                         sc_core::sc_time(options.trace_window_s->second, sc_core::SC_SEC)};
+    config.asic_trace = {
+        (std::filesystem::path(options.out_dir) / ("asic." + options.trace_format)).string(),
+        sc_core::sc_time(options.trace_window_s->first, sc_core::SC_SEC),
+        sc_core::sc_time(options.trace_window_s->second, sc_core::SC_SEC)};
   }
   pumptwin::physio::PatientParameters patient =
       setup.cohort_seed
@@ -201,14 +203,6 @@ class ScenarioRun {
     std::vector<std::string> names;
     for (const SignalDefinition& signal : signal_catalogue()) names.push_back(signal.name);
     recorder_.signals_header(names);
-    for (const char* key :
-         {"reservoir_volume_ml", "firmware_reservoir_volume_ml", "delivered_volume_ul",
-          "catheter_tip_concentration_ug_per_ml", "outlet_pressure_mmhg", "pain_score",
-          "respiratory_depression_index", "battery_terminal_v"}) {
-      const auto found = std::find(names.begin(), names.end(), key);
-      plot_columns_.push_back(static_cast<size_t>(found - names.begin()));
-      plots_.push_back({key, find_signal(key)->unit, {}});
-    }
     concentrations_.push_back({0.0, scenario.setup.concentration_ug_per_ml});
     wall_start_ = std::chrono::steady_clock::now();
   }
@@ -245,6 +239,7 @@ class ScenarioRun {
     wait_until(scenario_.duration_s);
     observe();
     sample();
+    record_snapshot();
     finished_ = true;
     for (ExpectationState& state : states_) {
       if (state.verdict == "pending") close(state);
@@ -320,19 +315,10 @@ class ScenarioRun {
       if (state.verdict == "pending") state.verdict = "not_evaluated";
     }
     const json result = write_result();
-    std::vector<PlotMarker> markers;
-    for (const FirmwareEvent& event : events_) {
-      if (event.code == static_cast<uint8_t>(pumpfw::app::EventCode::kAlarmRaised)) {
-        markers.push_back({event.time_s, "alarm " + alarm_name(event.argument), true});
-      }
-    }
-    for (const json& step : steps_) {
-      markers.push_back({step["time_s"].get<double>(), step["action"].get<std::string>(), false});
-    }
     // The mode is not in result.json: lockstep and decoupled runs must give the same file.
     json report_input = result;
     report_input["mode"] = options_.lockstep ? "lockstep" : "decoupled";
-    recorder_.write_report(report_input, sample_times_s_, plots_, markers);
+    write_run_report(recorder_.out_dir(), report_input, scenario_);
     if (!options_.quiet) print_summary(report_input);
     if (!error_.empty()) return kExitSimulationFailed;
     if (interrupted_) return kExitInterrupted;
@@ -435,9 +421,26 @@ class ScenarioRun {
     }
   }
 
+  // snapshots.jsonl: the state at most once per kSnapshotPeriodS of samples, after each step
+  // and at the end. The ASIC's evaluation counters are left out: they differ between lockstep
+  // and decoupled mode, the recorded files must not.
+  void record_snapshot() {
+    json state = pumptwin::live::state_snapshot(platform_, scenario_, now_s(), last_sample_);
+    for (const char* counter : {"core_cycles", "always_on_edges", "sync_points"}) {
+      state["asic"].erase(counter);
+    }
+    recorder_.snapshot(state);
+    next_snapshot_s_ = now_s() + kSnapshotPeriodS;
+  }
+
   void observe() {
     const pumpfw::app::Pump* pump = platform_.mcu.firmware();
     const double now = now_s();
+    // The observer wakes at the end of every move: each stroke is recorded at its time.
+    if (platform_.strokes() != recorded_strokes_) {
+      recorded_strokes_ = platform_.strokes();
+      recorder_.stroke(now, platform_.stroke_volume_ul());
+    }
     if (pump != nullptr) clock_offset_s_ = now - pump->wall_clock_s();
     // A torn write spoils one entry; the ones after it are still read.
     for (;;) {
@@ -487,8 +490,10 @@ class ScenarioRun {
         return text + " alarm=" + alarm_name(event.argument);
       case EventCode::kPtmRefused:
         return text + " reason=" + refusal_name(static_cast<uint8_t>(event.argument));
-      default:
-        return text + " arg=" + std::to_string(event.argument);
+      default: {
+        const std::string detail = event_detail(event.code, event.argument);
+        return detail.empty() ? text : text + " " + detail;
+      }
     }
   }
 
@@ -498,8 +503,8 @@ class ScenarioRun {
     platform_.drive_train.motor().reset_peak_current();  // max-hold per sample period
     recorder_.signals_row(now, values);
     if (live_ != nullptr) live_->full_sample(now, values);
-    sample_times_s_.push_back(now);
-    for (size_t i = 0; i < plots_.size(); ++i) plots_[i].values.push_back(values[plot_columns_[i]]);
+    last_sample_ = values;
+    if (now >= next_snapshot_s_) record_snapshot();
     const std::vector<SignalDefinition>& catalogue = signal_catalogue();
     for (ExpectationState& state : states_) {
       const Expectation& spec = *state.spec;
@@ -760,6 +765,7 @@ class ScenarioRun {
                    {"verdict", verdict},
                    {"requirement", step.requirement}};
     steps_.push_back(record);
+    record_snapshot();
     recorder_.event(
         now_s(), "bench",
         (index ? "step " + std::to_string(*index) + " " : std::string()) + step.action_name + ": " +
@@ -1083,9 +1089,10 @@ class ScenarioRun {
   std::vector<ProgramSegment> programs_;
   std::vector<ConcentrationSegment> concentrations_;
   sc_core::sc_event observed_{"pumpbench_observed"};
-  std::vector<double> sample_times_s_;
-  std::vector<PlotSeries> plots_;
-  std::vector<size_t> plot_columns_;
+  std::vector<double> last_sample_;
+  double next_snapshot_s_ = 0.0;
+  static constexpr double kSnapshotPeriodS = 3600.0;
+  uint64_t recorded_strokes_ = 0;
   bool finished_ = false;
   bool interrupted_ = false;
   std::string failure_;

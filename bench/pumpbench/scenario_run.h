@@ -38,6 +38,7 @@ struct RunOptions {
   double wall_limit_s = 0.0;
   // The ASIC's waveform is written to OUT/asic.vcd between these simulated times (s).
   std::optional<std::pair<double, double>> trace_window_s;
+  std::string trace_format = "vcd";  // or "fst": OUT/asic.<format>
   // Serves the run live (--serve, docs/protocol.md); the live server then paces the run.
   std::optional<pumptwin::live::ServeOptions> serve;
   // Brings the telemetry link out on TCP for an external programmer (--programmer-port).

@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "hazards.h"
-#include "recorder.h"
+#include "report_html.h"
 #include "scenario_loader.h"
 #include "workers.h"
 
@@ -66,6 +66,12 @@ std::vector<std::optional<uint64_t>> seeds_of(const Scenario& scenario,
     seeds.push_back(scenario.setup.seed + i);
   }
   return seeds;
+}
+
+std::string join_paths(const std::vector<std::string>& paths) {
+  std::string joined;
+  for (const std::string& path : paths) joined += (joined.empty() ? "" : " ") + path;
+  return joined;
 }
 
 }  // namespace
@@ -137,9 +143,18 @@ int run_suite(const std::string& self, const SuiteOptions& options) {
       options.paths, options.requirements_file, bad_input, &requirements_file);
   const std::vector<RequirementNotMet> not_met =
       write_traceability(options.out_dir, requirements, groups);
+  std::vector<ReportRun> report_runs;
+  for (const WorkerRun& run : runs) {
+    report_runs.push_back({run.id, run.result.value("scenario", run.name), "",
+                           run.id + "/report.html", run.exit_code, run.result});
+  }
+  write_suite_report(options.out_dir + "/report.html", "Suite: " + join_paths(options.paths),
+                     requirements, report_runs, groups, not_met, false);
   print_verdict_summary(groups, not_met, "scenarios");
-  std::printf("JUnit %s; traceability %s/traceability.{md,csv}; verdicts %s/verdicts.json\n",
-              junit.c_str(), options.out_dir.c_str(), options.out_dir.c_str());
+  std::printf(
+      "JUnit %s; traceability %s/traceability.{md,csv}; verdicts %s/verdicts.json; report "
+      "%s/report.html\n",
+      junit.c_str(), options.out_dir.c_str(), options.out_dir.c_str(), options.out_dir.c_str());
   int exit_code = worst_exit_code(runs);
   // The hazard analysis beside the requirements: checked against what the run verified.
   const std::string hazards_file =

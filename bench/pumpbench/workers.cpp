@@ -235,11 +235,13 @@ json one_group(const std::vector<WorkerRun>& runs, size_t begin, size_t end) {
   std::map<std::string, size_t> step_at;
   json failing = json::array();
   std::vector<std::string> known_gaps;
+  double simulated_s = 0.0;  // the group's runs together: JUnit's time, the same on every machine
   std::vector<std::string> errors;
   for (size_t i = begin; i < end; ++i) {
     const WorkerRun& run = runs[i];
     const Outcome outcome = outcome_of_exit_code(run.exit_code);
     ++outcomes[outcome];
+    simulated_s += run.result.value("simulated_s", 0.0);
     if (outcome == Outcome::kFailed || outcome == Outcome::kError) {
       failing.push_back(
           {{"run", run.id}, {"status", outcome_word(outcome)}, {"reproduce", run.reproduce}});
@@ -340,6 +342,7 @@ json one_group(const std::vector<WorkerRun>& runs, size_t begin, size_t end) {
           {"file", first.result.value("file", "")},
           {"status", outcome_word(status)},
           {"runs", count},
+          {"simulated_s", simulated_s},
           {"outcomes", counts},
           {"requirements", first.result.value("requirements", json::array())},
           {"known_gaps", known_gaps},
@@ -415,7 +418,8 @@ void write_junit(const std::string& path, const json& groups, const std::string&
     const size_t tests = expectations.size() + steps.size() + (error ? 1 : 0);
     xml << "  <testsuite name=\"" << markup_escape(group["name"].get<std::string>())
         << "\" tests=\"" << tests << "\" failures=\"" << failures << "\" errors=\""
-        << (error ? 1 : 0) << "\" skipped=\"" << skipped << "\">\n";
+        << (error ? 1 : 0) << "\" skipped=\"" << skipped << "\" time=\""
+        << format_number(group["simulated_s"].get<double>()) << "\">\n";
     const std::string classname = classname_prefix + "." + group["id"].get<std::string>();
     for (const json& e : expectations) {
       xml << "    <testcase classname=\"" << markup_escape(classname) << "\" name=\""

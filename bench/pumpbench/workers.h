@@ -75,7 +75,8 @@ double pass_probability_lower_bound(uint64_t holds, uint64_t runs);
 // probability, the runs it failed in, and the command that reproduces each failing run.
 nlohmann::json group_verdicts(const std::vector<WorkerRun>& runs);
 
-// JUnit XML: a testsuite per group, a testcase per expectation ("k of N runs" and the bound in
+// JUnit XML: a testsuite per group (its `time`: the group's simulated seconds, so that the same
+// results give the same file), a testcase per expectation ("k of N runs" and the bound in
 // its output; a failure names the failing runs and how to reproduce them; a known gap or a
 // reproduced hazard is `skipped` with its reason, never a pass) and per failed step (classname
 // `<classname_prefix>.<group id>`), an error for runs that could not run.

@@ -13,14 +13,20 @@ void BatteryMonitor::update_indicator(bool& state, uint8_t& run, uint32_t mv, ui
 }
 
 void BatteryMonitor::add_reading(uint16_t adc_code) {
-  const uint32_t mv_x16 = code_to_mv(adc_code) * 16;
+  const uint32_t mv = code_to_mv(adc_code);
+  if (mv > thresholds_.max_plausible_mv || mv < thresholds_.min_plausible_mv) {
+    add_failed_reading();
+    return;
+  }
+  const uint32_t mv_x16 = mv * 16;
   // Exponential average with weight 1/4: settles in a few readings, rejects single spikes.
   filtered_mv_x16_ = have_reading_ ? filtered_mv_x16_ - filtered_mv_x16_ / 4 + mv_x16 / 4 : mv_x16;
   have_reading_ = true;
-  const uint32_t mv = filtered_mv();
-  update_indicator(eri_, eri_run_, mv, thresholds_.eri_mv, thresholds_.hysteresis_mv,
+  failed_run_ = 0;
+  const uint32_t filtered = filtered_mv();
+  update_indicator(eri_, eri_run_, filtered, thresholds_.eri_mv, thresholds_.hysteresis_mv,
                    thresholds_.confirm_readings);
-  update_indicator(eos_, eos_run_, mv, thresholds_.eos_mv, thresholds_.hysteresis_mv,
+  update_indicator(eos_, eos_run_, filtered, thresholds_.eos_mv, thresholds_.hysteresis_mv,
                    thresholds_.confirm_readings);
 }
 

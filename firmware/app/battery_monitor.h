@@ -16,6 +16,12 @@ struct BatteryThresholds {
   uint32_t eos_mv = 2600;
   uint32_t hysteresis_mv = 50;
   uint8_t confirm_readings = 3;
+  // A reading outside these is not the cell (a stuck converter bit, a broken divider or
+  // channel): it counts as a reading not taken. Above any cell this pump takes: Li/SVO is 3.2 V
+  // fresh (twin/power/lithium_cell.h). Below the MCU's brown-out level (2.2 V, twin/mcu/mcu.h)
+  // no firmware runs to take the reading. The margins are assumptions.
+  uint32_t max_plausible_mv = 3700;
+  uint32_t min_plausible_mv = 2000;
 };
 
 class BatteryMonitor {
@@ -26,8 +32,15 @@ class BatteryMonitor {
     return static_cast<uint32_t>(adc_code) * 2500u * thresholds_.divider_ratio / 4096u;
   }
   void add_reading(uint16_t adc_code);
+  // A reading that could not be taken (the conversion never completed, or its frames never got
+  // through). As many in a row as confirm a threshold crossing raise ERI: a monitor that cannot
+  // see the cell must not let it run down unannounced (PUMP-SEN-001).
+  void add_failed_reading() {
+    if (failed_run_ < UINT8_MAX) ++failed_run_;
+  }
+  bool blind() const { return failed_run_ >= thresholds_.confirm_readings; }
 
-  bool elective_replacement() const { return eri_; }
+  bool elective_replacement() const { return eri_ || blind(); }
   bool end_of_service() const { return eos_; }
   uint32_t filtered_mv() const { return filtered_mv_x16_ / 16; }
 
@@ -42,6 +55,7 @@ class BatteryMonitor {
   bool eos_ = false;
   uint8_t eri_run_ = 0;
   uint8_t eos_run_ = 0;
+  uint8_t failed_run_ = 0;
 };
 
 }  // namespace pumpfw::app

@@ -34,7 +34,11 @@ enum class EventCode : uint8_t {
   kCommandRefused = 22,      // arg: opcode << 8 | Refusal (an authenticated command refused)
   kLinkRefused = 23,         // arg: count << 8 | Refusal (refusals outside a session, summed)
   kLockout = 24,             // arg: lockout seconds after repeated authentication failures
+  kTimeBaseJump = 25,        // arg: the RTC's jump in seconds (int32: negative = backward)
+  kStallRecovered = 26,      // arg: microsteps of the stroke that turned after a stall
 };
+// The highest code: the bench's names of the codes are checked against it.
+inline constexpr EventCode kLastEventCode = EventCode::kStallRecovered;
 
 struct Event {
   uint32_t sequence;  // 1, 2, 3... never 0

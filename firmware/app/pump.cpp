@@ -129,11 +129,15 @@ void Pump::boot() {
   if (nvm_usable_) {
     log_.recover();
     load_records();
+    logged_before_boot_ = state_.latched_alarms;
   } else {
     state_.latched_alarms |= alarm_bit(AlarmId::kMemoryError);
   }
   log(EventCode::kBoot, static_cast<uint32_t>(reset_cause_));
+  count_brown_out_boot();
   last_kick_ = now;
+  last_pass_raw_ = now;
+  next_stall_probe_ = now + to_ticks(config_.stall_probe_interval_s);
   if (asic_.init(config_.asic)) {
     stall_rise_time_us_ = config_.asic.stall_rise_time_us;
     drivers::AsicEvents events;
@@ -153,7 +157,9 @@ void Pump::boot() {
       move_deadline_ = now + move_timeout_ticks(config_.max_steps_per_move);
     }
   } else {
-    log(EventCode::kAsicCommFailure, 0);
+    if ((state_.latched_alarms & alarm_bit(AlarmId::kAsicFault)) == 0) {
+      log(EventCode::kAsicCommFailure, 0);
+    }
     state_.latched_alarms |= alarm_bit(AlarmId::kAsicFault);
   }
   engine_.set_program(therapy_.program);
@@ -167,12 +173,27 @@ void Pump::boot() {
   drive_tone(now);
 }
 
+// A cell with a resistive film holds its voltage at rest and collapses under the motor's
+// current: each stroke browns the MCU out, and each boot starts the next stroke. Counted in
+// NVM across those resets, the loop is broken after a few: end of service is latched, no
+// stroke is tried, the MCU stays up to sound the alarm and answer the programmer.
+void Pump::count_brown_out_boot() {
+  if (reset_cause_ != hal::ResetCause::kBrownOut || !nvm_usable_) return;
+  if (state_.brown_out_boots < UINT8_MAX) ++state_.brown_out_boots;
+  if (state_.brown_out_boots >= config_.max_brown_out_boots) {
+    state_.latched_alarms |= alarm_bit(AlarmId::kEndOfService);
+  }
+  save_state();
+}
+
 // ------------------------------------------------------------------------------- main loop
 
 hal::Ticks Pump::run_once() {
-  const hal::Ticks now = hal_.now();
+  const hal::Ticks raw_now = hal_.now();
   // After a reset request nothing more may run; on hardware request_reset() never returns.
   if (reset_requested_) return kNever;
+  check_time_base(raw_now);
+  const hal::Ticks now = raw_now + time_base_offset_;
   service_asic(now);
   if (reset_requested_) return kNever;
   service_telemetry(now);
@@ -184,7 +205,32 @@ hal::Ticks Pump::run_once() {
   evaluate_alarms(now);
   drive_tone(now);
   kick_watchdog(now);
-  return next_wake(now);
+  // The HAL sleeps on the RTC as it reads, not on the corrected time base.
+  return next_wake(now) - time_base_offset_;
+}
+
+void Pump::check_time_base(hal::Ticks raw_now) {
+  const hal::Ticks watchdog_timeout_ticks = hal::Ticks{config_.asic.watchdog_timeout_slow_ticks} *
+                                            hal::kTicksPerSecond / asic::kSlowTickHz;
+  const hal::Ticks last_pass = last_pass_raw_ + time_base_offset_;
+  const bool jumped = raw_now < last_pass_raw_ || raw_now - last_pass_raw_ > watchdog_timeout_ticks;
+  last_pass_raw_ = raw_now;
+  if (!jumped) return;
+  // Without the watchdog's count no time is taken to have passed: at most the time since the
+  // last pass (under the kick interval) goes undelivered.
+  hal::Ticks real_now = last_pass;
+  uint16_t remaining = 0;
+  if (asic_.read(asic::reg::kWdtRemaining.address, remaining)) {
+    const uint32_t timeout = config_.asic.watchdog_timeout_slow_ticks;
+    const uint32_t elapsed_slow_ticks = remaining < timeout ? timeout - remaining : 0;
+    const hal::Ticks since_kick =
+        hal::Ticks{elapsed_slow_ticks} * hal::kTicksPerSecond / asic::kSlowTickHz;
+    if (last_kick_ + since_kick > real_now) real_now = last_kick_ + since_kick;
+  }
+  const int64_t jump_s = static_cast<int64_t>(to_seconds(raw_now + time_base_offset_)) -
+                         static_cast<int64_t>(to_seconds(real_now));
+  time_base_offset_ = real_now - raw_now;
+  log(EventCode::kTimeBaseJump, static_cast<uint32_t>(static_cast<int32_t>(jump_s)));
 }
 
 void Pump::service_asic(hal::Ticks now) {
@@ -193,12 +239,16 @@ void Pump::service_asic(hal::Ticks now) {
   if (!irq && !timed_out) return;
   drivers::AsicEvents events;
   if (!asic_.service_interrupt(events)) {
-    log(EventCode::kAsicCommFailure, 0);
     moving_ = false;
-    raise(AlarmId::kAsicFault, now);
+    asic_failed(now);
     return;
   }
-  if ((events.faults & kLoggedFaultBits) != 0) log(EventCode::kMotorFault, events.faults);
+  // A probe stroke's stall is the stall already alarmed and logged (finish_move).
+  const bool probe_stalled =
+      moving_ && move_is_probe_ && events.faults == field::kFaultStall.mask();
+  if ((events.faults & kLoggedFaultBits) != 0 && !probe_stalled) {
+    log(EventCode::kMotorFault, events.faults);
+  }
   if ((events.faults & field::kFaultWatchdog.mask()) != 0) {
     // The watchdog expired yet this firmware still runs: the reset line did not reset the
     // MCU. Reset it from here so that recovery runs as it would after a real watchdog reset.
@@ -216,9 +266,12 @@ void Pump::service_asic(hal::Ticks now) {
 
 void Pump::start_move(hal::Ticks now, uint16_t steps) {
   uint32_t total = 0;
-  if (!asic_.read_total_microsteps(total) || !asic_.start_move(steps)) {
-    log(EventCode::kAsicCommFailure, 0);
-    raise(AlarmId::kAsicFault, now);
+  // Between moves the count stands where the last one left it (moves across a reset are
+  // reconciled at boot). A count that moved reads a register bit stuck or a motor that turned
+  // uncommanded: either way the ASIC is not to be trusted with the next stroke.
+  if (!asic_.read_total_microsteps(total) || total != state_.asic_total_microsteps ||
+      !asic_.start_move(steps)) {
+    asic_failed(now);
     return;
   }
   moving_ = true;
@@ -235,10 +288,20 @@ hal::Ticks Pump::move_timeout_ticks(uint32_t steps) const {
 
 void Pump::finish_move(hal::Ticks now, uint16_t faults) {
   moving_ = false;
+  // Defence in depth behind the driver's confirmed reads: a count this move cannot have reached
+  // (a frame error that matched both CRCs) is read once more, and if it is still beyond reach
+  // the ASIC is faulty; it never reaches the reservoir account.
+  const uint32_t most =
+      (move_steps_ != 0 ? move_steps_ : config_.max_steps_per_move) * asic_.microsteps_per_step();
   uint32_t total = 0;
-  if (!asic_.read_total_microsteps(total)) {
-    log(EventCode::kAsicCommFailure, 0);
-    raise(AlarmId::kAsicFault, now);
+  bool plausible = false;
+  for (int attempt = 0; attempt < 2 && !plausible; ++attempt) {
+    if (!asic_.read_total_microsteps(total)) break;
+    // A smaller count means the ASIC restarted during the move: its count is taken whole.
+    plausible = (total >= move_total_before_ ? total - move_total_before_ : total) <= most;
+  }
+  if (!plausible) {
+    asic_failed(now);
     return;
   }
   // TOTAL_STEPS is the truth: the reservoir loses what was driven, never what was commanded,
@@ -270,7 +333,39 @@ void Pump::finish_move(hal::Ticks now, uint16_t faults) {
   // most the stroke under way. (FRAM: endurance is not a concern at a write per stroke.)
   if (driven != 0) save_state();
   const bool motor_fault = (faults & kMotorFaultBits) != 0;
-  if (driven >= commanded && !motor_fault) {
+  const bool completed = driven >= commanded && !motor_fault;
+  if (completed && state_.brown_out_boots != 0) {
+    state_.brown_out_boots = 0;
+    save_state();
+  }
+  if (move_is_probe_) {
+    move_is_probe_ = false;
+    // A failed probe is not logged (the alarm already is, and a permanent stall would fill
+    // the log with one entry every probe); the next one follows at its interval.
+    if (completed) {
+      state_.latched_alarms =
+          static_cast<uint16_t>(state_.latched_alarms & ~alarm_bit(AlarmId::kMotorStall));
+      failed_moves_ = 0;
+      probe_retried_ = false;
+      failed_probes_ = 0;
+      log(EventCode::kStallRecovered, driven);
+      save_state();
+      evaluate_alarms(now);
+    } else if (motor_fault && (faults & field::kFaultStall.mask()) == 0) {
+      raise(AlarmId::kAsicFault, now);
+    } else if (!probe_retried_) {
+      // The first stroke after a stall starts with the rotor out of step with the phases
+      // (measured on the twin: it fails even with the shaft free); a second one, 10 s later,
+      // starts aligned.
+      probe_retried_ = true;
+      next_stall_probe_ = now + to_ticks(config_.move_retry_delay_s);
+    } else {
+      probe_retried_ = false;
+      if (failed_probes_ < UINT8_MAX) ++failed_probes_;
+    }
+    return;
+  }
+  if (completed) {
     failed_moves_ = 0;
     return;
   }
@@ -279,6 +374,8 @@ void Pump::finish_move(hal::Ticks now, uint16_t faults) {
   log(EventCode::kStepsNotDriven, undriven);
   if (++failed_moves_ >= config_.max_move_attempts) {
     failed_moves_ = 0;
+    failed_probes_ = 0;
+    next_stall_probe_ = now + to_ticks(config_.stall_probe_interval_s);
     raise((faults & field::kFaultStall.mask()) != 0 || !motor_fault ? AlarmId::kMotorStall
                                                                     : AlarmId::kAsicFault,
           now);
@@ -287,8 +384,25 @@ void Pump::finish_move(hal::Ticks now, uint16_t faults) {
   }
 }
 
+bool Pump::stall_probe_due(hal::Ticks now) const {
+  return (active_alarms_ & kCriticalAlarmMask) == alarm_bit(AlarmId::kMotorStall) &&
+         now >= next_stall_probe_ && therapy_.has_drug != 0 && stroke_steps() != 0;
+}
+
 void Pump::deliver(hal::Ticks now) {
-  if (moving_ || now < next_move_allowed_ || (active_alarms_ & kCriticalAlarmMask) != 0) return;
+  if (moving_ || now < next_move_allowed_) return;
+  if ((active_alarms_ & kCriticalAlarmMask) != 0) {
+    if (!stall_probe_due(now)) return;
+    // The probe is an ordinary stroke of the minimum size; its steps count for what the pump
+    // was doing (priming, or basal and bridge), but no dose is owed while it is stopped.
+    move_is_probe_ = true;
+    move_is_prime_ = priming();
+    next_stall_probe_ = now + to_ticks(failed_probes_ < config_.stall_probes_before_backoff
+                                           ? config_.stall_probe_interval_s
+                                           : config_.stall_probe_backoff_interval_s);
+    start_move(now, static_cast<uint16_t>(stroke_steps()));
+    return;
+  }
   const uint32_t microsteps_per_step = asic_.microsteps_per_step();
   const uint32_t deliverable_steps = deliverable_microsteps() / microsteps_per_step;
   if (priming()) {
@@ -346,8 +460,13 @@ void Pump::housekeeping(hal::Ticks now) {
     // Read with the motor idle: the cell's internal resistance sags it under load.
     if (asic_.convert_adc(asic::AdcChannel::kBattery, code)) {
       battery_.add_reading(code);
-      follow_battery_with_stall_threshold();
+      if (!battery_.blind()) follow_battery_with_stall_threshold();
+    } else {
+      battery_.add_failed_reading();
     }
+    // Logged once, when the failures in a row start to count as a blind monitor.
+    if (battery_.blind() && !battery_blind_logged_) log(EventCode::kAsicCommFailure, 0);
+    battery_blind_logged_ = battery_.blind();
     next_battery_check_ = now + to_ticks(config_.battery_check_interval_s);
   }
   if (now >= next_checkpoint_) {
@@ -409,13 +528,25 @@ void Pump::evaluate_alarms(hal::Ticks now) {
   const uint16_t raised = static_cast<uint16_t>(alarms & ~active_alarms_);
   const uint16_t cleared = static_cast<uint16_t>(active_alarms_ & ~alarms);
   for (uint8_t id = 0; id < 16; ++id) {
-    if ((raised >> id) & 1u) log(EventCode::kAlarmRaised, id);
+    // A latched alarm restored from NVM was logged when it was raised: a pump reset every
+    // minute by a watchdog it cannot reach must not fill its log with the same alarm.
+    if (((raised & ~logged_before_boot_) >> id) & 1u) log(EventCode::kAlarmRaised, id);
     if ((cleared >> id) & 1u) log(EventCode::kAlarmCleared, id);
   }
   active_alarms_ = alarms;
+  logged_before_boot_ = static_cast<uint16_t>(logged_before_boot_ & alarms);
   tone_.update(alarms, raised != 0, now);
   resume_or_suspend(now);
   if ((raised & kCriticalAlarmMask) != 0) save_state();
+}
+
+void Pump::asic_failed(hal::Ticks now) {
+  // Logged once until acknowledged: a link that stays broken fails at every pass, and would
+  // otherwise push the clinical events out of the log.
+  if ((state_.latched_alarms & alarm_bit(AlarmId::kAsicFault)) == 0) {
+    log(EventCode::kAsicCommFailure, 0);
+  }
+  raise(AlarmId::kAsicFault, now);
 }
 
 void Pump::raise(AlarmId id, hal::Ticks now) {
@@ -459,6 +590,9 @@ hal::Ticks Pump::next_wake(hal::Ticks now) const {
   hal::Ticks wake = last_kick_ + to_ticks(config_.watchdog_kick_interval_s);
   if (moving_) {
     wake = min_ticks(wake, move_deadline_);
+  } else if ((active_alarms_ & kCriticalAlarmMask) == alarm_bit(AlarmId::kMotorStall)) {
+    wake = min_ticks(
+        wake, next_stall_probe_ > next_move_allowed_ ? next_stall_probe_ : next_move_allowed_);
   } else if ((active_alarms_ & kCriticalAlarmMask) == 0) {
     if (priming() && deliverable_microsteps() >= asic_.microsteps_per_step()) {
       wake = min_ticks(wake, next_move_allowed_);
@@ -495,7 +629,7 @@ void Pump::log(EventCode code, uint32_t argument) {
 }
 
 uint32_t Pump::wall_clock_s() const {
-  return static_cast<uint32_t>(static_cast<int64_t>(to_seconds(hal_.now())) +
+  return static_cast<uint32_t>(static_cast<int64_t>(to_seconds(clock_now())) +
                                therapy_.clock_offset_s);
 }
 

@@ -56,6 +56,18 @@ struct PumpConfig {
   uint32_t battery_check_interval_s = 3600;
   uint32_t checkpoint_interval_s = 6 * 3600;
   uint32_t watchdog_kick_interval_s = 30;  // half the ASIC watchdog's 60 s timeout
+  // After the motor-stall alarm the pump tries one stroke this often while the stall is the
+  // only critical alarm; a stroke that completes clears the alarm and therapy resumes with
+  // nothing owed (an MRI scan holds the rotor only while the patient is in the field).
+  uint32_t stall_probe_interval_s = 600;
+  // After this many failed probes (an hour's) the stall is taken as lasting: one probe an hour,
+  // so that a seized shaft neither drains the cell nor debits the reservoir account a step
+  // every few minutes (each stalled probe's first step is counted as driven).
+  uint8_t stall_probes_before_backoff = 6;
+  uint32_t stall_probe_backoff_interval_s = 3600;
+  // Brown-out resets in a row without a completed stroke between them before the pump takes
+  // its cell as unable to carry the motor (film formation) and latches end of service.
+  uint8_t max_brown_out_boots = 3;
   drivers::AsicSettings asic{};
   BatteryThresholds battery{};
   AlarmTiming alarm_timing{};
@@ -108,7 +120,7 @@ struct StateRecord {
   uint32_t prime_remaining_microsteps;
   uint16_t latched_alarms;  // alarms that need a clinician's acknowledgement
   uint8_t ptm_granted_count;
-  uint8_t reserved;
+  uint8_t brown_out_boots;                // brown-out resets since the last completed stroke
   uint64_t ptm_granted_s[kMaxPtmPerDay];  // RTC seconds of the most recent PTM boluses
 };
 
@@ -154,6 +166,9 @@ class Pump {
   uint16_t stall_rise_time_us() const { return stall_rise_time_us_; }
   EventLog& event_log() { return log_; }
   uint32_t wall_clock_s() const;
+  // The firmware's time base: the RTC corrected for the jumps it detected (see
+  // check_time_base), in RTC ticks.
+  hal::Ticks clock_now() const { return hal_.now() + time_base_offset_; }
   bool reset_requested() const { return reset_requested_; }
 
  private:
@@ -178,11 +193,21 @@ class Pump {
   void drive_tone(hal::Ticks now);
   void kick_watchdog(hal::Ticks now);
   hal::Ticks next_wake(hal::Ticks now) const;
+  // The RTC cannot move by more than the ASIC's watchdog timeout between two passes (the
+  // watchdog would have reset the MCU) nor move back. A pass that sees it do either takes the
+  // real time elapsed since the last kick from the ASIC's watchdog counter (its own crystal)
+  // and corrects the time base by the difference: no catch-up dose, no pause.
+  void check_time_base(hal::Ticks raw_now);
+  // After the motor-stall alarm: one stroke every stall_probe_interval_s.
+  bool stall_probe_due(hal::Ticks now) const;
+  void count_brown_out_boot();
 
   // therapy state
   bool therapy_allowed() const;
   void resume_or_suspend(hal::Ticks now);
   void raise(AlarmId id, hal::Ticks now);
+  // The ASIC could not be talked to, or what it said cannot be true: the ASIC-fault alarm.
+  void asic_failed(hal::Ticks now);
   void log(EventCode code, uint32_t argument);
   void save_therapy();
   void save_state();
@@ -238,6 +263,7 @@ class Pump {
   bool nvm_usable_ = false;
   bool reset_requested_ = false;
   uint16_t active_alarms_ = 0;
+  uint16_t logged_before_boot_ = 0;  // latched alarms restored at boot, already in the log
   asic::TonePattern tone_pattern_ = asic::TonePattern::kOff;
 
   // motor
@@ -249,9 +275,18 @@ class Pump {
   hal::Ticks next_move_allowed_ = 0;
   bool move_is_prime_ = false;
   uint16_t stall_rise_time_us_ = 0;
+  bool move_is_probe_ = false;
+  bool probe_retried_ = false;  // the probe under way is the retry of one that failed
+  uint8_t failed_probes_ = 0;   // since the stall alarm
+  hal::Ticks next_stall_probe_ = 0;
+
+  // time base: what is added to the RTC, and the RTC at the last pass
+  hal::Ticks time_base_offset_ = 0;
+  hal::Ticks last_pass_raw_ = 0;
 
   hal::Ticks last_kick_ = 0;
   hal::Ticks next_battery_check_ = 0;
+  bool battery_blind_logged_ = false;
   hal::Ticks next_checkpoint_ = 0;
   uint64_t next_periodic_s_ = kNever;
 

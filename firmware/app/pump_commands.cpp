@@ -11,9 +11,11 @@ namespace {
 constexpr uint64_t to_seconds(hal::Ticks ticks) {
   return ticks / hal::kTicksPerSecond;
 }
-constexpr uint16_t kAcknowledgeableAlarms = alarm_bit(AlarmId::kMotorStall) |
-                                            alarm_bit(AlarmId::kAsicFault) |
-                                            alarm_bit(AlarmId::kMemoryError);
+// End of service only when latched by a brown-out loop (a reading-based one is not latched),
+// so that a clinician may have the pump try again.
+constexpr uint16_t kAcknowledgeableAlarms =
+    alarm_bit(AlarmId::kMotorStall) | alarm_bit(AlarmId::kAsicFault) |
+    alarm_bit(AlarmId::kMemoryError) | alarm_bit(AlarmId::kEndOfService);
 // Wall clocks before 2001 are a programmer that lost its own time, not a real date.
 constexpr uint32_t kEarliestWallClockS = 978307200;
 }  // namespace
@@ -288,7 +290,7 @@ void Pump::flush_link_refusals(hal::Ticks now) {
                           ? refusal_window_s_ * 2
                           : config_.max_refusal_log_window_s;
   refusal_window_end_ =
-      hal_.now() + static_cast<hal::Ticks>(refusal_window_s_) * hal::kTicksPerSecond;
+      clock_now() + static_cast<hal::Ticks>(refusal_window_s_) * hal::kTicksPerSecond;
 }
 
 void Pump::log_lockout(uint32_t lockout_s) {
@@ -297,7 +299,7 @@ void Pump::log_lockout(uint32_t lockout_s) {
 
 Refusal Pump::cmd_interrogate(WireReader& args, WireWriter& out) {
   if (!args.ok_and_complete()) return Refusal::kBadLength;
-  const uint64_t now_s = to_seconds(hal_.now());
+  const uint64_t now_s = to_seconds(clock_now());
   uint8_t flags = 0;
   if (engine_.running()) flags |= 0x01;
   if (priming()) flags |= 0x02;

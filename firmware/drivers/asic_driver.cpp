@@ -24,7 +24,7 @@ uint16_t stall_rise_time_us_for_supply(const AsicSettings& settings, uint32_t su
 }
 
 bool AsicDriver::transfer_read(uint8_t address, MisoFrame& miso) {
-  for (int attempt = 0; attempt < kSpiAttempts; ++attempt) {
+  for (int attempt = 0; attempt < kFrameAttempts; ++attempt) {
     miso = asic::decode_miso(hal_.spi_transfer(asic::make_frame(false, address, 0)));
     if (miso.crc_ok && miso.pattern_ok) return true;
     ++spi_retries_;
@@ -33,31 +33,57 @@ bool AsicDriver::transfer_read(uint8_t address, MisoFrame& miso) {
   return false;
 }
 
-bool AsicDriver::read(uint8_t address, uint16_t& value) {
-  MisoFrame miso{};
-  if (!transfer_read(address, miso)) return false;
-  value = miso.data;
-  return true;
-}
-
-// The write's fate shows in the status byte of the following frame: a read of FAULT. If the
-// ASIC ignored the frame, SPI_ERROR is latched and is cleared here before the caller retries.
-bool AsicDriver::write_once_confirmed(uint8_t address, uint16_t value, bool& accepted) {
-  hal_.spi_transfer(asic::make_frame(true, address, value));
+bool AsicDriver::confirm(bool& clean, bool& busy) {
   MisoFrame check{};
   if (!transfer_read(reg::kFault.address, check)) return false;
-  accepted = !check.spi_error;
-  // A move start is visible as BUSY even if SPI_ERROR came from an earlier frame: never start
-  // the same move twice.
-  if (address == reg::kMoveSteps.address && check.busy) accepted = true;
+  clean = !check.spi_error;
+  busy = check.busy;
+  // Unconfirmed on purpose: if this frame is lost the latch stays set, and the next
+  // confirmation repeats its transaction once more; it never lets a bad frame pass.
   if (check.spi_error) {
     hal_.spi_transfer(asic::make_frame(true, reg::kFault.address, field::kFaultSpiError.mask()));
   }
   return true;
 }
 
+bool AsicDriver::read_confirmed(const uint8_t* addresses, uint16_t* values, int count) {
+  for (int attempt = 0; attempt < kTransactionAttempts; ++attempt) {
+    for (int i = 0; i < count; ++i) {
+      MisoFrame miso{};
+      if (!transfer_read(addresses[i], miso)) return false;
+      values[i] = miso.data;
+    }
+    bool clean = false;
+    bool busy = false;
+    if (!confirm(clean, busy)) return false;
+    if (clean) return true;
+    ++spi_retries_;
+  }
+  ++spi_failures_;
+  return false;
+}
+
+bool AsicDriver::read(uint8_t address, uint16_t& value) {
+  uint16_t confirmed = 0;
+  if (!read_confirmed(&address, &confirmed, 1)) return false;
+  value = confirmed;
+  return true;
+}
+
+// The write's fate shows in the status byte of the confirmation frame. If the ASIC ignored the
+// frame, SPI_ERROR is latched there and is cleared before the caller retries.
+bool AsicDriver::write_once_confirmed(uint8_t address, uint16_t value, bool& accepted) {
+  hal_.spi_transfer(asic::make_frame(true, address, value));
+  bool busy = false;
+  if (!confirm(accepted, busy)) return false;
+  // A move start is visible as BUSY even if SPI_ERROR came from an earlier frame: never start
+  // the same move twice.
+  if (address == reg::kMoveSteps.address && busy) accepted = true;
+  return true;
+}
+
 bool AsicDriver::write(uint8_t address, uint16_t value) {
-  for (int attempt = 0; attempt < kSpiAttempts; ++attempt) {
+  for (int attempt = 0; attempt < kTransactionAttempts; ++attempt) {
     bool accepted = false;
     if (!write_once_confirmed(address, value, accepted)) return false;
     if (accepted) return true;
@@ -122,13 +148,12 @@ bool AsicDriver::set_stall_rise_time(uint16_t rise_time_us) {
 }
 
 bool AsicDriver::read_total_microsteps(uint32_t& microsteps) {
-  uint16_t lo = 0;
-  uint16_t hi = 0;
-  // Reading LO latches HI, so the pair is consistent even while the motor turns.
-  if (!read(reg::kTotalStepsLo.address, lo) || !read(reg::kTotalStepsHi.address, hi)) {
-    return false;
-  }
-  microsteps = (static_cast<uint32_t>(hi) << 16) | lo;
+  // Reading LO latches HI, so the pair is consistent even while the motor turns; one
+  // confirmation covers both (a corrupted LO read would also have left HI unlatched).
+  const uint8_t addresses[2] = {reg::kTotalStepsLo.address, reg::kTotalStepsHi.address};
+  uint16_t values[2] = {};
+  if (!read_confirmed(addresses, values, 2)) return false;
+  microsteps = (static_cast<uint32_t>(values[1]) << 16) | values[0];
   return true;
 }
 

@@ -1,11 +1,15 @@
 // Driver of the motor-driver ASIC over SPI (docs/asic-registers.md).
 //
 // Every frame carries a CRC-8 both ways. A MISO frame with a bad CRC or a wrong status pattern
-// is retried. A write cannot be trusted from its own MISO frame (the ASIC checks the MOSI CRC
-// only at the end of the frame), so each write is confirmed by the status byte of the next
-// frame: SPI_ERROR set there means the ASIC ignored the write, which is then cleared and
-// retried. All retries are bounded; a driver call that runs out of attempts returns false and
-// the caller treats the ASIC as faulty.
+// is retried. Neither a write nor a read can be trusted from its own MISO frame: the ASIC checks
+// the MOSI CRC only at the end of the frame, after it has answered a read with the register
+// that the (possibly corrupted) address bits named, under a valid MISO CRC. So every transaction
+// ends with a confirmation frame whose status byte must show SPI_ERROR clear: the latch is
+// sticky, so a clear status there proves that no frame since the last clearing was corrupted on
+// MOSI. Otherwise the latch is cleared and the whole transaction repeated (its values are never
+// returned). A write ignored by the ASIC is caught the same way. All retries are bounded; a
+// driver call that runs out of attempts returns false and the caller treats the ASIC as faulty
+// (docs/firmware.md, "SPI integrity").
 #pragma once
 
 #include <cstdint>
@@ -49,7 +53,14 @@ struct AsicEvents {
 
 class AsicDriver {
  public:
-  static constexpr int kSpiAttempts = 3;
+  // Attempts per frame at a MISO frame that fails its CRC or pattern; a dead or absent ASIC
+  // (MISO stuck) is given up on after these few frames (2 ms).
+  static constexpr int kFrameAttempts = 8;
+  // Attempts per transaction at a confirmation that shows SPI_ERROR. A transaction fails its
+  // confirmation when one of its frames or the previous confirmation frame was hit on MOSI:
+  // at a bit error rate of 0.3 % (9 % of frames) about one in four; 16 attempts leave ~1e-10
+  // per transaction (docs/firmware.md, "SPI integrity").
+  static constexpr int kTransactionAttempts = 16;
 
   explicit AsicDriver(hal::Hal& hal) : hal_(hal) {}
 
@@ -57,7 +68,11 @@ class AsicDriver {
   // watchdog. Leaves the bridges enabled and idle.
   bool init(const AsicSettings& settings);
 
+  // A confirmed read: the value is returned only if the confirmation frame after it shows that
+  // the ASIC received the read's frame intact.
   bool read(uint8_t address, uint16_t& value);
+  // Reads `count` registers in one transaction with one confirmation frame at its end.
+  bool read_confirmed(const uint8_t* addresses, uint16_t* values, int count);
   bool write(uint8_t address, uint16_t value);
 
   // Starts a forward move of `steps` steps in the configured step mode.
@@ -83,6 +98,9 @@ class AsicDriver {
  private:
   // Sends a read and returns the decoded MISO frame, retrying on a corrupt MISO frame.
   bool transfer_read(uint8_t address, asic::MisoFrame& miso);
+  // The confirmation frame (a read of FAULT, whose data is not used): `clean` is true when its
+  // status byte shows SPI_ERROR clear. When it is set, it is cleared here.
+  bool confirm(bool& clean, bool& busy);
   bool write_once_confirmed(uint8_t address, uint16_t value, bool& accepted);
 
   hal::Hal& hal_;

@@ -131,6 +131,16 @@ TEST(PumpbenchCampaign, ThreeShardsMergedGiveTheUnshardedReportsByteForByte) {
   EXPECT_NE(junit.find("classname=\"campaign.short_run/kink\""), std::string::npos);
   EXPECT_NE(slurp(dir + "/merged/campaign.md").find("| short_run | 3/3 | 0/3 |"),
             std::string::npos);
+  // The HTML: the scenario x fault grid with the runs passed in each cell, and links to each
+  // run's report in its shard's folder.
+  const std::string html = slurp(dir + "/merged/report.html");
+  EXPECT_NE(html.find("<tr><td>short_run</td><td class=\"pass\">3 of 3"
+                      "</td><td class=\"fail\">0 of 3</td></tr>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<a href=\"../shard1/runs/short_run/kink/member-1/report.html\">"),
+            std::string::npos);
+  EXPECT_TRUE(fs::exists(dir + "/shard1/runs/short_run/kink/member-1/report.html"));
 }
 
 TEST(PumpbenchCampaign, RunIdsAreStableAndOrdered) {

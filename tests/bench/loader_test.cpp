@@ -126,7 +126,7 @@ namespace {
 TEST(Catalogue, NamesEveryFirmwareEventCode) {
   // The bench decodes the firmware's event log by these names: a code added to the firmware
   // without a name here would show up as "event_N" in events.log and could not be expected.
-  const auto last = static_cast<uint8_t>(pumpfw::app::EventCode::kLockout);
+  const auto last = static_cast<uint8_t>(pumpfw::app::kLastEventCode);
   EXPECT_EQ(pumpbench::event_names().size(), last);
   for (uint8_t code = 1; code <= last; ++code) {
     EXPECT_EQ(pumpbench::event_name(code).rfind("event_", 0), std::string::npos) << int(code);

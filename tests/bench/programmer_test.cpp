@@ -154,8 +154,8 @@ TEST(Programmer, ProgramChangesTherapyAndAWrongKeyChangesNothing) {
 
   EXPECT_EQ(run.stop(), 0);
   const std::string log = slurp(run.out() / "run" / "events.log");
-  EXPECT_NE(log.find("program_changed arg=3000000"), std::string::npos) << log;
-  EXPECT_EQ(log.find("program_changed arg=6000000"), std::string::npos) << log;
+  EXPECT_NE(log.find("program_changed 3 mg/day"), std::string::npos) << log;
+  EXPECT_EQ(log.find("program_changed 6 mg/day"), std::string::npos) << log;
 }
 
 TEST(Programmer, GarbageVanishingAndSecondClientsDoNotStopTheRunNorTheNextProgrammer) {

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../support/child_process.h"
 #include "../support/test_files.h"
 
 namespace {
@@ -61,8 +62,31 @@ TEST(PumpbenchRun, ShortScenarioPassesAndWritesEveryOutput) {
   EXPECT_EQ(signals.rfind("time_s,battery_terminal_v,", 0), 0u);
   const std::string report = slurp(out + "/report.html");
   EXPECT_NE(report.find("<svg"), std::string::npos);
-  EXPECT_NE(report.find("passed"), std::string::npos);
+  EXPECT_NE(report.find("<div class=\"banner passed\"><b>PASSED</b>"), std::string::npos);
   EXPECT_EQ(report.find("<script"), std::string::npos);
+  // Each expectation's own plot: the delivered volume with its window, the reservoir with its
+  // bounds (19 and 20 mL) and what was measured; the PTM events by kind on the time axis.
+  const size_t checks = report.find("What each expectation checks");
+  ASSERT_NE(checks, std::string::npos);
+  EXPECT_LT(report.find("delivered: delivered volume from 10 min to 110 min", checks),
+            report.find("<h2>Timeline"));
+  EXPECT_NE(report.find("class=\"window\"", checks), std::string::npos);
+  EXPECT_NE(report.find("min 19 mL"), std::string::npos);
+  EXPECT_NE(report.find("max 20 mL"), std::string::npos);
+  EXPECT_NE(report.find("class=\"measured\""), std::string::npos);
+  EXPECT_NE(report.find("<title>30 min: ptm_bolus 200 ug</title>"), std::string::npos);
+  EXPECT_NE(report.find("<title>40 min: ptm_refused reason=PTM lockout</title>"),
+            std::string::npos);
+  // Axes: time ticks in h/min, value ticks, units; values with their units, no nine digits.
+  EXPECT_NE(report.find(">1 h 30 min</text>"), std::string::npos);
+  EXPECT_NE(report.find("class=\"ytick\""), std::string::npos);
+  EXPECT_NE(report.find("\u00b5L"), std::string::npos);
+  const std::string table = report.substr(0, checks);
+  EXPECT_NE(table.find("19.88 mL"), std::string::npos);  // the reservoir at 2 h, measured
+  EXPECT_EQ(table.find("19.882796"), std::string::npos);
+  // The timeline's steps with their parameters; the requirement's text.
+  EXPECT_NE(report.find("continuous 12 mg/day"), std::string::npos);
+  EXPECT_NE(report.find("The bench runs a scenario and reports its verdicts."), std::string::npos);
 }
 
 TEST(PumpbenchRun, SameSeedGivesByteIdenticalOutputsAndLockstepEqualsDecoupled) {
@@ -73,7 +97,8 @@ TEST(PumpbenchRun, SameSeedGivesByteIdenticalOutputsAndLockstepEqualsDecoupled) 
   ASSERT_EQ(run("run " + scenario + " --seed 5 --out " + first), 0);
   ASSERT_EQ(run("run " + scenario + " --seed 5 --out " + second), 0);
   ASSERT_EQ(run("run " + scenario + " --seed 5 --lockstep --out " + lockstep), 0);
-  for (const char* file : {"/result.json", "/events.log", "/signals.csv"}) {
+  for (const char* file : {"/result.json", "/events.log", "/signals.csv", "/signals.json",
+                           "/snapshots.jsonl", "/strokes.csv"}) {
     const std::string reference = slurp(first + file);
     EXPECT_FALSE(reference.empty()) << file;
     EXPECT_EQ(reference, slurp(second + file)) << file << " differs between two runs";
@@ -130,6 +155,20 @@ TEST(PumpbenchRun, TraceWindowWritesTheAsicWaveform) {
   }
   EXPECT_GT(stamps, 1000u);
   EXPECT_LE(last_ns, 3'600'000'000'000u);
+  // A window as FST (GTKWave's compressed format), nothing on stdout with --quiet (no
+  // Verilator "dump ignored" warnings).
+  const std::string fst_out = scratch("trace_fst");
+  const std::string printed =
+      pumptwin::testing::capture_stdout(kBench + " run " + kScenarios + "/short_run.yaml --out " +
+                                        fst_out + " --quiet --trace '0 s..10 min' --trace-format fst");
+  EXPECT_EQ(printed, "");
+  const std::string fst = slurp(fst_out + "/asic.fst");
+  ASSERT_GT(fst.size(), 1000u);
+  EXPECT_EQ(fst[0], 0);  // FST's header block (FST_BL_HDR)
+  EXPECT_FALSE(fs::exists(fst_out + "/asic.vcd"));
+  EXPECT_EQ(run("run " + kScenarios + "/short_run.yaml --out " + out +
+                " --trace '0 s..1 h' --trace-format lxt"),
+            2);
   EXPECT_EQ(run("run " + kScenarios + "/short_run.yaml --out " + out + " --trace '1 h..2 kg'"), 2);
   EXPECT_EQ(run("run " + kScenarios + "/short_run.yaml --out " + out + " --trace '2 h..1 h'"), 2);
 }
@@ -239,6 +278,78 @@ TEST(PumpbenchSuite, WorkersJUnitAndTraceability) {
   EXPECT_EQ(csv.rfind("requirement,text,overall,scenario,check,verdict\n", 0), 0u);
   EXPECT_TRUE(fs::exists(out + "/short_run/result.json"));
   EXPECT_TRUE(fs::exists(out + "/failing_run/result.json"));
+  // JUnit's time: the simulated seconds (2 h), so that the file stays deterministic.
+  EXPECT_NE(junit.find("time=\"7200\""), std::string::npos) << junit;
+  // The suite's HTML: the banner of the worst verdict with the counts, each scenario's verdict,
+  // the matrix with the requirement's text and links to the runs' own reports.
+  const std::string report = slurp(out + "/report.html");
+  EXPECT_NE(report.find("<div class=\"banner failed\"><b>FAILED</b>"), std::string::npos) << report;
+  EXPECT_NE(
+      report.find("scenarios: 1 passed, 1 failed, 0 known gap, 0 error (2 scenarios, 2 runs)"),
+      std::string::npos);
+  EXPECT_NE(report.find("<td>failed</td><td>0 of 1</td>"), std::string::npos);
+  EXPECT_NE(report.find("A requirement no scenario verifies, to be listed as such."),
+            std::string::npos);
+  EXPECT_NE(report.find("NOT VERIFIED"), std::string::npos);
+  EXPECT_NE(report.find("<a href=\"short_run/report.html\">short_run</a>"), std::string::npos);
+  EXPECT_NE(report.find("<a href=\"failing_run/report.html\">"), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+// What a command printed on stderr and stdout together, and its exit code.
+std::string output_of(const std::string& arguments, int& code) {
+  const std::string output = pumptwin::testing::capture_stdout(kBench + " " + arguments +
+                                                               " 2>&1; echo \"exit $?\"");
+  const size_t exit_at = output.rfind("exit ");
+  code = std::stoi(output.substr(exit_at + 5));
+  return output.substr(0, exit_at);
+}
+
+TEST(PumpbenchCli, UnknownWordsAreNamedWithTheNearestAndFoldersAreRefused) {
+  int code = 0;
+  std::string output = output_of("rnu " + kScenarios + "/short_run.yaml", code);
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(output.find("unknown command 'rnu'; did you mean 'run'?"), std::string::npos)
+      << output;
+  output = output_of("run " + kScenarios + "/short_run.yaml --sed 3", code);
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(output.find("unknown option '--sed'; did you mean '--seed'?"), std::string::npos)
+      << output;
+  output = output_of("run " + kScenarios, code);
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(output.find("is a folder"), std::string::npos) << output;
+  EXPECT_NE(output.find("pumpbench suite"), std::string::npos) << output;
+  EXPECT_EQ(output.find("SystemC"), std::string::npos) << output;
+  output = output_of("--version", code);
+  EXPECT_EQ(code, 0);
+  EXPECT_EQ(output.rfind("pumpbench ", 0), 0u) << output;
+}
+
+TEST(PumpbenchCli, ListsScenariosAndRequirementsWithWhatVerifiesThem) {
+  int code = 0;
+  std::string output = output_of("list scenarios " + kScenarios, code);
+  EXPECT_EQ(code, 0);
+  EXPECT_NE(output.find("short_run.yaml"), std::string::npos) << output;
+  EXPECT_NE(output.find("2 h"), std::string::npos) << output;
+  EXPECT_NE(output.find("BENCH-001"), std::string::npos) << output;
+  output = output_of("list requirements " + kScenarios, code);
+  EXPECT_EQ(code, 0);
+  EXPECT_NE(output.find("BENCH-001"), std::string::npos) << output;
+  EXPECT_NE(output.find("verified by: "), std::string::npos) << output;
+  EXPECT_NE(output.find("short run for the bench's own tests"), std::string::npos) << output;
+}
+
+TEST(PumpbenchReport, AKnownGapNeverReadsAsPassed) {
+  const std::string out = scratch("known_gap");
+  run("run " + std::string(KNOWN_GAP_SCENARIO) + " --out " + out);
+  const std::string report = slurp(out + "/report.html");
+  EXPECT_NE(report.find("<div class=\"banner known_gap\"><b>KNOWN GAP: NOT A PASS</b>"),
+            std::string::npos);
+  EXPECT_EQ(report.find("banner passed"), std::string::npos);
+  EXPECT_NE(report.find("<b>Known gap:</b>"), std::string::npos);
 }
 
 }  // namespace

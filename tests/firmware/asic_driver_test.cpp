@@ -60,13 +60,61 @@ TEST(AsicDriver, ReadRetriesACorruptMisoFrame) {
   EXPECT_EQ(driver.spi_retries(), 2u);
 }
 
-TEST(AsicDriver, ReadGivesUpAfterThreeCorruptFrames) {
+TEST(AsicDriver, ReadGivesUpWhenEveryMisoFrameIsCorrupt) {
   FakeHal hal;
   drivers::AsicDriver driver(hal);
-  hal.asic.corrupt_next_miso(3);
+  hal.asic.corrupt_next_miso(drivers::AsicDriver::kFrameAttempts);
   uint16_t value = 0;
   EXPECT_FALSE(driver.read(reg::kChipId.address, value));
   EXPECT_EQ(driver.spi_failures(), 1u);
+}
+
+TEST(AsicDriver, AReadWhoseAddressWasHitOnMosiIsNeverReturned) {
+  FakeHal hal;
+  drivers::AsicDriver driver(hal);
+  // Address bit 0 inverted: the ASIC answers REVISION (0x0100) under a valid MISO CRC, and
+  // latches SPI_ERROR only when the frame ends.
+  hal.asic.flip_next_mosi_bits(1, 1u << 24);
+  uint16_t chip_id = 0;
+  ASSERT_TRUE(driver.read(reg::kChipId.address, chip_id));
+  EXPECT_EQ(chip_id, 0x1D50);
+  EXPECT_EQ(driver.spi_retries(), 1u);
+  EXPECT_EQ(hal.asic.reg(reg::kFault.address), 0) << "SPI_ERROR cleared";
+  // A clean read costs the read and its confirmation frame.
+  const uint32_t frames = hal.asic.frames();
+  ASSERT_TRUE(driver.read(reg::kChipId.address, chip_id));
+  EXPECT_EQ(hal.asic.frames() - frames, 2u);
+}
+
+TEST(AsicDriver, TheStepCountIsRereadWholeWhenEitherHalfWasHit) {
+  FakeHal hal;
+  drivers::AsicDriver driver(hal);
+  ASSERT_TRUE(driver.init(drivers::AsicSettings{}));
+  ASSERT_TRUE(driver.start_move(4));
+  hal.sleep_until(hal::kTicksPerSecond);
+  // TOTAL_STEPS_HI (0x0C) with address bit 3 hit reads STEP_PERIOD (0x04, 2000): believed,
+  // that would be 2000 x 2^16 microsteps more.
+  hal.asic.flip_next_mosi_bits(1, 1u << 27, 1);
+  uint32_t total = 0;
+  ASSERT_TRUE(driver.read_total_microsteps(total));
+  EXPECT_EQ(total, 32u);
+  EXPECT_EQ(driver.spi_retries(), 1u);
+  // TOTAL_STEPS_LO with any one address bit hit: another register, and HI left unlatched.
+  for (uint32_t bit = 24; bit < 31; ++bit) {
+    hal.asic.flip_next_mosi_bits(1, 1u << bit);
+    ASSERT_TRUE(driver.read_total_microsteps(total));
+    EXPECT_EQ(total, 32u) << "address bit " << bit - 24;
+  }
+}
+
+TEST(AsicDriver, AReadIsRefusedWhenTheAsicNeverReceivesAFrameIntact) {
+  FakeHal hal;
+  drivers::AsicDriver driver(hal);
+  hal.asic.corrupt_next_mosi(10000);
+  uint16_t value = 0;
+  EXPECT_FALSE(driver.read(reg::kChipId.address, value));
+  EXPECT_EQ(driver.spi_failures(), 1u);
+  EXPECT_EQ(driver.spi_retries(), static_cast<uint32_t>(drivers::AsicDriver::kTransactionAttempts));
 }
 
 TEST(AsicDriver, WriteIgnoredByTheAsicIsDetectedClearedAndRetried) {

@@ -126,6 +126,10 @@ void FakeAsic::write_register(uint8_t address, uint16_t value, hal::Ticks now) {
     }
   } else if (address == reg::kAdcCtrl.address) {
     // Conversions finish within the next frame: the model completes them at once.
+    if (adc_stalled_) {
+      regs_[address] = value;
+      return;
+    }
     if (field::kAdcCtrlStart.get(value) != 0) {
       if (value & 0x02) regs_[reg::kAdcBattery.address] = battery_code_;
       regs_[reg::kIntStatus.address] |= field::kIntStatusAdcDone.mask();
@@ -147,6 +151,12 @@ void FakeAsic::write_register(uint8_t address, uint16_t value, hal::Ticks now) {
 uint32_t FakeAsic::transfer(uint32_t mosi, hal::Ticks now) {
   advance(now);
   ++frames_;
+  if (flip_mosi_skip_ > 0) {
+    --flip_mosi_skip_;
+  } else if (flip_mosi_ > 0) {
+    --flip_mosi_;
+    mosi ^= flip_mosi_mask_;
+  }
   const uint16_t fault = regs_[reg::kFault.address];
   const uint8_t status = static_cast<uint8_t>(
       (irq_level() ? 0x80 : 0) | (fault != 0 ? 0x40 : 0) | (busy_ ? 0x20 : 0) |
@@ -168,6 +178,13 @@ uint32_t FakeAsic::transfer(uint32_t mosi, hal::Ticks now) {
       regs_[reg::kTotalStepsHi.address] = static_cast<uint16_t>(total_microsteps_ >> 16);
   } else if (address == reg::kWdtKick.address) {
     value = 0;
+  } else if (address == reg::kWdtRemaining.address) {
+    value = static_cast<uint16_t>((watchdog_deadline_ - now) * asic::kSlowTickHz /
+                                  hal::kTicksPerSecond);
+  }
+  if (address == stuck_address_) {
+    value = stuck_value_ ? static_cast<uint16_t>(value | stuck_mask_)
+                         : static_cast<uint16_t>(value & ~stuck_mask_);
   }
   if (!mosi_ok) {
     latch_fault(field::kFaultSpiError.mask());
@@ -183,8 +200,7 @@ uint32_t FakeAsic::transfer(uint32_t mosi, hal::Ticks now) {
   return miso;
 }
 
-FakeHal::FakeHal()
-    : nvm(kNvmBytes, 0xFF), crypto_(kRandomSeed, sizeof kRandomSeed) {}
+FakeHal::FakeHal() : nvm(kNvmBytes, 0xFF), crypto_(kRandomSeed, sizeof kRandomSeed) {}
 
 void FakeHal::hmac_begin(const uint8_t* key, uint32_t key_length) {
   crypto_.hmac_begin(key, key_length);
@@ -221,9 +237,10 @@ bool FakeHal::take_asic_irq_pending() {
   return pending;
 }
 
-void FakeHal::sleep_until(hal::Ticks wake_ticks) {
+void FakeHal::sleep_until(hal::Ticks wake_rtc_ticks) {
   ++sleeps;
-  if (!rx.empty()) return;
+  if (!rx.empty() || wake_rtc_ticks <= now()) return;
+  const hal::Ticks wake_ticks = wake_rtc_ticks - rtc_shift_;
   while (now_ < wake_ticks) {
     const hal::Ticks event = asic.next_event();
     now_ = std::min(wake_ticks, std::max(event, now_));

@@ -9,7 +9,6 @@
 #include <deque>
 #include <vector>
 
-
 #include "drivers/motor_driver_regs.h"
 #include "hal/hal.h"
 #include "ports/twin/mbed_crypto.h"
@@ -33,7 +32,24 @@ class FakeAsic {
   }
   void corrupt_next_miso(int count) { corrupt_miso_ = count; }
   void corrupt_next_mosi(int count) { corrupt_mosi_ = count; }
+  // After `skip` frames, the next `count` MOSI frames arrive with these bits inverted (bit 31 =
+  // frame bit 31): the ASIC decodes the damaged address, answers it, and latches SPI_ERROR at
+  // the frame's end.
+  void flip_next_mosi_bits(int count, uint32_t mask, int skip = 0) {
+    flip_mosi_skip_ = skip;
+    flip_mosi_ = count;
+    flip_mosi_mask_ = mask;
+  }
   void set_battery_code(uint16_t code) { battery_code_ = code; }
+  // Reads of this register return this bit stuck at `value` (under a correct MISO CRC, as a
+  // fault inside the chip would).
+  void stick_register_bit(uint8_t address, uint8_t bit, bool value) {
+    stuck_address_ = address;
+    stuck_mask_ = static_cast<uint16_t>(1u << bit);
+    stuck_value_ = value;
+  }
+  // Conversions started are never finished (ADC_CTRL.START stays set).
+  void stall_adc(bool stalled) { adc_stalled_ = stalled; }
   // Power-cycles the chip: registers and TOTAL_STEPS back to reset.
   void power_on_reset();
 
@@ -60,6 +76,13 @@ class FakeAsic {
   uint16_t steps_before_stall_ = 0;
   int corrupt_miso_ = 0;
   int corrupt_mosi_ = 0;
+  int flip_mosi_ = 0;
+  int flip_mosi_skip_ = 0;
+  uint32_t flip_mosi_mask_ = 0;
+  bool adc_stalled_ = false;
+  int stuck_address_ = -1;
+  uint16_t stuck_mask_ = 0;
+  bool stuck_value_ = false;
   uint16_t battery_code_ = 2457;  // 3.0 V cell through the 1/2 divider
   uint32_t moves_started_ = 0;
   uint32_t watchdog_expiries_ = 0;
@@ -75,7 +98,9 @@ class FakeHal final : public hal::Hal {
   uint32_t spi_transfer(uint32_t mosi_frame) override;
   bool asic_irq_level() override { return asic.irq_level(); }
   bool take_asic_irq_pending() override;
-  hal::Ticks now() override { return now_; }
+  // The RTC: the board's time plus any jump injected with jump_rtc (the ASIC keeps the
+  // board's time, as its watchdog runs from its own crystal).
+  hal::Ticks now() override { return now_ + rtc_shift_; }
   void sleep_until(hal::Ticks wake_ticks) override;
   uint32_t nvm_size_bytes() override { return nvm_size_override; }
   void nvm_read(uint32_t offset, uint8_t* destination, uint32_t length) override;
@@ -98,6 +123,9 @@ class FakeHal final : public hal::Hal {
   void restore_power() { nvm_budget_ = -1; }
   bool powered_off() const { return nvm_budget_ == 0; }
   void set_now(hal::Ticks ticks) { now_ = ticks; }
+  // The RTC jumps by `ticks` (negative: back); the board's time does not.
+  void jump_rtc(int64_t ticks) { rtc_shift_ += static_cast<hal::Ticks>(ticks); }
+  hal::Ticks board_now() const { return now_; }
 
   FakeAsic asic;
   std::vector<uint8_t> nvm;
@@ -113,6 +141,7 @@ class FakeHal final : public hal::Hal {
  private:
   void note_irq();
   hal::Ticks now_ = 0;
+  hal::Ticks rtc_shift_ = 0;  // modulo 2^64: a jump back is a wrap-around
   bool irq_pending_ = false;
   bool irq_was_high_ = false;
   int64_t nvm_budget_ = -1;

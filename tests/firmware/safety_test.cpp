@@ -86,6 +86,68 @@ TEST_F(Safety, BatteryEriAndEosWithFilteringAndHysteresis) {
   EXPECT_FALSE(pump->delivering());
 }
 
+TEST_F(Safety, ABatteryMonitorThatCannotReadTheCellRaisesEri) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
+  run_for(2 * kHour);
+  EXPECT_EQ(pump->active_alarms(), 0);
+  // ADC_CTRL.START reads stuck at 1: no conversion is ever seen to complete.
+  hal.asic.stall_adc(true);
+  run_for(2 * kHour + kMinute);
+  EXPECT_EQ(pump->active_alarms(), 0) << "two failed readings: not yet";
+  run_for(kHour);
+  EXPECT_EQ(pump->active_alarms(), alarm_bit(AlarmId::kElectiveReplacement));
+  EXPECT_TRUE(pump->delivering()) << "ERI is a warning: therapy goes on";
+  int logged = 0;
+  app::Event event{};
+  for (uint32_t age = 0; pump->event_log().read_newest(age, event); ++age) {
+    logged += event.code == app::EventCode::kAsicCommFailure ? 1 : 0;
+  }
+  EXPECT_EQ(logged, 1) << "logged once, not hourly";
+  run_for(5 * kHour);
+  // The converter recovers: the next readings clear the indicator.
+  hal.asic.stall_adc(false);
+  run_for(2 * kHour);
+  EXPECT_EQ(pump->active_alarms(), 0);
+}
+
+TEST_F(Safety, ABatteryReadingAboveAnyCellCountsAsNoReading) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
+  run_for(2 * kHour);
+  // ADC_BATTERY bit 10 stuck at 1: the 3.0 V cell reads 4.25 V, and would never reach ERI.
+  hal.asic.stick_register_bit(asic::reg::kAdcBattery.address, 10, true);
+  run_for(3 * kHour + kMinute);
+  EXPECT_EQ(pump->active_alarms(), alarm_bit(AlarmId::kElectiveReplacement));
+  EXPECT_NEAR(pump->battery().filtered_mv(), 3000, 2) << "the implausible readings are not used";
+}
+
+TEST_F(Safety, ABatteryReadingBelowAnyRunningSupplyIsNotEndOfService) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
+  run_for(2 * kHour);
+  const uint16_t threshold = pump->stall_rise_time_us();
+  // The divider fails: the channel reads 0 V, where no MCU runs.
+  hal.asic.set_battery_code(0);
+  run_for(3 * kHour + kMinute);
+  EXPECT_EQ(pump->active_alarms(), alarm_bit(AlarmId::kElectiveReplacement));
+  EXPECT_TRUE(pump->delivering()) << "not end of service: therapy goes on";
+  EXPECT_EQ(pump->stall_rise_time_us(), threshold) << "the stall threshold keeps the last cell";
+}
+
+TEST_F(Safety, AStepCountThatMovedBetweenStrokesStopsDeliveryInsteadOfEmptyingTheAccount) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
+  run_for(kHour);
+  const uint64_t reservoir = pump->reservoir_volume_nl();
+  // TOTAL_STEPS_HI bit 0 stuck at 1: every count reads 65536 microsteps (2 mL) too high.
+  hal.asic.stick_register_bit(asic::reg::kTotalStepsHi.address, 0, true);
+  run_for(kHour);
+  EXPECT_TRUE(pump->active_alarms() & alarm_bit(AlarmId::kAsicFault));
+  EXPECT_FALSE(pump->delivering());
+  EXPECT_EQ(pump->reservoir_volume_nl(), reservoir) << "nothing driven, nothing drawn";
+}
+
 TEST_F(Safety, StallThresholdFollowsTheBatteryBeforeTheFirstStrokeAndAsItDischarges) {
   namespace reg = asic::reg;
   const auto threshold = [&] {
@@ -132,15 +194,135 @@ TEST_F(Safety, StallIsRetriedThenRaisesTheCriticalAlarmWithUndrivenStepsAccounte
   // Three four-step attempts commanded and none driven.
   EXPECT_EQ(pump->state().undriven_microsteps, 3u * 4 * 8);
   EXPECT_EQ(interrogate().undriven_microsteps, 3u * 4 * 8);
+  // The rotor stays seized: a probe stroke every 10 min fails, unlogged, and the alarm stays.
+  hal.asic.stall_next_moves(1000, 0);
+  const uint32_t moves = hal.asic.moves_started();
+  const uint32_t events = pump->event_log().next_sequence();
   run_for(kHour);
-  EXPECT_EQ(driven_microsteps(), before) << "no further attempts after the alarm";
+  EXPECT_EQ(driven_microsteps(), before);
+  EXPECT_TRUE(pump->active_alarms() & alarm_bit(AlarmId::kMotorStall));
+  EXPECT_EQ(hal.asic.moves_started() - moves, 12u) << "a probe stroke and its retry every 10 min";
+  EXPECT_EQ(pump->event_log().next_sequence(), events) << "failed probes fill no log";
+  // After an hour of failed probes, one an hour.
+  const uint32_t moves_after_hour = hal.asic.moves_started();
+  run_for(3 * kHour);
+  EXPECT_EQ(hal.asic.moves_started() - moves_after_hour, 6u);
   // The clinician clears the obstruction and acknowledges: therapy resumes.
+  hal.asic.stall_next_moves(0, 0);
   ASSERT_EQ(
       send(Payload(Command::kAcknowledgeAlarms).u16(alarm_bit(AlarmId::kMotorStall)).bytes).refusal,
       Refusal::kNone);
   run_for(kHour);
   EXPECT_TRUE(pump->delivering());
   EXPECT_GT(driven_microsteps(), before);
+}
+
+TEST_F(Safety, ATransientStallClearsByItselfWhenTheMotorTurnsAgainWithoutCatchUp) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);  // 1000 full steps a day
+  run_for(10 * kMinute);
+  // An MRI scan holds the rotor for 30 min.
+  hal.asic.stall_next_moves(1000, 0);
+  run_for(10 * kMinute);
+  ASSERT_TRUE(pump->active_alarms() & alarm_bit(AlarmId::kMotorStall));
+  run_for(20 * kMinute);
+  hal.asic.stall_next_moves(0, 0);
+  const uint32_t after_scan = driven_microsteps();
+  // The next probe (at most 10 min later) turns: the alarm clears and therapy resumes.
+  run_for(11 * kMinute);
+  EXPECT_EQ(pump->active_alarms(), 0);
+  EXPECT_TRUE(pump->delivering());
+  EXPECT_EQ(pump->state().latched_alarms, 0);
+  app::Event event{};
+  ASSERT_TRUE(pump->event_log().read_newest(0, event));
+  bool recovered_logged = false;
+  for (uint32_t age = 0; age < 4 && pump->event_log().read_newest(age, event); ++age) {
+    recovered_logged |= event.code == app::EventCode::kStallRecovered;
+  }
+  EXPECT_TRUE(recovered_logged);
+  // Nothing owed from the stopped time: a day later the basal rate, not the missed hours too.
+  const uint32_t resumed = driven_microsteps();
+  EXPECT_LE((resumed - after_scan) / 8, 4u + 8u) << "the probe and at most one stroke";
+  run_for(kDay);
+  EXPECT_NEAR((driven_microsteps() - resumed) / 8.0, 1000.0, stroke_full_steps());
+}
+
+TEST_F(Safety, ABrownOutLoopLatchesEndOfServiceAndStopsTrying) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
+  run_for(10 * kMinute);
+  // One brown-out followed by a completed stroke is forgotten.
+  reboot(hal::ResetCause::kBrownOut);
+  EXPECT_EQ(pump->state().brown_out_boots, 1);
+  run_for(10 * kMinute);
+  EXPECT_EQ(pump->state().brown_out_boots, 0);
+  EXPECT_EQ(pump->active_alarms(), 0);
+  // A film in the cell: every stroke browns the MCU out before it completes.
+  const uint32_t moves = hal.asic.moves_started();
+  for (int boot = 0; boot < 3; ++boot) {
+    reboot(hal::ResetCause::kBrownOut);
+    run_for(kSecond);
+  }
+  EXPECT_TRUE(pump->active_alarms() & alarm_bit(AlarmId::kEndOfService));
+  EXPECT_FALSE(pump->delivering());
+  run_for(kHour);
+  EXPECT_EQ(hal.asic.moves_started(), moves) << "no stroke tried: no further brown-out";
+  EXPECT_TRUE(tone_was(2));
+  // The latched end of service survives a reset and can be acknowledged to try again.
+  reboot(hal::ResetCause::kWatchdog);
+  EXPECT_TRUE(pump->active_alarms() & alarm_bit(AlarmId::kEndOfService));
+  ASSERT_EQ(send(Payload(Command::kAcknowledgeAlarms).u16(alarm_bit(AlarmId::kEndOfService)).bytes)
+                .refusal,
+            Refusal::kNone);
+  run_for(10 * kMinute);
+  EXPECT_EQ(pump->active_alarms(), 0);
+  EXPECT_EQ(pump->state().brown_out_boots, 0);
+}
+
+TEST_F(Safety, AForwardJumpOfTheRtcIsNotDeliveredAsACatchUp) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);  // 1000 full steps a day
+  run_for(kHour);
+  const uint32_t before = driven_microsteps();
+  const uint32_t wall_before = pump->wall_clock_s();
+  hal.jump_rtc(6 * static_cast<int64_t>(kHour));
+  const hal::Ticks board_start = hal.board_now();
+  while (hal.board_now() < board_start + kDay) run_for(kMinute);
+  EXPECT_NEAR((driven_microsteps() - before) / 8.0, 1000.0, stroke_full_steps() + 1);
+  EXPECT_EQ(pump->active_alarms(), 0);
+  EXPECT_NEAR(static_cast<double>(pump->wall_clock_s() - wall_before), 86400.0, 120.0)
+      << "the wall clock follows real time, not the jump";
+  app::Event event{};
+  bool logged = false;
+  for (uint32_t age = 0; pump->event_log().read_newest(age, event); ++age) {
+    if (event.code == app::EventCode::kTimeBaseJump) {
+      logged = true;
+      EXPECT_NEAR(static_cast<int32_t>(event.argument), 6 * 3600, 60);
+    }
+  }
+  EXPECT_TRUE(logged);
+  EXPECT_EQ(hal.asic.watchdog_expiries(), 0u);
+}
+
+TEST_F(Safety, ABackwardJumpOfTheRtcDoesNotPauseTherapy) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
+  run_for(kHour);
+  const uint32_t before = driven_microsteps();
+  hal.jump_rtc(-30 * static_cast<int64_t>(kMinute));
+  const hal::Ticks board_start = hal.board_now();
+  while (hal.board_now() < board_start + kDay) run_for(kMinute);
+  EXPECT_NEAR((driven_microsteps() - before) / 8.0, 1000.0, stroke_full_steps() + 1);
+  EXPECT_EQ(hal.asic.watchdog_expiries(), 0u) << "the kicks went on through the jump";
+  app::Event event{};
+  bool logged = false;
+  for (uint32_t age = 0; pump->event_log().read_newest(age, event); ++age) {
+    if (event.code == app::EventCode::kTimeBaseJump) {
+      logged = true;
+      EXPECT_NEAR(static_cast<int32_t>(event.argument), -30 * 60, 60);
+    }
+  }
+  EXPECT_TRUE(logged);
 }
 
 TEST_F(Safety, ASeizedShaftIsRetriedWithWhatIsStillOwedAndAlarmsWithinTheRetries) {

@@ -4,6 +4,9 @@
 #include "Vmotor_driver_asic___024root.h"
 #include "Vmotor_driver_asic_silicon.h"
 #include "Vmotor_driver_asic_silicon___024root.h"
+#include "Vmotor_driver_asic_silicon_fst.h"
+#include "Vmotor_driver_asic_silicon_fst___024root.h"
+#include "verilated_fst_c.h"
 #include "verilated_vcd_c.h"
 
 namespace pumptwin::asic {
@@ -73,29 +76,62 @@ AsicNetlist::AsicNetlist(Model& model)
 
 namespace {
 
-template <class Model>
+// Trace: VerilatedVcdC or VerilatedFstC, the format the model was Verilated for.
+template <class Model, class Trace>
 class VerilatedAsicNetlist final : public AsicNetlist {
  public:
-  static std::unique_ptr<AsicNetlist> create(VerilatedContext& context) {
+  static std::unique_ptr<AsicNetlist> create(VerilatedContext& context, bool traced) {
     auto model = std::make_unique<Model>(&context, "asic");
-    return std::unique_ptr<AsicNetlist>(new VerilatedAsicNetlist(std::move(model)));
+    return std::unique_ptr<AsicNetlist>(new VerilatedAsicNetlist(std::move(model), traced));
   }
   void eval() override { model_->eval(); }
   void final() override { model_->final(); }
-  void trace(VerilatedVcdC* file, int levels) override { model_->trace(file, levels); }
+  void open_trace(const char* path) override {
+    if (trace_) trace_->open(path);
+  }
+  void dump_trace(uint64_t time_ns) override {
+    if (!trace_ || (dumped_ && time_ns <= last_dump_ns_)) return;
+    trace_->dump(time_ns);
+    dumped_ = true;
+    last_dump_ns_ = time_ns;
+  }
+  void close_trace() override {
+    if (trace_) trace_->close();
+  }
 
  private:
   // The base binds its references to *model before model_ takes it over; the object stays put.
-  explicit VerilatedAsicNetlist(std::unique_ptr<Model> model)
-      : AsicNetlist(*model), model_(std::move(model)) {}
+  VerilatedAsicNetlist(std::unique_ptr<Model> model, bool traced)
+      : AsicNetlist(*model), model_(std::move(model)) {
+    if (!traced) return;
+    trace_ = std::make_unique<Trace>();
+    trace_->set_time_unit("1ns");
+    trace_->set_time_resolution("1ns");
+    model_->trace(trace_.get(), 99);
+  }
   std::unique_ptr<Model> model_;
+  std::unique_ptr<Trace> trace_;
+  bool dumped_ = false;
+  uint64_t last_dump_ns_ = 0;
 };
 
 }  // namespace
 
-std::unique_ptr<AsicNetlist> make_asic_netlist(VerilatedContext& context, bool bulk_clocking) {
-  if (bulk_clocking) return VerilatedAsicNetlist<Vmotor_driver_asic>::create(context);
-  return VerilatedAsicNetlist<Vmotor_driver_asic_silicon>::create(context);
+std::unique_ptr<AsicNetlist> make_asic_netlist(VerilatedContext& context, bool bulk_clocking,
+                                               WaveformFormat trace) {
+  switch (trace) {
+    case WaveformFormat::kVcd:
+      return VerilatedAsicNetlist<Vmotor_driver_asic_silicon, VerilatedVcdC>::create(context, true);
+    case WaveformFormat::kFst:
+      return VerilatedAsicNetlist<Vmotor_driver_asic_silicon_fst, VerilatedFstC>::create(context,
+                                                                                         true);
+    case WaveformFormat::kNone:
+      break;
+  }
+  if (bulk_clocking) {
+    return VerilatedAsicNetlist<Vmotor_driver_asic, VerilatedVcdC>::create(context, false);
+  }
+  return VerilatedAsicNetlist<Vmotor_driver_asic_silicon, VerilatedVcdC>::create(context, false);
 }
 
 }  // namespace pumptwin::asic

@@ -7,11 +7,10 @@
 // Include before SystemC (Verilator's headers expect that order).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "verilated.h"
-
-class VerilatedVcdC;
 
 namespace pumptwin::asic {
 
@@ -23,7 +22,11 @@ class AsicNetlist {
 
   virtual void eval() = 0;
   virtual void final() = 0;
-  virtual void trace(VerilatedVcdC* file, int levels) = 0;
+  // The waveform file of a traced netlist (make_asic_netlist's `trace`): opened once, dumped
+  // at strictly increasing times (a repeated time is skipped: Verilator would warn on stdout).
+  virtual void open_trace(const char* path) = 0;
+  virtual void dump_trace(uint64_t time_ns) = 0;
+  virtual void close_trace() = 0;
 
   // Inputs.
   CData& clk_core;
@@ -94,7 +97,11 @@ class AsicNetlist {
   explicit AsicNetlist(Model& model);
 };
 
-// bulk_clocking: the bulk-clocking netlist (decoupled mode), else the silicon one.
-std::unique_ptr<AsicNetlist> make_asic_netlist(VerilatedContext& context, bool bulk_clocking);
+enum class WaveformFormat { kNone, kVcd, kFst };
+
+// bulk_clocking: the bulk-clocking netlist (decoupled mode), else the silicon one; a traced
+// netlist is always the silicon one (a waveform shows its clock).
+std::unique_ptr<AsicNetlist> make_asic_netlist(VerilatedContext& context, bool bulk_clocking,
+                                               WaveformFormat trace = WaveformFormat::kNone);
 
 }  // namespace pumptwin::asic

@@ -2,7 +2,6 @@
 // SystemC-mode model (sc_time_stamp), and this one is plain C++.
 #include "asic_netlist.h"
 #include "verilated.h"
-#include "verilated_vcd_c.h"
 
 #include <algorithm>
 #include <cmath>
@@ -71,13 +70,13 @@ MotorDriverAsic::MotorDriverAsic(const sc_core::sc_module_name& name, mech::Driv
   if (!config_.trace.path.empty()) context_->traceEverOn(true);
   // A waveform shows the silicon netlist's clock, so a traced run is clocked cycle by cycle.
   bulk_clocking_ = config_.mode == SimulationMode::kDecoupled && config_.trace.path.empty();
-  rtl_ = make_asic_netlist(*context_, bulk_clocking_);
-  if (!config_.trace.path.empty()) {
-    trace_ = std::make_unique<VerilatedVcdC>();
-    trace_->set_time_unit("1ns");
-    trace_->set_time_resolution("1ns");
-    rtl_->trace(trace_.get(), 99);
-  }
+  const std::string& path = config_.trace.path;
+  tracing_ = !path.empty();
+  const bool fst = path.size() >= 4 && path.compare(path.size() - 4, 4, ".fst") == 0;
+  rtl_ = make_asic_netlist(*context_, bulk_clocking_,
+                           !tracing_ ? WaveformFormat::kNone
+                           : fst     ? WaveformFormat::kFst
+                                     : WaveformFormat::kVcd);
   clock_in_reset(true);
   outputs_ = {rtl_->irq != 0, rtl_->reset_request != 0, static_cast<uint8_t>(rtl_->tone)};
   last_phase_a_ = rtl_->phase_a;
@@ -94,7 +93,7 @@ MotorDriverAsic::MotorDriverAsic(const sc_core::sc_module_name& name, mech::Driv
 }
 
 MotorDriverAsic::~MotorDriverAsic() {
-  if (trace_open_) trace_->close();
+  if (trace_open_) rtl_->close_trace();
   rtl_->final();
 }
 
@@ -351,7 +350,7 @@ void MotorDriverAsic::eval_aon_edge(uint64_t ticks) {
 }
 
 void MotorDriverAsic::after_edge(uint64_t time_ns) {
-  if (trace_) dump_trace(time_ns);
+  if (tracing_) dump_trace(time_ns);
   if (rtl_->phase_a != last_phase_a_ || rtl_->phase_b != last_phase_b_) {
     last_phase_a_ = rtl_->phase_a;
     last_phase_b_ = rtl_->phase_b;
@@ -439,17 +438,17 @@ void MotorDriverAsic::dump_trace(uint64_t time_ns) {
   const uint64_t from = config_.trace.from.value();
   const uint64_t to = config_.trace.to.value();
   if (!trace_open_ && time_ns >= from) {
-    trace_->open(config_.trace.path.c_str());
+    rtl_->open_trace(config_.trace.path.c_str());
     trace_open_ = true;
   }
   if (!trace_open_) return;
   if (time_ns > to) {
-    trace_->close();
+    rtl_->close_trace();
     trace_open_ = false;
     trace_done_ = true;
     return;
   }
-  trace_->dump(time_ns);
+  rtl_->dump_trace(time_ns);
 }
 
 void MotorDriverAsic::publish_outputs() {

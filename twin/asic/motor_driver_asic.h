@@ -34,7 +34,6 @@
 #include "work_meter.h"
 
 class VerilatedContext;
-class VerilatedVcdC;
 
 namespace pumptwin::asic {
 
@@ -47,7 +46,7 @@ enum class SimulationMode { kDecoupled, kLockstep };
 enum class AnalogInput : uint8_t { kBattery, kTemperature, kPressureReservoir, kPressureOutlet };
 
 struct TraceWindow {
-  std::string path;  // VCD file; empty: no tracing
+  std::string path;  // VCD file, or FST when it ends in .fst; empty: no tracing
   sc_core::sc_time from;
   sc_core::sc_time to;
 };
@@ -231,7 +230,7 @@ class MotorDriverAsic : public sc_core::sc_module {
   // mode: that one is clocked by every toggle of clk_core, one evaluation per cycle.
   std::unique_ptr<AsicNetlist> rtl_;
   bool bulk_clocking_ = false;
-  std::unique_ptr<VerilatedVcdC> trace_;
+  bool tracing_ = false;
   bool trace_open_ = false;
   bool trace_done_ = false;
 

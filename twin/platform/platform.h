@@ -76,6 +76,8 @@ class Platform : public sc_core::sc_module {
   // a move).
   double stroke_volume_ul() const { return stroke_volume_ul_; }
   uint64_t strokes() const { return strokes_; }
+  // What the platform was built with (the patient, the catheter, the ASIC's trace window...).
+  const PlatformConfig& config() const { return config_; }
   double body_temperature_c() const { return body_temperature_c_; }
   // From a SystemC process: a fever, or the pump out of the body on the bench.
   void set_body_temperature_c(double temperature_c);
