@@ -33,10 +33,11 @@ def test_a_jammed_shaft_raises_the_motor_stall_alarm_after_three_tries(twin):
     pump.expect_alarm("motor_stall", at_s=FAULT_AT_S + 2 * HOUR)
     assert pump.snapshot()["firmware"]["alarms"] == ["motor_stall"]
 
-    # Nothing left the pump after the alarm.
+    # Nothing left the pump after the alarm (the stall probes every 10 min do not turn the
+    # jammed shaft): the samples every 15 min of the two hours after it hold one volume.
     t_s, delivered_ul = pump.signal("delivered_volume_ul")
     after = delivered_ul[t_s > raised_s]
-    assert len(after) == 7 and np.ptp(after) == 0.0
+    assert len(after) >= 7 and np.ptp(after) == 0.0
 
     outputs = pump.close()
     assert outputs.status == "interrupted"  # stopped at 2 d 10 h of its week

@@ -348,6 +348,8 @@ TEST(PumpbenchReport, AKnownGapNeverReadsAsPassed) {
   const std::string report = slurp(out + "/report.html");
   EXPECT_NE(report.find("<div class=\"banner known_gap\"><b>KNOWN GAP: NOT A PASS</b>"),
             std::string::npos);
+  EXPECT_NE(report.find("<br>accepted residual risk: VERD-002 overdose-avoided"),
+            std::string::npos);
   EXPECT_EQ(report.find("banner passed"), std::string::npos);
   EXPECT_NE(report.find("<b>Known gap:</b>"), std::string::npos);
 }
