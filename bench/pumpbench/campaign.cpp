@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -396,10 +397,20 @@ CampaignLoad load_campaign(const std::string& path) {
     } else {
       campaign.variants.push_back({"none", std::nullopt, 0.0, {}});
     }
-    if (top.has("seeds")) {
+    if (top.has("seeds") && top.get("seeds").IsMap()) {
+      // A sweep: {first, count}, e.g. {first: 1, count: 1000}.
+      Fields sweep(context, top.get("seeds"), "seeds", {"first", "count"});
+      const auto first = sweep.integer("first", 0, std::numeric_limits<int64_t>::max() / 2);
+      const auto count = sweep.integer("count", 1, kMaxCampaignSeeds, true);
+      for (int64_t i = 0; count && i < *count; ++i) {
+        campaign.seeds.push_back(static_cast<uint64_t>(first.value_or(1) + i));
+      }
+    } else if (top.has("seeds")) {
       const YAML::Node seeds = top.get("seeds");
       if (!seeds.IsSequence() || seeds.size() == 0) {
-        context.error(seeds, "seeds", "expected a list of seeds, e.g. [1, 2, 3]");
+        context.error(seeds, "seeds",
+                      "expected a list of seeds, e.g. [1, 2, 3], or a sweep {first: 1, count: "
+                      "1000}");
       }
       for (size_t i = 0; seeds.IsSequence() && i < seeds.size(); ++i) {
         const std::string field = "seeds[" + std::to_string(i) + "]";
@@ -435,6 +446,10 @@ CampaignLoad load_campaign(const std::string& path) {
   return result;
 }
 
+std::string campaign_cell(const Campaign& campaign, const CampaignRun& run) {
+  return campaign.scenarios[run.scenario].id + "/" + campaign.variants[run.variant].name;
+}
+
 std::vector<CampaignRun> campaign_runs(const Campaign& campaign) {
   std::vector<CampaignRun> runs;
   for (size_t s = 0; s < campaign.scenarios.size(); ++s) {
@@ -449,7 +464,12 @@ std::vector<CampaignRun> campaign_runs(const Campaign& campaign) {
     } else {
       members.push_back(std::nullopt);
     }
+    // The campaign's seeds, else the scenario's own sweep (setup.seed onwards), else its seed.
     std::vector<std::optional<uint64_t>> seeds(campaign.seeds.begin(), campaign.seeds.end());
+    const uint64_t sweep = campaign.scenarios[s].scenario.sweep_seeds;
+    for (uint64_t i = 0; seeds.empty() && sweep > 1 && i < sweep; ++i) {
+      seeds.push_back(setup.seed + i);
+    }
     if (seeds.empty()) seeds.push_back(std::nullopt);
     for (size_t v = 0; v < campaign.variants.size(); ++v) {
       for (const std::optional<uint64_t>& member : members) {
@@ -544,6 +564,7 @@ int run_campaign(const std::string& self, const CampaignOptions& options) {
     if (!options.firmware.empty()) {
       worker.arguments.insert(worker.arguments.end(), {"--firmware", options.firmware});
     }
+    worker.group = campaign_cell(campaign, run);
     selected.push_back(run);
     workers.push_back(std::move(worker));
   }
@@ -570,12 +591,15 @@ int run_campaign(const std::string& self, const CampaignOptions& options) {
       return kExitSimulationFailed;
     }
   }
-  int passed = 0;
-  for (const WorkerRun& worker : workers) passed += worker.exit_code == kExitPassed ? 1 : 0;
+  std::map<Outcome, int> outcomes;
+  for (const WorkerRun& worker : workers) ++outcomes[outcome_of_exit_code(worker.exit_code)];
   const double wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  std::printf("%d of %zu runs passed in %.1f s wall; shard report %s\n", passed, workers.size(),
-              wall_s, shard_file.c_str());
+  std::printf(
+      "runs: %d passed, %d failed, %d known gap, %d error of %zu in %.1f s wall; shard "
+      "report %s\n",
+      outcomes[Outcome::kPassed], outcomes[Outcome::kFailed], outcomes[Outcome::kKnownGap],
+      outcomes[Outcome::kError], workers.size(), wall_s, shard_file.c_str());
   if (options.shard.count > 1) {
     std::printf("merge the %u shards' folders with `pumpbench merge DIR... --out DIR`\n",
                 options.shard.count);

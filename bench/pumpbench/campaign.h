@@ -44,7 +44,7 @@ struct Campaign {
   std::vector<CampaignScenario> scenarios;
   std::vector<FaultVariant> variants;
   std::optional<CampaignCohort> cohort;  // else each scenario's own patient or setup.cohort
-  std::vector<uint64_t> seeds;           // empty: each scenario's setup.seed
+  std::vector<uint64_t> seeds;           // empty: each scenario's sweep, else its setup.seed
   std::vector<Requirement> requirements;
   std::string file_sha256;    // of the campaign file
   std::string inputs_sha256;  // of the campaign file, every scenario file and the requirements
@@ -69,6 +69,13 @@ struct CampaignRun {
 };
 
 std::vector<CampaignRun> campaign_runs(const Campaign& campaign);
+
+// "<scenario>/<variant>": the cell of the verdict matrix a run counts towards ("k of N" over the
+// cohort members and seeds).
+std::string campaign_cell(const Campaign& campaign, const CampaignRun& run);
+
+// A campaign sweeps at most this many seeds (`seeds: {first, count}`).
+inline constexpr int64_t kMaxCampaignSeeds = 100000;
 
 // The scenario a run runs: the campaign's patient and the variant's fault put in.
 Scenario scenario_of_run(const Campaign& campaign, const CampaignRun& run);

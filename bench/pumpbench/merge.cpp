@@ -47,7 +47,7 @@ std::vector<std::string> failures(const json& result) {
   std::vector<std::string> failed;
   for (const json& e : result.value("expectations", json::array())) {
     const std::string verdict = e.value("verdict", "");
-    if (verdict != "pass" && verdict != "known_gap") {
+    if (verdict != "pass" && verdict != "known_gap" && verdict != "hazard_reproduced") {
       failed.push_back(e.value("id", "") + " (" + e.value("requirement", "") + ")");
     }
   }
@@ -66,12 +66,15 @@ CellKey cell_key(const json& scenario, const json& variant) {
   return {scenario["id"].get<std::string>(), variant["name"].get<std::string>()};
 }
 
-std::string alarm_of(const std::string& raised) { return raised.substr(0, raised.find(" at ")); }
+std::string alarm_of(const std::string& raised) {
+  return raised.substr(0, raised.find(" at "));
+}
 
 struct Cell {
   int runs = 0;
   int passed = 0;
   int failed = 0;
+  int known_gap = 0;
   int errors = 0;
   std::map<std::string, std::vector<std::string>> failing;  // what -> run (id suffix)
   std::map<std::string, std::vector<double>> figures;
@@ -79,16 +82,19 @@ struct Cell {
 };
 
 json summary_json(const json& header, const std::vector<json>& runs,
-                  const std::map<CellKey, Cell>& cells) {
+                  const std::map<CellKey, Cell>& cells, const json& groups) {
   int passed = 0;
   int failed = 0;
+  int known_gap = 0;
   int errors = 0;
   json run_entries = json::array();
   for (const json& run : runs) {
     const int code = run["exit_code"].get<int>();
-    passed += code == kExitPassed;
-    failed += code == kExitFailed;
-    errors += code != kExitPassed && code != kExitFailed;
+    const Outcome outcome = outcome_of_exit_code(code);
+    passed += outcome == Outcome::kPassed;
+    failed += outcome == Outcome::kFailed;
+    known_gap += outcome == Outcome::kKnownGap;
+    errors += outcome == Outcome::kError;
     const json all_figures = run["result"].value("figures", json::object());
     json figures = json::object();
     for (const auto& [name, value] : all_figures.items()) {
@@ -121,12 +127,20 @@ json summary_json(const json& header, const std::vector<json>& runs,
                          {"max", *std::max_element(values.begin(), values.end())},
                          {"mean", sum / static_cast<double>(values.size())}};
       }
+      json expectations = json::array();
+      const std::string cell_id =
+          scenario["id"].get<std::string>() + "/" + variant["name"].get<std::string>();
+      for (const json& group : groups) {
+        if (group["id"] == cell_id) expectations = group["expectations"];
+      }
       matrix.push_back({{"scenario", scenario["id"]},
                         {"variant", variant["name"]},
                         {"runs", cell.runs},
                         {"passed", cell.passed},
                         {"failed", cell.failed},
+                        {"known_gap", cell.known_gap},
                         {"errors", cell.errors},
+                        {"expectations", expectations},
                         {"failing", failing},
                         {"alarms_raised", cell.alarms},
                         {"figures", figures}});
@@ -139,8 +153,12 @@ json summary_json(const json& header, const std::vector<json>& runs,
           {"runs_total", runs.size()},
           {"passed", passed},
           {"failed", failed},
+          {"known_gap", known_gap},
           {"errors", errors},
-          {"status", errors != 0 ? "error" : failed != 0 ? "failed" : "passed"},
+          {"status", errors != 0      ? "error"
+                     : failed != 0    ? "failed"
+                     : known_gap != 0 ? "known_gap"
+                                      : "passed"},
           {"scenarios", header["scenarios"]},
           {"variants", header["variants"]},
           {"cohort", header["cohort"]},
@@ -157,12 +175,14 @@ void write_markdown(const std::string& path, const json& summary,
     md << summary["description"].get<std::string>() << "\n\n";
   }
   md << summary["runs_total"] << " runs (" << summary["scenarios"].size() << " scenarios x "
-     << summary["variants"].size() << " fault variants x cohort members x seeds): "
-     << summary["passed"] << " passed, " << summary["failed"] << " failed, " << summary["errors"]
-     << " could not run or errored. Campaign file sha256 `"
+     << summary["variants"].size()
+     << " fault variants x cohort members x seeds): " << summary["passed"] << " passed, "
+     << summary["failed"] << " failed, " << summary["known_gap"] << " known gap (not a pass), "
+     << summary["errors"] << " could not run or errored. Campaign file sha256 `"
      << summary["campaign_file_sha256"].get<std::string>() << "`.\n\n";
   md << "## Verdicts: runs passed per scenario and fault variant\n\n| scenario |";
-  for (const json& variant : summary["variants"]) md << " " << variant["name"].get<std::string>() << " |";
+  for (const json& variant : summary["variants"])
+    md << " " << variant["name"].get<std::string>() << " |";
   md << "\n| --- |";
   for (size_t i = 0; i < summary["variants"].size(); ++i) md << " --- |";
   md << "\n";
@@ -171,6 +191,7 @@ void write_markdown(const std::string& path, const json& summary,
     for (const json& variant : summary["variants"]) {
       const Cell& cell = cells.at(cell_key(scenario, variant));
       md << " " << cell.passed << "/" << cell.runs;
+      if (cell.known_gap != 0) md << " (" << cell.known_gap << " known gap)";
       if (cell.errors != 0) md << " (" << cell.errors << " errors)";
       md << " |";
     }
@@ -180,17 +201,36 @@ void write_markdown(const std::string& path, const json& summary,
   bool any = false;
   for (const auto& [key, cell] : cells) any = any || !cell.failing.empty();
   if (!any) md << "None.\n";
-  if (any) md << "| scenario | fault variant | expectation (requirement) | failed in |\n| --- | --- | --- | --- |\n";
+  if (any)
+    md << "| scenario | fault variant | expectation (requirement) | failed in |\n| --- | --- | --- "
+          "| --- |\n";
   for (const json& scenario : summary["scenarios"]) {
     for (const json& variant : summary["variants"]) {
       const Cell& cell = cells.at(cell_key(scenario, variant));
       for (const auto& [what, where] : cell.failing) {
         md << "| " << scenario["id"].get<std::string>() << " | "
-           << variant["name"].get<std::string>() << " | " << what << " | " << where.size()
-           << " of " << cell.runs << " runs:";
+           << variant["name"].get<std::string>() << " | " << what << " | " << where.size() << " of "
+           << cell.runs << " runs:";
         for (size_t i = 0; i < where.size(); ++i) md << (i ? ", " : " ") << where[i];
         md << " |\n";
       }
+    }
+  }
+  md << "\n## Expectations: runs held of the runs, 95 % lower bound on the pass probability "
+        "(Clopper-Pearson)\n\n| scenario | fault variant | expectation | verdict | held | "
+        "lower bound |\n| --- | --- | --- | --- | --- | --- |\n";
+  for (const json& entry : summary["matrix"]) {
+    for (const json& e : entry["expectations"]) {
+      char bound[32];
+      std::snprintf(bound, sizeof bound, "%.3f",
+                    e["pass_probability_lower_bound_95"].get<double>());
+      const std::string trace = e["requirement"].get<std::string>().empty()
+                                    ? "harm of " + e["hazard"].get<std::string>()
+                                    : e["requirement"].get<std::string>();
+      md << "| " << entry["scenario"].get<std::string>() << " | "
+         << entry["variant"].get<std::string>() << " | " << e["id"].get<std::string>() << " ("
+         << trace << ") | " << e["verdict"].get<std::string>() << " | " << e["holds"] << " of "
+         << e["runs"] << " | " << bound << " |\n";
     }
   }
   md << "\n## Key figures (min - max over the runs)\n\n| scenario | fault variant |";
@@ -240,13 +280,14 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
                       " (sha256 " + first["campaign_file_sha256"].get<std::string>() + ")");
       }
       if (shard["inputs_sha256"] != first["inputs_sha256"]) {
-        return refuse(where + " ran the campaign file with other scenario or requirements files "
-                              "than " +
+        return refuse(where +
+                      " ran the campaign file with other scenario or requirements files "
+                      "than " +
                       first_where + " (inputs sha256 differ)");
       }
       if (shard["shard"]["count"].get<unsigned>() != count) {
-        return refuse(where + " is shard " + shard_name(shard) + ", " + first_where +
-                      " shard " + shard_name(first) + ": different splits of the campaign");
+        return refuse(where + " is shard " + shard_name(shard) + ", " + first_where + " shard " +
+                      shard_name(first) + ": different splits of the campaign");
       }
       const unsigned index = shard["shard"]["index"].get<unsigned>();
       if (!indices.emplace(index, where).second) {
@@ -265,8 +306,8 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
     std::string missing;
     for (unsigned index = 0; index < count; ++index) {
       if (indices.count(index) == 0) {
-        missing += (missing.empty() ? "" : ", ") + std::to_string(index) + "/" +
-                   std::to_string(count);
+        missing +=
+            (missing.empty() ? "" : ", ") + std::to_string(index) + "/" + std::to_string(count);
       }
     }
     if (!missing.empty()) {
@@ -306,9 +347,11 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
     Cell& cell = cells[{scenario, variant}];
     const int code = run["exit_code"].get<int>();
     ++cell.runs;
-    cell.passed += code == kExitPassed;
-    cell.failed += code == kExitFailed;
-    cell.errors += code != kExitPassed && code != kExitFailed;
+    const Outcome outcome = outcome_of_exit_code(code);
+    cell.passed += outcome == Outcome::kPassed;
+    cell.failed += outcome == Outcome::kFailed;
+    cell.known_gap += outcome == Outcome::kKnownGap;
+    cell.errors += outcome == Outcome::kError;
     const json& result = run["result"];
     for (const std::string& what : failures(result)) cell.failing[what].push_back(suffix);
     const json figures = result.value("figures", json::object());
@@ -326,23 +369,29 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
     report.exit_code = code;
     report.result = result;
     report.errors = run["errors"].get<std::vector<std::string>>();
+    report.group = scenario + "/" + variant;
+    report.group_name = scenario + " [" + variant + "]";
+    report.reproduce = "pumpbench campaign " + header["campaign_file"].get<std::string>() +
+                       " --run " + report.id + " --out reproduce/" + report.id;
     reports.push_back(std::move(report));
   }
   std::error_code error;
   fs::create_directories(out_dir, error);
-  const json summary = summary_json(header, runs, cells);
+  const json groups = group_verdicts(reports);
+  const json summary = summary_json(header, runs, cells, groups);
   {
     std::ofstream out(out_dir + "/campaign.json", std::ios::trunc);
     out << summary.dump(1) << '\n';
   }
   write_markdown(out_dir + "/campaign.md", summary, cells);
-  write_junit(out_dir + "/junit.xml", reports, "campaign");
+  write_junit(out_dir + "/junit.xml", groups, "campaign");
   std::vector<Requirement> requirements;
   for (const json& requirement : header["requirements"]) {
     requirements.push_back(
         {requirement["id"].get<std::string>(), requirement["text"].get<std::string>()});
   }
-  write_traceability(out_dir, requirements, reports);
+  const std::vector<RequirementNotMet> not_met =
+      write_traceability(out_dir, requirements, groups, "scenario x fault cells");
   std::vector<ReportRun> report_runs;
   for (size_t i = 0; i < runs.size(); ++i) {
     const std::string id = runs[i]["id"].get<std::string>();
@@ -355,12 +404,14 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
                            reports[i].result});
   }
   write_suite_report(out_dir + "/report.html", "Campaign: " + header["campaign"].get<std::string>(),
-                     requirements, report_runs, true);
+                     requirements, report_runs, groups, not_met, true);
+  print_verdict_summary(groups, not_met, "scenario x fault cells");
   std::printf(
-      "campaign %s: %d of %zu runs passed; %s/{campaign.json,campaign.md,junit.xml,"
-      "traceability.md,traceability.csv,report.html}\n",
-      header["campaign"].get<std::string>().c_str(), summary["passed"].get<int>(), runs.size(),
-      out_dir.c_str());
+      "campaign %s: runs: %d passed, %d failed, %d known gap, %d error of %zu; "
+      "%s/{campaign.json,campaign.md,junit.xml,traceability.md,traceability.csv,report.html}\n",
+      header["campaign"].get<std::string>().c_str(), summary["passed"].get<int>(),
+      summary["failed"].get<int>(), summary["known_gap"].get<int>(), summary["errors"].get<int>(),
+      runs.size(), out_dir.c_str());
   return worst_exit_code(reports);
 }
 
@@ -369,7 +420,8 @@ int merge_campaign_shards(const std::vector<std::string>& shard_dirs, const std:
   for (const std::string& dir : shard_dirs) {
     const std::string file = dir + "/" + kShardFile;
     std::ifstream in(file);
-    if (!in) return refuse(dir + ": no " + kShardFile + " (not the output folder of a campaign shard)");
+    if (!in)
+      return refuse(dir + ": no " + kShardFile + " (not the output folder of a campaign shard)");
     try {
       shards.emplace_back(dir, json::parse(in));
     } catch (const json::exception& error) {

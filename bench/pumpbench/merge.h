@@ -1,6 +1,7 @@
 // `pumpbench merge`: assembles the shard reports of a campaign (campaign.h) into the report the
 // unsharded campaign writes, from the same code: campaign.json (summary), campaign.md (readable
-// verdict matrix), junit.xml, traceability.md and .csv. None holds a wall-clock time or a path,
+// verdict matrix), junit.xml, traceability.md and .csv. None holds a wall-clock time or a path
+// (but the campaign file as given, in the commands that reproduce a failing run),
 // so the merged files are byte-identical to the unsharded campaign's.
 #pragma once
 

@@ -52,11 +52,6 @@ std::string run_verdict(const json& result, int exit_code) {
   const std::string status =
       result.is_object() ? result.value("status", std::string()) : std::string();
   if (status.empty()) return exit_code == 130 ? "interrupted" : "error";
-  if (status == "passed") {
-    for (const json& expectation : result.value("expectations", json::array())) {
-      if (expectation.value("verdict", "") == "known_gap") return "known_gap";
-    }
-  }
   return status;
 }
 
@@ -483,41 +478,14 @@ std::string action_parameters(const Action& action) {
   return "";
 }
 
-std::string verdict_banner(const std::string& verdict, const json& result) {
-  static const std::map<std::string, std::pair<const char*, const char*>> kText = {
-      {"passed", {"PASSED", "every expectation met"}},
-      {"failed", {"FAILED", "an expectation or a step was not met"}},
-      {"known_gap",
-       {"KNOWN GAP",
-        "the run shows a hazard the firmware does not mitigate (an accepted residual "
-        "risk); the requirement is NOT met"}},
-      {"error", {"ERROR", "the simulation could not complete"}},
-      {"interrupted", {"INTERRUPTED", "the run was stopped before its end; results so far"}},
-      {"running", {"RUNNING", "the run has not finished"}},
-  };
-  const auto found = kText.find(verdict);
-  const std::string title = found != kText.end() ? found->second.first : verdict;
-  std::string detail = found != kText.end() ? found->second.second : "";
-  // A seed sweep's count ("k of N seeds"), when the result has one.
-  if (result.contains("seeds") && result["seeds"].is_object()) {
-    const json& seeds = result["seeds"];
-    detail += "; " + seeds.value("passed", json()).dump() + " of " +
-              seeds.value("total", json()).dump() + " seeds passed";
-  }
-  if (result.contains("verdict_reason") && result["verdict_reason"].is_string()) {
-    detail += ": " + result["verdict_reason"].get<std::string>();
-  }
-  return "<div class=\"banner " + markup_escape(verdict) + "\"><b>" + markup_escape(title) +
-         "</b> &mdash; " + markup_escape(detail) + "</div>\n";
-}
-
 const char* const kStyle =
     "body{font-family:sans-serif;margin:2em;max-width:960px;color:#222}"
     "table{border-collapse:collapse;margin:0.6em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
     "text-align:left;font-size:13px;vertical-align:top}th{background:#f3f3f3}"
     "td:first-child{white-space:nowrap}"
     ".pass,.passed{background:#e6f4e6}.fail,.failed{background:#fbe3e3}"
-    ".known_gap{background:#fff0cc}.not_evaluated,.error,.interrupted,.running{background:#ece6f4}"
+    ".known_gap,.hazard_reproduced{background:#fff0cc}.not_evaluated,.error,.interrupted,.running{"
+    "background:#ece6f4}"
     ".banner{padding:0.8em 1em;font-size:16px;border-radius:4px;margin:1em 0}"
     ".banner.passed{border-left:8px solid #2e7d32}.banner.failed{border-left:8px solid #c62828}"
     ".banner.known_gap{border-left:8px solid #e69500}.banner.error,.banner.interrupted{"
@@ -546,6 +514,35 @@ const char* const kColours[] = {"#1565c0", "#e65100", "#2e7d32", "#6a1b9a"};
 
 }  // namespace
 
+const char* report_style() {
+  return kStyle;
+}
+
+std::string verdict_banner(const std::string& verdict, const json& known_gaps,
+                           const std::string& detail) {
+  static const std::map<std::string, std::pair<const char*, const char*>> kText = {
+      {"passed", {"PASSED", "every expectation met"}},
+      {"failed", {"FAILED", "an expectation or a step was not met"}},
+      {"known_gap",
+       {"KNOWN GAP: NOT A PASS",
+        "the run shows a hazard the firmware does not mitigate (an accepted residual "
+        "risk); the requirement is NOT met"}},
+      {"error", {"ERROR", "the simulation could not complete"}},
+      {"interrupted", {"INTERRUPTED", "the run was stopped before its end; results so far"}},
+      {"running", {"RUNNING", "the run has not finished"}},
+  };
+  const auto found = kText.find(verdict);
+  std::string html = "<div class=\"banner " + markup_escape(verdict) + "\"><b>" +
+                     markup_escape(found != kText.end() ? found->second.first : verdict) +
+                     "</b> &mdash; " +
+                     markup_escape(found != kText.end() ? found->second.second : "") +
+                     (detail.empty() ? "" : "; " + markup_escape(detail));
+  for (const json& reason : known_gaps) {
+    html += "<br>accepted residual risk: " + markup_escape(reason.get<std::string>());
+  }
+  return html + "</div>\n";
+}
+
 void write_run_report(const std::string& out_dir, const json& result, const Scenario& scenario) {
   const Recorded recorded = read_signals(out_dir);
   const std::vector<EventLine> events = read_events(out_dir);
@@ -562,9 +559,9 @@ void write_run_report(const std::string& out_dir, const json& result, const Scen
        << markup_escape(scenario.name) << " &mdash; " << markup_escape(verdict)
        << "</title>\n<style>" << kStyle << "</style></head><body>\n"
        << "<h1>" << markup_escape(scenario.name) << "</h1>\n"
-       << verdict_banner(verdict, result) << "<p>" << markup_escape(scenario.description)
-       << "</p>\n<p>file " << markup_escape(scenario.file) << " &middot; seed "
-       << markup_escape(result.value("seed", json()).dump()) << " &middot; "
+       << verdict_banner(verdict, result.value("known_gaps", json::array()), "") << "<p>"
+       << markup_escape(scenario.description) << "</p>\n<p>file " << markup_escape(scenario.file)
+       << " &middot; seed " << markup_escape(result.value("seed", json()).dump()) << " &middot; "
        << markup_escape(result.value("mode", "")) << " &middot; simulated "
        << markup_escape(plot::format_duration(result.value("simulated_s", 0.0))) << " of "
        << markup_escape(plot::format_duration(scenario.duration_s)) << "</p>\n";
@@ -714,10 +711,9 @@ void write_run_report(const std::string& out_dir, const json& result, const Scen
     html << "<tr class=\"" << markup_escape(step_verdict) << "\"><td>"
          << markup_escape(plot::format_duration(step.value("time_s", 0.0))) << "</td><td>"
          << markup_escape(step.value("action", "")) << "</td><td>" << markup_escape(parameters)
-         << "</td><td>"
-         << markup_escape(step.value("answer", "")) << "</td><td>" << markup_escape(step_verdict)
-         << "</td><td class=\"note\">" << (spec != nullptr ? markup_escape(spec->note) : "")
-         << "</td></tr>\n";
+         << "</td><td>" << markup_escape(step.value("answer", "")) << "</td><td>"
+         << markup_escape(step_verdict) << "</td><td class=\"note\">"
+         << (spec != nullptr ? markup_escape(spec->note) : "") << "</td></tr>\n";
   }
   html << "</table>\n";
 
@@ -776,35 +772,118 @@ void write_run_report(const std::string& out_dir, const json& result, const Scen
   file << html.str();
 }
 
+void write_sweep_report(const std::string& out_dir, const json& group) {
+  std::ostringstream html;
+  const json& outcomes = group["outcomes"];
+  html << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>"
+       << markup_escape(group.value("scenario", "")) << "</title>\n<style>" << report_style()
+       << "</style></head><body>\n"
+       << "<h1>" << markup_escape(group.value("scenario", "")) << "</h1>\n<p>"
+       << markup_escape(group.value("description", "")) << "</p>\n"
+       << verdict_banner(group.value("status", ""), group["known_gaps"],
+                         outcomes["passed"].dump() + " of " + group["runs"].dump() +
+                             " seeds passed (" + outcomes["failed"].dump() + " failed, " +
+                             outcomes["known_gap"].dump() + " known gap, " +
+                             outcomes["error"].dump() + " error)")
+       << "<p>file " << markup_escape(group.value("file", "")) << " &middot; seeds "
+       << group["seeds"][0].dump() << " to " << group["seeds"][1].dump() << "</p>\n"
+       << "<h2>Expectations over the seeds</h2>\n<table><tr><th>id</th><th>requirement</th>"
+       << "<th>check</th><th>verdict</th><th>held</th><th>95 % lower bound on the pass "
+       << "probability</th><th>measured (min - max)</th></tr>\n";
+  for (const json& e : group["expectations"]) {
+    const std::string verdict = e.value("verdict", "");
+    const std::string trace = e.value("requirement", "").empty()
+                                  ? "harm of " + e.value("hazard", "")
+                                  : e.value("requirement", "");
+    html << "<tr class=\"" << markup_escape(verdict) << "\"><td>"
+         << markup_escape(e.value("id", "")) << "</td><td>" << markup_escape(trace) << "</td><td>"
+         << markup_escape(e.value("check", "")) << "</td><td>" << markup_escape(verdict)
+         << "</td><td>" << e["holds"].dump() << " of " << e["runs"].dump() << "</td><td>"
+         << format_number(e["pass_probability_lower_bound_95"].get<double>()) << "</td><td>"
+         << (e.contains("measured_min") ? format_number(e["measured_min"].get<double>()) + " - " +
+                                              format_number(e["measured_max"].get<double>())
+                                        : "")
+         << "</td></tr>\n";
+  }
+  html << "</table>\n<h2>Failing seeds</h2>\n";
+  if (group["failing_runs"].empty()) html << "<p>None.</p>\n";
+  for (const json& failing : group["failing_runs"]) {
+    const std::string run = failing.value("run", "");
+    html << "<p><a href=\"" << markup_escape(run) << "/report.html\">" << markup_escape(run)
+         << "</a> " << markup_escape(failing.value("status", "")) << ": <code>"
+         << markup_escape(failing.value("reproduce", "")) << "</code></p>\n";
+  }
+  html << "</body></html>\n";
+  std::ofstream file(out_dir + "/report.html", std::ios::trunc);
+  file << html.str();
+}
+
 void write_suite_report(const std::string& path, const std::string& title,
                         const std::vector<Requirement>& requirements,
-                        const std::vector<ReportRun>& runs, bool campaign) {
-  std::map<std::string, int> verdict_count;
-  for (const ReportRun& run : runs) ++verdict_count[run_verdict(run.result, run.exit_code)];
+                        const std::vector<ReportRun>& runs, const json& groups,
+                        const std::vector<RequirementNotMet>& not_met, bool campaign) {
   std::ostringstream html;
   html << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" << markup_escape(title)
        << "</title>\n<style>" << kStyle << "</style></head><body>\n<h1>" << markup_escape(title)
        << "</h1>\n";
-  const int passed = verdict_count["passed"];
-  const std::string overall = passed == static_cast<int>(runs.size()) ? "passed"
-                              : verdict_count["error"] > 0            ? "error"
-                              : verdict_count["failed"] > 0           ? "failed"
-                                                                      : "known_gap";
-  std::string counts;
-  for (const auto& [verdict, count] : verdict_count) {
-    counts += (counts.empty() ? "" : ", ") + std::to_string(count) + " " + verdict;
+  // The worst of the groups' verdicts, as the exit code has it.
+  const std::string what = campaign ? "scenario x fault cells" : "scenarios";
+  auto rank = [](const std::string& status) {
+    return status == "error" ? 3 : status == "failed" ? 2 : status == "known_gap" ? 1 : 0;
+  };
+  std::string overall = "passed";
+  json known_gaps = json::array();
+  for (const json& group : groups) {
+    const std::string status = group["status"].get<std::string>();
+    if (rank(status) > rank(overall)) overall = status;
+    for (const json& reason : group["known_gaps"]) {
+      if (std::find(known_gaps.begin(), known_gaps.end(), reason) == known_gaps.end()) {
+        known_gaps.push_back(reason);
+      }
+    }
   }
-  html << "<div class=\"banner " << overall << "\"><b>" << passed << " of " << runs.size()
-       << " runs passed</b> &mdash; " << markup_escape(counts) << "</div>\n";
+  std::string not_met_list;
+  for (const RequirementNotMet& requirement : not_met) {
+    if (requirement.verdict == "NOT VERIFIED") continue;
+    not_met_list += (not_met_list.empty() ? "" : ", ") + requirement.id;
+  }
+  html << verdict_banner(overall, known_gaps,
+                         verdict_counts(groups, what) + "; requirements NOT MET: " +
+                             (not_met_list.empty() ? "none" : not_met_list));
+
+  // Each scenario's (campaign: cell's) verdict over its runs, and its checks not held in all.
+  html << "<h2>" << (campaign ? "Cells" : "Scenarios")
+       << "</h2>\n<table><tr><th>name</th><th>verdict</th><th>runs passed</th>"
+       << "<th>checks not held in every run (k of N held; 95 % lower bound on the pass "
+       << "probability)</th></tr>\n";
+  for (const json& group : groups) {
+    const std::string status = group["status"].get<std::string>();
+    std::string checks;
+    for (const json& e : group["expectations"]) {
+      if (e["verdict"] == "pass") continue;
+      checks +=
+          (checks.empty() ? "" : "<br>") +
+          markup_escape(e["id"].get<std::string>() + " " + e["verdict"].get<std::string>() + ": " +
+                        e["holds"].dump() + " of " + e["runs"].dump() + " (" +
+                        format_number(e["pass_probability_lower_bound_95"].get<double>()) + ")");
+    }
+    for (const json& step : group["failed_steps"]) {
+      checks += (checks.empty() ? "" : "<br>") +
+                markup_escape(step["step"].get<std::string>() + " failed in " +
+                              std::to_string(step["failed_in"].size()));
+    }
+    html << "<tr class=\"" << markup_escape(status) << "\"><td>"
+         << markup_escape(group["name"].get<std::string>()) << "</td><td>" << markup_escape(status)
+         << "</td><td>" << group["outcomes"]["passed"].dump() << " of " << group["runs"].dump()
+         << "</td><td>" << checks << "</td></tr>\n";
+  }
+  html << "</table>\n";
 
   // Traceability: requirement -> runs -> verdicts.
   html << "<h2>Traceability</h2>\n<table><tr><th>requirement</th><th>text</th><th>verdict</th>"
        << "<th>verified by</th></tr>\n";
   for (const Requirement& requirement : requirements) {
     std::string cells;
-    bool any = false;
-    bool failed = false;
-    bool gap = false;
     for (const ReportRun& run : runs) {
       std::vector<std::string> checks;
       std::string worst = "pass";
@@ -823,19 +902,20 @@ void write_suite_report(const std::string& path, const std::string& title,
         worst = v == "passed" ? "pass" : v == "known_gap" ? "known_gap" : "fail";
         checks.push_back("scenario " + v);
       }
-      any = true;
-      failed = failed || worst == "fail";
-      gap = gap || worst == "known_gap";
       std::string joined;
       for (const std::string& check : checks) joined += (joined.empty() ? "" : ", ") + check;
       cells += "<div class=\"" + worst + "\"><a href=\"" + markup_escape(run.report_link) + "\">" +
                markup_escape(run.id) + "</a>: " + markup_escape(joined) + "</div>";
     }
-    const std::string verdict = !any     ? "NOT VERIFIED"
-                                : failed ? "FAIL"
-                                : gap    ? "NOT MET (known gap)"
-                                         : "PASS";
-    const char* cls = !any ? "not_evaluated" : failed ? "fail" : gap ? "known_gap" : "pass";
+    // The requirement's verdict is the traceability matrix's (workers.h).
+    std::string verdict = "PASS";
+    for (const RequirementNotMet& requirement_not_met : not_met) {
+      if (requirement_not_met.id == requirement.id) verdict = requirement_not_met.verdict;
+    }
+    const char* cls = verdict == "PASS"           ? "pass"
+                      : verdict == "NOT VERIFIED" ? "not_evaluated"
+                      : verdict == "FAIL"         ? "fail"
+                                                  : "known_gap";
     html << "<tr><td>" << markup_escape(requirement.id) << "</td><td>"
          << markup_escape(requirement.text) << "</td><td class=\"" << cls << "\">" << verdict
          << "</td><td>" << cells << "</td></tr>\n";

@@ -10,6 +10,7 @@
 
 #include "scenario.h"
 #include "scenario_loader.h"
+#include "workers.h"
 
 namespace pumpbench {
 
@@ -19,6 +20,10 @@ namespace pumpbench {
 // the other key signals, the figures and the event log.
 void write_run_report(const std::string& out_dir, const nlohmann::json& result,
                       const Scenario& scenario);
+
+// OUT/report.html of a seed sweep (suite.h, run_seed_sweep): the verdict banner, "k of N" per
+// expectation with the 95 % lower bound, and the failing seeds with their commands and reports.
+void write_sweep_report(const std::string& out_dir, const nlohmann::json& group);
 
 // One run of a suite or campaign as its HTML report lists it.
 struct ReportRun {
@@ -30,15 +35,27 @@ struct ReportRun {
   nlohmann::json result;  // result.json (empty object: it did not run)
 };
 
-// OUT/report.html of a suite or campaign: the runs' verdicts, the traceability matrix
-// (requirement -> scenario -> verdict, with its text), and for a campaign the scenario x fault
-// grid with the number of runs passed in each cell; every run links to its own report.
+// OUT/report.html of a suite or campaign: the banner of the worst of the groups' verdicts
+// (group_verdicts) with their counts and the requirements NOT MET, each group's verdict with its
+// checks not held in every run ("k of N"), the traceability matrix (requirement and text, its
+// verdict from `not_met`, the runs that check it), for a campaign the scenario x fault grid with
+// the runs passed in each cell, and the runs; every run links to its own report.
 void write_suite_report(const std::string& path, const std::string& title,
                         const std::vector<Requirement>& requirements,
-                        const std::vector<ReportRun>& runs, bool campaign);
+                        const std::vector<ReportRun>& runs, const nlohmann::json& groups,
+                        const std::vector<RequirementNotMet>& not_met, bool campaign);
 
-// The verdict a run reads as: "passed", "failed", "known_gap" (an expectation marked as a known
-// gap failed as expected: the requirement is not met), "error" or "interrupted". Taken from the
+// The reports' style sheet: every page that shows a verdict shows it alike.
+const char* report_style();
+
+// The verdict's banner: passed, failed, known gap (NOT A PASS, with the accepted residual risks
+// `known_gaps` lists), error, interrupted or running, with `detail` (e.g. "17 of 20 seeds
+// passed") after its explanation; one HTML block.
+std::string verdict_banner(const std::string& verdict, const nlohmann::json& known_gaps,
+                           const std::string& detail);
+
+// The verdict a run reads as: "passed", "failed", "known_gap" (an accepted residual risk shows: the
+// requirement is not met), "error" or "interrupted". Taken from the
 // result's "verdict" when it has one.
 std::string run_verdict(const nlohmann::json& result, int exit_code);
 

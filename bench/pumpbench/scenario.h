@@ -148,9 +148,12 @@ struct Expectation {
   std::string requirement;
   std::string description;
   // The firmware as built does not meet this check (docs/hazards.md says why): the check still
-  // runs; its failure is reported as `known_gap` (the requirement NOT MET, the scenario green),
-  // and a pass as a failure, so that a closed gap cannot go unnoticed.
+  // runs; its failure is reported as `known_gap` (the requirement NOT MET, the run a known gap,
+  // never passed), and a pass as a failure, so that a closed gap cannot go unnoticed.
   std::string known_gap;
+  // Checks that the scenario's hazard is reproduced (a harm, named in `reproduces.harm`): when it
+  // holds it reads "hazard_reproduced", never a pass; it verifies no requirement.
+  bool harm = false;
   enum class Kind {
     kSignalAt,       // signal within [min, max] at a time
     kAlarmAt,        // alarm active (or not) at a time
@@ -174,6 +177,15 @@ struct Expectation {
   double tolerance_ul = 0.0;
 };
 
+// `reproduces:`: the scenario shows a hazard of scenarios/hazards.yaml happening to the patient.
+// Its harm checks read "hazard_reproduced"; a run whose harm is reproduced is a known gap (an
+// accepted residual risk, with this reason), never passed.
+struct HazardReproduction {
+  std::string hazard;             // id in scenarios/hazards.yaml
+  std::vector<std::string> harm;  // ids of the expectations that check the harm
+  std::string residual_risk;      // why the harm is accepted (what the pump cannot do)
+};
+
 struct Scenario {
   std::string file;
   std::string name;
@@ -184,6 +196,10 @@ struct Scenario {
   Setup setup;
   std::vector<Step> timeline;
   std::vector<Expectation> expectations;
+  // `sweep: {seeds: N}`: the run draws on random streams, so its verdict is over N seeds
+  // (setup.seed .. setup.seed + N - 1), each run in its own process. 0: one run.
+  uint64_t sweep_seeds = 0;
+  std::optional<HazardReproduction> reproduces;
 };
 
 }  // namespace pumpbench

@@ -254,6 +254,7 @@ namespace {
 constexpr double kSecondsPerDay = 86400.0;
 // Longer than a pump's battery life (about a decade) is not a scenario but a mistake.
 constexpr double kMaxDurationS = 20 * 365 * kSecondsPerDay;
+constexpr int64_t kMaxSweepSeeds = 10000;
 
 std::vector<std::string> drug_names() {
   std::vector<std::string> names;
@@ -1064,9 +1065,18 @@ void read_expectations(Context& context, const YAML::Node& node, Scenario& scena
     if (!ids.insert(expectation.id).second) {
       context.error(item["id"], fields.field("id"), "duplicate id '" + expectation.id + "'");
     }
-    expectation.requirement = fields.scalar("requirement", true).value_or("");
+    expectation.harm =
+        scenario.reproduces && std::count(scenario.reproduces->harm.begin(),
+                                          scenario.reproduces->harm.end(), expectation.id) != 0;
+    // A harm check verifies no requirement: the hazard it reproduces is its trace.
+    expectation.requirement = fields.scalar("requirement", !expectation.harm).value_or("");
     expectation.description = fields.scalar("description").value_or("");
     expectation.known_gap = fields.scalar("known_gap").value_or("");
+    if (expectation.harm && !expectation.known_gap.empty()) {
+      context.error(item["known_gap"], fields.field("known_gap"),
+                    "a harm check (reproduces.harm) is no known gap: its reason is "
+                    "reproduces.residual_risk");
+    }
     const double end_s = scenario.duration_s;
     auto time_in_run = [&](const std::string& key, bool required) -> std::optional<double> {
       auto time =
@@ -1232,6 +1242,59 @@ void check_requirement_ids(Context& context, const YAML::Node& root, const Scena
   }
 }
 
+// `sweep: {seeds: N}` (docs/scenarios.md, "Seed sweeps").
+void read_sweep(Context& context, const YAML::Node& node, Scenario& scenario) {
+  Fields fields(context, node, "sweep", {"seeds"});
+  if (!fields.valid()) return;
+  if (const auto seeds = fields.integer("seeds", 1, kMaxSweepSeeds, true)) {
+    scenario.sweep_seeds = static_cast<uint64_t>(*seeds);
+  }
+}
+
+// `reproduces: {hazard, harm: [expectation ids], residual_risk}` (docs/scenarios.md).
+void read_reproduces(Context& context, const YAML::Node& node, Scenario& scenario) {
+  Fields fields(context, node, "reproduces", {"hazard", "harm", "residual_risk"});
+  if (!fields.valid()) return;
+  HazardReproduction reproduces;
+  reproduces.hazard = fields.scalar("hazard", true).value_or("");
+  reproduces.residual_risk = fields.scalar("residual_risk", true).value_or("");
+  if (fields.has("harm")) {
+    const YAML::Node harm = fields.get("harm");
+    if (!harm.IsSequence() || harm.size() == 0) {
+      context.error(harm, "reproduces.harm", "expected a list of expectation ids, e.g. [lost]");
+    }
+    for (size_t i = 0; harm.IsSequence() && i < harm.size(); ++i) {
+      if (!harm[i].IsScalar()) {
+        context.error(harm[i], "reproduces.harm[" + std::to_string(i) + "]",
+                      "expected an expectation id");
+        continue;
+      }
+      reproduces.harm.push_back(harm[i].Scalar());
+    }
+  } else {
+    fields.missing("harm", "the ids of the expectations that check the harm");
+  }
+  scenario.reproduces = std::move(reproduces);
+}
+
+// Every id in reproduces.harm names an expectation (as written, whether it loaded or not).
+void check_harm_ids(Context& context, const YAML::Node& node, const YAML::Node& expect,
+                    const Scenario& scenario) {
+  if (!scenario.reproduces || !expect.IsSequence()) return;
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < expect.size(); ++i) {
+    const YAML::Node item = expect[i];  // const: reading a key must not add it
+    const YAML::Node id = item.IsMap() ? item["id"] : YAML::Node();
+    ids.push_back(id.IsScalar() ? id.Scalar() : "E" + std::to_string(i + 1));
+  }
+  const std::vector<std::string>& harm = scenario.reproduces->harm;
+  for (size_t i = 0; i < harm.size(); ++i) {
+    if (std::count(ids.begin(), ids.end(), harm[i]) != 0) continue;
+    context.error(node["harm"][i], "reproduces.harm[" + std::to_string(i) + "]",
+                  "no expectation has the id '" + harm[i] + "'" + suggestion(harm[i], ids));
+  }
+}
+
 std::vector<std::string> string_list(Context& context, Fields& fields, const std::string& key) {
   std::vector<std::string> items;
   if (!fields.has(key)) return items;
@@ -1272,9 +1335,9 @@ LoadResult load_scenario_document(const std::string& path, const YAML::Node& roo
   try {
     Scenario scenario;
     scenario.file = path;
-    Fields top(
-        context, root, "",
-        {"name", "description", "requirements", "tags", "duration", "setup", "timeline", "expect"});
+    Fields top(context, root, "",
+               {"name", "description", "requirements", "tags", "duration", "setup", "timeline",
+                "expect", "sweep", "reproduces"});
     if (!top.valid()) {
       result.diagnostics = std::move(context.diagnostics());
       return result;
@@ -1292,8 +1355,11 @@ LoadResult load_scenario_document(const std::string& path, const YAML::Node& roo
       top.missing("setup", "the patient, drug and pump at the start");
     }
     if (top.has("timeline")) read_timeline(context, top.get("timeline"), scenario);
+    if (top.has("sweep")) read_sweep(context, top.get("sweep"), scenario);
+    if (top.has("reproduces")) read_reproduces(context, top.get("reproduces"), scenario);
     if (top.has("expect")) {
       read_expectations(context, top.get("expect"), scenario);
+      check_harm_ids(context, top.get("reproduces"), top.get("expect"), scenario);
     } else {
       top.missing("expect", "at least one expectation with its requirement");
     }

@@ -20,6 +20,9 @@ inline constexpr int kExitPassed = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitBadInput = 2;
 inline constexpr int kExitSimulationFailed = 3;
+// Every check held except those that show an accepted residual risk: an expectation marked
+// `known_gap`, or a harm the scenario `reproduces`. Never a pass: a requirement is not met.
+inline constexpr int kExitKnownGap = 4;
 inline constexpr int kExitInterrupted = 130;  // stopped by SIGINT/SIGTERM; reports complete
 
 struct RunOptions {

@@ -2,9 +2,9 @@
 
 Each runs `pumpbench suite` / `pumpbench campaign` (one worker process per run, as on the
 command line) and reads the reports they write; a row per run, as a pandas DataFrame when
-pandas is importable, else a list of dicts. Exit 1 (some runs failed their expectations) is a
-result, not an error: the rows say which; bad input (exit 2) raises TwinError with pumpbench's
-messages.
+pandas is importable, else a list of dicts. Exit 1 (some runs failed their expectations) or 4
+(a known gap) is a result, not an error: the rows say which; bad input (exit 2) raises TwinError
+with pumpbench's messages.
 """
 
 import json
@@ -15,9 +15,10 @@ from pathlib import Path
 from ._pumpbench import find_pumpbench
 from .errors import TwinError
 
-# pumpbench's exit codes (docs/scenarios.md): 0 passed, 1 failed, 3 a simulation failed, 130
-# interrupted; each leaves complete reports. 2 is bad input, and nothing ran.
-_REPORTED_EXIT_CODES = (0, 1, 3, 130)
+# pumpbench's exit codes (docs/scenarios.md): 0 passed, 1 failed, 3 a simulation failed, 4 a
+# known gap (not a pass), 130 interrupted; each leaves complete reports. 2 is bad input, and
+# nothing ran.
+_REPORTED_EXIT_CODES = (0, 1, 3, 4, 130)
 
 
 def _run(arguments, pumpbench):

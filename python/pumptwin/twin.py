@@ -68,7 +68,7 @@ class Outputs:
 
     def __init__(self, out_dir, end):
         self.out_dir = Path(out_dir)
-        self.status = end.get("status")        # passed, failed, interrupted, error
+        self.status = end.get("status")        # passed, failed, known_gap, interrupted, error
         self.exit_code = end.get("exit_code")
         self.result_json = self.out_dir / "result.json"
         self.events_log = self.out_dir / "events.log"

@@ -128,7 +128,7 @@ TEST(PumpbenchCampaign, ThreeShardsMergedGiveTheUnshardedReportsByteForByte) {
                                      "failing_run/none/member-1", "failing_run/kink/member-1"}));
   EXPECT_TRUE(fs::exists(dir + "/shard1/runs/failing_run/kink/member-1/result.json"));
   const std::string junit = slurp(dir + "/merged/junit.xml");
-  EXPECT_NE(junit.find("classname=\"campaign.short_run/kink/member-2\""), std::string::npos);
+  EXPECT_NE(junit.find("classname=\"campaign.short_run/kink\""), std::string::npos);
   EXPECT_NE(slurp(dir + "/merged/campaign.md").find("| short_run | 3/3 | 0/3 |"),
             std::string::npos);
   // The HTML: the scenario x fault grid with the runs passed in each cell, and links to each

@@ -89,7 +89,8 @@ TEST(ScenarioLoader, MissingFileIsADiagnosticNotACrash) {
 TEST(ScenarioLoader, EveryShippedScenarioLoads) {
   int loaded = 0;
   for (const auto& entry : fs::recursive_directory_iterator(SCENARIOS_DIR)) {
-    if (entry.path().extension() != ".yaml" || entry.path().filename() == "requirements.yaml") {
+    if (entry.path().extension() != ".yaml" || entry.path().filename() == "requirements.yaml" ||
+        entry.path().filename() == "hazards.yaml") {
       continue;
     }
     const LoadResult result = load_scenario(entry.path().string());

@@ -280,10 +280,14 @@ TEST(PumpbenchSuite, WorkersJUnitAndTraceability) {
   EXPECT_TRUE(fs::exists(out + "/failing_run/result.json"));
   // JUnit's time: the simulated seconds (2 h), so that the file stays deterministic.
   EXPECT_NE(junit.find("time=\"7200\""), std::string::npos) << junit;
-  // The suite's HTML: the banner, the matrix with the requirement's text and links to the
-  // runs' own reports.
+  // The suite's HTML: the banner of the worst verdict with the counts, each scenario's verdict,
+  // the matrix with the requirement's text and links to the runs' own reports.
   const std::string report = slurp(out + "/report.html");
-  EXPECT_NE(report.find("<b>1 of 2 runs passed</b>"), std::string::npos) << report;
+  EXPECT_NE(report.find("<div class=\"banner failed\"><b>FAILED</b>"), std::string::npos) << report;
+  EXPECT_NE(
+      report.find("scenarios: 1 passed, 1 failed, 0 known gap, 0 error (2 scenarios, 2 runs)"),
+      std::string::npos);
+  EXPECT_NE(report.find("<td>failed</td><td>0 of 1</td>"), std::string::npos);
   EXPECT_NE(report.find("A requirement no scenario verifies, to be listed as such."),
             std::string::npos);
   EXPECT_NE(report.find("NOT VERIFIED"), std::string::npos);
@@ -342,7 +346,10 @@ TEST(PumpbenchReport, AKnownGapNeverReadsAsPassed) {
   const std::string out = scratch("known_gap");
   run("run " + std::string(KNOWN_GAP_SCENARIO) + " --out " + out);
   const std::string report = slurp(out + "/report.html");
-  EXPECT_NE(report.find("<div class=\"banner known_gap\"><b>KNOWN GAP</b>"), std::string::npos);
+  EXPECT_NE(report.find("<div class=\"banner known_gap\"><b>KNOWN GAP: NOT A PASS</b>"),
+            std::string::npos);
+  EXPECT_NE(report.find("<br>accepted residual risk: VERD-002 overdose-avoided"),
+            std::string::npos);
   EXPECT_EQ(report.find("banner passed"), std::string::npos);
   EXPECT_NE(report.find("<b>Known gap:</b>"), std::string::npos);
 }
