@@ -963,10 +963,20 @@ void write_suite_report(const std::string& path, const std::string& title,
           traced.insert(id);
         }
         if (cause.requirements.empty()) {
+          // The runs of the scenarios that show the cause, beside the risk accepted.
+          std::string shown;
+          for (const ReportRun& run : runs) {
+            for (const std::string& scenario : cause.scenarios) {
+              if (run.id != scenario && run.id.rfind(scenario + "/", 0) != 0) continue;
+              shown += "<div><a href=\"" + markup_escape(run.report_link) + "\">" +
+                       markup_escape(run.id) +
+                       "</a>: " + markup_escape(run_verdict(run.result, run.exit_code)) + "</div>";
+            }
+          }
           uncovered.push_back("<td>none</td><td>" + markup_escape(cause.cause) +
                               " (no mitigation in the pump)</td><td class=\"known_gap\">" +
                               (hazard.residual_risk.empty() ? "UNMITIGATED" : "residual risk") +
-                              "</td><td>" + markup_escape(hazard.residual_risk) + "</td>");
+                              "</td><td>" + markup_escape(hazard.residual_risk) + shown + "</td>");
         }
       }
       const char* cls = status.verdict == "mitigated"      ? "pass"

@@ -210,6 +210,7 @@ TEST(Verdicts, SuiteCountsEachOutcomeListsRequirementsNotMetAndChecksHazards) {
   EXPECT_NE(tissue, std::string::npos);
   EXPECT_GT(tissue, report.find("<b>H-GAP</b>"));
   EXPECT_NE(report.find(">residual risk</span>", tissue), std::string::npos);
+  EXPECT_NE(report.find("<a href=\"harm/seed-", tissue), std::string::npos);  // shows the cause
 }
 
 TEST(Verdicts, SweepAndReproducesErrorsAreLocated) {
