@@ -318,6 +318,16 @@ TEST(Verdicts, TheExampleCampaignsBaselinePassesInEveryPatient) {
       EXPECT_EQ(e["holds"], 5) << cell["scenario"] << " " << e["id"];
     }
   }
+  // The campaign's matrix reads from the hazards.yaml beside its requirements: PUMP-DEL-001's
+  // row starts H-DEL's group, with what the campaign showed of the hazard.
+  const std::string report = slurp(dir + "/out/report.html");
+  const size_t cell = report.find("<td>PUMP-DEL-001</td>");
+  ASSERT_NE(cell, std::string::npos);
+  const std::string row = report.substr(report.rfind("<tr>", cell), 600);
+  EXPECT_NE(row.find("<b>H-DEL</b> under- or over-infusion in normal use<br><span "
+                     "class=\"hazard-status\">"),
+            std::string::npos)
+      << row;
 }
 
 }  // namespace
