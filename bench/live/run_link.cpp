@@ -13,6 +13,7 @@
 #include "live_commands.h"
 #include "m0plus_soc.h"
 #include "platform.h"
+#include "plot_axes.h"
 #include "scenario_loader.h"
 #include "twin/physio/patient_parameters.h"
 #include "units.h"
@@ -365,7 +366,7 @@ void RunLink::handle(const Command& command, double time_s) {
     waiting_for_client_ = false;
     step_until_s_ = time_s + *duration;
     reanchor(time_s);
-    reply(true, "stepping to " + pumpbench::format_duration(step_until_s_));
+    reply(true, "stepping to " + pumptwin::plot::format_duration_exact(step_until_s_));
   } else if (type == "speed") {
     const Json& speed = message["speed"];
     speed_ = speed.is_number() ? speed.get<double>() : speed == "realtime" ? 1.0 : 0.0;

@@ -87,6 +87,38 @@ std::string format_duration(double seconds) {
   return out + text;
 }
 
+std::string format_duration_exact(double seconds) {
+  if (!std::isfinite(seconds)) return "-";
+  const std::string sign = seconds < 0 ? "-" : "";
+  // Whole microseconds, so that parts add up exactly (no 59.9999999 s).
+  const long long total_us = std::llround(std::fabs(seconds) * 1e6);
+  constexpr long long kUsPerMinute = 60'000'000;
+  constexpr long long kUsPerHour = 60 * kUsPerMinute;
+  constexpr long long kUsPerDay = 24 * kUsPerHour;
+  const long long parts[] = {total_us / kUsPerDay, total_us % kUsPerDay / kUsPerHour,
+                             total_us % kUsPerHour / kUsPerMinute, total_us % kUsPerMinute};
+  const char* units[] = {"d", "h", "min", "s"};
+  int first = 0;
+  while (first < 3 && parts[first] == 0) ++first;
+  int last = 3;
+  while (last > first && parts[last] == 0) --last;
+  std::string out = sign;
+  for (int i = first; i <= last; ++i) {
+    char text[48];
+    if (i == 3) {
+      std::snprintf(text, sizeof text, "%lld.%06lld", parts[3] / 1'000'000, parts[3] % 1'000'000);
+      std::string value = text;
+      while (value.back() == '0') value.pop_back();
+      if (value.back() == '.') value.pop_back();
+      out += (i == first ? "" : " ") + value + " s";
+    } else {
+      std::snprintf(text, sizeof text, "%s%lld %s", i == first ? "" : " ", parts[i], units[i]);
+      out += text;
+    }
+  }
+  return out == "-0 s" ? "0 s" : out;
+}
+
 std::vector<Tick> time_ticks(double from_s, double to_s, int target) {
   std::vector<Tick> ticks;
   if (!std::isfinite(from_s) || !std::isfinite(to_s) || to_s <= from_s || target < 1) return ticks;

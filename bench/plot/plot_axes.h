@@ -23,8 +23,15 @@ std::vector<Tick> value_ticks(double low, double high, int target = 5);
 // labelled "0", "30 min", "6 h", "1 d 12 h".
 std::vector<Tick> time_ticks(double from_s, double to_s, int target = 8);
 
-// A duration for a reader: at most two parts, "2 d 10 h", "3 h 20 min", "45 min", "12.5 s".
+// The one duration formatter of the project (reports, viewer, pumpbench's summaries and
+// check texts). A duration for a reader: at most two parts, rounded to the smaller,
+// "2 d 10 h", "3 h 20 min", "45 min", "12.5 s".
 std::string format_duration(double seconds);
+
+// A duration exactly, for messages about input where a rounded time would mislead (a step out
+// of order, a time past the end of the run): every part from the largest to the smallest that
+// is not zero, to the microsecond, "6 d 23 h 0 min 30 s", "1 h 0.25 s", "2 h".
+std::string format_duration_exact(double seconds);
 
 // A measured value: four significant digits, no exponent for everyday magnitudes, trailing
 // zeros dropped, then the display unit ("0.5 mL", "11.31 mmHg", "0.24").

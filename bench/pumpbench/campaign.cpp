@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "merge.h"
+#include "plot_axes.h"
 #include "scenario_run.h"
 #include "yaml_fields.h"
 
@@ -237,6 +238,8 @@ void read_requirements(Context& context, Fields& top, const fs::path& folder,
     return;
   }
   campaign.requirements = std::move(loaded.requirements);
+  const fs::path hazards = fs::path(*file).parent_path() / "hazards.yaml";
+  if (fs::is_regular_file(hazards)) campaign.hazards_file = hazards.string();
   for (const Requirement& requirement : campaign.requirements) {
     inputs.add(requirement.id);
     inputs.add(requirement.text);
@@ -249,7 +252,8 @@ void check_variants_fit(Context& context, const YAML::Node& faults, const Campai
     for (const CampaignScenario& entry : campaign.scenarios) {
       std::string problem;
       if (variant.at_s >= entry.scenario.duration_s) {
-        problem = "the scenario lasts " + format_duration(entry.scenario.duration_s);
+        problem = "the scenario lasts " +
+                  pumptwin::plot::format_duration_exact(entry.scenario.duration_s);
       } else {
         injection_position(entry.scenario, variant.at_s, problem);
       }
@@ -262,8 +266,8 @@ void check_variants_fit(Context& context, const YAML::Node& faults, const Campai
         }
       }
       context.error(where, "faults." + variant.name + ".at",
-                    "cannot inject at " + format_duration(variant.at_s) + " into scenario '" +
-                        entry.id + "': " + problem);
+                    "cannot inject at " + pumptwin::plot::format_duration_exact(variant.at_s) +
+                        " into scenario '" + entry.id + "': " + problem);
     }
   }
 }
@@ -327,6 +331,7 @@ json shard_report(const Campaign& campaign, const Shard& shard, size_t runs_tota
                                      : json()},
           {"seeds", campaign.seeds},
           {"requirements", requirements},
+          {"hazards_file", campaign.hazards_file},
           {"run_ids", run_ids},
           {"runs", run_reports}};
 }

@@ -46,6 +46,7 @@ struct Campaign {
   std::optional<CampaignCohort> cohort;  // else each scenario's own patient or setup.cohort
   std::vector<uint64_t> seeds;           // empty: each scenario's sweep, else its setup.seed
   std::vector<Requirement> requirements;
+  std::string hazards_file;   // hazards.yaml beside the requirements file, when there is one
   std::string file_sha256;    // of the campaign file
   std::string inputs_sha256;  // of the campaign file, every scenario file and the requirements
 };

@@ -61,12 +61,11 @@ std::string joined_list(const std::vector<std::string>& items, const std::string
   return text.empty() ? "none" : text;
 }
 
-// What a run showed of a hazard: mitigated (every requirement of its causes PASS), residual risk
-// (what is left is stated and accepted), known gap (a requirement NOT MET, the reason stated in
-// the scenario's known_gap), UNMITIGATED (a requirement FAILs, or a cause has no requirement, and
-// no residual risk is stated) or not verified (a requirement no scenario of this run verified).
-std::string hazard_verdict(const Hazard& hazard, const std::map<std::string, std::string>& not_met,
-                           std::string& detail) {
+// hazard_status (hazards.h), from the requirements not met by id.
+HazardStatus hazard_verdict(const Hazard& hazard,
+                            const std::map<std::string, std::string>& not_met) {
+  HazardStatus status;
+  std::string& detail = status.detail;
   bool failing = false;
   bool gap = false;
   bool unverified = false;
@@ -87,14 +86,25 @@ std::string hazard_verdict(const Hazard& hazard, const std::map<std::string, std
       }
     }
   }
-  if (failing || (uncovered_cause && hazard.residual_risk.empty())) return "UNMITIGATED";
-  if (gap) return "known gap";
-  if (unverified) return "not verified";
-  if (!hazard.residual_risk.empty()) return "residual risk";
-  return "mitigated";
+  status.verdict = failing || (uncovered_cause && hazard.residual_risk.empty()) ? "UNMITIGATED"
+                   : gap                                                        ? "known gap"
+                   : unverified                                                 ? "not verified"
+                   : !hazard.residual_risk.empty()                              ? "residual risk"
+                                                                                : "mitigated";
+  return status;
+}
+
+std::map<std::string, std::string> verdicts_by_id(const std::vector<RequirementNotMet>& not_met) {
+  std::map<std::string, std::string> open;
+  for (const RequirementNotMet& requirement : not_met) open[requirement.id] = requirement.verdict;
+  return open;
 }
 
 }  // namespace
+
+HazardStatus hazard_status(const Hazard& hazard, const std::vector<RequirementNotMet>& not_met) {
+  return hazard_verdict(hazard, verdicts_by_id(not_met));
+}
 
 HazardLoad load_hazard_analysis(const std::string& path,
                                 const std::vector<Requirement>& requirements) {
@@ -208,19 +218,17 @@ HazardLoad load_hazard_analysis(const std::string& path,
 
 std::string hazards_markdown(const HazardAnalysis& analysis,
                              const std::vector<RequirementNotMet>* not_met) {
-  std::map<std::string, std::string> open;
-  if (not_met != nullptr) {
-    for (const RequirementNotMet& requirement : *not_met)
-      open[requirement.id] = requirement.verdict;
-  }
+  const std::map<std::string, std::string> open =
+      not_met != nullptr ? verdicts_by_id(*not_met) : std::map<std::string, std::string>();
   std::ostringstream md;
   md << "| id | hazard | effect on the patient | cause | mitigation in the pump | requirements | "
         "scenarios |"
      << (not_met ? " this run |" : "") << "\n| --- | --- | --- | --- | --- | --- | --- |"
      << (not_met ? " --- |" : "") << "\n";
   for (const Hazard& hazard : analysis.hazards) {
-    std::string detail;
-    const std::string verdict = not_met ? hazard_verdict(hazard, open, detail) : "";
+    const HazardStatus status = not_met ? hazard_verdict(hazard, open) : HazardStatus();
+    const std::string& verdict = status.verdict;
+    const std::string& detail = status.detail;
     for (size_t i = 0; i < hazard.causes.size(); ++i) {
       const HazardCause& cause = hazard.causes[i];
       md << "| " << (i == 0 ? hazard.id : "") << " | " << (i == 0 ? cell(hazard.hazard) : "")
@@ -273,17 +281,15 @@ HazardCheck check_hazard_analysis(const std::string& path,
       check.bad_input = true;
     }
   }
-  std::map<std::string, std::string> open;
-  for (const RequirementNotMet& requirement : not_met) open[requirement.id] = requirement.verdict;
+  const std::map<std::string, std::string> open = verdicts_by_id(not_met);
   std::map<std::string, int> counts;
   std::string unmitigated;
   for (const Hazard& hazard : analysis.hazards) {
-    std::string detail;
-    const std::string verdict = hazard_verdict(hazard, open, detail);
-    ++counts[verdict];
-    if (verdict == "UNMITIGATED") {
+    const HazardStatus status = hazard_verdict(hazard, open);
+    ++counts[status.verdict];
+    if (status.verdict == "UNMITIGATED") {
       ++check.unmitigated;
-      unmitigated += "\n  " + hazard.id + " (" + hazard.hazard + "): " + detail;
+      unmitigated += "\n  " + hazard.id + " (" + hazard.hazard + "): " + status.detail;
     }
   }
   std::ofstream(markdown_out, std::ios::trunc)
@@ -294,6 +300,7 @@ HazardCheck check_hazard_analysis(const std::string& path,
       "UNMITIGATED, %d not verified by this run (%zu in %s)%s\n",
       counts["mitigated"], counts["residual risk"], counts["known gap"], counts["UNMITIGATED"],
       counts["not verified"], analysis.hazards.size(), path.c_str(), unmitigated.c_str());
+  check.analysis = analysis;
   return check;
 }
 

@@ -60,9 +60,21 @@ HazardLoad load_hazard_analysis(const std::string& path,
 std::string hazards_markdown(const HazardAnalysis& analysis,
                              const std::vector<RequirementNotMet>* not_met);
 
+// What a run showed of a hazard: "mitigated" (every requirement of its causes PASS), "residual
+// risk" (what is left is stated and accepted), "known gap" (a requirement NOT MET, the reason
+// stated in the scenario's known_gap), "UNMITIGATED" (a requirement FAILs, or a cause has no
+// requirement, and no residual risk is stated) or "not verified" (a requirement no scenario of
+// this run verified); `detail` names the requirements not met and their verdicts.
+struct HazardStatus {
+  std::string verdict;
+  std::string detail;
+};
+HazardStatus hazard_status(const Hazard& hazard, const std::vector<RequirementNotMet>& not_met);
+
 struct HazardCheck {
   bool bad_input = false;
   int unmitigated = 0;  // hazards with no verified mitigation and no stated residual risk
+  std::optional<HazardAnalysis> analysis;  // set when the file loads
 };
 
 // After a suite: each hazard is mitigated (every requirement of its causes PASS), an accepted

@@ -30,6 +30,7 @@
 #include "catalogue.h"
 #include "hazards.h"
 #include "merge.h"
+#include "plot_axes.h"
 #include "programmer_cli.h"
 #include "protocol.h"
 #include "scenario_loader.h"
@@ -58,8 +59,8 @@ int list_scenarios(const std::string& path) {
       requirements += (requirements.empty() ? "" : " ") + id;
     }
     std::printf("%-40s %-9s %s\n%40s %s\n", file.file.c_str(),
-                format_duration(loaded.scenario->duration_s).c_str(), loaded.scenario->name.c_str(),
-                "", requirements.c_str());
+                pumptwin::plot::format_duration_exact(loaded.scenario->duration_s).c_str(),
+                loaded.scenario->name.c_str(), "", requirements.c_str());
   }
   return exit_code;
 }
@@ -142,7 +143,7 @@ int validate(const std::vector<std::string>& files) {
     }
     if (loaded.scenario) {
       std::printf("%s: ok (%s, %zu steps, %zu expectations)\n", file.c_str(),
-                  format_duration(loaded.scenario->duration_s).c_str(),
+                  pumptwin::plot::format_duration_exact(loaded.scenario->duration_s).c_str(),
                   loaded.scenario->timeline.size(), loaded.scenario->expectations.size());
     } else {
       exit_code = kExitBadInput;

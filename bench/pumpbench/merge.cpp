@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "hazards.h"
 #include "recorder.h"
 #include "report_html.h"
 #include "scenario_loader.h"
@@ -403,8 +404,19 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
                            runs[i]["variant"].get<std::string>(), link, reports[i].exit_code,
                            reports[i].result});
   }
+  // The hazard column of the matrix, from the analysis beside the campaign's requirements.
+  std::optional<HazardAnalysis> hazards;
+  const std::string hazards_file = header.value("hazards_file", std::string());
+  if (!hazards_file.empty()) {
+    HazardLoad loaded = load_hazard_analysis(hazards_file, requirements);
+    for (const Diagnostic& diagnostic : loaded.diagnostics) {
+      std::fprintf(stderr, "%s\n", diagnostic.format().c_str());
+    }
+    hazards = std::move(loaded.analysis);
+  }
   write_suite_report(out_dir + "/report.html", "Campaign: " + header["campaign"].get<std::string>(),
-                     requirements, report_runs, groups, not_met, true);
+                     requirements, report_runs, groups, not_met, true,
+                     hazards ? &*hazards : nullptr);
   print_verdict_summary(groups, not_met, "scenario x fault cells");
   std::printf(
       "campaign %s: runs: %d passed, %d failed, %d known gap, %d error of %zu; "

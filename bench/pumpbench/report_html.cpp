@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "catalogue.h"
+#include "hazards.h"
 #include "plot_axes.h"
 #include "recorder.h"
 
@@ -821,7 +822,8 @@ void write_sweep_report(const std::string& out_dir, const json& group) {
 void write_suite_report(const std::string& path, const std::string& title,
                         const std::vector<Requirement>& requirements,
                         const std::vector<ReportRun>& runs, const json& groups,
-                        const std::vector<RequirementNotMet>& not_met, bool campaign) {
+                        const std::vector<RequirementNotMet>& not_met, bool campaign,
+                        const HazardAnalysis* hazards) {
   std::ostringstream html;
   html << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" << markup_escape(title)
        << "</title>\n<style>" << kStyle << "</style></head><body>\n<h1>" << markup_escape(title)
@@ -879,23 +881,25 @@ void write_suite_report(const std::string& path, const std::string& title,
   }
   html << "</table>\n";
 
-  // Traceability: requirement -> runs -> verdicts.
-  html << "<h2>Traceability</h2>\n<table><tr><th>requirement</th><th>text</th><th>verdict</th>"
-       << "<th>verified by</th></tr>\n";
-  for (const Requirement& requirement : requirements) {
+  // Traceability: hazard (or user need) -> requirement -> runs -> verdicts.
+  auto requirement_cells = [&](const std::string& id) {
+    std::string text;
+    for (const Requirement& requirement : requirements) {
+      if (requirement.id == id) text = requirement.text;
+    }
     std::string cells;
     for (const ReportRun& run : runs) {
       std::vector<std::string> checks;
       std::string worst = "pass";
       for (const json& e : run.result.value("expectations", json::array())) {
-        if (e.value("requirement", "") != requirement.id) continue;
+        if (e.value("requirement", "") != id) continue;
         const std::string v = e.value("verdict", "");
         checks.push_back(e.value("id", "") + " " + v);
         if (v == "known_gap" && worst == "pass") worst = "known_gap";
         if (v != "pass" && v != "known_gap") worst = "fail";
       }
       const json listed = run.result.value("requirements", json::array());
-      const bool lists = std::find(listed.begin(), listed.end(), requirement.id) != listed.end();
+      const bool lists = std::find(listed.begin(), listed.end(), id) != listed.end();
       if (checks.empty() && !lists) continue;
       if (checks.empty()) {
         const std::string v = run_verdict(run.result, run.exit_code);
@@ -910,15 +914,91 @@ void write_suite_report(const std::string& path, const std::string& title,
     // The requirement's verdict is the traceability matrix's (workers.h).
     std::string verdict = "PASS";
     for (const RequirementNotMet& requirement_not_met : not_met) {
-      if (requirement_not_met.id == requirement.id) verdict = requirement_not_met.verdict;
+      if (requirement_not_met.id == id) verdict = requirement_not_met.verdict;
     }
     const char* cls = verdict == "PASS"           ? "pass"
                       : verdict == "NOT VERIFIED" ? "not_evaluated"
                       : verdict == "FAIL"         ? "fail"
                                                   : "known_gap";
-    html << "<tr><td>" << markup_escape(requirement.id) << "</td><td>"
-         << markup_escape(requirement.text) << "</td><td class=\"" << cls << "\">" << verdict
-         << "</td><td>" << cells << "</td></tr>\n";
+    return "<td>" + markup_escape(id) + "</td><td>" + markup_escape(text) + "</td><td class=\"" +
+           cls + "\">" + markup_escape(verdict) + "</td><td>" + cells + "</td>";
+  };
+  html << "<h2>Traceability</h2>\n";
+  if (hazards == nullptr) {
+    html << "<table><tr><th>requirement</th><th>text</th><th>verdict</th><th>verified "
+            "by</th></tr>\n";
+    for (const Requirement& requirement : requirements) {
+      html << "<tr>" << requirement_cells(requirement.id) << "</tr>\n";
+    }
+  } else {
+    html << "<p class=\"why\">Each hazard of " << markup_escape(hazards->file)
+         << " with what this run showed of it (hazards.md), the requirements that mitigate its "
+            "causes, and the runs that verify them; then the requirements that come from a user "
+            "need.</p>\n<table><tr><th>hazard or user need</th><th>requirement</th><th>text</th>"
+            "<th>verdict</th><th>verified by</th></tr>\n";
+    // One group of rows: the first carries the hazard's (need's) cell across the group.
+    auto group = [&](const std::string& head, const char* cls, const std::vector<std::string>& ids,
+                     const std::vector<std::string>& extra) {
+      const size_t rows = std::max<size_t>(ids.size() + extra.size(), 1);
+      std::string first =
+          "<td rowspan=\"" + std::to_string(rows) + "\" class=\"" + cls + "\">" + head + "</td>";
+      for (const std::string& id : ids) {
+        html << "<tr>" << first << requirement_cells(id) << "</tr>\n";
+        first.clear();
+      }
+      for (const std::string& row : extra) {
+        html << "<tr>" << first << row << "</tr>\n";
+        first.clear();
+      }
+      if (!first.empty()) html << "<tr>" << first << "<td colspan=\"4\">none</td></tr>\n";
+    };
+    std::set<std::string> traced;
+    for (const Hazard& hazard : hazards->hazards) {
+      const HazardStatus status = hazard_status(hazard, not_met);
+      std::vector<std::string> ids;
+      std::vector<std::string> uncovered;
+      for (const HazardCause& cause : hazard.causes) {
+        for (const std::string& id : cause.requirements) {
+          if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+          traced.insert(id);
+        }
+        if (cause.requirements.empty()) {
+          // The runs of the scenarios that show the cause, beside the risk accepted.
+          std::string shown;
+          for (const ReportRun& run : runs) {
+            for (const std::string& scenario : cause.scenarios) {
+              if (run.id != scenario && run.id.rfind(scenario + "/", 0) != 0) continue;
+              shown += "<div><a href=\"" + markup_escape(run.report_link) + "\">" +
+                       markup_escape(run.id) +
+                       "</a>: " + markup_escape(run_verdict(run.result, run.exit_code)) + "</div>";
+            }
+          }
+          uncovered.push_back("<td>none</td><td>" + markup_escape(cause.cause) +
+                              " (no mitigation in the pump)</td><td class=\"known_gap\">" +
+                              (hazard.residual_risk.empty() ? "UNMITIGATED" : "residual risk") +
+                              "</td><td>" + markup_escape(hazard.residual_risk) + shown + "</td>");
+        }
+      }
+      const char* cls = status.verdict == "mitigated"      ? "pass"
+                        : status.verdict == "UNMITIGATED"  ? "fail"
+                        : status.verdict == "not verified" ? "not_evaluated"
+                                                           : "known_gap";
+      group("<b>" + markup_escape(hazard.id) + "</b> " + markup_escape(hazard.hazard) +
+                "<br><span class=\"hazard-status\">" + markup_escape(status.verdict) +
+                (status.detail.empty() ? "" : ": " + markup_escape(status.detail)) + "</span>",
+            cls, ids, uncovered);
+    }
+    for (const UserNeed& need : hazards->user_needs) {
+      for (const std::string& id : need.requirements) traced.insert(id);
+      group("<b>" + markup_escape(need.id) + "</b> " + markup_escape(need.need) +
+                "<br><span class=\"hazard-status\">user need</span>",
+            "", need.requirements, {});
+    }
+    std::vector<std::string> untraced;
+    for (const Requirement& requirement : requirements) {
+      if (traced.count(requirement.id) == 0) untraced.push_back(requirement.id);
+    }
+    if (!untraced.empty()) group("traces to no hazard and no user need", "fail", untraced, {});
   }
   html << "</table>\n";
 

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hazards.h"
 #include "scenario.h"
 #include "scenario_loader.h"
 #include "workers.h"
@@ -37,13 +38,16 @@ struct ReportRun {
 
 // OUT/report.html of a suite or campaign: the banner of the worst of the groups' verdicts
 // (group_verdicts) with their counts and the requirements NOT MET, each group's verdict with its
-// checks not held in every run ("k of N"), the traceability matrix (requirement and text, its
-// verdict from `not_met`, the runs that check it), for a campaign the scenario x fault grid with
+// checks not held in every run ("k of N"), the traceability matrix (with `hazards`: each hazard,
+// its status as hazard_status gives it, then its requirements; then each user need with its
+// requirements; each requirement with its text, its verdict from `not_met` and the runs that
+// check it), for a campaign the scenario x fault grid with
 // the runs passed in each cell, and the runs; every run links to its own report.
 void write_suite_report(const std::string& path, const std::string& title,
                         const std::vector<Requirement>& requirements,
                         const std::vector<ReportRun>& runs, const nlohmann::json& groups,
-                        const std::vector<RequirementNotMet>& not_met, bool campaign);
+                        const std::vector<RequirementNotMet>& not_met, bool campaign,
+                        const HazardAnalysis* hazards);
 
 // The reports' style sheet: every page that shows a verdict shows it alike.
 const char* report_style();

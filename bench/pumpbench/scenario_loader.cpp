@@ -18,6 +18,7 @@
 #include "app/therapy.h"
 #include "catalogue.h"
 #include "firmware_commands.h"
+#include "plot_axes.h"
 #include "units.h"
 #include "yaml_fields.h"
 
@@ -909,9 +910,10 @@ void read_timeline(Context& context, const YAML::Node& node, Scenario& scenario)
       step.time_s = *at;
       if (*at < earliest_s) {
         context.error(fields.get("at"), fields.field("at"),
-                      "steps out of order: this step is at " + format_duration(*at) +
-                          " but the step before it happens at " + format_duration(earliest_s) +
-                          " or later");
+                      "steps out of order: this step is at " +
+                          pumptwin::plot::format_duration_exact(*at) +
+                          " but the step before it happens at " +
+                          pumptwin::plot::format_duration_exact(earliest_s) + " or later");
         continue;
       }
       earliest_s = *at;
@@ -1001,9 +1003,9 @@ void read_timeline(Context& context, const YAML::Node& node, Scenario& scenario)
     if (step.timing != Step::Timing::kWhen && earliest_s > scenario.duration_s &&
         scenario.duration_s > 0.0) {
       context.error(node[i], path,
-                    "the step happens at " + format_duration(earliest_s) +
+                    "the step happens at " + pumptwin::plot::format_duration_exact(earliest_s) +
                         ", after the end of the run (duration " +
-                        format_duration(scenario.duration_s) + ")");
+                        pumptwin::plot::format_duration_exact(scenario.duration_s) + ")");
       continue;
     }
     scenario.timeline.push_back(std::move(step));
@@ -1083,8 +1085,9 @@ void read_expectations(Context& context, const YAML::Node& node, Scenario& scena
           fields.quantity(key, Dimension::kTime, 0.0, kMaxDurationS, "0 to 20 years", required);
       if (time && end_s > 0.0 && *time > end_s) {
         context.error(fields.get(key), fields.field(key),
-                      format_duration(*time) + " is after the end of the run (duration " +
-                          format_duration(end_s) + ")");
+                      pumptwin::plot::format_duration_exact(*time) +
+                          " is after the end of the run (duration " +
+                          pumptwin::plot::format_duration_exact(end_s) + ")");
         return std::nullopt;
       }
       return time;
@@ -1149,8 +1152,9 @@ void read_expectations(Context& context, const YAML::Node& node, Scenario& scena
         if (to && *to <= expectation.from_s) {
           context.error(window.get("to"), window.field("to"), "'to' must be after 'from'");
         } else if (to && end_s > 0.0 && *to > end_s) {
-          context.error(window.get("to"), window.field("to"),
-                        format_duration(*to) + " is after the end of the run");
+          context.error(
+              window.get("to"), window.field("to"),
+              pumptwin::plot::format_duration_exact(*to) + " is after the end of the run");
         }
         const std::optional<std::string> tolerance = window.scalar("tolerance", true);
         if (tolerance) {

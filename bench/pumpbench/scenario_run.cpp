@@ -22,6 +22,7 @@
 #include "firmware_commands.h"
 #include "m0plus_soc.h"
 #include "platform.h"
+#include "plot_axes.h"
 #include "recorder.h"
 #include "report_html.h"
 #include "run_link.h"
@@ -163,6 +164,7 @@ struct ExpectationState {
   std::string verdict = "pending";  // pass, fail, not_evaluated
   double time_s = std::numeric_limits<double>::quiet_NaN();
   json measured;
+  std::string unit;  // of `measured` when it is a number, as the catalogue writes it
   std::string expected;
   std::string check;
   double delivered_at_from_ul = 0.0;
@@ -230,7 +232,9 @@ class ScenarioRun {
       }
       previous_step_s = now_s();
       if (!condition_met) {
-        record_step(i, step, "condition not met within " + format_duration(step.condition.within_s),
+        record_step(i, step,
+                    "condition not met within " +
+                        pumptwin::plot::format_duration_exact(step.condition.within_s),
                     "fail");
         continue;
       }
@@ -274,7 +278,7 @@ class ScenarioRun {
       pace();
       if (wall_limit_exceeded()) {
         failure_ = "wall-time limit of " + std::to_string(options_.wall_limit_s) +
-                   " s exceeded at simulated " + format_duration(now_s());
+                   " s exceeded at simulated " + pumptwin::plot::format_duration(now_s());
         sc_core::sc_stop();
         return;
       }
@@ -535,18 +539,21 @@ class ScenarioRun {
 
   void describe(ExpectationState& state) {
     const Expectation& spec = *state.spec;
+    // Values as the report shows them (plot::format_value): "<= 0.5", ">= 4.5 mL".
     auto bounds = [&](const std::string& unit) {
+      state.unit = unit;
       std::string text;
-      if (spec.min) text += ">= " + format_number(*spec.min) + " " + unit;
+      if (spec.min) text += ">= " + pumptwin::plot::format_value(*spec.min, unit);
       if (spec.min && spec.max) text += " and ";
-      if (spec.max) text += "<= " + format_number(*spec.max) + " " + unit;
+      if (spec.max) text += "<= " + pumptwin::plot::format_value(*spec.max, unit);
       return text;
     };
-    const std::string window = "from " + format_duration(spec.from_s) + " to " +
-                               (spec.to_s ? format_duration(*spec.to_s) : std::string("the end"));
+    const std::string window =
+        "from " + pumptwin::plot::format_duration(spec.from_s) + " to " +
+        (spec.to_s ? pumptwin::plot::format_duration(*spec.to_s) : std::string("the end"));
     switch (spec.kind) {
       case Expectation::Kind::kSignalAt:
-        state.check = spec.signal + " at " + format_duration(spec.at_s);
+        state.check = spec.signal + " at " + pumptwin::plot::format_duration(spec.at_s);
         state.expected = bounds(find_signal(spec.signal)->unit);
         break;
       case Expectation::Kind::kSignalBounded:
@@ -554,21 +561,23 @@ class ScenarioRun {
         state.expected = bounds(find_signal(spec.signal)->unit);
         break;
       case Expectation::Kind::kAlarmAt:
-        state.check = "alarm " + spec.alarm + " at " + format_duration(spec.at_s);
+        state.check = "alarm " + spec.alarm + " at " + pumptwin::plot::format_duration(spec.at_s);
         state.expected = spec.alarm_active ? "active" : "not active";
         break;
       case Expectation::Kind::kEventBy:
-        state.check = "firmware event " + spec.event + " by " + format_duration(spec.at_s);
+        state.check =
+            "firmware event " + spec.event + " by " + pumptwin::plot::format_duration(spec.at_s);
         state.expected = (spec.at_least ? "at least " + std::to_string(*spec.at_least) : "") +
                          (spec.at_least && spec.at_most ? ", " : "") +
                          (spec.at_most ? "at most " + std::to_string(*spec.at_most) : "");
         break;
       case Expectation::Kind::kDelivered:
         state.check = "delivered volume " + window;
-        state.expected =
-            "programme +/- " + (spec.tolerance_ul > 0.0
-                                    ? format_number(spec.tolerance_ul) + " uL"
-                                    : format_number(spec.tolerance_fraction * 100) + " %");
+        state.unit = "uL";
+        state.expected = "programme +/- " +
+                         (spec.tolerance_ul > 0.0
+                              ? pumptwin::plot::format_value(spec.tolerance_ul, "uL")
+                              : pumptwin::plot::format_value(spec.tolerance_fraction * 100, "%"));
         break;
       case Expectation::Kind::kNeverAlarm:
         state.check = "alarm " + spec.alarm + " never raised " + window;
@@ -655,9 +664,9 @@ class ScenarioRun {
         const double written_ul =
             spec.tolerance_ul > 0.0 ? spec.tolerance_ul : spec.tolerance_fraction * programme_ul;
         const double tolerance_ul = written_ul + stroke_ul;
-        state.expected = format_number(programme_ul) + " uL +/- " + format_number(tolerance_ul) +
-                         " uL (programme; " + format_number(written_ul) + " uL and one " +
-                         format_number(stroke_ul) + " uL stroke)";
+        auto volume = [](double ul) { return pumptwin::plot::format_value(ul, "uL"); };
+        state.expected = volume(programme_ul) + " +/- " + volume(tolerance_ul) + " (programme; " +
+                         volume(written_ul) + " and one " + volume(stroke_ul) + " stroke)";
         verdict(state, std::fabs(measured_ul - programme_ul) <= tolerance_ul ? "pass" : "fail", now,
                 measured_ul);
         break;
@@ -917,7 +926,8 @@ class ScenarioRun {
     using pumpfw::app::EventCode;
     for (const FirmwareEvent& event : events_) {
       if (event.code == static_cast<uint8_t>(EventCode::kAlarmRaised)) {
-        raised.push_back(alarm_name(event.argument) + " at " + format_duration(event.time_s));
+        raised.push_back(alarm_name(event.argument) + " at " +
+                         pumptwin::plot::format_duration(event.time_s));
       }
       if (event.code == static_cast<uint8_t>(EventCode::kPtmBolus)) ++ptm_granted;
       if (event.code == static_cast<uint8_t>(EventCode::kPtmRefused)) ++ptm_refused;
@@ -965,6 +975,7 @@ class ScenarioRun {
                               {"verdict", state.verdict},
                               {"time_s", std::isnan(state.time_s) ? json() : json(state.time_s)},
                               {"measured", state.measured},
+                              {"unit", state.unit},
                               {"line", state.spec->location.line}});
     }
     for (const json& step : steps_) {
@@ -1004,8 +1015,9 @@ class ScenarioRun {
   void print_summary(const json& result) const {
     if (progress_shown_) std::fputc('\n', stderr);
     std::printf("%s: %s (%s simulated, seed %s, %s)\n", scenario_.name.c_str(),
-                result["status"].get<std::string>().c_str(), format_duration(now_s()).c_str(),
-                result["seed"].dump().c_str(), result["mode"].get<std::string>().c_str());
+                result["status"].get<std::string>().c_str(),
+                pumptwin::plot::format_duration(now_s()).c_str(), result["seed"].dump().c_str(),
+                result["mode"].get<std::string>().c_str());
     for (const json& expectation : result["expectations"]) {
       const json& measured = expectation["measured"];
       const std::string trace = expectation["requirement"].get<std::string>().empty()
@@ -1015,7 +1027,9 @@ class ScenarioRun {
                   expectation["verdict"].get<std::string>().c_str(), trace.c_str(),
                   expectation["id"].get<std::string>().c_str(),
                   expectation["check"].get<std::string>().c_str(),
-                  measured.is_number()   ? format_number(measured.get<double>()).c_str()
+                  measured.is_number() ? pumptwin::plot::format_value(measured.get<double>(),
+                                                                      expectation.value("unit", ""))
+                                             .c_str()
                   : measured.is_string() ? measured.get<std::string>().c_str()
                                          : "-",
                   expectation["expected"].get<std::string>().c_str());
@@ -1056,8 +1070,8 @@ class ScenarioRun {
     last_percent_ = percent;
     progress_shown_ = true;
     std::fprintf(stderr, "\r  %s: %s of %s (%d %%)   ", scenario_.name.c_str(),
-                 format_duration(now_s()).c_str(), format_duration(scenario_.duration_s).c_str(),
-                 percent);
+                 pumptwin::plot::format_duration(now_s()).c_str(),
+                 pumptwin::plot::format_duration(scenario_.duration_s).c_str(), percent);
     std::fflush(stderr);
   }
 

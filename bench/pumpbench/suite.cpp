@@ -144,13 +144,6 @@ int run_suite(const std::string& self, const SuiteOptions& options) {
       options.paths, options.requirements_file, bad_input, &requirements_file);
   const std::vector<RequirementNotMet> not_met =
       write_traceability(options.out_dir, requirements, groups);
-  std::vector<ReportRun> report_runs;
-  for (const WorkerRun& run : runs) {
-    report_runs.push_back({run.id, run.result.value("scenario", run.name), "",
-                           run.id + "/report.html", run.exit_code, run.result});
-  }
-  write_suite_report(options.out_dir + "/report.html", "Suite: " + join_paths(options.paths),
-                     requirements, report_runs, groups, not_met, false);
   print_verdict_summary(groups, not_met, "scenarios");
   std::printf(
       "JUnit %s; traceability %s/traceability.{md,csv}; verdicts %s/verdicts.json; report "
@@ -163,16 +156,25 @@ int run_suite(const std::string& self, const SuiteOptions& options) {
       : requirements_file.empty()
           ? std::string()
           : (std::filesystem::path(requirements_file).parent_path() / "hazards.yaml").string();
+  HazardCheck check;
   if (!hazards_file.empty() &&
       (!options.hazards_file.empty() || std::filesystem::exists(hazards_file))) {
-    const HazardCheck check = check_hazard_analysis(hazards_file, requirements, groups, not_met,
-                                                    options.out_dir + "/hazards.md");
+    check = check_hazard_analysis(hazards_file, requirements, groups, not_met,
+                                  options.out_dir + "/hazards.md");
     if (check.bad_input) bad_input = true;
     if (check.unmitigated != 0 && exit_code != kExitSimulationFailed &&
         exit_code != kExitInterrupted) {
       exit_code = kExitFailed;
     }
   }
+  std::vector<ReportRun> report_runs;
+  for (const WorkerRun& run : runs) {
+    report_runs.push_back({run.id, run.result.value("scenario", run.name), "",
+                           run.id + "/report.html", run.exit_code, run.result});
+  }
+  write_suite_report(options.out_dir + "/report.html", "Suite: " + join_paths(options.paths),
+                     requirements, report_runs, groups, not_met, false,
+                     check.analysis ? &*check.analysis : nullptr);
   return bad_input ? kExitBadInput : exit_code;
 }
 

@@ -308,19 +308,4 @@ FirmwareInteger firmware_integer(double base_value, double per_base, uint32_t ma
   return result;
 }
 
-std::string format_duration(double seconds) {
-  char text[64];
-  const double magnitude = std::fabs(seconds);
-  if (magnitude < 120.0) {
-    std::snprintf(text, sizeof text, "%.3g s", seconds);
-  } else if (magnitude < 7200.0) {
-    std::snprintf(text, sizeof text, "%.4g min", seconds / 60.0);
-  } else if (magnitude < 2 * kSecondsPerDay) {
-    std::snprintf(text, sizeof text, "%.4g h", seconds / 3600.0);
-  } else {
-    std::snprintf(text, sizeof text, "%.4g d", seconds / kSecondsPerDay);
-  }
-  return text;
-}
-
 }  // namespace pumpbench

@@ -66,7 +66,4 @@ struct FirmwareInteger {
 FirmwareInteger firmware_integer(double base_value, double per_base, uint32_t max,
                                  const std::string& firmware_unit);
 
-// Seconds for people: "36 s", "2.5 h", "3.25 d".
-std::string format_duration(double seconds);
-
 }  // namespace pumpbench

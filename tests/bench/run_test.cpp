@@ -68,7 +68,7 @@ TEST(PumpbenchRun, ShortScenarioPassesAndWritesEveryOutput) {
   // bounds (19 and 20 mL) and what was measured; the PTM events by kind on the time axis.
   const size_t checks = report.find("What each expectation checks");
   ASSERT_NE(checks, std::string::npos);
-  EXPECT_LT(report.find("delivered: delivered volume from 10 min to 110 min", checks),
+  EXPECT_LT(report.find("delivered: delivered volume from 10 min to 1 h 50 min", checks),
             report.find("<h2>Timeline"));
   EXPECT_NE(report.find("class=\"window\"", checks), std::string::npos);
   EXPECT_NE(report.find("min 19 mL"), std::string::npos);

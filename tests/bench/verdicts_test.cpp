@@ -183,6 +183,34 @@ TEST(Verdicts, SuiteCountsEachOutcomeListsRequirementsNotMetAndChecksHazards) {
             std::string::npos)
       << trace;
   EXPECT_NE(slurp(out + "/hazards.md").find("| H-GAP |"), std::string::npos);
+  // The report's matrix reads hazard -> requirement -> scenario -> verdict: the row of a
+  // requirement carries its hazard (or user need) with what the run showed of it.
+  const std::string report = slurp(out + "/report.html");
+  auto row_of = [&](const std::string& requirement) {
+    const size_t cell = report.find("<td>" + requirement + "</td>");
+    if (cell == std::string::npos) return std::string();
+    const size_t begin = report.rfind("<tr>", cell);
+    return report.substr(begin, report.find("</tr>", cell) - begin);
+  };
+  const std::string gap = row_of("VERD-002");
+  EXPECT_NE(gap.find("<b>H-GAP</b> a hazard the firmware does not mitigate yet"), std::string::npos)
+      << gap;
+  EXPECT_NE(gap.find("known gap: VERD-002 NOT MET (known gap)"), std::string::npos) << gap;
+  EXPECT_NE(gap.find("<a href=\"known_gap/seed-"), std::string::npos) << gap;
+  const std::string mitigated = row_of("VERD-001");
+  EXPECT_NE(mitigated.find("<b>H-UNDER</b>"), std::string::npos) << mitigated;
+  EXPECT_NE(mitigated.find(">mitigated</span>"), std::string::npos) << mitigated;
+  const std::string need = row_of("VERD-003");
+  EXPECT_NE(need.find("<b>UN-LINK</b> the clinician programs the pump over a noisy link"),
+            std::string::npos)
+      << need;
+  EXPECT_NE(need.find(">user need</span>"), std::string::npos) << need;
+  // The hazard the pump cannot mitigate: its residual risk, under the hazard, after H-GAP.
+  const size_t tissue = report.find("<b>H-TISSUE</b>");
+  EXPECT_NE(tissue, std::string::npos);
+  EXPECT_GT(tissue, report.find("<b>H-GAP</b>"));
+  EXPECT_NE(report.find(">residual risk</span>", tissue), std::string::npos);
+  EXPECT_NE(report.find("<a href=\"harm/seed-", tissue), std::string::npos);  // shows the cause
 }
 
 TEST(Verdicts, SweepAndReproducesErrorsAreLocated) {
@@ -290,6 +318,16 @@ TEST(Verdicts, TheExampleCampaignsBaselinePassesInEveryPatient) {
       EXPECT_EQ(e["holds"], 5) << cell["scenario"] << " " << e["id"];
     }
   }
+  // The campaign's matrix reads from the hazards.yaml beside its requirements: PUMP-DEL-001's
+  // row starts H-DEL's group, with what the campaign showed of the hazard.
+  const std::string report = slurp(dir + "/out/report.html");
+  const size_t cell = report.find("<td>PUMP-DEL-001</td>");
+  ASSERT_NE(cell, std::string::npos);
+  const std::string row = report.substr(report.rfind("<tr>", cell), 600);
+  EXPECT_NE(row.find("<b>H-DEL</b> under- or over-infusion in normal use<br><span "
+                     "class=\"hazard-status\">"),
+            std::string::npos)
+      << row;
 }
 
 }  // namespace

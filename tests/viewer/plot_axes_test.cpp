@@ -36,6 +36,14 @@ TEST(PlotAxes, DurationsAndValuesReadAsAReaderWritesThem) {
   EXPECT_EQ(format_duration(3 * 3600.0 + 20 * 60.0), "3 h 20 min");
   EXPECT_EQ(format_duration(45 * 60.0), "45 min");
   EXPECT_EQ(format_duration(12.5), "12.5 s");
+  // The exact form, for messages about input: nothing rounded away.
+  EXPECT_EQ(format_duration_exact(6 * 86400.0 + 23 * 3600.0 + 30), "6 d 23 h 0 min 30 s");
+  EXPECT_EQ(format_duration(6 * 86400.0 + 23 * 3600.0 + 30), "6 d 23 h");
+  EXPECT_EQ(format_duration_exact(7200.0), "2 h");
+  EXPECT_EQ(format_duration_exact(3600.25), "1 h 0 min 0.25 s");
+  EXPECT_EQ(format_duration_exact(35 * 60.0), "35 min");
+  EXPECT_EQ(format_duration_exact(0.0), "0 s");
+  EXPECT_EQ(format_duration_exact(-90.0), "-1 min 30 s");
   EXPECT_EQ(format_value(0.5, "1"), "0.5");  // not "0.5 1"
   EXPECT_EQ(format_value(11.3049, "mmHg"), "11.3 mmHg");
   EXPECT_EQ(format_value(4.99, "mL"), "4.99 mL");
