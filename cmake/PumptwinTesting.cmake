@@ -5,7 +5,7 @@ include(GoogleTest)
 # get an sc_main that runs GoogleTest and turns SystemC errors and warnings into failures;
 # SYSTEMC_CHILDREN marks plain tests that run SystemC programs as child processes.
 function(pumptwin_add_gtest name)
-  cmake_parse_arguments(T "SYSTEMC;SYSTEMC_CHILDREN" "LABEL" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(T "SYSTEMC;SYSTEMC_CHILDREN;RUN_SERIAL" "LABEL" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
   if(T_SYSTEMC)
     target_link_libraries(${name} PRIVATE ${T_LIBS} pumptwin_sc_gtest_main)
@@ -20,6 +20,11 @@ function(pumptwin_add_gtest name)
     # end of the simulation is reported as leaked. Address and undefined-behaviour checks stay
     # on for these tests.
     set(environment ENVIRONMENT ASAN_OPTIONS=detect_leaks=0)
+  endif()
+  if(T_RUN_SERIAL)
+    # Tests that assert a wall-clock deadline the user relies on (Ctrl-C ends a run within a
+    # second): alone on the machine, so another test's load cannot make them miss it.
+    list(APPEND environment RUN_SERIAL TRUE)
   endif()
   gtest_discover_tests(${name}
     TEST_PREFIX "${T_LABEL}."
