@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <functional>
 
+#include "../support/sc_wait.h"
 #include "m0plus_soc.h"
 #include "platform.h"
 
@@ -17,6 +18,7 @@ namespace pumptwin::platform {
 namespace {
 
 using pumpfw::hal::ResetCause;
+using pumptwin::testing::wait_until;
 using sc_core::SC_SEC;
 using sc_core::sc_time;
 
@@ -26,16 +28,6 @@ constexpr uint32_t kThreeMgPerDayNg = 3'000'000;
 
 double now_s() {
   return sc_core::sc_time_stamp().to_seconds();
-}
-
-bool wait_until(const std::function<bool()>& condition, const sc_time& limit,
-                const sc_time& poll = sc_time(1, SC_SEC)) {
-  const sc_time end = sc_core::sc_time_stamp() + limit;
-  while (!condition()) {
-    if (sc_core::sc_time_stamp() >= end) return false;
-    sc_core::wait(poll);
-  }
-  return true;
 }
 
 PlatformConfig image_config() {
@@ -63,10 +55,11 @@ TEST(ImagePlatform, BootsTalksToTheAsicAndSleepsInWfi) {
     sc_core::wait(sc_time(3600, SC_SEC) - sc_core::sc_time_stamp());
     at_1h = platform.mcu.image()->stats();
   });
-  std::printf("first pass done at %.1f ms; in the first hour %llu instructions, %.1f ms active, "
-              "%llu WFI sleeps\n",
-              first_status_s * 1e3, static_cast<unsigned long long>(at_1h.instructions),
-              at_1h.active_ns / 1e6, static_cast<unsigned long long>(at_1h.wfi_sleeps));
+  std::printf(
+      "first pass done at %.1f ms; in the first hour %llu instructions, %.1f ms active, "
+      "%llu WFI sleeps\n",
+      first_status_s * 1e3, static_cast<unsigned long long>(at_1h.instructions),
+      at_1h.active_ns / 1e6, static_cast<unsigned long long>(at_1h.wfi_sleeps));
   // The boot's ~52 ms of CRC over blank FRAM at 8 MHz, plus the 0.5 ms start-up.
   EXPECT_GT(first_status_s, 0.02);
   EXPECT_LT(first_status_s, 0.5);
@@ -129,8 +122,8 @@ TEST(ImagePlatform, HardFaultEndsInWatchdogResetReadFromRstc) {
                            sc_time(2, SC_SEC), sc_time(0.001, SC_SEC)));
     ASSERT_TRUE(platform.programmer.interrogate(status).accepted());
   });
-  std::printf("watchdog reset %.1f s after the fault at pc 0x%08x (%s)\n", reset_after_s,
-              fault.pc, fault.what);
+  std::printf("watchdog reset %.1f s after the fault at pc 0x%08x (%s)\n", reset_after_s, fault.pc,
+              fault.what);
   EXPECT_EQ(fault.pc, 0x30000000u);
   EXPECT_STREQ(fault.what, "bad instruction address");
   EXPECT_GT(reset_after_s, 0.0);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <functional>
 
+#include "../support/sc_wait.h"
 #include "app/alarms.h"
 #include "lithium_cell.h"
 #include "platform.h"
@@ -14,6 +15,7 @@ namespace pumptwin::platform {
 namespace {
 
 using pumpfw::hal::ResetCause;
+using pumptwin::testing::wait_until;
 using sc_core::SC_SEC;
 using sc_core::sc_time;
 
@@ -50,15 +52,6 @@ TEST(LithiumCell, InternalResistanceGrowsWithDepthAndCold) {
   EXPECT_NEAR(worn.internal_resistance_ohm(37.0), 1.7810, 1e-4);
   // 60 mA of motor current sags the worn cell by 107 mV.
   EXPECT_NEAR(worn.open_circuit_v(37.0) - worn.terminal_v(0.060, 37.0), 0.1069, 1e-4);
-}
-
-bool wait_until(const std::function<bool()>& condition, const sc_time& limit, const sc_time& poll) {
-  const sc_time end = sc_core::sc_time_stamp() + limit;
-  while (!condition()) {
-    if (sc_core::sc_time_stamp() >= end) return false;
-    sc_core::wait(poll);
-  }
-  return true;
 }
 
 TEST(PlatformPower, SupplySagBelowBrownOutHoldsTheMcuInResetUntilTheCellRecovers) {
@@ -184,7 +177,8 @@ TEST(PlatformPower, PowerLostMidNvmWriteLeavesAValidRecordAndTherapyResumes) {
   EXPECT_GT(asic_steps_before, 0u);
   EXPECT_GT(status.driven_microsteps, before_status.driven_microsteps);
   EXPECT_NEAR(static_cast<double>(status.driven_microsteps - before_status.driven_microsteps),
-              static_cast<double>(before_status.driven_microsteps), 0.1 * before_status.driven_microsteps);
+              static_cast<double>(before_status.driven_microsteps),
+              0.1 * before_status.driven_microsteps);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <functional>
 #include <set>
 
+#include "../support/sc_wait.h"
 #include "app/alarms.h"
 #include "platform.h"
 
@@ -16,6 +17,7 @@ namespace {
 using pumpfw::app::alarm_bit;
 using pumpfw::app::AlarmId;
 using pumpfw::hal::ResetCause;
+using pumptwin::testing::wait_until;
 using sc_core::SC_SEC;
 using sc_core::sc_time;
 
@@ -28,17 +30,6 @@ constexpr double kSeizedShaftLoadNm = 0.05;  // ten times what the motor can tur
 
 double now_s() {
   return sc_core::sc_time_stamp().to_seconds();
-}
-
-// Polls `condition` every `poll` until it holds or `limit` has passed; returns whether it held.
-bool wait_until(const std::function<bool()>& condition, const sc_time& limit,
-                const sc_time& poll = sc_time(1, SC_SEC)) {
-  const sc_time end = sc_core::sc_time_stamp() + limit;
-  while (!condition()) {
-    if (sc_core::sc_time_stamp() >= end) return false;
-    sc_core::wait(poll);
-  }
-  return true;
 }
 
 uint16_t firmware_alarms(const Platform& platform) {
