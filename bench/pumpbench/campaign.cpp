@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hex_text.h"
 #include "merge.h"
 #include "plot_axes.h"
 #include "scenario_run.h"
@@ -48,13 +49,7 @@ class Sha256 {
   std::string hex() {
     unsigned char digest[32];
     mbedtls_md_finish(&context_, digest);
-    std::string text;
-    char byte[3];
-    for (unsigned char value : digest) {
-      std::snprintf(byte, sizeof byte, "%02x", value);
-      text += byte;
-    }
-    return text;
+    return pumptwin::hex_text(digest, sizeof digest);
   }
 
  private:

@@ -14,6 +14,7 @@
 
 #include <unicorn/unicorn.h>
 
+#include "hex_text.h"
 #include "m0plus_core.h"
 #include "m0plus_memory_map.h"
 #include "m0plus_soc.h"
@@ -300,13 +301,7 @@ std::string M0PlusGdbStub::handle(M0PlusSoc& soc, M0PlusCore& core, const std::s
           for (uint32_t b = 0; b < 4; ++b) bytes[i + b] = static_cast<uint8_t>(word >> (8 * b));
         }
       }
-      std::string text;
-      char digits[3];
-      for (const uint8_t byte : bytes) {
-        std::snprintf(digits, sizeof digits, "%02x", byte);
-        text += digits;
-      }
-      return text;
+      return hex_text(bytes.data(), bytes.size());
     }
     if (at >= packet.size() || packet[at++] != ':' || packet.size() - at < 2 * length) {
       return "E01";

@@ -9,6 +9,7 @@
 
 #include <mbedtls/sha256.h>
 
+#include "hex_text.h"
 #include "m0plus_memory_map.h"
 
 namespace pumptwin::mcu {
@@ -20,16 +21,6 @@ bool read_at(const std::vector<uint8_t>& file, uint64_t offset, T& value) {
   if (offset > file.size() || file.size() - offset < sizeof(T)) return false;
   std::memcpy(&value, file.data() + offset, sizeof(T));
   return true;
-}
-
-std::string hex(const uint8_t* bytes, size_t length) {
-  std::string text;
-  char digits[3];
-  for (size_t i = 0; i < length; ++i) {
-    std::snprintf(digits, sizeof digits, "%02x", bytes[i]);
-    text += digits;
-  }
-  return text;
 }
 
 }  // namespace
@@ -112,7 +103,7 @@ std::shared_ptr<const FirmwareImage> FirmwareImage::load(const std::string& path
   }
   uint8_t digest[32];
   mbedtls_sha256_ret(file.data(), file.size(), digest, 0);
-  image->sha256_hex = hex(digest, sizeof digest);
+  image->sha256_hex = hex_text(digest, sizeof digest);
   return image;
 }
 
