@@ -11,8 +11,7 @@
 //
 // Interface to the pump mechanism: push() a stroke's delivered volume, read
 // outlet_pressure_mmhg() as the back-pressure the mechanism works against.
-#ifndef PUMPTWIN_TWIN_FLUID_CATHETER_H_
-#define PUMPTWIN_TWIN_FLUID_CATHETER_H_
+#pragma once
 
 #include <string>
 #include <vector>
@@ -127,5 +126,3 @@ class Catheter {
 };
 
 }  // namespace pumptwin::fluid
-
-#endif  // PUMPTWIN_TWIN_FLUID_CATHETER_H_

@@ -4,8 +4,7 @@
 // a new concentration (Medtronic SynchroMed II clinical reference guide, "catheter priming
 // bolus"). Axial mixing inside a 0.5 mm lumen is negligible over the hours a parcel stays in it,
 // so the content is a sequence of parcels, each at one concentration.
-#ifndef PUMPTWIN_TWIN_FLUID_LUMEN_H_
-#define PUMPTWIN_TWIN_FLUID_LUMEN_H_
+#pragma once
 
 #include <deque>
 #include <vector>
@@ -50,5 +49,3 @@ double total_drug_ug(const std::vector<Parcel>& parcels);
 double total_volume_ul(const std::vector<Parcel>& parcels);
 
 }  // namespace pumptwin::fluid
-
-#endif  // PUMPTWIN_TWIN_FLUID_LUMEN_H_

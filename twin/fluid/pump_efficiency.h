@@ -3,8 +3,7 @@
 // or valves) and with wear, so the firmware's count of strokes and the volume truly delivered
 // drift apart as in the field, where delivered volume is checked at refill against the
 // expected reservoir volume (SynchroMed II labeling: volume accuracy +/-14.5 %).
-#ifndef PUMPTWIN_TWIN_FLUID_PUMP_EFFICIENCY_H_
-#define PUMPTWIN_TWIN_FLUID_PUMP_EFFICIENCY_H_
+#pragma once
 
 namespace pumptwin::fluid {
 
@@ -22,5 +21,3 @@ struct PumpEfficiency {
 };
 
 }  // namespace pumptwin::fluid
-
-#endif  // PUMPTWIN_TWIN_FLUID_PUMP_EFFICIENCY_H_

@@ -3,8 +3,7 @@
 // the subcutaneous pocket instead, from where it is absorbed into plasma (FDA safety
 // communication on intrathecal pump pocket fills, 2008-2009; Medtronic urgent field notice
 // "Inadvertent subcutaneous injection during refill", 2010).
-#ifndef PUMPTWIN_TWIN_FLUID_RESERVOIR_H_
-#define PUMPTWIN_TWIN_FLUID_RESERVOIR_H_
+#pragma once
 
 #include "twin/fluid/lumen.h"
 
@@ -49,5 +48,3 @@ class Reservoir {
 };
 
 }  // namespace pumptwin::fluid
-
-#endif  // PUMPTWIN_TWIN_FLUID_RESERVOIR_H_
