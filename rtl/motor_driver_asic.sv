@@ -69,24 +69,22 @@ module motor_driver_asic
 );
 
   // ---- registers ----
-  // public_flat_rd: the twin's debug read (MotorDriverAsic::debug_read_register) reads these
-  // flops and the status they are decoded from, without a frame; it costs no evaluation.
-  logic ctrl_enable  /*verilator public_flat_rd*/;
-  logic ctrl_dir  /*verilator public_flat_rd*/;
-  logic ctrl_sleep  /*verilator public_flat_rd*/;
-  logic [1:0] ctrl_step_mode  /*verilator public_flat_rd*/;
-  logic [15:0] move_steps  /*verilator public_flat_rd*/;
-  logic [15:0] step_period  /*verilator public_flat_rd*/;
-  logic [15:0] wdt_timeout  /*verilator public_flat_rd*/;
-  logic [7:0] current_limit  /*verilator public_flat_rd*/;
-  logic [6:0] fault  /*verilator public_flat_rd*/;
-  logic [8:0] int_mask  /*verilator public_flat_rd*/;
-  logic [8:0] int_status  /*verilator public_flat_rd*/;
-  logic [31:0] total_steps  /*verilator public_flat_rd*/;
-  logic [15:0] total_steps_hi_latched  /*verilator public_flat_rd*/;
-  logic [15:0] stall_config  /*verilator public_flat_rd*/;
-  logic [4:0] adc_channels  /*verilator public_flat_rd*/;
-  logic [1:0] alarm_tone  /*verilator public_flat_rd*/;
+  logic ctrl_enable;
+  logic ctrl_dir;
+  logic ctrl_sleep;
+  logic [1:0] ctrl_step_mode;
+  logic [15:0] move_steps;
+  logic [15:0] step_period;
+  logic [15:0] wdt_timeout;
+  logic [7:0] current_limit;
+  logic [6:0] fault;
+  logic [8:0] int_mask;
+  logic [8:0] int_status;
+  logic [31:0] total_steps;
+  logic [15:0] total_steps_hi_latched;
+  logic [15:0] stall_config;
+  logic [4:0] adc_channels;
+  logic [1:0] alarm_tone;
   logic [7:0] wdt_kick_count;
   logic [1:0] wdt_expired_sync;
   logic wdt_expired_seen;
@@ -103,15 +101,15 @@ module motor_driver_asic
   logic [15:0] core_cycles_taken;  // the cycles this edge stands for (bulk clocking)
 
   // ---- sequencer, ADC, always-on ----
-  logic busy  /*verilator public_flat_rd*/;
+  logic busy;
   logic step_driven, move_done, seq_overcurrent, seq_stall, seq_open_load;
-  logic [15:0] steps_remaining  /*verilator public_flat_rd*/;
+  logic [15:0] steps_remaining;
   logic [3:0] step_eighths;
-  logic adc_busy  /*verilator public_flat_rd*/;
+  logic adc_busy;
   logic adc_done;
-  logic [11:0] adc_result[5]  /*verilator public_flat_rd*/;
+  logic [11:0] adc_result[5];
   logic wdt_expired_toggle;
-  logic [15:0] wdt_remaining  /*verilator public_flat_rd*/;
+  logic [15:0] wdt_remaining;
 
   wire write_strobe = frame_valid && frame_write;
   wire write_ctrl = write_strobe && frame_address == ADDR_CTRL;
@@ -388,7 +386,7 @@ module motor_driver_asic
   endgenerate
 
   assign irq = (int_status & int_mask) != 0;
-  assign status_byte = {irq, fault != 0, busy, fault[FAULT_SPI_ERROR_LSB], 4'b0101};
+  assign status_byte = {irq, fault != 0, busy, fault[FAULT_SPI_ERROR_LSB], MISO_STATUS_PATTERN};
   assign core_clock_request = spi_active || busy || adc_busy || watchdog_expired ||
       wdt_expired_toggle != wdt_expired_sync[0] ||
       (undervoltage && !fault[FAULT_UNDERVOLTAGE_LSB]) ||

@@ -7,8 +7,8 @@
 #include <memory>
 #include <vector>
 
-#include "../../firmware/drivers/motor_driver_regs.h"
 #include "asic_netlist.h"
+#include "drivers/motor_driver_regs.h"
 
 namespace pumptwin::asic {
 namespace {

@@ -7,7 +7,8 @@
 #include <cmath>
 #include <limits>
 
-#include "../../firmware/drivers/motor_driver_regs.h"
+#include "asic_register_map.h"
+#include "drivers/motor_driver_regs.h"
 #include "motor_driver_asic.h"
 
 namespace pumptwin::asic {
@@ -128,74 +129,21 @@ uint8_t MotorDriverAsic::phase_b() const {
   return rtl_->phase_b;
 }
 
-// Mirrors register_value() in rtl/motor_driver_asic.sv over its public_flat_rd signals;
-// tests/twin/asic_debug_read_test.cpp holds the two equal, register by register.
+// The register decoder generated from rtl/motor_driver_regs.yaml (asic_register_map.h) over
+// the RTL's public_flat_rd flops; tests/twin/asic_debug_read_test.cpp holds it equal to SPI
+// reads, register by register.
 uint16_t MotorDriverAsic::debug_read_register(uint8_t address) const {
   namespace reg = pumpfw::asic::reg;
-  const AsicNetlist& root = *rtl_;
-  const auto adc = [&](int channel) {
-    return static_cast<uint16_t>(root.adc_result[channel] & 0x0FFF);
-  };
-  switch (address) {
-    case reg::kChipId.address:
-      return reg::kChipId.reset_value;
-    case reg::kRevision.address:
-      return reg::kRevision.reset_value;
-    case reg::kCtrl.address:
-      return static_cast<uint16_t>((root.ctrl_sleep & 1u) << 4 | (root.ctrl_step_mode & 3u) << 2 |
-                                   (root.ctrl_dir & 1u) << 1 | (root.ctrl_enable & 1u));
-    case reg::kMoveSteps.address:
-      return root.move_steps;
-    case reg::kStepPeriod.address:
-      return root.step_period;
-    case reg::kCurrentLimit.address:
-      return root.current_limit;
-    case reg::kStatus.address:
-      return static_cast<uint16_t>((rtl_->reset_request & 1u) << 3 |
-                                   (rtl_->tone != 0 ? 1u : 0u) << 2 | (root.adc_busy & 1u) << 1 |
-                                   (root.busy & 1u));
-    case reg::kStepsRemaining.address:
-      return root.steps_remaining;
-    case reg::kFault.address:
-      return root.fault & 0x7Fu;
-    case reg::kIntMask.address:
-      return root.int_mask & 0x1FFu;
-    case reg::kIntStatus.address:
-      return root.int_status & 0x1FFu;
-    case reg::kTotalStepsLo.address:
-      return static_cast<uint16_t>(root.total_steps & 0xFFFFu);
-    case reg::kTotalStepsHi.address:
-      return root.total_steps_hi_latched;
-    case reg::kStallConfig.address:
-      return root.stall_config;
-    case reg::kAdcCtrl.address:
-      return static_cast<uint16_t>((root.adc_busy & 1u) << 15 | (root.adc_channels & 0x1Fu));
-    case reg::kAdcMotorCurrent.address:
-      return adc(0);
-    case reg::kAdcBattery.address:
-      return adc(1);
-    case reg::kAdcTemperature.address:
-      return adc(2);
-    case reg::kAdcPressureReservoir.address:
-      return adc(3);
-    case reg::kAdcPressureOutlet.address:
-      return adc(4);
-    case reg::kWdtTimeout.address:
-      return root.wdt_timeout;
-    case reg::kWdtRemaining.address: {
-      // Slow ticks reach an idle chip in bulk, at its next always-on event (never past it:
-      // fewer than `remaining`); count the ones already due, as a frame's catch-up would.
-      const uint16_t remaining = root.wdt_remaining;
-      const uint64_t due = now_ns() / kSlowTickNs;
-      const uint64_t pending =
-          powered_ && due > aon_ticks_delivered_ ? due - aon_ticks_delivered_ : 0;
-      return pending < remaining ? static_cast<uint16_t>(remaining - pending) : remaining;
-    }
-    case reg::kAlarmTone.address:
-      return root.alarm_tone & 3u;
-    default:
-      return 0;
+  const uint16_t value = regmap::register_value(*rtl_, address);
+  if (address == reg::kWdtRemaining.address) {
+    // Slow ticks reach an idle chip in bulk, at its next always-on event (never past it:
+    // fewer than `remaining`); count the ones already due, as a frame's catch-up would.
+    const uint64_t due = now_ns() / kSlowTickNs;
+    const uint64_t pending =
+        powered_ && due > aon_ticks_delivered_ ? due - aon_ticks_delivered_ : 0;
+    return pending < value ? static_cast<uint16_t>(value - pending) : value;
   }
+  return value;
 }
 
 uint32_t MotorDriverAsic::debug_total_steps() const {
