@@ -17,9 +17,8 @@ module motor_driver_asic
     // edge before), the last an ordinary one; the logic ends as it would after that many single
     // cycles. Lockstep and silicon: 1.
     input  logic        [15:0] core_cycles,
-    // Always-on domain: one edge per delivery of `aon_ticks` slow ticks (64 Hz).
+    // Always-on domain: one edge per slow tick (64 Hz).
     input  logic               clk_aon,
-    input  logic        [15:0] aon_ticks,
     input  logic               rst_n,
     input  logic               spi_cs_n,
     input  logic               spi_sclk,
@@ -57,7 +56,6 @@ module motor_driver_asic
     output logic               reset_request,
     output logic        [ 1:0] tone,
     output logic               core_clock_request,
-    output logic        [15:0] aon_ticks_to_event,
     // Core edges from now that only count while the inputs hold and each current-sense code
     // stays within its window (the comparisons the next edges make come out the same), if
     // the SPI slave is settled or its pins are scheduled.
@@ -249,15 +247,13 @@ module motor_driver_asic
   always_on aon (
       .clk_aon,
       .rst_n,
-      .ticks(aon_ticks),
       .kick_count_gray(wdt_kick_count ^ (wdt_kick_count >> 1)),
       .timeout_ticks(wdt_timeout),
       .tone_pattern(alarm_tone),
       .expired_toggle(wdt_expired_toggle),
       .remaining_ticks(wdt_remaining),
       .tone,
-      .reset_request,
-      .ticks_to_event(aon_ticks_to_event)
+      .reset_request
   );
 
   always_ff @(`CORE_EDGE clk_core) begin

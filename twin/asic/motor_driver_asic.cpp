@@ -103,7 +103,6 @@ void MotorDriverAsic::clock_in_reset(bool release) {
   rtl_->core_cycles = 1;
   bulk_cycles_ = 1;
   rtl_->spi_cs_n = 1;
-  rtl_->aon_ticks = 1;
   for (int i = 0; i < 4; ++i) {
     rtl_->clk_core = 1;
     rtl_->clk_aon = 1;
@@ -288,7 +287,15 @@ uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
 }
 
 void MotorDriverAsic::eval_aon_edge(uint64_t ticks) {
-  rtl_->aon_ticks = static_cast<uint16_t>(ticks);
+  // The ticks before the edge's own only count (no more than aon_ticks_to_event are
+  // delivered): advance the counters over them as single ticks would, then clock the last one.
+  if (ticks > 1) {
+    const uint64_t skipped = ticks - 1;
+    rtl_->aon_remaining = static_cast<uint16_t>(rtl_->aon_remaining - skipped);
+    if (rtl_->aon_pattern_playing != 0) {
+      rtl_->aon_tone_position = static_cast<uint8_t>((rtl_->aon_tone_position + skipped) & 0x3Fu);
+    }
+  }
   rtl_->clk_aon = 1;
   rtl_->eval();
   rtl_->clk_aon = 0;
