@@ -168,7 +168,7 @@ module motor_driver_asic
       .meets_chip(spi_meets_chip)
   );
 
-  logic [15:0] sequencer_quiet_cycles, adc_quiet_cycles;
+  logic [15:0] sequencer_quiet_cycles;
   logic signed [10:0] window_a_low, window_a_high, window_b_low, window_b_high;
   // Bulk clocking: a core edge with core_cycles = N stands for N - 1 quiet cycles, whose last
   // sampled the skipped codes, and then an ordinary one. The silicon netlist has none of it.
@@ -225,10 +225,9 @@ module motor_driver_asic
       .isense_b_high(window_b_high)
   );
 
-  adc_controller #(.BULK_CLOCKING(BULK_CLOCKING)) adc (
+  adc_controller adc (
       .clk(clk_core),
       .rst_n,
-      .cycles(core_cycles_taken),
       .start(write_adc_ctrl && frame_data[ADC_CTRL_START_LSB]),
       .channels(frame_data[ADC_CTRL_CHANNELS_LSB+:ADC_CTRL_CHANNELS_WIDTH]),
       .analog_in('{
@@ -240,8 +239,7 @@ module motor_driver_asic
       }),
       .result(adc_result),
       .busy(adc_busy),
-      .done(adc_done),
-      .quiet_cycles(adc_quiet_cycles)
+      .done(adc_done)
   );
 
   always_on aon (
@@ -356,22 +354,21 @@ module motor_driver_asic
   generate
     if (BULK) begin : quiet_report
       // This block is quiet while its synchronisers hold and nothing is strobed into it (the
-      // sequencer and the ADC report their own strobes; an SPI frame's, the SPI slave).
+      // sequencer reports its own strobes; an SPI frame's, the SPI slave; the ADC's, the twin's
+      // observer bound into it, which the wrapper takes the lesser of).
       wire top_quiet = rst_n && !spi_meets_chip && !watchdog_expired &&
           wdt_expired_sync == {2{wdt_expired_toggle}} && undervoltage_sync == {2{undervoltage}} &&
           overtemperature_sync == {2{overtemperature}} && !undervoltage_now &&
           !overtemperature_now;
-      wire [15:0] inner =
-          sequencer_quiet_cycles < adc_quiet_cycles ? sequencer_quiet_cycles : adc_quiet_cycles;
-      assign core_quiet_cycles = top_quiet ? inner : 16'd0;
+      assign core_quiet_cycles = top_quiet ? sequencer_quiet_cycles : 16'd0;
       assign isense_a_low = window_a_low;
       assign isense_a_high = window_a_high;
       assign isense_b_low = window_b_low;
       assign isense_b_high = window_b_high;
     end else begin : silicon
       /* verilator lint_off UNUSEDSIGNAL */
-      wire unused_quiet = ^{spi_meets_chip, sequencer_quiet_cycles, adc_quiet_cycles, window_a_low,
-                            window_a_high, window_b_low, window_b_high};
+      wire unused_quiet = ^{spi_meets_chip, sequencer_quiet_cycles, window_a_low, window_a_high,
+                            window_b_low, window_b_high};
       /* verilator lint_on UNUSEDSIGNAL */
       assign core_quiet_cycles = 16'd0;
       assign isense_a_low = '0;

@@ -74,7 +74,10 @@ AsicNetlist::AsicNetlist(Model& model)
       aon_remaining(model.rootp->motor_driver_asic__DOT__aon__DOT__remaining),
       aon_tone_position(model.rootp->motor_driver_asic__DOT__aon__DOT__tone_position),
       aon_pattern_playing(model.rootp->motor_driver_asic__DOT__aon__DOT__pattern_playing),
-      aon_ticks_to_event(model.rootp->motor_driver_asic__DOT__aon__DOT__quiet__DOT__ticks_to_event) {}
+      aon_ticks_to_event(model.rootp->motor_driver_asic__DOT__aon__DOT__quiet__DOT__ticks_to_event),
+      adc_cycle(model.rootp->motor_driver_asic__DOT__adc__DOT__cycle),
+      adc_counting(model.rootp->motor_driver_asic__DOT__adc__DOT__quiet__DOT__counting),
+      adc_quiet_cycles(model.rootp->motor_driver_asic__DOT__adc__DOT__quiet__DOT__quiet_cycles) {}
 
 namespace {
 

@@ -99,6 +99,11 @@ class AsicNetlist {
   CData& aon_tone_position;
   const CData& aon_pattern_playing;
   const SData& aon_ticks_to_event;
+  // The ADC sequencer: its conversion's cycle count, written over the skipped cycles of a core
+  // edge, and what its observer (adc_controller_quiet.sv) reports.
+  CData& adc_cycle;
+  const CData& adc_counting;
+  const SData& adc_quiet_cycles;
 
  protected:
   template <class Model>

@@ -201,6 +201,10 @@ void MotorDriverAsic::eval_core_posedge() {
   rtl_->adc_motor_current =
       adc_code(std::max(std::fabs(motor.phase_current_a_a()), std::fabs(motor.phase_current_b_a())),
                kAdcMotorCurrentCodesPerAmp);
+  // An edge standing for skipped cycles: the ADC sequencer's conversion counts them first.
+  if (rtl_->core_cycles > 1 && rtl_->adc_counting != 0) {
+    rtl_->adc_cycle = static_cast<uint8_t>((rtl_->adc_cycle + rtl_->core_cycles - 1) & 0xFu);
+  }
   // The bulk-clocking netlist takes every toggle of the clock as a cycle (rtl/core_clocking.sv).
   rtl_->clk_core = bulk_clocking_ ? !rtl_->clk_core : 1;
   rtl_->eval();
@@ -248,10 +252,11 @@ void MotorDriverAsic::eval_core_negedge(uint64_t last_ns) {
 }
 
 uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
-  // Quiet cycles (the RTL's own count) are skipped while the current-sense codes they compare
+  // Quiet cycles (the RTL's own count, and the ADC observer's) are skipped while the current-sense codes they compare
   // stay inside the windows the RTL reports; the drive train computes each of them, with the
   // same bits as lockstep's single cycles.
-  const uint64_t quiet_limit = std::min<uint64_t>(rtl_->core_quiet_cycles, max_skipped);
+  const uint64_t quiet_limit =
+      std::min<uint64_t>({rtl_->core_quiet_cycles, rtl_->adc_quiet_cycles, max_skipped});
   if (quiet_limit == 0) return 0;
   const auto held_a = static_cast<mech::BridgeDrive>(rtl_->phase_a);
   const auto held_b = static_cast<mech::BridgeDrive>(rtl_->phase_b);
