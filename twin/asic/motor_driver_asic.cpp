@@ -252,9 +252,9 @@ void MotorDriverAsic::eval_core_negedge(uint64_t last_ns) {
 }
 
 uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
-  // Quiet cycles (the RTL's own count, and the ADC observer's) are skipped while the current-sense codes they compare
-  // stay inside the windows the RTL reports; the drive train computes each of them, with the
-  // same bits as lockstep's single cycles.
+  // Quiet cycles (the RTL's own count and its ADC observer's) are skipped while the
+  // current-sense codes they compare stay inside the windows the RTL reports; the drive train
+  // computes each of them, with the same bits as lockstep's single cycles.
   const uint64_t quiet_limit =
       std::min<uint64_t>({rtl_->core_quiet_cycles, rtl_->adc_quiet_cycles, max_skipped});
   if (quiet_limit == 0) return 0;
