@@ -17,9 +17,8 @@ module motor_driver_asic
     // edge before), the last an ordinary one; the logic ends as it would after that many single
     // cycles. Lockstep and silicon: 1.
     input  logic        [15:0] core_cycles,
-    // Always-on domain: one edge per delivery of `aon_ticks` slow ticks (64 Hz).
+    // Always-on domain: one edge per slow tick (64 Hz).
     input  logic               clk_aon,
-    input  logic        [15:0] aon_ticks,
     input  logic               rst_n,
     input  logic               spi_cs_n,
     input  logic               spi_sclk,
@@ -57,7 +56,6 @@ module motor_driver_asic
     output logic               reset_request,
     output logic        [ 1:0] tone,
     output logic               core_clock_request,
-    output logic        [15:0] aon_ticks_to_event,
     // Core edges from now that only count while the inputs hold and each current-sense code
     // stays within its window (the comparisons the next edges make come out the same), if
     // the SPI slave is settled or its pins are scheduled.
@@ -69,24 +67,22 @@ module motor_driver_asic
 );
 
   // ---- registers ----
-  // public_flat_rd: the twin's debug read (MotorDriverAsic::debug_read_register) reads these
-  // flops and the status they are decoded from, without a frame; it costs no evaluation.
-  logic ctrl_enable  /*verilator public_flat_rd*/;
-  logic ctrl_dir  /*verilator public_flat_rd*/;
-  logic ctrl_sleep  /*verilator public_flat_rd*/;
-  logic [1:0] ctrl_step_mode  /*verilator public_flat_rd*/;
-  logic [15:0] move_steps  /*verilator public_flat_rd*/;
-  logic [15:0] step_period  /*verilator public_flat_rd*/;
-  logic [15:0] wdt_timeout  /*verilator public_flat_rd*/;
-  logic [7:0] current_limit  /*verilator public_flat_rd*/;
-  logic [6:0] fault  /*verilator public_flat_rd*/;
-  logic [8:0] int_mask  /*verilator public_flat_rd*/;
-  logic [8:0] int_status  /*verilator public_flat_rd*/;
-  logic [31:0] total_steps  /*verilator public_flat_rd*/;
-  logic [15:0] total_steps_hi_latched  /*verilator public_flat_rd*/;
-  logic [15:0] stall_config  /*verilator public_flat_rd*/;
-  logic [4:0] adc_channels  /*verilator public_flat_rd*/;
-  logic [1:0] alarm_tone  /*verilator public_flat_rd*/;
+  logic ctrl_enable;
+  logic ctrl_dir;
+  logic ctrl_sleep;
+  logic [1:0] ctrl_step_mode;
+  logic [15:0] move_steps;
+  logic [15:0] step_period;
+  logic [15:0] wdt_timeout;
+  logic [7:0] current_limit;
+  logic [6:0] fault;
+  logic [8:0] int_mask;
+  logic [8:0] int_status;
+  logic [31:0] total_steps;
+  logic [15:0] total_steps_hi_latched;
+  logic [15:0] stall_config;
+  logic [4:0] adc_channels;
+  logic [1:0] alarm_tone;
   logic [7:0] wdt_kick_count;
   logic [1:0] wdt_expired_sync;
   logic wdt_expired_seen;
@@ -103,15 +99,15 @@ module motor_driver_asic
   logic [15:0] core_cycles_taken;  // the cycles this edge stands for (bulk clocking)
 
   // ---- sequencer, ADC, always-on ----
-  logic busy  /*verilator public_flat_rd*/;
+  logic busy;
   logic step_driven, move_done, seq_overcurrent, seq_stall, seq_open_load;
-  logic [15:0] steps_remaining  /*verilator public_flat_rd*/;
+  logic [15:0] steps_remaining;
   logic [3:0] step_eighths;
-  logic adc_busy  /*verilator public_flat_rd*/;
+  logic adc_busy;
   logic adc_done;
-  logic [11:0] adc_result[5]  /*verilator public_flat_rd*/;
+  logic [11:0] adc_result[5];
   logic wdt_expired_toggle;
-  logic [15:0] wdt_remaining  /*verilator public_flat_rd*/;
+  logic [15:0] wdt_remaining;
 
   wire write_strobe = frame_valid && frame_write;
   wire write_ctrl = write_strobe && frame_address == ADDR_CTRL;
@@ -172,7 +168,7 @@ module motor_driver_asic
       .meets_chip(spi_meets_chip)
   );
 
-  logic [15:0] sequencer_quiet_cycles, adc_quiet_cycles;
+  logic [15:0] sequencer_quiet_cycles;
   logic signed [10:0] window_a_low, window_a_high, window_b_low, window_b_high;
   // Bulk clocking: a core edge with core_cycles = N stands for N - 1 quiet cycles, whose last
   // sampled the skipped codes, and then an ordinary one. The silicon netlist has none of it.
@@ -229,10 +225,9 @@ module motor_driver_asic
       .isense_b_high(window_b_high)
   );
 
-  adc_controller #(.BULK_CLOCKING(BULK_CLOCKING)) adc (
+  adc_controller adc (
       .clk(clk_core),
       .rst_n,
-      .cycles(core_cycles_taken),
       .start(write_adc_ctrl && frame_data[ADC_CTRL_START_LSB]),
       .channels(frame_data[ADC_CTRL_CHANNELS_LSB+:ADC_CTRL_CHANNELS_WIDTH]),
       .analog_in('{
@@ -244,22 +239,19 @@ module motor_driver_asic
       }),
       .result(adc_result),
       .busy(adc_busy),
-      .done(adc_done),
-      .quiet_cycles(adc_quiet_cycles)
+      .done(adc_done)
   );
 
   always_on aon (
       .clk_aon,
       .rst_n,
-      .ticks(aon_ticks),
       .kick_count_gray(wdt_kick_count ^ (wdt_kick_count >> 1)),
       .timeout_ticks(wdt_timeout),
       .tone_pattern(alarm_tone),
       .expired_toggle(wdt_expired_toggle),
       .remaining_ticks(wdt_remaining),
       .tone,
-      .reset_request,
-      .ticks_to_event(aon_ticks_to_event)
+      .reset_request
   );
 
   always_ff @(`CORE_EDGE clk_core) begin
@@ -362,22 +354,21 @@ module motor_driver_asic
   generate
     if (BULK) begin : quiet_report
       // This block is quiet while its synchronisers hold and nothing is strobed into it (the
-      // sequencer and the ADC report their own strobes; an SPI frame's, the SPI slave).
+      // sequencer reports its own strobes; an SPI frame's, the SPI slave; the ADC's, the twin's
+      // observer bound into it, which the wrapper takes the lesser of).
       wire top_quiet = rst_n && !spi_meets_chip && !watchdog_expired &&
           wdt_expired_sync == {2{wdt_expired_toggle}} && undervoltage_sync == {2{undervoltage}} &&
           overtemperature_sync == {2{overtemperature}} && !undervoltage_now &&
           !overtemperature_now;
-      wire [15:0] inner =
-          sequencer_quiet_cycles < adc_quiet_cycles ? sequencer_quiet_cycles : adc_quiet_cycles;
-      assign core_quiet_cycles = top_quiet ? inner : 16'd0;
+      assign core_quiet_cycles = top_quiet ? sequencer_quiet_cycles : 16'd0;
       assign isense_a_low = window_a_low;
       assign isense_a_high = window_a_high;
       assign isense_b_low = window_b_low;
       assign isense_b_high = window_b_high;
     end else begin : silicon
       /* verilator lint_off UNUSEDSIGNAL */
-      wire unused_quiet = ^{spi_meets_chip, sequencer_quiet_cycles, adc_quiet_cycles, window_a_low,
-                            window_a_high, window_b_low, window_b_high};
+      wire unused_quiet = ^{spi_meets_chip, sequencer_quiet_cycles, window_a_low, window_a_high,
+                            window_b_low, window_b_high};
       /* verilator lint_on UNUSEDSIGNAL */
       assign core_quiet_cycles = 16'd0;
       assign isense_a_low = '0;
@@ -388,7 +379,7 @@ module motor_driver_asic
   endgenerate
 
   assign irq = (int_status & int_mask) != 0;
-  assign status_byte = {irq, fault != 0, busy, fault[FAULT_SPI_ERROR_LSB], 4'b0101};
+  assign status_byte = {irq, fault != 0, busy, fault[FAULT_SPI_ERROR_LSB], MISO_STATUS_PATTERN};
   assign core_clock_request = spi_active || busy || adc_busy || watchdog_expired ||
       wdt_expired_toggle != wdt_expired_sync[0] ||
       (undervoltage && !fault[FAULT_UNDERVOLTAGE_LSB]) ||

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <limits>
 #include <set>
 #include <sstream>
 #include <thread>
 
 #include "app/pump.h"
+#include "asic_register_map.h"
 #include "drivers/motor_driver_regs.h"
 #include "live_commands.h"
 #include "m0plus_soc.h"
@@ -74,61 +76,41 @@ Json fault_catalogue_json() {
 }
 
 // The register file by debug read (nothing cleared or latched), raw and decoded with the
-// firmware header's fields (docs/asic-registers.md, checked against the RTL by a drift test).
+// register map generated from rtl/motor_driver_regs.yaml (asic_register_map.h).
 Json asic_registers(const asic::MotorDriverAsic& asic) {
   namespace reg = pumpfw::asic::reg;
   namespace field = pumpfw::asic::field;
-  static const std::pair<const char*, pumpfw::asic::RegisterInfo> kRegisters[] = {
-      {"CHIP_ID", reg::kChipId},
-      {"REVISION", reg::kRevision},
-      {"CTRL", reg::kCtrl},
-      {"MOVE_STEPS", reg::kMoveSteps},
-      {"STEP_PERIOD", reg::kStepPeriod},
-      {"CURRENT_LIMIT", reg::kCurrentLimit},
-      {"STATUS", reg::kStatus},
-      {"STEPS_REMAINING", reg::kStepsRemaining},
-      {"FAULT", reg::kFault},
-      {"INT_MASK", reg::kIntMask},
-      {"INT_STATUS", reg::kIntStatus},
-      {"TOTAL_STEPS_LO", reg::kTotalStepsLo},
-      {"TOTAL_STEPS_HI", reg::kTotalStepsHi},
-      {"STALL_CONFIG", reg::kStallConfig},
-      {"ADC_CTRL", reg::kAdcCtrl},
-      {"ADC_MOTOR_CURRENT", reg::kAdcMotorCurrent},
-      {"ADC_BATTERY", reg::kAdcBattery},
-      {"ADC_TEMPERATURE", reg::kAdcTemperature},
-      {"ADC_PRESSURE_RESERVOIR", reg::kAdcPressureReservoir},
-      {"ADC_PRESSURE_OUTLET", reg::kAdcPressureOutlet},
-      {"WDT_TIMEOUT", reg::kWdtTimeout},
-      {"WDT_REMAINING", reg::kWdtRemaining},
-      {"ALARM_TONE", reg::kAlarmTone}};
+  namespace regmap = asic::regmap;
   Json raw = Json::array();
-  for (const auto& [name, info] : kRegisters) {
-    raw.push_back({{"name", name},
-                   {"address", info.address},
-                   {"value", asic.debug_read_register(info.address)}});
+  for (const regmap::RegisterDescription& info : regmap::kRegisters) {
+    if (info.access == regmap::Access::kW) continue;  // write-only: nothing to read
+    raw.push_back({{"name", info.name},
+                   {"address", info.info.address},
+                   {"value", asic.debug_read_register(info.info.address)}});
   }
   const auto read = [&](const pumpfw::asic::RegisterInfo& info) {
     return asic.debug_read_register(info.address);
   };
-  static const char* const kFaultNames[] = {"OVERCURRENT",     "STALL",     "OPEN_LOAD",
-                                            "UNDERVOLTAGE",    "OVERTEMPERATURE",
-                                            "SPI_ERROR",       "WATCHDOG"};
-  const auto fault_names = [](uint16_t bits) {
+  // The names of a register's set one-bit fields; a field whose bits stand for another
+  // register's fields (INT_STATUS.FAULTS) gives those fields' names.
+  const auto bit_names = [](const regmap::FieldDescription* fields, size_t count, uint16_t value) {
     Json names = Json::array();
-    for (unsigned bit = 0; bit < 7; ++bit) {
-      if ((bits >> bit) & 1u) names.push_back(kFaultNames[bit]);
+    for (size_t i = 0; i < count; ++i) {
+      const regmap::FieldDescription& f = fields[i];
+      const uint16_t bits = f.field.get(value);
+      for (unsigned bit = 0; f.bit_names != nullptr && bit < f.field.width; ++bit) {
+        if ((bits >> bit) & 1u) names.push_back(f.bit_names[bit].name);
+      }
+      if (f.bit_names == nullptr && f.field.width == 1 && bits != 0) names.push_back(f.name);
     }
     return names;
   };
   const auto interrupt_names = [&](uint16_t bits) {
-    Json names = fault_names(field::kIntStatusFaults.get(bits));
-    if (field::kIntStatusMoveDone.get(bits) != 0) names.push_back("MOVE_DONE");
-    if (field::kIntStatusAdcDone.get(bits) != 0) names.push_back("ADC_DONE");
-    return names;
+    return bit_names(regmap::kIntStatusFields, std::size(regmap::kIntStatusFields), bits);
   };
-  static const char* const kStepModes[] = {"full", "half", "1/8", "1/8 (reserved)"};
-  static const char* const kTones[] = {"off", "one-tone", "two-tone", "off (reserved)"};
+  const auto fault_names = [&](uint16_t bits) {
+    return bit_names(regmap::kFaultFields, std::size(regmap::kFaultFields), bits);
+  };
   const uint16_t ctrl = read(reg::kCtrl);
   const uint16_t status = read(reg::kStatus);
   const uint16_t stall = read(reg::kStallConfig);
@@ -145,8 +127,8 @@ Json asic_registers(const asic::MotorDriverAsic& asic) {
   const uint16_t wdt_timeout = read(reg::kWdtTimeout);
   Json decoded = {
       {"enable", field::kCtrlEnable.get(ctrl) != 0},
-      {"direction", field::kCtrlDir.get(ctrl) != 0 ? "reverse" : "forward"},
-      {"step_mode", kStepModes[field::kCtrlStepMode.get(ctrl)]},
+      {"direction", regmap::kDirectionLabels[field::kCtrlDir.get(ctrl)]},
+      {"step_mode", regmap::kStepModeLabels[field::kCtrlStepMode.get(ctrl)]},
       {"sleep", field::kCtrlSleep.get(ctrl) != 0},
       {"busy", field::kStatusBusy.get(status) != 0},
       {"adc_busy", field::kStatusAdcBusy.get(status) != 0},
@@ -172,7 +154,7 @@ Json asic_registers(const asic::MotorDriverAsic& asic) {
       {"adc_pressure_outlet_v", adc_v(reg::kAdcPressureOutlet)},
       {"wdt_timeout_s", slow_ticks_s(std::max<uint16_t>(wdt_timeout, 1))},
       {"wdt_remaining_s", slow_ticks_s(read(reg::kWdtRemaining))},
-      {"tone", kTones[field::kAlarmTonePattern.get(read(reg::kAlarmTone))]}};
+      {"tone", regmap::kTonePatternLabels[field::kAlarmTonePattern.get(read(reg::kAlarmTone))]}};
   return {{"raw", raw}, {"decoded", decoded}};
 }
 

@@ -7,8 +7,8 @@
 #include <memory>
 #include <vector>
 
-#include "../../firmware/drivers/motor_driver_regs.h"
 #include "asic_netlist.h"
+#include "drivers/motor_driver_regs.h"
 
 namespace pumptwin::asic {
 namespace {
@@ -51,7 +51,6 @@ class ScheduledNetlist {
     rtl_->rst_n = 0;
     rtl_->core_cycles = 1;
     rtl_->spi_cs_n = 1;
-    rtl_->aon_ticks = 1;
     for (int i = 0; i < 4; ++i) {
       rtl_->clk_core = !rtl_->clk_core;
       rtl_->clk_aon = 1;

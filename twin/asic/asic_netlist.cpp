@@ -16,7 +16,6 @@ AsicNetlist::AsicNetlist(Model& model)
     : clk_core(model.clk_core),
       core_cycles(model.core_cycles),
       clk_aon(model.clk_aon),
-      aon_ticks(model.aon_ticks),
       rst_n(model.rst_n),
       spi_cs_n(model.spi_cs_n),
       spi_sclk(model.spi_sclk),
@@ -46,7 +45,6 @@ AsicNetlist::AsicNetlist(Model& model)
       reset_request(model.reset_request),
       tone(model.tone),
       core_clock_request(model.core_clock_request),
-      aon_ticks_to_event(model.aon_ticks_to_event),
       core_quiet_cycles(model.core_quiet_cycles),
       isense_a_low(model.isense_a_low),
       isense_a_high(model.isense_a_high),
@@ -72,7 +70,14 @@ AsicNetlist::AsicNetlist(Model& model)
       wdt_remaining(model.rootp->motor_driver_asic__DOT__wdt_remaining),
       alarm_tone(model.rootp->motor_driver_asic__DOT__alarm_tone),
       busy(model.rootp->motor_driver_asic__DOT__busy),
-      steps_remaining(model.rootp->motor_driver_asic__DOT__steps_remaining) {}
+      steps_remaining(model.rootp->motor_driver_asic__DOT__steps_remaining),
+      aon_remaining(model.rootp->motor_driver_asic__DOT__aon__DOT__remaining),
+      aon_tone_position(model.rootp->motor_driver_asic__DOT__aon__DOT__tone_position),
+      aon_pattern_playing(model.rootp->motor_driver_asic__DOT__aon__DOT__pattern_playing),
+      aon_ticks_to_event(model.rootp->motor_driver_asic__DOT__aon__DOT__quiet__DOT__ticks_to_event),
+      adc_cycle(model.rootp->motor_driver_asic__DOT__adc__DOT__cycle),
+      adc_counting(model.rootp->motor_driver_asic__DOT__adc__DOT__quiet__DOT__counting),
+      adc_quiet_cycles(model.rootp->motor_driver_asic__DOT__adc__DOT__quiet__DOT__quiet_cycles) {}
 
 namespace {
 

@@ -3,7 +3,9 @@
 // silicon netlist (the bulk-clocking ports tied off and their logic generated away), decoupled
 // mode the bulk-clocking one, whose core flops take every toggle of clk_core as a cycle and a
 // cycle may stand for a run of quiet ones. The members are references to the model's
-// ports and to the register flops the debug read decodes (public_flat_rd in the RTL).
+// ports, to the register flops the debug read decodes and to the state the twin's fast path
+// reads and writes (made public by the .vlt control files of twin/asic, never in the RTL): the
+// one place that knows Verilator's names for them.
 // Include before SystemC (Verilator's headers expect that order).
 #pragma once
 
@@ -32,7 +34,6 @@ class AsicNetlist {
   CData& clk_core;
   SData& core_cycles;
   CData& clk_aon;
-  SData& aon_ticks;
   CData& rst_n;
   CData& spi_cs_n;
   CData& spi_sclk;
@@ -63,7 +64,6 @@ class AsicNetlist {
   const CData& reset_request;
   const CData& tone;
   const CData& core_clock_request;
-  const SData& aon_ticks_to_event;
   const SData& core_quiet_cycles;
   const SData& isense_a_low;
   const SData& isense_a_high;
@@ -91,6 +91,19 @@ class AsicNetlist {
   const CData& alarm_tone;
   const CData& busy;
   const SData& steps_remaining;
+  // The always-on domain, for delivering an idle chip's slow ticks in one edge
+  // (motor_driver_asic_twin.vlt): its counters, written over the ticks before the edge's own,
+  // and the ticks that may pass before it changes more than them (always_on_quiet.sv, bound
+  // into it).
+  SData& aon_remaining;
+  CData& aon_tone_position;
+  const CData& aon_pattern_playing;
+  const SData& aon_ticks_to_event;
+  // The ADC sequencer: its conversion's cycle count, written over the skipped cycles of a core
+  // edge, and what its observer (adc_controller_quiet.sv) reports.
+  CData& adc_cycle;
+  const CData& adc_counting;
+  const SData& adc_quiet_cycles;
 
  protected:
   template <class Model>

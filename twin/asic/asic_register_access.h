@@ -3,7 +3,7 @@
 // firmware has its own driver).
 #pragma once
 
-#include "../../firmware/drivers/motor_driver_regs.h"
+#include "drivers/motor_driver_regs.h"
 #include "motor_driver_asic.h"
 
 namespace pumptwin::asic {

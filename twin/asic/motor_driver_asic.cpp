@@ -7,7 +7,8 @@
 #include <cmath>
 #include <limits>
 
-#include "../../firmware/drivers/motor_driver_regs.h"
+#include "asic_register_map.h"
+#include "drivers/motor_driver_regs.h"
 #include "motor_driver_asic.h"
 
 namespace pumptwin::asic {
@@ -102,7 +103,6 @@ void MotorDriverAsic::clock_in_reset(bool release) {
   rtl_->core_cycles = 1;
   bulk_cycles_ = 1;
   rtl_->spi_cs_n = 1;
-  rtl_->aon_ticks = 1;
   for (int i = 0; i < 4; ++i) {
     rtl_->clk_core = 1;
     rtl_->clk_aon = 1;
@@ -128,74 +128,21 @@ uint8_t MotorDriverAsic::phase_b() const {
   return rtl_->phase_b;
 }
 
-// Mirrors register_value() in rtl/motor_driver_asic.sv over its public_flat_rd signals;
-// tests/twin/asic_debug_read_test.cpp holds the two equal, register by register.
+// The register decoder generated from rtl/motor_driver_regs.yaml (asic_register_map.h) over
+// the RTL's public_flat_rd flops; tests/twin/asic_debug_read_test.cpp holds it equal to SPI
+// reads, register by register.
 uint16_t MotorDriverAsic::debug_read_register(uint8_t address) const {
   namespace reg = pumpfw::asic::reg;
-  const AsicNetlist& root = *rtl_;
-  const auto adc = [&](int channel) {
-    return static_cast<uint16_t>(root.adc_result[channel] & 0x0FFF);
-  };
-  switch (address) {
-    case reg::kChipId.address:
-      return reg::kChipId.reset_value;
-    case reg::kRevision.address:
-      return reg::kRevision.reset_value;
-    case reg::kCtrl.address:
-      return static_cast<uint16_t>((root.ctrl_sleep & 1u) << 4 | (root.ctrl_step_mode & 3u) << 2 |
-                                   (root.ctrl_dir & 1u) << 1 | (root.ctrl_enable & 1u));
-    case reg::kMoveSteps.address:
-      return root.move_steps;
-    case reg::kStepPeriod.address:
-      return root.step_period;
-    case reg::kCurrentLimit.address:
-      return root.current_limit;
-    case reg::kStatus.address:
-      return static_cast<uint16_t>((rtl_->reset_request & 1u) << 3 |
-                                   (rtl_->tone != 0 ? 1u : 0u) << 2 | (root.adc_busy & 1u) << 1 |
-                                   (root.busy & 1u));
-    case reg::kStepsRemaining.address:
-      return root.steps_remaining;
-    case reg::kFault.address:
-      return root.fault & 0x7Fu;
-    case reg::kIntMask.address:
-      return root.int_mask & 0x1FFu;
-    case reg::kIntStatus.address:
-      return root.int_status & 0x1FFu;
-    case reg::kTotalStepsLo.address:
-      return static_cast<uint16_t>(root.total_steps & 0xFFFFu);
-    case reg::kTotalStepsHi.address:
-      return root.total_steps_hi_latched;
-    case reg::kStallConfig.address:
-      return root.stall_config;
-    case reg::kAdcCtrl.address:
-      return static_cast<uint16_t>((root.adc_busy & 1u) << 15 | (root.adc_channels & 0x1Fu));
-    case reg::kAdcMotorCurrent.address:
-      return adc(0);
-    case reg::kAdcBattery.address:
-      return adc(1);
-    case reg::kAdcTemperature.address:
-      return adc(2);
-    case reg::kAdcPressureReservoir.address:
-      return adc(3);
-    case reg::kAdcPressureOutlet.address:
-      return adc(4);
-    case reg::kWdtTimeout.address:
-      return root.wdt_timeout;
-    case reg::kWdtRemaining.address: {
-      // Slow ticks reach an idle chip in bulk, at its next always-on event (never past it:
-      // fewer than `remaining`); count the ones already due, as a frame's catch-up would.
-      const uint16_t remaining = root.wdt_remaining;
-      const uint64_t due = now_ns() / kSlowTickNs;
-      const uint64_t pending =
-          powered_ && due > aon_ticks_delivered_ ? due - aon_ticks_delivered_ : 0;
-      return pending < remaining ? static_cast<uint16_t>(remaining - pending) : remaining;
-    }
-    case reg::kAlarmTone.address:
-      return root.alarm_tone & 3u;
-    default:
-      return 0;
+  const uint16_t value = regmap::register_value(*rtl_, address);
+  if (address == reg::kWdtRemaining.address) {
+    // Slow ticks reach an idle chip in bulk, at its next always-on event (never past it:
+    // fewer than `remaining`); count the ones already due, as a frame's catch-up would.
+    const uint64_t due = now_ns() / kSlowTickNs;
+    const uint64_t pending =
+        powered_ && due > aon_ticks_delivered_ ? due - aon_ticks_delivered_ : 0;
+    return pending < value ? static_cast<uint16_t>(value - pending) : value;
   }
+  return value;
 }
 
 uint32_t MotorDriverAsic::debug_total_steps() const {
@@ -254,6 +201,10 @@ void MotorDriverAsic::eval_core_posedge() {
   rtl_->adc_motor_current =
       adc_code(std::max(std::fabs(motor.phase_current_a_a()), std::fabs(motor.phase_current_b_a())),
                kAdcMotorCurrentCodesPerAmp);
+  // An edge standing for skipped cycles: the ADC sequencer's conversion counts them first.
+  if (rtl_->core_cycles > 1 && rtl_->adc_counting != 0) {
+    rtl_->adc_cycle = static_cast<uint8_t>((rtl_->adc_cycle + rtl_->core_cycles - 1) & 0xFu);
+  }
   // The bulk-clocking netlist takes every toggle of the clock as a cycle (rtl/core_clocking.sv).
   rtl_->clk_core = bulk_clocking_ ? !rtl_->clk_core : 1;
   rtl_->eval();
@@ -301,10 +252,11 @@ void MotorDriverAsic::eval_core_negedge(uint64_t last_ns) {
 }
 
 uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
-  // Quiet cycles (the RTL's own count) are skipped while the current-sense codes they compare
-  // stay inside the windows the RTL reports; the drive train computes each of them, with the
-  // same bits as lockstep's single cycles.
-  const uint64_t quiet_limit = std::min<uint64_t>(rtl_->core_quiet_cycles, max_skipped);
+  // Quiet cycles (the RTL's own count and its ADC observer's) are skipped while the
+  // current-sense codes they compare stay inside the windows the RTL reports; the drive train
+  // computes each of them, with the same bits as lockstep's single cycles.
+  const uint64_t quiet_limit =
+      std::min<uint64_t>({rtl_->core_quiet_cycles, rtl_->adc_quiet_cycles, max_skipped});
   if (quiet_limit == 0) return 0;
   const auto held_a = static_cast<mech::BridgeDrive>(rtl_->phase_a);
   const auto held_b = static_cast<mech::BridgeDrive>(rtl_->phase_b);
@@ -340,7 +292,15 @@ uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
 }
 
 void MotorDriverAsic::eval_aon_edge(uint64_t ticks) {
-  rtl_->aon_ticks = static_cast<uint16_t>(ticks);
+  // The ticks before the edge's own only count (no more than aon_ticks_to_event are
+  // delivered): advance the counters over them as single ticks would, then clock the last one.
+  if (ticks > 1) {
+    const uint64_t skipped = ticks - 1;
+    rtl_->aon_remaining = static_cast<uint16_t>(rtl_->aon_remaining - skipped);
+    if (rtl_->aon_pattern_playing != 0) {
+      rtl_->aon_tone_position = static_cast<uint8_t>((rtl_->aon_tone_position + skipped) & 0x3Fu);
+    }
+  }
   rtl_->clk_aon = 1;
   rtl_->eval();
   rtl_->clk_aon = 0;

@@ -1,6 +1,8 @@
 # Cross-compiles the firmware for the Cortex-M0+ (with debug information for gdb-multiarch; it
 # is not loaded into flash) and checks its memory budget.
-#   cmake -DFIRMWARE_DIR=<repo>/firmware -DOUTPUT_DIR=<dir> -P build_target.cmake
+#   cmake -DFIRMWARE_DIR=<repo>/firmware -DGENERATED_DIR=<build>/generated/firmware
+#         -DOUTPUT_DIR=<dir> -P build_target.cmake
+# (GENERATED_DIR holds drivers/motor_driver_regs.h, generated from rtl/motor_driver_regs.yaml.)
 # Fails on any compiler warning (-Werror), a link error, flash over 64 KiB or RAM (data, bss
 # and the stack) over 12 KiB. Run as the CTest test firmware.cortex_m0plus_build.
 cmake_minimum_required(VERSION 3.25)
@@ -24,7 +26,7 @@ set(elf ${OUTPUT_DIR}/pumpfw_m0plus.elf)
 execute_process(
   COMMAND ${arm_gxx} -mcpu=cortex-m0plus -mthumb -Os -g -std=c++17 -ffunction-sections
           -fdata-sections ${PUMPFW_EMBEDDED_FLAGS} -Wall -Wextra -Wpedantic -Werror
-          -I${FIRMWARE_DIR} -I${port_dir}
+          -I${FIRMWARE_DIR} -I${GENERATED_DIR} -I${port_dir}
           -nostartfiles --specs=nano.specs --specs=nosys.specs
           -Wl,--gc-sections -Wl,-T,${port_dir}/pumpfw_m0plus.ld
           -Wl,-Map,${OUTPUT_DIR}/pumpfw_m0plus.map
