@@ -73,6 +73,45 @@ TEST_P(ViewerFrame, RecordedRunFillsEveryPanelWithAxes) {
   ImGui::DestroyContext();
 }
 
+// A recording of the firmware image (--firmware): the firmware block reads running from the
+// image's probe, and the firmware image panel shows the core's figures (docs/protocol.md).
+TEST(ViewerImageRun, FirmwareImagePanelShowsTheCore) {
+  const fs::path run_dir = pumptwin::testing::fresh_dir("pumptwin_viewer_frame", "image_run");
+  const std::string command = std::string(PUMPBENCH) + " run " + SHORT_SCENARIO +
+                              " --quiet --firmware " + PUMPFW_M0PLUS_ELF + " --out " +
+                              run_dir.string() + " >/dev/null";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  RunData data;
+  ASSERT_EQ(load_run_directory(run_dir.string(), data), "");
+  const Json snapshot = data.snapshot_at(3600.0);
+  ASSERT_TRUE(snapshot.is_object());
+  EXPECT_TRUE(snapshot.value("firmware", Json::object()).value("running", false));
+  const Json image = snapshot.value("mcu", Json::object()).value("image", Json());
+  ASSERT_TRUE(image.is_object());
+  EXPECT_GT(image.value("instructions", 0.0), 1e6);
+  EXPECT_GT(image.value("wfi_sleeps", 0.0), 50.0);  // at least one per 72 s stroke
+  EXPECT_TRUE(image.value("last_fault", Json(1)).is_null());
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  io.DisplaySize = ImVec2(1280, 720);
+  unsigned char* pixels = nullptr;
+  int atlas_width = 0;
+  int atlas_height = 0;
+  io.Fonts->GetTexDataAsRGBA32(&pixels, &atlas_width, &atlas_height);
+  Viewer viewer(data, nullptr);
+  viewer.show_all(data.duration_s);
+  viewer.set_cursor(3600.0);
+  for (int i = 0; i < 3; ++i) {
+    ImGui::NewFrame();
+    viewer.frame(1280, 720);
+    ImGui::Render();
+  }
+  EXPECT_EQ(viewer.last_frame().panels_filled, 5);  // the four and the firmware image
+  ImGui::DestroyContext();
+  fs::remove_all(run_dir);
+}
+
 INSTANTIATE_TEST_SUITE_P(Sizes, ViewerFrame,
                          ::testing::Values(std::make_pair(1280, 720), std::make_pair(1920, 1080)));
 
