@@ -38,6 +38,16 @@ PlatformConfig image_config() {
   return config;
 }
 
+// Refilled with morphine and programmed to 2 mg/day through the programmer a second after
+// power-on, then 10 min of therapy (from a SystemC thread).
+bool start_therapy(Platform& platform) {
+  sc_core::wait(sc_time(1, SC_SEC));
+  if (!platform.programmer.refill(kMorphine, 10000, 20000, 2000).accepted()) return false;
+  if (!platform.programmer.program_continuous(kTwoMgPerDayNg).accepted()) return false;
+  sc_core::wait(sc_time(600, SC_SEC));
+  return true;
+}
+
 // Boot: the reset handler, .data/.bss, the event-log recovery over blank FRAM, the first SPI
 // frames; then the core sleeps in WFI and costs nothing while it sleeps.
 TEST(ImagePlatform, BootsTalksToTheAsicAndSleepsInWfi) {
@@ -106,10 +116,7 @@ TEST(ImagePlatform, HardFaultEndsInWatchdogResetReadFromRstc) {
   mcu::M0PlusFault fault{};
   PumpStatus status;
   platform.run([&] {
-    sc_core::wait(sc_time(1, SC_SEC));
-    ASSERT_TRUE(platform.programmer.refill(kMorphine, 10000, 20000, 2000).accepted());
-    ASSERT_TRUE(platform.programmer.program_continuous(kTwoMgPerDayNg).accepted());
-    sc_core::wait(sc_time(600, SC_SEC));
+    ASSERT_TRUE(start_therapy(platform));
     ASSERT_EQ(platform.mcu.state(), mcu::McuState::kAsleep);
     // The core resumes at an address in no memory when it next wakes.
     platform.mcu.image()->core().write_register(UC_ARM_REG_PC, 0x30000000);
@@ -145,10 +152,7 @@ TEST(ImagePlatform, RtcJumpBackDuringWfiEndsOnTheWakeupTimer) {
   uint64_t sleeps_before = 0;
   uint64_t sleeps_after = 0;
   platform.run([&] {
-    sc_core::wait(sc_time(1, SC_SEC));
-    ASSERT_TRUE(platform.programmer.refill(kMorphine, 10000, 20000, 2000).accepted());
-    ASSERT_TRUE(platform.programmer.program_continuous(kTwoMgPerDayNg).accepted());
-    sc_core::wait(sc_time(600, SC_SEC));
+    ASSERT_TRUE(start_therapy(platform));
     ASSERT_EQ(platform.mcu.state(), mcu::McuState::kAsleep);
     clock_before_s = platform.mcu.firmware_status()->wall_clock_s;
     sleeps_before = platform.mcu.image()->stats().wfi_sleeps;
@@ -175,10 +179,7 @@ TEST(ImagePlatform, TornNvmWriteLeavesTheOldProgram) {
   TelemetryReply torn_reply;
   PumpStatus status;
   platform.run([&] {
-    sc_core::wait(sc_time(1, SC_SEC));
-    ASSERT_TRUE(platform.programmer.refill(kMorphine, 10000, 20000, 2000).accepted());
-    ASSERT_TRUE(platform.programmer.program_continuous(kTwoMgPerDayNg).accepted());
-    sc_core::wait(sc_time(600, SC_SEC));
+    ASSERT_TRUE(start_therapy(platform));
     platform.mcu.cut_power_during_next_nvm_write(20);
     torn_reply = platform.programmer.program_continuous(kThreeMgPerDayNg);
     EXPECT_EQ(platform.mcu.state(), mcu::McuState::kOff);

@@ -330,9 +330,10 @@ void Mcu::sleep_until(Ticks wake_ticks) {
   }
   const Ticks now_ticks = rtc_ticks();
   if (wake_ticks <= now_ticks) return;
-  // The port's HAL starts the RTC's wake-up timer with the ticks to go (32 bits of them).
-  const Ticks ticks_to_go = wake_ticks == kNeverTicks ? kNeverTicks : wake_ticks - now_ticks;
-  sleep(wake_ticks, ticks_to_go >= UINT32_MAX ? kNeverTicks : crystal_ticks() + ticks_to_go);
+  // As the port's HAL does: the RTC's wake-up timer started with the ticks to go, at most
+  // its 32 bits' worth.
+  const Ticks ticks_to_go = wake_ticks - now_ticks;
+  sleep(wake_ticks, crystal_ticks() + (ticks_to_go < UINT32_MAX ? ticks_to_go : UINT32_MAX));
 }
 
 void Mcu::sleep(Ticks rtc_wake_ticks, Ticks crystal_wake_ticks) {
