@@ -904,6 +904,10 @@ class ViewerImpl {
       }
     };
     section("firmware therapy state", "firmware", "firmware");
+    if (ImGui::CollapsingHeader("firmware image (Cortex-M0+ ISS)",
+                                ImGuiTreeNodeFlags_DefaultOpen)) {
+      firmware_image(snapshot.is_object() ? snapshot.value("mcu", Json()) : Json(), none);
+    }
     if (ImGui::CollapsingHeader("ASIC registers", ImGuiTreeNodeFlags_DefaultOpen)) {
       asic_registers(snapshot.is_object() ? snapshot.value("asic", Json()) : Json(), none);
     }
@@ -914,6 +918,40 @@ class ViewerImpl {
       ImGui::Text("%zu samples, %zu strokes, %zu events, %zu snapshots", data_.times.size(),
                   data_.stroke_times.size(), data_.events.size(), data_.snapshots.size());
       if (data_.status.is_object()) ImGui::TextWrapped("status: %s", data_.status.dump().c_str());
+    }
+  }
+
+  // The core that runs the firmware image (docs/protocol.md, mcu.image): how much it ran, how
+  // often it slept in WFI, and its last fault as a debugger would show it.
+  void firmware_image(const Json& mcu, const char* none) {
+    if (!mcu.is_object()) {
+      ImGui::TextDisabled("%s", none);
+      return;
+    }
+    const Json image = mcu.value("image", Json());
+    if (!image.is_object()) {
+      ImGui::TextDisabled("host build: the firmware runs natively, no instruction-set simulator");
+      return;
+    }
+    ++stats_.panels_filled;
+    auto number = [&](const char* key) { return image.value(key, 0.0); };
+    ImGui::Text("CPU active  %.3f s", number("cpu_active_s"));
+    ImGui::Text("executed    %.0f instructions", number("instructions"));
+    ImGui::Text("WFI sleeps  %.0f   boots %.0f   wake-ups %.0f", number("wfi_sleeps"),
+                mcu.value("boots", 0.0), mcu.value("wake_ups", 0.0));
+    const double faults = number("faults");
+    const double lockups = number("lockups");
+    const ImVec4 alert(1, 0.45f, 0.45f, 1);
+    const ImVec4 plain(0.8f, 0.8f, 0.8f, 1);
+    ImGui::TextColored(faults + lockups > 0 ? alert : plain, "faults      %.0f   lockups %.0f",
+                       faults, lockups);
+    const Json fault = image.value("last_fault", Json());
+    if (fault.is_object()) {
+      ImGui::TextColored(alert, "last fault  %s", fault.value("what", "").c_str());
+      ImGui::Text("            PC 0x%08X  LR 0x%08X  xPSR 0x%08X", fault.value("pc", 0u),
+                  fault.value("lr", 0u), fault.value("xpsr", 0u));
+    } else {
+      ImGui::TextColored(plain, "last fault  none");
     }
   }
 

@@ -22,7 +22,8 @@ struct FrameStats {
   int reference_bands = 0;
   int heat_cells = 0;
   int colour_scale_labels = 0;
-  int panels_filled = 0;  // firmware, ASIC registers, reservoir, battery
+  // firmware, ASIC registers, reservoir, battery, and the firmware image's core (--firmware)
+  int panels_filled = 0;
   bool tip_marked = false;
 };
 

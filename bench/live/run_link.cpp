@@ -573,7 +573,22 @@ Json state_snapshot(const platform::Platform& platform, const pumpbench::Scenari
   }
   const pumpfw::app::Pump* pump = platform.mcu.firmware();
   if (pump == nullptr) {
-    snapshot["firmware"] = {{"running", false}};
+    // The image's firmware is read through its probe (ports/cortex-m0plus/probe.h): the state
+    // of its last pass, no more.
+    const std::optional<pumptwin::mcu::FirmwareStatus> status = platform.mcu.firmware_status();
+    if (!status) {
+      snapshot["firmware"] = {{"running", false}};
+      return snapshot;
+    }
+    Json alarms = Json::array();
+    for (unsigned bit = 0; bit < pumpbench::alarm_names().size(); ++bit) {
+      if ((status->active_alarms >> bit) & 1u) alarms.push_back(pumpbench::alarm_name(bit));
+    }
+    snapshot["firmware"] = {
+        {"running", true},
+        {"wall_clock_s", status->wall_clock_s},
+        {"reservoir_ml", static_cast<double>(status->reservoir_volume_nl) / 1e6},
+        {"alarms", alarms}};
     return snapshot;
   }
   const pumpfw::app::TherapyRecord& therapy = pump->therapy();

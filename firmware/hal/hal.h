@@ -38,7 +38,9 @@ class Hal {
   // Monotonic RTC. It keeps counting through watchdog, brown-out and software resets and
   // restarts from zero only at power-on.
   virtual Ticks now() = 0;
-  // Low-power sleep. Returns at wake_ticks, or earlier when the ASIC IRQ rises or UART bytes
+  // Low-power sleep. Returns when the RTC reaches wake_ticks or when as many ticks as it had
+  // to go at the call have passed on the crystal, whichever is first (a jump of the RTC can
+  // shorten a sleep, never stretch it), or earlier when the ASIC IRQ rises or UART bytes
   // arrive. Returns at once when wake_ticks is not in the future.
   virtual void sleep_until(Ticks wake_ticks) = 0;
 

@@ -38,6 +38,16 @@ PlatformConfig image_config() {
   return config;
 }
 
+// Refilled with morphine and programmed to 2 mg/day through the programmer a second after
+// power-on, then 10 min of therapy (from a SystemC thread).
+bool start_therapy(Platform& platform) {
+  sc_core::wait(sc_time(1, SC_SEC));
+  if (!platform.programmer.refill(kMorphine, 10000, 20000, 2000).accepted()) return false;
+  if (!platform.programmer.program_continuous(kTwoMgPerDayNg).accepted()) return false;
+  sc_core::wait(sc_time(600, SC_SEC));
+  return true;
+}
+
 // Boot: the reset handler, .data/.bss, the event-log recovery over blank FRAM, the first SPI
 // frames; then the core sleeps in WFI and costs nothing while it sleeps.
 TEST(ImagePlatform, BootsTalksToTheAsicAndSleepsInWfi) {
@@ -106,10 +116,7 @@ TEST(ImagePlatform, HardFaultEndsInWatchdogResetReadFromRstc) {
   mcu::M0PlusFault fault{};
   PumpStatus status;
   platform.run([&] {
-    sc_core::wait(sc_time(1, SC_SEC));
-    ASSERT_TRUE(platform.programmer.refill(kMorphine, 10000, 20000, 2000).accepted());
-    ASSERT_TRUE(platform.programmer.program_continuous(kTwoMgPerDayNg).accepted());
-    sc_core::wait(sc_time(600, SC_SEC));
+    ASSERT_TRUE(start_therapy(platform));
     ASSERT_EQ(platform.mcu.state(), mcu::McuState::kAsleep);
     // The core resumes at an address in no memory when it next wakes.
     platform.mcu.image()->core().write_register(UC_ARM_REG_PC, 0x30000000);
@@ -133,6 +140,36 @@ TEST(ImagePlatform, HardFaultEndsInWatchdogResetReadFromRstc) {
   EXPECT_EQ(status.basal_daily_dose_ng, kTwoMgPerDayNg);  // restored from FRAM
 }
 
+// The RTC's count jumps 30 min back while the core sleeps in WFI on the compare (a time-base
+// glitch). On the compare alone the core would sleep 30 min and the ASIC's 60 s watchdog would
+// reset it; the HAL's wake-up timer (RTC.WAKEUP, on the prescaler) ends the sleep on time, the
+// firmware sees the jump, corrects its time base and kicks on: no reset, its clock goes on.
+TEST(ImagePlatform, RtcJumpBackDuringWfiEndsOnTheWakeupTimer) {
+  Platform::use_time_resolution();
+  Platform platform("platform", image_config());
+  uint32_t clock_before_s = 0;
+  uint32_t clock_after_s = 0;
+  uint64_t sleeps_before = 0;
+  uint64_t sleeps_after = 0;
+  platform.run([&] {
+    ASSERT_TRUE(start_therapy(platform));
+    ASSERT_EQ(platform.mcu.state(), mcu::McuState::kAsleep);
+    clock_before_s = platform.mcu.firmware_status()->wall_clock_s;
+    sleeps_before = platform.mcu.image()->stats().wfi_sleeps;
+    platform.mcu.shift_rtc_s(-1800.0);
+    sc_core::wait(sc_time(180, SC_SEC));
+    ASSERT_TRUE(platform.mcu.firmware_status().has_value());
+    clock_after_s = platform.mcu.firmware_status()->wall_clock_s;
+    sleeps_after = platform.mcu.image()->stats().wfi_sleeps;
+  });
+  EXPECT_EQ(platform.mcu.boots(), 1u) << "the watchdog reset the MCU";
+  // Passes went on at least every 30 s (the kick interval) through the three minutes.
+  EXPECT_GE(sleeps_after, sleeps_before + 6);
+  // The firmware's clock follows real time (its last pass is at most 30 s old), not the RTC.
+  EXPECT_GE(clock_after_s, clock_before_s + 150);
+  EXPECT_LE(clock_after_s, clock_before_s + 181);
+}
+
 // Power lost 20 bytes into NVMCTRL's write of the new program (the same fault as the host
 // build's test in tests/platform/power_test.cpp): the record is torn, the other copy holds the
 // old program, and the pump runs on it after power returns.
@@ -142,10 +179,7 @@ TEST(ImagePlatform, TornNvmWriteLeavesTheOldProgram) {
   TelemetryReply torn_reply;
   PumpStatus status;
   platform.run([&] {
-    sc_core::wait(sc_time(1, SC_SEC));
-    ASSERT_TRUE(platform.programmer.refill(kMorphine, 10000, 20000, 2000).accepted());
-    ASSERT_TRUE(platform.programmer.program_continuous(kTwoMgPerDayNg).accepted());
-    sc_core::wait(sc_time(600, SC_SEC));
+    ASSERT_TRUE(start_therapy(platform));
     platform.mcu.cut_power_during_next_nvm_write(20);
     torn_reply = platform.programmer.program_continuous(kThreeMgPerDayNg);
     EXPECT_EQ(platform.mcu.state(), mcu::McuState::kOff);

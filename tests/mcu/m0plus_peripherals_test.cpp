@@ -25,6 +25,7 @@ struct FakeBoard final : M0PlusBoard {
   bool irq_level = false;
   bool edge = false;
   pumpfw::hal::Ticks ticks = 0;
+  pumpfw::hal::Ticks crystal = 0;
   uint64_t cycles = 0;
   std::vector<std::pair<uint32_t, uint8_t>> nvm;
   std::vector<uint32_t> nvm_indices;
@@ -44,6 +45,7 @@ struct FakeBoard final : M0PlusBoard {
   bool asic_edge_pending() override { return edge; }
   void clear_asic_edge() override { edge = false; }
   pumpfw::hal::Ticks rtc_ticks() override { return ticks; }
+  pumpfw::hal::Ticks crystal_ticks() override { return crystal; }
   uint64_t clock_cycles() override { return cycles; }
   uint32_t nvm_size_bytes() override { return 8192; }
   void nvm_store(uint32_t offset, uint8_t byte, uint32_t index) override {
@@ -128,6 +130,41 @@ TEST(Rtc, CompareFlagSetsAtMatchAndStaysClearedOnceCleared) {
   EXPECT_EQ(rtc.next_match(), UINT64_MAX);
 }
 
+// The wake-up timer counts the prescaler, not COUNT: a jump of COUNT back (a time-base glitch)
+// delays the compare by the jump and leaves the wake-up timer on time; a jump forward sets the
+// compare's flag at once. Writing WAKEUP restarts it and clears its flag; 0 stops it.
+TEST(Rtc, WakeupTimerCountsTheCrystalWhateverCountDoes) {
+  FakeBoard board;
+  Rtc rtc;
+  rtc.write(board, at(regs::rtc::kIntEnable), regs::rtc::kCompare | regs::rtc::kWakeupFlag);
+  board.ticks = 2'000'000;
+  board.crystal = 1000;
+  rtc.write(board, at(regs::rtc::kCompareLo), 2'000'000 + 30 * 1024);
+  rtc.write(board, at(regs::rtc::kCompareHi), 0);
+  rtc.write(board, at(regs::rtc::kWakeup), 30 * 1024);
+  EXPECT_EQ(rtc.next_wakeup(), 1000u + 30 * 1024);
+  EXPECT_EQ(rtc.read(board, at(regs::rtc::kWakeup)), 30u * 1024);
+  // 10 s on, COUNT jumps 30 min back.
+  board.crystal += 10 * 1024;
+  board.ticks = 2'000'000 + 10 * 1024 - 30 * 60 * 1024;
+  EXPECT_EQ(rtc.read(board, at(regs::rtc::kWakeup)), 20u * 1024);
+  EXPECT_FALSE(rtc.interrupt(board));
+  board.crystal += 20 * 1024;
+  board.ticks += 20 * 1024;
+  EXPECT_EQ(rtc.read(board, at(regs::rtc::kIntFlag)), regs::rtc::kWakeupFlag)
+      << "the wake-up timer ran out on time; the compare is 30 min away";
+  EXPECT_TRUE(rtc.interrupt(board));
+  EXPECT_EQ(rtc.next_wakeup(), UINT64_MAX);
+  rtc.write(board, at(regs::rtc::kWakeup), 100);
+  EXPECT_EQ(rtc.read(board, at(regs::rtc::kIntFlag)), 0u) << "restarting clears the flag";
+  rtc.write(board, at(regs::rtc::kWakeup), 0);
+  board.crystal += 200;
+  EXPECT_EQ(rtc.read(board, at(regs::rtc::kIntFlag)), 0u) << "0 stopped it";
+  // COUNT jumps forward past COMPARE: its flag sets at once.
+  board.ticks += 31 * 60 * 1024;
+  EXPECT_EQ(rtc.read(board, at(regs::rtc::kIntFlag)), regs::rtc::kCompare);
+}
+
 // The HAL's nvm_write sets ADDR once and stores the bytes through DATA; a power cut falls at
 // the byte counted from that ADDR.
 TEST(NvmCtrl, DataStoresIncrementAddrAndCountFromTheLastAddrWrite) {
@@ -160,7 +197,8 @@ TEST(Uart0, FifosStatusAndInterrupt) {
   EXPECT_EQ(uart.read(board, at(regs::uart0::kData)), 0x42u);
   board.tx_capacity = 1;
   uart.write(board, at(regs::uart0::kData), 0x55);
-  EXPECT_EQ(uart.read(board, at(regs::uart0::kStatus)) & regs::uart0::kTxFull, regs::uart0::kTxFull);
+  EXPECT_EQ(uart.read(board, at(regs::uart0::kStatus)) & regs::uart0::kTxFull,
+            regs::uart0::kTxFull);
   uart.write(board, at(regs::uart0::kData), 0x66);  // dropped: the FIFO is full
   EXPECT_EQ(board.tx, std::vector<uint8_t>{0x55});
   uart.write(board, at(regs::uart0::kBaud), regs::uart0::kBaud19200);
@@ -236,7 +274,8 @@ TEST(SysTick, CountsDownFromReloadAndFlagsWraps) {
   SysTick tick;
   tick.write(board, scs::kSysTickRvr, 999);
   board.cycles = 5000;
-  tick.write(board, scs::kSysTickCsr, scs::kSysTickEnable | scs::kSysTickTickInt | scs::kSysTickClkSource);
+  tick.write(board, scs::kSysTickCsr,
+             scs::kSysTickEnable | scs::kSysTickTickInt | scs::kSysTickClkSource);
   EXPECT_TRUE(tick.interrupt_enabled());
   EXPECT_EQ(tick.next_wrap_cycle(), 6000u);
   board.cycles = 5250;

@@ -19,6 +19,30 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The whole run in view, the cursor at 1 h: what the last of three frames drew (the first
+// ones lay out the windows).
+FrameStats draw_at_one_hour(RunData& data, int width, int height) {
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  io.DisplaySize = ImVec2(static_cast<float>(width), static_cast<float>(height));
+  unsigned char* pixels = nullptr;
+  int atlas_width = 0;
+  int atlas_height = 0;
+  io.Fonts->GetTexDataAsRGBA32(&pixels, &atlas_width, &atlas_height);
+  Viewer viewer(data, nullptr);
+  viewer.show_all(data.duration_s);
+  viewer.set_cursor(3600.0);
+  for (int i = 0; i < 3; ++i) {
+    ImGui::NewFrame();
+    viewer.frame(static_cast<float>(width), static_cast<float>(height));
+    ImGui::Render();
+  }
+  const FrameStats drawn = viewer.last_frame();
+  ImGui::DestroyContext();
+  return drawn;
+}
+
 class ViewerFrame : public ::testing::TestWithParam<std::pair<int, int>> {
  protected:
   static void SetUpTestSuite() {
@@ -42,23 +66,7 @@ TEST_P(ViewerFrame, RecordedRunFillsEveryPanelWithAxes) {
   ASSERT_FALSE(data.snapshots.empty()) << "snapshots.jsonl";
   ASSERT_GT(data.stroke_times.size(), 10u) << "strokes.csv";
   EXPECT_FALSE(data.run.value("catheter_tip_level", "").empty());
-  ImGui::CreateContext();
-  ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = nullptr;
-  io.DisplaySize = ImVec2(static_cast<float>(width), static_cast<float>(height));
-  unsigned char* pixels = nullptr;
-  int atlas_width = 0;
-  int atlas_height = 0;
-  io.Fonts->GetTexDataAsRGBA32(&pixels, &atlas_width, &atlas_height);
-  Viewer viewer(data, nullptr);
-  viewer.show_all(data.duration_s);
-  viewer.set_cursor(3600.0);
-  for (int i = 0; i < 3; ++i) {  // the first frames lay out the windows
-    ImGui::NewFrame();
-    viewer.frame(static_cast<float>(width), static_cast<float>(height));
-    ImGui::Render();
-  }
-  const FrameStats& drawn = viewer.last_frame();
+  const FrameStats drawn = draw_at_one_hour(data, width, height);
   // The 2 h run: time labels every 15 or 30 min on the lane and under the heat map.
   EXPECT_GE(drawn.time_tick_labels, 8) << width;
   EXPECT_GE(drawn.value_tick_labels, 14) << width;  // two or more on each of 7 plots
@@ -70,7 +78,29 @@ TEST_P(ViewerFrame, RecordedRunFillsEveryPanelWithAxes) {
   EXPECT_EQ(drawn.colour_scale_labels, 5) << width;
   EXPECT_TRUE(drawn.tip_marked) << width;
   EXPECT_EQ(drawn.panels_filled, 4) << width;  // firmware, ASIC, reservoir, battery
-  ImGui::DestroyContext();
+}
+
+// A recording of the firmware image (--firmware): the firmware block reads running from the
+// image's probe, and the firmware image panel shows the core's figures (docs/protocol.md).
+TEST(ViewerImageRun, FirmwareImagePanelShowsTheCore) {
+  const fs::path run_dir = pumptwin::testing::fresh_dir("pumptwin_viewer_frame", "image_run");
+  const std::string command = std::string(PUMPBENCH) + " run " + SHORT_SCENARIO +
+                              " --quiet --firmware " + PUMPFW_M0PLUS_ELF + " --out " +
+                              run_dir.string() + " >/dev/null";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  RunData data;
+  ASSERT_EQ(load_run_directory(run_dir.string(), data), "");
+  const Json snapshot = data.snapshot_at(3600.0);
+  ASSERT_TRUE(snapshot.is_object());
+  EXPECT_TRUE(snapshot.value("firmware", Json::object()).value("running", false));
+  const Json image = snapshot.value("mcu", Json::object()).value("image", Json());
+  ASSERT_TRUE(image.is_object());
+  EXPECT_GT(image.value("instructions", 0.0), 1e6);
+  EXPECT_GT(image.value("wfi_sleeps", 0.0), 50.0);  // at least one per 72 s stroke
+  EXPECT_TRUE(image.value("last_fault", Json(1)).is_null());
+  // The four panels of the host build's runs and the firmware image.
+  EXPECT_EQ(draw_at_one_hour(data, 1280, 720).panels_filled, 5);
+  fs::remove_all(run_dir);
 }
 
 INSTANTIATE_TEST_SUITE_P(Sizes, ViewerFrame,

@@ -346,7 +346,11 @@ void M0PlusCore::on_block(uc_struct* uc, uint64_t address, uint32_t size, void* 
     uc_emu_stop(uc);
     return;
   }
-  const BlockCost& cost = core.cost(static_cast<uint32_t>(address), size);
+  // The direct-mapped cache's hit, inline: this runs every few instructions.
+  const uint64_t key = address | uint64_t{size} << 32;
+  const CachedCost& cached = core.cost_cache_[(address >> 1) % kCostCacheEntries];
+  const BlockCost& cost =
+      cached.key == key ? cached.cost : core.cost(static_cast<uint32_t>(address), size);
   core.pending_cycles_ += cost.cycles;
   core.cycles_ += cost.cycles;
   core.instructions_ += cost.instructions;

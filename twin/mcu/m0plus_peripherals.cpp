@@ -65,18 +65,27 @@ bool Gpio0::interrupt(M0PlusBoard& board) const {
 
 // ------------------------------------------------------------------------------------ RTC
 
+static_assert(regs::rtc::kCompare == (1u << 0) && regs::rtc::kWakeupFlag == (1u << 1),
+              "Rtc's flag bits are registers.h's");
+
 void Rtc::reset() {
   count_hi_latched_ = 0;
   compare_ = UINT64_MAX;
-  flag_ = false;
+  flags_ = 0;
   armed_ = false;
+  wakeup_end_ = 0;
+  wakeup_armed_ = false;
   int_enable_ = 0;
 }
 
 void Rtc::update(M0PlusBoard& board) {
   if (armed_ && board.rtc_ticks() >= compare_) {
-    flag_ = true;
+    flags_ |= kCompareBit;
     armed_ = false;
+  }
+  if (wakeup_armed_ && board.crystal_ticks() >= wakeup_end_) {
+    flags_ |= kWakeupBit;
+    wakeup_armed_ = false;
   }
 }
 
@@ -95,9 +104,11 @@ uint32_t Rtc::read(M0PlusBoard& board, uint32_t address) {
     case at(regs::rtc::kCompareHi):
       return static_cast<uint32_t>(compare_ >> 32);
     case at(regs::rtc::kIntFlag):
-      return flag_ ? regs::rtc::kCompare : 0;
+      return flags_;
     case at(regs::rtc::kIntEnable):
       return int_enable_;
+    case at(regs::rtc::kWakeup):
+      return wakeup_armed_ ? static_cast<uint32_t>(wakeup_end_ - board.crystal_ticks()) : 0;
     default:
       return 0;
   }
@@ -115,13 +126,19 @@ void Rtc::write(M0PlusBoard& board, uint32_t address, uint32_t value) {
       armed_ = true;
       break;
     case at(regs::rtc::kIntFlag):
-      if ((value & regs::rtc::kCompare) != 0) {
-        flag_ = false;
+      if ((value & kCompareBit) != 0) {
+        flags_ &= ~kCompareBit;
         armed_ = board.rtc_ticks() < compare_;
       }
+      if ((value & kWakeupBit) != 0) flags_ &= ~kWakeupBit;
       break;
     case at(regs::rtc::kIntEnable):
-      int_enable_ = value & regs::rtc::kCompare;
+      int_enable_ = value & (kCompareBit | kWakeupBit);
+      break;
+    case at(regs::rtc::kWakeup):
+      flags_ &= ~kWakeupBit;
+      wakeup_armed_ = value != 0;
+      wakeup_end_ = board.crystal_ticks() + value;
       break;
     default:
       break;
@@ -131,7 +148,7 @@ void Rtc::write(M0PlusBoard& board, uint32_t address, uint32_t value) {
 
 bool Rtc::interrupt(M0PlusBoard& board) {
   update(board);
-  return flag_ && int_enable_ != 0;
+  return (flags_ & int_enable_) != 0;
 }
 
 // -------------------------------------------------------------------------------- NVMCTRL

@@ -20,6 +20,8 @@ class M0PlusBoard {
   virtual bool asic_edge_pending() = 0;
   virtual void clear_asic_edge() = 0;
   virtual pumpfw::hal::Ticks rtc_ticks() = 0;
+  // The RTC's prescaler output since power-on (the count without its jumps): WAKEUP's clock.
+  virtual pumpfw::hal::Ticks crystal_ticks() = 0;
   // Core clock cycles since power-on (8 MHz): SysTick's clock.
   virtual uint64_t clock_cycles() = 0;
   virtual uint32_t nvm_size_bytes() = 0;
@@ -64,25 +66,36 @@ class Gpio0 {
   uint32_t edge_enable_ = 0;
 };
 
-// The counter is the board's RTC (always-on; it runs through resets); COMPARE, INTFLAG and
-// INTEN are reset with the core. INTFLAG is set when COUNT reaches COMPARE and stays set until
-// written 1; clearing it while COUNT is still at or past COMPARE does not set it again.
+// The counter is the board's RTC (always-on; it runs through resets); COMPARE, WAKEUP, INTFLAG
+// and INTEN are reset with the core. INTFLAG.COMPARE is set when COUNT reaches COMPARE and stays
+// set until written 1; clearing it while COUNT is still at or past COMPARE does not set it
+// again. WAKEUP counts down on the prescaler's ticks (crystal_ticks), not on COUNT, and sets
+// INTFLAG.WAKEUP when it reaches zero.
 class Rtc {
  public:
   void reset();
   uint32_t read(M0PlusBoard& board, uint32_t address);
   void write(M0PlusBoard& board, uint32_t address, uint32_t value);
   bool interrupt(M0PlusBoard& board);
-  // The tick at which the flag would next set (UINT64_MAX: never), for WFI.
-  pumpfw::hal::Ticks next_match() const { return armed_ ? compare_ : UINT64_MAX; }
-  bool interrupt_enabled() const { return int_enable_ != 0; }
+  // For WFI, the ticks at which an enabled flag would next set (UINT64_MAX: never): of COUNT
+  // for the compare, of the prescaler (crystal_ticks) for the wake-up timer.
+  pumpfw::hal::Ticks next_match() const {
+    return armed_ && (int_enable_ & kCompareBit) != 0 ? compare_ : UINT64_MAX;
+  }
+  pumpfw::hal::Ticks next_wakeup() const {
+    return wakeup_armed_ && (int_enable_ & kWakeupBit) != 0 ? wakeup_end_ : UINT64_MAX;
+  }
 
  private:
+  static constexpr uint32_t kCompareBit = 1u << 0;
+  static constexpr uint32_t kWakeupBit = 1u << 1;
   void update(M0PlusBoard& board);
   uint32_t count_hi_latched_ = 0;
   uint64_t compare_ = UINT64_MAX;
-  bool flag_ = false;
+  uint32_t flags_ = 0;
   bool armed_ = false;
+  uint64_t wakeup_end_ = 0;
+  bool wakeup_armed_ = false;
   uint32_t int_enable_ = 0;
 };
 

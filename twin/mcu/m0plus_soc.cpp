@@ -121,7 +121,7 @@ void M0PlusSoc::sync() {
   if (cycles == 0 || mcu_.halted_) return;
   stats_.active_ns += cycles * kNsPerCycle;
   sc_core::wait(sc_core::sc_time(static_cast<double>(cycles * kNsPerCycle), sc_core::SC_NS),
-       mcu_.halt_event_);
+                mcu_.halt_event_);
 }
 
 uint32_t M0PlusSoc::interrupt_lines() {
@@ -172,23 +172,27 @@ void M0PlusSoc::take_interrupt() {
 
 void M0PlusSoc::sleep() {
   if (wake_pending()) return;
-  pumpfw::hal::Ticks wake_ticks = UINT64_MAX;
-  if ((nvic_.enabled() & (1u << regs::kIrqRtc)) != 0 && rtc_.interrupt_enabled()) {
-    wake_ticks = rtc_.next_match();
+  pumpfw::hal::Ticks rtc_wake_ticks = UINT64_MAX;
+  pumpfw::hal::Ticks crystal_wake_ticks = UINT64_MAX;
+  if ((nvic_.enabled() & (1u << regs::kIrqRtc)) != 0) {
+    rtc_wake_ticks = rtc_.next_match();
+    crystal_wake_ticks = rtc_.next_wakeup();
   }
   if (systick_.interrupt_enabled()) {
-    // SysTick keeps counting the core clock in sleep; wake at the RTC tick after its wrap.
+    // SysTick keeps counting the core clock in sleep; wake at the crystal's tick after its
+    // wrap (the core clock does not follow a jump of the RTC's count).
     const uint64_t now = clock_cycles();
     const uint64_t wrap = systick_.next_wrap_cycle();
     const uint64_t wrap_ns = (wrap > now ? wrap - now : 0) * kNsPerCycle;
     const pumpfw::hal::Ticks wrap_ticks =
-        rtc_ticks() + (wrap_ns * pumpfw::hal::kTicksPerSecond + 999'999'999) / 1'000'000'000 + 1;
-    if (wrap_ticks < wake_ticks) wake_ticks = wrap_ticks;
+        crystal_ticks() + (wrap_ns * pumpfw::hal::kTicksPerSecond + 999'999'999) / 1'000'000'000 +
+        1;
+    if (wrap_ticks < crystal_wake_ticks) crystal_wake_ticks = wrap_ticks;
   }
   ++stats_.wfi_sleeps;
   // Nothing is pending now: any wake-up source from here on ends the sleep.
   mcu_.wake_latched_ = false;
-  mcu_.sleep_until(wake_ticks);
+  mcu_.sleep(rtc_wake_ticks, crystal_wake_ticks);
 }
 
 // ----------------------------------------------------------------------------------- bus
@@ -361,6 +365,10 @@ void M0PlusSoc::clear_asic_edge() {
 
 pumpfw::hal::Ticks M0PlusSoc::rtc_ticks() {
   return mcu_.rtc_ticks();
+}
+
+pumpfw::hal::Ticks M0PlusSoc::crystal_ticks() {
+  return mcu_.crystal_ticks();
 }
 
 uint64_t M0PlusSoc::clock_cycles() {

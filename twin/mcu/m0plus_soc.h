@@ -80,6 +80,7 @@ class M0PlusSoc final : public M0PlusBus, private M0PlusBoard, private M0PlusDeb
   bool asic_edge_pending() override;
   void clear_asic_edge() override;
   pumpfw::hal::Ticks rtc_ticks() override;
+  pumpfw::hal::Ticks crystal_ticks() override;
   uint64_t clock_cycles() override;
   uint32_t nvm_size_bytes() override;
   void nvm_store(uint32_t offset, uint8_t byte, uint32_t index_in_write) override;

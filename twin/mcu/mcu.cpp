@@ -16,6 +16,11 @@ constexpr uint64_t kNsPerSecond = 1'000'000'000;
 constexpr Ticks kTicksPerSecond = pumpfw::hal::kTicksPerSecond;
 constexpr Ticks kNeverTicks = UINT64_MAX;
 constexpr size_t kImageThreadStackBytes = 4 * 1024 * 1024;
+// The brown-out detector's first look at the supply after a brown-out reset, then doubling up
+// to the last interval (an assumption: the comparator is continuous on the part; the model only
+// knows the supply where it is brought up to date).
+constexpr uint64_t kBrownOutFirstSampleNs = 1'000'000;
+constexpr uint64_t kBrownOutLastSampleNs = 64'000'000'000;
 
 // The TRNG's stream: a fixed prefix and the board's seed, little-endian.
 constexpr size_t kTrngSeedBytes = 16;
@@ -100,6 +105,10 @@ Ticks Mcu::rtc_ticks() const {
   return ticks_in(now_ns() - rtc_origin_ns_);
 }
 
+Ticks Mcu::crystal_ticks() const {
+  return ticks_in(now_ns() - crystal_origin_ns_);
+}
+
 uint32_t Mcu::boots(ResetCause cause) const {
   return boots_by_cause_[static_cast<size_t>(cause)];
 }
@@ -154,6 +163,7 @@ void Mcu::power_on() {
   if (powered_) return;
   powered_ = true;
   rtc_origin_ns_ = now_ns();
+  crystal_origin_ns_ = rtc_origin_ns_;
   if (power_hook_) power_hook_(true);
   reset_released_.notify(sc_core::SC_ZERO_TIME);
 }
@@ -164,14 +174,13 @@ bool Mcu::firmware_running() const {
 
 std::optional<FirmwareStatus> Mcu::firmware_status() const {
   if (const pumpfw::app::Pump* pump = slot_.pump()) {
-    return FirmwareStatus{pump->active_alarms(), pump->reservoir_volume_nl(),
-                          pump->wall_clock_s()};
+    return FirmwareStatus{pump->active_alarms(), pump->reservoir_volume_nl(), pump->wall_clock_s()};
   }
   if (!image_running_ || halted_) return std::nullopt;
   const std::optional<pumpfw::port::PumpProbe> probe = soc_->probe();
   if (!probe) return std::nullopt;
-  return FirmwareStatus{static_cast<uint16_t>(probe->active_alarms),
-                        probe->reservoir_volume_nl(), probe->wall_clock_s};
+  return FirmwareStatus{static_cast<uint16_t>(probe->active_alarms), probe->reservoir_volume_nl(),
+                        probe->wall_clock_s};
 }
 
 void Mcu::hang_firmware() {
@@ -224,8 +233,16 @@ void Mcu::wake() {
 void Mcu::firmware_thread() {
   for (;;) {
     set_state(powered_ ? McuState::kInReset : McuState::kOff);
+    uint64_t brown_out_sample_ns = kBrownOutFirstSampleNs;
     while (held_in_reset()) {
-      wait(reset_released_);
+      if (supply_low_ && powered_ && wake_hook_) {
+        wait(ns(brown_out_sample_ns), reset_released_);
+        if (brown_out_sample_ns < kBrownOutLastSampleNs) brown_out_sample_ns *= 2;
+        // The hook brings the supply up to date; set_supply_v releases the reset from there.
+        if (held_in_reset()) wake_hook_();
+      } else {
+        wait(reset_released_);
+      }
       set_state(powered_ ? McuState::kInReset : McuState::kOff);
     }
     halted_ = false;
@@ -292,6 +309,7 @@ void Mcu::shift_rtc_s(double seconds) {
   // A jump back cannot take the RTC below zero (its counter is unsigned).
   const int64_t applied_ns = shift_ns < -elapsed_ns ? -elapsed_ns : shift_ns;
   rtc_origin_ns_ = static_cast<uint64_t>(static_cast<int64_t>(rtc_origin_ns_) - applied_ns);
+  rtc_jumped_.notify(sc_core::SC_ZERO_TIME);
 }
 
 bool Mcu::asic_irq_level() {
@@ -312,11 +330,29 @@ void Mcu::sleep_until(Ticks wake_ticks) {
   }
   const Ticks now_ticks = rtc_ticks();
   if (wake_ticks <= now_ticks) return;
+  // As the port's HAL does: the RTC's wake-up timer started with the ticks to go, at most
+  // its 32 bits' worth.
+  const Ticks ticks_to_go = wake_ticks - now_ticks;
+  sleep(wake_ticks, crystal_ticks() + (ticks_to_go < UINT32_MAX ? ticks_to_go : UINT32_MAX));
+}
+
+void Mcu::sleep(Ticks rtc_wake_ticks, Ticks crystal_wake_ticks) {
   set_state(McuState::kAsleep);
-  if (wake_ticks == kNeverTicks) {
-    wait(wake_event_);
-  } else {
-    wait(ns(rtc_origin_ns_ + ns_for_ticks(wake_ticks) - now_ns()), wake_event_);
+  for (;;) {
+    const uint64_t rtc_wake_ns =
+        rtc_wake_ticks == kNeverTicks ? UINT64_MAX : rtc_origin_ns_ + ns_for_ticks(rtc_wake_ticks);
+    const uint64_t crystal_wake_ns = crystal_wake_ticks == kNeverTicks
+                                         ? UINT64_MAX
+                                         : crystal_origin_ns_ + ns_for_ticks(crystal_wake_ticks);
+    const uint64_t wake_ns = rtc_wake_ns < crystal_wake_ns ? rtc_wake_ns : crystal_wake_ns;
+    if (wake_ns <= now_ns()) break;
+    if (wake_ns == UINT64_MAX) {
+      wait(wake_event_ | rtc_jumped_);
+    } else {
+      wait(ns(wake_ns - now_ns()), wake_event_ | rtc_jumped_);
+    }
+    // Anything but a jump of the RTC's count ends the sleep; a jump moves its end.
+    if (wake_latched_ || halted_) break;
   }
   wake_latched_ = false;
   if (halted_) return;

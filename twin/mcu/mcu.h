@@ -12,7 +12,16 @@
 // start-up after a reset, and sleep. sleep_until waits on a timed event or a wake-up source (the
 // ASIC IRQ's rising edge, a received UART byte), so a sleeping MCU costs nothing to simulate. A
 // wake-up source that fires while the firmware runs is latched, so the next sleep returns at
-// once, as WFI does with an interrupt pending.
+// once, as WFI does with an interrupt pending. A sleep ends as the RTC's compare and wake-up
+// timer end it on the part: when the RTC's count reaches the wake tick (a jump of the count
+// moves that moment) or when the wake-up timer, which counts the crystal and not the count,
+// has run out.
+//
+// Brown-out. The supply is only known where the board model brings it up to date (the wake
+// hook). Held in reset by a low supply, the MCU's brown-out detector samples it (through the
+// wake hook) 1 ms after the reset and then at doubling intervals, so that the reset ends soon
+// after the load that caused it has gone (the motor stopped), as the detector's comparator
+// would release it on the part.
 //
 // Resets. The ASIC's reset_request (watchdog), a supply below the brown-out level and a loss of
 // power hold the MCU in reset; a software reset (request_reset) is immediate. A reset takes
@@ -126,7 +135,8 @@ class Mcu : public sc_core::sc_module, private pumpfw::hal::Hal {
   using SpiInterposer =
       std::function<uint32_t(uint32_t mosi_frame, const std::function<uint32_t(uint32_t)>& wire)>;
   void set_spi_interposer(SpiInterposer interposer) { spi_interposer_ = std::move(interposer); }
-  // Fault: the RTC jumps by `seconds` (negative: back, at most to zero), a time-base glitch.
+  // Fault: the RTC's count jumps by `seconds` (negative: back, at most to zero), a time-base
+  // glitch. The crystal and the prescaler behind it (the wake-up timer) do not jump.
   void shift_rtc_s(double seconds);
 
   // --- probes -----------------------------------------------------------------------------------
@@ -149,6 +159,8 @@ class Mcu : public sc_core::sc_module, private pumpfw::hal::Hal {
   WorkMeter& firmware_work_meter() { return firmware_work_; }
   // RTC ticks now (what the firmware's hal.now() returns).
   pumpfw::hal::Ticks rtc_ticks() const;
+  // Ticks of the RTC's prescaler since power-on: the RTC's count without its jumps.
+  pumpfw::hal::Ticks crystal_ticks() const;
   // Charge drawn from the supply since the start, up to now.
   double charge_drawn_as() const;
 
@@ -184,6 +196,9 @@ class Mcu : public sc_core::sc_module, private pumpfw::hal::Hal {
   void on_uart_byte();
   // A wake-up source fired: wakes a sleeping firmware or latches for the next sleep.
   void wake();
+  // Sleeps until the RTC's count reaches `rtc_wake_ticks`, the crystal reaches
+  // `crystal_wake_ticks` (UINT64_MAX: never, for either), a wake-up source fires or a reset.
+  void sleep(pumpfw::hal::Ticks rtc_wake_ticks, pumpfw::hal::Ticks crystal_wake_ticks);
   void enter_reset(pumpfw::hal::ResetCause cause);
   bool held_in_reset() const;
   void set_state(McuState state);
@@ -208,6 +223,7 @@ class Mcu : public sc_core::sc_module, private pumpfw::hal::Hal {
   pumpfw::hal::ResetCause reset_cause_ = pumpfw::hal::ResetCause::kPowerOn;
   pumpfw::hal::ResetCause pending_cause_ = pumpfw::hal::ResetCause::kPowerOn;
   uint64_t rtc_origin_ns_ = 0;
+  uint64_t crystal_origin_ns_ = 0;
   int64_t power_cut_after_nvm_bytes_ = -1;  // armed when >= 0
   // Provisioning at construction: NVM writes land at once, outside simulated time.
   bool factory_ = false;
@@ -225,6 +241,7 @@ class Mcu : public sc_core::sc_module, private pumpfw::hal::Hal {
   bool image_running_ = false;
 
   sc_core::sc_event wake_event_;
+  sc_core::sc_event rtc_jumped_;
   sc_core::sc_event halt_event_;
   sc_core::sc_event reset_released_;
 };

@@ -17,7 +17,7 @@ M0PlusHal::M0PlusHal() {
   reg32(mcu::uart0::kBaud) = mcu::uart0::kBaud19200;
   reg32(mcu::uart0::kIntEnable) = mcu::uart0::kRxNotEmpty;
   reg32(mcu::gpio0::kEdgeEnable) = mcu::gpio0::kAsicIrqPin;
-  reg32(mcu::rtc::kIntEnable) = mcu::rtc::kCompare;
+  reg32(mcu::rtc::kIntEnable) = mcu::rtc::kCompare | mcu::rtc::kWakeupFlag;
   reg32(mcu::trng0::kCtrl) = mcu::trng0::kCtrlEnable;
   reg32(mcu::scs::kNvicIser) = (1u << mcu::kIrqRtc) | (1u << mcu::kIrqAsic) | (1u << mcu::kIrqUart);
 }
@@ -46,19 +46,28 @@ hal::Ticks M0PlusHal::now() {
 }
 
 void M0PlusHal::sleep_until(hal::Ticks wake_ticks) {
+  const hal::Ticks now_ticks = now();
+  if (wake_ticks <= now_ticks) return;
   reg32(mcu::rtc::kCompareLo) = static_cast<uint32_t>(wake_ticks);
   reg32(mcu::rtc::kCompareHi) = static_cast<uint32_t>(wake_ticks >> 32);
+  // The compare alone would let a backward jump of COUNT stretch the sleep past the ASIC's
+  // watchdog; the wake-up timer counts the same ticks from the crystal and ends it on time.
+  const hal::Ticks ticks_to_go = wake_ticks - now_ticks;
+  reg32(mcu::rtc::kWakeup) =
+      ticks_to_go < UINT32_MAX ? static_cast<uint32_t>(ticks_to_go) : UINT32_MAX;
   for (;;) {
     reg32(mcu::rtc::kIntFlag) = mcu::rtc::kCompare;
     clear_pending(mcu::kIrqRtc);
     // Checked after clearing: an event from here on leaves its interrupt pending, and WFI
     // returns at once on a pending interrupt, so none is slept through.
-    if (now() >= wake_ticks) return;
-    if ((reg32(mcu::gpio0::kEdgePending) & mcu::gpio0::kAsicIrqPin) != 0) return;
-    if ((reg32(mcu::uart0::kStatus) & mcu::uart0::kRxNotEmpty) != 0) return;
+    if (now() >= wake_ticks) break;
+    if ((reg32(mcu::rtc::kIntFlag) & mcu::rtc::kWakeupFlag) != 0) break;
+    if ((reg32(mcu::gpio0::kEdgePending) & mcu::gpio0::kAsicIrqPin) != 0) break;
+    if ((reg32(mcu::uart0::kStatus) & mcu::uart0::kRxNotEmpty) != 0) break;
     __asm volatile("wfi" ::: "memory");
     clear_pending(mcu::kIrqUart);
   }
+  reg32(mcu::rtc::kWakeup) = 0;
 }
 
 uint32_t M0PlusHal::nvm_size_bytes() {

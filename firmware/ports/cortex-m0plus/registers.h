@@ -35,15 +35,21 @@ inline constexpr uint32_t kAsicIrqPin = 1u << 0;
 
 // RTC: 64-bit counter at 1024 Hz in the always-on domain (runs through every reset but
 // power-on). Reading COUNT_LO latches COUNT_HI. COMPARE match sets INTFLAG and NVIC IRQ 0.
+// WAKEUP is a down-counter on the same 1024 Hz prescaler output, not on COUNT: writing N
+// starts it (0 stops it) and clears its flag; N ticks later it sets INTFLAG.WAKEUP, which a
+// jump of COUNT neither advances nor delays.
 namespace rtc {
 inline constexpr uintptr_t kBase = 0x40003000;
 inline constexpr uintptr_t kCountLo = kBase + 0x00;
 inline constexpr uintptr_t kCountHi = kBase + 0x04;
 inline constexpr uintptr_t kCompareLo = kBase + 0x08;
 inline constexpr uintptr_t kCompareHi = kBase + 0x0C;
-inline constexpr uintptr_t kIntFlag = kBase + 0x10;  // bit 0 COMPARE, write 1 to clear
+inline constexpr uintptr_t kIntFlag =
+    kBase + 0x10;  // bit 0 COMPARE, bit 1 WAKEUP; write 1 to clear
 inline constexpr uintptr_t kIntEnable = kBase + 0x14;
+inline constexpr uintptr_t kWakeup = kBase + 0x18;  // ticks to go; reads what is left
 inline constexpr uint32_t kCompare = 1u << 0;
+inline constexpr uint32_t kWakeupFlag = 1u << 1;
 }  // namespace rtc
 
 // NVMCTRL: 8 KiB of byte-writable FRAM. Reads through the window at kWindow; writes one byte
