@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "twin/physio/patient_model.h"
@@ -55,6 +56,30 @@ TEST(PhysioCohort, VariabilityMatchesTheRequestedSpread) {
   // Baseline pressures stay physiological across the cohort (supine 5-20 mmHg).
   EXPECT_GT(min_pressure, 8.5);
   EXPECT_LT(max_pressure, 20.0);
+}
+
+TEST(PhysioCohort, OpioidToleranceStatusHasItsPrevalenceAndFactorRange) {
+  const std::vector<PatientParameters> cohort = CohortGenerator(11).generate(2000);
+  std::vector<double> factors;
+  for (const PatientParameters& p : cohort) {
+    if (!p.opioid_tolerant) {
+      EXPECT_EQ(p.initial_tolerance_factor, 1.0);
+      continue;
+    }
+    EXPECT_GE(p.initial_tolerance_factor, 1.5);
+    EXPECT_LE(p.initial_tolerance_factor, 10.0);
+    factors.push_back(p.initial_tolerance_factor);
+  }
+  EXPECT_NEAR(static_cast<double>(factors.size()) / cohort.size(), 0.7, 0.03);
+  std::sort(factors.begin(), factors.end());
+  EXPECT_NEAR(factors[factors.size() / 2], 3.0, 0.2);
+  // Prevalence 0: nobody tolerant, every other parameter of each patient unchanged.
+  CohortVariability naive_only;
+  naive_only.opioid_tolerant_fraction = 0.0;
+  const PatientParameters a = CohortGenerator(11, naive_only).patient(3);
+  EXPECT_FALSE(a.opioid_tolerant);
+  EXPECT_EQ(a.csf_volume_ml, cohort[3].csf_volume_ml);
+  EXPECT_EQ(a.catheter_tip_level, cohort[3].catheter_tip_level);
 }
 
 TEST(PhysioCohort, StandardNormalHasUnitVariance) {

@@ -17,6 +17,12 @@ constexpr double kReferenceFormationMlPerMin = 0.35;
 // peak over 1-3 days (Coffey et al. 2002, Arch Phys Med Rehabil 83:735-41): the level the
 // patient has adapted to follows the target concentration with a one-day time constant.
 constexpr double kAdaptationTimeConstantS = 24.0 * 3600.0;
+// Opioid tolerance over weeks, as a tolerance compartment shifting the EC50 (competitive form of
+// Porchet, Benowitz & Sheiner 1988, J Pharmacol Exp Ther 244:231): EC50(t) = EC50_0 * F0 *
+// (1 + x_tol), x_tol following the target concentration / EC50 with this time constant.
+// ASSUMPTION (docs/models.md): 3 weeks, so that steady exposure at the EC50 doubles it within
+// 2-3 months, the period over which intrathecal morphine doses rise before stabilising.
+constexpr double kToleranceTimeConstantS = 21.0 * 24.0 * 3600.0;
 // Hill coefficient for the adverse-effect curves (respiratory depression, sedation): the
 // steep rise of opioid respiratory depression near its threshold (Dahan 2010,
 // Anesthesiology 112:226).
@@ -64,6 +70,7 @@ PatientModel::PatientModel(const PatientParameters& patient, const DrugParameter
   plasma_elimination_per_s_ = kLn2 / (drug.plasma_half_life_h * 3600.0);
   tissue_absorption_per_s_ = kLn2 / (drug.tissue_absorption_half_life_min * 60.0);
   adaptation_per_s_ = 1.0 / kAdaptationTimeConstantS;
+  if (drug.drug_class == DrugClass::kOpioid) tolerance_per_s_ = 1.0 / kToleranceTimeConstantS;
   state_[kPressure] = baseline_csf_pressure_mmhg();
 }
 
@@ -124,6 +131,8 @@ void PatientModel::derivative(const State& x, State& dxdt) const {
   dxdt[kPlasma] = to_plasma + absorbed - eliminated;
   dxdt[kEliminated] = eliminated;
   dxdt[kAdapted] = adaptation_per_s_ * (c[target_segment_] - x[kAdapted]);
+  dxdt[kToleranceExposure] =
+      tolerance_per_s_ * (c[target_segment_] / drug_.ec50_csf_ug_per_ml - x[kToleranceExposure]);
 }
 
 void PatientModel::advance_to(double time_s) {
@@ -182,9 +191,16 @@ MassBalance PatientModel::mass_balance() const {
   return balance;
 }
 
+double PatientModel::tolerance_factor() const {
+  if (drug_.drug_class != DrugClass::kOpioid) return 1.0;
+  const double initial = patient_.opioid_tolerant ? patient_.initial_tolerance_factor : 1.0;
+  return initial * (1.0 + state_[kToleranceExposure]);
+}
+
 Effects PatientModel::effects() const {
   Effects e;
-  const double sensitivity = patient_.sensitivity;
+  // Tolerance lowers the patient's sensitivity to every opioid effect alike.
+  const double sensitivity = patient_.sensitivity / tolerance_factor();
   const double target = concentration_ug_per_ml(target_segment_);
   const double ec50 = drug_.ec50_csf_ug_per_ml / sensitivity;
   const double effect = drug_.emax * hill(target, ec50, drug_.hill);

@@ -12,7 +12,7 @@
 //   elimination.
 // - Effects (effects() below): Emax/Hill of the concentration at the target segment, adverse
 //   effects from intracranial CSF and plasma, withdrawal risk from the fall below the level the
-//   patient has adapted to.
+//   patient has adapted to; opioid tolerance (tolerance_factor()) multiplies the opioid EC50s.
 //
 // Drug mass is a linear invariant of the ODE (every outflow of one compartment is the inflow of
 // another or of the eliminated sink), which Runge-Kutta methods preserve to rounding: infused =
@@ -51,14 +51,16 @@ struct Effects {
 class PatientModel {
  public:
   // [0] CSF pressure, [1..11] drug mass per segment, then tissue depot, plasma, eliminated,
-  // and the target-segment concentration the patient has adapted to.
+  // the target-segment concentration the patient has adapted to (withdrawal), and the opioid
+  // exposure of the tolerance compartment (target concentration / drug EC50, lagged by weeks).
   static constexpr std::size_t kPressure = 0;
   static constexpr std::size_t kFirstSegment = 1;
   static constexpr std::size_t kTissue = kFirstSegment + kSegmentCount;
   static constexpr std::size_t kPlasma = kTissue + 1;
   static constexpr std::size_t kEliminated = kPlasma + 1;
   static constexpr std::size_t kAdapted = kEliminated + 1;
-  static constexpr std::size_t kStateSize = kAdapted + 1;
+  static constexpr std::size_t kToleranceExposure = kAdapted + 1;
+  static constexpr std::size_t kStateSize = kToleranceExposure + 1;
   using State = std::array<double, kStateSize>;
 
   // Starts at t = 0 with CSF at its equilibrium pressure and no drug.
@@ -87,6 +89,9 @@ class PatientModel {
   std::size_t target_segment() const { return target_segment_; }
   MassBalance mass_balance() const;
   Effects effects() const;
+  // Multiplier of the opioid EC50s now: the patient's initial tolerance factor (1 when
+  // opioid-naive) times (1 + exposure of the tolerance compartment). 1 for non-opioids.
+  double tolerance_factor() const;
   const State& state() const { return state_; }
   const PatientParameters& patient() const { return patient_; }
   const DrugParameters& drug() const { return drug_; }
@@ -107,6 +112,7 @@ class PatientModel {
   double plasma_elimination_per_s_ = 0.0;
   double tissue_absorption_per_s_ = 0.0;
   double adaptation_per_s_ = 0.0;
+  double tolerance_per_s_ = 0.0;  // 0 for non-opioids: no tolerance process
   std::size_t target_segment_ = 0;
   double administered_ug_ = 0.0;
   double time_s_ = 0.0;

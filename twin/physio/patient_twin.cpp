@@ -30,6 +30,7 @@ enum Signal : std::size_t {
   kDrugToTissue,
   kTissueDrug,
   kTipConcentration,
+  kToleranceFactor,
   kFirstSegmentConcentration,
 };
 
@@ -66,6 +67,7 @@ PatientTwin::PatientTwin(const PatientTwinConfig& config)
       {"drug_to_tissue_ug", "ug"},
       {"tissue_drug_ug", "ug"},
       {"catheter_tip_concentration_ug_per_ml", "ug/mL"},
+      {"opioid_tolerance_factor", "1"},
   };
   for (const NeuraxisSegment& segment : kNeuraxis) {
     catalogue_.push_back({"concentration_ug_per_ml." + std::string(segment.name), "ug/mL"});
@@ -216,6 +218,8 @@ double PatientTwin::signal(std::size_t index) const {
       return model_.tissue_drug_ug();
     case kTipConcentration:
       return catheter_.tip_concentration_ug_per_ml();
+    case kToleranceFactor:
+      return model_.tolerance_factor();
     case kFirstSegmentConcentration:
       break;
   }
