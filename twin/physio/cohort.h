@@ -17,12 +17,13 @@
 
 namespace pumptwin::physio {
 
-// Coefficients of variation (standard deviation / mean) and ranges; sources in docs/models.md.
+// Patient variability (not parameter uncertainty: that is validation/sensitivity.h):
+// coefficients of variation (standard deviation / mean) and ranges; sources in docs/models.md.
 struct CohortVariability {
-  double body_weight_cv = 0.15;
-  double csf_volume_cv = 0.24;         // Hogan 1996: lumbosacral 49.9 +/- 12.1 mL
+  double body_weight_cv = 0.15;        // ASSUMPTION: adult weight SD ~12 kg around 70 kg
+  double csf_volume_cv = 0.16;         // Edsbagge 2011: spinal CSF 81 +/- 13 mL
   double csf_production_cv = 0.2;      // Ekstedt 1978; May 1990
-  double elastance_cv = 0.3;           // Czosnyka 2004 (PVI spread in normals)
+  double elastance_cv = 0.1;           // Shapiro 1980: PVI 25.9 +/- 2.5 mL (CV 0.097)
   double outflow_resistance_cv = 0.3;  // Czosnyka 2004
   double dispersion_cv = 0.3;          // spread of pulsatility between patients (assumed)
   double clearance_cv = 0.3;           // Wermeling 2003: ziconotide CSF clearance CV ~30 %

@@ -31,6 +31,7 @@ enum Signal : std::size_t {
   kTissueDrug,
   kTipConcentration,
   kToleranceFactor,
+  kVentilation,
   kFirstSegmentConcentration,
 };
 
@@ -68,6 +69,7 @@ PatientTwin::PatientTwin(const PatientTwinConfig& config)
       {"tissue_drug_ug", "ug"},
       {"catheter_tip_concentration_ug_per_ml", "ug/mL"},
       {"opioid_tolerance_factor", "1"},
+      {"isohypercapnic_ventilation_fraction", "1"},
   };
   for (const NeuraxisSegment& segment : kNeuraxis) {
     catalogue_.push_back({"concentration_ug_per_ml." + std::string(segment.name), "ug/mL"});
@@ -220,6 +222,8 @@ double PatientTwin::signal(std::size_t index) const {
       return catheter_.tip_concentration_ug_per_ml();
     case kToleranceFactor:
       return model_.tolerance_factor();
+    case kVentilation:
+      return model_.effects().ventilation_fraction;
     case kFirstSegmentConcentration:
       break;
   }
@@ -249,6 +253,9 @@ std::vector<double> PatientTwin::sample() const {
         break;
       case kWithdrawalRisk:
         values[i] = effects.withdrawal_risk;
+        break;
+      case kVentilation:
+        values[i] = effects.ventilation_fraction;
         break;
       default:
         values[i] = signal(i);
