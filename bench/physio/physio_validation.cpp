@@ -1,10 +1,12 @@
 // Writes the held-out validation of the patient model into a folder (docs/validation in the
-// repository): heldout.md (the table) and <comparator>.svg (model against data). Exit code 1
+// repository): heldout.md (the table), <comparator>.svg (model against data) and
+// grid-convergence.md (the transport's grid-convergence study). Exit code 1
 // when a comparator falls outside its acceptance band, 2 on a usage or write error.
 #include <cstdio>
 #include <fstream>
 #include <string>
 
+#include "twin/physio/validation/convergence.h"
 #include "twin/physio/validation/heldout.h"
 
 namespace {
@@ -37,6 +39,12 @@ int main(int argc, char** argv) {
                   c.accepted(o) ? "pass" : "FAIL");
     }
     all_accepted = all_accepted && c.accepted();
+  }
+  const std::vector<ConvergenceRow> convergence = grid_convergence();
+  if (!write(folder + "/grid-convergence.md", grid_convergence_markdown(convergence))) return 2;
+  for (const ConvergenceRow& row : convergence) {
+    std::printf("grid convergence: %-52s %+.1f %% %+.1f %%\n", row.quantity.c_str(),
+                100.0 * row.change(1), 100.0 * row.change(2));
   }
   return all_accepted ? 0 : 1;
 }

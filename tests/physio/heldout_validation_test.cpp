@@ -2,8 +2,11 @@
 // acceptance band, and the checked-in table and plots are what the model produces now.
 #include "twin/physio/validation/heldout.h"
 
+#include "twin/physio/validation/convergence.h"
+
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -68,6 +71,19 @@ TEST(PhysioHeldOut, CheckedInTableAndPlotsAreRegeneratedIdentically) {
   for (const Comparator& c : comparators()) {
     EXPECT_EQ(read(folder + c.id + ".svg"), comparator_svg(c)) << c.id;
   }
+}
+
+TEST(PhysioGridConvergence, SignalsChangeLessThanFivePercentAtEachDoublingOfTheGrid) {
+  const std::vector<ConvergenceRow> rows = grid_convergence();
+  for (const ConvergenceRow& row : rows) {
+    for (std::size_t g = 1; g < kConvergenceCellsPerSegment.size(); ++g) {
+      EXPECT_LT(std::abs(row.change(g)), 0.05) << row.quantity << ", doubling " << g;
+    }
+    ::testing::Test::RecordProperty(row.quantity, std::to_string(row.change(1)));
+  }
+  // The checked-in table is this study.
+  EXPECT_EQ(read(std::string(PUMPTWIN_DOCS_DIR) + "/validation/grid-convergence.md"),
+            grid_convergence_markdown(rows));
 }
 
 }  // namespace

@@ -70,6 +70,30 @@ TEST(PhysioMassBalance, InfusedEqualsPresentPlusEliminatedAndNothingNegative) {
   }
 }
 
+TEST(PhysioDrugTransport, GridIsRefinedAroundTheTipAndABolusFillsTheVolumeItDisplaces) {
+  PatientParameters patient;
+  patient.catheter_tip_level = "T10";
+  // Two cells per segment, eight in the tip's segment and its neighbours; intracranial one.
+  PatientModel model(patient, drug(DrugId::kMorphine), TransportGrid{2, 4});
+  EXPECT_EQ(model.cell_count(), 7u * 2u + 3u * 8u + 1u);
+  EXPECT_LT(model.cell_length_cm(model.cell_at("T10")), model.cell_length_cm(model.cell_at("C3")));
+  // T10 is the rostral third of T10-T12 (T12 is caudal).
+  const std::size_t t10 = model.cell_at("T10");
+  EXPECT_GT(t10, model.cell_at("T12"));
+  // The same drug in a larger volume fills more cells: lower at the injection cell, same mass.
+  PatientModel small(patient, drug(DrugId::kMorphine), TransportGrid{2, 4});
+  PatientModel large(patient, drug(DrugId::kMorphine), TransportGrid{2, 4});
+  small.inject_at("T10", 0.1, 100.0);
+  large.inject_at("T10", 5.0, 100.0);
+  EXPECT_GT(small.cell_concentration_ug_per_ml(t10), 3.0 * large.cell_concentration_ug_per_ml(t10));
+  EXPECT_NEAR(small.mass_balance().in_csf_ug, 100.0, 1e-9);
+  EXPECT_NEAR(large.mass_balance().in_csf_ug, 100.0, 1e-9);
+  // Segment means do not depend on how the segment is cut (the default grid is one cell).
+  PatientModel coarse(patient, drug(DrugId::kMorphine));
+  coarse.inject_at("T10", 0.1, 100.0);
+  EXPECT_NEAR(coarse.concentration_ug_per_ml(kT10), small.concentration_ug_per_ml(kT10), 1e-9);
+}
+
 TEST(PhysioDrugTransport, LipophilicDrugsStayNearTheTipHydrophilicSpread) {
   const auto tip_to_cisterna = [](DrugId id) {
     PatientModel model(PatientParameters{}, drug(id));

@@ -75,7 +75,7 @@ TEST(PhysioPatientTwin, TipMigrationMovesTheSource) {
 TEST(PhysioPatientTwin, SignalCatalogueNamesUnitsAndValues) {
   PatientTwin twin(PatientTwinConfig{});
   const std::vector<SignalInfo>& catalogue = twin.signal_catalogue();
-  EXPECT_EQ(catalogue.size(), 18u + kSegmentCount);
+  EXPECT_EQ(catalogue.size(), 19u + kSegmentCount);
   EXPECT_EQ(catalogue[twin.signal_index("csf_pressure_mmhg")].unit, "mmHg");
   EXPECT_EQ(catalogue.back().name, "concentration_ug_per_ml.intracranial");
   twin.deliver_stroke(60.0, kStrokeUl);

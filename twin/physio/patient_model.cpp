@@ -32,26 +32,39 @@ double hill(double c, double ec50, double n) {
 
 }  // namespace
 
-PatientModel::PatientModel(const PatientParameters& patient, const DrugParameters& drug)
+PatientModel::PatientModel(const PatientParameters& patient, const DrugParameters& drug,
+                           TransportGrid grid)
     : patient_(patient), drug_(drug), target_segment_(segment_for_level(patient.target_level)) {
   const double scale = patient.csf_volume_ml / kReferenceCsfVolumeMl;
+  const std::size_t tip = segment_for_level(patient.catheter_tip_level);
   double spinal_volume = 0.0;
   for (std::size_t i = 0; i < kSegmentCount; ++i) {
-    volume_ml_[i] = kNeuraxis[i].volume_ml * scale;
-    if (kNeuraxis[i].spinal) spinal_volume += volume_ml_[i];
+    segment_volume_ml_[i] = kNeuraxis[i].volume_ml * scale;
+    if (kNeuraxis[i].spinal) spinal_volume += segment_volume_ml_[i];
+    const bool near_tip = (i + 1 >= tip && i <= tip + 1);
+    const int count = i == kIntracranial ? 1
+                                         : std::max(1, grid.cells_per_segment) *
+                                               (near_tip ? std::max(1, grid.near_tip_factor) : 1);
+    first_cell_[i] = cells_.size();
+    for (int k = 0; k < count; ++k) {
+      cells_.push_back({i, segment_volume_ml_[i] / count, kNeuraxis[i].length_cm / count, 0.0});
+    }
   }
-  for (std::size_t i = 0; i < kSegmentCount; ++i) {
-    spinal_absorption_share_[i] = kNeuraxis[i].spinal ? volume_ml_[i] / spinal_volume : 0.0;
+  first_cell_[kSegmentCount] = cells_.size();
+  for (Cell& cell : cells_) {
+    cell.spinal_absorption_share =
+        kNeuraxis[cell.segment].spinal ? cell.volume_ml / spinal_volume : 0.0;
   }
-  // Exchange flow Q = D A / dx between neighbours, with the harmonic mean of their cross
-  // sections (volume / length) and the distance between their centres.
-  for (std::size_t i = 0; i + 1 < kSegmentCount; ++i) {
-    const double a0 = volume_ml_[i] / kNeuraxis[i].length_cm;
-    const double a1 = volume_ml_[i + 1] / kNeuraxis[i + 1].length_cm;
+  // Exchange flow Q = D A / dx between neighbouring cells, with the harmonic mean of their
+  // cross sections (volume / length) and the distance between their centres.
+  for (std::size_t i = 0; i + 1 < cells_.size(); ++i) {
+    const double a0 = cells_[i].volume_ml / cells_[i].length_cm;
+    const double a1 = cells_[i + 1].volume_ml / cells_[i + 1].length_cm;
     const double area = 2.0 * a0 * a1 / (a0 + a1);
-    const double distance = 0.5 * (kNeuraxis[i].length_cm + kNeuraxis[i + 1].length_cm);
-    exchange_ml_per_s_[i] = patient.dispersion_cm2_per_s * area / distance;
+    const double distance = 0.5 * (cells_[i].length_cm + cells_[i + 1].length_cm);
+    exchange_ml_per_s_.push_back(patient.dispersion_cm2_per_s * area / distance);
   }
+  state_.assign(kFirstCell + cells_.size(), 0.0);
   // The drug's CSF clearance beyond bulk CSF turnover leaves across the meninges and into the
   // cord, at the same rate per mL everywhere.
   const double transfer_ml_per_min =
@@ -91,7 +104,22 @@ double PatientModel::absorption_ml_per_min() const {
 }
 
 double PatientModel::concentration_ug_per_ml(std::size_t segment) const {
-  return state_[kFirstSegment + segment] / volume_ml_[segment];
+  double mass = 0.0;
+  for (std::size_t i = first_cell_[segment]; i < first_cell_[segment + 1]; ++i) {
+    mass += state_[kFirstCell + i];
+  }
+  return mass / segment_volume_ml_[segment];
+}
+
+double PatientModel::cell_concentration_ug_per_ml(std::size_t cell) const {
+  return state_[kFirstCell + cell] / cells_[cell].volume_ml;
+}
+
+std::size_t PatientModel::cell_at(std::string_view level) const {
+  const std::size_t segment = segment_for_level(level);
+  const std::size_t count = first_cell_[segment + 1] - first_cell_[segment];
+  const auto k = static_cast<std::size_t>(position_in_segment(level) * static_cast<double>(count));
+  return first_cell_[segment] + std::min(k, count - 1);
 }
 
 double PatientModel::plasma_concentration_ng_per_ml() const {
@@ -100,7 +128,7 @@ double PatientModel::plasma_concentration_ng_per_ml() const {
 }
 
 void PatientModel::derivative(const State& x, State& dxdt) const {
-  dxdt.fill(0.0);
+  std::fill(dxdt.begin(), dxdt.end(), 0.0);
   const double pressure = x[kPressure];
   const double absorption_ml_per_s =
       std::max(0.0, pressure - patient_.sagittal_sinus_pressure_mmhg) /
@@ -109,26 +137,27 @@ void PatientModel::derivative(const State& x, State& dxdt) const {
   dxdt[kPressure] =
       patient_.elastance_per_ml * pressure * (formation_ml_per_s - absorption_ml_per_s);
 
-  std::array<double, kSegmentCount> c{};
-  for (std::size_t i = 0; i < kSegmentCount; ++i) c[i] = x[kFirstSegment + i] / volume_ml_[i];
+  const std::size_t n = cells_.size();
+  const auto c = [&](std::size_t i) { return x[kFirstCell + i] / cells_[i].volume_ml; };
 
   const double spinal_absorption = patient_.spinal_absorption_fraction * absorption_ml_per_s;
   const double cranial_absorption = absorption_ml_per_s - spinal_absorption;
   double to_plasma = 0.0;
-  // Bulk flow across the interface above segment i feeds the spinal absorption below it.
+  // Bulk flow across the interface above cell i feeds the spinal absorption below it.
   double caudal_flow = 0.0;
-  for (std::size_t i = 0; i + 1 < kSegmentCount; ++i) {
-    caudal_flow += spinal_absorption * spinal_absorption_share_[i];
-    const double flux = exchange_ml_per_s_[i] * (c[i + 1] - c[i]) + caudal_flow * c[i + 1];
-    dxdt[kFirstSegment + i] += flux;
-    dxdt[kFirstSegment + i + 1] -= flux;
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    caudal_flow += spinal_absorption * cells_[i].spinal_absorption_share;
+    const double flux = exchange_ml_per_s_[i] * (c(i + 1) - c(i)) + caudal_flow * c(i + 1);
+    dxdt[kFirstCell + i] += flux;
+    dxdt[kFirstCell + i + 1] -= flux;
   }
-  for (std::size_t i = 0; i < kSegmentCount; ++i) {
-    const double bulk = (i == kIntracranial ? cranial_absorption
-                                            : spinal_absorption * spinal_absorption_share_[i]) *
-                        c[i];
-    const double transfer = membrane_clearance_per_s_ * x[kFirstSegment + i];
-    dxdt[kFirstSegment + i] -= bulk + transfer;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double bulk = (cells_[i].segment == kIntracranial
+                             ? cranial_absorption
+                             : spinal_absorption * cells_[i].spinal_absorption_share) *
+                        c(i);
+    const double transfer = membrane_clearance_per_s_ * x[kFirstCell + i];
+    dxdt[kFirstCell + i] -= bulk + transfer;
     to_plasma += bulk + transfer;
   }
   const double absorbed = tissue_absorption_per_s_ * x[kTissue];
@@ -140,13 +169,19 @@ void PatientModel::derivative(const State& x, State& dxdt) const {
   dxdt[kPlasma] = to_plasma + absorbed - eliminated - distributed;
   dxdt[kPeripheral] = distributed;
   dxdt[kEliminated] = eliminated;
-  dxdt[kAdapted] = adaptation_per_s_ * (c[target_segment_] - x[kAdapted]);
-  dxdt[kEffectSiteTarget] = therapeutic_ke0_per_s_ * (c[target_segment_] - x[kEffectSiteTarget]);
-  dxdt[kEffectSiteCranial] = supraspinal_ke0_per_s_ * (c[kIntracranial] - x[kEffectSiteCranial]);
+  double target_mass = 0.0;
+  for (std::size_t i = first_cell_[target_segment_]; i < first_cell_[target_segment_ + 1]; ++i) {
+    target_mass += x[kFirstCell + i];
+  }
+  const double target = target_mass / segment_volume_ml_[target_segment_];
+  const double cranial = c(first_cell_[kIntracranial]);
+  dxdt[kAdapted] = adaptation_per_s_ * (target - x[kAdapted]);
+  dxdt[kEffectSiteTarget] = therapeutic_ke0_per_s_ * (target - x[kEffectSiteTarget]);
+  dxdt[kEffectSiteCranial] = supraspinal_ke0_per_s_ * (cranial - x[kEffectSiteCranial]);
   dxdt[kEffectSitePlasma] =
       plasma_ke0_per_s_ * (x[kPlasma] / plasma_volume_ml_ * 1e3 - x[kEffectSitePlasma]);
   dxdt[kToleranceExposure] =
-      tolerance_per_s_ * (c[target_segment_] / drug_.ec50_csf_ug_per_ml - x[kToleranceExposure]);
+      tolerance_per_s_ * (target / drug_.ec50_csf_ug_per_ml - x[kToleranceExposure]);
 }
 
 void PatientModel::advance_to(double time_s) {
@@ -176,10 +211,29 @@ void PatientModel::advance_to(double time_s) {
 }
 
 void PatientModel::inject(std::size_t segment, double volume_ml, double drug_ug) {
-  if (segment >= kSegmentCount || drug_ug < 0.0) {
-    throw std::invalid_argument("PatientModel::inject: bad segment or negative drug");
+  if (segment >= kSegmentCount) throw std::invalid_argument("PatientModel::inject: bad segment");
+  inject_into_cell((first_cell_[segment] + first_cell_[segment + 1]) / 2, volume_ml, drug_ug);
+}
+
+void PatientModel::inject_at(std::string_view level, double volume_ml, double drug_ug) {
+  inject_into_cell(cell_at(level), volume_ml, drug_ug);
+}
+
+void PatientModel::inject_into_cell(std::size_t cell, double volume_ml, double drug_ug) {
+  if (drug_ug < 0.0) throw std::invalid_argument("PatientModel::inject: negative drug");
+  // The cells the injected volume displaces: grow around the cell, towards the smaller
+  // neighbour first, until they hold the volume.
+  std::size_t low = cell;
+  std::size_t high = cell;
+  double volume = cells_[cell].volume_ml;
+  while (volume < volume_ml && (low > 0 || high + 1 < cells_.size())) {
+    const bool down = low > 0 && (high + 1 >= cells_.size() ||
+                                  cells_[low - 1].volume_ml <= cells_[high + 1].volume_ml);
+    volume += down ? cells_[--low].volume_ml : cells_[++high].volume_ml;
   }
-  state_[kFirstSegment + segment] += drug_ug;
+  for (std::size_t i = low; i <= high; ++i) {
+    state_[kFirstCell + i] += drug_ug * cells_[i].volume_ml / volume;
+  }
   administered_ug_ += drug_ug;
   // Marmarou: P - p0 = (P_b - p0) exp(E dV) with p0 = 0.
   state_[kPressure] *= std::exp(patient_.elastance_per_ml * volume_ml);
@@ -198,7 +252,7 @@ void PatientModel::withdraw_csf(double volume_ml) {
 MassBalance PatientModel::mass_balance() const {
   MassBalance balance;
   balance.administered_ug = administered_ug_;
-  for (std::size_t i = 0; i < kSegmentCount; ++i) balance.in_csf_ug += state_[kFirstSegment + i];
+  for (std::size_t i = 0; i < cells_.size(); ++i) balance.in_csf_ug += state_[kFirstCell + i];
   balance.in_tissue_ug = state_[kTissue];
   balance.in_plasma_ug = state_[kPlasma] + state_[kPeripheral];
   balance.eliminated_ug = state_[kEliminated];

@@ -4,7 +4,8 @@
 //
 // - Hydrodynamics (Marmarou 1978): dP/dt = E P (I_formation - (P - P_ss) / R_out); a volume dV
 //   injected at once multiplies P by exp(E dV).
-// - Transport: drug mass per neuraxis segment (neuraxis.h); exchange between neighbours by
+// - Transport: drug mass per cell of the neuraxis segments (neuraxis.h; TransportGrid cuts them,
+//   finer around the catheter tip); exchange between neighbouring cells by
 //   pulsatile dispersion, caudal bulk flow feeding spinal absorption, bulk absorption with the
 //   CSF, and first-order transfer across the meninges at a drug-specific rate.
 // - Plasma: central (sampled) and peripheral compartments (one when the drug has no central
@@ -24,6 +25,8 @@
 
 #include <array>
 #include <cstddef>
+#include <string_view>
+#include <vector>
 
 #include "twin/physio/drug_library.h"
 #include "twin/physio/neuraxis.h"
@@ -55,15 +58,24 @@ struct Effects {
   double withdrawal_risk = 0.0;  // 0-1, scaled by the drug's severity
 };
 
+// The transport grid: every neuraxis segment is cut into cells of equal volume, more of them
+// in the segments around the catheter tip (a non-uniform grid). {1, 1} is one cell per segment.
+// The intracranial segment is one well-mixed cell whatever the grid.
+struct TransportGrid {
+  int cells_per_segment = 1;
+  // Extra factor for the tip's segment and its two neighbours.
+  int near_tip_factor = 1;
+};
+
 class PatientModel {
  public:
-  // [0] CSF pressure, [1..11] drug mass per segment, then tissue depot, plasma (central and
-  // peripheral), eliminated,
-  // the target-segment concentration the patient has adapted to (withdrawal), and the opioid
-  // exposure of the tolerance compartment (target concentration / drug EC50, lagged by weeks).
+  // [0] CSF pressure, then tissue depot, plasma (central and peripheral), eliminated, the
+  // target-segment concentration the patient has adapted to (withdrawal), the opioid exposure
+  // of the tolerance compartment (target concentration / drug EC50, lagged by weeks), the
+  // effect-site concentrations, and from kFirstCell the drug mass of each transport cell,
+  // caudal to rostral.
   static constexpr std::size_t kPressure = 0;
-  static constexpr std::size_t kFirstSegment = 1;
-  static constexpr std::size_t kTissue = kFirstSegment + kSegmentCount;
+  static constexpr std::size_t kTissue = 1;
   static constexpr std::size_t kPlasma = kTissue + 1;
   static constexpr std::size_t kPeripheral = kPlasma + 1;
   static constexpr std::size_t kEliminated = kPeripheral + 1;
@@ -73,17 +85,22 @@ class PatientModel {
   static constexpr std::size_t kEffectSiteTarget = kToleranceExposure + 1;
   static constexpr std::size_t kEffectSiteCranial = kEffectSiteTarget + 1;
   static constexpr std::size_t kEffectSitePlasma = kEffectSiteCranial + 1;
-  static constexpr std::size_t kStateSize = kEffectSitePlasma + 1;
-  using State = std::array<double, kStateSize>;
+  static constexpr std::size_t kFirstCell = kEffectSitePlasma + 1;
+  using State = std::vector<double>;
 
   // Starts at t = 0 with CSF at its equilibrium pressure and no drug.
-  PatientModel(const PatientParameters& patient, const DrugParameters& drug);
+  // The grid is refined around patient.catheter_tip_level.
+  PatientModel(const PatientParameters& patient, const DrugParameters& drug,
+               TransportGrid grid = {});
 
   // Integrates from time_s() to time_s (no-op if equal). Throws std::invalid_argument when
   // asked to go back in time.
   void advance_to(double time_s);
-  // Adds volume and drug to a segment at the current time: a stroke reaching the CSF, or a
-  // bolus injection.
+  // Adds volume and drug at the current time at a vertebral level (as segment_for_level reads
+  // it): a stroke reaching the CSF, or a bolus. The drug fills the CSF the injected volume
+  // displaces around the level's cell (ASSUMPTION, docs/models.md), at least that one cell.
+  void inject_at(std::string_view level, double volume_ml, double drug_ug);
+  // The same at the middle of a segment.
   void inject(std::size_t segment, double volume_ml, double drug_ug);
   // Adds drug to the subcutaneous/paraspinal tissue depot at the current time.
   void deposit_in_tissue(double drug_ug);
@@ -95,8 +112,14 @@ class PatientModel {
   // Equilibrium pressure: P_ss + I_formation * R_out.
   double baseline_csf_pressure_mmhg() const;
   double absorption_ml_per_min() const;
-  double segment_volume_ml(std::size_t segment) const { return volume_ml_[segment]; }
+  double segment_volume_ml(std::size_t segment) const { return segment_volume_ml_[segment]; }
+  // Mean concentration over a segment's cells.
   double concentration_ug_per_ml(std::size_t segment) const;
+  // The transport cells: count, the cell holding a vertebral level, a cell's concentration.
+  std::size_t cell_count() const { return cells_.size(); }
+  std::size_t cell_at(std::string_view level) const;
+  double cell_concentration_ug_per_ml(std::size_t cell) const;
+  double cell_length_cm(std::size_t cell) const { return cells_[cell].length_cm; }
   double plasma_concentration_ng_per_ml() const;
   double tissue_drug_ug() const { return state_[kTissue]; }
   std::size_t target_segment() const { return target_segment_; }
@@ -113,13 +136,23 @@ class PatientModel {
   void derivative(const State& x, State& dxdt) const;
 
  private:
+  void inject_into_cell(std::size_t cell, double volume_ml, double drug_ug);
+
   PatientParameters patient_;
   DrugParameters drug_;
-  std::array<double, kSegmentCount> volume_ml_{};
-  // Dispersive exchange flow between segment i and i+1, mL/s.
-  std::array<double, kSegmentCount - 1> exchange_ml_per_s_{};
-  // Share of spinal absorption taken up by each segment.
-  std::array<double, kSegmentCount> spinal_absorption_share_{};
+  struct Cell {
+    std::size_t segment;
+    double volume_ml;
+    double length_cm;
+    // Share of spinal absorption taken up by the cell (by volume; 0 if not spinal).
+    double spinal_absorption_share;
+  };
+  std::vector<Cell> cells_;
+  // First cell of each segment, and one past the last.
+  std::array<std::size_t, kSegmentCount + 1> first_cell_{};
+  std::array<double, kSegmentCount> segment_volume_ml_{};
+  // Dispersive exchange flow between cell i and i+1, mL/s.
+  std::vector<double> exchange_ml_per_s_;
   double membrane_clearance_per_s_ = 0.0;
   double plasma_volume_ml_ = 0.0;  // central (sampled) volume
   double peripheral_volume_ml_ = 0.0;
@@ -136,7 +169,7 @@ class PatientModel {
   double time_s_ = 0.0;
   // Last accepted step, reused as the first guess of the next interval.
   double step_s_ = 1.0;
-  State state_{};
+  State state_;
 };
 
 }  // namespace pumptwin::physio

@@ -32,6 +32,7 @@ enum Signal : std::size_t {
   kTipConcentration,
   kToleranceFactor,
   kVentilation,
+  kTipCsfConcentration,
   kFirstSegmentConcentration,
 };
 
@@ -48,7 +49,7 @@ PatientTwin::PatientTwin(const PatientTwinConfig& config)
                  config.reservoir_concentration_ug_per_ml),
       catheter_(placed(config.catheter, config.patient), config.reservoir_concentration_ug_per_ml),
       efficiency_(config.efficiency),
-      model_(config.patient, drug(config.drug)) {
+      model_(config.patient, drug(config.drug), config.transport_grid) {
   segment_for_level(catheter_.tip_level());  // rejects an unknown level now, not at a stroke
   inputs_.initial_ug = reservoir_.drug_ug() + catheter_.drug_ug();
   catalogue_ = {
@@ -70,6 +71,7 @@ PatientTwin::PatientTwin(const PatientTwinConfig& config)
       {"catheter_tip_concentration_ug_per_ml", "ug/mL"},
       {"opioid_tolerance_factor", "1"},
       {"isohypercapnic_ventilation_fraction", "1"},
+      {"csf_concentration_at_tip_ug_per_ml", "ug/mL"},
   };
   for (const NeuraxisSegment& segment : kNeuraxis) {
     catalogue_.push_back({"concentration_ug_per_ml." + std::string(segment.name), "ug/mL"});
@@ -78,8 +80,7 @@ PatientTwin::PatientTwin(const PatientTwinConfig& config)
 
 void PatientTwin::deliver_outflow(const fluid::CatheterOutflow& outflow) {
   if (outflow.to_csf_ul > 0.0) {
-    model_.inject(segment_for_level(catheter_.tip_level()), outflow.to_csf_ul * 1e-3,
-                  outflow.to_csf_ug);
+    model_.inject_at(catheter_.tip_level(), outflow.to_csf_ul * 1e-3, outflow.to_csf_ug);
     to_csf_ug_ += outflow.to_csf_ug;
   }
   if (outflow.to_tissue_ug > 0.0) {
@@ -224,6 +225,8 @@ double PatientTwin::signal(std::size_t index) const {
       return model_.tolerance_factor();
     case kVentilation:
       return model_.effects().ventilation_fraction;
+    case kTipCsfConcentration:
+      return model_.cell_concentration_ug_per_ml(model_.cell_at(catheter_.tip_level()));
     case kFirstSegmentConcentration:
       break;
   }

@@ -32,6 +32,9 @@ struct PatientTwinConfig {
   // reservoir's solution.
   fluid::CatheterParameters catheter;
   fluid::PumpEfficiency efficiency;
+  // The default (one cell per segment) is grid-converged to < 5 % for the signals
+  // (docs/models.md, "Grid convergence"); finer grids cost time.
+  TransportGrid transport_grid;
 };
 
 struct StrokeOutcome {
