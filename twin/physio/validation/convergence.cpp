@@ -4,18 +4,13 @@
 #include <cstdio>
 
 #include "twin/physio/patient_model.h"
+#include "twin/physio/validation/format.h"
 
 namespace pumptwin::physio::validation {
 namespace {
 
 constexpr double kDay = 86400.0;
 constexpr double kStrokeIntervalS = 180.0;
-
-std::string format(const char* spec, double value) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, spec, value);
-  return buffer;
-}
 
 // Three days of continuous infusion at T10 in strokes of 1.04 uL every 3 min, read just before
 // the next stroke: the concentration in the tip's cell, the target segment and the cisterna.

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "twin/physio/patient_model.h"
+#include "twin/physio/validation/format.h"
 
 namespace pumptwin::physio::validation {
 namespace {
@@ -13,12 +14,6 @@ namespace {
 constexpr double kHour = 3600.0;
 // Where a lumbar puncture or a lumbar catheter injects and samples.
 const std::size_t kLumbar = segment_for_level("L2");
-
-std::string format(const char* spec, double value) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, spec, value);
-  return buffer;
-}
 
 // Samples a quantity of the model every step_h up to duration_h, after dosing at t = 0 (the
 // dosing callback may itself advance the model, e.g. for a 1-h infusion).

@@ -8,18 +8,13 @@
 
 #include "twin/physio/cohort.h"
 #include "twin/physio/patient_model.h"
+#include "twin/physio/validation/format.h"
 
 namespace pumptwin::physio::validation {
 namespace {
 
 constexpr double kHour = 3600.0;
 constexpr double kDay = 86400.0;
-
-std::string format(const char* spec, double value) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, spec, value);
-  return buffer;
-}
 
 // Peak respiratory index over 24 h after 1 mg of morphine into lumbar CSF (opioid-naive).
 void intrathecal_bolus(const ModelInputs& in, double& peak, double& peak_h) {
