@@ -70,6 +70,30 @@ TEST(PhysioMassBalance, InfusedEqualsPresentPlusEliminatedAndNothingNegative) {
   }
 }
 
+TEST(PhysioDrugTransport, GridIsRefinedAroundTheTipAndABolusFillsTheVolumeItDisplaces) {
+  PatientParameters patient;
+  patient.catheter_tip_level = "T10";
+  // Two cells per segment, eight in the tip's segment and its neighbours; intracranial one.
+  PatientModel model(patient, drug(DrugId::kMorphine), TransportGrid{2, 4});
+  EXPECT_EQ(model.cell_count(), 7u * 2u + 3u * 8u + 1u);
+  EXPECT_LT(model.cell_length_cm(model.cell_at("T10")), model.cell_length_cm(model.cell_at("C3")));
+  // T10 is the rostral third of T10-T12 (T12 is caudal).
+  const std::size_t t10 = model.cell_at("T10");
+  EXPECT_GT(t10, model.cell_at("T12"));
+  // The same drug in a larger volume fills more cells: lower at the injection cell, same mass.
+  PatientModel small(patient, drug(DrugId::kMorphine), TransportGrid{2, 4});
+  PatientModel large(patient, drug(DrugId::kMorphine), TransportGrid{2, 4});
+  small.inject_at("T10", 0.1, 100.0);
+  large.inject_at("T10", 5.0, 100.0);
+  EXPECT_GT(small.cell_concentration_ug_per_ml(t10), 3.0 * large.cell_concentration_ug_per_ml(t10));
+  EXPECT_NEAR(small.mass_balance().in_csf_ug, 100.0, 1e-9);
+  EXPECT_NEAR(large.mass_balance().in_csf_ug, 100.0, 1e-9);
+  // Segment means do not depend on how the segment is cut (the default grid is one cell).
+  PatientModel coarse(patient, drug(DrugId::kMorphine));
+  coarse.inject_at("T10", 0.1, 100.0);
+  EXPECT_NEAR(coarse.concentration_ug_per_ml(kT10), small.concentration_ug_per_ml(kT10), 1e-9);
+}
+
 TEST(PhysioDrugTransport, LipophilicDrugsStayNearTheTipHydrophilicSpread) {
   const auto tip_to_cisterna = [](DrugId id) {
     PatientModel model(PatientParameters{}, drug(id));
@@ -111,6 +135,37 @@ TEST(PhysioEffects, BaclofenAbruptStopRaisesWithdrawalRisk) {
   // The patient re-adapts over days.
   model.advance_to(12 * kDay);
   EXPECT_LT(model.effects().withdrawal_risk, 0.1);
+}
+
+TEST(PhysioEffects, OpioidToleranceStartsAtTheStatusFactorAndGrowsOverWeeks) {
+  PatientParameters naive;
+  PatientParameters tolerant;
+  tolerant.opioid_tolerant = true;
+  tolerant.initial_tolerance_factor = 3.0;
+  PatientModel naive_model(naive, drug(DrugId::kMorphine));
+  PatientModel tolerant_model(tolerant, drug(DrugId::kMorphine));
+  EXPECT_DOUBLE_EQ(naive_model.tolerance_factor(), 1.0);
+  EXPECT_DOUBLE_EQ(tolerant_model.tolerance_factor(), 3.0);
+  // The same 1 mg/day for 3 days: the tolerant patient has less analgesia and less
+  // respiratory depression.
+  infuse(naive_model, kT10, 1000.0, 3 * kDay);
+  infuse(tolerant_model, kT10, 1000.0, 3 * kDay);
+  EXPECT_LT(tolerant_model.effects().analgesia_fraction, naive_model.effects().analgesia_fraction);
+  EXPECT_LT(tolerant_model.effects().respiratory_depression_index,
+            naive_model.effects().respiratory_depression_index);
+  // Tolerance develops over weeks (time constant 3 weeks): small after 3 days, several-fold
+  // larger after 6 weeks of the same dose, and analgesia wanes with it.
+  const double after_3_days = naive_model.tolerance_factor();
+  const double analgesia_3_days = naive_model.effects().analgesia_fraction;
+  EXPECT_GT(after_3_days, 1.0);
+  infuse(naive_model, kT10, 1000.0, 42 * kDay, 1800.0);
+  const double after_6_weeks = naive_model.tolerance_factor();
+  EXPECT_GT(after_6_weeks - 1.0, 4.0 * (after_3_days - 1.0));
+  EXPECT_LT(naive_model.effects().analgesia_fraction, analgesia_3_days);
+  // No tolerance process for non-opioids.
+  PatientModel baclofen(tolerant, drug(DrugId::kBaclofen));
+  infuse(baclofen, kT10, 300.0, 2 * kDay);
+  EXPECT_DOUBLE_EQ(baclofen.tolerance_factor(), 1.0);
 }
 
 TEST(PhysioEffects, ZiconotideHasNoWithdrawalAndNoRespiratoryDepression) {

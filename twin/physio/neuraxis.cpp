@@ -41,4 +41,24 @@ std::size_t segment_for_level(std::string_view level) {
   throw std::invalid_argument("unknown vertebral level " + std::string(level));
 }
 
+double position_in_segment(std::string_view level) {
+  const std::size_t segment = segment_for_level(level);
+  const std::string_view name = kNeuraxis[segment].name;
+  const std::size_t underscore = name.find('_');
+  if (level == name || underscore == std::string_view::npos || level.size() < 2 || level[1] < '0' ||
+      level[1] > '9') {
+    return 0.5;
+  }
+  const auto number_of = [](std::string_view part) {
+    int n = 0;
+    for (char c : part.substr(1)) n = n * 10 + (c - '0');
+    return n;
+  };
+  // Every spinal segment is named "<rostral>_<caudal>" (S1_S5: S5 is caudal).
+  const int rostral = number_of(name.substr(0, underscore));
+  const int caudal = number_of(name.substr(underscore + 1));
+  return (static_cast<double>(caudal - number_of(level)) + 0.5) /
+         static_cast<double>(caudal - rostral + 1);
+}
+
 }  // namespace pumptwin::physio

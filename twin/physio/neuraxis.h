@@ -42,6 +42,9 @@ inline constexpr std::size_t kIntracranial = 10;
 // Segment holding a vertebral level: "S1".."S5", "L1".."L5", "T1".."T12", "C1".."C7",
 // "cisterna_magna", "intracranial", or a segment's own name. Throws std::invalid_argument.
 std::size_t segment_for_level(std::string_view level);
+// Where a vertebral level lies along its segment, from its caudal end (0) to its rostral end
+// (1): the middle of that vertebra's share of the segment; 0.5 for a segment's own name.
+double position_in_segment(std::string_view level);
 
 }  // namespace pumptwin::physio
 

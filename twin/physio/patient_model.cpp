@@ -13,14 +13,12 @@ namespace odeint = boost::numeric::odeint;
 constexpr double kLn2 = 0.69314718055994530942;
 constexpr double kReferenceCsfVolumeMl = 150.0;
 constexpr double kReferenceFormationMlPerMin = 0.35;
-// Withdrawal syndromes after abrupt cessation of intrathecal baclofen start within hours and
-// peak over 1-3 days (Coffey et al. 2002, Arch Phys Med Rehabil 83:735-41): the level the
-// patient has adapted to follows the target concentration with a one-day time constant.
-constexpr double kAdaptationTimeConstantS = 24.0 * 3600.0;
-// Hill coefficient for the adverse-effect curves (respiratory depression, sedation): the
-// steep rise of opioid respiratory depression near its threshold (Dahan 2010,
-// Anesthesiology 112:226).
-constexpr double kAdverseHill = 2.0;
+// Opioid tolerance over weeks, as a tolerance compartment shifting the EC50 (competitive form of
+// Porchet, Benowitz & Sheiner 1988, J Pharmacol Exp Ther 244:231): EC50(t) = EC50_0 * F0 *
+// (1 + x_tol), x_tol following the target concentration / EC50 with this time constant.
+// ASSUMPTION (docs/models.md): 3 weeks, so that steady exposure at the EC50 doubles it within
+// 2-3 months, the period over which intrathecal morphine doses rise before stabilising.
+constexpr double kToleranceTimeConstantS = 21.0 * 24.0 * 3600.0;
 // Tolerances of the adaptive stepper: absolute in ug (masses) and mmHg (pressure), relative.
 // Drug masses span 1e-3 ug (ziconotide far from the tip) to 1e5 ug (morphine pocket fill).
 constexpr double kAbsoluteTolerance = 1e-12;
@@ -34,36 +32,64 @@ double hill(double c, double ec50, double n) {
 
 }  // namespace
 
-PatientModel::PatientModel(const PatientParameters& patient, const DrugParameters& drug)
+PatientModel::PatientModel(const PatientParameters& patient, const DrugParameters& drug,
+                           TransportGrid grid)
     : patient_(patient), drug_(drug), target_segment_(segment_for_level(patient.target_level)) {
   const double scale = patient.csf_volume_ml / kReferenceCsfVolumeMl;
+  const std::size_t tip = segment_for_level(patient.catheter_tip_level);
   double spinal_volume = 0.0;
   for (std::size_t i = 0; i < kSegmentCount; ++i) {
-    volume_ml_[i] = kNeuraxis[i].volume_ml * scale;
-    if (kNeuraxis[i].spinal) spinal_volume += volume_ml_[i];
+    segment_volume_ml_[i] = kNeuraxis[i].volume_ml * scale;
+    if (kNeuraxis[i].spinal) spinal_volume += segment_volume_ml_[i];
+    const bool near_tip = (i + 1 >= tip && i <= tip + 1);
+    const int count = i == kIntracranial ? 1
+                                         : std::max(1, grid.cells_per_segment) *
+                                               (near_tip ? std::max(1, grid.near_tip_factor) : 1);
+    first_cell_[i] = cells_.size();
+    for (int k = 0; k < count; ++k) {
+      cells_.push_back({i, segment_volume_ml_[i] / count, kNeuraxis[i].length_cm / count, 0.0});
+    }
   }
-  for (std::size_t i = 0; i < kSegmentCount; ++i) {
-    spinal_absorption_share_[i] = kNeuraxis[i].spinal ? volume_ml_[i] / spinal_volume : 0.0;
+  first_cell_[kSegmentCount] = cells_.size();
+  for (Cell& cell : cells_) {
+    cell.spinal_absorption_share =
+        kNeuraxis[cell.segment].spinal ? cell.volume_ml / spinal_volume : 0.0;
   }
-  // Exchange flow Q = D A / dx between neighbours, with the harmonic mean of their cross
-  // sections (volume / length) and the distance between their centres.
-  for (std::size_t i = 0; i + 1 < kSegmentCount; ++i) {
-    const double a0 = volume_ml_[i] / kNeuraxis[i].length_cm;
-    const double a1 = volume_ml_[i + 1] / kNeuraxis[i + 1].length_cm;
+  // Exchange flow Q = D A / dx between neighbouring cells, with the harmonic mean of their
+  // cross sections (volume / length) and the distance between their centres.
+  for (std::size_t i = 0; i + 1 < cells_.size(); ++i) {
+    const double a0 = cells_[i].volume_ml / cells_[i].length_cm;
+    const double a1 = cells_[i + 1].volume_ml / cells_[i + 1].length_cm;
     const double area = 2.0 * a0 * a1 / (a0 + a1);
-    const double distance = 0.5 * (kNeuraxis[i].length_cm + kNeuraxis[i + 1].length_cm);
-    exchange_ml_per_s_[i] = patient.dispersion_cm2_per_s * area / distance;
+    const double distance = 0.5 * (cells_[i].length_cm + cells_[i + 1].length_cm);
+    exchange_ml_per_s_.push_back(patient.dispersion_cm2_per_s * area / distance);
   }
+  state_.assign(kFirstCell + cells_.size(), 0.0);
   // The drug's CSF clearance beyond bulk CSF turnover leaves across the meninges and into the
   // cord, at the same rate per mL everywhere.
   const double transfer_ml_per_min =
       std::max(0.0, drug.csf_clearance_ml_per_min - kReferenceFormationMlPerMin);
   membrane_clearance_per_s_ =
       patient.clearance_scale * transfer_ml_per_min / kReferenceCsfVolumeMl / 60.0;
-  plasma_volume_ml_ = drug.plasma_volume_l_per_kg * patient.body_weight_kg * 1e3;
-  plasma_elimination_per_s_ = kLn2 / (drug.plasma_half_life_h * 3600.0);
+  // Clearance from the steady-state volume and the half-life, leaving the central compartment.
+  const double total_volume_ml = drug.plasma_volume_l_per_kg * patient.body_weight_kg * 1e3;
+  const double clearance_ml_per_s = total_volume_ml * kLn2 / (drug.plasma_half_life_h * 3600.0);
+  if (drug.plasma_central_volume_l_per_kg > 0.0) {
+    plasma_volume_ml_ = drug.plasma_central_volume_l_per_kg * patient.body_weight_kg * 1e3;
+    peripheral_volume_ml_ = total_volume_ml - plasma_volume_ml_;
+    distribution_clearance_ml_per_s_ =
+        drug.plasma_distribution_clearance_l_per_h_per_kg * patient.body_weight_kg * 1e3 / 3600.0;
+  } else {
+    plasma_volume_ml_ = total_volume_ml;
+    peripheral_volume_ml_ = 1.0;  // unused: no distribution clearance
+  }
+  plasma_elimination_per_s_ = clearance_ml_per_s / plasma_volume_ml_;
+  therapeutic_ke0_per_s_ = kLn2 / (drug.therapeutic_equilibration_half_life_min * 60.0);
+  supraspinal_ke0_per_s_ = kLn2 / (drug.supraspinal_equilibration_half_life_min * 60.0);
+  plasma_ke0_per_s_ = kLn2 / (drug.plasma_effect_equilibration_half_life_min * 60.0);
   tissue_absorption_per_s_ = kLn2 / (drug.tissue_absorption_half_life_min * 60.0);
-  adaptation_per_s_ = 1.0 / kAdaptationTimeConstantS;
+  adaptation_per_s_ = 1.0 / (drug.withdrawal_adaptation_time_constant_h * 3600.0);
+  if (drug.drug_class == DrugClass::kOpioid) tolerance_per_s_ = 1.0 / kToleranceTimeConstantS;
   state_[kPressure] = baseline_csf_pressure_mmhg();
 }
 
@@ -78,7 +104,22 @@ double PatientModel::absorption_ml_per_min() const {
 }
 
 double PatientModel::concentration_ug_per_ml(std::size_t segment) const {
-  return state_[kFirstSegment + segment] / volume_ml_[segment];
+  double mass = 0.0;
+  for (std::size_t i = first_cell_[segment]; i < first_cell_[segment + 1]; ++i) {
+    mass += state_[kFirstCell + i];
+  }
+  return mass / segment_volume_ml_[segment];
+}
+
+double PatientModel::cell_concentration_ug_per_ml(std::size_t cell) const {
+  return state_[kFirstCell + cell] / cells_[cell].volume_ml;
+}
+
+std::size_t PatientModel::cell_at(std::string_view level) const {
+  const std::size_t segment = segment_for_level(level);
+  const std::size_t count = first_cell_[segment + 1] - first_cell_[segment];
+  const auto k = static_cast<std::size_t>(position_in_segment(level) * static_cast<double>(count));
+  return first_cell_[segment] + std::min(k, count - 1);
 }
 
 double PatientModel::plasma_concentration_ng_per_ml() const {
@@ -87,7 +128,7 @@ double PatientModel::plasma_concentration_ng_per_ml() const {
 }
 
 void PatientModel::derivative(const State& x, State& dxdt) const {
-  dxdt.fill(0.0);
+  std::fill(dxdt.begin(), dxdt.end(), 0.0);
   const double pressure = x[kPressure];
   const double absorption_ml_per_s =
       std::max(0.0, pressure - patient_.sagittal_sinus_pressure_mmhg) /
@@ -96,34 +137,51 @@ void PatientModel::derivative(const State& x, State& dxdt) const {
   dxdt[kPressure] =
       patient_.elastance_per_ml * pressure * (formation_ml_per_s - absorption_ml_per_s);
 
-  std::array<double, kSegmentCount> c{};
-  for (std::size_t i = 0; i < kSegmentCount; ++i) c[i] = x[kFirstSegment + i] / volume_ml_[i];
+  const std::size_t n = cells_.size();
+  const auto c = [&](std::size_t i) { return x[kFirstCell + i] / cells_[i].volume_ml; };
 
   const double spinal_absorption = patient_.spinal_absorption_fraction * absorption_ml_per_s;
   const double cranial_absorption = absorption_ml_per_s - spinal_absorption;
   double to_plasma = 0.0;
-  // Bulk flow across the interface above segment i feeds the spinal absorption below it.
+  // Bulk flow across the interface above cell i feeds the spinal absorption below it.
   double caudal_flow = 0.0;
-  for (std::size_t i = 0; i + 1 < kSegmentCount; ++i) {
-    caudal_flow += spinal_absorption * spinal_absorption_share_[i];
-    const double flux = exchange_ml_per_s_[i] * (c[i + 1] - c[i]) + caudal_flow * c[i + 1];
-    dxdt[kFirstSegment + i] += flux;
-    dxdt[kFirstSegment + i + 1] -= flux;
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    caudal_flow += spinal_absorption * cells_[i].spinal_absorption_share;
+    const double flux = exchange_ml_per_s_[i] * (c(i + 1) - c(i)) + caudal_flow * c(i + 1);
+    dxdt[kFirstCell + i] += flux;
+    dxdt[kFirstCell + i + 1] -= flux;
   }
-  for (std::size_t i = 0; i < kSegmentCount; ++i) {
-    const double bulk = (i == kIntracranial ? cranial_absorption
-                                            : spinal_absorption * spinal_absorption_share_[i]) *
-                        c[i];
-    const double transfer = membrane_clearance_per_s_ * x[kFirstSegment + i];
-    dxdt[kFirstSegment + i] -= bulk + transfer;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double bulk = (cells_[i].segment == kIntracranial
+                             ? cranial_absorption
+                             : spinal_absorption * cells_[i].spinal_absorption_share) *
+                        c(i);
+    const double transfer = membrane_clearance_per_s_ * x[kFirstCell + i];
+    dxdt[kFirstCell + i] -= bulk + transfer;
     to_plasma += bulk + transfer;
   }
   const double absorbed = tissue_absorption_per_s_ * x[kTissue];
   const double eliminated = plasma_elimination_per_s_ * x[kPlasma];
+  const double distributed =
+      distribution_clearance_ml_per_s_ *
+      (x[kPlasma] / plasma_volume_ml_ - x[kPeripheral] / peripheral_volume_ml_);
   dxdt[kTissue] = -absorbed;
-  dxdt[kPlasma] = to_plasma + absorbed - eliminated;
+  dxdt[kPlasma] = to_plasma + absorbed - eliminated - distributed;
+  dxdt[kPeripheral] = distributed;
   dxdt[kEliminated] = eliminated;
-  dxdt[kAdapted] = adaptation_per_s_ * (c[target_segment_] - x[kAdapted]);
+  double target_mass = 0.0;
+  for (std::size_t i = first_cell_[target_segment_]; i < first_cell_[target_segment_ + 1]; ++i) {
+    target_mass += x[kFirstCell + i];
+  }
+  const double target = target_mass / segment_volume_ml_[target_segment_];
+  const double cranial = c(first_cell_[kIntracranial]);
+  dxdt[kAdapted] = adaptation_per_s_ * (target - x[kAdapted]);
+  dxdt[kEffectSiteTarget] = therapeutic_ke0_per_s_ * (target - x[kEffectSiteTarget]);
+  dxdt[kEffectSiteCranial] = supraspinal_ke0_per_s_ * (cranial - x[kEffectSiteCranial]);
+  dxdt[kEffectSitePlasma] =
+      plasma_ke0_per_s_ * (x[kPlasma] / plasma_volume_ml_ * 1e3 - x[kEffectSitePlasma]);
+  dxdt[kToleranceExposure] =
+      tolerance_per_s_ * (target / drug_.ec50_csf_ug_per_ml - x[kToleranceExposure]);
 }
 
 void PatientModel::advance_to(double time_s) {
@@ -153,10 +211,29 @@ void PatientModel::advance_to(double time_s) {
 }
 
 void PatientModel::inject(std::size_t segment, double volume_ml, double drug_ug) {
-  if (segment >= kSegmentCount || drug_ug < 0.0) {
-    throw std::invalid_argument("PatientModel::inject: bad segment or negative drug");
+  if (segment >= kSegmentCount) throw std::invalid_argument("PatientModel::inject: bad segment");
+  inject_into_cell((first_cell_[segment] + first_cell_[segment + 1]) / 2, volume_ml, drug_ug);
+}
+
+void PatientModel::inject_at(std::string_view level, double volume_ml, double drug_ug) {
+  inject_into_cell(cell_at(level), volume_ml, drug_ug);
+}
+
+void PatientModel::inject_into_cell(std::size_t cell, double volume_ml, double drug_ug) {
+  if (drug_ug < 0.0) throw std::invalid_argument("PatientModel::inject: negative drug");
+  // The cells the injected volume displaces: grow around the cell, towards the smaller
+  // neighbour first, until they hold the volume.
+  std::size_t low = cell;
+  std::size_t high = cell;
+  double volume = cells_[cell].volume_ml;
+  while (volume < volume_ml && (low > 0 || high + 1 < cells_.size())) {
+    const bool down = low > 0 && (high + 1 >= cells_.size() ||
+                                  cells_[low - 1].volume_ml <= cells_[high + 1].volume_ml);
+    volume += down ? cells_[--low].volume_ml : cells_[++high].volume_ml;
   }
-  state_[kFirstSegment + segment] += drug_ug;
+  for (std::size_t i = low; i <= high; ++i) {
+    state_[kFirstCell + i] += drug_ug * cells_[i].volume_ml / volume;
+  }
   administered_ug_ += drug_ug;
   // Marmarou: P - p0 = (P_b - p0) exp(E dV) with p0 = 0.
   state_[kPressure] *= std::exp(patient_.elastance_per_ml * volume_ml);
@@ -175,19 +252,28 @@ void PatientModel::withdraw_csf(double volume_ml) {
 MassBalance PatientModel::mass_balance() const {
   MassBalance balance;
   balance.administered_ug = administered_ug_;
-  for (std::size_t i = 0; i < kSegmentCount; ++i) balance.in_csf_ug += state_[kFirstSegment + i];
+  for (std::size_t i = 0; i < cells_.size(); ++i) balance.in_csf_ug += state_[kFirstCell + i];
   balance.in_tissue_ug = state_[kTissue];
-  balance.in_plasma_ug = state_[kPlasma];
+  balance.in_plasma_ug = state_[kPlasma] + state_[kPeripheral];
   balance.eliminated_ug = state_[kEliminated];
   return balance;
 }
 
+double PatientModel::tolerance_factor() const {
+  if (drug_.drug_class != DrugClass::kOpioid) return 1.0;
+  const double initial = patient_.opioid_tolerant ? patient_.initial_tolerance_factor : 1.0;
+  return initial * (1.0 + state_[kToleranceExposure]);
+}
+
 Effects PatientModel::effects() const {
   Effects e;
-  const double sensitivity = patient_.sensitivity;
+  // Tolerance lowers the patient's sensitivity to every opioid effect alike.
+  const double sensitivity = patient_.sensitivity / tolerance_factor();
+  // Effects act on the effect-site concentrations; withdrawal compares the target segment's
+  // concentration with the level adapted to.
   const double target = concentration_ug_per_ml(target_segment_);
   const double ec50 = drug_.ec50_csf_ug_per_ml / sensitivity;
-  const double effect = drug_.emax * hill(target, ec50, drug_.hill);
+  const double effect = drug_.emax * hill(state_[kEffectSiteTarget], ec50, drug_.hill);
   if (drug_.effect == TherapeuticEffect::kAnalgesia) {
     e.analgesia_fraction = effect;
   } else {
@@ -195,17 +281,18 @@ Effects PatientModel::effects() const {
   }
   e.pain_score = patient_.baseline_pain_score * (1.0 - e.analgesia_fraction);
 
-  const double cranial = concentration_ug_per_ml(kIntracranial);
-  const double plasma = plasma_concentration_ng_per_ml();
+  const double cranial = state_[kEffectSiteCranial];
+  const double plasma = state_[kEffectSitePlasma];
   const double resp_csf =
-      hill(cranial, drug_.respiratory_ec50_csf_ug_per_ml / sensitivity, kAdverseHill);
+      hill(cranial, drug_.respiratory_ec50_csf_ug_per_ml / sensitivity, drug_.adverse_hill);
   const double resp_plasma =
-      hill(plasma, drug_.respiratory_ec50_plasma_ng_per_ml / sensitivity, kAdverseHill);
-  e.respiratory_depression_index = 1.0 - (1.0 - resp_csf) * (1.0 - resp_plasma);
+      hill(plasma, drug_.respiratory_ec50_plasma_ng_per_ml / sensitivity, drug_.adverse_hill);
+  e.ventilation_fraction = (1.0 - resp_csf) * (1.0 - resp_plasma);
+  e.respiratory_depression_index = 1.0 - e.ventilation_fraction;
   const double sed_csf =
-      hill(cranial, drug_.sedation_ec50_csf_ug_per_ml / sensitivity, kAdverseHill);
+      hill(cranial, drug_.sedation_ec50_csf_ug_per_ml / sensitivity, drug_.adverse_hill);
   const double sed_plasma =
-      hill(plasma, drug_.sedation_ec50_plasma_ng_per_ml / sensitivity, kAdverseHill);
+      hill(plasma, drug_.sedation_ec50_plasma_ng_per_ml / sensitivity, drug_.adverse_hill);
   e.sedation_index = 1.0 - (1.0 - sed_csf) * (1.0 - sed_plasma);
 
   // Risk grows with how far the concentration has fallen below the adapted level, weighted by

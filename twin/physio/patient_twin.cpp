@@ -30,6 +30,9 @@ enum Signal : std::size_t {
   kDrugToTissue,
   kTissueDrug,
   kTipConcentration,
+  kToleranceFactor,
+  kVentilation,
+  kTipCsfConcentration,
   kFirstSegmentConcentration,
 };
 
@@ -46,7 +49,7 @@ PatientTwin::PatientTwin(const PatientTwinConfig& config)
                  config.reservoir_concentration_ug_per_ml),
       catheter_(placed(config.catheter, config.patient), config.reservoir_concentration_ug_per_ml),
       efficiency_(config.efficiency),
-      model_(config.patient, drug(config.drug)) {
+      model_(config.patient, drug(config.drug), config.transport_grid) {
   segment_for_level(catheter_.tip_level());  // rejects an unknown level now, not at a stroke
   inputs_.initial_ug = reservoir_.drug_ug() + catheter_.drug_ug();
   catalogue_ = {
@@ -66,6 +69,9 @@ PatientTwin::PatientTwin(const PatientTwinConfig& config)
       {"drug_to_tissue_ug", "ug"},
       {"tissue_drug_ug", "ug"},
       {"catheter_tip_concentration_ug_per_ml", "ug/mL"},
+      {"opioid_tolerance_factor", "1"},
+      {"isohypercapnic_ventilation_fraction", "1"},
+      {"csf_concentration_at_tip_ug_per_ml", "ug/mL"},
   };
   for (const NeuraxisSegment& segment : kNeuraxis) {
     catalogue_.push_back({"concentration_ug_per_ml." + std::string(segment.name), "ug/mL"});
@@ -74,8 +80,7 @@ PatientTwin::PatientTwin(const PatientTwinConfig& config)
 
 void PatientTwin::deliver_outflow(const fluid::CatheterOutflow& outflow) {
   if (outflow.to_csf_ul > 0.0) {
-    model_.inject(segment_for_level(catheter_.tip_level()), outflow.to_csf_ul * 1e-3,
-                  outflow.to_csf_ug);
+    model_.inject_at(catheter_.tip_level(), outflow.to_csf_ul * 1e-3, outflow.to_csf_ug);
     to_csf_ug_ += outflow.to_csf_ug;
   }
   if (outflow.to_tissue_ug > 0.0) {
@@ -216,6 +221,12 @@ double PatientTwin::signal(std::size_t index) const {
       return model_.tissue_drug_ug();
     case kTipConcentration:
       return catheter_.tip_concentration_ug_per_ml();
+    case kToleranceFactor:
+      return model_.tolerance_factor();
+    case kVentilation:
+      return model_.effects().ventilation_fraction;
+    case kTipCsfConcentration:
+      return model_.cell_concentration_ug_per_ml(model_.cell_at(catheter_.tip_level()));
     case kFirstSegmentConcentration:
       break;
   }
@@ -245,6 +256,9 @@ std::vector<double> PatientTwin::sample() const {
         break;
       case kWithdrawalRisk:
         values[i] = effects.withdrawal_risk;
+        break;
+      case kVentilation:
+        values[i] = effects.ventilation_fraction;
         break;
       default:
         values[i] = signal(i);
