@@ -7,9 +7,11 @@ namespace pumpbench {
 
 namespace {
 
+// Clamped to ±1e9 s (three decades): no sleep is longer, and nanoseconds cannot overflow
+// (an unbounded budget is infinity; a slow pace over years is more than 2^63 ns).
 WallPacer::Clock::duration wall(double seconds) {
   return std::chrono::duration_cast<WallPacer::Clock::duration>(
-      std::chrono::duration<double>(seconds));
+      std::chrono::duration<double>(std::clamp(seconds, -1e9, 1e9)));
 }
 
 }  // namespace
@@ -36,9 +38,7 @@ double WallPacer::wall_s_until(double sim_s, double factor) const {
 void WallPacer::sleep_until_due(double sim_s, const std::function<bool()>& stop,
                                 double max_sleep_s) {
   if (factor_ <= 0.0) return;
-  const Clock::time_point start = Clock::now();
-  const Clock::time_point due =
-      std::min(start + wall(wall_s_until(sim_s)), start + wall(max_sleep_s));
+  const Clock::time_point due = Clock::now() + wall(std::min(wall_s_until(sim_s), max_sleep_s));
   while (Clock::now() < due && !stop()) {
     std::this_thread::sleep_until(std::min(due, Clock::now() + wall(kSliceS)));
   }
