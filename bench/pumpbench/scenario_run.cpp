@@ -81,11 +81,8 @@ class ScenarioRun : private TimelineSteps::Hooks {
   void script() {
     wait_until(kSetupTimeS);
     steps_.set_up();
-    if (programmer_ != nullptr && options_.programmer->wait) {
-      pacer_.hold_begin();  // --realtime and --wall-limit count from the programmer's arrival
-      programmer_->hold_until_attached();
-      pacer_.hold_end();
-    }
+    // --realtime and --wall-limit count from the programmer's arrival.
+    if (programmer_ != nullptr && options_.programmer->wait) hold_for_programmer(*programmer_, pacer_);
     double previous_step_s = now_s();
     for (size_t i = 0; i < scenario_.timeline.size(); ++i) {
       const Step& step = scenario_.timeline[i];
@@ -395,7 +392,7 @@ int run_scenario(const Scenario& scenario, const RunOptions& options) {
   if (options.serve) {
     live = std::make_unique<pumptwin::live::RunLink>(
         *options.serve, scenario, options.seed.value_or(scenario.setup.seed), options.out_dir,
-        platform, interrupt_requested);
+        platform, pacer, interrupt_requested);
     if (const std::string problem = live->start(); !problem.empty()) {
       std::fprintf(stderr, "pumpbench: --serve: %s\n", problem.c_str());
       return kExitBadInput;
@@ -407,9 +404,7 @@ int run_scenario(const Scenario& scenario, const RunOptions& options) {
   std::unique_ptr<pumptwin::mcu::TelemetryTcpBridge> programmer;
   if (options.programmer) {
     std::string problem;
-    programmer = open_programmer_port(*options.programmer, options.realtime_factor,
-                                      platform.mcu.uart, interrupt_requested,
-                                      problem);
+    programmer = open_programmer_port(*options.programmer, pacer, platform.mcu.uart, problem);
     if (!programmer) {
       std::fprintf(stderr, "pumpbench: --programmer-port: %s\n", problem.c_str());
       return kExitBadInput;
