@@ -126,6 +126,14 @@ class ScenarioRun : private TimelineSteps::Hooks {
     }
   }
 
+  // Ctrl-C, seen within InterruptWatch::kPollS of wall time however long the kernel runs
+  // between the observer's wake-ups (an unpaced lockstep stretch).
+  void interrupt_process() {
+    sc_core::wait(interrupt_watch_.interrupted());
+    outcome_.interrupted = true;
+    sc_core::sc_stop();
+  }
+
   void observer() {
     for (;;) {
       observe();
@@ -330,6 +338,7 @@ class ScenarioRun : private TimelineSteps::Hooks {
   RunOutcome outcome_;
   std::string failure_;
   sc_core::sc_event observed_{"pumpbench_observed"};
+  InterruptWatch interrupt_watch_;
   std::vector<double> last_sample_;
   double next_sample_s_ = 0.0;
   double next_snapshot_s_ = 0.0;
@@ -388,6 +397,7 @@ int run_scenario(const Scenario& scenario, const RunOptions& options) {
   WallPacer pacer(options.realtime_factor);
   ScenarioRun run(scenario, options, platform, recorder, pacer);
   sc_core::sc_spawn([&run] { run.observer(); }, "pumpbench_observer");
+  sc_core::sc_spawn([&run] { run.interrupt_process(); }, "pumpbench_interrupt");
   std::unique_ptr<pumptwin::live::RunLink> live;
   if (options.serve) {
     live = std::make_unique<pumptwin::live::RunLink>(
