@@ -178,14 +178,6 @@ Json asic_registers(const asic::MotorDriverAsic& asic) {
 
 }  // namespace
 
-std::vector<SignalDefinition> RunLink::extra_signals() {
-  return {{"supply_current_ma", "mA", "live"},
-          {"strokes", "1", "live"},
-          {"motor_phase_a", "1", "live"},
-          {"motor_phase_b", "1", "live"},
-          {"alarm_tone", "1", "live"}};
-}
-
 RunLink::RunLink(const ServeOptions& options, const pumpbench::Scenario& scenario, uint64_t seed,
                  const std::string& out_dir, platform::Platform& platform,
                  pumpbench::WallPacer& pacer, std::function<bool()> stop_requested)
@@ -205,7 +197,9 @@ RunLink::RunLink(const ServeOptions& options, const pumpbench::Scenario& scenari
       events_path_(out_dir + "/events.log") {
   catalogue_ = pumpbench::signal_catalogue();
   bench_signals_ = catalogue_.size();
-  for (const SignalDefinition& extra : extra_signals()) catalogue_.push_back(extra);
+  for (const SignalDefinition& extra : pumpbench::live_signal_catalogue()) {
+    catalogue_.push_back(extra);
+  }
   server_.set_history_signals(catalogue_.size());
   last_full_.assign(bench_signals_, kNaN);
   paused_ = options.start_paused;
@@ -260,38 +254,19 @@ std::string RunLink::start() {
 }
 
 std::vector<double> RunLink::fast_values() const {
-  std::vector<double> values(catalogue_.size(), kNaN);
-  const std::optional<pumptwin::mcu::FirmwareStatus> firmware = platform_.mcu.firmware_status();
-  for (std::size_t i = 0; i < catalogue_.size(); ++i) {
-    const std::string& name = catalogue_[i].name;
-    double& value = values[i];
-    if (name == "battery_terminal_v") {
-      value = platform_.power.terminal_v();
-    } else if (name == "battery_depth_of_discharge") {
-      value = platform_.power.cell().depth_of_discharge();
-    } else if (name == "displaced_volume_ul") {
-      value = platform_.drive_train.displaced_volume_ul();
-    } else if (name == "firmware_reservoir_volume_ml") {
-      if (firmware) value = static_cast<double>(firmware->reservoir_volume_nl) / 1e6;
-    } else if (name == "active_alarm_bits") {
-      if (firmware) value = firmware->active_alarms;
-    } else if (name == "body_temperature_c") {
-      value = platform_.body_temperature_c();
-    } else if (name == "motor_phase_current_ma") {
-      // Since the last full sample (which restarts the max-hold).
-      value = platform_.drive_train.motor().peak_phase_current_a() * 1e3;
-    } else if (name == "supply_current_ma") {
-      value = platform_.power.load_current_a() * 1e3;
-    } else if (name == "strokes") {
-      value = static_cast<double>(platform_.strokes());
-    } else if (name == "motor_phase_a") {
-      value = platform_.asic.phase_a();
-    } else if (name == "motor_phase_b") {
-      value = platform_.asic.phase_b();
-    } else if (name == "alarm_tone") {
-      value = platform_.asic.tone.read();
-    }
-  }
+  // The recorded platform signals, the patient's (not read here: NaN), the live-only ones.
+  platform::Platform& platform = platform_;
+  const std::optional<pumptwin::mcu::FirmwareStatus> firmware = platform.mcu.firmware_status();
+  std::vector<double> values;
+#define PUMPBENCH_SIGNAL(name, unit, recorded, sample, live) \
+  if (recorded) values.push_back(live);
+#include "platform_signals.def"
+#undef PUMPBENCH_SIGNAL
+  values.resize(bench_signals_, kNaN);
+#define PUMPBENCH_SIGNAL(name, unit, recorded, sample, live) \
+  if (!(recorded)) values.push_back(live);
+#include "platform_signals.def"
+#undef PUMPBENCH_SIGNAL
   return values;
 }
 

@@ -51,9 +51,6 @@ class RunLink {
   std::string start();
   unsigned short port() const { return server_.port(); }
 
-  // The live catalogue: the bench's signals, then these (live only, not in signals.csv).
-  static std::vector<pumpbench::SignalDefinition> extra_signals();
-
   // --- simulation thread ---
   // A row of signals.csv (the bench's catalogue, in its order).
   void full_sample(double time_s, const std::vector<double>& values);

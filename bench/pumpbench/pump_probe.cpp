@@ -18,13 +18,13 @@ std::vector<double> PumpProbe::sample_values() {
   platform_.asic.bring_to_now();
   const pumptwin::power::PowerSupply::Reading battery =
       platform_.power.reading_now(platform_.body_temperature_c());
-  std::vector<double> values = {battery.terminal_v,
-                                battery.depth_of_discharge,
-                                platform_.drive_train.displaced_volume_ul(),
-                                firmware_reservoir_ml_,
-                                static_cast<double>(alarm_bits()),
-                                platform_.body_temperature_c(),
-                                platform_.drive_train.motor().peak_phase_current_a() * 1e3};
+  pumptwin::platform::Platform& platform = platform_;
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> values;
+#define PUMPBENCH_SIGNAL(name, unit, recorded, sample, live) \
+  if (recorded) values.push_back(sample);
+#include "platform_signals.def"
+#undef PUMPBENCH_SIGNAL
   const std::vector<double> patient = platform_.patient.sample();
   values.insert(values.end(), patient.begin(), patient.end());
   return values;
