@@ -130,7 +130,8 @@ class ScenarioRun : private TimelineSteps::Hooks {
   // between the observer's wake-ups (an unpaced lockstep stretch).
   void interrupt_process() {
     sc_core::wait(interrupt_watch_.interrupted());
-    outcome_.interrupted = true;
+    // After the scenario's end (--keep-running) the verdicts stand: only the pump stops.
+    if (!outcome_.finished) outcome_.interrupted = true;
     sc_core::sc_stop();
   }
 
