@@ -38,11 +38,6 @@ std::string first_problem(const std::vector<pumpbench::Diagnostic>& diagnostics)
 }  // namespace
 
 std::string action_of(const std::string& type) {
-  if (type == "acknowledge") return "acknowledge_alarms";
-  if (type == "snapshot" || type == "pause" || type == "resume" || type == "step" ||
-      type == "speed") {
-    return "";
-  }
   const std::vector<std::string>& names = pumpbench::action_names();
   return std::find(names.begin(), names.end(), type) != names.end() ? type : "";
 }

@@ -13,8 +13,8 @@
 
 namespace pumptwin::live {
 
-// The timeline action a control message names (its "type"; "acknowledge" names
-// acknowledge_alarms), empty for the types that steer the run rather than the pump.
+// The timeline action a control message names (its "type" is the action's name), empty for
+// the types that steer the run rather than the pump.
 std::string action_of(const std::string& type);
 
 // A well-formed message (check_client_message) naming an action, read into `step`; false with

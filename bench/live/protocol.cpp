@@ -82,16 +82,158 @@ std::string need_quantity(const Json& message, const char* key, bool required) {
   return need_string(message, key, required);
 }
 
-constexpr std::array<const char*, 13> kControlTypes = {
-    "pause",       "resume",     "step",    "speed",   "inject",
-    "clear",       "ptm_press",  "refill",  "program", "clinician_bolus",
-    "acknowledge", "alarm_test", "snapshot"};
+std::string no_fields(const Json&) {
+  return "";
+}
+
+std::string check_hello(const Json& message) {
+  const auto version = message.find("version");
+  if (version == message.end() || !version->is_number_integer()) {
+    return "hello needs an integer \"version\"";
+  }
+  if (*version != kProtocolVersion) {
+    return "unsupported protocol version " + version->dump() + " (this server speaks " +
+           std::to_string(kProtocolVersion) + ")";
+  }
+  if (std::string problem = need_string(message, "token", false); !problem.empty()) {
+    return problem;
+  }
+  if (has(message, "history") && !message["history"].is_boolean()) {
+    return "\"history\" must be true or false";
+  }
+  if (has(message, "history_points") && !message["history_points"].is_number_unsigned()) {
+    return "\"history_points\" must be a positive integer";
+  }
+  return need_string(message, "client", false);
+}
+
+std::string check_subscribe(const Json& message) {
+  for (const char* key : {"sample_period_s", "snapshot_period_s"}) {
+    if (has(message, key) && (!is_number(message, key) || message[key].get<double>() < 0.0)) {
+      return std::string("\"") + key + "\" must be a number >= 0 (simulated seconds)";
+    }
+  }
+  if (has(message, "queue_bytes") && !message["queue_bytes"].is_number_unsigned()) {
+    return "\"queue_bytes\" must be a positive integer";
+  }
+  for (const char* key : {"samples", "events", "snapshots"}) {
+    if (has(message, key) && !message[key].is_boolean()) {
+      return std::string("\"") + key + "\" must be true or false";
+    }
+  }
+  return "";
+}
+
+std::string check_step(const Json& message) {
+  if (is_number(message, "duration_s")) {
+    return message["duration_s"].get<double>() > 0.0 ? "" : "\"duration_s\" must be > 0";
+  }
+  return need_quantity(message, "duration", true);
+}
+
+std::string check_speed(const Json& message) {
+  const auto speed = message.find("speed");
+  if (speed == message.end()) return "missing \"speed\"";
+  if (speed->is_string() && (*speed == "max" || *speed == "realtime")) return "";
+  if (speed->is_number() && speed->get<double>() >= kMinSpeed &&
+      speed->get<double>() <= kMaxSpeed) {
+    return "";
+  }
+  return "\"speed\" must be \"max\", \"realtime\" or a factor of real time from 0.001 to 1e9";
+}
+
+std::string check_inject(const Json& message) {
+  if (std::string problem = need_string(message, "fault", true); !problem.empty()) {
+    return problem;
+  }
+  if (has(message, "params")) {
+    if (!message["params"].is_object()) return "\"params\" must be an object";
+    for (const auto& [key, value] : message["params"].items()) {
+      if (!value.is_string() && !value.is_number() && !value.is_boolean()) {
+        return "parameter \"" + key + "\" must be a string, a number or a boolean";
+      }
+    }
+  }
+  return "";
+}
+
+std::string check_clear(const Json& message) {
+  return need_string(message, "fault", true);
+}
+
+std::string check_refill(const Json& message) {
+  for (const char* key : {"drug", "route"}) {
+    if (std::string problem = need_string(message, key, false); !problem.empty()) {
+      return problem;
+    }
+  }
+  for (const char* key : {"concentration", "low_alarm"}) {
+    if (std::string problem = need_quantity(message, key, false); !problem.empty()) {
+      return problem;
+    }
+  }
+  return need_quantity(message, "volume", true);
+}
+
+std::string check_program(const Json& message) {
+  return need_quantity(message, "continuous", true);
+}
+
+std::string check_clinician_bolus(const Json& message) {
+  if (std::string problem = need_quantity(message, "dose", true); !problem.empty()) {
+    return problem;
+  }
+  return need_quantity(message, "duration", true);
+}
+
+std::string check_acknowledge_alarms(const Json& message) {
+  const auto alarms = message.find("alarms");
+  if (alarms == message.end() || !alarms->is_array()) return "\"alarms\" must be a list";
+  for (const Json& alarm : *alarms) {
+    if (!alarm.is_string()) return "\"alarms\" must be a list of alarm names";
+  }
+  return "";
+}
+
+// Every message a client may send (docs/protocol.md, "Client messages"): its type, whether it
+// changes the run, and the check of its fields. The commands that act on the pump are the
+// scenario's actions by the same name (live_commands.h).
+struct ClientMessage {
+  const char* type;
+  bool control;
+  std::string (*check)(const Json&);
+};
+constexpr std::array<ClientMessage, 16> kClientMessages = {{
+    {"hello", false, check_hello},
+    {"subscribe", false, check_subscribe},
+    {"ping", false, no_fields},
+    {"snapshot", true, no_fields},
+    {"pause", true, no_fields},
+    {"resume", true, no_fields},
+    {"step", true, check_step},
+    {"speed", true, check_speed},
+    {"inject", true, check_inject},
+    {"clear", true, check_clear},
+    {"ptm_press", true, no_fields},
+    {"refill", true, check_refill},
+    {"program", true, check_program},
+    {"clinician_bolus", true, check_clinician_bolus},
+    {"acknowledge_alarms", true, check_acknowledge_alarms},
+    {"alarm_test", true, no_fields},
+}};
+
+const ClientMessage* find_client_message(const std::string& type) {
+  for (const ClientMessage& message : kClientMessages) {
+    if (type == message.type) return &message;
+  }
+  return nullptr;
+}
 
 }  // namespace
 
 bool is_control(const std::string& type) {
-  return std::any_of(kControlTypes.begin(), kControlTypes.end(),
-                     [&](const char* known) { return type == known; });
+  const ClientMessage* found = find_client_message(type);
+  return found != nullptr && found->control;
 }
 
 std::string check_client_message(const Json& message) {
@@ -104,106 +246,9 @@ std::string check_client_message(const Json& message) {
     return "\"id\" must be an integer or a string";
   }
   const std::string type = *type_field;
-  if (type == "hello") {
-    const auto version = message.find("version");
-    if (version == message.end() || !version->is_number_integer()) {
-      return "hello needs an integer \"version\"";
-    }
-    if (*version != kProtocolVersion) {
-      return "unsupported protocol version " + version->dump() + " (this server speaks " +
-             std::to_string(kProtocolVersion) + ")";
-    }
-    if (std::string problem = need_string(message, "token", false); !problem.empty()) {
-      return problem;
-    }
-    if (has(message, "history") && !message["history"].is_boolean()) {
-      return "\"history\" must be true or false";
-    }
-    if (has(message, "history_points") && !message["history_points"].is_number_unsigned()) {
-      return "\"history_points\" must be a positive integer";
-    }
-    return need_string(message, "client", false);
-  }
-  if (type == "subscribe") {
-    for (const char* key : {"sample_period_s", "snapshot_period_s"}) {
-      if (has(message, key) && (!is_number(message, key) || message[key].get<double>() < 0.0)) {
-        return std::string("\"") + key + "\" must be a number >= 0 (simulated seconds)";
-      }
-    }
-    if (has(message, "queue_bytes") && !message["queue_bytes"].is_number_unsigned()) {
-      return "\"queue_bytes\" must be a positive integer";
-    }
-    for (const char* key : {"samples", "events", "snapshots"}) {
-      if (has(message, key) && !message[key].is_boolean()) {
-        return std::string("\"") + key + "\" must be true or false";
-      }
-    }
-    return "";
-  }
-  if (type == "ping" || type == "pause" || type == "resume" || type == "ptm_press" ||
-      type == "alarm_test" || type == "snapshot") {
-    return "";
-  }
-  if (type == "step") {
-    if (is_number(message, "duration_s")) {
-      return message["duration_s"].get<double>() > 0.0 ? "" : "\"duration_s\" must be > 0";
-    }
-    return need_quantity(message, "duration", true);
-  }
-  if (type == "speed") {
-    const auto speed = message.find("speed");
-    if (speed == message.end()) return "missing \"speed\"";
-    if (speed->is_string() && (*speed == "max" || *speed == "realtime")) return "";
-    if (speed->is_number() && speed->get<double>() >= kMinSpeed &&
-        speed->get<double>() <= kMaxSpeed) {
-      return "";
-    }
-    return "\"speed\" must be \"max\", \"realtime\" or a factor of real time from 0.001 to 1e9";
-  }
-  if (type == "inject") {
-    if (std::string problem = need_string(message, "fault", true); !problem.empty()) {
-      return problem;
-    }
-    if (has(message, "params")) {
-      if (!message["params"].is_object()) return "\"params\" must be an object";
-      for (const auto& [key, value] : message["params"].items()) {
-        if (!value.is_string() && !value.is_number() && !value.is_boolean()) {
-          return "parameter \"" + key + "\" must be a string, a number or a boolean";
-        }
-      }
-    }
-    return "";
-  }
-  if (type == "clear") return need_string(message, "fault", true);
-  if (type == "refill") {
-    for (const char* key : {"drug", "route"}) {
-      if (std::string problem = need_string(message, key, false); !problem.empty()) {
-        return problem;
-      }
-    }
-    for (const char* key : {"concentration", "low_alarm"}) {
-      if (std::string problem = need_quantity(message, key, false); !problem.empty()) {
-        return problem;
-      }
-    }
-    return need_quantity(message, "volume", true);
-  }
-  if (type == "program") return need_quantity(message, "continuous", true);
-  if (type == "clinician_bolus") {
-    if (std::string problem = need_quantity(message, "dose", true); !problem.empty()) {
-      return problem;
-    }
-    return need_quantity(message, "duration", true);
-  }
-  if (type == "acknowledge") {
-    const auto alarms = message.find("alarms");
-    if (alarms == message.end() || !alarms->is_array()) return "\"alarms\" must be a list";
-    for (const Json& alarm : *alarms) {
-      if (!alarm.is_string()) return "\"alarms\" must be a list of alarm names";
-    }
-    return "";
-  }
-  return "unknown message type \"" + type + "\"";
+  const ClientMessage* found = find_client_message(type);
+  if (found == nullptr) return "unknown message type \"" + type + "\"";
+  return found->check(message);
 }
 
 Json error_message(const std::string& code, const std::string& text, const Json& id) {

@@ -17,7 +17,7 @@ using Json = nlohmann::json;
 inline constexpr const char* kProtocolName = "pumptwin-live";
 inline constexpr int kProtocolVersion = 1;
 // Revisions of a version only add messages and fields (docs/protocol.md).
-inline constexpr int kProtocolRevision = 2;
+inline constexpr int kProtocolRevision = 3;
 // Longest line a client may send (bytes, newline excluded): a command is a few hundred bytes.
 inline constexpr std::size_t kMaxClientMessageBytes = 16 * 1024;
 // Longest line the server sends (the hello with its catalogues is the largest, a few kB).
@@ -44,6 +44,8 @@ class LineDecoder {
   bool next(Json& message, std::string& error);
   bool failed() const { return failed_; }
   std::size_t buffered() const { return buffer_.size() - start_; }
+  // The memory its buffer holds (bytes), for the server's per-client figures.
+  std::size_t held_bytes() const { return buffer_.capacity(); }
 
  private:
   std::size_t max_bytes_;

@@ -160,21 +160,14 @@ Json asic_registers(const asic::MotorDriverAsic& asic) {
 
 }  // namespace
 
-std::vector<SignalDefinition> RunLink::extra_signals() {
-  return {{"supply_current_ma", "mA", "live"},
-          {"strokes", "1", "live"},
-          {"motor_phase_a", "1", "live"},
-          {"motor_phase_b", "1", "live"},
-          {"alarm_tone", "1", "live"}};
-}
-
 RunLink::RunLink(const ServeOptions& options, const pumpbench::Scenario& scenario, uint64_t seed,
                  const std::string& out_dir, platform::Platform& platform,
-                 std::function<bool()> stop_requested)
+                 pumpbench::WallPacer& pacer, std::function<bool()> stop_requested)
     : options_(options),
       scenario_(scenario),
       seed_(seed),
       platform_(platform),
+      pacer_(pacer),
       stop_requested_(std::move(stop_requested)),
       server_([&] {
         ServerOptions server_options;
@@ -186,13 +179,15 @@ RunLink::RunLink(const ServeOptions& options, const pumpbench::Scenario& scenari
       events_path_(out_dir + "/events.log") {
   catalogue_ = pumpbench::signal_catalogue();
   bench_signals_ = catalogue_.size();
-  for (const SignalDefinition& extra : extra_signals()) catalogue_.push_back(extra);
+  for (const SignalDefinition& extra : pumpbench::live_signal_catalogue()) {
+    catalogue_.push_back(extra);
+  }
   server_.set_history_signals(catalogue_.size());
   last_full_.assign(bench_signals_, kNaN);
   paused_ = options.start_paused;
   waiting_for_client_ = options.start_paused;
   speed_ = options.speed;
-  last_status_wall_ = std::chrono::steady_clock::now() - kStatusPeriod;
+  last_status_wall_ = pumpbench::WallPacer::now() - kStatusPeriod;
   last_snapshot_wall_ = last_status_wall_;
 }
 
@@ -236,48 +231,24 @@ std::string RunLink::start() {
       std::rename(aside.c_str(), options_.port_file.c_str());
     }
   }
-  reanchor(0.0);
+  pacer_.set_factor(speed_, 0.0);
   return "";
 }
 
-void RunLink::reanchor(double time_s) {
-  anchor_wall_ = std::chrono::steady_clock::now();
-  anchor_sim_s_ = time_s;
-}
-
 std::vector<double> RunLink::fast_values() const {
-  std::vector<double> values(catalogue_.size(), kNaN);
-  const std::optional<pumptwin::mcu::FirmwareStatus> firmware = platform_.mcu.firmware_status();
-  for (std::size_t i = 0; i < catalogue_.size(); ++i) {
-    const std::string& name = catalogue_[i].name;
-    double& value = values[i];
-    if (name == "battery_terminal_v") {
-      value = platform_.power.terminal_v();
-    } else if (name == "battery_depth_of_discharge") {
-      value = platform_.power.cell().depth_of_discharge();
-    } else if (name == "displaced_volume_ul") {
-      value = platform_.drive_train.displaced_volume_ul();
-    } else if (name == "firmware_reservoir_volume_ml") {
-      if (firmware) value = static_cast<double>(firmware->reservoir_volume_nl) / 1e6;
-    } else if (name == "active_alarm_bits") {
-      if (firmware) value = firmware->active_alarms;
-    } else if (name == "body_temperature_c") {
-      value = platform_.body_temperature_c();
-    } else if (name == "motor_phase_current_ma") {
-      // Since the last full sample (which restarts the max-hold).
-      value = platform_.drive_train.motor().peak_phase_current_a() * 1e3;
-    } else if (name == "supply_current_ma") {
-      value = platform_.power.load_current_a() * 1e3;
-    } else if (name == "strokes") {
-      value = static_cast<double>(platform_.strokes());
-    } else if (name == "motor_phase_a") {
-      value = platform_.asic.phase_a();
-    } else if (name == "motor_phase_b") {
-      value = platform_.asic.phase_b();
-    } else if (name == "alarm_tone") {
-      value = platform_.asic.tone.read();
-    }
-  }
+  // The recorded platform signals, the patient's (not read here: NaN), the live-only ones.
+  platform::Platform& platform = platform_;
+  const std::optional<pumptwin::mcu::FirmwareStatus> firmware = platform.mcu.firmware_status();
+  std::vector<double> values;
+#define PUMPBENCH_SIGNAL(name, unit, recorded, sample, live) \
+  if (recorded) values.push_back(live);
+#include "platform_signals.def"
+#undef PUMPBENCH_SIGNAL
+  values.resize(bench_signals_, kNaN);
+#define PUMPBENCH_SIGNAL(name, unit, recorded, sample, live) \
+  if (!(recorded)) values.push_back(live);
+#include "platform_signals.def"
+#undef PUMPBENCH_SIGNAL
   return values;
 }
 
@@ -308,7 +279,7 @@ bool RunLink::sync_point(double time_s) {
     for (double value : row) v.push_back(number_or_null(value));
     server_.publish(Stream::kSample, time_s,
                     {{"type", "sample"}, {"t", time_s}, {"full", false}, {"v", v}});
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = pumpbench::WallPacer::now();
     if (snapshot_requested_ || now - last_snapshot_wall_ >= kSnapshotPeriod) {
       publish_snapshot(time_s);
     }
@@ -334,7 +305,7 @@ void RunLink::handle(const Command& command, double time_s) {
     pausers_.clear();
     waiting_for_client_ = false;
     step_until_s_ = -1.0;
-    reanchor(time_s);
+    pacer_.reanchor(time_s);
     reply(true, "running");
   } else if (type == "step") {
     std::string error;
@@ -347,12 +318,12 @@ void RunLink::handle(const Command& command, double time_s) {
     pausers_ = {command.client};  // the run pauses again at the step's end, held by this client
     waiting_for_client_ = false;
     step_until_s_ = time_s + *duration;
-    reanchor(time_s);
+    pacer_.reanchor(time_s);
     reply(true, "stepping to " + pumptwin::plot::format_duration_exact(step_until_s_));
   } else if (type == "speed") {
     const Json& speed = message["speed"];
     speed_ = speed.is_number() ? speed.get<double>() : speed == "realtime" ? 1.0 : 0.0;
-    reanchor(time_s);
+    pacer_.set_factor(speed_, time_s);
     reply(true, speed_ > 0.0 ? "speed " +
                                    std::to_string(speed_).erase(
                                        std::to_string(speed_).find_last_not_of('0') + 1) +
@@ -391,7 +362,7 @@ void RunLink::release_abandoned_pause(double time_s) {
   // Every client that held the run has gone: nobody is left to resume it.
   paused_ = false;
   step_until_s_ = -1.0;
-  reanchor(time_s);
+  pacer_.reanchor(time_s);
   publish_status(time_s, true);
 }
 
@@ -417,14 +388,12 @@ std::vector<LiveAction> RunLink::next(double time_s, double& wake_after_s) {
   }
   if (!paused_ && speed_ > 0.0) {
     // Pace: simulated time at speed_ x wall time, in slices so that commands stay responsive.
-    const auto due =
-        anchor_wall_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                           std::chrono::duration<double>((time_s - anchor_sim_s_) / speed_));
-    for (auto now = std::chrono::steady_clock::now(); now < due && !stop_requested_();
-         now = std::chrono::steady_clock::now()) {
-      const auto slice =
-          std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(due - now),
-                     std::chrono::milliseconds(1), kPaceSlice);
+    for (double ahead_s = pacer_.wall_s_until(time_s); ahead_s > 0.0 && !stop_requested_();
+         ahead_s = pacer_.wall_s_until(time_s)) {
+      const auto slice = std::clamp(
+          std::chrono::duration_cast<std::chrono::milliseconds>(
+              std::chrono::duration<double>(ahead_s)),
+          std::chrono::milliseconds(1), kPaceSlice);
       if (server_.wait_for_command(slice)) {
         for (const Command& command : server_.take_commands()) handle(command, time_s);
         if (paused_) break;
@@ -489,7 +458,7 @@ void RunLink::publish_events() {
 }
 
 void RunLink::publish_status(double time_s, bool force) {
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = pumpbench::WallPacer::now();
   if (!force && now - last_status_wall_ < kStatusPeriod) return;
   last_status_wall_ = now;
   server_.publish(Stream::kStatus, time_s,
@@ -505,7 +474,7 @@ void RunLink::publish_status(double time_s, bool force) {
 
 void RunLink::publish_snapshot(double time_s) {
   snapshot_requested_ = false;
-  last_snapshot_wall_ = std::chrono::steady_clock::now();
+  last_snapshot_wall_ = pumpbench::WallPacer::now();
   if (server_.clients() == 0) return;
   server_.publish(Stream::kSnapshot, time_s, snapshot(time_s));
 }

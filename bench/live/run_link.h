@@ -5,7 +5,6 @@
 // same results as a run without (tests/live). docs/protocol.md.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <fstream>
 #include <functional>
@@ -19,6 +18,7 @@
 #include "scenario.h"
 #include "serve_options.h"
 #include "server.h"
+#include "wall_pacer.h"
 
 namespace pumptwin::platform {
 class Platform;
@@ -43,16 +43,13 @@ Json state_snapshot(const platform::Platform& platform, const pumpbench::Scenari
 class RunLink {
  public:
   RunLink(const ServeOptions& options, const pumpbench::Scenario& scenario, uint64_t seed,
-          const std::string& out_dir, platform::Platform& platform,
+          const std::string& out_dir, platform::Platform& platform, pumpbench::WallPacer& pacer,
           std::function<bool()> stop_requested);
   ~RunLink();
 
   // Listens; prints "serving on HOST:PORT" on stderr. Returns the problem, empty on success.
   std::string start();
   unsigned short port() const { return server_.port(); }
-
-  // The live catalogue: the bench's signals, then these (live only, not in signals.csv).
-  static std::vector<pumpbench::SignalDefinition> extra_signals();
 
   // --- simulation thread ---
   // A row of signals.csv (the bench's catalogue, in its order).
@@ -80,7 +77,6 @@ class RunLink {
   Json snapshot(double time_s) const;
   std::vector<double> fast_values() const;
   bool parse_action(const Command& command, LiveAction& action, std::string& error) const;
-  void reanchor(double time_s);
   // A pause whose clients have all disconnected is released.
   void release_abandoned_pause(double time_s);
   std::string tip_level() const;
@@ -89,6 +85,7 @@ class RunLink {
   const pumpbench::Scenario& scenario_;
   uint64_t seed_;
   platform::Platform& platform_;
+  pumpbench::WallPacer& pacer_;  // paces the run at speed_ (the run's one pacer)
   std::function<bool()> stop_requested_;
   std::function<bool(const std::string&)> fault_injected_;
   Server server_;
@@ -105,10 +102,8 @@ class RunLink {
   bool waiting_for_client_ = false;
   double speed_ = 0.0;          // simulated s per wall s; 0: as fast as possible
   double step_until_s_ = -1.0;  // a step in progress ends (and pauses) here
-  std::chrono::steady_clock::time_point anchor_wall_;
-  double anchor_sim_s_ = 0.0;
-  std::chrono::steady_clock::time_point last_status_wall_;
-  std::chrono::steady_clock::time_point last_snapshot_wall_;
+  pumpbench::WallPacer::Clock::time_point last_status_wall_;
+  pumpbench::WallPacer::Clock::time_point last_snapshot_wall_;
   bool snapshot_requested_ = false;
   double last_time_s_ = 0.0;
 };

@@ -127,6 +127,9 @@ struct Session : std::enable_shared_from_this<Session> {
   std::string write_buffer;  // network thread only
   bool writing = false;      // network thread only
   std::atomic<bool> kick_pending{false};
+  // The decoder's and the write batch's memory, published by the network thread for stats().
+  std::atomic<std::size_t> network_bytes{0};
+  void note_network_bytes() { network_bytes = decoder.held_bytes() + write_buffer.capacity(); }
 
   // Shared, under impl.mutex.
   std::deque<std::shared_ptr<const std::string>> queue;
@@ -161,7 +164,9 @@ struct Session : std::enable_shared_from_this<Session> {
                                return;
                              }
                              self->decoder.feed(std::string_view(self->read_buffer.data(), bytes));
-                             if (self->handle_input()) self->read();
+                             const bool go_on = self->handle_input();
+                             self->note_network_bytes();
+                             if (go_on) self->read();
                            });
   }
 
@@ -274,6 +279,8 @@ struct Session : std::enable_shared_from_this<Session> {
     {
       std::lock_guard lock(impl.mutex);
       write_buffer.clear();
+      // A history replay is one long line: do not keep its size for the rest of the session.
+      if (write_buffer.capacity() > 2 * kMaxWriteBatch) write_buffer.shrink_to_fit();
       while (!queue.empty() && write_buffer.size() < kMaxWriteBatch) {
         write_buffer += *queue.front();
         if (queue_kind.front() != Kind::kHistory) queued_bytes -= queue.front()->size();
@@ -281,6 +288,7 @@ struct Session : std::enable_shared_from_this<Session> {
         queue_kind.pop_front();
       }
       close_after = closing && queue.empty();
+      note_network_bytes();
       if (write_buffer.empty()) {
         impl.changed.notify_all();
         if (closing) {
@@ -557,6 +565,8 @@ std::vector<ClientStats> Server::stats() const {
     ClientStats stats = session->stats;
     stats.id = id;
     stats.queued_bytes = session->queued_bytes;
+    stats.held_bytes = session->network_bytes;
+    for (const auto& line : session->queue) stats.held_bytes += line->size();
     all.push_back(stats);
   }
   return all;

@@ -47,6 +47,10 @@ struct ClientStats {
   uint64_t samples_dropped = 0;  // not queued: the client's queue was full
   uint64_t messages_sent = 0;
   std::size_t queued_bytes = 0;
+  // Every byte the server holds for this client: its queue (the history included), the batch
+  // being written and the unread part of what it sent. Bounded (docs/protocol.md, "Limits per
+  // client") whatever the client does.
+  std::size_t held_bytes = 0;
 };
 
 enum class Stream { kSample, kEvent, kSnapshot, kStatus, kReply };

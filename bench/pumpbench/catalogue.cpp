@@ -21,21 +21,28 @@ const FaultInfo* find_fault(const std::string& name) {
 
 const std::vector<SignalDefinition>& signal_catalogue() {
   static const std::vector<SignalDefinition> signals = [] {
-    std::vector<SignalDefinition> list = {
-        {"battery_terminal_v", "V", "platform"},
-        {"battery_depth_of_discharge", "1", "platform"},
-        {"displaced_volume_ul", "uL", "platform"},
-        {"firmware_reservoir_volume_ml", "mL", "platform"},
-        {"active_alarm_bits", "1", "platform"},
-        {"body_temperature_c", "degC", "platform"},
-        // The larger |coil current| of the two phases, max-held over each sample period.
-        {"motor_phase_current_ma", "mA", "platform"},
-    };
+    std::vector<SignalDefinition> list;
+#define PUMPBENCH_SIGNAL(name, unit, recorded, sample, live) \
+  if (recorded) list.push_back({#name, unit, "platform"});
+#include "platform_signals.def"
+#undef PUMPBENCH_SIGNAL
     // The patient's catalogue does not depend on the patient's parameters: any twin lists it.
     const pumptwin::physio::PatientTwin reference{pumptwin::physio::PatientTwinConfig{}};
     for (const pumptwin::physio::SignalInfo& info : reference.signal_catalogue()) {
       list.push_back({info.name, info.unit, "patient"});
     }
+    return list;
+  }();
+  return signals;
+}
+
+const std::vector<SignalDefinition>& live_signal_catalogue() {
+  static const std::vector<SignalDefinition> signals = [] {
+    std::vector<SignalDefinition> list;
+#define PUMPBENCH_SIGNAL(name, unit, recorded, sample, live) \
+  if (!(recorded)) list.push_back({#name, unit, "live"});
+#include "platform_signals.def"
+#undef PUMPBENCH_SIGNAL
     return list;
   }();
   return signals;

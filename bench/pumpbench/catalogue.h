@@ -22,8 +22,11 @@ struct SignalDefinition {
   std::string unit;
   std::string source;  // "patient" or "platform"
 };
-// Every signal the bench records, in recording order.
+// Every signal the bench records, in recording order (platform_signals.def, then the patient
+// model's).
 const std::vector<SignalDefinition>& signal_catalogue();
+// The live server's signals beyond those (platform_signals.def), after them in its catalogue.
+const std::vector<SignalDefinition>& live_signal_catalogue();
 const SignalDefinition* find_signal(const std::string& name);
 
 struct DrugInfo {

@@ -2,18 +2,23 @@
 
 #include <cstdio>
 
+#include "run_interrupt.h"
+
 namespace pumpbench {
 
 std::unique_ptr<pumptwin::mcu::TelemetryTcpBridge> open_programmer_port(
-    const ProgrammerPortOptions& options, double realtime_factor,
-    pumptwin::mcu::TelemetryUart& uart, std::function<bool()> stop_requested,
+    const ProgrammerPortOptions& options, WallPacer& pacer, pumptwin::mcu::TelemetryUart& uart,
     std::string& problem) {
   pumptwin::mcu::TelemetryTcpBridgeConfig config;
   config.socket.host = options.host;
   config.socket.port = options.port;
   config.socket.allow_remote = options.allow_remote;
-  config.pace_factor = realtime_factor > 0.0 ? realtime_factor : 1.0;
-  config.stop_requested = std::move(stop_requested);
+  config.forwarding_started = [&pacer] {
+    pacer.attach_programmer(sc_core::sc_time_stamp().to_seconds());
+  };
+  config.forwarding_poll = [&pacer] {
+    pacer.pace_programmer(sc_core::sc_time_stamp().to_seconds(), interrupt_requested);
+  };
   auto bridge = std::make_unique<pumptwin::mcu::TelemetryTcpBridge>("programmer_port", uart, config);
   problem = bridge->start();
   if (!problem.empty()) {
@@ -36,6 +41,16 @@ std::unique_ptr<pumptwin::mcu::TelemetryTcpBridge> open_programmer_port(
     std::rename(aside.c_str(), options.port_file.c_str());
   }
   return bridge;
+}
+
+bool hold_for_programmer(pumptwin::mcu::TelemetryTcpBridge& port, WallPacer& pacer) {
+  pacer.hold_begin();
+  while (!port.socket().attached() && !interrupt_requested()) {
+    port.socket().wait_for_attach(std::chrono::milliseconds(100));
+  }
+  pacer.hold_end();
+  pacer.attach_programmer(sc_core::sc_time_stamp().to_seconds());
+  return port.socket().attached();
 }
 
 }  // namespace pumpbench

@@ -2,11 +2,11 @@
 // (twin/mcu/telemetry_tcp_bridge.h, docs/telemetry.md "External programmer").
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <string>
 
 #include "telemetry_tcp_bridge.h"
+#include "wall_pacer.h"
 
 namespace pumpbench {
 
@@ -22,11 +22,14 @@ struct ProgrammerPortOptions {
 };
 
 // Listens and announces the address on stderr ("pumpbench: programmer port on HOST:PORT").
-// While a programmer is attached the run goes at `realtime_factor` × wall time (1 when 0).
+// While a programmer is attached `pacer` keeps the run at wall pace (WallPacer::pace_programmer).
 // Null, with `problem` set, when it cannot listen.
 std::unique_ptr<pumptwin::mcu::TelemetryTcpBridge> open_programmer_port(
-    const ProgrammerPortOptions& options, double realtime_factor,
-    pumptwin::mcu::TelemetryUart& uart, std::function<bool()> stop_requested,
+    const ProgrammerPortOptions& options, WallPacer& pacer, pumptwin::mcu::TelemetryUart& uart,
     std::string& problem);
+
+// --wait-programmer: holds the whole simulation until a programmer attaches (or Ctrl-C); the
+// run's wall time and pace count from then. False when interrupted without one.
+bool hold_for_programmer(pumptwin::mcu::TelemetryTcpBridge& port, WallPacer& pacer);
 
 }  // namespace pumpbench

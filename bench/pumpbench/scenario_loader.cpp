@@ -506,6 +506,89 @@ void check_setup_acceptance(Context& context, Fields& fields, const Setup& setup
   }
 }
 
+// Validate = run for the timeline: a telemetry step that expects 'accepted' is checked with the
+// firmware's own acceptance rules against the therapy in force when it comes (the setup's, then
+// what earlier steps the pump accepts changed), so that `validate` refuses a step the pump is
+// certain to refuse. What depends on the pump's state at run time (an alarm, a bolus under way)
+// is left to the run.
+void check_timeline_acceptance(Context& context, const Scenario& scenario) {
+  const Setup& setup = scenario.setup;
+  const pumpfw::app::PumpConfig pump;
+  std::optional<ProgramSpec> program = setup.program;
+  std::optional<PtmSpec> ptm = setup.ptm;
+  const pumpfw::app::DrugLimits* drug =
+      pumpfw::app::find_drug(find_drug(setup.drug)->firmware_id);
+  // The concentration at the catheter tip, which a bolus's rate is checked at; unknown while a
+  // bridging bolus may still be giving the old drug.
+  double tip_concentration_ug_per_ml = setup.concentration_ug_per_ml;
+  bool tip_concentration_known = true;
+  bool fault_injected = false;  // a refill fault may change the volume the pump is told
+  for (size_t i = 0; i < scenario.timeline.size(); ++i) {
+    const Step& step = scenario.timeline[i];
+    const std::string field = "timeline[" + std::to_string(i) + "]." + step.action_name;
+    std::string problem;
+    if (const auto* refill = std::get_if<RefillAction>(&step.action)) {
+      const pumpfw::app::DrugLimits* next = pumpfw::app::find_drug(find_drug(refill->drug)->firmware_id);
+      using pumpfw::app::Refusal;
+      if (refill->concentration_ug_per_ml < next->min_concentration_ug_per_ml ||
+          refill->concentration_ug_per_ml > next->max_concentration_ug_per_ml) {
+        problem = "the pump refuses this refill (" +
+                  refusal_text(Refusal::kConcentrationOutOfRange) + "): " + next->name +
+                  " comes at " + std::to_string(next->min_concentration_ug_per_ml) + " to " +
+                  std::to_string(next->max_concentration_ug_per_ml) + " ug/mL in its library";
+      } else if (!fault_injected && (refill->volume_ul <= pump.min_reservoir_ul ||
+                                     refill->volume_ul > setup.reservoir_capacity_ul)) {
+        problem = "the pump refuses this refill (" + refusal_text(Refusal::kVolumeOutOfRange) +
+                  "): it takes more than " + std::to_string(pump.min_reservoir_ul) +
+                  " uL and at most the reservoir's capacity";
+      } else if (program) {
+        problem = program_refusal(*program, ptm ? &*ptm : nullptr, *next);
+      }
+      if (problem.empty()) {
+        drug = next;
+        tip_concentration_known = refill->bridge_volume_ul <= 0.0;
+        tip_concentration_ug_per_ml = refill->concentration_ug_per_ml;
+      }
+    } else if (const auto* programmed = std::get_if<ProgramAction>(&step.action)) {
+      problem = program_refusal(programmed->program, ptm ? &*ptm : nullptr, *drug);
+      if (problem.empty()) program = programmed->program;
+    } else if (const auto* configured = std::get_if<PtmConfigAction>(&step.action)) {
+      if (program) problem = program_refusal(*program, &configured->ptm, *drug);
+      if (problem.empty()) ptm = configured->ptm;
+    } else if (const auto* bolus = std::get_if<ClinicianBolusAction>(&step.action)) {
+      using pumpfw::app::Refusal;
+      const uint64_t dose_ng = static_cast<uint64_t>(std::llround(bolus->dose_ug * kNgPerUg));
+      const uint64_t most_ng =
+          program ? pumpfw::app::max_daily_dose_ng(
+                        firmware_program(*program),
+                        ptm ? firmware_ptm(*ptm) : pumpfw::app::PtmConfig{})
+                  : 0;
+      if (program && most_ng + dose_ng > drug->max_daily_dose_ng) {
+        problem = "the pump refuses this bolus (" + refusal_text(Refusal::kDailyDoseOverLimit) +
+                  "): with the most the program gives in a day (" +
+                  number_text(static_cast<double>(most_ng) / 1e3) + " ug) it is above " +
+                  drug->name + "'s maximum daily dose (" +
+                  number_text(drug->max_daily_dose_ng / 1e3) + " ug/day)";
+      } else if (tip_concentration_known &&
+                 !pumpfw::app::bolus_rate_within_limit(
+                     dose_ng, uint32_t{bolus->duration_minutes} * 60,
+                     static_cast<uint32_t>(std::llround(tip_concentration_ug_per_ml)),
+                     pump.max_bolus_rate_full_steps_per_min,
+                     static_cast<uint32_t>(std::llround(setup.calibration_nl_per_step)))) {
+        problem = "the pump refuses this bolus (" + refusal_text(Refusal::kRateTooHigh) +
+                  "): its dose at this concentration is more volume than the mechanism moves in "
+                  "its duration";
+      }
+    } else if (std::holds_alternative<InjectFaultAction>(step.action)) {
+      fault_injected = true;
+    }
+    if (!problem.empty() && step.expect_answer == "accepted") {
+      context.error(step.location, field,
+                    problem + "; to test the refusal write 'expect: refused' on this step");
+    }
+  }
+}
+
 void read_setup(Context& context, const YAML::Node& node, Setup& setup) {
   Fields fields(
       context, node, "setup",
@@ -1367,6 +1450,7 @@ LoadResult load_scenario_document(const std::string& path, const YAML::Node& roo
     } else {
       top.missing("expect", "at least one expectation with its requirement");
     }
+    if (context.diagnostics().empty()) check_timeline_acceptance(context, scenario);
     if (context.diagnostics().empty()) {
       check_requirement_ids(context, root, scenario, result.notes);
     }

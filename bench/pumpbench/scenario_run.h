@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "programmer_port.h"
+#include "run_interrupt.h"
 #include "scenario.h"
 #include "serve_options.h"
 
@@ -53,11 +54,6 @@ struct RunOptions {
   // A GDB stub on the image's core (--gdb [HOST:]PORT, loopback unless a host is given).
   std::optional<std::pair<std::string, uint16_t>> gdb;
 };
-
-// Installs the SIGINT/SIGTERM handler that stops the run at its next sync point (and a suite
-// or campaign before its next worker).
-void install_interrupt_handler();
-bool interrupt_requested();
 
 int run_scenario(const Scenario& scenario, const RunOptions& options);
 

@@ -15,9 +15,10 @@ from .errors import IncompatibleServer, TwinError, TwinExited
 PROTOCOL = "pumptwin-live"
 PROTOCOL_VERSION = 1
 # The revision this package is written against: it reads the hello's signal catalogue with
-# `motor_phase_current_ma` and the history a client gets when it joins, both of revision 2.
-# Later revisions only add messages and fields, which it ignores.
-PROTOCOL_REVISION = 2
+# `motor_phase_current_ma` and the history a client gets when it joins (revision 2) and sends
+# `acknowledge_alarms`, the scenario's word (revision 3). Later revisions only add messages and
+# fields, which it ignores.
+PROTOCOL_REVISION = 3
 
 
 class Connection:

@@ -250,8 +250,8 @@ class Twin:
     def clinician_bolus(self, dose, duration):
         return self._action({"type": "clinician_bolus", "dose": dose, "duration": duration})
 
-    def acknowledge(self, *alarms):
-        return self._action({"type": "acknowledge", "alarms": list(alarms)})
+    def acknowledge_alarms(self, *alarms):
+        return self._action({"type": "acknowledge_alarms", "alarms": list(alarms)})
 
     def alarm_test(self):
         return self._action({"type": "alarm_test"})

@@ -360,5 +360,91 @@ TEST(LiveServer, ARepeatedHelloGetsAnErrorNotAnotherHistory) {
   EXPECT_EQ(refusals, kHellos - 1);
 }
 
+
+// Hostile clients at once, beside a good one (issue 18): one sends garbage, one a line that never
+// ends, one floods commands without reading a reply, one stalls in the middle of its history
+// replay. While a stand-in simulation publishes and drains commands, the memory the server holds
+// for any client (ClientStats::held_bytes) stays under its history, four queues (the limit at
+// which a client is dropped), a write batch and a line; the good client keeps being served.
+TEST(LiveServer, HostileClientsStayWithinTheirMemoryAndOthersAreServed) {
+  ServerOptions options;
+  options.queue_bytes = 64 * 1024;
+  Server server(options);
+  server.set_hello({});
+  server.set_history_signals(3);
+  ASSERT_EQ(server.start(), "");
+  for (int row = 0; row < 20000; ++row) server.record_sample(row, {1.0 * row, 2.0, 3.0});
+
+  std::atomic<bool> publishing{true};
+  std::atomic<std::size_t> most_held{0};
+  std::thread simulation([&] {
+    for (double t = 20000; publishing; t += 1.0) {
+      server.record_sample(t, {t, 2.0, 3.0});
+      server.publish(Stream::kSample, t, {{"type", "sample"}, {"t", t}, {"v", {t, 2.0, 3.0}}});
+      server.publish(Stream::kEvent, t, {{"type", "event"}, {"t", t}, {"text", "tick"}});
+      for (const Command& command : server.take_commands()) {
+        server.send_to(command.client, ack_message(command.message.value("id", Json()), true, "ok"));
+      }
+      for (const ClientStats& client : server.stats()) {
+        std::size_t seen = most_held;
+        while (client.held_bytes > seen && !most_held.compare_exchange_weak(seen, client.held_bytes)) {
+        }
+      }
+      std::this_thread::sleep_for(200us);
+    }
+  });
+
+  Client good(server.port());
+  good.receive();
+  Json join = hello();
+  join["history"] = false;
+  good.send(join);
+  ASSERT_EQ(good.receive_until("ack")["ok"], true);
+
+  // Garbage: dropped with an error at its first line.
+  Client garbage(server.port());
+  garbage.receive();
+  garbage.send(hello());
+  garbage.send(std::string("\x01\x02 not json at all\n"));
+  EXPECT_EQ(garbage.receive_until("error")["code"], "bad_message");
+
+  // A line that never ends: dropped once it passes the line limit, never buffered beyond it.
+  Client endless(server.port());
+  endless.receive();
+  endless.send(hello());
+  endless.send(std::string(4 * kMaxClientMessageBytes, 'x'));
+  EXPECT_EQ(endless.receive_until("error")["code"], "bad_message");
+
+  // A flood of commands from a client that never reads (a small receive buffer).
+  Client flood(server.port(), 4096);
+  flood.receive();
+  flood.send(hello());
+  std::string commands;
+  for (int i = 0; i < 2000; ++i) commands += encode({{"type", "ping"}, {"id", i}});
+  for (int i = 0; i < 50; ++i) flood.send(commands);
+
+  // A client that stalls in its history replay: says hello, asks for every point, reads nothing.
+  Client stalled(server.port(), 4096);
+  stalled.receive();
+  Json greedy = hello();
+  greedy["history_points"] = options.history_points;
+  stalled.send(greedy);
+
+  // The good client is still served: its ping comes back, samples keep coming.
+  std::this_thread::sleep_for(1s);
+  good.send(Json{{"type", "ping"}, {"id", "still here"}});
+  EXPECT_EQ(good.receive_until("pong")["id"], "still here");
+  EXPECT_FALSE(good.receive_until("sample").is_null());
+
+  publishing = false;
+  simulation.join();
+  // The history of 20 000 rows of three signals at full resolution is about 0.4 MB.
+  const std::size_t bound = 512 * 1024 + 4 * options.queue_bytes + 2 * 64 * 1024 +
+                            2 * kMaxClientMessageBytes;
+  RecordProperty("most_held_bytes", static_cast<int>(most_held.load()));
+  EXPECT_GT(most_held.load(), 4 * options.queue_bytes / 2) << "the stalled clients were not held";
+  EXPECT_LT(most_held.load(), bound);
+}
+
 }  // namespace
 }  // namespace pumptwin::live

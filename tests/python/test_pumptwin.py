@@ -100,8 +100,8 @@ def serve_once(hello):
 
 
 @pytest.mark.parametrize("hello, why", [
-    ({"type": "hello", "protocol": "pumptwin-live", "version": 1, "revision": 1},
-     "version 1 revision 1; this pumptwin needs version 1, revision 2 or later"),
+    ({"type": "hello", "protocol": "pumptwin-live", "version": 1, "revision": 2},
+     "version 1 revision 2; this pumptwin needs version 1, revision 3 or later"),
     ({"type": "hello", "protocol": "pumptwin-live", "version": 2, "revision": 0},
      "version 2 revision 0"),
     ({"type": "hello", "protocol": "something-else", "version": 1, "revision": 2},
@@ -264,11 +264,11 @@ def test_actions_reach_the_pump_and_return_its_answers(twin):
         {"rate_ug_per_day": 6000.0, "start_minute": 0}]
     assert pump.clinician_bolus("0.1 mg", "10 min") == "accepted"
     assert pump.alarm_test() == "accepted"
-    assert pump.acknowledge("reservoir_low") == "refused: bad argument"  # none to acknowledge
+    assert pump.acknowledge_alarms("reservoir_low") == "refused: bad argument"  # none to acknowledge
     assert pump.inject("catheter_kink", open_area=0) == "injected catheter_kink"
     assert pump.clear("catheter_kink") == "cleared catheter_kink"
     assert pump.refill("1 mL", route="pocket") == "accepted"
     live = [step["action"] for step in pump.close().result["steps"]
             if step["action"].startswith("live ")]
     assert live == ["live program", "live clinician_bolus", "live alarm_test",
-                    "live acknowledge", "live inject", "live clear", "live refill"]
+                    "live acknowledge_alarms", "live inject", "live clear", "live refill"]

@@ -20,9 +20,6 @@ using asio::ip::tcp;
 namespace {
 constexpr std::size_t kReadChunk = 512;
 constexpr std::size_t kWriteChunk = 4096;
-// Behind the pace by more than this (a slow stretch of simulation, a hold): start afresh
-// rather than run unpaced to catch up.
-constexpr double kMaxPaceLagS = 1.0;
 }  // namespace
 
 // ------------------------------------------------------------------------ TelemetrySocket
@@ -262,15 +259,6 @@ TelemetryTcpBridge::~TelemetryTcpBridge() {
   uart_.set_host_listener(nullptr);
 }
 
-bool TelemetryTcpBridge::hold_until_attached() {
-  while (!socket_.attached()) {
-    if (config_.stop_requested && config_.stop_requested()) return false;
-    socket_.wait_for_attach(std::chrono::milliseconds(100));
-  }
-  reanchor();
-  return true;
-}
-
 void TelemetryTcpBridge::pace_always() {
   pace_always_ = true;
   pace_always_changed_.notify(sc_core::SC_ZERO_TIME);
@@ -287,7 +275,7 @@ void TelemetryTcpBridge::bridge_thread() {
     while (!socket_.attached() && !pace_always_) {
       sc_core::wait(idle_poll_period, pace_always_changed_);
     }
-    reanchor();
+    if (config_.forwarding_started) config_.forwarding_started();
     while (socket_.attached() || pace_always_) {
       const uint64_t generation = socket_.generation();
       const bool attached = socket_.attached();
@@ -298,27 +286,11 @@ void TelemetryTcpBridge::bridge_thread() {
       to_programmer_.clear();
       const std::vector<uint8_t> bytes = socket_.take_inbound(bytes_per_poll);
       if (!bytes.empty()) uart_.host_send(bytes);
-      pace();
+      if (config_.forwarding_poll) config_.forwarding_poll();
       sc_core::wait(poll_period);
     }
     attached_ = false;
     to_programmer_.clear();
-  }
-}
-
-void TelemetryTcpBridge::reanchor() {
-  anchor_wall_ = std::chrono::steady_clock::now();
-  anchor_sim_s_ = sc_core::sc_time_stamp().to_seconds();
-}
-
-void TelemetryTcpBridge::pace() {
-  const double ahead_s =
-      (sc_core::sc_time_stamp().to_seconds() - anchor_sim_s_) / config_.pace_factor -
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - anchor_wall_).count();
-  if (ahead_s < -kMaxPaceLagS) {
-    reanchor();
-  } else if (ahead_s > 0.0) {
-    std::this_thread::sleep_for(std::chrono::duration<double>(ahead_s));
   }
 }
 

@@ -13,9 +13,10 @@
 //    the kernel. It looks for a programmer every idle_poll_period_s of simulated time (timed
 //    polls, known in advance: the ASIC's run-ahead must never meet an unscheduled wake-up);
 //    while one is attached it polls every poll_period_s, moves at most what the line carries in
-//    that time into the UART, forwards every byte the UART delivered to the host, and paces
-//    the simulation at pace_factor × wall time so that the programmer sees a live pump. Without
-//    a programmer it only looks, which changes no result.
+//    that time into the UART, forwards every byte the UART delivered to the host, and calls
+//    the bench's pacing hooks (the twin never reads the wall clock: the bench keeps the
+//    simulation at wall pace there, so that the programmer sees a live pump). Without a
+//    programmer it only looks, which changes no result.
 #pragma once
 
 #include <atomic>
@@ -93,10 +94,10 @@ struct TelemetryTcpBridgeConfig {
   TelemetrySocketConfig socket;
   double poll_period_s = 0.005;      // simulated, while a programmer is attached
   double idle_poll_period_s = 1.0;   // simulated, while none is
-  // Simulated seconds per wall second while a programmer is attached (or while lingering).
-  double pace_factor = 1.0;
-  // Polled while the simulation waits on the wall clock (holding for a programmer).
-  std::function<bool()> stop_requested;
+  // Called on the simulation thread when forwarding starts (a programmer attached, or
+  // pace_always) and at every poll while it goes on: where the bench paces the run.
+  std::function<void()> forwarding_started;
+  std::function<void()> forwarding_poll;
 };
 
 class TelemetryTcpBridge : public sc_core::sc_module {
@@ -111,17 +112,12 @@ class TelemetryTcpBridge : public sc_core::sc_module {
   TelemetrySocket& socket() { return socket_; }
 
   // --- from a SystemC thread ---
-  // Holds the whole simulation until a programmer attaches (or a stop is requested); then the
-  // simulation goes on, paced. False when stopped without one.
-  bool hold_until_attached();
   // From now on the simulation is paced even without a programmer (after a scenario's end,
   // while the pump is kept running for programmers).
   void pace_always();
 
  private:
   void bridge_thread();
-  void pace();
-  void reanchor();
 
   TelemetryUart& uart_;
   TelemetryTcpBridgeConfig config_;
@@ -131,8 +127,6 @@ class TelemetryTcpBridge : public sc_core::sc_module {
   bool pace_always_ = false;
   uint64_t generation_ = 0;
   std::vector<uint8_t> to_programmer_;
-  std::chrono::steady_clock::time_point anchor_wall_;
-  double anchor_sim_s_ = 0.0;
 };
 
 }  // namespace pumptwin::mcu

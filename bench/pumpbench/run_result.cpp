@@ -1,0 +1,178 @@
+#include "run_result.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <vector>
+
+#include "app/pump.h"
+#include "catalogue.h"
+#include "m0plus_soc.h"
+#include "platform.h"
+#include "plot_axes.h"
+#include "recorder.h"
+
+namespace pumpbench {
+
+namespace {
+
+using nlohmann::json;
+
+// Which firmware ran: the host build, or an image (its file and SHA-256, and what its core did).
+json firmware_json(pumptwin::mcu::Mcu& mcu) {
+  const pumptwin::mcu::M0PlusSoc* soc = mcu.image();
+  if (soc == nullptr) return {{"build", "host"}};
+  const pumptwin::mcu::M0PlusStats stats = soc->stats();
+  return {{"build", "image"},
+          {"path", soc->image().path},
+          {"sha256", soc->image().sha256_hex},
+          {"instructions", stats.instructions},
+          {"cycles", stats.cycles},
+          {"cpu_active_s", static_cast<double>(stats.active_ns) / 1e9},
+          {"wfi_sleeps", stats.wfi_sleeps},
+          {"faults", stats.faults},
+          {"lockups", stats.lockups}};
+}
+
+json figures(pumptwin::platform::Platform& platform, const FirmwareLog& log,
+             double firmware_reservoir_ml) {
+  const auto& twin = platform.patient.twin();
+  const pumptwin::power::PowerSupply::Reading battery =
+      platform.power.reading_now(platform.body_temperature_c());
+  std::vector<std::string> raised;
+  uint32_t ptm_granted = 0;
+  uint32_t ptm_refused = 0;
+  using pumpfw::app::EventCode;
+  for (const FirmwareEvent& event : log.events()) {
+    if (event.code == static_cast<uint8_t>(EventCode::kAlarmRaised)) {
+      raised.push_back(alarm_name(event.argument) + " at " +
+                       pumptwin::plot::format_duration(event.time_s));
+    }
+    if (event.code == static_cast<uint8_t>(EventCode::kPtmBolus)) ++ptm_granted;
+    if (event.code == static_cast<uint8_t>(EventCode::kPtmRefused)) ++ptm_refused;
+  }
+  return {{"delivered_volume_ul", twin.delivered_volume_ul()},
+          {"displaced_volume_ul", platform.drive_train.displaced_volume_ul()},
+          {"strokes", platform.strokes()},
+          {"reservoir_volume_ml", twin.reservoir().volume_ml()},
+          {"firmware_reservoir_volume_ml", firmware_reservoir_ml},
+          {"battery_terminal_v", battery.terminal_v},
+          {"battery_drawn_mah", battery.drawn_mah},
+          {"firmware_events", log.events().size()},
+          {"alarms_raised", raised},
+          {"ptm_boluses_granted", ptm_granted},
+          {"ptm_presses_refused", ptm_refused},
+          {"mcu_boots", platform.mcu.boots()},
+          {"mcu_wake_ups", platform.mcu.wake_ups()},
+          {"spi_frames", platform.mcu.spi_frames()}};
+}
+
+}  // namespace
+
+json run_result(const Scenario& scenario, const RunIdentity& identity, const RunOutcome& outcome,
+                const Expectations& expectations, const json& steps,
+                pumptwin::platform::Platform& platform, const FirmwareLog& log,
+                double firmware_reservoir_ml, double now_s) {
+  bool all_held = true;
+  json known_gaps = json::array();
+  const json verdicts = expectations.to_json(known_gaps, all_held);
+  for (const json& step : steps) {
+    if (step["verdict"] != "pass") all_held = false;
+  }
+  // Exactly one of passed, failed, known_gap (every check held but a residual risk shows),
+  // error; a run not finished is running or interrupted.
+  std::string status = "running";
+  if (!outcome.error.empty()) {
+    status = "error";
+  } else if (outcome.interrupted) {
+    status = "interrupted";
+  } else if (outcome.finished) {
+    status = !all_held ? "failed" : known_gaps.empty() ? "passed" : "known_gap";
+  }
+  json result = {{"scenario", scenario.name},
+                 {"description", scenario.description},
+                 {"file", scenario.file},
+                 {"requirements", scenario.requirements},
+                 {"tags", scenario.tags},
+                 {"seed", identity.seed},
+                 {"cohort_member",
+                  identity.cohort_member ? json(*identity.cohort_member) : json()},
+                 {"status", status},
+                 {"known_gaps", known_gaps},
+                 {"simulated_s", now_s},
+                 {"duration_s", scenario.duration_s},
+                 {"expectations", verdicts},
+                 {"steps", steps},
+                 {"figures", figures(platform, log, firmware_reservoir_ml)},
+                 {"firmware", firmware_json(platform.mcu)}};
+  if (!outcome.error.empty()) result["error"] = outcome.error;
+  return result;
+}
+
+void print_summary(const Scenario& scenario, const json& result, double now_s,
+                   const std::string& out_dir) {
+  std::printf("%s: %s (%s simulated, seed %s, %s)\n", scenario.name.c_str(),
+              result["status"].get<std::string>().c_str(),
+              pumptwin::plot::format_duration(now_s).c_str(), result["seed"].dump().c_str(),
+              result["mode"].get<std::string>().c_str());
+  for (const json& expectation : result["expectations"]) {
+    const json& measured = expectation["measured"];
+    const std::string trace = expectation["requirement"].get<std::string>().empty()
+                                  ? "harm " + expectation["hazard"].get<std::string>()
+                                  : expectation["requirement"].get<std::string>();
+    std::printf("  %-5s %-14s %-6s %s: measured %s, expected %s\n",
+                expectation["verdict"].get<std::string>().c_str(), trace.c_str(),
+                expectation["id"].get<std::string>().c_str(),
+                expectation["check"].get<std::string>().c_str(),
+                measured.is_number() ? pumptwin::plot::format_value(measured.get<double>(),
+                                                                    expectation.value("unit", ""))
+                                           .c_str()
+                : measured.is_string() ? measured.get<std::string>().c_str()
+                                       : "-",
+                expectation["expected"].get<std::string>().c_str());
+  }
+  for (const json& reason : result["known_gaps"]) {
+    std::printf("  NOT A PASS: accepted residual risk: %s\n", reason.get<std::string>().c_str());
+  }
+  for (const json& step : result["steps"]) {
+    if (step["verdict"] == "pass") continue;
+    std::printf("  fail  step at line %d (%s): %s, expected %s\n", step["line"].get<int>(),
+                step["action"].get<std::string>().c_str(),
+                step["answer"].get<std::string>().c_str(),
+                step["expect"].get<std::string>().c_str());
+  }
+  std::printf("  figures:");
+  for (const auto& [name, value] : result["figures"].items()) {
+    if (value.is_array()) continue;
+    std::printf(
+        " %s=%s", name.c_str(),
+        value.is_number() ? format_number(value.get<double>()).c_str() : value.dump().c_str());
+  }
+  std::printf(
+      "\n  alarms raised: %s\n  outputs: %s/{result.json,events.log,signals.csv,report.html}\n",
+      result["figures"]["alarms_raised"].empty()
+          ? "none"
+          : result["figures"]["alarms_raised"].dump().c_str(),
+      out_dir.c_str());
+  if (result.contains("error")) {
+    std::printf("  error: %s\n", result["error"].get<std::string>().c_str());
+  }
+}
+
+void ProgressLine::show(double now_s) {
+  if (quiet_ || isatty(STDERR_FILENO) == 0) return;
+  const int percent = static_cast<int>(100.0 * now_s / scenario_.duration_s);
+  if (percent == last_percent_) return;
+  last_percent_ = percent;
+  shown_ = true;
+  std::fprintf(stderr, "\r  %s: %s of %s (%d %%)   ", scenario_.name.c_str(),
+               pumptwin::plot::format_duration(now_s).c_str(),
+               pumptwin::plot::format_duration(scenario_.duration_s).c_str(), percent);
+  std::fflush(stderr);
+}
+
+void ProgressLine::end() const {
+  if (shown_) std::fputc('\n', stderr);
+}
+
+}  // namespace pumpbench

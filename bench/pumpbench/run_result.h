@@ -1,0 +1,58 @@
+// What a run reports: result.json (status, verdicts, steps, figures, which firmware ran), the
+// summary on stdout and the progress line on a terminal. The status is exactly one of
+// passed, failed, known_gap, error, or running / interrupted for a run not finished.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "expectations.h"
+#include "firmware_log.h"
+#include "scenario.h"
+
+namespace pumptwin::platform {
+class Platform;
+}
+
+namespace pumpbench {
+
+struct RunOutcome {
+  bool finished = false;
+  bool interrupted = false;
+  std::string error;  // the simulation failed
+};
+
+struct RunIdentity {
+  uint64_t seed = 0;
+  std::optional<uint64_t> cohort_member;  // a cohort scenario's member
+};
+
+// result.json as it stands now.
+nlohmann::json run_result(const Scenario& scenario, const RunIdentity& identity,
+                          const RunOutcome& outcome, const Expectations& expectations,
+                          const nlohmann::json& steps, pumptwin::platform::Platform& platform,
+                          const FirmwareLog& log, double firmware_reservoir_ml, double now_s);
+
+// The summary on stdout: status, verdicts, failed steps, figures, outputs.
+void print_summary(const Scenario& scenario, const nlohmann::json& result, double now_s,
+                   const std::string& out_dir);
+
+// A progress line on a terminal only, never in the recorded outputs.
+class ProgressLine {
+ public:
+  ProgressLine(const Scenario& scenario, bool quiet) : scenario_(scenario), quiet_(quiet) {}
+  void show(double now_s);
+  // Ends the line before the summary.
+  void end() const;
+
+ private:
+  const Scenario& scenario_;
+  bool quiet_;
+  int last_percent_ = -1;
+  bool shown_ = false;
+};
+
+}  // namespace pumpbench
