@@ -1,6 +1,7 @@
 // Checksums of the firmware's own data: CRC-16/CCITT-FALSE for telemetry frames (the
 // polynomial most programmer links use) and CRC-32 (IEEE 802.3) for NVM records, whose longer
-// payloads want the stronger code. Bitwise, table-free: flash matters more than speed here.
+// payloads want the stronger code. Byte-wise tables in flash (1.5 KiB of the 128): on the image
+// the bitwise loops were a quarter of all instructions the pump executes.
 #pragma once
 
 #include <cstdint>

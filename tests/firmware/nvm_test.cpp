@@ -1,4 +1,5 @@
 // Non-volatile memory: dual copies with CRC, repair, torn writes, and the event log ring.
+#include "app/crc.h"
 #include "app/event_log.h"
 #include "app/nvm_record.h"
 #include "pump_fixture.h"
@@ -17,6 +18,15 @@ struct Sample {
   uint32_t b;
   uint8_t text[40];
 };
+
+TEST(NvmRecord, RecordCrcIsIeee8023AndContinuesAcrossChunks) {
+  // CRC-32 (IEEE 802.3) check value; records are checked in chunks, so a CRC continued over
+  // two pieces must equal the CRC of the whole.
+  const uint8_t check[] = {'1', '2', '3', '4', '5', '6', '7', '8', '9'};
+  EXPECT_EQ(app::crc32(check, 9), 0xCBF43926u);
+  EXPECT_EQ(app::crc32(check + 4, 5, app::crc32(check, 4)), 0xCBF43926u);
+  EXPECT_EQ(app::crc32(check, 0), 0u);
+}
 
 TEST(NvmRecord, BlankMemoryIsANewPumpNotAnError) {
   FakeHal hal;
