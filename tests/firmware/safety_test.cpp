@@ -135,6 +135,30 @@ TEST_F(Safety, ABatteryReadingBelowAnyRunningSupplyIsNotEndOfService) {
   EXPECT_EQ(pump->stall_rise_time_us(), threshold) << "the stall threshold keeps the last cell";
 }
 
+// A channel stuck at a plausible value reads the same at rest and under the motor's load; the
+// cell's internal resistance sags a channel that follows it (docs/firmware.md, PUMP-SEN-001).
+TEST_F(Safety, ABatteryChannelThatShowsNoSagUnderTheMotorsLoadRaisesEri) {
+  ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
+  // A full step every 86.4 s: a stroke of 4 every 345.6 s, several between hourly readings.
+  ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
+  run_for(6 * kHour);
+  EXPECT_EQ(pump->active_alarms(), 0) << "a channel that sags is a channel that reads the cell";
+  EXPECT_EQ(pump->battery().last_sag_mv(), 10);  // 8 codes of 1.22 mV, as rounded down
+  const uint32_t events = pump->event_log().next_sequence();
+  hal.asic.set_battery_sag_codes(0);
+  run_for(2 * kHour);
+  EXPECT_EQ(pump->active_alarms(), 0) << "two strokes without sag are not yet three";
+  run_for(kHour + 10 * kMinute);
+  EXPECT_TRUE(pump->battery().stuck());
+  EXPECT_EQ(pump->active_alarms(), alarm_bit(AlarmId::kElectiveReplacement));
+  EXPECT_TRUE(pump->delivering()) << "a warning, not a stop: therapy goes on";
+  EXPECT_EQ(pump->event_log().next_sequence() - events, 2u) << "logged once, and the alarm";
+  // The channel follows the cell again: one stroke with its sag clears the blindness.
+  hal.asic.set_battery_sag_codes(8);
+  run_for(kHour + 10 * kMinute);
+  EXPECT_FALSE(pump->battery().stuck());
+}
+
 TEST_F(Safety, AStepCountThatMovedBetweenStrokesStopsDeliveryInsteadOfEmptyingTheAccount) {
   ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
   ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
