@@ -410,8 +410,8 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
   HazardCheck hazards;
   const std::string hazards_file = header.value("hazards_file", std::string());
   if (!hazards_file.empty()) {
-    hazards = check_hazard_analysis(hazards_file, requirements, groups, not_met,
-                                    out_dir + "/hazards.md");
+    hazards =
+        check_hazard_analysis(hazards_file, requirements, groups, not_met, out_dir + "/hazards.md");
   }
   write_suite_report(out_dir + "/report.html", "Campaign: " + header["campaign"].get<std::string>(),
                      requirements, report_runs, groups, not_met, true,

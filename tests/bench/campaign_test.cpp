@@ -148,9 +148,9 @@ TEST(PumpbenchCampaign, ThreeShardsMergedGiveTheUnshardedReportsByteForByte) {
 // written to OUT/hazards.md, and the campaign does not exit 0.
 TEST(PumpbenchCampaign, AnUnmitigatedHazardIsCountedNamedAndNeverExitsZero) {
   const std::string dir = scratch("unmitigated");
-  const std::string output = capture_stdout(kBench + " campaign " CAMPAIGN_HAZARDS_DIR
-                                            "/campaign.yaml -j 1 --out " + dir +
-                                            " 2>&1; echo \"exit $?\"");
+  const std::string output =
+      capture_stdout(kBench + " campaign " CAMPAIGN_HAZARDS_DIR "/campaign.yaml -j 1 --out " + dir +
+                     " 2>&1; echo \"exit $?\"");
   EXPECT_NE(output.find("hazards: 0 mitigated, 0 with an accepted residual risk, 0 known gap, 1 "
                         "UNMITIGATED, 0 not verified by this run"),
             std::string::npos)

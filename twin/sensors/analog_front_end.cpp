@@ -22,7 +22,7 @@ double AnalogFrontEnd::NormalStream::next() {
     have_spare = false;
     return spare;
   }
-  constexpr double kUnit = 1.0 / 9007199254740992.0;                       // 2^-53
+  constexpr double kUnit = 1.0 / 9007199254740992.0;                      // 2^-53
   const double u1 = (static_cast<double>(engine() >> 11) + 1.0) * kUnit;  // (0, 1]
   const double u2 = static_cast<double>(engine() >> 11) * kUnit;          // [0, 1)
   const double radius = std::sqrt(-2.0 * std::log(u1));
@@ -57,8 +57,8 @@ double AnalogFrontEnd::faulty(asic::AnalogInput input, double volts) const {
 
 void AnalogFrontEnd::apply(const SensedQuantities& quantities) {
   using asic::AnalogInput;
-  battery_v_ = converted(
-      faulty(AnalogInput::kBattery, channel_v(params_.battery, quantities.battery_v)));
+  battery_v_ =
+      converted(faulty(AnalogInput::kBattery, channel_v(params_.battery, quantities.battery_v)));
   temperature_v_ = converted(
       faulty(AnalogInput::kTemperature, channel_v(params_.temperature, quantities.temperature_c)));
   reservoir_pressure_v_ =
