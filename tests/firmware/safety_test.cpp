@@ -159,6 +159,25 @@ TEST_F(Safety, ABatteryChannelThatShowsNoSagUnderTheMotorsLoadRaisesEri) {
   EXPECT_FALSE(pump->battery().stuck());
 }
 
+// The monitor's counts alone: a loaded reading needs one at rest to compare with, and the runs
+// of failed readings and of strokes without sag saturate instead of wrapping back to "seen".
+TEST(BatteryMonitor, LoadedReadingsNeedARestReadingAndLongRunsStayBlind) {
+  app::BatteryMonitor monitor(app::BatteryThresholds{});
+  const uint16_t code_3000_mv = 2458;
+  for (int i = 0; i < 3; ++i) monitor.add_loaded_reading(code_3000_mv);
+  EXPECT_FALSE(monitor.stuck()) << "no reading at rest yet: nothing to compare with";
+  monitor.add_reading(code_3000_mv);
+  for (int i = 0; i < 300; ++i) monitor.add_loaded_reading(code_3000_mv);
+  EXPECT_TRUE(monitor.stuck());
+  EXPECT_TRUE(monitor.elective_replacement());
+  monitor.add_loaded_reading(code_3000_mv - 8);  // 10 mV of sag
+  EXPECT_FALSE(monitor.blind());
+  for (int i = 0; i < 300; ++i) monitor.add_failed_reading();
+  EXPECT_TRUE(monitor.blind());
+  monitor.add_reading(code_3000_mv);
+  EXPECT_FALSE(monitor.blind());
+}
+
 TEST_F(Safety, AStepCountThatMovedBetweenStrokesStopsDeliveryInsteadOfEmptyingTheAccount) {
   ASSERT_EQ(refill(DrugId::kBaclofen, 2000, 20000).refusal, Refusal::kNone);
   ASSERT_EQ(program_continuous(500000).refusal, Refusal::kNone);
