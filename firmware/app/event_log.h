@@ -29,7 +29,7 @@ enum class EventCode : uint8_t {
   kPtmConfigured = 17,       // arg: dose per bolus in ng
   kAlarmsAcknowledged = 18,  // arg: AlarmId bits cleared
   kTherapyStopped = 19,      // arg: AlarmId that stopped it
-  kAsicCommFailure = 20,     // arg: 0
+  kAsicCommFailure = 20,     // arg: 0 (1: the battery channel does not follow the cell)
   kSessionOpened = 21,       // arg: 0
   kCommandRefused = 22,      // arg: opcode << 8 | Refusal (an authenticated command refused)
   kLinkRefused = 23,         // arg: count << 8 | Refusal (refusals outside a session, summed)

@@ -278,6 +278,8 @@ void Pump::start_move(hal::Ticks now, uint16_t steps) {
   move_steps_ = steps;
   move_total_before_ = total;
   move_deadline_ = now + move_timeout_ticks(steps);
+  loaded_battery_reading_at_ =
+      loaded_battery_reading_due_ ? now + config_.loaded_battery_reading_delay_ticks : 0;
 }
 
 hal::Ticks Pump::move_timeout_ticks(uint32_t steps) const {
@@ -288,6 +290,8 @@ hal::Ticks Pump::move_timeout_ticks(uint32_t steps) const {
 
 void Pump::finish_move(hal::Ticks now, uint16_t faults) {
   moving_ = false;
+  // A move that ended before its loaded reading leaves it due for the next one.
+  loaded_battery_reading_at_ = 0;
   // Defence in depth behind the driver's confirmed reads: a count this move cannot have reached
   // (a frame error that matched both CRCs) is read once more, and if it is still beyond reach
   // the ASIC is faulty; it never reaches the reservoir account.
@@ -461,18 +465,35 @@ void Pump::housekeeping(hal::Ticks now) {
     if (asic_.convert_adc(asic::AdcChannel::kBattery, code)) {
       battery_.add_reading(code);
       if (!battery_.blind()) follow_battery_with_stall_threshold();
+      loaded_battery_reading_due_ = true;
     } else {
       battery_.add_failed_reading();
     }
-    // Logged once, when the failures in a row start to count as a blind monitor.
-    if (battery_.blind() && !battery_blind_logged_) log(EventCode::kAsicCommFailure, 0);
-    battery_blind_logged_ = battery_.blind();
+    note_battery_blind();
     next_battery_check_ = now + to_ticks(config_.battery_check_interval_s);
+  }
+  if (moving_ && loaded_battery_reading_at_ != 0 && now >= loaded_battery_reading_at_) {
+    loaded_battery_reading_at_ = 0;
+    uint16_t code = 0;
+    // Under the motor's load: a channel that follows the cell shows its sag, a stuck one not.
+    if (asic_.convert_adc(asic::AdcChannel::kBattery, code)) {
+      battery_.add_loaded_reading(code);
+      loaded_battery_reading_due_ = false;
+      note_battery_blind();
+    }
   }
   if (now >= next_checkpoint_) {
     save_state();
     next_checkpoint_ = now + to_ticks(config_.checkpoint_interval_s);
   }
+}
+
+void Pump::note_battery_blind() {
+  // Logged once, when the failures in a row (or the strokes without sag) start to count.
+  if (battery_.blind() && !battery_blind_logged_) {
+    log(EventCode::kAsicCommFailure, battery_.stuck() ? 1 : 0);
+  }
+  battery_blind_logged_ = battery_.blind();
 }
 
 // A stalled rotor's current rises from a reversal at the coil's L/R rate towards supply / R,
@@ -590,6 +611,7 @@ hal::Ticks Pump::next_wake(hal::Ticks now) const {
   hal::Ticks wake = last_kick_ + to_ticks(config_.watchdog_kick_interval_s);
   if (moving_) {
     wake = min_ticks(wake, move_deadline_);
+    if (loaded_battery_reading_at_ != 0) wake = min_ticks(wake, loaded_battery_reading_at_);
   } else if ((active_alarms_ & kCriticalAlarmMask) == alarm_bit(AlarmId::kMotorStall)) {
     wake = min_ticks(
         wake, next_stall_probe_ > next_move_allowed_ ? next_stall_probe_ : next_move_allowed_);

@@ -54,6 +54,9 @@ struct PumpConfig {
   uint8_t max_move_attempts = 3;  // a move and two retries, then the critical alarm
   uint32_t move_retry_delay_s = 10;
   uint32_t battery_check_interval_s = 3600;
+  // After each reading at rest, the next stroke's battery reading is taken this long after the
+  // move starts (its alignment period and part of its first step: the motor draws current).
+  hal::Ticks loaded_battery_reading_delay_ticks = 4;
   uint32_t checkpoint_interval_s = 6 * 3600;
   uint32_t watchdog_kick_interval_s = 30;  // half the ASIC watchdog's 60 s timeout
   // After the motor-stall alarm the pump tries one stroke this often while the stall is the
@@ -189,6 +192,8 @@ class Pump {
   void check_periodic_bolus(hal::Ticks now);
   void housekeeping(hal::Ticks now);
   void follow_battery_with_stall_threshold();
+  // Logs once, when the battery monitor becomes blind (its channel unreadable or stuck).
+  void note_battery_blind();
   void evaluate_alarms(hal::Ticks now);
   void drive_tone(hal::Ticks now);
   void kick_watchdog(hal::Ticks now);
@@ -287,6 +292,8 @@ class Pump {
   hal::Ticks last_kick_ = 0;
   hal::Ticks next_battery_check_ = 0;
   bool battery_blind_logged_ = false;
+  bool loaded_battery_reading_due_ = false;
+  hal::Ticks loaded_battery_reading_at_ = 0;  // 0: none under way
   hal::Ticks next_checkpoint_ = 0;
   uint64_t next_periodic_s_ = kNever;
 

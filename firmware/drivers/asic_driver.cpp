@@ -15,7 +15,7 @@ constexpr int kAdcPolls = 8;
 
 uint16_t stall_rise_time_us_for_supply(const AsicSettings& settings, uint32_t supply_mv) {
   uint32_t mv = supply_mv;
-  if (mv > settings.stall_calibration_supply_mv) mv = settings.stall_calibration_supply_mv;
+  if (mv > settings.stall_highest_supply_mv) mv = settings.stall_highest_supply_mv;
   if (mv < settings.stall_lowest_supply_mv) mv = settings.stall_lowest_supply_mv;
   const uint32_t rise_time_us =
       (uint32_t{settings.stall_rise_time_us} * settings.stall_calibration_supply_mv + mv / 2) / mv;

@@ -28,19 +28,27 @@ struct AsicSettings {
   // Stall detection (docs/asic-registers.md): consecutive stalled reversals, and the rise-time
   // threshold calibrated for the drive above at the calibration supply. A coil's current rises
   // as supply / inductance, so the threshold is scaled by the battery reading (see
-  // stall_rise_time_us_for_supply), between the calibration supply and the lowest supply the
-  // ASIC drives at (its undervoltage comparator trips near 2.3 V).
+  // stall_rise_time_us_for_supply) — but only across the part of the cell's range where any
+  // threshold in it separates both rotors at every cell voltage, so that a battery reading
+  // wrong by any amount cannot make a turning rotor look stalled (docs/firmware.md, "The stall
+  // threshold follows the battery"; PUMP-SAF-009).
   uint8_t stall_count =
       static_cast<uint8_t>(asic::field::kStallConfigCount.get(asic::reg::kStallConfig.reset_value));
   uint16_t stall_rise_time_us =
       asic::field::kStallConfigRiseTimeUs.get(asic::reg::kStallConfig.reset_value);
   uint32_t stall_calibration_supply_mv = 3600;
-  uint32_t stall_lowest_supply_mv = 2300;
+  // The Li/MnO2 cell's open-circuit voltage when new (twin/power/lithium_cell.h, Linden's
+  // Handbook of Batteries): no reading above it is a supply the motor runs at (338 µs).
+  uint32_t stall_highest_supply_mv = 3200;
+  // The ERI level (app::BatteryThresholds::eri_mv): its 379 µs stays 37 µs under a turning
+  // rotor's rise at a new cell (416 µs at 3.2 V) and 26 µs over a seized one's at end of service
+  // (353 µs at 2.6 V); a lower supply's threshold would come within reach of the turning rotor.
+  uint32_t stall_lowest_supply_mv = 2850;
 };
 
 // The stall threshold for a supply voltage: the calibrated threshold × calibration supply /
-// supply, with the supply clamped to the range above (a reading outside it is not a supply the
-// motor runs at, and must not turn detection off or make every reversal a stall).
+// supply, with the supply clamped to the range above (338-379 µs): a reading outside it, right
+// or wrong, must not turn detection off or make a turning rotor's reversals look stalled.
 uint16_t stall_rise_time_us_for_supply(const AsicSettings& settings, uint32_t supply_mv);
 
 // What one interrupt service found: the latched sources (cleared) and, if any fault source

@@ -143,6 +143,23 @@ TEST(PumpbenchCampaign, ThreeShardsMergedGiveTheUnshardedReportsByteForByte) {
   EXPECT_TRUE(fs::exists(dir + "/shard1/runs/short_run/kink/member-1/report.html"));
 }
 
+// The hazard analysis beside a campaign's requirements is checked as a suite checks it: a hazard
+// whose only mitigation fails and that states no residual risk is counted UNMITIGATED, named,
+// written to OUT/hazards.md, and the campaign does not exit 0.
+TEST(PumpbenchCampaign, AnUnmitigatedHazardIsCountedNamedAndNeverExitsZero) {
+  const std::string dir = scratch("unmitigated");
+  const std::string output =
+      capture_stdout(kBench + " campaign " CAMPAIGN_HAZARDS_DIR "/campaign.yaml -j 1 --out " + dir +
+                     " 2>&1; echo \"exit $?\"");
+  EXPECT_NE(output.find("hazards: 0 mitigated, 0 with an accepted residual risk, 0 known gap, 1 "
+                        "UNMITIGATED, 0 not verified by this run"),
+            std::string::npos)
+      << output;
+  EXPECT_NE(output.find("H-OVER (over-infusion): HAZ-001 FAIL"), std::string::npos) << output;
+  EXPECT_NE(output.find("exit 1"), std::string::npos) << output;
+  EXPECT_NE(slurp(dir + "/hazards.md").find("| H-OVER |"), std::string::npos);
+}
+
 TEST(PumpbenchCampaign, RunIdsAreStableAndOrdered) {
   const std::string listing = capture_stdout(kBench + " campaign " + kCampaign + " --list");
   EXPECT_EQ(listing,

@@ -30,16 +30,19 @@ TEST(AsicDriver, InitProgramsWatchdogAndInterruptMask) {
   EXPECT_EQ(hal.asic.reg(reg::kStallConfig.address), reg::kStallConfig.reset_value);
 }
 
-TEST(AsicDriver, StallThresholdScalesInverselyWithTheSupplyWithinItsRange) {
+TEST(AsicDriver, StallThresholdScalesInverselyWithTheSupplyWithinTheCellsSafeRange) {
   const drivers::AsicSettings settings{};
-  EXPECT_EQ(drivers::stall_rise_time_us_for_supply(settings, 3600), 300);
   EXPECT_EQ(drivers::stall_rise_time_us_for_supply(settings, 3200), 338);  // 337.5
   EXPECT_EQ(drivers::stall_rise_time_us_for_supply(settings, 2930), 369);
-  EXPECT_EQ(drivers::stall_rise_time_us_for_supply(settings, 2700), 400);
-  // Outside 2.3–3.6 V the reading is not a supply the motor runs at: clamped, never 0 or 4095.
-  EXPECT_EQ(drivers::stall_rise_time_us_for_supply(settings, 5000), 300);
-  EXPECT_EQ(drivers::stall_rise_time_us_for_supply(settings, 2300), 470);
-  EXPECT_EQ(drivers::stall_rise_time_us_for_supply(settings, 0), 470);
+  EXPECT_EQ(drivers::stall_rise_time_us_for_supply(settings, 2850), 379);
+  // Outside 2.85-3.2 V, right or wrong, the reading moves the threshold no further: never
+  // below a seized rotor's rise at end of service (353 us), never up to a turning rotor's at a
+  // new cell (416 us), never 0 or 4095 (PUMP-SAF-009).
+  EXPECT_EQ(drivers::stall_rise_time_us_for_supply(settings, 3600), 338);
+  EXPECT_EQ(drivers::stall_rise_time_us_for_supply(settings, 5000), 338);
+  EXPECT_EQ(drivers::stall_rise_time_us_for_supply(settings, 2700), 379);
+  EXPECT_EQ(drivers::stall_rise_time_us_for_supply(settings, 2200), 379);
+  EXPECT_EQ(drivers::stall_rise_time_us_for_supply(settings, 0), 379);
 }
 
 TEST(AsicDriver, SetStallRiseTimeKeepsTheCount) {

@@ -131,7 +131,10 @@ void FakeAsic::write_register(uint8_t address, uint16_t value, hal::Ticks now) {
       return;
     }
     if (field::kAdcCtrlStart.get(value) != 0) {
-      if (value & 0x02) regs_[reg::kAdcBattery.address] = battery_code_;
+      if (value & 0x02) {
+        regs_[reg::kAdcBattery.address] =
+            busy_ ? static_cast<uint16_t>(battery_code_ - battery_sag_codes_) : battery_code_;
+      }
       regs_[reg::kIntStatus.address] |= field::kIntStatusAdcDone.mask();
     }
     regs_[address] = static_cast<uint16_t>(value & field::kAdcCtrlChannels.mask());

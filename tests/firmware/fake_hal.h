@@ -41,6 +41,10 @@ class FakeAsic {
     flip_mosi_mask_ = mask;
   }
   void set_battery_code(uint16_t code) { battery_code_ = code; }
+  // How many codes lower the battery channel reads while a move runs (the cell's internal
+  // resistance under the motor's current: 8 codes, ~10 mV at the cell, as the twin shows for a
+  // new cell); 0 is a channel that does not follow the cell (stuck).
+  void set_battery_sag_codes(uint16_t codes) { battery_sag_codes_ = codes; }
   // Reads of this register return this bit stuck at `value` (under a correct MISO CRC, as a
   // fault inside the chip would).
   void stick_register_bit(uint8_t address, uint8_t bit, bool value) {
@@ -84,6 +88,7 @@ class FakeAsic {
   uint16_t stuck_mask_ = 0;
   bool stuck_value_ = false;
   uint16_t battery_code_ = 2457;  // 3.0 V cell through the 1/2 divider
+  uint16_t battery_sag_codes_ = 8;
   uint32_t moves_started_ = 0;
   uint32_t watchdog_expiries_ = 0;
   uint32_t frames_ = 0;

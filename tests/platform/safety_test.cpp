@@ -180,6 +180,12 @@ TEST(PlatformSafety, StallWithNearlyExhaustedCellEndsInCriticalAlarm) {
   expect_priming_stall_detected(0.92);  // 2.70 V
 }
 
+// At the end-of-service level the threshold has long stopped following the cell (it stays at
+// the ERI level's 379 us, PUMP-SAF-009), and still lies above a seized rotor's rise.
+TEST(PlatformSafety, StallAtEndOfServiceLevelEndsInCriticalAlarm) {
+  expect_priming_stall_detected(0.945);  // 2.63 V
+}
+
 TEST(PlatformSafety, EmptyReservoirStopsDelivery) {
   Platform::use_time_resolution();
   PlatformConfig config;

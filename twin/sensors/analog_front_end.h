@@ -30,6 +30,10 @@ struct AnalogFrontEndParams {
   // 1.5 mV/mmHg (-333..+1333 mmHg over the input range).
   ChannelParams reservoir_pressure{0.5, 0.0015, 0.0, 0.0, 0.0005};
   ChannelParams outlet_pressure{0.5, 0.0015, 0.0, 0.0, 0.0005};
+  // The ASIC's converter itself: noise at its input, after the channels (and after any fault
+  // on them, so a stuck sensor still reads with it), 0.5 LSB rms of 2.5 V / 4096. An assumption
+  // of the usual order of a 12-bit SAR converter's transition noise (docs/platform.md).
+  double adc_noise_rms_v = 0.0003;
 };
 
 // What the sensors see.
@@ -70,14 +74,22 @@ class AnalogFrontEnd {
  private:
   double channel_v(const ChannelParams& channel, double quantity);
   double faulty(asic::AnalogInput input, double volts) const;
-  double standard_normal();
+  // A seeded Gaussian stream: the engine and the spare value of its last Box-Muller pair.
+  struct NormalStream {
+    explicit NormalStream(uint64_t seed) : engine(seed) {}
+    double next();
+    std::mt19937_64 engine;
+    bool have_spare = false;
+    double spare = 0.0;
+  };
+  double converted(double volts);
 
   AnalogFrontEndParams params_;
   asic::MotorDriverAsic& asic_;
-  std::mt19937_64 noise_;
+  NormalStream noise_;
+  // Its own stream, so that the channels' noise is the same with and without it.
+  NormalStream adc_noise_;
   ChannelFault faults_[4];
-  bool have_spare_normal_ = false;
-  double spare_normal_ = 0.0;
   double battery_v_ = 0.0;
   double temperature_v_ = 0.0;
   double reservoir_pressure_v_ = 0.0;
