@@ -73,7 +73,8 @@ void Expectations::describe(State& state) {
       state.expected = "programme +/- " +
                        (spec.tolerance_ul > 0.0
                             ? pumptwin::plot::format_value(spec.tolerance_ul, "uL")
-                            : pumptwin::plot::format_value(spec.tolerance_fraction * 100, "%"));
+                            : pumptwin::plot::format_value(spec.tolerance_fraction * 100, "%")) +
+                       (spec.tolerance_labelled ? " (labelled accuracy)" : "");
       break;
     case Expectation::Kind::kNeverAlarm:
       state.check = "alarm " + spec.alarm + " never raised " + window;
@@ -166,7 +167,8 @@ void Expectations::decide(const AgendaItem& item, double now) {
       const double tolerance_ul = written_ul + stroke_ul;
       auto volume = [](double ul) { return pumptwin::plot::format_value(ul, "uL"); };
       state.expected = volume(programme_ul) + " +/- " + volume(tolerance_ul) + " (programme; " +
-                       volume(written_ul) + " and one " + volume(stroke_ul) + " stroke)";
+                       volume(written_ul) + (spec.tolerance_labelled ? " labelled accuracy" : "") +
+                       " and one " + volume(stroke_ul) + " stroke)";
       verdict(state, std::fabs(measured_ul - programme_ul) <= tolerance_ul ? "pass" : "fail", now,
               measured_ul);
       break;

@@ -175,6 +175,7 @@ struct Expectation {
   std::optional<uint32_t> at_most;
   double tolerance_fraction = 0.0;  // kDelivered: one of the two
   double tolerance_ul = 0.0;
+  bool tolerance_labelled = false;  // kDelivered: tolerance_fraction is the pump's label
 };
 
 // `reproduces:`: the scenario shows a hazard of scenarios/hazards.yaml happening to the patient.

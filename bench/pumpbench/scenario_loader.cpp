@@ -19,6 +19,7 @@
 #include "catalogue.h"
 #include "firmware_commands.h"
 #include "plot_axes.h"
+#include "twin/fluid/pump_efficiency.h"
 #include "units.h"
 #include "yaml_fields.h"
 
@@ -1243,14 +1244,18 @@ void read_expectations(Context& context, const YAML::Node& node, Scenario& scena
         if (tolerance) {
           const QuantityParse fraction = parse_quantity(*tolerance, Dimension::kFraction);
           const QuantityParse volume = parse_quantity(*tolerance, Dimension::kVolume);
-          if (tolerance->find('%') != std::string::npos && fraction.value &&
-              *fraction.value > 0.0 && *fraction.value <= 1.0) {
+          if (*tolerance == "labelled") {
+            expectation.tolerance_fraction = pumptwin::fluid::kLabelledVolumeAccuracyFraction;
+            expectation.tolerance_labelled = true;
+          } else if (tolerance->find('%') != std::string::npos && fraction.value &&
+                     *fraction.value > 0.0 && *fraction.value <= 1.0) {
             expectation.tolerance_fraction = *fraction.value;
           } else if (volume.value && *volume.value > 0.0) {
             expectation.tolerance_ul = *volume.value;
           } else {
             context.error(window.get("tolerance"), window.field("tolerance"),
-                          "expected a positive percentage (e.g. '2 %') or volume (e.g. '5 uL')");
+                          "expected a positive percentage (e.g. '2 %'), a volume (e.g. '5 uL') "
+                          "or 'labelled' (the pump's labelled volume accuracy)");
           }
         }
         break;

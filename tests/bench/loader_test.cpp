@@ -2,6 +2,7 @@
 // and every scenario shipped in scenarios/ loads.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -116,6 +117,19 @@ TEST(ScenarioLoader, ReadsTheDemoAsWritten) {
   EXPECT_DOUBLE_EQ(scenario.timeline[0].time_s, 86400.0 + 8 * 3600.0);
   EXPECT_EQ(scenario.timeline[1].timing, Step::Timing::kAfter);
   EXPECT_EQ(scenario.timeline[1].expect_answer, "refused");
+}
+
+TEST(ScenarioLoader, LabelledToleranceIsThePumpsLabelledAccuracy) {
+  const LoadResult result = load_scenario(SCENARIOS_DIR "/cohort/morphine_cohort.yaml");
+  ASSERT_TRUE(result.scenario.has_value());
+  const auto& expectations = result.scenario->expectations;
+  const auto delivered =
+      std::find_if(expectations.begin(), expectations.end(),
+                   [](const Expectation& e) { return e.kind == Expectation::Kind::kDelivered; });
+  ASSERT_NE(delivered, expectations.end());
+  EXPECT_TRUE(delivered->tolerance_labelled);
+  EXPECT_DOUBLE_EQ(delivered->tolerance_fraction, 0.145);  // SynchroMed II labeling
+  EXPECT_DOUBLE_EQ(delivered->tolerance_ul, 0.0);
 }
 
 }  // namespace

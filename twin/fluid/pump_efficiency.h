@@ -7,6 +7,10 @@
 
 namespace pumptwin::fluid {
 
+// What the pump promises: delivered volume within +/-14.5 % of the programme (SynchroMed II
+// labeling, volume accuracy). A scenario's `delivered` check can hold each patient to it.
+inline constexpr double kLabelledVolumeAccuracyFraction = 0.145;
+
 struct PumpEfficiency {
   // Delivered/nominal at zero back-pressure with a new mechanism: calibration of the pump.
   double nominal_fraction = 1.0;
