@@ -21,6 +21,7 @@
 #include "fault_injector.h"
 #include "firmware_commands.h"
 #include "m0plus_soc.h"
+#include "pathway.h"
 #include "platform.h"
 #include "plot_axes.h"
 #include "recorder.h"
@@ -304,6 +305,40 @@ class ScenarioRun {
   void attach_live(pumptwin::live::RunLink* live) { live_ = live; }
   bool fault_injected(const std::string& name) const { return injector_.injected(name); }
   void attach_programmer(pumptwin::mcu::TelemetryTcpBridge* port) { programmer_ = port; }
+  // A driver (the clinical pathway, run_driver.h) decides steps as the run goes; they are
+  // performed as the timeline's are.
+  void attach_driver(RunDriver* driver) { driver_ = driver; }
+  void driver_process() {
+    size_t events_seen = 0;
+    for (;;) {
+      const double wake_s = driver_->next_wake_s();
+      if (!(wake_s < scenario_.duration_s)) return;
+      wait_until_exact(wake_s);
+      if (finished_) return;
+      observe();
+      sample_if_due();
+      const std::vector<double> values = sample_values();
+      const std::vector<SignalDefinition>& catalogue = signal_catalogue();
+      RunView view;
+      // The time asked for: the kernel's nanoseconds may round it down by less than one.
+      view.time_s = std::max(now_s(), wake_s);
+      view.signal = [&](const std::string& name) {
+        for (size_t i = 0; i < catalogue.size(); ++i) {
+          if (catalogue[i].name == name) return values[i];
+        }
+        throw std::invalid_argument("run driver: unknown signal '" + name + "'");
+      };
+      view.alarm_bits = last_alarm_bits_;
+      for (; events_seen < events_.size(); ++events_seen) {
+        const FirmwareEvent& event = events_[events_seen];
+        view.new_events.push_back({event.time_s, event.code, event.argument});
+      }
+      for (const Step& step : driver_->wake(view)) {
+        perform(std::nullopt, step);
+        driver_->answered(step, steps_.back()["answer"].get<std::string>());
+      }
+    }
+  }
   void live_process() {
     for (;;) {
       double wake_after_s = 0.0;
@@ -948,6 +983,12 @@ class ScenarioRun {
             {"spi_frames", platform_.mcu.spi_frames()}};
   }
 
+  json all_figures() {
+    json all = figures();
+    if (driver_ != nullptr) all.update(driver_->figures());
+    return all;
+  }
+
   json write_result() {
     bool all_held = true;
     json known_gaps = json::array();
@@ -1005,9 +1046,10 @@ class ScenarioRun {
                    {"duration_s", scenario_.duration_s},
                    {"expectations", expectations},
                    {"steps", steps_},
-                   {"figures", figures()},
+                   {"figures", all_figures()},
                    {"firmware", firmware_json(platform_.mcu)}};
     if (!error_.empty()) result["error"] = error_;
+    if (driver_ != nullptr) result[driver_->report_key()] = driver_->report();
     recorder_.write_result(result);
     return result;
   }
@@ -1128,6 +1170,7 @@ class ScenarioRun {
   double next_sample_s_ = 0.0;
   pumptwin::live::RunLink* live_ = nullptr;
   pumptwin::mcu::TelemetryTcpBridge* programmer_ = nullptr;
+  RunDriver* driver_ = nullptr;
   sc_core::sc_event live_wake_{"pumpbench_live_wake"};
   pumptwin::faults::FaultInjector injector_{platform_,
                                             options_.seed.value_or(scenario_.setup.seed)};
@@ -1187,6 +1230,15 @@ int run_scenario(const Scenario& scenario, const RunOptions& options) {
   }
   ScenarioRun run(scenario, options, platform, recorder);
   sc_core::sc_spawn([&run] { run.observer(); }, "pumpbench_observer");
+  std::unique_ptr<RunDriver> driver;
+  if (scenario.pathway) {
+    const Setup& setup = scenario.setup;
+    driver = make_pathway_driver(
+        scenario, platform_settings.patient.patient, options.seed.value_or(setup.seed),
+        setup.cohort_size > 0 ? options.member.value_or(0) : setup.cohort_index);
+    run.attach_driver(driver.get());
+    sc_core::sc_spawn([&run] { run.driver_process(); }, "pumpbench_pathway");
+  }
   std::unique_ptr<pumptwin::live::RunLink> live;
   if (options.serve) {
     live = std::make_unique<pumptwin::live::RunLink>(
