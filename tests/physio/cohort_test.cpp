@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "twin/physio/patient_model.h"
@@ -27,7 +28,7 @@ TEST(PhysioCohort, PinnedValuesCatchPlatformDrift) {
   EXPECT_EQ(engine(), 0x51476d3fdc77712dULL);
   const PatientParameters p = CohortGenerator(42).patient(0);
   EXPECT_EQ(p.name, "cohort_42_0");
-  EXPECT_DOUBLE_EQ(p.csf_volume_ml, 116.30569728796748);
+  EXPECT_DOUBLE_EQ(p.csf_volume_ml, 127.53713152531166);
   EXPECT_EQ(p.catheter_tip_level, "T12");
 }
 
@@ -37,6 +38,9 @@ TEST(PhysioCohort, VariabilityMatchesTheRequestedSpread) {
   double sum_sq = 0.0;
   double min_pressure = 1e9;
   double max_pressure = 0.0;
+  double min_pvi = 1e9;
+  double max_pvi = 0.0;
+  double min_volume = 1e9;
   for (const PatientParameters& p : cohort) {
     sum += p.csf_volume_ml;
     sum_sq += p.csf_volume_ml * p.csf_volume_ml;
@@ -47,14 +51,47 @@ TEST(PhysioCohort, VariabilityMatchesTheRequestedSpread) {
                             p.csf_production_ml_per_min * p.outflow_resistance_mmhg_min_per_ml;
     min_pressure = std::min(min_pressure, baseline);
     max_pressure = std::max(max_pressure, baseline);
+    const double pvi = std::log(10.0) / p.elastance_per_ml;
+    min_pvi = std::min(min_pvi, pvi);
+    max_pvi = std::max(max_pvi, pvi);
+    min_volume = std::min(min_volume, p.csf_volume_ml);
   }
   const double mean = sum / cohort.size();
   const double sd = std::sqrt(sum_sq / cohort.size() - mean * mean);
   EXPECT_NEAR(mean, 150.0, 3.0);
-  EXPECT_NEAR(sd / mean, 0.24, 0.02);
+  EXPECT_NEAR(sd / mean, 0.16, 0.02);
+  // Shapiro 1980: PVI 25.9 +/- 2.5 mL in adults; the 3-sigma tails stay within 18-40 mL.
+  EXPECT_GT(min_pvi, 18.0);
+  EXPECT_LT(max_pvi, 40.0);
+  // Edsbagge 2011: spinal CSF 81 +/- 13 mL; no patient below half the reference total.
+  EXPECT_GT(min_volume, 75.0);
   // Baseline pressures stay physiological across the cohort (supine 5-20 mmHg).
   EXPECT_GT(min_pressure, 8.5);
   EXPECT_LT(max_pressure, 20.0);
+}
+
+TEST(PhysioCohort, OpioidToleranceStatusHasItsPrevalenceAndFactorRange) {
+  const std::vector<PatientParameters> cohort = CohortGenerator(11).generate(2000);
+  std::vector<double> factors;
+  for (const PatientParameters& p : cohort) {
+    if (!p.opioid_tolerant) {
+      EXPECT_EQ(p.initial_tolerance_factor, 1.0);
+      continue;
+    }
+    EXPECT_GE(p.initial_tolerance_factor, 1.5);
+    EXPECT_LE(p.initial_tolerance_factor, 10.0);
+    factors.push_back(p.initial_tolerance_factor);
+  }
+  EXPECT_NEAR(static_cast<double>(factors.size()) / cohort.size(), 0.7, 0.03);
+  std::sort(factors.begin(), factors.end());
+  EXPECT_NEAR(factors[factors.size() / 2], 3.0, 0.2);
+  // Prevalence 0: nobody tolerant, every other parameter of each patient unchanged.
+  CohortVariability naive_only;
+  naive_only.opioid_tolerant_fraction = 0.0;
+  const PatientParameters a = CohortGenerator(11, naive_only).patient(3);
+  EXPECT_FALSE(a.opioid_tolerant);
+  EXPECT_EQ(a.csf_volume_ml, cohort[3].csf_volume_ml);
+  EXPECT_EQ(a.catheter_tip_level, cohort[3].catheter_tip_level);
 }
 
 TEST(PhysioCohort, StandardNormalHasUnitVariance) {

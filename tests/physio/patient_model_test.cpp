@@ -113,6 +113,37 @@ TEST(PhysioEffects, BaclofenAbruptStopRaisesWithdrawalRisk) {
   EXPECT_LT(model.effects().withdrawal_risk, 0.1);
 }
 
+TEST(PhysioEffects, OpioidToleranceStartsAtTheStatusFactorAndGrowsOverWeeks) {
+  PatientParameters naive;
+  PatientParameters tolerant;
+  tolerant.opioid_tolerant = true;
+  tolerant.initial_tolerance_factor = 3.0;
+  PatientModel naive_model(naive, drug(DrugId::kMorphine));
+  PatientModel tolerant_model(tolerant, drug(DrugId::kMorphine));
+  EXPECT_DOUBLE_EQ(naive_model.tolerance_factor(), 1.0);
+  EXPECT_DOUBLE_EQ(tolerant_model.tolerance_factor(), 3.0);
+  // The same 1 mg/day for 3 days: the tolerant patient has less analgesia and less
+  // respiratory depression.
+  infuse(naive_model, kT10, 1000.0, 3 * kDay);
+  infuse(tolerant_model, kT10, 1000.0, 3 * kDay);
+  EXPECT_LT(tolerant_model.effects().analgesia_fraction, naive_model.effects().analgesia_fraction);
+  EXPECT_LT(tolerant_model.effects().respiratory_depression_index,
+            naive_model.effects().respiratory_depression_index);
+  // Tolerance develops over weeks (time constant 3 weeks): small after 3 days, several-fold
+  // larger after 6 weeks of the same dose, and analgesia wanes with it.
+  const double after_3_days = naive_model.tolerance_factor();
+  const double analgesia_3_days = naive_model.effects().analgesia_fraction;
+  EXPECT_GT(after_3_days, 1.0);
+  infuse(naive_model, kT10, 1000.0, 42 * kDay, 1800.0);
+  const double after_6_weeks = naive_model.tolerance_factor();
+  EXPECT_GT(after_6_weeks - 1.0, 4.0 * (after_3_days - 1.0));
+  EXPECT_LT(naive_model.effects().analgesia_fraction, analgesia_3_days);
+  // No tolerance process for non-opioids.
+  PatientModel baclofen(tolerant, drug(DrugId::kBaclofen));
+  infuse(baclofen, kT10, 300.0, 2 * kDay);
+  EXPECT_DOUBLE_EQ(baclofen.tolerance_factor(), 1.0);
+}
+
 TEST(PhysioEffects, ZiconotideHasNoWithdrawalAndNoRespiratoryDepression) {
   PatientModel model(PatientParameters{}, drug(DrugId::kZiconotide));
   infuse(model, kT10, 19.2, 4 * kDay);

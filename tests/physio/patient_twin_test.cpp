@@ -75,7 +75,7 @@ TEST(PhysioPatientTwin, TipMigrationMovesTheSource) {
 TEST(PhysioPatientTwin, SignalCatalogueNamesUnitsAndValues) {
   PatientTwin twin(PatientTwinConfig{});
   const std::vector<SignalInfo>& catalogue = twin.signal_catalogue();
-  EXPECT_EQ(catalogue.size(), 16u + kSegmentCount);
+  EXPECT_EQ(catalogue.size(), 18u + kSegmentCount);
   EXPECT_EQ(catalogue[twin.signal_index("csf_pressure_mmhg")].unit, "mmHg");
   EXPECT_EQ(catalogue.back().name, "concentration_ug_per_ml.intracranial");
   twin.deliver_stroke(60.0, kStrokeUl);
@@ -86,6 +86,8 @@ TEST(PhysioPatientTwin, SignalCatalogueNamesUnitsAndValues) {
   }
   EXPECT_DOUBLE_EQ(twin.signal("reservoir_volume_ml"), twin.reservoir().volume_ml());
   EXPECT_THROW(twin.signal("no_such_signal"), std::out_of_range);
+  EXPECT_FALSE(twin.opioid_tolerant());
+  EXPECT_DOUBLE_EQ(twin.signal("opioid_tolerance_factor"), twin.opioid_tolerance_factor());
 }
 
 }  // namespace

@@ -75,14 +75,19 @@ TEST(PhysioValidation, ZiconotideCsfHalfLife4p6Hours) {
 }
 
 TEST(PhysioValidation, BaclofenLumbarHalfLifeOverFirstFourHours) {
-  // Lioresal Intrathecal labeling: 1.51 h over the first 4 h after a lumbar bolus; DESIGN
-  // range 0.9-5 h.
+  // Lioresal Intrathecal labeling: 1.51 h over the first 4 h after a lumbar bolus (a fit to
+  // lumbar samples, here every 30 min from 0.5 h: the instant after the bolus is the model's
+  // well-mixed injection segment, not a sample); DESIGN range 0.9-5 h (Mueller 1988).
   PatientModel model(PatientParameters{}, drug(DrugId::kBaclofen));
   model.inject(kL1L3, 0.1, 50.0);
-  const double c0 = model.concentration_ug_per_ml(kL1L3);
-  model.advance_to(4 * kHour);
-  const double half_life =
-      4.0 * std::log(2.0) / std::log(c0 / model.concentration_ug_per_ml(kL1L3));
+  std::vector<double> t_h;
+  std::vector<double> c;
+  for (int half_hours = 1; half_hours <= 8; ++half_hours) {
+    model.advance_to(half_hours * 1800.0);
+    t_h.push_back(half_hours * 0.5);
+    c.push_back(model.concentration_ug_per_ml(kL1L3));
+  }
+  const double half_life = fitted_half_life_h(t_h, c);
   EXPECT_GE(half_life, 0.9);
   EXPECT_LE(half_life, 2.0);
   RecordProperty("model_value", std::to_string(half_life));
@@ -108,22 +113,30 @@ TEST(PhysioValidation, MorphineReachesCisternaHoursAfterLumbarBolus) {
   model.inject(kL1L3, 0.5, 500.0);  // 0.5 mg lumbar bolus
   double peak = 0.0;
   double peak_h = 0.0;
-  double at_1_h = 0.0;
+  double peak_respiratory = 0.0;
+  double respiratory_peak_h = 0.0;
   for (int step = 1; step <= 24 * 4; ++step) {
     model.advance_to(step * 900.0);
     const double c = model.concentration_ug_per_ml(kCisternaMagna);
-    if (step == 4) at_1_h = c;
     if (c > peak) {
       peak = c;
       peak_h = step * 0.25;
     }
+    const double r = model.effects().respiratory_depression_index;
+    if (r > peak_respiratory) {
+      peak_respiratory = r;
+      respiratory_peak_h = step * 0.25;
+    }
   }
-  // Delayed respiratory depression 6-12 h after lumbar intrathecal morphine (Etches 1989);
-  // cisternal tracer arrival 1-6 h (radionuclide cisternography).
+  // Cisternal tracer arrival 1-6 h (radionuclide cisternography); delayed respiratory
+  // depression 6-12 h after lumbar intrathecal morphine (Etches 1989; the supraspinal
+  // effect-site delay of morphine is calibrated on it).
   EXPECT_GE(peak_h, 2.0);
   EXPECT_LE(peak_h, 8.0);
-  EXPECT_LT(at_1_h, 0.5 * peak);
+  EXPECT_GE(respiratory_peak_h, 6.0);
+  EXPECT_LE(respiratory_peak_h, 12.0);
   RecordProperty("model_value", std::to_string(peak_h));
+  RecordProperty("respiratory_peak_h", std::to_string(respiratory_peak_h));
 }
 
 TEST(PhysioValidation, PocketFillOfConcentratedOpioidGivesDangerousPlasmaLevel) {

@@ -1,6 +1,7 @@
 #include "twin/physio/cohort.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <utility>
 
@@ -49,6 +50,15 @@ PatientParameters CohortGenerator::patient(std::size_t index) const {
         static_cast<std::size_t>(uniform_unit(engine) * static_cast<double>(v.tip_levels.size()));
     p.catheter_tip_level = v.tip_levels[std::min(pick, v.tip_levels.size() - 1)];
   }
+  // Drawn last so that the draws above keep their values for a seed. Both draws are taken
+  // whatever the status, so a change of the prevalence leaves every other patient unchanged.
+  const double status_draw = uniform_unit(engine);
+  const double factor_draw =
+      v.tolerance_factor_median * std::exp(v.tolerance_factor_log_sd * standard_normal(engine));
+  p.opioid_tolerant = status_draw < v.opioid_tolerant_fraction;
+  p.initial_tolerance_factor =
+      p.opioid_tolerant ? std::clamp(factor_draw, v.tolerance_factor_min, v.tolerance_factor_max)
+                        : 1.0;
   return p;
 }
 

@@ -17,12 +17,13 @@
 
 namespace pumptwin::physio {
 
-// Coefficients of variation (standard deviation / mean) and ranges; sources in docs/models.md.
+// Patient variability (not parameter uncertainty: that is validation/sensitivity.h):
+// coefficients of variation (standard deviation / mean) and ranges; sources in docs/models.md.
 struct CohortVariability {
-  double body_weight_cv = 0.15;
-  double csf_volume_cv = 0.24;         // Hogan 1996: lumbosacral 49.9 +/- 12.1 mL
+  double body_weight_cv = 0.15;        // ASSUMPTION: adult weight SD ~12 kg around 70 kg
+  double csf_volume_cv = 0.16;         // Edsbagge 2011: spinal CSF 81 +/- 13 mL
   double csf_production_cv = 0.2;      // Ekstedt 1978; May 1990
-  double elastance_cv = 0.3;           // Czosnyka 2004 (PVI spread in normals)
+  double elastance_cv = 0.1;           // Shapiro 1980: PVI 25.9 +/- 2.5 mL (CV 0.097)
   double outflow_resistance_cv = 0.3;  // Czosnyka 2004
   double dispersion_cv = 0.3;          // spread of pulsatility between patients (assumed)
   double clearance_cv = 0.3;           // Wermeling 2003: ziconotide CSF clearance CV ~30 %
@@ -31,6 +32,19 @@ struct CohortVariability {
   double max_baseline_pain = 9.0;
   // Tip levels drawn with equal probability.
   std::vector<std::string> tip_levels = {"T8", "T9", "T10", "T11", "T12"};
+  // Share of candidates already on systemic opioids (opioid-tolerant) when intrathecal therapy
+  // starts. ASSUMPTION informed by the referral pattern in PACC 2017 (most candidates for
+  // intrathecal opioids have failed systemic opioids); docs/models.md gives its sensitivity.
+  double opioid_tolerant_fraction = 0.7;
+  // Initial opioid EC50 multiplier of a tolerant patient: log-normal, median and log-SD,
+  // clipped to [min, max]. ASSUMPTION: median 3 lies between 1 and the ~7x ratio of the
+  // geometric mid-points of the intrathecal morphine dose ranges of naive (0.2-1 mg/day) and
+  // tolerant (1-10 mg/day) patients (PACC 2017), the rest of that ratio being tolerance
+  // acquired during intrathecal therapy (the process in patient_model.h).
+  double tolerance_factor_median = 3.0;
+  double tolerance_factor_log_sd = 0.4;
+  double tolerance_factor_min = 1.5;
+  double tolerance_factor_max = 10.0;
 };
 
 // Uniform in [0, 1) from the top 53 bits of one draw.

@@ -17,7 +17,12 @@ namespace {
 //  [CAT]  Catapres / Duraclon (clonidine) prescribing information: Vd 2.1 L/kg, t1/2 12-16 h;
 //         rebound hypertension on withdrawal.
 //  [LUG]  Lugo & Kern 2004, J Pain Palliat Care Pharmacother 18(4):17-30 (opioid PK).
-//  [STU]  Stuart-Harris et al. 2000, Br J Clin Pharmacol 49:207-14 (s.c. morphine tmax ~15 min).
+//  [STU]  Stuart-Harris et al. 2000, Br J Clin Pharmacol 49:207-14: s.c. bolus morphine
+//         appearance (absorption) half-life 0.08 h, tmax 0.25 h; i.v. and s.c. plasma curves.
+//  [NOR]  Nordberg et al. 1984, Anesthesiology 60:448-54: lumbar CSF after 0.25/0.5 mg lumbar
+//         intrathecal morphine, terminal t1/2 175-196 min, CL 2.8-3.4 uL/kg/min.
+//  [LIB]  Lioresal Intrathecal labeling: onset 0.5-1 h after a bolus, peak effect ~4 h.
+//  [ASM]  assumption; docs/models.md gives its sensitivity.
 //  [BAS]  Baselt, Disposition of Toxic Drugs and Chemicals in Man (toxic plasma levels).
 //  [BER]  Bernards 2006, Anesthesiology 105:169-78 (lipophilic drugs stay near the tip).
 //  [CAL]  calibrated in this model; docs/models.md names the observation it reproduces.
@@ -29,23 +34,28 @@ DrugParameters morphine() {
   d.name = "morphine";
   d.drug_class = DrugClass::kOpioid;
   d.effect = TherapeuticEffect::kAnalgesia;
-  d.min_concentration_ug_per_ml = 500.0;     // [PACC]
-  d.max_concentration_ug_per_ml = 25000.0;   // [INF] 25 mg/mL preparation
-  d.starting_dose_ug_per_day = 200.0;        // [PACC] 0.1-0.5 mg/day
-  d.max_daily_dose_ug_per_day = 15000.0;     // [PACC]
-  d.csf_clearance_ml_per_min = 0.4;          // hydrophilic: ~ CSF turnover [CAL]
-  d.csf_half_life_h = 4.3;                   // model's terminal value for that clearance
-  d.plasma_volume_l_per_kg = 3.5;            // [LUG] 3-4 L/kg
-  d.plasma_half_life_h = 2.5;                // [LUG] 2-3 h
-  d.tissue_absorption_half_life_min = 15.0;  // [STU]
-  d.ec50_csf_ug_per_ml = 2.0;                // [CAL] 0.6 mg/day at T10 halves the pain
+  d.min_concentration_ug_per_ml = 500.0;    // [PACC]
+  d.max_concentration_ug_per_ml = 25000.0;  // [INF] 25 mg/mL preparation
+  d.starting_dose_ug_per_day = 200.0;       // [PACC] 0.1-0.5 mg/day
+  d.max_daily_dose_ug_per_day = 15000.0;    // [PACC]
+  d.csf_clearance_ml_per_min = 0.57;        // [CAL] lumbar CL and t1/2 of [NOR]
+  d.csf_half_life_h = 3.1;                  // model terminal lumbar value; [NOR] 2.9-3.3 h
+  d.plasma_volume_l_per_kg = 3.5;           // [LUG] 3-4 L/kg
+  d.plasma_half_life_h = 2.2;               // [STU] 2.2 +/- 1.0 h
+  d.tissue_absorption_half_life_min = 5.0;  // [STU] appearance t1/2 0.08 h
+  d.ec50_csf_ug_per_ml = 1.5;               // [CAL] 0.6 mg/day at T10 halves the pain
   d.hill = 1.5;
   d.emax = 0.9;
-  d.respiratory_ec50_csf_ug_per_ml = 3.0;       // [CAL] intracranial
+  d.respiratory_ec50_csf_ug_per_ml = 1.8;       // [CAL] intracranial
   d.respiratory_ec50_plasma_ng_per_ml = 100.0;  // [BAS] toxic from ~100 ng/mL (naive)
   d.sedation_ec50_plasma_ng_per_ml = 60.0;      // [LUG]
-  d.sedation_ec50_csf_ug_per_ml = 2.0;          // [CAL]
+  d.sedation_ec50_csf_ug_per_ml = 1.2;          // [CAL]
   d.withdrawal_severity = 0.6;
+  d.plasma_central_volume_l_per_kg = 0.8;                // [CAL] i.v. and s.c. curves of [STU]
+  d.plasma_distribution_clearance_l_per_h_per_kg = 5.7;  // [CAL] as above
+  d.therapeutic_equilibration_half_life_min = 30.0;      // [ASM] onset 30-60 min
+  d.supraspinal_equilibration_half_life_min = 120.0;     // [CAL] see docs/models.md
+  d.plasma_effect_equilibration_half_life_min = 90.0;    // [ASM] slow blood-brain transfer
   return d;
 }
 
@@ -55,16 +65,16 @@ DrugParameters hydromorphone() {
   d.name = "hydromorphone";
   d.drug_class = DrugClass::kOpioid;
   d.effect = TherapeuticEffect::kAnalgesia;
-  d.min_concentration_ug_per_ml = 500.0;     // [PACC]
-  d.max_concentration_ug_per_ml = 15000.0;   // [PACC]
-  d.starting_dose_ug_per_day = 40.0;         // [PACC] 0.01-0.15 mg/day
-  d.max_daily_dose_ug_per_day = 10000.0;     // [PACC]
-  d.csf_clearance_ml_per_min = 0.8;          // more lipophilic than morphine [BER, CAL]
-  d.csf_half_life_h = 2.6;                   // model's terminal value for that clearance
-  d.plasma_volume_l_per_kg = 4.0;            // [LUG]
-  d.plasma_half_life_h = 2.5;                // [LUG]
-  d.tissue_absorption_half_life_min = 15.0;  // as morphine [STU]
-  d.ec50_csf_ug_per_ml = 0.25;               // [PACC] 5:1 dose potency vs morphine [CAL]
+  d.min_concentration_ug_per_ml = 500.0;    // [PACC]
+  d.max_concentration_ug_per_ml = 15000.0;  // [PACC]
+  d.starting_dose_ug_per_day = 40.0;        // [PACC] 0.01-0.15 mg/day
+  d.max_daily_dose_ug_per_day = 10000.0;    // [PACC]
+  d.csf_clearance_ml_per_min = 0.8;         // more lipophilic than morphine [BER, CAL]
+  d.csf_half_life_h = 2.6;                  // model's terminal value for that clearance
+  d.plasma_volume_l_per_kg = 4.0;           // [LUG]
+  d.plasma_half_life_h = 2.5;               // [LUG]
+  d.tissue_absorption_half_life_min = 5.0;  // as morphine [STU] [ASM]
+  d.ec50_csf_ug_per_ml = 0.25;              // [PACC] 5:1 dose potency vs morphine [CAL]
   d.hill = 1.5;
   d.emax = 0.9;
   d.respiratory_ec50_csf_ug_per_ml = 0.3;      // [CAL]
@@ -72,6 +82,9 @@ DrugParameters hydromorphone() {
   d.sedation_ec50_plasma_ng_per_ml = 12.0;     // [LUG]
   d.sedation_ec50_csf_ug_per_ml = 0.2;         // [CAL]
   d.withdrawal_severity = 0.6;
+  d.therapeutic_equilibration_half_life_min = 15.0;    // [ASM] more lipophilic: faster
+  d.supraspinal_equilibration_half_life_min = 60.0;    // [ASM]
+  d.plasma_effect_equilibration_half_life_min = 30.0;  // [ASM]
   return d;
 }
 
@@ -85,16 +98,19 @@ DrugParameters baclofen() {
   d.max_concentration_ug_per_ml = 2000.0;    // [LIO]
   d.starting_dose_ug_per_day = 100.0;        // [LIO] screening 50-100 ug, then titrate
   d.max_daily_dose_ug_per_day = 1000.0;      // [LIO] little experience above 1000 ug/day
-  d.csf_clearance_ml_per_min = 0.5;          // [LIO] ~30 mL/h
-  d.csf_half_life_h = 1.51;                  // [LIO]
+  d.csf_clearance_ml_per_min = 1.2;          // [CAL] lumbar CL ~30 mL/h [LIO]
+  d.csf_half_life_h = 1.51;                  // [LIO] over the first 4 h
   d.plasma_volume_l_per_kg = 0.7;            // [LIO] oral PK
   d.plasma_half_life_h = 3.5;                // [LIO] 2.5-4 h
   d.tissue_absorption_half_life_min = 30.0;  // [CAL] hydrophilic zwitterion, slower s.c.
-  d.ec50_csf_ug_per_ml = 0.5;                // [CAL] 300 ug/day at T10: ~70 % of maximum
+  d.ec50_csf_ug_per_ml = 0.32;               // [CAL] 300 ug/day at T10: ~70 % of maximum
   d.hill = 2.0;
   d.emax = 0.9;
   d.sedation_ec50_csf_ug_per_ml = 5.0;  // [LIO] overdose: drowsiness to coma [CAL]
   d.withdrawal_severity = 1.0;          // [LIO] boxed warning: abrupt stop can be fatal
+  d.therapeutic_equilibration_half_life_min = 240.0;   // [CAL] peak effect ~4 h [LIB]
+  d.supraspinal_equilibration_half_life_min = 60.0;    // [ASM]
+  d.plasma_effect_equilibration_half_life_min = 60.0;  // no plasma effect modelled
   return d;
 }
 
@@ -108,16 +124,19 @@ DrugParameters ziconotide() {
   d.max_concentration_ug_per_ml = 100.0;     // [PRI]
   d.starting_dose_ug_per_day = 2.4;          // [PRI]
   d.max_daily_dose_ug_per_day = 19.2;        // [PRI]
-  d.csf_clearance_ml_per_min = 0.38;         // [PRI]
-  d.csf_half_life_h = 4.6;                   // [PRI]
+  d.csf_clearance_ml_per_min = 0.45;         // [CAL] lumbar CL, V, t1/2 of [PRI]: docs/models.md
+  d.csf_half_life_h = 4.0;                   // model terminal lumbar value; [PRI] 4.6 +/- 0.9 h
   d.plasma_volume_l_per_kg = 0.43;           // [PRI] ~30 L
   d.plasma_half_life_h = 1.3;                // [PRI]
   d.tissue_absorption_half_life_min = 30.0;  // [CAL] peptide, slow s.c. absorption
-  d.ec50_csf_ug_per_ml = 0.02;               // [CAL] 7.2 ug/day at T10: ~half maximum
+  d.ec50_csf_ug_per_ml = 0.0172;             // [CAL] 7.2 ug/day at T10: ~half maximum
   d.hill = 1.5;
   d.emax = 0.8;
-  d.sedation_ec50_csf_ug_per_ml = 0.03;  // [PRI] confusion, somnolence at high doses [CAL]
-  d.withdrawal_severity = 0.0;           // [PRI] may be stopped abruptly
+  d.sedation_ec50_csf_ug_per_ml = 0.026;  // [PRI] confusion, somnolence at high doses [CAL]
+  d.withdrawal_severity = 0.0;            // [PRI] may be stopped abruptly
+  d.therapeutic_equilibration_half_life_min = 120.0;   // [ASM] near-maximal in hours [PRI]
+  d.supraspinal_equilibration_half_life_min = 120.0;   // [ASM]
+  d.plasma_effect_equilibration_half_life_min = 60.0;  // no plasma effect modelled
   return d;
 }
 
@@ -140,6 +159,9 @@ DrugParameters bupivacaine() {
   d.hill = 2.0;
   d.emax = 0.8;
   d.withdrawal_severity = 0.0;
+  d.therapeutic_equilibration_half_life_min = 5.0;     // [ASM] spinal block within minutes
+  d.supraspinal_equilibration_half_life_min = 10.0;    // [ASM]
+  d.plasma_effect_equilibration_half_life_min = 10.0;  // [ASM]
   return d;
 }
 
@@ -161,8 +183,11 @@ DrugParameters clonidine() {
   d.ec50_csf_ug_per_ml = 0.2;                // [CAL] 120 ug/day at T10: ~half maximum
   d.hill = 1.5;
   d.emax = 0.6;
-  d.sedation_ec50_plasma_ng_per_ml = 2.0;  // [CAT] sedation from ~1-2 ng/mL
-  d.withdrawal_severity = 0.6;             // [CAT] rebound hypertension
+  d.sedation_ec50_plasma_ng_per_ml = 2.0;              // [CAT] sedation from ~1-2 ng/mL
+  d.withdrawal_severity = 0.6;                         // [CAT] rebound hypertension
+  d.therapeutic_equilibration_half_life_min = 30.0;    // [ASM]
+  d.supraspinal_equilibration_half_life_min = 30.0;    // [ASM]
+  d.plasma_effect_equilibration_half_life_min = 30.0;  // [ASM]
   return d;
 }
 

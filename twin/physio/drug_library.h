@@ -45,10 +45,22 @@ struct DrugParameters {
   double csf_clearance_ml_per_min;
   double csf_half_life_h;
 
-  // Plasma pharmacokinetics (one compartment) and absorption from a subcutaneous depot.
+  // Plasma pharmacokinetics and absorption from a subcutaneous depot. The volume is the
+  // steady-state volume of distribution and sets clearance = volume * ln2 / half-life; a
+  // central volume > 0 splits it into central (sampled plasma) and peripheral compartments
+  // exchanging at the distribution clearance, else one compartment.
   double plasma_volume_l_per_kg;
   double plasma_half_life_h;
   double tissue_absorption_half_life_min;
+  double plasma_central_volume_l_per_kg;
+  double plasma_distribution_clearance_l_per_h_per_kg;
+
+  // Effect-site (biophase) equilibration half-lives (t1/2 ke0), minutes: of the therapeutic
+  // effect with the target-segment CSF, of the supraspinal effects (respiratory depression,
+  // sedation) with intracranial CSF, and of those effects with plasma.
+  double therapeutic_equilibration_half_life_min;
+  double supraspinal_equilibration_half_life_min;
+  double plasma_effect_equilibration_half_life_min;
 
   // Therapeutic effect at the target segment: Emax model with Hill coefficient.
   double ec50_csf_ug_per_ml;
@@ -62,6 +74,13 @@ struct DrugParameters {
   double sedation_ec50_csf_ug_per_ml;  // intracranial CSF
   // 0 none, 1 life-threatening (baclofen): scales the withdrawal risk signal.
   double withdrawal_severity;
+  // Hill exponent of the adverse-effect curves: the steep rise of opioid respiratory depression
+  // near its threshold (Dahan et al. 2010, Anesthesiology 112:226); the value is an assumption.
+  double adverse_hill = 2.0;
+  // Time constant with which the patient adapts to the target concentration (withdrawal):
+  // syndromes after abrupt cessation of intrathecal baclofen start within hours and peak over
+  // 1-3 days (Coffey et al. 2002, Arch Phys Med Rehabil 83:735); the value is an assumption.
+  double withdrawal_adaptation_time_constant_h = 24.0;
 };
 
 inline constexpr std::size_t kDrugCount = 6;

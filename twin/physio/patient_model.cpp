@@ -13,14 +13,12 @@ namespace odeint = boost::numeric::odeint;
 constexpr double kLn2 = 0.69314718055994530942;
 constexpr double kReferenceCsfVolumeMl = 150.0;
 constexpr double kReferenceFormationMlPerMin = 0.35;
-// Withdrawal syndromes after abrupt cessation of intrathecal baclofen start within hours and
-// peak over 1-3 days (Coffey et al. 2002, Arch Phys Med Rehabil 83:735-41): the level the
-// patient has adapted to follows the target concentration with a one-day time constant.
-constexpr double kAdaptationTimeConstantS = 24.0 * 3600.0;
-// Hill coefficient for the adverse-effect curves (respiratory depression, sedation): the
-// steep rise of opioid respiratory depression near its threshold (Dahan 2010,
-// Anesthesiology 112:226).
-constexpr double kAdverseHill = 2.0;
+// Opioid tolerance over weeks, as a tolerance compartment shifting the EC50 (competitive form of
+// Porchet, Benowitz & Sheiner 1988, J Pharmacol Exp Ther 244:231): EC50(t) = EC50_0 * F0 *
+// (1 + x_tol), x_tol following the target concentration / EC50 with this time constant.
+// ASSUMPTION (docs/models.md): 3 weeks, so that steady exposure at the EC50 doubles it within
+// 2-3 months, the period over which intrathecal morphine doses rise before stabilising.
+constexpr double kToleranceTimeConstantS = 21.0 * 24.0 * 3600.0;
 // Tolerances of the adaptive stepper: absolute in ug (masses) and mmHg (pressure), relative.
 // Drug masses span 1e-3 ug (ziconotide far from the tip) to 1e5 ug (morphine pocket fill).
 constexpr double kAbsoluteTolerance = 1e-12;
@@ -60,10 +58,25 @@ PatientModel::PatientModel(const PatientParameters& patient, const DrugParameter
       std::max(0.0, drug.csf_clearance_ml_per_min - kReferenceFormationMlPerMin);
   membrane_clearance_per_s_ =
       patient.clearance_scale * transfer_ml_per_min / kReferenceCsfVolumeMl / 60.0;
-  plasma_volume_ml_ = drug.plasma_volume_l_per_kg * patient.body_weight_kg * 1e3;
-  plasma_elimination_per_s_ = kLn2 / (drug.plasma_half_life_h * 3600.0);
+  // Clearance from the steady-state volume and the half-life, leaving the central compartment.
+  const double total_volume_ml = drug.plasma_volume_l_per_kg * patient.body_weight_kg * 1e3;
+  const double clearance_ml_per_s = total_volume_ml * kLn2 / (drug.plasma_half_life_h * 3600.0);
+  if (drug.plasma_central_volume_l_per_kg > 0.0) {
+    plasma_volume_ml_ = drug.plasma_central_volume_l_per_kg * patient.body_weight_kg * 1e3;
+    peripheral_volume_ml_ = total_volume_ml - plasma_volume_ml_;
+    distribution_clearance_ml_per_s_ =
+        drug.plasma_distribution_clearance_l_per_h_per_kg * patient.body_weight_kg * 1e3 / 3600.0;
+  } else {
+    plasma_volume_ml_ = total_volume_ml;
+    peripheral_volume_ml_ = 1.0;  // unused: no distribution clearance
+  }
+  plasma_elimination_per_s_ = clearance_ml_per_s / plasma_volume_ml_;
+  therapeutic_ke0_per_s_ = kLn2 / (drug.therapeutic_equilibration_half_life_min * 60.0);
+  supraspinal_ke0_per_s_ = kLn2 / (drug.supraspinal_equilibration_half_life_min * 60.0);
+  plasma_ke0_per_s_ = kLn2 / (drug.plasma_effect_equilibration_half_life_min * 60.0);
   tissue_absorption_per_s_ = kLn2 / (drug.tissue_absorption_half_life_min * 60.0);
-  adaptation_per_s_ = 1.0 / kAdaptationTimeConstantS;
+  adaptation_per_s_ = 1.0 / (drug.withdrawal_adaptation_time_constant_h * 3600.0);
+  if (drug.drug_class == DrugClass::kOpioid) tolerance_per_s_ = 1.0 / kToleranceTimeConstantS;
   state_[kPressure] = baseline_csf_pressure_mmhg();
 }
 
@@ -120,10 +133,20 @@ void PatientModel::derivative(const State& x, State& dxdt) const {
   }
   const double absorbed = tissue_absorption_per_s_ * x[kTissue];
   const double eliminated = plasma_elimination_per_s_ * x[kPlasma];
+  const double distributed =
+      distribution_clearance_ml_per_s_ *
+      (x[kPlasma] / plasma_volume_ml_ - x[kPeripheral] / peripheral_volume_ml_);
   dxdt[kTissue] = -absorbed;
-  dxdt[kPlasma] = to_plasma + absorbed - eliminated;
+  dxdt[kPlasma] = to_plasma + absorbed - eliminated - distributed;
+  dxdt[kPeripheral] = distributed;
   dxdt[kEliminated] = eliminated;
   dxdt[kAdapted] = adaptation_per_s_ * (c[target_segment_] - x[kAdapted]);
+  dxdt[kEffectSiteTarget] = therapeutic_ke0_per_s_ * (c[target_segment_] - x[kEffectSiteTarget]);
+  dxdt[kEffectSiteCranial] = supraspinal_ke0_per_s_ * (c[kIntracranial] - x[kEffectSiteCranial]);
+  dxdt[kEffectSitePlasma] =
+      plasma_ke0_per_s_ * (x[kPlasma] / plasma_volume_ml_ * 1e3 - x[kEffectSitePlasma]);
+  dxdt[kToleranceExposure] =
+      tolerance_per_s_ * (c[target_segment_] / drug_.ec50_csf_ug_per_ml - x[kToleranceExposure]);
 }
 
 void PatientModel::advance_to(double time_s) {
@@ -177,17 +200,26 @@ MassBalance PatientModel::mass_balance() const {
   balance.administered_ug = administered_ug_;
   for (std::size_t i = 0; i < kSegmentCount; ++i) balance.in_csf_ug += state_[kFirstSegment + i];
   balance.in_tissue_ug = state_[kTissue];
-  balance.in_plasma_ug = state_[kPlasma];
+  balance.in_plasma_ug = state_[kPlasma] + state_[kPeripheral];
   balance.eliminated_ug = state_[kEliminated];
   return balance;
 }
 
+double PatientModel::tolerance_factor() const {
+  if (drug_.drug_class != DrugClass::kOpioid) return 1.0;
+  const double initial = patient_.opioid_tolerant ? patient_.initial_tolerance_factor : 1.0;
+  return initial * (1.0 + state_[kToleranceExposure]);
+}
+
 Effects PatientModel::effects() const {
   Effects e;
-  const double sensitivity = patient_.sensitivity;
+  // Tolerance lowers the patient's sensitivity to every opioid effect alike.
+  const double sensitivity = patient_.sensitivity / tolerance_factor();
+  // Effects act on the effect-site concentrations; withdrawal compares the target segment's
+  // concentration with the level adapted to.
   const double target = concentration_ug_per_ml(target_segment_);
   const double ec50 = drug_.ec50_csf_ug_per_ml / sensitivity;
-  const double effect = drug_.emax * hill(target, ec50, drug_.hill);
+  const double effect = drug_.emax * hill(state_[kEffectSiteTarget], ec50, drug_.hill);
   if (drug_.effect == TherapeuticEffect::kAnalgesia) {
     e.analgesia_fraction = effect;
   } else {
@@ -195,17 +227,18 @@ Effects PatientModel::effects() const {
   }
   e.pain_score = patient_.baseline_pain_score * (1.0 - e.analgesia_fraction);
 
-  const double cranial = concentration_ug_per_ml(kIntracranial);
-  const double plasma = plasma_concentration_ng_per_ml();
+  const double cranial = state_[kEffectSiteCranial];
+  const double plasma = state_[kEffectSitePlasma];
   const double resp_csf =
-      hill(cranial, drug_.respiratory_ec50_csf_ug_per_ml / sensitivity, kAdverseHill);
+      hill(cranial, drug_.respiratory_ec50_csf_ug_per_ml / sensitivity, drug_.adverse_hill);
   const double resp_plasma =
-      hill(plasma, drug_.respiratory_ec50_plasma_ng_per_ml / sensitivity, kAdverseHill);
-  e.respiratory_depression_index = 1.0 - (1.0 - resp_csf) * (1.0 - resp_plasma);
+      hill(plasma, drug_.respiratory_ec50_plasma_ng_per_ml / sensitivity, drug_.adverse_hill);
+  e.ventilation_fraction = (1.0 - resp_csf) * (1.0 - resp_plasma);
+  e.respiratory_depression_index = 1.0 - e.ventilation_fraction;
   const double sed_csf =
-      hill(cranial, drug_.sedation_ec50_csf_ug_per_ml / sensitivity, kAdverseHill);
+      hill(cranial, drug_.sedation_ec50_csf_ug_per_ml / sensitivity, drug_.adverse_hill);
   const double sed_plasma =
-      hill(plasma, drug_.sedation_ec50_plasma_ng_per_ml / sensitivity, kAdverseHill);
+      hill(plasma, drug_.sedation_ec50_plasma_ng_per_ml / sensitivity, drug_.adverse_hill);
   e.sedation_index = 1.0 - (1.0 - sed_csf) * (1.0 - sed_plasma);
 
   // Risk grows with how far the concentration has fallen below the adapted level, weighted by

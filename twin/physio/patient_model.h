@@ -7,12 +7,14 @@
 // - Transport: drug mass per neuraxis segment (neuraxis.h); exchange between neighbours by
 //   pulsatile dispersion, caudal bulk flow feeding spinal absorption, bulk absorption with the
 //   CSF, and first-order transfer across the meninges at a drug-specific rate.
-// - Plasma: one compartment receiving what leaves the CSF and what is absorbed from a
-//   subcutaneous/paraspinal tissue depot (pocket fill, catheter leak), with first-order
-//   elimination.
-// - Effects (effects() below): Emax/Hill of the concentration at the target segment, adverse
-//   effects from intracranial CSF and plasma, withdrawal risk from the fall below the level the
-//   patient has adapted to.
+// - Plasma: central (sampled) and peripheral compartments (one when the drug has no central
+//   volume) receiving what leaves the CSF and what is absorbed from a subcutaneous/paraspinal
+//   tissue depot (pocket fill, catheter leak), with first-order elimination.
+// - Effects (effects() below): Emax/Hill of effect-site (biophase) concentrations that follow,
+//   each with its drug's t1/2 ke0, the target segment (therapeutic), intracranial CSF and
+//   plasma (respiratory depression, sedation); withdrawal withdrawal risk from the fall below the
+//   level the patient has adapted to; opioid tolerance (tolerance_factor()) multiplies the opioid
+//   EC50s.
 //
 // Drug mass is a linear invariant of the ODE (every outflow of one compartment is the inflow of
 // another or of the eliminated sink), which Runge-Kutta methods preserve to rounding: infused =
@@ -40,25 +42,38 @@ struct MassBalance {
 };
 
 struct Effects {
-  double analgesia_fraction = 0.0;            // 0-1 at the target segment
-  double pain_score = 0.0;                    // numeric rating scale 0-10
-  double antispasticity_fraction = 0.0;       // 0-1 at the target segment
-  double respiratory_depression_index = 0.0;  // 0-1; > 0.5 needs intervention
-  double sedation_index = 0.0;                // 0-1
-  double withdrawal_risk = 0.0;               // 0-1, scaled by the drug's severity
+  double analgesia_fraction = 0.0;       // 0-1 at the target segment
+  double pain_score = 0.0;               // numeric rating scale 0-10
+  double antispasticity_fraction = 0.0;  // 0-1 at the target segment
+  // Fractional depression of isohypercapnic ventilation (minute ventilation at a fixed
+  // end-tidal CO2, the measure of opioid respiratory depression in Dahan et al. 2010,
+  // Anesthesiology 112:226): 0.5 halves it and needs intervention.
+  double respiratory_depression_index = 0.0;
+  // The same as ventilation relative to the patient's own baseline: 1 - the index.
+  double ventilation_fraction = 1.0;
+  double sedation_index = 0.0;   // 0-1
+  double withdrawal_risk = 0.0;  // 0-1, scaled by the drug's severity
 };
 
 class PatientModel {
  public:
-  // [0] CSF pressure, [1..11] drug mass per segment, then tissue depot, plasma, eliminated,
-  // and the target-segment concentration the patient has adapted to.
+  // [0] CSF pressure, [1..11] drug mass per segment, then tissue depot, plasma (central and
+  // peripheral), eliminated,
+  // the target-segment concentration the patient has adapted to (withdrawal), and the opioid
+  // exposure of the tolerance compartment (target concentration / drug EC50, lagged by weeks).
   static constexpr std::size_t kPressure = 0;
   static constexpr std::size_t kFirstSegment = 1;
   static constexpr std::size_t kTissue = kFirstSegment + kSegmentCount;
   static constexpr std::size_t kPlasma = kTissue + 1;
-  static constexpr std::size_t kEliminated = kPlasma + 1;
+  static constexpr std::size_t kPeripheral = kPlasma + 1;
+  static constexpr std::size_t kEliminated = kPeripheral + 1;
   static constexpr std::size_t kAdapted = kEliminated + 1;
-  static constexpr std::size_t kStateSize = kAdapted + 1;
+  static constexpr std::size_t kToleranceExposure = kAdapted + 1;
+  // Effect-site concentrations: target segment (ug/mL), intracranial (ug/mL), plasma (ng/mL).
+  static constexpr std::size_t kEffectSiteTarget = kToleranceExposure + 1;
+  static constexpr std::size_t kEffectSiteCranial = kEffectSiteTarget + 1;
+  static constexpr std::size_t kEffectSitePlasma = kEffectSiteCranial + 1;
+  static constexpr std::size_t kStateSize = kEffectSitePlasma + 1;
   using State = std::array<double, kStateSize>;
 
   // Starts at t = 0 with CSF at its equilibrium pressure and no drug.
@@ -87,6 +102,9 @@ class PatientModel {
   std::size_t target_segment() const { return target_segment_; }
   MassBalance mass_balance() const;
   Effects effects() const;
+  // Multiplier of the opioid EC50s now: the patient's initial tolerance factor (1 when
+  // opioid-naive) times (1 + exposure of the tolerance compartment). 1 for non-opioids.
+  double tolerance_factor() const;
   const State& state() const { return state_; }
   const PatientParameters& patient() const { return patient_; }
   const DrugParameters& drug() const { return drug_; }
@@ -103,10 +121,16 @@ class PatientModel {
   // Share of spinal absorption taken up by each segment.
   std::array<double, kSegmentCount> spinal_absorption_share_{};
   double membrane_clearance_per_s_ = 0.0;
-  double plasma_volume_ml_ = 0.0;
-  double plasma_elimination_per_s_ = 0.0;
+  double plasma_volume_ml_ = 0.0;  // central (sampled) volume
+  double peripheral_volume_ml_ = 0.0;
+  double plasma_elimination_per_s_ = 0.0;  // of the central amount
+  double distribution_clearance_ml_per_s_ = 0.0;
+  double therapeutic_ke0_per_s_ = 0.0;
+  double supraspinal_ke0_per_s_ = 0.0;
+  double plasma_ke0_per_s_ = 0.0;
   double tissue_absorption_per_s_ = 0.0;
   double adaptation_per_s_ = 0.0;
+  double tolerance_per_s_ = 0.0;  // 0 for non-opioids: no tolerance process
   std::size_t target_segment_ = 0;
   double administered_ug_ = 0.0;
   double time_s_ = 0.0;

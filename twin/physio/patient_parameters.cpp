@@ -9,11 +9,12 @@ const std::vector<PatientParameters>& reference_patients() {
     std::vector<PatientParameters> list;
     list.push_back(PatientParameters{});
 
-    // Opioid-tolerant cancer patient with thoracic pain: tolerance halves sensitivity.
+    // Opioid-tolerant cancer patient with thoracic pain: opioid EC50s doubled at the start.
     PatientParameters cancer;
     cancer.name = "cancer_pain_thoracic";
     cancer.body_weight_kg = 62.0;
-    cancer.sensitivity = 0.5;
+    cancer.opioid_tolerant = true;
+    cancer.initial_tolerance_factor = 2.0;
     cancer.baseline_pain_score = 8.0;
     cancer.target_level = "T6";
     cancer.catheter_tip_level = "T7";

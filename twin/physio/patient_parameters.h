@@ -34,8 +34,14 @@ struct PatientParameters {
   double dispersion_cm2_per_s = 0.1;
   // Scales drug-specific transfer out of CSF (meninges, cord, epidural fat).
   double clearance_scale = 1.0;
-  // Divides every EC50: > 1 is more sensitive (opioid-naive), < 1 tolerant.
+  // Divides every EC50: inter-individual pharmacodynamic sensitivity apart from opioid
+  // tolerance (> 1 more sensitive, e.g. the elderly). Assumption; see docs/models.md.
   double sensitivity = 1.0;
+  // Opioid status at the start of intrathecal therapy (PACC 2017 doses naive and tolerant
+  // patients differently). A tolerant patient's opioid EC50s (analgesia, respiratory
+  // depression, sedation) start multiplied by initial_tolerance_factor; a naive patient's at 1.
+  bool opioid_tolerant = false;
+  double initial_tolerance_factor = 1.0;
   // Numeric rating scale 0-10 without therapy.
   double baseline_pain_score = 7.0;
   // Level of the dermatomes the therapy aims at (pain origin, spastic segments).

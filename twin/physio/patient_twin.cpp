@@ -30,6 +30,8 @@ enum Signal : std::size_t {
   kDrugToTissue,
   kTissueDrug,
   kTipConcentration,
+  kToleranceFactor,
+  kVentilation,
   kFirstSegmentConcentration,
 };
 
@@ -66,6 +68,8 @@ PatientTwin::PatientTwin(const PatientTwinConfig& config)
       {"drug_to_tissue_ug", "ug"},
       {"tissue_drug_ug", "ug"},
       {"catheter_tip_concentration_ug_per_ml", "ug/mL"},
+      {"opioid_tolerance_factor", "1"},
+      {"isohypercapnic_ventilation_fraction", "1"},
   };
   for (const NeuraxisSegment& segment : kNeuraxis) {
     catalogue_.push_back({"concentration_ug_per_ml." + std::string(segment.name), "ug/mL"});
@@ -216,6 +220,10 @@ double PatientTwin::signal(std::size_t index) const {
       return model_.tissue_drug_ug();
     case kTipConcentration:
       return catheter_.tip_concentration_ug_per_ml();
+    case kToleranceFactor:
+      return model_.tolerance_factor();
+    case kVentilation:
+      return model_.effects().ventilation_fraction;
     case kFirstSegmentConcentration:
       break;
   }
@@ -245,6 +253,9 @@ std::vector<double> PatientTwin::sample() const {
         break;
       case kWithdrawalRisk:
         values[i] = effects.withdrawal_risk;
+        break;
+      case kVentilation:
+        values[i] = effects.ventilation_fraction;
         break;
       default:
         values[i] = signal(i);

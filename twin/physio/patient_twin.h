@@ -84,6 +84,9 @@ class PatientTwin {
   const fluid::Reservoir& reservoir() const { return reservoir_; }
   const fluid::Catheter& catheter() const { return catheter_; }
   const PatientModel& model() const { return model_; }
+  // The patient's opioid status and the current multiplier of the opioid EC50s (tolerance).
+  bool opioid_tolerant() const { return model_.patient().opioid_tolerant; }
+  double opioid_tolerance_factor() const { return model_.tolerance_factor(); }
   ChainMassBalance mass_balance() const;
 
   // Named signals for the recorder, values at time_s().

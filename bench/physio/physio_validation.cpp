@@ -1,0 +1,42 @@
+// Writes the held-out validation of the patient model into a folder (docs/validation in the
+// repository): heldout.md (the table) and <comparator>.svg (model against data). Exit code 1
+// when a comparator falls outside its acceptance band, 2 on a usage or write error.
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "twin/physio/validation/heldout.h"
+
+namespace {
+
+bool write(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary);
+  out << content;
+  out.close();
+  if (!out) std::fprintf(stderr, "physio_validation: cannot write %s\n", path.c_str());
+  return static_cast<bool>(out);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: physio_validation <output folder, e.g. docs/validation>\n");
+    return 2;
+  }
+  using namespace pumptwin::physio::validation;
+  const std::string folder = argv[1];
+  const std::vector<Comparator> comparators = heldout_comparators();
+  bool all_accepted = true;
+  if (!write(folder + "/heldout.md", heldout_table_markdown(comparators))) return 2;
+  for (const Comparator& c : comparators) {
+    if (!write(folder + "/" + c.id + ".svg", comparator_svg(c))) return 2;
+    for (const Observation& o : c.observations) {
+      std::printf("%-28s %-14s observed %-10.4g model %-10.4g error %+6.0f %%  %s\n", c.id.c_str(),
+                  o.label.c_str(), o.observed, o.predicted, 100.0 * Comparator::relative_error(o),
+                  c.accepted(o) ? "pass" : "FAIL");
+    }
+    all_accepted = all_accepted && c.accepted();
+  }
+  return all_accepted ? 0 : 1;
+}
