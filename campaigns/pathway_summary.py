@@ -20,9 +20,9 @@ def quartiles(values):
     if not values:
         return "-"
     if len(values) < 4:
-        return "{:.3g} ({:.3g}-{:.3g})".format(statistics.median(values), values[0], values[-1])
+        return "{:.4g} ({:.4g}-{:.4g})".format(statistics.median(values), values[0], values[-1])
     q = statistics.quantiles(values, n=4)
-    return "{:.3g} (IQR {:.3g}-{:.3g}, range {:.3g}-{:.3g})".format(q[1], q[0], q[2], values[0], values[-1])
+    return "{:.4g} (IQR {:.4g}-{:.4g}, range {:.4g}-{:.4g})".format(q[1], q[0], q[2], values[0], values[-1])
 
 
 def load(out):

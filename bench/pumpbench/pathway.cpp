@@ -541,7 +541,7 @@ class PathwayDriver final : public RunDriver {
 bool opioid_tolerant(const PathwaySpec& spec, const pumptwin::physio::PatientParameters& patient) {
   if (spec.opioid_status == "naive") return false;
   if (spec.opioid_status == "tolerant") return true;
-  return patient.sensitivity < 1.0;
+  return patient.opioid_tolerant;
 }
 
 std::unique_ptr<RunDriver> make_pathway_driver(const Scenario& scenario,
