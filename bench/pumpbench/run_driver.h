@@ -1,6 +1,6 @@
 // An agent that acts on the pump and the patient during a run and decides as it goes (the
 // clinical pathway's clinician and patient, pathway.h). The run wakes it at the times it asks
-// for, shows it the signals, the pump's alarms and the firmware's new log entries, performs the
+// for, shows it the signals and the pump's active alarms, performs the
 // steps it returns exactly as it performs the timeline's (through the programmer's and the
 // PTM's telemetry commands: the firmware accepts or refuses them), and tells it each answer.
 #pragma once
@@ -16,18 +16,11 @@
 
 namespace pumpbench {
 
-struct DriverEvent {
-  double time_s = 0.0;
-  uint8_t code = 0;  // pumpfw::app::EventCode
-  uint32_t argument = 0;
-};
-
 struct RunView {
   double time_s = 0.0;
   // A signal of the catalogue (`pumpbench list signals`) now, in its unit.
   std::function<double(const std::string&)> signal;
-  uint16_t alarm_bits = 0;
-  std::vector<DriverEvent> new_events;  // logged since the previous wake
+  uint16_t alarm_bits = 0;  // the firmware's active alarms
 };
 
 class RunDriver {

@@ -309,7 +309,6 @@ class ScenarioRun {
   // performed as the timeline's are.
   void attach_driver(RunDriver* driver) { driver_ = driver; }
   void driver_process() {
-    size_t events_seen = 0;
     for (;;) {
       const double wake_s = driver_->next_wake_s();
       if (!(wake_s < scenario_.duration_s)) return;
@@ -329,10 +328,6 @@ class ScenarioRun {
         throw std::invalid_argument("run driver: unknown signal '" + name + "'");
       };
       view.alarm_bits = last_alarm_bits_;
-      for (; events_seen < events_.size(); ++events_seen) {
-        const FirmwareEvent& event = events_[events_seen];
-        view.new_events.push_back({event.time_s, event.code, event.argument});
-      }
       for (const Step& step : driver_->wake(view)) {
         perform(std::nullopt, step);
         driver_->answered(step, steps_.back()["answer"].get<std::string>());
