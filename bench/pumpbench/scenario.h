@@ -11,6 +11,8 @@
 #include <variant>
 #include <vector>
 
+#include "pathway_spec.h"
+
 namespace pumpbench {
 
 // Where a scenario element was written, for messages.
@@ -201,6 +203,8 @@ struct Scenario {
   // (setup.seed .. setup.seed + N - 1), each run in its own process. 0: one run.
   uint64_t sweep_seeds = 0;
   std::optional<HazardReproduction> reproduces;
+  // The clinical pathway the bench plays instead of a fixed programme (pathway.h).
+  std::optional<PathwaySpec> pathway;
 };
 
 }  // namespace pumpbench

@@ -18,6 +18,7 @@
 #include "app/therapy.h"
 #include "catalogue.h"
 #include "firmware_commands.h"
+#include "pathway_loader.h"
 #include "plot_axes.h"
 #include "twin/fluid/pump_efficiency.h"
 #include "units.h"
@@ -1429,7 +1430,7 @@ LoadResult load_scenario_document(const std::string& path, const YAML::Node& roo
     scenario.file = path;
     Fields top(context, root, "",
                {"name", "description", "requirements", "tags", "duration", "setup", "timeline",
-                "expect", "sweep", "reproduces"});
+                "expect", "sweep", "reproduces", "pathway"});
     if (!top.valid()) {
       result.diagnostics = std::move(context.diagnostics());
       return result;
@@ -1449,6 +1450,7 @@ LoadResult load_scenario_document(const std::string& path, const YAML::Node& roo
     if (top.has("timeline")) read_timeline(context, top.get("timeline"), scenario);
     if (top.has("sweep")) read_sweep(context, top.get("sweep"), scenario);
     if (top.has("reproduces")) read_reproduces(context, top.get("reproduces"), scenario);
+    if (top.has("pathway")) read_pathway(context, top.get("pathway"), scenario);
     if (top.has("expect")) {
       read_expectations(context, top.get("expect"), scenario);
       check_harm_ids(context, top.get("reproduces"), top.get("expect"), scenario);

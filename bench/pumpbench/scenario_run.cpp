@@ -1,6 +1,7 @@
 #include "scenario_run.h"
 
 #include <algorithm>
+#include <stdexcept>
 #include <cstdio>
 #include <functional>
 #include <limits>
@@ -12,6 +13,7 @@
 #include "expectations.h"
 #include "firmware_log.h"
 #include "m0plus_soc.h"
+#include "pathway.h"
 #include "platform.h"
 #include "platform_setup.h"
 #include "plot_axes.h"
@@ -175,6 +177,35 @@ class ScenarioRun : private TimelineSteps::Hooks {
   void attach_live(pumptwin::live::RunLink* live) { live_ = live; }
   bool fault_injected(const std::string& name) const { return steps_.fault_injected(name); }
   void attach_programmer(pumptwin::mcu::TelemetryTcpBridge* port) { programmer_ = port; }
+  // A driver (the clinical pathway, run_driver.h) decides steps as the run goes; they are
+  // performed as the timeline's are.
+  void attach_driver(RunDriver* driver) { driver_ = driver; }
+  void driver_process() {
+    for (;;) {
+      const double wake_s = driver_->next_wake_s();
+      if (!(wake_s < scenario_.duration_s)) return;
+      wait_until_exact(wake_s);
+      if (outcome_.finished) return;
+      observe();
+      sample_if_due();
+      const std::vector<double> values = probe_.sample_values();
+      const std::vector<SignalDefinition>& catalogue = signal_catalogue();
+      RunView view;
+      // The time asked for: the kernel's nanoseconds may round it down by less than one.
+      view.time_s = std::max(now_s(), wake_s);
+      view.signal = [&](const std::string& name) {
+        for (size_t i = 0; i < catalogue.size(); ++i) {
+          if (catalogue[i].name == name) return values[i];
+        }
+        throw std::invalid_argument("run driver: unknown signal '" + name + "'");
+      };
+      view.alarm_bits = probe_.alarm_bits();
+      for (const Step& step : driver_->wake(view)) {
+        steps_.perform(std::nullopt, step);
+        driver_->answered(step, steps_.steps().back()["answer"].get<std::string>());
+      }
+    }
+  }
   void live_process() {
     for (;;) {
       double wake_after_s = 0.0;
@@ -308,8 +339,12 @@ class ScenarioRun : private TimelineSteps::Hooks {
                                scenario_.setup.cohort_size > 0
                                    ? std::optional<uint64_t>(options_.member.value_or(0))
                                    : std::nullopt};
-    const json result = run_result(scenario_, identity, outcome_, expectations_, steps_.steps(),
-                                   platform_, log_, probe_.firmware_reservoir_ml(), now_s());
+    json result = run_result(scenario_, identity, outcome_, expectations_, steps_.steps(),
+                             platform_, log_, probe_.firmware_reservoir_ml(), now_s());
+    if (driver_ != nullptr) {
+      result["figures"].update(driver_->figures());
+      result[driver_->report_key()] = driver_->report();
+    }
     recorder_.write_result(result);
     return result;
   }
@@ -347,6 +382,7 @@ class ScenarioRun : private TimelineSteps::Hooks {
   uint64_t recorded_strokes_ = 0;
   pumptwin::live::RunLink* live_ = nullptr;
   pumptwin::mcu::TelemetryTcpBridge* programmer_ = nullptr;
+  RunDriver* driver_ = nullptr;
   sc_core::sc_event live_wake_{"pumpbench_live_wake"};
   TimelineSteps steps_{scenario_, options_.seed.value_or(scenario_.setup.seed), platform_,
                        recorder_, ledger_, probe_, *this};
@@ -399,6 +435,15 @@ int run_scenario(const Scenario& scenario, const RunOptions& options) {
   ScenarioRun run(scenario, options, platform, recorder, pacer);
   sc_core::sc_spawn([&run] { run.observer(); }, "pumpbench_observer");
   sc_core::sc_spawn([&run] { run.interrupt_process(); }, "pumpbench_interrupt");
+  std::unique_ptr<RunDriver> driver;
+  if (scenario.pathway) {
+    const Setup& setup = scenario.setup;
+    driver = make_pathway_driver(
+        scenario, platform_settings.patient.patient, options.seed.value_or(setup.seed),
+        setup.cohort_size > 0 ? options.member.value_or(0) : setup.cohort_index);
+    run.attach_driver(driver.get());
+    sc_core::sc_spawn([&run] { run.driver_process(); }, "pumpbench_pathway");
+  }
   std::unique_ptr<pumptwin::live::RunLink> live;
   if (options.serve) {
     live = std::make_unique<pumptwin::live::RunLink>(

@@ -1,6 +1,6 @@
 #!/bin/bash
-# The campaign figure of docs/performance.md: the wall time of the 100-patient week campaign
-# (campaigns/perf/cohort_week.yaml) on J worker processes, printed as `campaign_100x7d_s VALUE s`.
+# The campaign figure of docs/performance.md: the wall time of the 100-patient managed-pathway campaign
+# (campaigns/perf/cohort_week.yaml) on J worker processes, printed as `campaign_pathway_100_s VALUE s`.
 #
 #   campaigns/perf/measure.sh PUMPBENCH OUT [J]
 #
@@ -24,4 +24,4 @@ if [ "$code" -gt 1 ]; then
   echo "$0: the campaign failed (exit $code), see $out.log" >&2
   exit "$code"
 fi
-awk -v s="$start" -v e="$end" 'BEGIN { printf "campaign_100x7d_s %.1f s\n", e - s }'
+awk -v s="$start" -v e="$end" 'BEGIN { printf "campaign_pathway_100_s %.1f s\n", e - s }'

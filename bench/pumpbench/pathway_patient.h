@@ -1,0 +1,50 @@
+// The patient's side of the pathway (docs/pathway.md): the pain they report and when they press
+// their PTM. Seeded and deterministic: the same seed and the same sequence of queries give the
+// same reports and presses, whatever the machine.
+//
+// - Reported pain: the patient model's pain score (baseline x (1 - analgesia), twin/physio) plus
+//   breakthrough episodes (Poisson, on average two a day, 20-60 min, +2 to +4 NRS before
+//   analgesia; assumption after Portenoy & Hagen 1990, Pain 41:273: median 4 episodes a day and a
+//   median duration of 30 min in cancer pain), which the drug relieves as it relieves the rest.
+// - PTM: awake from 07:00 to 23:00, the patient looks at their pain every check; at or above their
+//   own threshold (NRS 5-7, drawn per patient) they press with probability 0.8, at most every
+//   30 min (assumptions). The firmware grants or refuses each press (lockout, daily maximum).
+#pragma once
+
+#include <cstdint>
+#include <random>
+
+namespace pumpbench {
+
+class PatientBehaviour {
+ public:
+  // `seed`: the run's seed; `member`: the patient (0 for a reference patient).
+  PatientBehaviour(uint64_t seed, uint64_t member);
+
+  // NRS 0-10 at time_s (queries in non-decreasing time).
+  double reported_pain(double time_s, double model_pain_score, double analgesia_fraction);
+  // Whether the patient presses the PTM now, feeling `reported_pain` (queries in non-decreasing
+  // time).
+  bool presses_ptm(double time_s, double reported_pain);
+
+  double press_threshold() const { return press_threshold_; }
+  bool in_breakthrough(double time_s) const;
+
+  static constexpr double kEpisodesPerDay = 2.0;
+  static constexpr double kPressProbability = 0.8;
+  static constexpr double kMinPressIntervalS = 30 * 60.0;
+
+ private:
+  void advance_episodes(double time_s);
+
+  std::mt19937_64 episodes_;
+  std::mt19937_64 presses_;
+  double press_threshold_ = 6.0;
+  double episode_start_s_ = 0.0;
+  double episode_end_s_ = 0.0;
+  double episode_intensity_ = 0.0;
+  bool episode_drawn_ = false;  // the episode starting at episode_start_s_ has its length
+  double last_press_s_ = -1e12;
+};
+
+}  // namespace pumpbench

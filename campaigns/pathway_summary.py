@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Outcomes of a managed-pathway campaign (docs/pathway.md), per patient and per fault arm.
+
+    campaigns/pathway_summary.py OUT      # OUT: the `pumpbench campaign --out` folder
+
+Reads every run's result.json (its `pathway` record and `pathway_*` figures), prints per arm
+(fault variant) the trial responder rate, the implanted patients' starting, stable and final
+doses, the time to a stable dose, the relief at the end, adverse events (respiratory depression,
+withdrawal), device alarms, refills, bridging boluses and PTM use, and writes the same with a
+table of every patient to OUT/pathway.md. Exit 2 when OUT holds no pathway run.
+"""
+import json
+import pathlib
+import statistics
+import sys
+
+
+def quartiles(values):
+    values = sorted(values)
+    if not values:
+        return "-"
+    if len(values) < 4:
+        return "{:.4g} ({:.4g}-{:.4g})".format(statistics.median(values), values[0], values[-1])
+    q = statistics.quantiles(values, n=4)
+    return "{:.4g} (IQR {:.4g}-{:.4g}, range {:.4g}-{:.4g})".format(q[1], q[0], q[2], values[0], values[-1])
+
+
+def load(out):
+    arms = {}
+    for path in sorted(pathlib.Path(out, "runs").rglob("result.json")):
+        result = json.loads(path.read_text())
+        if "pathway" not in result:
+            continue
+        run = path.parent.relative_to(pathlib.Path(out, "runs")).as_posix()
+        parts = run.split("/")
+        arm = parts[1] if len(parts) > 1 else "none"
+        arms.setdefault(arm, []).append((run, result))
+    return arms
+
+
+def arm_summary(runs):
+    figures = [r["figures"] for _, r in runs]
+    n = len(figures)
+    implanted = [f for f in figures if f.get("pathway_implanted")]
+    stable = [f for f in implanted if f.get("pathway_stable_dose_reached")]
+    tolerant = [f for f in figures if f.get("pathway_opioid_tolerant")]
+    status = {}
+    for _, r in runs:
+        status[r["status"]] = status.get(r["status"], 0) + 1
+
+    def total(name):
+        return sum(f.get(name, 0) for f in figures)
+
+    def patients_with(name):
+        return sum(1 for f in figures if f.get(name, 0) > 0)
+
+    rows = [
+        ("patients", str(n)),
+        ("run verdicts", ", ".join("{} {}".format(v, k) for k, v in sorted(status.items()))),
+        ("opioid-tolerant at evaluation", "{} ({:.0%})".format(len(tolerant), len(tolerant) / n)),
+        ("trial responders (implanted)", "{} ({:.0%})".format(len(implanted), len(implanted) / n)),
+        ("responder rate, naive / tolerant",
+         "{:.0%} / {:.0%}".format(
+             sum(1 for f in figures if f.get("pathway_implanted") and not f.get("pathway_opioid_tolerant"))
+             / max(1, n - len(tolerant)),
+             sum(1 for f in tolerant if f.get("pathway_implanted")) / max(1, len(tolerant)))),
+        ("starting dose, ug/day", quartiles([f["pathway_start_dose_ug_per_day"] for f in implanted])),
+        ("stable dose reached", "{} of {} implanted".format(len(stable), len(implanted))),
+        ("days from implant to stable dose", quartiles([f["pathway_days_to_stable_dose"] for f in stable])),
+        ("stable dose, ug/day", quartiles([f["pathway_stable_dose_ug_per_day"] for f in stable])),
+        ("final dose, ug/day", quartiles([f["pathway_final_dose_ug_per_day"] for f in implanted])),
+        ("relief at the end (3-day diary)", quartiles([f["pathway_final_relief"] for f in implanted if "pathway_final_relief" in f])),
+        ("patients with respiratory depression (index > 0.5)", str(patients_with("pathway_respiratory_depression_events"))),
+        ("patients with withdrawal (risk > 0.5)", str(patients_with("pathway_withdrawal_events"))),
+        ("patients with a device alarm / a critical alarm",
+         "{} / {}".format(patients_with("pathway_device_alarms"), patients_with("pathway_critical_alarms"))),
+        ("commands the pump refused", str(total("pathway_refused_commands"))),
+        ("refills / with a bridging bolus", "{} / {}".format(total("pathway_refills"), total("pathway_bridging_boluses"))),
+        ("PTM presses / granted", "{} / {}".format(total("pathway_ptm_presses"), total("pathway_ptm_granted"))),
+    ]
+    return rows
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
+        return 2
+    out = sys.argv[1]
+    arms = load(out)
+    if not arms:
+        print("{}: no pathway run (runs/*/result.json with a `pathway` record)".format(out), file=sys.stderr)
+        return 2
+    names = sorted(arms, key=lambda a: (a != "none", a))
+    summaries = {a: arm_summary(arms[a]) for a in names}
+    md = ["# Pathway outcomes", "", "Written by `campaigns/pathway_summary.py {}`.".format(out), ""]
+    md.append("| outcome | " + " | ".join(names) + " |")
+    md.append("| --- |" + " --- |" * len(names))
+    for i, (label, _) in enumerate(summaries[names[0]]):
+        md.append("| {} | ".format(label) + " | ".join(summaries[a][i][1] for a in names) + " |")
+    md += ["", "## Patients", "",
+           "| run | status | tolerant | baseline pain | trial relief | implanted | start | stable (day) | final dose | final relief | resp. dep. | withdrawal | alarms | refills | PTM granted/presses |",
+           "| --- |" + " --- |" * 14]
+    for arm in names:
+        for run, r in arms[arm]:
+            f = r["figures"]
+            p = r["pathway"]
+            trial = max((t["relief"] for t in p["trial_attempts"]), default=0.0)
+            stable = ("{:g} ({:.0f})".format(f["pathway_stable_dose_ug_per_day"], f["pathway_days_to_stable_dose"])
+                      if "pathway_days_to_stable_dose" in f else "-")
+            md.append("| {} | {} | {} | {:.1f} | {:.0%} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+                run, r["status"], "yes" if f["pathway_opioid_tolerant"] else "no", f["pathway_baseline_pain"], trial,
+                "yes" if f["pathway_implanted"] else "no", "{:g}".format(f.get("pathway_start_dose_ug_per_day", 0)) if f["pathway_implanted"] else "-",
+                stable, "{:g}".format(f["pathway_final_dose_ug_per_day"]) if f["pathway_implanted"] else "-",
+                "{:.0%}".format(f["pathway_final_relief"]) if "pathway_final_relief" in f else "-",
+                f["pathway_respiratory_depression_events"], f["pathway_withdrawal_events"], f["pathway_device_alarms"],
+                f.get("pathway_refills", 0), "{}/{}".format(f.get("pathway_ptm_granted", 0), f.get("pathway_ptm_presses", 0))))
+    pathlib.Path(out, "pathway.md").write_text("\n".join(md) + "\n")
+    width = max(len(label) for label, _ in summaries[names[0]])
+    for arm in names:
+        print("arm {}:".format(arm))
+        for label, value in summaries[arm]:
+            print("  {:<{}}  {}".format(label, width, value))
+    print("per patient: {}/pathway.md".format(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

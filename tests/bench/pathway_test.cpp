@@ -1,0 +1,227 @@
+// The clinical pathway (docs/pathway.md): the protocol's decisions with their numbers, the
+// patient's seeded behaviour, the `pathway:` reader, and a small pathway campaign run end to end
+// (non-responders not implanted, the bridging bolus at a new strength, every command accepted).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "../support/test_files.h"
+#include "pathway_loader.h"
+#include "pathway_patient.h"
+#include "pathway_protocol.h"
+#include "scenario_loader.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using pumpbench::DrugProtocol;
+using pumpbench::find_protocol;
+using pumpbench::titrate;
+
+const DrugProtocol& protocol(const std::string& drug) {
+  const DrugProtocol* found = find_protocol(drug);
+  EXPECT_NE(found, nullptr) << drug;
+  return *found;
+}
+
+TEST(PathwayProtocol, MorphineStepsUpByAFifthAndDownByAQuarter) {
+  const DrugProtocol& morphine = protocol("morphine");
+  EXPECT_DOUBLE_EQ(titrate(morphine, 300.0, {0.3, false, false}).dose_ug_per_day, 360.0);
+  EXPECT_EQ(titrate(morphine, 300.0, {0.3, false, false}).decision, "increase");
+  // Small doses step by at least 50 ug/day.
+  EXPECT_DOUBLE_EQ(titrate(morphine, 100.0, {0.0, false, false}).dose_ug_per_day, 150.0);
+  // Rounded to 10 ug/day: 740 x 1.2 = 888.
+  EXPECT_DOUBLE_EQ(titrate(morphine, 740.0, {0.2, false, false}).dose_ug_per_day, 890.0);
+  EXPECT_DOUBLE_EQ(titrate(morphine, 400.0, {0.9, true, false}).dose_ug_per_day, 300.0);
+  EXPECT_EQ(titrate(morphine, 400.0, {0.9, true, false}).decision, "decrease");
+  EXPECT_EQ(titrate(morphine, 400.0, {0.6, false, false}).decision, "keep");
+  // A critical alarm holds the dose: the pump, not the patient, is investigated.
+  const pumpbench::Titration held = titrate(morphine, 400.0, {0.1, false, true});
+  EXPECT_EQ(held.decision, "keep");
+  EXPECT_DOUBLE_EQ(held.dose_ug_per_day, 400.0);
+  EXPECT_DOUBLE_EQ(titrate(morphine, 15000.0, {0.1, false, false}).dose_ug_per_day, 15000.0);
+}
+
+TEST(PathwayProtocol, ZiconotideStepsByOnePointTwoMicrogramsUpToTheLabelMaximum) {
+  const DrugProtocol& ziconotide = protocol("ziconotide");
+  EXPECT_NEAR(titrate(ziconotide, 1.2, {0.1, false, false}).dose_ug_per_day, 2.4, 1e-9);
+  EXPECT_NEAR(titrate(ziconotide, 12.0, {0.1, false, false}).dose_ug_per_day, 13.2, 1e-9);
+  EXPECT_NEAR(titrate(ziconotide, 18.5, {0.1, false, false}).dose_ug_per_day, 19.2, 1e-9);
+  EXPECT_EQ(titrate(ziconotide, 19.2, {0.1, false, false}).decision, "keep");
+}
+
+TEST(PathwayProtocol, BaclofenStartsFromTheScreeningDoseAndStepsByAFifth) {
+  const DrugProtocol& baclofen = protocol("baclofen");
+  // Label: twice the responding screening dose when its effect lasted less than 8 h.
+  EXPECT_DOUBLE_EQ(pumpbench::starting_dose(baclofen, false, 50.0, 6 * 3600.0), 100.0);
+  EXPECT_DOUBLE_EQ(pumpbench::starting_dose(baclofen, false, 75.0, 10 * 3600.0), 75.0);
+  EXPECT_DOUBLE_EQ(titrate(baclofen, 100.0, {0.3, false, false}).dose_ug_per_day, 120.0);
+  EXPECT_DOUBLE_EQ(titrate(baclofen, 200.0, {0.9, true, false}).dose_ug_per_day, 170.0);
+  EXPECT_EQ(baclofen.trial_bolus_naive_ug, (std::vector<double>{50.0, 75.0, 100.0}));
+}
+
+TEST(PathwayProtocol, StartingDoseFollowsOpioidStatus) {
+  EXPECT_DOUBLE_EQ(pumpbench::starting_dose(protocol("morphine"), false, 200.0, 0.0), 300.0);
+  EXPECT_DOUBLE_EQ(pumpbench::starting_dose(protocol("morphine"), true, 500.0, 0.0), 1000.0);
+  EXPECT_EQ(protocol("morphine").trial_bolus_naive_ug.front(), 200.0);
+  EXPECT_EQ(protocol("morphine").trial_bolus_tolerant_ug.front(), 500.0);
+}
+
+TEST(PathwayProtocol, ResponderNeedsHalfReliefWithoutUnacceptableSideEffects) {
+  EXPECT_FALSE(pumpbench::trial_responder(0.49, false));
+  EXPECT_TRUE(pumpbench::trial_responder(0.5, false));
+  EXPECT_FALSE(pumpbench::trial_responder(0.8, true));
+}
+
+TEST(PathwayProtocol, StrengthLastsAMonthAndTheBridgeIsTheCatheterLumen) {
+  const DrugProtocol& morphine = protocol("morphine");
+  // 20 mL of 1 mg/mL at 0.3 mg/day lasts 66 days; at 1 mg/day only 20, so 2 mg/mL (40 days).
+  EXPECT_DOUBLE_EQ(pumpbench::strength_for(morphine, 300.0, 20000.0), 1000.0);
+  EXPECT_DOUBLE_EQ(pumpbench::strength_for(morphine, 1000.0, 20000.0), 2000.0);
+  EXPECT_DOUBLE_EQ(pumpbench::strength_for(morphine, 100000.0, 20000.0), 25000.0);
+  // 70 cm of 0.53 mm: pi x 0.0265^2 cm^2 x 70 cm = 154.4 uL.
+  EXPECT_DOUBLE_EQ(pumpbench::bridge_volume_ul(70.0, 0.53), 155.0);
+}
+
+// The presses of a patient over days at the pathway's quarter-hour checks, feeling `pain`.
+std::vector<double> presses(uint64_t seed, uint64_t member, double pain) {
+  pumpbench::PatientBehaviour patient(seed, member);
+  std::vector<double> times;
+  for (double t = 0.0; t < 5 * 86400.0; t += 900.0) {
+    const double reported = patient.reported_pain(t, pain, 0.0);
+    if (patient.presses_ptm(t, reported)) times.push_back(t);
+  }
+  return times;
+}
+
+TEST(PathwayPatient, PressesAreSeededAndFollowPain) {
+  const std::vector<double> first = presses(7, 3, 4.0);
+  EXPECT_EQ(first, presses(7, 3, 4.0));
+  EXPECT_NE(first, presses(7, 4, 4.0));
+  EXPECT_FALSE(first.empty());  // breakthrough episodes (+2 to +4) lift 4 over the threshold
+  for (const double t : first) {
+    const double hour = std::fmod(t, 86400.0) / 3600.0;
+    EXPECT_GE(hour, 7.0);
+    EXPECT_LT(hour, 23.0);
+  }
+  // In severe pain the patient presses far more often; without pain never.
+  EXPECT_GT(presses(7, 3, 9.0).size(), 2 * first.size());
+  EXPECT_TRUE(presses(7, 3, 0.0).empty());
+  const pumpbench::PatientBehaviour patient(7, 3);
+  EXPECT_GE(patient.press_threshold(), 5.0);
+  EXPECT_LT(patient.press_threshold(), 7.0);
+}
+
+TEST(PathwayPatient, BreakthroughAveragesTwoEpisodesADay) {
+  pumpbench::PatientBehaviour patient(11, 0);
+  int starts = 0;
+  bool in = false;
+  for (double t = 0.0; t < 100 * 86400.0; t += 60.0) {
+    patient.reported_pain(t, 3.0, 0.0);
+    const bool now = patient.in_breakthrough(t);
+    if (now && !in) ++starts;
+    in = now;
+  }
+  EXPECT_GT(starts, 150);
+  EXPECT_LT(starts, 250);
+}
+
+std::vector<std::string> load_errors(const std::string& text) {
+  std::vector<std::string> messages;
+  for (const auto& d : pumpbench::load_scenario_text("pathway.yaml", text).diagnostics) {
+    messages.push_back(d.format());
+  }
+  return messages;
+}
+
+TEST(PathwayLoader, RefusesAProgrammeAndAnUnknownTrial) {
+  const std::string head =
+      "name: p\nduration: 2 d\nsetup: {drug: morphine, concentration: 1 mg/mL";
+  const std::string expect = "\nexpect: [{requirement: R, never_alarm: motor_stall}]\n";
+  EXPECT_TRUE(load_errors(head + "}\npathway: {trial: bolus}" + expect).empty());
+  const auto programmed =
+      load_errors(head + ", program: {continuous: 1 mg/day}}\npathway: {}" + expect);
+  ASSERT_EQ(programmed.size(), 1u);
+  EXPECT_NE(programmed[0].find("pathway.yaml:4:10: error: pathway: a pathway scenario has no "
+                               "setup.program"),
+            std::string::npos)
+      << programmed[0];
+  const auto trial = load_errors(head + "}\npathway: {trial: injection}" + expect);
+  ASSERT_EQ(trial.size(), 1u);
+  EXPECT_NE(trial[0].find("pathway.trial: unknown trial 'injection'"), std::string::npos)
+      << trial[0];
+  const auto drug = load_errors(
+      "name: p\nduration: 2 d\nsetup: {drug: clonidine, concentration: 1 mg/mL}\npathway: {}" +
+      expect);
+  ASSERT_FALSE(drug.empty());
+  EXPECT_NE(drug.back().find("no pathway protocol for clonidine"), std::string::npos)
+      << drug.back();
+}
+
+json read_json(const fs::path& path) {
+  std::ifstream in(path);
+  return json::parse(in);
+}
+
+// A small campaign end to end: every command the pathway sends is accepted by the firmware,
+// non-responders get no implant, and an implanted baclofen patient's fill at 500 ug/mL from the
+// 50 ug/mL screening strength starts a bridging bolus the firmware logs.
+TEST(PathwayCampaign, SmallCohortRunsTheWholePathway) {
+  const fs::path out = pumptwin::testing::fresh_dir("pumpbench_pathway", "campaign");
+  const std::string command = std::string(PUMPBENCH) + " campaign " PATHWAY_DIR
+                              "/campaign.yaml -j 2 --out " + out.string() + " >/dev/null 2>&1";
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << command;
+  int implanted = 0;
+  int bridged = 0;
+  int runs = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(out / "runs")) {
+    if (entry.path().filename() != "result.json") continue;
+    ++runs;
+    const json result = read_json(entry.path());
+    ASSERT_TRUE(result.contains("pathway")) << entry.path();
+    const json& pathway = result["pathway"];
+    const json& figures = result["figures"];
+    for (const json& step : result["steps"]) {
+      if (step["action"] != "ptm_press") {
+        EXPECT_EQ(step["answer"], "accepted") << step.dump();
+      }
+    }
+    bool responded = false;
+    for (const json& attempt : pathway["trial_attempts"]) {
+      responded = responded || attempt["responder"].get<bool>();
+    }
+    EXPECT_EQ(pathway["implanted"].get<bool>(), responded) << entry.path();
+    int refills = 0;
+    for (const json& step : result["steps"]) refills += step["action"] == "refill";
+    if (!responded) {
+      EXPECT_EQ(refills, 0) << "a non-responder was implanted: " << entry.path();
+      EXPECT_EQ(figures["pathway_implanted"], 0);
+      continue;
+    }
+    ++implanted;
+    EXPECT_GE(refills, 1);
+    if (pathway["drug"] == "baclofen") {
+      ASSERT_FALSE(pathway["refills"].empty());
+      EXPECT_EQ(pathway["refills"][0]["bridge_ul"], 155.0);
+      std::ifstream log(entry.path().parent_path() / "events.log");
+      const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+      EXPECT_NE(text.find("bridging_bolus"), std::string::npos) << entry.path();
+      ++bridged;
+    }
+  }
+  EXPECT_EQ(runs, 8);
+  EXPECT_GE(implanted, 1);
+  EXPECT_GE(bridged, 1);
+}
+
+}  // namespace
