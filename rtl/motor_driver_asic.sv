@@ -24,19 +24,6 @@ module motor_driver_asic
     input  logic               spi_sclk,
     input  logic               spi_mosi,
     output logic               spi_miso,
-    // Bulk clocking inside an SPI frame (rtl/spi_slave.sv): the pins each of a bulk edge's
-    // first core_cycles - 1 cycles samples, bit i for cycle i, and MISO after each of them
-    // that saw SCLK low.
-    input  logic               spi_pins_scheduled,
-    input  logic       [255:0] spi_cs_n_scheduled,
-    input  logic       [255:0] spi_sclk_scheduled,
-    input  logic       [255:0] spi_mosi_scheduled,
-    output logic       [255:0] spi_miso_scheduled,
-    // Sticky: a scheduled bulk edge met the rest of the chip (a modelling error).
-    output logic               spi_schedule_broken,
-    // The SPI slave is settled on its pins: the next edges change nothing in it while they
-    // hold.
-    output logic               spi_settled,
     input  logic signed [10:0] isense_a,                // coil currents, 0.25 mA per code
     input  logic signed [10:0] isense_b,
     // What the last skipped cycle of a bulk edge sampled (the codes its ordinary cycle
@@ -91,7 +78,7 @@ module motor_driver_asic
   logic signed [10:0] isense_a_sampled, isense_b_sampled;
 
   // ---- SPI ----
-  logic read_strobe, frame_valid, frame_write, frame_error, spi_active, spi_meets_chip;
+  logic read_strobe, frame_valid, frame_write, frame_error, spi_active;
   logic [6:0] read_address, frame_address;
   logic [15:0] frame_data;
   logic [15:0] read_data_q;
@@ -137,23 +124,13 @@ module motor_driver_asic
   wire abort_move = (write_ctrl && frame_data[CTRL_STOP_LSB]) || !ctrl_enable || ctrl_sleep ||
       watchdog_expired || undervoltage_now || overtemperature_now;
 
-  spi_slave #(
-      .BULK_CLOCKING(BULK_CLOCKING),
-      .SCHEDULE_CYCLES($bits(spi_cs_n_scheduled))
-  ) spi (
+  spi_slave spi (
       .clk(clk_core),
       .rst_n,
       .cs_n(spi_cs_n),
       .sclk(spi_sclk),
       .mosi(spi_mosi),
       .miso(spi_miso),
-      .pins_scheduled(spi_pins_scheduled),
-      .cycles(core_cycles_taken),
-      .cs_n_scheduled(spi_cs_n_scheduled),
-      .sclk_scheduled(spi_sclk_scheduled),
-      .mosi_scheduled(spi_mosi_scheduled),
-      .miso_scheduled(spi_miso_scheduled),
-      .schedule_broken(spi_schedule_broken),
       .status_byte,
       .read_strobe,
       .read_address,
@@ -163,9 +140,7 @@ module motor_driver_asic
       .frame_address,
       .frame_data,
       .frame_error,
-      .active(spi_active),
-      .settled(spi_settled),
-      .meets_chip(spi_meets_chip)
+      .active(spi_active)
   );
 
   logic [15:0] sequencer_quiet_cycles;
@@ -354,8 +329,9 @@ module motor_driver_asic
   generate
     if (BULK) begin : quiet_report
       // This block is quiet while its synchronisers hold and nothing is strobed into it (the
-      // sequencer reports its own strobes; an SPI frame's, the SPI slave; the ADC's, the twin's
-      // observer bound into it, which the wrapper takes the lesser of).
+      // sequencer reports its own strobes; an SPI frame's are its register read and its end; the
+      // ADC's, the twin's observer bound into it, which the wrapper takes the lesser of).
+      wire spi_meets_chip = read_strobe || frame_valid || frame_error;
       wire top_quiet = rst_n && !spi_meets_chip && !watchdog_expired &&
           wdt_expired_sync == {2{wdt_expired_toggle}} && undervoltage_sync == {2{undervoltage}} &&
           overtemperature_sync == {2{overtemperature}} && !undervoltage_now &&
@@ -367,7 +343,7 @@ module motor_driver_asic
       assign isense_b_high = window_b_high;
     end else begin : silicon
       /* verilator lint_off UNUSEDSIGNAL */
-      wire unused_quiet = ^{spi_meets_chip, sequencer_quiet_cycles, window_a_low, window_a_high,
+      wire unused_quiet = ^{sequencer_quiet_cycles, window_a_low, window_a_high,
                             window_b_low, window_b_high};
       /* verilator lint_on UNUSEDSIGNAL */
       assign core_quiet_cycles = 16'd0;

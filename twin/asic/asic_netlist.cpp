@@ -20,10 +20,6 @@ AsicNetlist::AsicNetlist(Model& model)
       spi_cs_n(model.spi_cs_n),
       spi_sclk(model.spi_sclk),
       spi_mosi(model.spi_mosi),
-      spi_pins_scheduled(model.spi_pins_scheduled),
-      spi_cs_n_scheduled(model.spi_cs_n_scheduled),
-      spi_sclk_scheduled(model.spi_sclk_scheduled),
-      spi_mosi_scheduled(model.spi_mosi_scheduled),
       isense_a(model.isense_a),
       isense_b(model.isense_b),
       isense_a_skipped(model.isense_a_skipped),
@@ -36,9 +32,6 @@ AsicNetlist::AsicNetlist(Model& model)
       undervoltage(model.undervoltage),
       overtemperature(model.overtemperature),
       spi_miso(model.spi_miso),
-      spi_miso_scheduled(model.spi_miso_scheduled),
-      spi_schedule_broken(model.spi_schedule_broken),
-      spi_settled(model.spi_settled),
       phase_a(model.phase_a),
       phase_b(model.phase_b),
       irq(model.irq),
@@ -77,7 +70,48 @@ AsicNetlist::AsicNetlist(Model& model)
       aon_ticks_to_event(model.rootp->motor_driver_asic__DOT__aon__DOT__quiet__DOT__ticks_to_event),
       adc_cycle(model.rootp->motor_driver_asic__DOT__adc__DOT__cycle),
       adc_counting(model.rootp->motor_driver_asic__DOT__adc__DOT__quiet__DOT__counting),
-      adc_quiet_cycles(model.rootp->motor_driver_asic__DOT__adc__DOT__quiet__DOT__quiet_cycles) {}
+      adc_quiet_cycles(model.rootp->motor_driver_asic__DOT__adc__DOT__quiet__DOT__quiet_cycles),
+      status_byte(model.rootp->motor_driver_asic__DOT__status_byte),
+      read_data(model.rootp->motor_driver_asic__DOT__read_data_q),
+      spi_settled(model.rootp->motor_driver_asic__DOT__spi__DOT__quiet__DOT__settled),
+      spi_cs_n_seen_(model.rootp->motor_driver_asic__DOT__spi__DOT__cs_n_seen),
+      spi_sclk_seen_(model.rootp->motor_driver_asic__DOT__spi__DOT__sclk_seen),
+      spi_mosi_sync_(model.rootp->motor_driver_asic__DOT__spi__DOT__mosi_sync),
+      spi_bits_received_(model.rootp->motor_driver_asic__DOT__spi__DOT__bits_received),
+      spi_miso_bit_(model.rootp->motor_driver_asic__DOT__spi__DOT__miso_bit),
+      spi_load_read_data_(model.rootp->motor_driver_asic__DOT__spi__DOT__load_read_data),
+      spi_rx_crc_(model.rootp->motor_driver_asic__DOT__spi__DOT__rx_crc),
+      spi_tx_crc_(model.rootp->motor_driver_asic__DOT__spi__DOT__tx_crc),
+      spi_shift_in_(model.rootp->motor_driver_asic__DOT__spi__DOT__shift_in),
+      spi_miso_word_(model.rootp->motor_driver_asic__DOT__spi__DOT__miso_word) {}
+
+SpiSlaveState AsicNetlist::spi_slave_state() const {
+  SpiSlaveState state;
+  state.cs_n_seen = spi_cs_n_seen_;
+  state.sclk_seen = spi_sclk_seen_;
+  state.mosi_sync = spi_mosi_sync_;
+  state.bits_received = spi_bits_received_;
+  state.miso_bit = spi_miso_bit_;
+  state.load_read_data = spi_load_read_data_;
+  state.rx_crc = spi_rx_crc_;
+  state.tx_crc = spi_tx_crc_;
+  state.shift_in = spi_shift_in_;
+  state.miso_word = spi_miso_word_;
+  return state;
+}
+
+void AsicNetlist::set_spi_slave_state(const SpiSlaveState& state) {
+  spi_cs_n_seen_ = state.cs_n_seen;
+  spi_sclk_seen_ = state.sclk_seen;
+  spi_mosi_sync_ = state.mosi_sync;
+  spi_bits_received_ = state.bits_received;
+  spi_miso_bit_ = state.miso_bit;
+  spi_load_read_data_ = state.load_read_data;
+  spi_rx_crc_ = state.rx_crc;
+  spi_tx_crc_ = state.tx_crc;
+  spi_shift_in_ = state.shift_in;
+  spi_miso_word_ = state.miso_word;
+}
 
 namespace {
 

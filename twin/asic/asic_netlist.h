@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "spi_slave_cycles.h"
 #include "verilated.h"
 
 namespace pumptwin::asic {
@@ -38,10 +39,6 @@ class AsicNetlist {
   CData& spi_cs_n;
   CData& spi_sclk;
   CData& spi_mosi;
-  CData& spi_pins_scheduled;
-  VlWide<8>& spi_cs_n_scheduled;  // 256 bits: the scheduled cycles of a bulk edge
-  VlWide<8>& spi_sclk_scheduled;
-  VlWide<8>& spi_mosi_scheduled;
   SData& isense_a;
   SData& isense_b;
   SData& isense_a_skipped;
@@ -55,9 +52,6 @@ class AsicNetlist {
   CData& overtemperature;
   // Outputs.
   const CData& spi_miso;
-  const VlWide<8>& spi_miso_scheduled;
-  const CData& spi_schedule_broken;
-  const CData& spi_settled;
   const CData& phase_a;
   const CData& phase_b;
   const CData& irq;
@@ -104,10 +98,30 @@ class AsicNetlist {
   CData& adc_cycle;
   const CData& adc_counting;
   const SData& adc_quiet_cycles;
+  // The SPI slave: its flops, read and written around the cycles a core edge skips inside a
+  // frame (spi_slave_cycles.h), what it reads from the chip in them, and whether its
+  // observer (spi_slave_quiet.sv) finds it settled on its pins.
+  SpiSlaveState spi_slave_state() const;
+  void set_spi_slave_state(const SpiSlaveState& state);
+  const CData& status_byte;
+  const SData& read_data;
+  const CData& spi_settled;
 
  protected:
   template <class Model>
   explicit AsicNetlist(Model& model);
+
+ private:
+  CData& spi_cs_n_seen_;
+  CData& spi_sclk_seen_;
+  CData& spi_mosi_sync_;
+  CData& spi_bits_received_;
+  CData& spi_miso_bit_;
+  CData& spi_load_read_data_;
+  CData& spi_rx_crc_;
+  CData& spi_tx_crc_;
+  IData& spi_shift_in_;
+  IData& spi_miso_word_;
 };
 
 enum class WaveformFormat { kNone, kVcd, kFst };

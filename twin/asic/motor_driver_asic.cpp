@@ -16,8 +16,7 @@ namespace pumptwin::asic {
 namespace {
 
 constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
-constexpr uint64_t kNoBulk = 0;          // eval_core_negedge: the next posedge is an ordinary one
-constexpr int kSpiScheduleCycles = 256;  // the RTL's spi_*_scheduled ports
+constexpr uint64_t kNoBulk = 0;  // eval_core_negedge: the next posedge is an ordinary one
 // A frame's events: chip select falls (0), then each bit's MOSI, SCLK rise and fall.
 constexpr int kSpiEighthRiseEvent = 1 + 7 * 3 + 1;
 constexpr uint64_t kCoreHalfPeriodNs = MotorDriverAsic::kCorePeriodNs / 2;
@@ -208,7 +207,6 @@ void MotorDriverAsic::eval_core_posedge() {
   // The bulk-clocking netlist takes every toggle of the clock as a cycle (rtl/core_clocking.sv).
   rtl_->clk_core = bulk_clocking_ ? !rtl_->clk_core : 1;
   rtl_->eval();
-  if (rtl_->spi_pins_scheduled != 0) take_scheduled_miso_samples();
   rtl_->core_cycles = 1;
   core_cycles_ += bulk_cycles_;
   bulk_cycles_ = 1;
@@ -238,14 +236,14 @@ void MotorDriverAsic::eval_core_negedge(uint64_t last_ns) {
   }
   // The next posedge (whole µs) may stand for quiet cycles before its ordinary one, if that
   // one is due by last_ns and the clock stays on. The SPI slave is either settled on its pins
-  // or, inside a frame, takes the frame's pin schedule.
+  // or, inside a frame, stepped over the skipped cycles by skip_spi_cycles.
   const uint64_t posedge_ns = next_core_edge_ns_;
   if (rtl_->core_clock_request != 0 && last_ns != kNoBulk && last_ns >= posedge_ns) {
     const uint64_t max_skipped = spi_.active              ? schedulable_cycles(posedge_ns, last_ns)
                                  : rtl_->spi_settled != 0 ? (last_ns - posedge_ns) / kCorePeriodNs
                                                           : 0;
     bulk_cycles_ = 1 + skip_quiet_cycles(max_skipped);
-    if (spi_.active && bulk_cycles_ > 1) schedule_spi_pins(posedge_ns, bulk_cycles_ - 1);
+    if (spi_.active && bulk_cycles_ > 1) skip_spi_cycles(posedge_ns, bulk_cycles_ - 1);
     next_core_edge_ns_ = posedge_ns + (bulk_cycles_ - 1) * kCorePeriodNs;
   }
   advance_pending_drive_cycle();
@@ -354,7 +352,7 @@ uint64_t MotorDriverAsic::advance_to(uint64_t t_ns, bool stop_at_visible) {
       if (core_high_) {
         // A bulk posedge's ordinary cycle comes no later than the next always-on edge (at an
         // equal time the core edge comes first) and not past the limit; an SPI frame's pin
-        // changes before it are scheduled.
+        // changes before it are taken in by the slave's skipped cycles.
         eval_core_negedge(std::min(limit, aon_edge));
       } else {
         eval_core_posedge();
@@ -532,7 +530,7 @@ uint64_t MotorDriverAsic::schedulable_cycles(uint64_t first_ns, uint64_t last_ns
   if (!spi_.schedulable) return 0;
   // The slave meets the rest of the chip at the third core cycle after the eighth SCLK rise
   // (the register read) and after chip select rises (the end of the frame): that cycle must
-  // be an edge of its own. The RTL checks it (schedule_broken).
+  // be an edge of its own (skip_spi_cycles checks it).
   constexpr uint64_t kSynchroniserCycles = 3;
   const auto meeting_cycle_ns = [](uint64_t pin_change_ns) {
     return (pin_change_ns / kCorePeriodNs + kSynchroniserCycles) * kCorePeriodNs;
@@ -548,74 +546,41 @@ uint64_t MotorDriverAsic::schedulable_cycles(uint64_t first_ns, uint64_t last_ns
     }
   }
   if (last < first_ns) return 0;
-  return std::min<uint64_t>((last - first_ns) / kCorePeriodNs, kSpiScheduleCycles);
+  return (last - first_ns) / kCorePeriodNs;
 }
 
-namespace {
-
-// Sets bits [from, to) of a 256-bit port.
-void set_bits(VlWide<8>& bits, uint64_t from, uint64_t to) {
-  while (from < to) {
-    const uint64_t bit = from % 32;
-    const uint64_t count = std::min<uint64_t>(32 - bit, to - from);
-    const uint32_t ones = count == 32 ? ~0u : (1u << count) - 1;
-    bits[from / 32] |= ones << bit;
-    from += count;
-  }
-}
-
-}  // namespace
-
-void MotorDriverAsic::schedule_spi_pins(uint64_t first_ns, uint64_t skipped) {
-  static_assert(sizeof(rtl_->spi_cs_n_scheduled) * 8 == kSpiScheduleCycles);
-  for (int word = 0; word < kSpiScheduleCycles / 32; ++word) {
-    rtl_->spi_cs_n_scheduled[word] = 0;
-    rtl_->spi_sclk_scheduled[word] = 0;
-    rtl_->spi_mosi_scheduled[word] = 0;
-  }
-  scheduled_miso_.count = 0;
-  scheduled_miso_.miso_before_edge = rtl_->spi_miso & 1u;
-  // Cycle k's edge is at first_ns + k µs and samples the pins as the events before it leave
-  // them (an event at an edge's own time comes after it). The last cycle is the ordinary one.
+void MotorDriverAsic::skip_spi_cycles(uint64_t first_ns, uint64_t skipped) {
+  // Nothing is evaluated before the edge: the slave steps over the skipped cycles here, on the
+  // status byte and read data the chip holds through them, and the edge clocks its ordinary
+  // cycle from the flops written back.
+  SpiSlaveState slave = rtl_->spi_slave_state();
+  const uint8_t status_byte = rtl_->status_byte;
+  const uint16_t read_data = rtl_->read_data;
   SpiPins pins{rtl_->spi_cs_n, rtl_->spi_sclk, rtl_->spi_mosi};
-  uint64_t filled = 0;
-  const auto hold_pins_until = [&](uint64_t cycle) {
-    if (pins.cs_n) set_bits(rtl_->spi_cs_n_scheduled, filled, cycle);
-    if (pins.sclk) set_bits(rtl_->spi_sclk_scheduled, filled, cycle);
-    if (pins.mosi) set_bits(rtl_->spi_mosi_scheduled, filled, cycle);
-    filled = cycle;
-  };
-  const uint64_t last_ns = first_ns + skipped * kCorePeriodNs;
-  for (uint64_t event_ns = spi_event_ns(spi_.next_event); event_ns < last_ns;
-       event_ns = spi_event_ns(spi_.next_event)) {
-    const uint64_t first_cycle_after =
-        event_ns < first_ns ? 0 : (event_ns - first_ns) / kCorePeriodNs + 1;
-    hold_pins_until(first_cycle_after);
-    // An SCLK rise samples MISO as the last cycle before it left it.
-    if (apply_spi_pin_event(spi_.next_event++, pins))
-      scheduled_miso_.cycle[scheduled_miso_.count++] = static_cast<int>(first_cycle_after) - 1;
+  bool met_chip = false;
+  // Cycle k's edge is at first_ns + k µs and samples the pins as the events before it leave
+  // them (an event at an edge's own time comes after it); an SCLK rise samples MISO as the
+  // cycle before it left it. Cycle `skipped` is the ordinary one.
+  for (uint64_t cycle = 0;; ++cycle) {
+    const uint64_t edge_ns = first_ns + cycle * kCorePeriodNs;
+    for (uint64_t event_ns = spi_event_ns(spi_.next_event); event_ns < edge_ns;
+         event_ns = spi_event_ns(spi_.next_event)) {
+      if (apply_spi_pin_event(spi_.next_event++, pins))
+        spi_.miso = (spi_.miso << 1) | (spi_slave_miso(slave) ? 1u : 0u);
+    }
+    met_chip = met_chip || spi_slave_meets_chip(slave);
+    if (cycle == skipped) break;
+    step_spi_slave(slave, {pins.cs_n != 0, pins.sclk != 0, pins.mosi != 0}, status_byte, read_data);
   }
-  hold_pins_until(skipped);
+  if (met_chip) {
+    SC_REPORT_ERROR(name(),
+                    "a bulk edge skipped a cycle where the SPI slave meets the chip (a modelling "
+                    "error in the frame's timing)");
+  }
+  rtl_->set_spi_slave_state(slave);
   rtl_->spi_cs_n = pins.cs_n;
   rtl_->spi_sclk = pins.sclk;
   rtl_->spi_mosi = pins.mosi;
-  rtl_->spi_pins_scheduled = 1;
-}
-
-void MotorDriverAsic::take_scheduled_miso_samples() {
-  rtl_->spi_pins_scheduled = 0;
-  for (int sample = 0; sample < scheduled_miso_.count; ++sample) {
-    const int cycle = scheduled_miso_.cycle[sample];
-    const uint32_t miso = cycle < 0 ? scheduled_miso_.miso_before_edge
-                                    : (rtl_->spi_miso_scheduled[cycle / 32] >> (cycle % 32)) & 1u;
-    spi_.miso = (spi_.miso << 1) | miso;
-  }
-  scheduled_miso_.count = 0;
-  if (rtl_->spi_schedule_broken != 0) {
-    SC_REPORT_ERROR(name(),
-                    "a scheduled bulk edge met the chip inside an SPI frame (a modelling error in "
-                    "the frame schedule)");
-  }
 }
 
 void MotorDriverAsic::set_analog_input_v(AnalogInput input, double volts) {

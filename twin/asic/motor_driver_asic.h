@@ -16,12 +16,12 @@
 //    netlist one core edge stands for the quiet cycles the RTL reports and the ordinary cycle
 //    after them, the drive train still advancing every cycle (docs/asic-registers.md). Inside
 //    an SPI frame, whose pin changes are known when it starts, such an edge also takes in the
-//    changes before its ordinary cycle (the frame schedule).
+//    changes before its ordinary cycle: the wrapper steps the SPI slave's flops over the
+//    skipped cycles in C++ (spi_slave_cycles.h), then the netlist clocks the ordinary one.
 // Inputs must be changed from SystemC processes (never between sc_start calls), so that the
 // run-ahead never has to be undone.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -166,13 +166,6 @@ class MotorDriverAsic : public sc_core::sc_module {
     uint8_t sclk = 0;
     uint8_t mosi = 0;
   };
-  // MISO samples of the SCLK rises a scheduled bulk edge took in, filled in after it: the
-  // cycle of the edge each one follows (-1: none, the state before the edge).
-  struct ScheduledMisoSamples {
-    std::array<int, 32> cycle{};
-    int count = 0;
-    uint8_t miso_before_edge = 0;
-  };
 
   void decoupled_thread();
   // Waits until t_ns (kNever: indefinitely) or until an input wakes the model.
@@ -199,13 +192,12 @@ class MotorDriverAsic : public sc_core::sc_module {
   bool apply_spi_pin_event(int event, SpiPins& pins) const;
   // Applies the frame's next pin change; returns true when that ended the frame.
   bool apply_spi_event(uint64_t time_ns);
-  // Within a frame: the cycles a bulk edge whose first cycle is at first_ns may skip with the
-  // pins scheduled (docs/asic-registers.md), its ordinary cycle due at or before last_ns.
+  // Within a frame: the cycles a bulk edge whose first cycle is at first_ns may skip, the SPI
+  // slave stepped over them by skip_spi_cycles, its ordinary cycle due at or before last_ns.
   uint64_t schedulable_cycles(uint64_t first_ns, uint64_t last_ns) const;
-  // Takes the frame's pin changes before the bulk edge's ordinary cycle into its schedule.
-  void schedule_spi_pins(uint64_t first_ns, uint64_t skipped);
-  // After a scheduled bulk edge: its MISO samples, and the RTL's check of the schedule.
-  void take_scheduled_miso_samples();
+  // Takes the frame's pin changes before the bulk edge's ordinary cycle: steps the slave's
+  // flops over the skipped cycles in C++ (spi_slave_cycles.h), with their MISO samples.
+  void skip_spi_cycles(uint64_t first_ns, uint64_t skipped);
   // Evaluates the posedge due: bulk_cycles_ cycles, the last of them the ordinary one.
   void eval_core_posedge();
   // The drive train's cycle of the last posedge, with its phase outputs, if not yet run.
@@ -248,7 +240,6 @@ class MotorDriverAsic : public sc_core::sc_module {
   bool outputs_changed_ = false;  // set by after_edge when a visible output changed
   std::deque<PendingOutput> pending_outputs_;
   SpiFrame spi_;
-  ScheduledMisoSamples scheduled_miso_;
   uint8_t last_phase_a_ = 0;
   uint8_t last_phase_b_ = 0;
   std::function<void(uint64_t, uint8_t, uint8_t)> phase_observer_;
