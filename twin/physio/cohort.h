@@ -4,8 +4,7 @@
 // by the standard) with (seed, i), and normal deviates come from the Irwin-Hall sum of twelve
 // uniforms minus six, which uses only additions, instead of std::normal_distribution whose
 // algorithm each standard library chooses.
-#ifndef PUMPTWIN_TWIN_PHYSIO_COHORT_H_
-#define PUMPTWIN_TWIN_PHYSIO_COHORT_H_
+#pragma once
 
 #include <cstddef>
 #include <cstdint>
@@ -69,5 +68,3 @@ class CohortGenerator {
 };
 
 }  // namespace pumptwin::physio
-
-#endif  // PUMPTWIN_TWIN_PHYSIO_COHORT_H_

@@ -7,8 +7,7 @@
 // The firmware keeps its own library (firmware/app/drug_library.h); the overlapping fields
 // (name, concentration range, maximum daily dose) are checked against each other by
 // tests/physio/drug_library_agreement_test.cpp.
-#ifndef PUMPTWIN_TWIN_PHYSIO_DRUG_LIBRARY_H_
-#define PUMPTWIN_TWIN_PHYSIO_DRUG_LIBRARY_H_
+#pragma once
 
 #include <array>
 #include <string_view>
@@ -91,5 +90,3 @@ const DrugParameters& drug(DrugId id);
 const DrugParameters& drug(std::string_view name);
 
 }  // namespace pumptwin::physio
-
-#endif  // PUMPTWIN_TWIN_PHYSIO_DRUG_LIBRARY_H_

@@ -4,8 +4,7 @@
 // MRI volumetry: lumbosacral CSF 49.9 +/- 12.1 mL below T11-T12 (Hogan et al. 1996,
 // Anesthesiology 84:1341-9), whole spinal ~75 mL and total ~150 mL (Sakka et al. 2011, Eur Ann
 // Otorhinolaryngol Head Neck Dis 128:309-16).
-#ifndef PUMPTWIN_TWIN_PHYSIO_NEURAXIS_H_
-#define PUMPTWIN_TWIN_PHYSIO_NEURAXIS_H_
+#pragma once
 
 #include <array>
 #include <cstddef>
@@ -47,5 +46,3 @@ std::size_t segment_for_level(std::string_view level);
 double position_in_segment(std::string_view level);
 
 }  // namespace pumptwin::physio
-
-#endif  // PUMPTWIN_TWIN_PHYSIO_NEURAXIS_H_

@@ -20,8 +20,7 @@
 // Drug mass is a linear invariant of the ODE (every outflow of one compartment is the inflow of
 // another or of the eliminated sink), which Runge-Kutta methods preserve to rounding: infused =
 // present + eliminated, see mass_balance().
-#ifndef PUMPTWIN_TWIN_PHYSIO_PATIENT_MODEL_H_
-#define PUMPTWIN_TWIN_PHYSIO_PATIENT_MODEL_H_
+#pragma once
 
 #include <array>
 #include <cstddef>
@@ -173,5 +172,3 @@ class PatientModel {
 };
 
 }  // namespace pumptwin::physio
-
-#endif  // PUMPTWIN_TWIN_PHYSIO_PATIENT_MODEL_H_

@@ -9,8 +9,7 @@
 //   mechanism:  deliver_stroke(nominal_volume_ul) per stroke; outlet_pressure_mmhg() as load.
 //   scenario:   refill(...), empty_reservoir(), faults (add_obstruction, set_leak, ...).
 //   recorder:   signal_catalogue(), signal(name) or signal(index), sample().
-#ifndef PUMPTWIN_TWIN_PHYSIO_PATIENT_MODULE_H_
-#define PUMPTWIN_TWIN_PHYSIO_PATIENT_MODULE_H_
+#pragma once
 
 #include <string>
 #include <string_view>
@@ -71,5 +70,3 @@ class PatientModule : public sc_core::sc_module {
 };
 
 }  // namespace pumptwin::physio
-
-#endif  // PUMPTWIN_TWIN_PHYSIO_PATIENT_MODULE_H_

@@ -1,7 +1,6 @@
 // A virtual patient: the inter-individual parameters of CSF hydrodynamics, drug transport and
 // drug response. Defaults are the reference adult; sources in docs/models.md.
-#ifndef PUMPTWIN_TWIN_PHYSIO_PATIENT_PARAMETERS_H_
-#define PUMPTWIN_TWIN_PHYSIO_PATIENT_PARAMETERS_H_
+#pragma once
 
 #include <string>
 #include <string_view>
@@ -58,5 +57,3 @@ const std::vector<PatientParameters>& reference_patients();
 const PatientParameters& reference_patient(std::string_view name);
 
 }  // namespace pumptwin::physio
-
-#endif  // PUMPTWIN_TWIN_PHYSIO_PATIENT_PARAMETERS_H_

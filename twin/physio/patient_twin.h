@@ -7,8 +7,7 @@
 // Mechanism interface (twin/mech): for each stroke call deliver_stroke(time, nominal_volume_ul);
 // read outlet_pressure_mmhg() (after advance_to or any call at that time) as the back-pressure
 // that loads the mechanism.
-#ifndef PUMPTWIN_TWIN_PHYSIO_PATIENT_TWIN_H_
-#define PUMPTWIN_TWIN_PHYSIO_PATIENT_TWIN_H_
+#pragma once
 
 #include <cstddef>
 #include <string>
@@ -117,5 +116,3 @@ class PatientTwin {
 };
 
 }  // namespace pumptwin::physio
-
-#endif  // PUMPTWIN_TWIN_PHYSIO_PATIENT_TWIN_H_

@@ -3,8 +3,7 @@
 // and four times as finely (TransportGrid in patient_model.h). The tests require < 5 % change
 // at each doubling of the grid; bench/physio/physio_validation writes the table to
 // docs/validation/grid-convergence.md.
-#ifndef PUMPTWIN_TWIN_PHYSIO_VALIDATION_CONVERGENCE_H_
-#define PUMPTWIN_TWIN_PHYSIO_VALIDATION_CONVERGENCE_H_
+#pragma once
 
 #include <array>
 #include <string>
@@ -28,5 +27,3 @@ std::vector<ConvergenceRow> grid_convergence();
 std::string grid_convergence_markdown(const std::vector<ConvergenceRow>& rows);
 
 }  // namespace pumptwin::physio::validation
-
-#endif  // PUMPTWIN_TWIN_PHYSIO_VALIDATION_CONVERGENCE_H_

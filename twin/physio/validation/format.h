@@ -1,7 +1,6 @@
 // One number formatter for the generated validation documents (tables and plots), so that the
 // same value reads the same everywhere and the checked-in files regenerate byte for byte.
-#ifndef PUMPTWIN_TWIN_PHYSIO_VALIDATION_FORMAT_H_
-#define PUMPTWIN_TWIN_PHYSIO_VALIDATION_FORMAT_H_
+#pragma once
 
 #include <cstdio>
 #include <string>
@@ -16,5 +15,3 @@ inline std::string format(const char* spec, double value) {
 }
 
 }  // namespace pumptwin::physio::validation
-
-#endif  // PUMPTWIN_TWIN_PHYSIO_VALIDATION_FORMAT_H_

@@ -3,8 +3,7 @@
 // model's prediction error and an acceptance band. One definition serves the tests
 // (tests/physio/heldout_validation_test.cpp), the table and the SVG plots in docs/validation/
 // (written by bench/physio/physio_validation).
-#ifndef PUMPTWIN_TWIN_PHYSIO_VALIDATION_HELDOUT_H_
-#define PUMPTWIN_TWIN_PHYSIO_VALIDATION_HELDOUT_H_
+#pragma once
 
 #include <string>
 #include <vector>
@@ -66,5 +65,3 @@ std::string heldout_table_markdown(const std::vector<Comparator>& comparators);
 std::string comparator_svg(const Comparator& comparator);
 
 }  // namespace pumptwin::physio::validation
-
-#endif  // PUMPTWIN_TWIN_PHYSIO_VALIDATION_HELDOUT_H_

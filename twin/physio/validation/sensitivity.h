@@ -4,8 +4,7 @@
 // are calibrated or assumed. Patient variability (cohort.h) is a different thing and is not
 // varied here: every run is the reference adult (or spasticity_lumbar for baclofen).
 // bench/physio/physio_sensitivity writes docs/sensitivity.md from it.
-#ifndef PUMPTWIN_TWIN_PHYSIO_VALIDATION_SENSITIVITY_H_
-#define PUMPTWIN_TWIN_PHYSIO_VALIDATION_SENSITIVITY_H_
+#pragma once
 
 #include <array>
 #include <cstdint>
@@ -68,5 +67,3 @@ std::string sensitivity_markdown(const ElementaryEffects& effects, std::size_t t
                                  std::uint64_t seed);
 
 }  // namespace pumptwin::physio::validation
-
-#endif  // PUMPTWIN_TWIN_PHYSIO_VALIDATION_SENSITIVITY_H_
