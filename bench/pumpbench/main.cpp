@@ -407,8 +407,7 @@ int run_command(int argc, char* argv[]) {
   if (*suite) {
     if (*suite_seeds_option) suite_options.seeds = suite_seeds;
     if (suite_options.image_coverage && suite_options.firmware.empty()) {
-      std::fprintf(stderr, "pumpbench suite: --image-coverage needs --firmware (it records the "
-                           "image's instructions)\n");
+      std::fprintf(stderr, "pumpbench suite: --image-coverage needs --firmware\n");
       return kExitBadInput;
     }
     install_interrupt_handler();
@@ -466,8 +465,7 @@ int run_command(int argc, char* argv[]) {
     return kExitBadInput;
   }
   if (!run_options.image_coverage.empty() && run_options.firmware.empty()) {
-    std::fprintf(stderr, "pumpbench run: --image-coverage needs --firmware (it records the "
-                         "image's instructions)\n");
+    std::fprintf(stderr, "pumpbench run: --image-coverage needs --firmware\n");
     return kExitBadInput;
   }
   if (!gdb_endpoint.empty()) {

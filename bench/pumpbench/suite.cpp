@@ -54,7 +54,8 @@ WorkerRun scenario_run(const std::string& self, const std::string& file, const s
   run.arguments = {"run", file, "--out", out_dir, "--quiet"};
   run.arguments.insert(run.arguments.end(), selection.begin(), selection.end());
   if (image_coverage) {
-    run.arguments.insert(run.arguments.end(), {"--image-coverage", out_dir + "/image-coverage.txt"});
+    run.arguments.insert(run.arguments.end(),
+                         {"--image-coverage", out_dir + "/image-coverage.txt"});
   }
   run.reproduce = shell_word(self) + " run " + shell_word(file);
   for (const std::string& word : selection) run.reproduce += " " + shell_word(word);

@@ -76,8 +76,9 @@ TEST_F(ImageCoverage, ShortRunCoversTheResetHandlerAndNotTheTrap) {
   ASSERT_EQ(script.exit_code, 0) << script.output;
 
   std::smatch total;
-  ASSERT_TRUE(std::regex_search(script.output, total,
-                                std::regex(R"(\nimage_line_coverage ([0-9.]+) \((\d+) of (\d+) lines\))")))
+  ASSERT_TRUE(
+      std::regex_search(script.output, total,
+                        std::regex(R"(\nimage_line_coverage ([0-9.]+) \((\d+) of (\d+) lines\))")))
       << script.output;
   EXPECT_GT(std::stod(total[1]), 0.0);
   EXPECT_LT(std::stod(total[1]), 100.0);
@@ -93,22 +94,23 @@ TEST_F(ImageCoverage, ShortRunCoversTheResetHandlerAndNotTheTrap) {
   ASSERT_GT(reset_line, 0);
   ASSERT_GT(trap_line, 1);
   std::smatch uncovered;
-  ASSERT_TRUE(std::regex_search(script.output, uncovered,
-                                std::regex(R"(\n  firmware/ports/cortex-m0plus/startup.cpp: ([^\n]*))")))
+  ASSERT_TRUE(
+      std::regex_search(script.output, uncovered,
+                        std::regex(R"(\n  firmware/ports/cortex-m0plus/startup.cpp: ([^\n]*))")))
       << script.output;
   EXPECT_FALSE(listed(uncovered[1], reset_line)) << uncovered[1];
   EXPECT_TRUE(listed(uncovered[1], trap_line)) << uncovered[1];
 }
 
 TEST_F(ImageCoverage, NeedsTheFirmwareOption) {
-  const Outcome bench = run(std::string(PUMPBENCH) + " run " + SHORT_SCENARIO + " --quiet --out " +
-                            (out_ / "run").string() + " --image-coverage " +
-                            (out_ / "image-coverage.txt").string());
+  const Outcome bench =
+      run(std::string(PUMPBENCH) + " run " + SHORT_SCENARIO + " --quiet --out " +
+          (out_ / "run").string() + " --image-coverage " + (out_ / "image-coverage.txt").string());
   EXPECT_EQ(bench.exit_code, 2);
   EXPECT_NE(bench.output.find("--image-coverage needs --firmware"), std::string::npos)
       << bench.output;
-  const Outcome suite = run(std::string(PUMPBENCH) + " suite " + SHORT_SCENARIO +
-                            " --out " + (out_ / "suite").string() + " --image-coverage");
+  const Outcome suite = run(std::string(PUMPBENCH) + " suite " + SHORT_SCENARIO + " --out " +
+                            (out_ / "suite").string() + " --image-coverage");
   EXPECT_EQ(suite.exit_code, 2);
   EXPECT_NE(suite.output.find("--image-coverage needs --firmware"), std::string::npos)
       << suite.output;
