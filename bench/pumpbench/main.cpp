@@ -249,6 +249,8 @@ int run_command(int argc, char* argv[]) {
   const char* firmware_help =
       "firmware image (ELF) to run on the Cortex-M0+ ISS instead of the host build";
   run->add_option("--firmware", run_options.firmware, firmware_help);
+  run->add_option("--image-coverage", run_options.image_coverage,
+                  "write the image's executed instruction ranges to FILE (with --firmware)");
   std::string gdb_endpoint;
   run->add_option("--gdb", gdb_endpoint,
                   "[HOST:]PORT: GDB stub on the image's core (loopback by default; 0: any port)");
@@ -331,6 +333,8 @@ int run_command(int argc, char* argv[]) {
                     "requirements list (default: requirements.yaml beside the scenarios)");
   suite->add_flag("--lockstep", suite_options.lockstep, "run every scenario in lockstep mode");
   suite->add_option("--firmware", suite_options.firmware, firmware_help);
+  suite->add_flag("--image-coverage", suite_options.image_coverage,
+                  "each run writes the image's executed ranges to OUT/<run>/image-coverage.txt");
   uint64_t suite_seeds = 0;
   CLI::Option* suite_seeds_option =
       suite->add_option("--seeds", suite_seeds, "run every scenario on N seeds (overrides sweep:)")
@@ -402,6 +406,10 @@ int run_command(int argc, char* argv[]) {
   if (*hazards) return hazards_command(hazards_file, hazards_update, hazards_check);
   if (*suite) {
     if (*suite_seeds_option) suite_options.seeds = suite_seeds;
+    if (suite_options.image_coverage && suite_options.firmware.empty()) {
+      std::fprintf(stderr, "pumpbench suite: --image-coverage needs --firmware\n");
+      return kExitBadInput;
+    }
     install_interrupt_handler();
     std::error_code error;
     const std::string self = std::filesystem::read_symlink("/proc/self/exe", error).string();
@@ -456,6 +464,10 @@ int run_command(int argc, char* argv[]) {
                  "--programmer-port\n");
     return kExitBadInput;
   }
+  if (!run_options.image_coverage.empty() && run_options.firmware.empty()) {
+    std::fprintf(stderr, "pumpbench run: --image-coverage needs --firmware\n");
+    return kExitBadInput;
+  }
   if (!gdb_endpoint.empty()) {
     std::string gdb_host;
     unsigned short gdb_port = 0;
@@ -491,8 +503,10 @@ int run_command(int argc, char* argv[]) {
   const uint64_t seeds = *seeds_option ? sweep_seeds : loaded.scenario->sweep_seeds;
   if (!*seed_option && !*serve && serve_endpoint.empty() && programmer_endpoint.empty() &&
       (seeds > 1 || *seeds_option)) {
-    if (run_options.profile || run_options.trace_window_s) {
-      std::fprintf(stderr, "pumpbench run: --profile and --trace are for one run: add --seed S\n");
+    if (run_options.profile || run_options.trace_window_s || !run_options.image_coverage.empty()) {
+      std::fprintf(stderr,
+                   "pumpbench run: --profile, --trace and --image-coverage are for one run: add "
+                   "--seed S (or use 'pumpbench suite --image-coverage')\n");
       return kExitBadInput;
     }
     std::error_code error;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <cstdio>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -388,6 +389,17 @@ class ScenarioRun : private TimelineSteps::Hooks {
                        recorder_, ledger_, probe_, *this};
 };
 
+// --image-coverage: one executed range a line, `BEGIN END` ([begin, end), hex), sorted, read by
+// scripts/image-coverage.
+void write_image_coverage(pumptwin::mcu::M0PlusSoc& image, std::ofstream& out) {
+  out << "# pumpbench image coverage: executed instruction ranges [begin, end)\n";
+  char line[32];
+  for (const auto& [begin, end] : image.core().executed_ranges()) {
+    std::snprintf(line, sizeof line, "0x%08x 0x%08x\n", begin, end);
+    out << line;
+  }
+}
+
 }  // namespace
 
 int run_scenario(const Scenario& scenario, const RunOptions& options) {
@@ -467,6 +479,16 @@ int run_scenario(const Scenario& scenario, const RunOptions& options) {
     }
     run.attach_programmer(programmer.get());
   }
+  // Opened before the run, so an unwritable file is bad input rather than a run's lost output.
+  std::ofstream image_coverage;
+  if (!options.image_coverage.empty()) {
+    image_coverage.open(options.image_coverage, std::ios::trunc);
+    if (!image_coverage) {
+      std::fprintf(stderr, "pumpbench: --image-coverage: cannot write '%s'\n",
+                   options.image_coverage.c_str());
+      return kExitBadInput;
+    }
+  }
   std::string error;
   if (options.profile) start_profile(platform);
   const WallPacer::Clock::time_point wall_start = WallPacer::now();
@@ -481,6 +503,9 @@ int run_scenario(const Scenario& scenario, const RunOptions& options) {
     finish_profile(platform,
                    WallPacer::seconds_since(wall_start),
                    sc_core::sc_time_stamp().to_seconds(), options.out_dir);
+  }
+  if (image_coverage.is_open() && platform.mcu.image() != nullptr) {
+    write_image_coverage(*platform.mcu.image(), image_coverage);
   }
   const int exit_code = run.finish(error.empty() ? run.failure() : error);
   if (live) live->end(sc_core::sc_time_stamp().to_seconds(), exit_code);

@@ -53,6 +53,9 @@ struct RunOptions {
   std::string firmware;
   // A GDB stub on the image's core (--gdb [HOST:]PORT, loopback unless a host is given).
   std::optional<std::pair<std::string, uint16_t>> gdb;
+  // Writes the image's executed instruction ranges here at the end of the run
+  // (--image-coverage, docs/coverage.md); empty: not recorded.
+  std::string image_coverage;
 };
 
 int run_scenario(const Scenario& scenario, const RunOptions& options);

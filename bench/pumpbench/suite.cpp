@@ -37,10 +37,12 @@ std::string shell_word(const std::string& word) {
 }
 
 // One run of a scenario: `run FILE --out DIR --quiet [--seed S] [--member M] [--lockstep]
-// [--firmware ELF]`, and the command that reproduces it alone.
+// [--firmware ELF] [--image-coverage DIR/image-coverage.txt]`, and the command that reproduces
+// it alone.
 WorkerRun scenario_run(const std::string& self, const std::string& file, const std::string& id,
                        const std::string& out_dir, std::optional<uint64_t> seed,
-                       std::optional<uint64_t> member, bool lockstep, const std::string& firmware) {
+                       std::optional<uint64_t> member, bool lockstep, const std::string& firmware,
+                       bool image_coverage = false) {
   std::vector<std::string> selection;
   if (seed) selection.insert(selection.end(), {"--seed", std::to_string(*seed)});
   if (member) selection.insert(selection.end(), {"--member", std::to_string(*member)});
@@ -51,6 +53,10 @@ WorkerRun scenario_run(const std::string& self, const std::string& file, const s
   run.out_dir = out_dir;
   run.arguments = {"run", file, "--out", out_dir, "--quiet"};
   run.arguments.insert(run.arguments.end(), selection.begin(), selection.end());
+  if (image_coverage) {
+    run.arguments.insert(run.arguments.end(),
+                         {"--image-coverage", out_dir + "/image-coverage.txt"});
+  }
   run.reproduce = shell_word(self) + " run " + shell_word(file);
   for (const std::string& word : selection) run.reproduce += " " + shell_word(word);
   return run;
@@ -115,7 +121,7 @@ int run_suite(const std::string& self, const SuiteOptions& options) {
         if (seed && seeds.size() > 1) id += "/seed-" + std::to_string(*seed);
         // A swept scenario's worker runs one seed (`--seed`), never its own sweep.
         WorkerRun run = scenario_run(self, file.file, id, options.out_dir + "/" + id, seed, member,
-                                     options.lockstep, options.firmware);
+                                     options.lockstep, options.firmware, options.image_coverage);
         run.name = name;
         run.group = file.relative;
         run.group_name = name;

@@ -26,6 +26,8 @@ struct SuiteOptions {
   std::string hazards_file;       // default: hazards.yaml beside the requirements file
   bool lockstep = false;
   std::string firmware;  // --firmware: every scenario runs this image
+  // --image-coverage: every run writes its image's executed ranges to OUT/<run>/image-coverage.txt
+  bool image_coverage = false;
   std::optional<uint64_t> seeds;  // overrides every scenario's sweep (1: no sweep)
 };
 

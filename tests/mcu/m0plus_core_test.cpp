@@ -5,6 +5,7 @@
 
 #include <unicorn/unicorn.h>
 
+#include <set>
 #include <vector>
 
 #include "m0plus_core.h"
@@ -194,6 +195,49 @@ TEST_F(M0PlusCoreTest, StackOverflowLocksUp) {
   EXPECT_EQ(core_->run(1000), M0PlusCore::Stop::kLockup);
   core_->reset();
   EXPECT_FALSE(core_->locked_up());
+}
+
+// Every instruction's address as a debugger sees it, the reference for executed_ranges().
+struct InstructionRecorder final : M0PlusDebugger {
+  std::set<uint32_t> executed;
+  void before_instruction(uint32_t address) override { executed.insert(address); }
+  void after_store(uint32_t, uint32_t) override {}
+};
+
+// Image coverage (pumpbench --image-coverage): the recorded ranges hold exactly the
+// instructions that ran, here a loop, an interrupt handler and its return, and a HardFault
+// handler; nothing else of the image (the reset loop, the other routines) appears in them.
+TEST_F(M0PlusCoreTest, ExecutedRangesHoldExactlyTheInstructionsThatRan) {
+  InstructionRecorder recorder;
+  core_->attach_debugger(recorder);
+  start_at("count_loop");
+  core_->write_register(UC_ARM_REG_R1, 1000);
+  ASSERT_EQ(core_->run(400), M0PlusCore::Stop::kQuantum);
+  ASSERT_TRUE(core_->enter_exception(memory_map::kExceptionIrq0));
+  ASSERT_EQ(run_to_sleep(1'000'000), M0PlusCore::Stop::kWfi);
+  start_at("undefined_udiv");
+  ASSERT_EQ(run_to_sleep(1'000'000), M0PlusCore::Stop::kWfi);
+  ASSERT_EQ(core_->faults(), 1u);
+
+  std::set<uint32_t> in_ranges;
+  uint32_t previous_end = 0;
+  for (const auto& [begin, end] : core_->executed_ranges()) {
+    EXPECT_LT(previous_end, begin) << "ranges sorted, disjoint and not adjacent";
+    previous_end = end;
+    for (uint32_t at = begin; at < end;) {
+      in_ranges.insert(at);
+      uint8_t code[2] = {};
+      ASSERT_TRUE(core_->read_memory(at, code, 2));
+      at += (code[1] >> 3) >= 0x1D ? 4 : 2;  // a 32-bit Thumb instruction's first halfword
+    }
+  }
+  EXPECT_EQ(in_ranges, recorder.executed);
+  EXPECT_EQ(in_ranges.count(address_of("count_loop")), 1u);
+  EXPECT_EQ(in_ranges.count(address_of("irq0")), 1u);
+  EXPECT_EQ(in_ranges.count(address_of("hard_fault")), 1u);
+  EXPECT_EQ(in_ranges.count(address_of("udiv_instruction")), 1u);
+  EXPECT_EQ(in_ranges.count(address_of("reset")), 0u);
+  EXPECT_EQ(in_ranges.count(address_of("store_loop")), 0u);
 }
 
 }  // namespace

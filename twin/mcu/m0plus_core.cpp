@@ -1,5 +1,6 @@
 #include "m0plus_core.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -378,6 +379,25 @@ const M0PlusCore::BlockCost& M0PlusCore::cost(uint32_t address, uint32_t size) {
   }
   cached.cost = cost;
   return costs_.emplace(key, cost).first->second;
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> M0PlusCore::executed_ranges() const {
+  std::vector<std::pair<uint32_t, uint32_t>> blocks;
+  blocks.reserve(costs_.size());
+  for (const auto& entry : costs_) {
+    const auto begin = static_cast<uint32_t>(entry.first);
+    blocks.emplace_back(begin, begin + static_cast<uint32_t>(entry.first >> 32));
+  }
+  std::sort(blocks.begin(), blocks.end());
+  std::vector<std::pair<uint32_t, uint32_t>> ranges;
+  for (const auto& block : blocks) {
+    if (!ranges.empty() && block.first <= ranges.back().second) {
+      ranges.back().second = std::max(ranges.back().second, block.second);
+    } else {
+      ranges.push_back(block);
+    }
+  }
+  return ranges;
 }
 
 uint32_t M0PlusCore::cycles_of_block(const uint8_t* code, uint32_t length,

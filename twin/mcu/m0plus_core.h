@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "m0plus_image.h"
@@ -99,6 +100,10 @@ class M0PlusCore {
   // Edges between translated blocks that QEMU chained so far: it grows while new code is
   // translated and stays put while the same code runs again (a flushed cache would re-chain).
   uint64_t translations() const { return translations_; }
+  // The instructions executed so far, as sorted, disjoint [begin, end) address ranges: the
+  // translated blocks the core entered (those its cycle count costed, so recording them costs
+  // the run nothing). A block that faulted part-way counts whole.
+  std::vector<std::pair<uint32_t, uint32_t>> executed_ranges() const;
   bool locked_up() const { return locked_up_; }
   const M0PlusFault& last_fault() const { return last_fault_; }
   uint64_t faults() const { return faults_; }
