@@ -12,25 +12,16 @@
 #include <sstream>
 #include <string>
 
+#include "../support/child_process.h"
+
 #include <nlohmann/json.hpp>
 
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;
-};
+using Outcome = pumptwin::testing::CommandOutcome;
 
 Outcome run(const std::string& arguments) {
-  const std::string command = std::string(PUMPBENCH) + " " + arguments + " 2>&1";
-  Outcome outcome;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return outcome;
-  char buffer[4096];
-  while (fgets(buffer, sizeof buffer, pipe) != nullptr) outcome.output += buffer;
-  const int status = pclose(pipe);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
+  return pumptwin::testing::run_command(std::string(PUMPBENCH) + " " + arguments);
 }
 
 // The digest as coreutils' sha256sum gives it.

@@ -15,23 +15,12 @@
 #include <sstream>
 #include <string>
 
+#include "../support/child_process.h"
+
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;
-};
-
-Outcome run(const std::string& command) {
-  Outcome outcome;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return outcome;
-  char buffer[4096];
-  while (fgets(buffer, sizeof buffer, pipe) != nullptr) outcome.output += buffer;
-  const int status = pclose(pipe);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
-}
+using Outcome = pumptwin::testing::CommandOutcome;
+using pumptwin::testing::run_command;
 
 // The number of the first line of `file` that contains `text`, 0 when none does.
 int line_of(const std::string& file, const std::string& text) {
@@ -68,11 +57,12 @@ class ImageCoverage : public ::testing::Test {
 TEST_F(ImageCoverage, ShortRunCoversTheResetHandlerAndNotTheTrap) {
   const std::string ranges = (out_ / "image-coverage.txt").string();
   std::filesystem::create_directories(out_);
-  const Outcome bench = run(std::string(PUMPBENCH) + " run " + SHORT_SCENARIO + " --quiet --out " +
-                            (out_ / "run").string() + " --firmware " + PUMPFW_M0PLUS_ELF +
-                            " --image-coverage " + ranges);
+  const Outcome bench = run_command(std::string(PUMPBENCH) + " run " + SHORT_SCENARIO +
+                                    " --quiet --out " + (out_ / "run").string() + " --firmware " +
+                                    PUMPFW_M0PLUS_ELF + " --image-coverage " + ranges);
   ASSERT_EQ(bench.exit_code, 0) << bench.output;
-  const Outcome script = run(std::string(IMAGE_COVERAGE) + " " + PUMPFW_M0PLUS_ELF + " " + ranges);
+  const Outcome script =
+      run_command(std::string(IMAGE_COVERAGE) + " " + PUMPFW_M0PLUS_ELF + " " + ranges);
   ASSERT_EQ(script.exit_code, 0) << script.output;
 
   std::smatch total;
@@ -103,14 +93,14 @@ TEST_F(ImageCoverage, ShortRunCoversTheResetHandlerAndNotTheTrap) {
 }
 
 TEST_F(ImageCoverage, NeedsTheFirmwareOption) {
-  const Outcome bench =
-      run(std::string(PUMPBENCH) + " run " + SHORT_SCENARIO + " --quiet --out " +
-          (out_ / "run").string() + " --image-coverage " + (out_ / "image-coverage.txt").string());
+  const Outcome bench = run_command(std::string(PUMPBENCH) + " run " + SHORT_SCENARIO +
+                                    " --quiet --out " + (out_ / "run").string() +
+                                    " --image-coverage " + (out_ / "image-coverage.txt").string());
   EXPECT_EQ(bench.exit_code, 2);
   EXPECT_NE(bench.output.find("--image-coverage needs --firmware"), std::string::npos)
       << bench.output;
-  const Outcome suite = run(std::string(PUMPBENCH) + " suite " + SHORT_SCENARIO + " --out " +
-                            (out_ / "suite").string() + " --image-coverage");
+  const Outcome suite = run_command(std::string(PUMPBENCH) + " suite " + SHORT_SCENARIO +
+                                    " --out " + (out_ / "suite").string() + " --image-coverage");
   EXPECT_EQ(suite.exit_code, 2);
   EXPECT_NE(suite.output.find("--image-coverage needs --firmware"), std::string::npos)
       << suite.output;

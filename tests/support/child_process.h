@@ -33,6 +33,23 @@ inline std::string capture_stdout(const std::string& command) {
   return output;
 }
 
+// What a shell command printed on stdout and stderr, and its exit code (-1 when it did not exit).
+struct CommandOutcome {
+  int exit_code = -1;
+  std::string output;
+};
+
+inline CommandOutcome run_command(const std::string& command) {
+  CommandOutcome outcome;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return outcome;
+  char buffer[4096];
+  while (fgets(buffer, sizeof buffer, pipe) != nullptr) outcome.output += buffer;
+  const int status = pclose(pipe);
+  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return outcome;
+}
+
 // Starts `arguments` (the program first, a path) in the background, its stderr into
 // `stderr_file` when one is given; 0 on failure.
 inline pid_t spawn_child(const std::vector<std::string>& arguments,
