@@ -144,9 +144,8 @@ void FstWaveformFile::value_change(const std::string& code, const std::string& v
   // when those lead) to the variable's width.
   std::string bits = value[0] == 'b' || value[0] == 'B' ? value.substr(1) : value;
   if (bits.size() < variable.width) {
-    const char fill = bits[0] == 'x' || bits[0] == 'z' || bits[0] == 'X' || bits[0] == 'Z'
-                          ? bits[0]
-                          : '0';
+    const char fill =
+        bits[0] == 'x' || bits[0] == 'z' || bits[0] == 'X' || bits[0] == 'Z' ? bits[0] : '0';
     bits.insert(0, variable.width - bits.size(), fill);
   } else if (bits.size() > variable.width) {
     bits.erase(0, bits.size() - variable.width);

@@ -37,10 +37,10 @@ class FstWaveformFile final : public VerilatedVcdFile {
   void value_change(const std::string& code, const std::string& value);
 
   void* fst_ = nullptr;
-  std::string partial_;                // a token cut by the end of a write
-  std::vector<std::string> command_;   // the header command being read, up to its $end
+  std::string partial_;               // a token cut by the end of a write
+  std::vector<std::string> command_;  // the header command being read, up to its $end
   bool in_header_ = true;
-  std::string vector_value_;           // a b/r value waiting for its identifier code
+  std::string vector_value_;  // a b/r value waiting for its identifier code
   std::unordered_map<std::string, Variable> variables_;
 };
 

@@ -74,8 +74,8 @@ MotorDriverAsic::MotorDriverAsic(const sc_core::sc_module_name& name, mech::Driv
   tracing_ = !path.empty();
   const bool fst = path.size() >= 4 && path.compare(path.size() - 4, 4, ".fst") == 0;
   rtl_ = make_asic_netlist(*context_, !tracing_ ? WaveformFormat::kNone
-                           : fst     ? WaveformFormat::kFst
-                                     : WaveformFormat::kVcd);
+                                      : fst     ? WaveformFormat::kFst
+                                                : WaveformFormat::kVcd);
   clock_in_reset(true);
   outputs_ = {rtl_->irq != 0, rtl_->reset_request != 0, static_cast<uint8_t>(rtl_->tone)};
   last_phase_a_ = rtl_->phase_a;
