@@ -172,7 +172,7 @@ TEST(ImagePlatform, RtcJumpBackDuringWfiEndsOnTheWakeupTimer) {
 }
 
 // Power lost 20 bytes into NVMCTRL's write of the new program (the same fault as the host
-// build's test in tests/platform/power_test.cpp): the record is torn, the other copy holds the
+// build's test in tests/twin/power_test.cpp): the record is torn, the other copy holds the
 // old program, and the pump runs on it after power returns.
 TEST(ImagePlatform, TornNvmWriteLeavesTheOldProgram) {
   Platform::use_time_resolution();
