@@ -60,7 +60,7 @@ const std::vector<DrugInfo>& drug_catalogue() {
     std::vector<DrugInfo> list;
     for (const pumpfw::app::DrugLimits& limits : pumpfw::app::kDrugLibrary) {
       // The pharmacology must exist for the patient model too; the two libraries are checked
-      // against each other by tests/physio/drug_library_agreement_test.cpp.
+      // against each other by tests/twin/physio_drug_library_agreement_test.cpp.
       pumptwin::physio::drug(limits.name);
       list.push_back({limits.name, static_cast<uint8_t>(limits.id),
                       static_cast<double>(limits.min_concentration_ug_per_ml),

@@ -34,8 +34,7 @@ std::string scratch(const std::string& name) {
 }
 
 int run(const std::string& arguments) {
-  const int status = std::system((kBench + " " + arguments + " >/dev/null 2>&1").c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return pumptwin::testing::run_command(kBench + " " + arguments).exit_code;
 }
 
 using pumptwin::testing::slurp;
