@@ -125,6 +125,9 @@ TEST(Faults, RequestsTheTwinCannotHonourAreRefusedWithTheirReason) {
   });
   EXPECT_EQ(unknown, "unknown fault 'shaft_seized'");
   EXPECT_EQ(missing, "fault 'shaft_load': missing parameter 'torque'");
+  // A refused request leaves nothing behind for a later clear to find.
+  EXPECT_FALSE(injector.injected("shaft_load"));
+  EXPECT_TRUE(injector.active().empty());
 }
 
 }  // namespace

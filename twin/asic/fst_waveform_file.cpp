@@ -30,6 +30,9 @@ bool FstWaveformFile::open(const std::string& name) {
   close();
   fst_ = fstWriterCreate(name.c_str(), 1);
   if (fst_ == nullptr) return false;
+  // The writer stamps the wall-clock date into the header; a fixed one keeps the same run's
+  // waveform byte-identical.
+  fstWriterSetDate(fst_, "simulated time");
   fstWriterSetPackType(fst_, FST_WR_PT_LZ4);
   partial_.clear();
   command_.clear();
