@@ -31,7 +31,18 @@ std::vector<Signal> signals_from_json(const Json& list) {
       const auto found = entry.find(key);
       return found != entry.end() && found->is_string() ? found->get<std::string>() : "";
     };
-    signals.push_back({text("name"), text("unit"), text("view")});
+    Signal signal{text("name"), text("unit"), text("view")};
+    const Json band = entry.is_object() ? entry.value("reference", Json()) : Json();
+    if (band.is_object() && band.value("low", Json()).is_number() &&
+        band.value("high", Json()).is_number()) {
+      const double low = band["low"].get<double>();
+      const double high = band["high"].get<double>();
+      const Json label = band.value("label", Json());
+      if (std::isfinite(low) && std::isfinite(high) && low <= high) {
+        signal.reference = {low, high, label.is_string() ? label.get<std::string>() : ""};
+      }
+    }
+    signals.push_back(std::move(signal));
   }
   return signals;
 }

@@ -7,9 +7,11 @@
 #include <cmath>
 #include <cstddef>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "plot_axes.h"
 #include "protocol.h"
 
 namespace pumpviewer {
@@ -21,10 +23,12 @@ struct Signal {
   std::string name;
   std::string unit;
   std::string view;  // the plot it is drawn in, with the rest of its view ("": none)
+  std::optional<pumptwin::plot::ReferenceBand> reference = std::nullopt;  // drawn behind it
 };
 
 // The signal list of a hello or of signals.json, one Signal per entry (a sample's values are
-// by position in it); a field missing or not text is empty.
+// by position in it); a field missing or of another type is empty, a reference band without
+// finite low and high is none.
 std::vector<Signal> signals_from_json(const Json& list);
 
 // One plot: a view's signals, by index in the catalogue given to plot_groups.

@@ -483,15 +483,17 @@ class ViewerImpl {
     }
     plot::Range axis_range[2] = {{0, 1}, {0, 1}};
     for (std::size_t a = 0; a < units.size(); ++a) {
-      std::string first_signal;
+      // The clinical reference band of the axis's first signal (the registry's).
+      const Signal* first = nullptr;
       for (const Drawn& line : lines) {
-        if (line.axis == static_cast<int>(a) && first_signal.empty()) {
-          first_signal = data_.signals[static_cast<std::size_t>(line.index)].name;
+        if (line.axis == static_cast<int>(a) && first == nullptr) {
+          first = &data_.signals[static_cast<std::size_t>(line.index)];
         }
       }
-      axis_range[a] = plot::plot_range(low[a], high[a], units[a], first_signal);
-      // The clinical reference band of the axis's first signal.
-      if (const auto band = plot::reference_band(first_signal)) {
+      const std::optional<plot::ReferenceBand> band =
+          first != nullptr ? first->reference : std::nullopt;
+      axis_range[a] = plot::plot_range(low[a], high[a], units[a], band);
+      if (band) {
         const plot::Range& r = axis_range[a];
         auto y = [&](double v) {
           return std::clamp(

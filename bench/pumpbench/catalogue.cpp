@@ -29,7 +29,11 @@ const std::vector<SignalDefinition>& signal_catalogue() {
     // The patient's catalogue does not depend on the patient's parameters: any twin lists it.
     const pumptwin::physio::PatientTwin reference{pumptwin::physio::PatientTwinConfig{}};
     for (const pumptwin::physio::SignalInfo& info : reference.signal_catalogue()) {
-      list.push_back({info.name, info.unit, "patient", info.view, info.report});
+      std::optional<pumptwin::plot::ReferenceBand> reference;
+      if (info.reference) {
+        reference = {info.reference->low, info.reference->high, info.reference->label};
+      }
+      list.push_back({info.name, info.unit, "patient", info.view, info.report, reference});
     }
     return list;
   }();
@@ -56,10 +60,16 @@ const SignalDefinition* find_signal(const std::string& name) {
 }
 
 nlohmann::json signal_json(const SignalDefinition& signal) {
-  return {{"name", signal.name},
-          {"unit", signal.unit},
-          {"source", signal.source},
-          {"view", signal.view}};
+  nlohmann::json entry = {{"name", signal.name},
+                          {"unit", signal.unit},
+                          {"source", signal.source},
+                          {"view", signal.view}};
+  if (signal.reference) {
+    entry["reference"] = {{"low", signal.reference->low},
+                          {"high", signal.reference->high},
+                          {"label", signal.reference->label}};
+  }
+  return entry;
 }
 
 namespace {

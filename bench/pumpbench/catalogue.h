@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fault_registry.h"
+#include "plot_axes.h"
 
 namespace pumptwin::physio::patient_signal {
 enum Id : std::size_t;  // twin/physio/patient_twin.h
@@ -31,6 +32,8 @@ struct SignalDefinition {
   // The plot the viewer and the run report draw it in with the rest of its view ("": none).
   std::string view;
   bool report = false;  // the run report draws it among its key signals
+  // A band of values with a clinical meaning, drawn behind its line (the patient model's).
+  std::optional<pumptwin::plot::ReferenceBand> reference = std::nullopt;
 };
 // Every signal the bench records, in recording order (platform_signals.def, then the patient
 // model's).
@@ -39,7 +42,7 @@ const std::vector<SignalDefinition>& signal_catalogue();
 const std::vector<SignalDefinition>& live_signal_catalogue();
 const SignalDefinition* find_signal(const std::string& name);
 // A signal as signals.json and the live hello list it (docs/protocol.md, "hello"):
-// {"name", "unit", "source", "view"}.
+// {"name", "unit", "source", "view"}, and "reference" {"low", "high", "label"} if it has one.
 nlohmann::json signal_json(const SignalDefinition& signal);
 
 // A patient signal's column in a recorded sample (signal_catalogue() order): after the

@@ -220,8 +220,11 @@ std::string svg_plot(const Recorded& recorded, const std::vector<Line>& lines,
       high = std::max(high, *bound);
     }
   }
-  const plot::Range range =
-      plot::plot_range(low, high, unit, lines.empty() ? "" : lines.front().signal);
+  // The clinical reference band of the first line's signal (the registry's).
+  const SignalDefinition* first = lines.empty() ? nullptr : find_signal(lines.front().signal);
+  const std::optional<plot::ReferenceBand> band =
+      first != nullptr ? first->reference : std::nullopt;
+  const plot::Range range = plot::plot_range(low, high, unit, band);
   auto y_of = [&](double v) {
     return bottom - (bottom - kTop) * (v - range.low) / (range.high - range.low);
   };
@@ -232,16 +235,13 @@ std::string svg_plot(const Recorded& recorded, const std::vector<Line>& lines,
       << "<rect x=\"" << kLeft << "\" y=\"" << kTop << "\" width=\"" << plot_width << "\" height=\""
       << bottom - kTop << "\" fill=\"#fcfcfc\" stroke=\"#bbb\"/>\n";
   auto clip_y = [&](double v) { return std::clamp(y_of(v), kTop, bottom); };
-  if (!lines.empty()) {
-    if (const auto band = plot::reference_band(lines.front().signal)) {
-      svg << "<rect class=\"reference\" x=\"" << kLeft << "\" y=\"" << number(clip_y(band->high))
-          << "\" width=\"" << plot_width << "\" height=\""
-          << number(clip_y(band->low) - clip_y(band->high)) << "\" fill=\"#e3effa\"><title>"
-          << markup_escape(band->label) << "</title></rect>\n<text x=\"" << kWidth - kRight - 4
-          << "\" y=\"" << number(clip_y(band->high) + 11)
-          << "\" text-anchor=\"end\" fill=\"#4a7bb0\">" << markup_escape(band->label)
-          << "</text>\n";
-    }
+  if (band) {
+    svg << "<rect class=\"reference\" x=\"" << kLeft << "\" y=\"" << number(clip_y(band->high))
+        << "\" width=\"" << plot_width << "\" height=\""
+        << number(clip_y(band->low) - clip_y(band->high)) << "\" fill=\"#e3effa\"><title>"
+        << markup_escape(band->label) << "</title></rect>\n<text x=\"" << kWidth - kRight - 4
+        << "\" y=\"" << number(clip_y(band->high) + 11)
+        << "\" text-anchor=\"end\" fill=\"#4a7bb0\">" << markup_escape(band->label) << "</text>\n";
   }
   // The window checked, and the allowed band inside it.
   const double window_from = notes.window_from_s.value_or(notes.at_s.value_or(0.0));

@@ -68,6 +68,28 @@ TEST(SignalViews, TheHelloAndSignalsJsonCarryEverySignalsView) {
   }
 }
 
+// The clinical reference bands are the registry's too: the viewer reads them from the hello.
+TEST(SignalViews, ReferenceBandsComeWithTheirSignals) {
+  const std::vector<Signal> signals = as_viewer_reads(live_registry());
+  std::vector<std::string> banded;
+  for (const Signal& signal : signals) {
+    if (signal.reference) banded.push_back(signal.name);
+  }
+  EXPECT_EQ(banded,
+            (std::vector<std::string>{"csf_pressure_mmhg", "respiratory_depression_index"}));
+  const auto csf = std::find_if(signals.begin(), signals.end(),
+                                [](const Signal& s) { return s.name == "csf_pressure_mmhg"; });
+  EXPECT_DOUBLE_EQ(csf->reference->low, 10.0);
+  EXPECT_DOUBLE_EQ(csf->reference->high, 15.0);
+  EXPECT_EQ(csf->reference->label, "normal 10-15 mmHg");
+  // A band that is not two numbers is none, never a crash.
+  const std::vector<Signal> odd = pumpviewer::signals_from_json(nlohmann::json::parse(
+      R"([{"name":"a","reference":{"low":"x","high":2}},{"name":"b","reference":[1,2]},)"
+      R"( 7, {"name":"c","reference":{"low":3,"high":1}}])"));
+  ASSERT_EQ(odd.size(), 4u);
+  for (const Signal& signal : odd) EXPECT_FALSE(signal.reference) << signal.name;
+}
+
 TEST(SignalViews, TheViewerDrawsTheRegistrysViews) {
   const auto plots = viewer_plots(live_registry());
   std::vector<std::string> views;

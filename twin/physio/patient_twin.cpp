@@ -34,13 +34,17 @@ PatientTwin::PatientTwin(const PatientTwinConfig& config)
   inputs_.initial_ug = reservoir_.drug_ug() + catheter_.drug_ug();
   // In patient_signal::Id order. Views and report flags: docs/viewer.md, "Plots".
   catalogue_ = {
-      {"csf_pressure_mmhg", "mmHg", "pressure", true},
+      // Normal lumbar CSF pressure supine (docs/models.md, "CSF hydrodynamics").
+      {"csf_pressure_mmhg", "mmHg", "pressure", true,
+       SignalReference{10.0, 15.0, "normal 10-15 mmHg"}},
       {"outlet_pressure_mmhg", "mmHg", "pressure", true},
       {"plasma_concentration_ng_per_ml", "ng/mL", "plasma", true},
       {"analgesia_fraction", "1", "", false},
       {"pain_score", "NRS 0-10", "effects", true},
       {"antispasticity_fraction", "1", "", false},
-      {"respiratory_depression_index", "1", "effects", true},
+      // The index at which ventilation is halved and needs intervention (patient_model.h).
+      {"respiratory_depression_index", "1", "effects", true,
+       SignalReference{0.5, 1.0, "respiratory depression needs intervention (> 0.5)"}},
       {"sedation_index", "1", "effects", true},
       {"withdrawal_risk", "1", "", false},
       {"reservoir_volume_ml", "mL", "reservoir", true},
