@@ -6,6 +6,8 @@
 #include <limits>
 #include <sstream>
 
+#include "twin/physio/neuraxis.h"
+
 namespace pumpviewer {
 
 namespace {
@@ -32,6 +34,7 @@ std::vector<Signal> signals_from_json(const Json& list) {
       return found != entry.end() && found->is_string() ? found->get<std::string>() : "";
     };
     Signal signal{text("name"), text("unit"), text("view")};
+    signal.label = text("label");
     const Json band = entry.is_object() ? entry.value("reference", Json()) : Json();
     if (band.is_object() && band.value("low", Json()).is_number() &&
         band.value("high", Json()).is_number()) {
@@ -47,13 +50,21 @@ std::vector<Signal> signals_from_json(const Json& list) {
   return signals;
 }
 
+std::vector<int> spine_signals(const std::vector<Signal>& catalogue) {
+  std::vector<int> rows;
+  for (std::size_t i = 0; i < catalogue.size(); ++i) {
+    if (catalogue[i].view == pumptwin::physio::kNeuraxisView) rows.push_back(static_cast<int>(i));
+  }
+  return rows;
+}
+
 std::vector<PlotGroup> plot_groups(const std::vector<Signal>& catalogue) {
   std::vector<PlotGroup> groups;
   std::string derived_from;  // the view the delivery rate's volume is drawn in
   for (std::size_t i = 0; i < catalogue.size(); ++i) {
     const Signal& signal = catalogue[i];
     if (signal.name == RunData::kStrokeVolumeSignal) derived_from = signal.view;
-    if (signal.view.empty()) continue;
+    if (signal.view.empty() || signal.view == pumptwin::physio::kNeuraxisView) continue;
     const auto group = std::find_if(groups.begin(), groups.end(),
                                     [&](const PlotGroup& g) { return g.view == signal.view; });
     if (group != groups.end()) {
@@ -383,6 +394,7 @@ std::string load_run_directory(const std::string& directory, RunData& data) {
     if (!data.snapshots.empty()) {
       const Json patient = data.snapshots.front().second.value("patient", Json::object());
       data.run["catheter_tip_level"] = patient.value("catheter_tip_level", "");
+      data.run["catheter_tip_signal"] = patient.value("catheter_tip_signal", "");
       data.run["patient"] = patient.value("name", "");
     }
     data.duration_s = data.result.value("duration_s", data.latest_time());

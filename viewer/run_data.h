@@ -24,6 +24,7 @@ struct Signal {
   std::string unit;
   std::string view;  // the plot it is drawn in, with the rest of its view ("": none)
   std::optional<pumptwin::plot::ReferenceBand> reference = std::nullopt;  // drawn behind it
+  std::string label = {};  // short, for a row of the spine map ("": the name)
 };
 
 // The signal list of a hello or of signals.json, one Signal per entry (a sample's values are
@@ -38,8 +39,11 @@ struct PlotGroup {
 };
 // The viewer's plots: the catalogue's views in the order they first appear, each with its
 // signals in catalogue order; a derived view (the delivery rate) right after the view of the
-// signal it is derived from.
+// signal it is derived from. The neuraxis view is the spine map, not a plot.
 std::vector<PlotGroup> plot_groups(const std::vector<Signal>& catalogue);
+// The spine map's rows: the catalogue's signals of the neuraxis view (twin/physio/neuraxis.h),
+// from the sacrum up to the brain.
+std::vector<int> spine_signals(const std::vector<Signal>& catalogue);
 
 struct Event {
   double time_s;

@@ -207,19 +207,21 @@ std::string RunLink::start() {
   for (const SignalDefinition& signal : catalogue_) {
     signals.push_back(pumpbench::signal_json(signal));
   }
-  server_.set_hello({{"server", "pumpbench"},
-                     {"run",
-                      {{"scenario", scenario_.name},
-                       {"file", scenario_.file},
-                       {"seed", seed_},
-                       {"duration_s", scenario_.duration_s},
-                       {"sample_period_s", scenario_.setup.sample_period_s},
-                       {"drug", scenario_.setup.drug},
-                       {"catheter_tip_level", tip_level()}}},
-                     {"signals", signals},
-                     {"faults", fault_catalogue_json()},
-                     {"alarms", pumpbench::alarm_names()},
-                     {"control", true}});
+  server_.set_hello(
+      {{"server", "pumpbench"},
+       {"run",
+        {{"scenario", scenario_.name},
+         {"file", scenario_.file},
+         {"seed", seed_},
+         {"duration_s", scenario_.duration_s},
+         {"sample_period_s", scenario_.setup.sample_period_s},
+         {"drug", scenario_.setup.drug},
+         {"catheter_tip_level", tip_level()},
+         {"catheter_tip_signal", pumptwin::physio::segment_concentration_signal(tip_level())}}},
+       {"signals", signals},
+       {"faults", fault_catalogue_json()},
+       {"alarms", pumpbench::alarm_names()},
+       {"control", true}});
   const std::string error = server_.start();
   if (!error.empty()) return error;
   std::fprintf(stderr, "pumpbench: serving on %s:%u (protocol %s %d)\n", options_.host.c_str(),
@@ -391,10 +393,9 @@ std::vector<LiveAction> RunLink::next(double time_s, double& wake_after_s) {
     // Pace: simulated time at speed_ x wall time, in slices so that commands stay responsive.
     for (double ahead_s = pacer_.wall_s_until(time_s); ahead_s > 0.0 && !stop_requested_();
          ahead_s = pacer_.wall_s_until(time_s)) {
-      const auto slice = std::clamp(
-          std::chrono::duration_cast<std::chrono::milliseconds>(
-              std::chrono::duration<double>(ahead_s)),
-          std::chrono::milliseconds(1), kPaceSlice);
+      const auto slice = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::duration<double>(ahead_s)),
+                                    std::chrono::milliseconds(1), kPaceSlice);
       if (server_.wait_for_command(slice)) {
         for (const Command& command : server_.take_commands()) handle(command, time_s);
         if (paused_) break;
@@ -524,7 +525,9 @@ Json state_snapshot(const platform::Platform& platform, const pumpbench::Scenari
       {"patient",
        {{"name", platform.config().patient.patient.name},
         {"body_weight_kg", platform.config().patient.patient.body_weight_kg},
-        {"catheter_tip_level", platform.config().patient.catheter.tip_level}}}};
+        {"catheter_tip_level", platform.config().patient.catheter.tip_level},
+        {"catheter_tip_signal", pumptwin::physio::segment_concentration_signal(
+                                    platform.config().patient.catheter.tip_level)}}}};
   if (const pumptwin::mcu::M0PlusSoc* image = platform.mcu.image()) {
     // The firmware image's core (docs/firmware.md): its active time and its last fault.
     const pumptwin::mcu::M0PlusStats stats = image->stats();
@@ -534,12 +537,11 @@ Json state_snapshot(const platform::Platform& platform, const pumpbench::Scenari
         {"wfi_sleeps", stats.wfi_sleeps},
         {"faults", stats.faults},
         {"lockups", stats.lockups},
-        {"last_fault",
-         stats.faults == 0 ? Json()
-                           : Json{{"pc", stats.last_fault.pc},
-                                  {"lr", stats.last_fault.lr},
-                                  {"xpsr", stats.last_fault.xpsr},
-                                  {"what", stats.last_fault.what}}}};
+        {"last_fault", stats.faults == 0 ? Json()
+                                         : Json{{"pc", stats.last_fault.pc},
+                                                {"lr", stats.last_fault.lr},
+                                                {"xpsr", stats.last_fault.xpsr},
+                                                {"what", stats.last_fault.what}}}};
   }
   const pumpfw::app::Pump* pump = platform.mcu.firmware();
   if (pump == nullptr) {

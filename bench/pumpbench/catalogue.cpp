@@ -33,7 +33,8 @@ const std::vector<SignalDefinition>& signal_catalogue() {
       if (info.reference) {
         reference = {info.reference->low, info.reference->high, info.reference->label};
       }
-      list.push_back({info.name, info.unit, "patient", info.view, info.report, reference});
+      list.push_back(
+          {info.name, info.unit, "patient", info.view, info.report, reference, info.label});
     }
     return list;
   }();
@@ -69,6 +70,7 @@ nlohmann::json signal_json(const SignalDefinition& signal) {
                           {"high", signal.reference->high},
                           {"label", signal.reference->label}};
   }
+  if (!signal.label.empty()) entry["label"] = signal.label;
   return entry;
 }
 

@@ -34,6 +34,7 @@ struct SignalDefinition {
   bool report = false;  // the run report draws it among its key signals
   // A band of values with a clinical meaning, drawn behind its line (the patient model's).
   std::optional<pumptwin::plot::ReferenceBand> reference = std::nullopt;
+  std::string label = {};  // short, for a plot's row ("": the name)
 };
 // Every signal the bench records, in recording order (platform_signals.def, then the patient
 // model's).
@@ -42,7 +43,8 @@ const std::vector<SignalDefinition>& signal_catalogue();
 const std::vector<SignalDefinition>& live_signal_catalogue();
 const SignalDefinition* find_signal(const std::string& name);
 // A signal as signals.json and the live hello list it (docs/protocol.md, "hello"):
-// {"name", "unit", "source", "view"}, and "reference" {"low", "high", "label"} if it has one.
+// {"name", "unit", "source", "view"}, "reference" {"low", "high", "label"} if it has one, and
+// "label" if it has one.
 nlohmann::json signal_json(const SignalDefinition& signal);
 
 // A patient signal's column in a recorded sample (signal_catalogue() order): after the

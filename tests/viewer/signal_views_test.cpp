@@ -11,6 +11,8 @@
 #include "catalogue.h"
 #include "report_html.h"
 #include "run_data.h"
+#include "twin/physio/neuraxis.h"
+#include "twin/physio/patient_twin.h"
 
 namespace {
 
@@ -108,6 +110,32 @@ TEST(SignalViews, TheViewerDrawsTheRegistrysViews) {
       (std::vector<std::string>{"pain_score", "respiratory_depression_index", "sedation_index"}));
   EXPECT_EQ(*plot_of(plots, RunData::kDeliveryRateView),
             std::vector<std::string>{RunData::kDeliveryRate});
+}
+
+// The spine map's rows are the registry's neuraxis signals from the sacrum up, with their short
+// labels; they are not a line plot; the catheter tip's row is found by its segment's signal.
+TEST(SignalViews, TheSpineMapsRowsAreTheNeuraxisSegments) {
+  const std::vector<Signal> signals = as_viewer_reads(live_registry());
+  const std::vector<int> rows = pumpviewer::spine_signals(signals);
+  ASSERT_EQ(rows.size(), pumptwin::physio::kSegmentCount);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Signal& row = signals[static_cast<size_t>(rows[i])];
+    EXPECT_EQ(row.name,
+              pumptwin::physio::segment_concentration_signal(pumptwin::physio::kNeuraxis[i].name));
+    EXPECT_EQ(row.label, pumptwin::physio::kNeuraxis[i].label);
+    EXPECT_EQ(row.unit, "ug/mL");
+  }
+  EXPECT_EQ(signals[static_cast<size_t>(rows.front())].label, "S1-S5");
+  EXPECT_EQ(signals[static_cast<size_t>(rows.back())].label, "brain");
+  for (const PlotGroup& group : pumpviewer::plot_groups(signals)) {
+    EXPECT_NE(group.view, pumptwin::physio::kNeuraxisView) << "the spine map is not a plot";
+  }
+  // A tip at T10 lies in T10-T12, the fourth row from the sacrum; L2 in L1-L3.
+  EXPECT_EQ(pumptwin::physio::segment_concentration_signal("T10"),
+            signals[static_cast<size_t>(rows[3])].name);
+  EXPECT_EQ(pumptwin::physio::segment_concentration_signal("L2"),
+            signals[static_cast<size_t>(rows[2])].name);
+  EXPECT_EQ(pumptwin::physio::segment_concentration_signal(""), "");
 }
 
 TEST(SignalViews, ASignalAddedToTheRegistryIsDrawnByTheViewerAndTheReport) {

@@ -24,6 +24,11 @@ fluid::CatheterParameters placed(fluid::CatheterParameters catheter,
 
 }  // namespace
 
+std::string segment_concentration_signal(std::string_view level) {
+  if (level.empty()) return "";
+  return "concentration_ug_per_ml." + std::string(kNeuraxis[segment_for_level(level)].name);
+}
+
 PatientTwin::PatientTwin(const PatientTwinConfig& config)
     : reservoir_(config.reservoir_capacity_ml, config.reservoir_volume_ml,
                  config.reservoir_concentration_ug_per_ml),
@@ -59,9 +64,9 @@ PatientTwin::PatientTwin(const PatientTwinConfig& config)
       {"csf_concentration_at_tip_ug_per_ml", "ug/mL", "", false},
   };
   for (const NeuraxisSegment& segment : kNeuraxis) {
-    // Drawn as the viewer's map of the drug along the spine, not as lines.
-    catalogue_.push_back(
-        {"concentration_ug_per_ml." + std::string(segment.name), "ug/mL", "", false});
+    catalogue_.push_back({segment_concentration_signal(segment.name), "ug/mL",
+                          std::string(kNeuraxisView), false, std::nullopt,
+                          std::string(segment.label)});
   }
 }
 

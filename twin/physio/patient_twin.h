@@ -52,14 +52,21 @@ struct SignalReference {
 // A signal of the patient's catalogue, as the bench's signal registry carries it
 // (bench/pumpbench/platform_signals.def has the platform's): its name and unit, the view (the
 // plot) the viewer and the run report draw it in ("": none), whether the run report shows it
-// among its key signals, and its clinical reference band if it has one.
+// among its key signals, its clinical reference band if it has one, and a short label where the
+// name is too long for a plot's row ("": the name).
 struct SignalInfo {
   std::string name;
   std::string unit;
   std::string view;
   bool report = false;
   std::optional<SignalReference> reference = std::nullopt;
+  std::string label = {};
 };
+
+// The concentration signal of the neuraxis segment that holds a vertebral level ("T10" ->
+// "concentration_ug_per_ml.T10_T12"); "" for no level. Throws std::invalid_argument for an
+// unknown one.
+std::string segment_concentration_signal(std::string_view level);
 
 // The patient's signals by catalogue index, for readers that want one by id rather than by
 // name; the neuraxis segments' concentrations close the catalogue, from kFirstSegmentConcentration
