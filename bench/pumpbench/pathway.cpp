@@ -97,6 +97,7 @@ class PathwayDriver final : public RunDriver {
     const bool accepted = answer == "accepted";
     if (step.action_name == "ptm_press") {
       ++(accepted ? ptm_granted_ : ptm_refused_);
+      behaviour_.ptm_answered(last_time_s_, accepted);
     } else if (!accepted) {
       ++refused_commands_;
       log_.push_back({{"day", day(last_time_s_)},
@@ -135,6 +136,11 @@ class PathwayDriver final : public RunDriver {
     if (ptm_enabled()) {
       f["pathway_ptm_presses"] = ptm_granted_ + ptm_refused_;
       f["pathway_ptm_granted"] = ptm_granted_;
+      // Per day with the PTM (from implant to the end of the run).
+      const double days = std::max(1.0, (last_time_s_ - implant_s_) / kDayS);
+      f["pathway_ptm_presses_per_day"] = (ptm_granted_ + ptm_refused_) / days;
+      f["pathway_ptm_granted_per_day"] = ptm_granted_ / days;
+      f["pathway_ptm_press_when_dark_probability"] = behaviour_.press_when_dark_probability();
     }
     return f;
   }
@@ -382,7 +388,8 @@ class PathwayDriver final : public RunDriver {
     return stable_at_s_ && spec_.follow_up_s ? *spec_.follow_up_s : drug_interval;
   }
 
-  Step ptm_step() const {
+  Step ptm_step() {
+    behaviour_.set_ptm(kPtmLockoutMinutes * 60.0, kPtmMaxPerDay);
     PtmSpec ptm;
     ptm.dose_ug = round_dose(protocol_, dose_ * kPtmDoseFraction);
     ptm.duration_minutes = kPtmDurationMinutes;

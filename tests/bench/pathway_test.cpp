@@ -120,6 +120,53 @@ TEST(PathwayPatient, PressesAreSeededAndFollowPain) {
   EXPECT_LT(patient.press_threshold(), 7.0);
 }
 
+// A patient in severe pain (NRS 9) for 10 days with the pathway's PTM settings (lockout 3 h, 4 a
+// day), against a pump that grants a press only when the lockout and the daily maximum allow
+// (what the firmware does): the patient learns to wait for the light.
+TEST(PathwayPatient, PressesFollowTheAvailabilityLightOnceLearned) {
+  pumpbench::PatientBehaviour patient(7, 3);
+  patient.set_ptm(3 * 3600.0, 4);
+  std::vector<double> granted;
+  std::vector<int> presses_per_day(10, 0);
+  std::vector<int> refused_per_day(10, 0);
+  for (double t = 0.0; t < 10 * 86400.0; t += 900.0) {
+    if (!patient.presses_ptm(t, patient.reported_pain(t, 9.0, 0.0))) continue;
+    int in_last_day = 0;
+    for (const double g : granted) in_last_day += t - g < 86400.0;
+    const bool grant = (granted.empty() || t - granted.back() >= 3 * 3600.0) && in_last_day < 4;
+    if (grant) granted.push_back(t);
+    const auto day = static_cast<size_t>(t / 86400.0);
+    ++presses_per_day[day];
+    refused_per_day[day] += grant ? 0 : 1;
+    patient.ptm_answered(t, grant);
+  }
+  // Without the light a patient in pain pressed every 30 min with probability 0.8: ~25 a day.
+  // With it: the first day's refusals teach the patient; afterwards about the 4 a day granted.
+  EXPECT_GE(refused_per_day[0], 3);
+  int late_presses = 0;
+  int late_refused = 0;
+  for (size_t day = 5; day < 10; ++day) {
+    late_presses += presses_per_day[day];
+    late_refused += refused_per_day[day];
+  }
+  EXPECT_LE(late_presses, 5 * 6);       // at most 6 a day
+  EXPECT_GE(late_presses, 5 * 4);       // every allowed bolus is taken in severe pain
+  EXPECT_LE(late_refused, 5 * 2);       // a refused press or two a day
+  EXPECT_DOUBLE_EQ(patient.press_when_dark_probability(),
+                   pumpbench::PatientBehaviour::kLearnedPressWhenDark);
+  // The light: dark for the lockout after a grant, and once 4 were granted within 24 h.
+  pumpbench::PatientBehaviour fresh(1, 1);
+  EXPECT_FALSE(fresh.ptm_light_on(0.0));  // no PTM settings yet
+  fresh.set_ptm(3 * 3600.0, 2);
+  EXPECT_TRUE(fresh.ptm_light_on(8 * 3600.0));
+  fresh.ptm_answered(8 * 3600.0, true);
+  EXPECT_FALSE(fresh.ptm_light_on(10 * 3600.0));
+  EXPECT_TRUE(fresh.ptm_light_on(11 * 3600.0));
+  fresh.ptm_answered(11 * 3600.0, true);
+  EXPECT_FALSE(fresh.ptm_light_on(20 * 3600.0));  // two in the last 24 h
+  EXPECT_TRUE(fresh.ptm_light_on(32 * 3600.0));   // the first is a day old
+}
+
 TEST(PathwayPatient, BreakthroughAveragesTwoEpisodesADay) {
   pumpbench::PatientBehaviour patient(11, 0);
   int starts = 0;
