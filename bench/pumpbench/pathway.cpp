@@ -116,6 +116,7 @@ class PathwayDriver final : public RunDriver {
               {"pathway_implanted", implanted_ ? 1 : 0},
               {"pathway_respiratory_depression_events", respiratory_events_},
               {"pathway_withdrawal_events", withdrawal_events_},
+              {"pathway_sedation_events", sedation_events_},
               {"pathway_device_alarms", device_alarms_},
               {"pathway_critical_alarms", critical_alarms_},
               {"pathway_refused_commands", refused_commands_}};
@@ -124,6 +125,10 @@ class PathwayDriver final : public RunDriver {
     f["pathway_final_dose_ug_per_day"] = dose_;
     f["pathway_final_strength_ug_per_ml"] = strength_;
     f["pathway_stable_dose_reached"] = stable_at_s_ ? 1 : 0;
+    if (target_at_s_) {
+      f["pathway_days_to_target_relief"] = (*target_at_s_ - implant_s_) / kDayS;
+      f["pathway_target_dose_ug_per_day"] = target_dose_;
+    }
     if (stable_at_s_) {
       f["pathway_days_to_stable_dose"] = (*stable_at_s_ - implant_s_) / kDayS;
       f["pathway_stable_dose_ug_per_day"] = stable_dose_;
@@ -200,6 +205,11 @@ class PathwayDriver final : public RunDriver {
       log_.push_back({{"day", day(t)}, {"event", "withdrawal"}, {"risk", withdrawal}});
     }
     in_withdrawal_event_ = withdrawal > kUnacceptableSideEffect;
+    if (sedation > kUnacceptableSideEffect && !in_sedation_event_) {
+      ++sedation_events_;
+      log_.push_back({{"day", day(t)}, {"event", "sedation"}, {"index", sedation}});
+    }
+    in_sedation_event_ = sedation > kUnacceptableSideEffect;
 
     if (in_trial_window_) {
       trial_best_relief_ = std::max(trial_best_relief_, now_relief);
@@ -456,6 +466,10 @@ class PathwayDriver final : public RunDriver {
                        {"ptm_granted_so_far", ptm_granted_},
                        {"reservoir_ml", reservoir_ml_}});
     worst_side_effect_ = 0.0;
+    if (titration.reason == "target relief" && !target_at_s_) {
+      target_at_s_ = t;
+      target_dose_ = before;
+    }
     // Refill before reprogramming: the strength follows the new dose.
     const double daily_ml = titration.dose_ug_per_day / strength_;
     const double interval_s = visit_interval();
@@ -515,6 +529,9 @@ class PathwayDriver final : public RunDriver {
   double dose_set_s_ = 0.0;
   int dose_changes_ = 0;
   double monitoring_until_s_ = 0.0;
+  // The first visit that found target relief, and the dose that gave it.
+  std::optional<double> target_at_s_;
+  double target_dose_ = 0.0;
   std::optional<double> stable_at_s_;
   double stable_dose_ = 0.0;
   int kept_at_target_ = 0;
@@ -527,6 +544,8 @@ class PathwayDriver final : public RunDriver {
   std::deque<std::pair<double, double>> diary_;  // (time, relief) while awake
   bool in_respiratory_event_ = false;
   bool in_withdrawal_event_ = false;
+  bool in_sedation_event_ = false;
+  int sedation_events_ = 0;
   int respiratory_events_ = 0;
   int withdrawal_events_ = 0;
   uint16_t alarm_bits_ = 0;
