@@ -79,7 +79,7 @@ double mean(const std::vector<double>& v) {
 
 const std::vector<Factor>& uncertain_factors() {
   static const std::vector<Factor> factors = {
-      {"dispersion D, cm^2/s", "[CAL]", 0.05, 0.2,
+      {"dispersion D at C2, cm^2/s", "[CAL]", 0.1, 0.4,
        [](ModelInputs& in, double v) { in.patient.dispersion_cm2_per_s = v; }},
       multiply("morphine CSF clearance, mL/min", "[CAL]", 0.45, 0.7,
                &DrugParameters::csf_clearance_ml_per_min, true),
