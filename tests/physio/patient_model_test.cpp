@@ -203,6 +203,7 @@ TEST(PhysioDrugTransport, LipophilicDrugsStayNearTheTipHydrophilicSpread) {
   // to Kroin 1993).
   EXPECT_GT(bupivacaine, 1.4 * morphine);
   RecordProperty("morphine", std::to_string(morphine));
+  RecordProperty("hydromorphone", std::to_string(hydromorphone));
   RecordProperty("bupivacaine", std::to_string(bupivacaine));
 }
 
