@@ -98,8 +98,8 @@ TEST(PhysioDrugTransport, PulsatileMixingIsStrongestCervicallyAndFallsCaudally) 
   PatientParameters patient;
   PatientModel model(patient, drug(DrugId::kMorphine), TransportGrid{1, 1});
   // Interfaces of the one-cell-per-segment grid: i is between segment i and i + 1.
-  const double sacral = model.dispersion_cm2_per_s(0);  // S1-S5 / L4-L5
-  const double lumbar = model.dispersion_cm2_per_s(2);  // L1-L3 / T10-T12
+  const double sacral = model.dispersion_cm2_per_s(0);    // S1-S5 / L4-L5
+  const double lumbar = model.dispersion_cm2_per_s(2);    // L1-L3 / T10-T12
   const double thoracic = model.dispersion_cm2_per_s(5);  // T4-T6 / T1-T3
   const double cervical = model.dispersion_cm2_per_s(7);  // C5-C7 / C1-C4
   EXPECT_LT(sacral, lumbar);

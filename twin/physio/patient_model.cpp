@@ -24,9 +24,9 @@ constexpr double kToleranceTimeConstantS = 21.0 * 24.0 * 3600.0;
 // volume is largest at the foramen magnum and falls to zero at the closed caudal end of the
 // thecal sac: the spinal canal is a compliant tube closed caudally, and the volume oscillating
 // through a level is the volume change of the compliance caudal of it (Loth et al. 2001, J
-// Biomech Eng 123:71; Sincomb et al. 2022, J Fluid Mech 939:A26). ASSUMPTION: spinal compliance
-// uniform per mL of spinal CSF, so the stroke volume through a level is proportional to the
-// spinal CSF caudal of it.
+// Biomech Eng 123:71; Sincomb et al. 2022, J Fluid Mech, a 1-D model of that flow).
+// ASSUMPTION: spinal compliance uniform per mL of spinal CSF, so the stroke volume through a
+// level is proportional to the spinal CSF caudal of it.
 // Stroke volume at C2 ~1 mL per beat (Greitz 1993, Neuroradiology 35:204) at ~72 beats/min: a
 // peak oscillation velocity pi f SV / A at C2 (~4.4 cm/s over a 0.86 cm^2 cross section).
 constexpr double kStrokeVolumeAtC2Ml = 1.0;
@@ -43,7 +43,7 @@ constexpr double kDispersionAmplitudeExponent = 1.0;
 // share of its C2 value.
 constexpr double kDispersionFloorFraction = 0.05;
 // Share of the craniospinal compliance in the spinal canal: about a third (Loefgren &
-// Zwetnow 1973, Acta Neurol Scand 49:575; Magnaes 1989). ASSUMPTION on the value 0.3.
+// Zwetnow 1973, Acta Neurol Scand 49:575). ASSUMPTION on the value 0.3.
 constexpr double kSpinalComplianceShare = 0.3;
 // Near-tip jet (docs/models.md, "Near-tip mixing"): a round jet's centreline velocity falls as
 // B U0 d / x with B ~ 6 (Pope 2000, Turbulent Flows, ch. 5) and it entrains 0.32 x / d times
@@ -116,9 +116,9 @@ PatientModel::PatientModel(const PatientParameters& patient, const DrugParameter
     const double caudal_spinal_ml = std::min(cells_[i + 1].start_ml, spinal_volume);
     const double relative =
         caudal_spinal_ml / spinal_volume / area / reference_displacement_per_ml_;
-    const double d = patient.dispersion_cm2_per_s *
-                     std::max(kDispersionFloorFraction,
-                              std::pow(relative, kDispersionAmplitudeExponent));
+    const double d =
+        patient.dispersion_cm2_per_s *
+        std::max(kDispersionFloorFraction, std::pow(relative, kDispersionAmplitudeExponent));
     dispersion_cm2_per_s_.push_back(d);
     exchange_ml_per_s_.push_back(d * area / distance);
     compliance_caudal_share_.push_back(kSpinalComplianceShare * caudal_spinal_ml / spinal_volume);
@@ -245,11 +245,10 @@ void PatientModel::derivative(const State& x, State& dxdt) const {
     double flux = exchange_ml_per_s_[i] * (c(i + 1) - c(i)) + caudal_flow * c(i + 1);
     if (injected > 0.0) {
       const bool rostral = i >= flow_source_cell_;
-      const double q = injected * (rostral ? 1.0 - compliance_caudal_share_[i]
-                                           : compliance_caudal_share_[i]);
+      const double q =
+          injected * (rostral ? 1.0 - compliance_caudal_share_[i] : compliance_caudal_share_[i]);
       const double upwind = rostral ? c(i) : c(i + 1);
-      const double carried =
-          exchange_ml_per_s_[i] >= 0.5 * q ? 0.5 * (c(i) + c(i + 1)) : upwind;
+      const double carried = exchange_ml_per_s_[i] >= 0.5 * q ? 0.5 * (c(i) + c(i + 1)) : upwind;
       flux += rostral ? -q * carried : q * carried;
     }
     dxdt[kFirstCell + i] += flux;
@@ -327,8 +326,7 @@ void PatientModel::inject_at(std::string_view level, double volume_ml, double dr
                    jet);
 }
 
-void PatientModel::inject_at_volume(double at_ml, double volume_ml, double drug_ug,
-                                    OutletJet jet) {
+void PatientModel::inject_at_volume(double at_ml, double volume_ml, double drug_ug, OutletJet jet) {
   if (drug_ug < 0.0 || volume_ml < 0.0) {
     throw std::invalid_argument("PatientModel::inject: negative drug or volume");
   }
@@ -340,9 +338,8 @@ void PatientModel::inject_at_volume(double at_ml, double volume_ml, double drug_
   double entrained_ml = 0.0;
   if (jet.velocity_cm_per_s > 0.0 && jet.diameter_cm > 0.0) {
     const double ambient_cm_per_s = oscillation_velocity_at(at_ml);
-    const double reach_cm =
-        std::min(kJetReachMaxCm,
-                 kJetVelocityDecay * jet.diameter_cm * jet.velocity_cm_per_s / ambient_cm_per_s);
+    const double reach_cm = std::min(kJetReachMaxCm, kJetVelocityDecay * jet.diameter_cm *
+                                                         jet.velocity_cm_per_s / ambient_cm_per_s);
     const double area = cells_[cell].volume_ml / cells_[cell].length_cm;
     entrained_ml = std::min(kJetEntrainmentPerDiameter * reach_cm / jet.diameter_cm * volume_ml,
                             2.0 * reach_cm * area);

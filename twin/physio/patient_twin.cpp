@@ -84,7 +84,10 @@ void PatientTwin::deliver_outflow(const fluid::CatheterOutflow& outflow, double 
     // velocity through the lumen sets how much CSF its jet entrains.
     const double diameter_cm = catheter_.parameters().inner_diameter_mm * 0.1;
     const double lumen_cm2 = 0.25 * 3.14159265358979323846 * diameter_cm * diameter_cm;
-    const OutletJet jet{outflow.to_csf_ul * 1e-3 / (time_constant_s * lumen_cm2), diameter_cm};
+    const OutletJet jet =
+        time_constant_s > 0.0
+            ? OutletJet{outflow.to_csf_ul * 1e-3 / (time_constant_s * lumen_cm2), diameter_cm}
+            : OutletJet{};
     model_.inject_at(catheter_.tip_level(), outflow.to_csf_ul * 1e-3, outflow.to_csf_ug, jet);
     to_csf_ug_ += outflow.to_csf_ug;
   }

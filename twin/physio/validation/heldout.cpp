@@ -292,10 +292,13 @@ std::string heldout_table_markdown(const std::vector<Comparator>& comparators) {
       } else {
         band = "within " + format("%.3g", c.acceptance_fold) + "-fold";
       }
-      out += "| [" + c.id + "](" + c.id + ".svg) | " + o.label + " | " + observed + " " + c.unit +
-             " | " + format("%.4g", o.predicted) + " | " +
-             format("%+.0f %%", 100.0 * Comparator::relative_error(o)) + " | " + band + " | " +
-             (c.accepted(o) ? "pass" : "FAIL") + " |\n";
+      // A summary quantity or a bound carries its unit in its label.
+      const bool curve_value =
+          o.comparison != Comparison::kSummary && o.comparison != Comparison::kLowerBound;
+      out += "| [" + c.id + "](" + c.id + ".svg) | " + o.label + " | " + observed +
+             (curve_value ? " " + c.unit : std::string()) + " | " + format("%.4g", o.predicted) +
+             " | " + format("%+.0f %%", 100.0 * Comparator::relative_error(o)) + " | " + band +
+             " | " + (c.accepted(o) ? "pass" : "FAIL") + " |\n";
     }
   }
   out +=

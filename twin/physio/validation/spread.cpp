@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 #include "twin/physio/validation/format.h"
 
@@ -49,17 +51,16 @@ double spread_width_cm(const PatientModel& m) {
   while (low > 0 && c(low - 1) >= half) --low;
   std::size_t high = peak;
   while (high + 1 < n && c(high + 1) >= half) ++high;
-  const double from = low == 0 ? x(0)
-                               : x(low - 1) + (half - c(low - 1)) / (c(low) - c(low - 1)) *
-                                                  (x(low) - x(low - 1));
+  const double from =
+      low == 0 ? x(0)
+               : x(low - 1) + (half - c(low - 1)) / (c(low) - c(low - 1)) * (x(low) - x(low - 1));
   const double to = high + 1 == n ? x(n - 1)
                                   : x(high) + (c(high) - half) / (c(high) - c(high + 1)) *
                                                   (x(high + 1) - x(high));
   return to - from;
 }
 
-double lumbar_bolus_intracranial_auc(double volume_ml, double rate_ml_per_min,
-                                     TransportGrid grid) {
+double lumbar_bolus_intracranial_auc(double volume_ml, double rate_ml_per_min, TransportGrid grid) {
   // A tracer: leaves the CSF only with the CSF (no transfer across the meninges).
   DrugParameters tracer = drug(DrugId::kMorphine);
   tracer.csf_clearance_ml_per_min = 0.35;
@@ -106,6 +107,22 @@ PatientModel pig_protocol(PigDelivery delivery, TransportGrid grid) {
 
 namespace {
 
+// Intracranial exposure after each bolus (volume mL, rate mL/min) of `bolus(x)`, relative to
+// 5 mL at 5 mL/min, against x.
+template <typename Bolus>
+Series relative_exposure(const std::string& name, std::initializer_list<double> xs, Bolus bolus) {
+  const TransportGrid grid{};
+  const double reference = lumbar_bolus_intracranial_auc(5.0, 5.0, grid);
+  Series s;
+  s.name = name;
+  for (const double x : xs) {
+    const auto [volume_ml, rate_ml_per_min] = bolus(x);
+    s.time_h.push_back(x);
+    s.value.push_back(lumbar_bolus_intracranial_auc(volume_ml, rate_ml_per_min, grid) / reference);
+  }
+  return s;
+}
+
 Comparator bolus_volume() {
   Comparator c;
   c.id = "spread_vs_bolus_volume";
@@ -125,15 +142,10 @@ Comparator bolus_volume() {
       "no transport parameter was fitted to bolus volumes: the dispersion was fitted to the "
       "baclofen lumbar:cisternal ratio (Kroin 1993), the jet constants come from free-jet data";
   c.acceptance_fold = 0.0;
-  const TransportGrid grid{};
-  const double reference = lumbar_bolus_intracranial_auc(5.0, 5.0, grid);
-  Series s;
-  s.name = "(same dose)";
-  for (const double volume : {1.0, 2.5, 5.0, 7.5, 10.0, 12.5, 15.0, 20.0}) {
-    s.time_h.push_back(volume);
-    s.value.push_back(lumbar_bolus_intracranial_auc(volume, 5.0, grid) / reference);
-  }
-  c.series = {s};
+  c.series = {relative_exposure("(same dose)", {1.0, 2.5, 5.0, 7.5, 10.0, 12.5, 15.0, 20.0},
+                                [](double volume) {
+                                  return std::pair{volume, 5.0};
+                                })};
   c.observations = {{"15 mL / 5 mL", Comparison::kValueAt, 0, 15.0, 2.0, 1.0, 2.0}};
   return c;
 }
@@ -151,15 +163,9 @@ Comparator bolus_rate() {
   c.spread = "'did not improve' read as within 0.8-1.25 (ASSUMPTION on the band)";
   c.independence = "as spread_vs_bolus_volume";
   c.acceptance_fold = 0.0;
-  const TransportGrid grid{};
-  const double reference = lumbar_bolus_intracranial_auc(5.0, 5.0, grid);
-  Series s;
-  s.name = "(5 mL)";
-  for (const double rate : {1.0, 2.5, 5.0, 10.0, 15.0, 20.0, 25.0}) {
-    s.time_h.push_back(rate);
-    s.value.push_back(lumbar_bolus_intracranial_auc(5.0, rate, grid) / reference);
-  }
-  c.series = {s};
+  c.series = {relative_exposure("(5 mL)", {1.0, 2.5, 5.0, 10.0, 15.0, 20.0, 25.0}, [](double rate) {
+    return std::pair{5.0, rate};
+  })};
   c.observations = {{"25 / 5 mL/min", Comparison::kValueAt, 0, 25.0, 1.0, 0.8, 1.25}};
   return c;
 }
