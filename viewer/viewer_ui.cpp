@@ -112,11 +112,6 @@ void draw_marker(ImDrawList* draw, plot::MarkerKind kind, ImVec2 at, float size)
   }
 }
 
-struct PlotSpec {
-  const char* title;
-  std::vector<std::string> signals;  // those found are drawn; at most two units (two axes)
-};
-
 const ImU32 kLineColours[] = {IM_COL32(90, 200, 255, 255), IM_COL32(255, 190, 70, 255),
                               IM_COL32(150, 240, 110, 255), IM_COL32(255, 120, 200, 255)};
 const ImU32 kText = IM_COL32(220, 220, 225, 255);
@@ -421,10 +416,11 @@ class ViewerImpl {
   // One plot: the lines of each unit on one scale (a second unit gets the right-hand axis),
   // value ticks with the unit, the time grid, events as thin lines, the reference band, the
   // cursor; beside it the legend with each line's value at the cursor.
-  void plot_one(const PlotSpec& spec, float width, float height) {
+  // A view's plot: its signals, at most two units (two axes; a third unit's lines are left out).
+  void plot_one(const PlotGroup& group, float width, float height) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
-    ImGui::InvisibleButton(spec.title, ImVec2(width, height));
+    ImGui::InvisibleButton(group.view.c_str(), ImVec2(width, height));
     const bool hovered = ImGui::IsItemHovered();
     const float top = origin.y + 1;
     const float bottom = origin.y + height - 2;
@@ -436,9 +432,7 @@ class ViewerImpl {
     };
     std::vector<Drawn> lines;
     std::vector<std::string> units;
-    for (const std::string& name : spec.signals) {
-      const int index = data_.signal_index(name);
-      if (index < 0) continue;
+    for (const int index : group.signals) {
       const std::string& unit = data_.signals[static_cast<std::size_t>(index)].unit;
       auto found = std::find(units.begin(), units.end(), unit);
       if (found == units.end()) {
@@ -489,15 +483,17 @@ class ViewerImpl {
     }
     plot::Range axis_range[2] = {{0, 1}, {0, 1}};
     for (std::size_t a = 0; a < units.size(); ++a) {
-      std::string first_signal;
+      // The clinical reference band of the axis's first signal (the registry's).
+      const Signal* first = nullptr;
       for (const Drawn& line : lines) {
-        if (line.axis == static_cast<int>(a) && first_signal.empty()) {
-          first_signal = data_.signals[static_cast<std::size_t>(line.index)].name;
+        if (line.axis == static_cast<int>(a) && first == nullptr) {
+          first = &data_.signals[static_cast<std::size_t>(line.index)];
         }
       }
-      axis_range[a] = plot::plot_range(low[a], high[a], units[a], first_signal);
-      // The clinical reference band of the axis's first signal.
-      if (const auto band = plot::reference_band(first_signal)) {
+      const std::optional<plot::ReferenceBand> band =
+          first != nullptr ? first->reference : std::nullopt;
+      axis_range[a] = plot::plot_range(low[a], high[a], units[a], band);
+      if (band) {
         const plot::Range& r = axis_range[a];
         auto y = [&](double v) {
           return std::clamp(
@@ -557,7 +553,7 @@ class ViewerImpl {
     }
     draw->AddRect(ImVec2(area_left_, top), ImVec2(area_right_, bottom), IM_COL32(70, 70, 80, 255));
     // The title with the units: the left axis's, then the right axis's.
-    std::string title = spec.title;
+    std::string title = group.view;
     for (std::size_t a = 0; a < units.size(); ++a) {
       const std::string unit = plot::display_unit(units[a]);
       if (!unit.empty()) title += (a == 0 ? "  [" : "  right: [") + unit + "]";
@@ -635,18 +631,9 @@ class ViewerImpl {
   }
 
   void plots(float width) {
-    static const std::vector<PlotSpec> kPlots = {
-        {"delivered and displaced volume", {"delivered_volume_ul", "displaced_volume_ul"}},
-        {"delivery rate (from strokes)", {RunData::kDeliveryRate}},
-        {"reservoir: patient and firmware estimate",
-         {"reservoir_volume_ml", "firmware_reservoir_volume_ml"}},
-        {"motor phase current (peak) and supply current",
-         {"motor_phase_current_ma", "supply_current_ma"}},
-        {"battery", {"battery_terminal_v"}},
-        {"CSF and catheter outlet pressure", {"csf_pressure_mmhg", "outlet_pressure_mmhg"}},
-        {"plasma level", {"plasma_concentration_ng_per_ml"}},
-        {"effects", {"respiratory_depression_index", "sedation_index", "pain_score"}},
-    };
+    // The views of the run's catalogue (the bench's registry, as the hello or signals.json
+    // lists it).
+    const std::vector<PlotGroup> groups = plot_groups(data_.signals);
     const float line_height = ImGui::GetTextLineHeight();
     axis_width_ = ImGui::CalcTextSize("T10-T12").x + 10.0f;
     const float legend_width = std::clamp(width * 0.26f, 150.0f, 300.0f);
@@ -659,11 +646,11 @@ class ViewerImpl {
     const float available = ImGui::GetContentRegionAvail().y;
     const float heat_height = std::clamp(available * 0.2f, 8.0f * line_height, 14.0f * line_height);
     const float spacing = ImGui::GetStyle().ItemSpacing.y;
-    const float plot_height =
-        std::max(3.5f * line_height, (available - heat_height - line_height * 1.5f) /
-                                             static_cast<float>(kPlots.size()) -
-                                         spacing);
-    for (const PlotSpec& spec : kPlots) plot_one(spec, width - 8, plot_height);
+    const float plot_height = std::max(
+        3.5f * line_height, (available - heat_height - line_height * 1.5f) /
+                                    static_cast<float>(std::max<std::size_t>(1, groups.size())) -
+                                spacing);
+    for (const PlotGroup& group : groups) plot_one(group, width - 8, plot_height);
     heat_map(width - 8, heat_height);
   }
 

@@ -18,6 +18,7 @@
 #include "plot_axes.h"
 #include "scenario_loader.h"
 #include "twin/physio/patient_parameters.h"
+#include "twin/physio/patient_twin.h"
 #include "units.h"
 
 namespace pumptwin::live {
@@ -204,7 +205,7 @@ std::string RunLink::tip_level() const {
 std::string RunLink::start() {
   Json signals = Json::array();
   for (const SignalDefinition& signal : catalogue_) {
-    signals.push_back({{"name", signal.name}, {"unit", signal.unit}, {"source", signal.source}});
+    signals.push_back(pumpbench::signal_json(signal));
   }
   server_.set_hello({{"server", "pumpbench"},
                      {"run",
@@ -240,12 +241,12 @@ std::vector<double> RunLink::fast_values() const {
   platform::Platform& platform = platform_;
   const std::optional<pumptwin::mcu::FirmwareStatus> firmware = platform.mcu.firmware_status();
   std::vector<double> values;
-#define PUMPBENCH_SIGNAL(name, unit, recorded, sample, live) \
+#define PUMPBENCH_SIGNAL(name, unit, recorded, view, report, sample, live) \
   if (recorded) values.push_back(live);
 #include "platform_signals.def"
 #undef PUMPBENCH_SIGNAL
   values.resize(bench_signals_, kNaN);
-#define PUMPBENCH_SIGNAL(name, unit, recorded, sample, live) \
+#define PUMPBENCH_SIGNAL(name, unit, recorded, view, report, sample, live) \
   if (!(recorded)) values.push_back(live);
 #include "platform_signals.def"
 #undef PUMPBENCH_SIGNAL
@@ -485,12 +486,11 @@ Json RunLink::snapshot(double time_s) const {
 
 Json state_snapshot(const platform::Platform& platform, const pumpbench::Scenario& scenario,
                     double time_s, const std::vector<double>& last_full_sample) {
-  const std::vector<pumpbench::SignalDefinition>& catalogue = pumpbench::signal_catalogue();
-  auto full = [&](const char* name) {
-    for (std::size_t i = 0; i < catalogue.size() && i < last_full_sample.size(); ++i) {
-      if (catalogue[i].name == name) return number_or_null(last_full_sample[i]);
-    }
-    return Json();
+  // The patient's signals at the last full sample: read between samples, the patient model
+  // would be behind the sync point (it advances at strokes and samples).
+  auto full = [&](pumptwin::physio::patient_signal::Id signal) {
+    const std::size_t column = pumpbench::recorded_index(signal);
+    return column < last_full_sample.size() ? number_or_null(last_full_sample[column]) : Json();
   };
   const auto& asic = platform.asic;
   Json snapshot = {
@@ -515,9 +515,10 @@ Json state_snapshot(const platform::Platform& platform, const pumpbench::Scenari
         {"drawn_mah", platform.power.cell().drawn_mah()},
         {"load_current_ma", platform.power.load_current_a() * 1e3}}},
       {"reservoir",
-       {{"volume_ml", full("reservoir_volume_ml")},
-        {"concentration_ug_per_ml", full("reservoir_concentration_ug_per_ml")},
-        {"delivered_volume_ul", full("delivered_volume_ul")},
+       {{"volume_ml", full(pumptwin::physio::patient_signal::kReservoirVolume)},
+        {"concentration_ug_per_ml",
+         full(pumptwin::physio::patient_signal::kReservoirConcentration)},
+        {"delivered_volume_ul", full(pumptwin::physio::patient_signal::kDeliveredVolume)},
         {"capacity_ml", scenario.setup.reservoir_capacity_ul / 1e3}}},
       {"mcu", {{"boots", platform.mcu.boots()}, {"wake_ups", platform.mcu.wake_ups()}}},
       {"patient",

@@ -2,7 +2,6 @@
 // patient's seeded behaviour, the `pathway:` reader, and a small pathway campaign run end to end
 // (non-responders not implanted, the bridging bolus at a new strength, every command accepted).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cmath>
 #include <filesystem>
@@ -12,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../support/child_process.h"
 #include "../support/test_files.h"
 #include "pathway_loader.h"
 #include "pathway_patient.h"
@@ -177,10 +177,9 @@ json read_json(const fs::path& path) {
 TEST(PathwayCampaign, SmallCohortRunsTheWholePathway) {
   const fs::path out = pumptwin::testing::fresh_dir("pumpbench_pathway", "campaign");
   const std::string command = std::string(PUMPBENCH) + " campaign " PATHWAY_DIR
-                              "/campaign.yaml -j 2 --out " + out.string() + " >/dev/null 2>&1";
-  const int status = std::system(command.c_str());
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0) << command;
+                              "/campaign.yaml -j 2 --out " + out.string();
+  const pumptwin::testing::CommandOutcome outcome = pumptwin::testing::run_command(command);
+  EXPECT_EQ(outcome.exit_code, 0) << command << "\n" << outcome.output;
   int implanted = 0;
   int bridged = 0;
   int runs = 0;

@@ -6,7 +6,7 @@
 //
 // The firmware keeps its own library (firmware/app/drug_library.h); the overlapping fields
 // (name, concentration range, maximum daily dose) are checked against each other by
-// tests/physio/drug_library_agreement_test.cpp.
+// tests/twin/physio_drug_library_agreement_test.cpp.
 #pragma once
 
 #include <array>
