@@ -64,6 +64,16 @@ TEST(PhysioHeldOut, BaclofenHalfLifeAndClearanceWithinObservedRanges) {
   expect_accepted("baclofen_it_ranges");
 }
 
+TEST(PhysioHeldOut, IntracranialExposureGrowsWithBolusVolumeUpToTwofold) {
+  expect_accepted("spread_vs_bolus_volume");
+}
+TEST(PhysioHeldOut, IntracranialExposureDoesNotGrowWithBolusRate) {
+  expect_accepted("spread_vs_bolus_rate");
+}
+TEST(PhysioHeldOut, SlowInfusionSpreadsLeastAgainstFastInfusionAndHourlyBolus) {
+  expect_accepted("spread_vs_infusion_rate");
+}
+
 TEST(PhysioHeldOut, CheckedInTableAndPlotsAreRegeneratedIdentically) {
   // Regenerate with: build/default/bench/physio/physio_validation docs/validation
   const std::string folder = std::string(PUMPTWIN_DOCS_DIR) + "/validation/";

@@ -11,12 +11,49 @@ namespace {
 namespace odeint = boost::numeric::odeint;
 
 constexpr double kLn2 = 0.69314718055994530942;
+constexpr double kPi = 3.14159265358979323846;
 constexpr double kReferenceCsfVolumeMl = 150.0;
 constexpr double kReferenceFormationMlPerMin = 0.35;
+// Pulsatile mixing along the spine (docs/models.md, "Drug transport"). The cardiac CSF stroke
+// volume is largest at the foramen magnum and falls to zero at the closed caudal end of the
+// thecal sac: the spinal canal is a compliant tube closed caudally, and the volume oscillating
+// through a level is the volume change of the compliance caudal of it (Loth et al. 2001, J
+// Biomech Eng 123:71; Sincomb et al. 2022, J Fluid Mech, a 1-D model of that flow).
+// ASSUMPTION: spinal compliance uniform per mL of spinal CSF, so the stroke volume through a
+// level is proportional to the spinal CSF caudal of it.
+// Stroke volume at C2 ~1 mL per beat (Greitz 1993, Neuroradiology 35:204) at ~72 beats/min: a
+// peak oscillation velocity pi f SV / A at C2 (~4.4 cm/s over a 0.86 cm^2 cross section).
+constexpr double kStrokeVolumeAtC2Ml = 1.0;
+constexpr double kHeartRateHz = 1.2;
+// Effective dispersion grows with the local displacement amplitude (stroke volume / cross
+// section). Mechanical dispersion around the fine structure (nerve roots, trabeculae), which
+// dominates spinal dispersion (Stockman 2007, J Biomech Eng 129:666: 5-10x a bare annulus), is
+// linear in the oscillating velocity like dispersion in porous media; Taylor-Aris dispersion
+// and steady streaming would be quadratic (Lawrence et al. 2019, J Fluid Mech 861:679).
+// ASSUMPTION: exponent 1.
+constexpr double kDispersionAmplitudeExponent = 1.0;
+// Respiratory CSF motion, comparable to the cardiac at thoracic and lumbar levels, does not
+// vanish at the caudal end as the cardiac does. ASSUMPTION: dispersion never falls below this
+// share of its C2 value.
+constexpr double kDispersionFloorFraction = 0.05;
+// Share of the craniospinal compliance in the spinal canal: about a third (Loefgren &
+// Zwetnow 1973, Acta Neurol Scand 49:575). ASSUMPTION on the value 0.3.
+constexpr double kSpinalComplianceShare = 0.3;
+// Near-tip jet (docs/models.md, "Near-tip mixing"): a round jet's centreline velocity falls as
+// B U0 d / x with B ~ 6 (Pope 2000, Turbulent Flows, ch. 5) and it entrains 0.32 x / d times
+// its own flow by distance x (Ricou & Spalding 1961, J Fluid Mech 11:21). It mixes until its
+// velocity falls to the ambient CSF oscillation, and at most within this reach: the jet is
+// confined by the 2-5 mm subarachnoid gap and its trabeculae (ASSUMPTION: 2 cm).
+constexpr double kJetVelocityDecay = 6.0;
+constexpr double kJetEntrainmentPerDiameter = 0.32;
+constexpr double kJetReachMaxCm = 2.0;
+// An injected flow is smoothed over this time before it moves the CSF (numerical: much longer
+// than the 3-min stroke interval, much shorter than transport along the spine).
+constexpr double kInjectedFlowSmoothingS = 1800.0;
 // Tolerances of the adaptive stepper: absolute in ug (masses) and mmHg (pressure), relative.
 // Drug masses span 1e-3 ug (ziconotide far from the tip) to 1e5 ug (morphine pocket fill).
 constexpr double kAbsoluteTolerance = 1e-12;
-constexpr double kRelativeTolerance = 1e-9;
+constexpr double kRelativeTolerance = 1e-7;
 
 double hill(double c, double ec50, double n) {
   if (c <= 0.0 || ec50 <= 0.0) return 0.0;
@@ -45,18 +82,40 @@ PatientModel::PatientModel(const PatientParameters& patient, const DrugParameter
     }
   }
   first_cell_[kSegmentCount] = cells_.size();
+  spinal_volume_ml_ = spinal_volume;
+  double start_cm = 0.0;
+  double start_ml = 0.0;
   for (Cell& cell : cells_) {
     cell.spinal_absorption_share =
         kNeuraxis[cell.segment].spinal ? cell.volume_ml / spinal_volume : 0.0;
+    cell.start_cm = start_cm;
+    cell.start_ml = start_ml;
+    start_cm += cell.length_cm;
+    start_ml += cell.volume_ml;
   }
+  // Stroke volume share / cross section at C2: the displacement the dispersion is scaled from.
+  const std::size_t c1_c4 = segment_for_level("C2");
+  c2_stroke_share_ =
+      std::min(1.0, volume_coordinate_ml(c1_c4, position_in_segment("C2")) / spinal_volume);
+  reference_displacement_per_ml_ =
+      c2_stroke_share_ * kNeuraxis[c1_c4].length_cm / segment_volume_ml_[c1_c4];
   // Exchange flow Q = D A / dx between neighbouring cells, with the harmonic mean of their
-  // cross sections (volume / length) and the distance between their centres.
+  // cross sections (volume / length) and the distance between their centres; D follows the
+  // local displacement amplitude of the cardiac oscillation, relative to C2.
   for (std::size_t i = 0; i + 1 < cells_.size(); ++i) {
     const double a0 = cells_[i].volume_ml / cells_[i].length_cm;
     const double a1 = cells_[i + 1].volume_ml / cells_[i + 1].length_cm;
     const double area = 2.0 * a0 * a1 / (a0 + a1);
     const double distance = 0.5 * (cells_[i].length_cm + cells_[i + 1].length_cm);
-    exchange_ml_per_s_.push_back(patient.dispersion_cm2_per_s * area / distance);
+    const double caudal_spinal_ml = std::min(cells_[i + 1].start_ml, spinal_volume);
+    const double relative =
+        caudal_spinal_ml / spinal_volume / area / reference_displacement_per_ml_;
+    const double d =
+        patient.dispersion_cm2_per_s *
+        std::max(kDispersionFloorFraction, std::pow(relative, kDispersionAmplitudeExponent));
+    dispersion_cm2_per_s_.push_back(d);
+    exchange_ml_per_s_.push_back(d * area / distance);
+    compliance_caudal_share_.push_back(kSpinalComplianceShare * caudal_spinal_ml / spinal_volume);
   }
   state_.assign(kFirstCell + cells_.size(), 0.0);
   // The drug's CSF clearance beyond bulk CSF turnover leaves across the meninges and into the
@@ -123,6 +182,37 @@ std::size_t PatientModel::cell_at(std::string_view level) const {
   return first_cell_[segment] + std::min(k, count - 1);
 }
 
+double PatientModel::volume_coordinate_ml(std::size_t segment, double fraction) const {
+  const Cell& first = cells_[first_cell_[segment]];
+  return first.start_ml + fraction * segment_volume_ml_[segment];
+}
+
+double PatientModel::position_cm(std::string_view level) const {
+  const std::size_t segment = segment_for_level(level);
+  return cells_[first_cell_[segment]].start_cm +
+         position_in_segment(level) * kNeuraxis[segment].length_cm;
+}
+
+double PatientModel::relative_oscillation(double at_ml) const {
+  std::size_t cell = 0;
+  while (cell + 1 < cells_.size() && cells_[cell + 1].start_ml <= at_ml) ++cell;
+  const double area = cells_[cell].volume_ml / cells_[cell].length_cm;
+  return std::min(at_ml, spinal_volume_ml_) / spinal_volume_ml_ / area /
+         reference_displacement_per_ml_;
+}
+
+double PatientModel::oscillation_velocity_at(double at_ml) const {
+  // Peak of a sinusoidal flow of stroke volume SV per beat is pi f SV; SV is kStrokeVolumeAtC2Ml
+  // at C2 and scales with the compliance caudal of the level.
+  return kPi * kHeartRateHz * kStrokeVolumeAtC2Ml / c2_stroke_share_ *
+         reference_displacement_per_ml_ * relative_oscillation(at_ml);
+}
+
+double PatientModel::oscillation_velocity_cm_per_s(std::string_view level) const {
+  const std::size_t segment = segment_for_level(level);
+  return oscillation_velocity_at(volume_coordinate_ml(segment, position_in_segment(level)));
+}
+
 double PatientModel::plasma_concentration_ng_per_ml() const {
   // ug/mL to ng/mL.
   return state_[kPlasma] / plasma_volume_ml_ * 1e3;
@@ -146,12 +236,26 @@ void PatientModel::derivative(const State& x, State& dxdt) const {
   double to_plasma = 0.0;
   // Bulk flow across the interface above cell i feeds the spinal absorption below it.
   double caudal_flow = 0.0;
+  // The injected flow leaves its cell both ways, each side taking the share of the compliance
+  // beyond the interface. Hybrid differencing: central (second order, no numerical diffusion
+  // on coarse cells) while the dispersive exchange is at least half the flow, which keeps the
+  // matrix Metzler (no negative concentrations); upwind beyond.
+  const double injected = x[kInjectedFlow];
   for (std::size_t i = 0; i + 1 < n; ++i) {
     caudal_flow += spinal_absorption * cells_[i].spinal_absorption_share;
-    const double flux = exchange_ml_per_s_[i] * (c(i + 1) - c(i)) + caudal_flow * c(i + 1);
+    double flux = exchange_ml_per_s_[i] * (c(i + 1) - c(i)) + caudal_flow * c(i + 1);
+    if (injected > 0.0) {
+      const bool rostral = i >= flow_source_cell_;
+      const double q =
+          injected * (rostral ? 1.0 - compliance_caudal_share_[i] : compliance_caudal_share_[i]);
+      const double upwind = rostral ? c(i) : c(i + 1);
+      const double carried = exchange_ml_per_s_[i] >= 0.5 * q ? 0.5 * (c(i) + c(i + 1)) : upwind;
+      flux += rostral ? -q * carried : q * carried;
+    }
     dxdt[kFirstCell + i] += flux;
     dxdt[kFirstCell + i + 1] -= flux;
   }
+  dxdt[kInjectedFlow] = -injected / kInjectedFlowSmoothingS;
   for (std::size_t i = 0; i < n; ++i) {
     const double bulk = (cells_[i].segment == kIntracranial
                              ? cranial_absorption
@@ -211,31 +315,54 @@ void PatientModel::advance_to(double time_s) {
   time_s_ = time_s;
 }
 
-void PatientModel::inject(std::size_t segment, double volume_ml, double drug_ug) {
+void PatientModel::inject(std::size_t segment, double volume_ml, double drug_ug, OutletJet jet) {
   if (segment >= kSegmentCount) throw std::invalid_argument("PatientModel::inject: bad segment");
-  inject_into_cell((first_cell_[segment] + first_cell_[segment + 1]) / 2, volume_ml, drug_ug);
+  inject_at_volume(volume_coordinate_ml(segment, 0.5), volume_ml, drug_ug, jet);
 }
 
-void PatientModel::inject_at(std::string_view level, double volume_ml, double drug_ug) {
-  inject_into_cell(cell_at(level), volume_ml, drug_ug);
+void PatientModel::inject_at(std::string_view level, double volume_ml, double drug_ug,
+                             OutletJet jet) {
+  const std::size_t segment = segment_for_level(level);
+  inject_at_volume(volume_coordinate_ml(segment, position_in_segment(level)), volume_ml, drug_ug,
+                   jet);
 }
 
-void PatientModel::inject_into_cell(std::size_t cell, double volume_ml, double drug_ug) {
-  if (drug_ug < 0.0) throw std::invalid_argument("PatientModel::inject: negative drug");
-  // The cells the injected volume displaces: grow around the cell, towards the smaller
-  // neighbour first, until they hold the volume.
-  std::size_t low = cell;
-  std::size_t high = cell;
-  double volume = cells_[cell].volume_ml;
-  while (volume < volume_ml && (low > 0 || high + 1 < cells_.size())) {
-    const bool down = low > 0 && (high + 1 >= cells_.size() ||
-                                  cells_[low - 1].volume_ml <= cells_[high + 1].volume_ml);
-    volume += down ? cells_[--low].volume_ml : cells_[++high].volume_ml;
+void PatientModel::inject_at_volume(double at_ml, double volume_ml, double drug_ug, OutletJet jet) {
+  if (drug_ug < 0.0 || volume_ml < 0.0) {
+    throw std::invalid_argument("PatientModel::inject: negative drug or volume");
   }
-  for (std::size_t i = low; i <= high; ++i) {
-    state_[kFirstCell + i] += drug_ug * cells_[i].volume_ml / volume;
+  std::size_t cell = 0;
+  while (cell + 1 < cells_.size() && cells_[cell + 1].start_ml <= at_ml) ++cell;
+  // The jet mixes until its centreline velocity falls to the CSF's own oscillation, within its
+  // confined reach, and entrains 0.32 x / d times the injected volume by then, at most the CSF
+  // within that reach.
+  double entrained_ml = 0.0;
+  if (jet.velocity_cm_per_s > 0.0 && jet.diameter_cm > 0.0) {
+    const double ambient_cm_per_s = oscillation_velocity_at(at_ml);
+    const double reach_cm = std::min(kJetReachMaxCm, kJetVelocityDecay * jet.diameter_cm *
+                                                         jet.velocity_cm_per_s / ambient_cm_per_s);
+    const double area = cells_[cell].volume_ml / cells_[cell].length_cm;
+    entrained_ml = std::min(kJetEntrainmentPerDiameter * reach_cm / jet.diameter_cm * volume_ml,
+                            2.0 * reach_cm * area);
+  }
+  // The drug fills the mixing volume centred on the outlet, kept inside the CSF spaces; each
+  // cell takes its overlap with it.
+  const double total_ml = cells_.back().start_ml + cells_.back().volume_ml;
+  const double mixing_ml = std::min(volume_ml + entrained_ml, total_ml);
+  if (mixing_ml <= 0.0) {
+    state_[kFirstCell + cell] += drug_ug;
+  } else {
+    const double low = std::clamp(at_ml - 0.5 * mixing_ml, 0.0, total_ml - mixing_ml);
+    const double high = low + mixing_ml;
+    for (std::size_t i = 0; i < cells_.size(); ++i) {
+      const double overlap = std::min(high, cells_[i].start_ml + cells_[i].volume_ml) -
+                             std::max(low, cells_[i].start_ml);
+      if (overlap > 0.0) state_[kFirstCell + i] += drug_ug * overlap / mixing_ml;
+    }
   }
   administered_ug_ += drug_ug;
+  state_[kInjectedFlow] += volume_ml / kInjectedFlowSmoothingS;
+  flow_source_cell_ = cell;
   // Marmarou: P - p0 = (P_b - p0) exp(E dV) with p0 = 0.
   state_[kPressure] *= std::exp(patient_.elastance_per_ml * volume_ml);
 }

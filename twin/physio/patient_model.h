@@ -59,11 +59,21 @@ struct Effects {
 
 // The transport grid: every neuraxis segment is cut into cells of equal volume, more of them
 // in the segments around the catheter tip (a non-uniform grid). {1, 1} is one cell per segment.
-// The intracranial segment is one well-mixed cell whatever the grid.
+// The intracranial segment is one well-mixed cell whatever the grid. The default resolves the
+// near-tip gradient (docs/validation/grid-convergence.md): the tip's segment and its two
+// neighbours in 4 cells each (~1.5-2.5 cm), the rest one cell per segment.
 struct TransportGrid {
   int cells_per_segment = 1;
   // Extra factor for the tip's segment and its two neighbours.
-  int near_tip_factor = 1;
+  int near_tip_factor = 4;
+};
+
+// How an injection leaves the catheter or needle: a jet entrains CSF around the tip
+// (docs/models.md, "Near-tip mixing"). Zero velocity (the default) is a slow outflow that only
+// displaces its own volume.
+struct OutletJet {
+  double velocity_cm_per_s = 0.0;  // mean outflow velocity at the outlet: flow / lumen area
+  double diameter_cm = 0.0;        // lumen (inner) diameter of the catheter or needle
 };
 
 class PatientModel {
@@ -71,8 +81,8 @@ class PatientModel {
   // [0] CSF pressure, then tissue depot, plasma (central and peripheral), eliminated, the
   // target-segment concentration the patient has adapted to (withdrawal), the opioid exposure
   // of the tolerance compartment (target concentration / K_I, lagged by weeks), the
-  // effect-site concentrations, and from kFirstCell the drug mass of each transport cell,
-  // caudal to rostral.
+  // effect-site concentrations, the recent injected flow (mL/s, smoothed over the strokes), and
+  // from kFirstCell the drug mass of each transport cell, caudal to rostral.
   static constexpr std::size_t kPressure = 0;
   static constexpr std::size_t kTissue = 1;
   static constexpr std::size_t kPlasma = kTissue + 1;
@@ -84,7 +94,8 @@ class PatientModel {
   static constexpr std::size_t kEffectSiteTarget = kToleranceExposure + 1;
   static constexpr std::size_t kEffectSiteCranial = kEffectSiteTarget + 1;
   static constexpr std::size_t kEffectSitePlasma = kEffectSiteCranial + 1;
-  static constexpr std::size_t kFirstCell = kEffectSitePlasma + 1;
+  static constexpr std::size_t kInjectedFlow = kEffectSitePlasma + 1;
+  static constexpr std::size_t kFirstCell = kInjectedFlow + 1;
   using State = std::vector<double>;
 
   // Starts at t = 0 with CSF at its equilibrium pressure and no drug.
@@ -96,11 +107,13 @@ class PatientModel {
   // asked to go back in time.
   void advance_to(double time_s);
   // Adds volume and drug at the current time at a vertebral level (as segment_for_level reads
-  // it): a stroke reaching the CSF, or a bolus. The drug fills the CSF the injected volume
-  // displaces around the level's cell (ASSUMPTION, docs/models.md), at least that one cell.
-  void inject_at(std::string_view level, double volume_ml, double drug_ug);
+  // it): a stroke reaching the CSF, or a bolus. The drug fills the mixing volume centred on the
+  // level: the injected volume plus the CSF its jet entrains (docs/models.md, "Near-tip
+  // mixing"), spread over the cells by their overlap with it. The injected volume also flows
+  // away from the level towards the compliant spaces, carrying drug with it.
+  void inject_at(std::string_view level, double volume_ml, double drug_ug, OutletJet jet = {});
   // The same at the middle of a segment.
-  void inject(std::size_t segment, double volume_ml, double drug_ug);
+  void inject(std::size_t segment, double volume_ml, double drug_ug, OutletJet jet = {});
   // Adds drug to the subcutaneous/paraspinal tissue depot at the current time.
   void deposit_in_tissue(double drug_ug);
   // Withdraws CSF volume at the current time (lumbar drainage or a sampling tap).
@@ -119,6 +132,18 @@ class PatientModel {
   std::size_t cell_at(std::string_view level) const;
   double cell_concentration_ug_per_ml(std::size_t cell) const;
   double cell_length_cm(std::size_t cell) const { return cells_[cell].length_cm; }
+  // Axial position of a cell's centre, cm from the caudal end of the thecal sac.
+  double cell_position_cm(std::size_t cell) const {
+    return cells_[cell].start_cm + 0.5 * cells_[cell].length_cm;
+  }
+  // Axial position of a vertebral level (as inject_at places it), cm from the caudal end.
+  double position_cm(std::string_view level) const;
+  // Effective pulsatile dispersion between cell i and i + 1, cm^2/s (docs/models.md).
+  double dispersion_cm2_per_s(std::size_t interface) const {
+    return dispersion_cm2_per_s_[interface];
+  }
+  // Peak velocity of the cardiac CSF oscillation at a level, cm/s.
+  double oscillation_velocity_cm_per_s(std::string_view level) const;
   double plasma_concentration_ng_per_ml() const;
   double tissue_drug_ug() const { return state_[kTissue]; }
   std::size_t target_segment() const { return target_segment_; }
@@ -135,7 +160,12 @@ class PatientModel {
   void derivative(const State& x, State& dxdt) const;
 
  private:
-  void inject_into_cell(std::size_t cell, double volume_ml, double drug_ug);
+  // Volume coordinate (mL of CSF caudal of it) of a point `fraction` along a segment.
+  double volume_coordinate_ml(std::size_t segment, double fraction) const;
+  void inject_at_volume(double at_ml, double volume_ml, double drug_ug, OutletJet jet);
+  // Relative amplitude of the cardiac CSF displacement at a volume coordinate (1 at C2).
+  double relative_oscillation(double at_ml) const;
+  double oscillation_velocity_at(double at_ml) const;
 
   PatientParameters patient_;
   DrugParameters drug_;
@@ -145,13 +175,26 @@ class PatientModel {
     double length_cm;
     // Share of spinal absorption taken up by the cell (by volume; 0 if not spinal).
     double spinal_absorption_share;
+    double start_cm = 0.0;  // caudal end, from the caudal end of the thecal sac
+    double start_ml = 0.0;  // CSF volume caudal of the cell
   };
   std::vector<Cell> cells_;
   // First cell of each segment, and one past the last.
   std::array<std::size_t, kSegmentCount + 1> first_cell_{};
   std::array<double, kSegmentCount> segment_volume_ml_{};
-  // Dispersive exchange flow between cell i and i+1, mL/s.
+  // Dispersive exchange flow between cell i and i+1, mL/s, and the dispersion behind it.
   std::vector<double> exchange_ml_per_s_;
+  std::vector<double> dispersion_cm2_per_s_;
+  // Share of the craniospinal compliance caudal of the interface between cell i and i+1: the
+  // share of an injected flow that goes caudally through it.
+  std::vector<double> compliance_caudal_share_;
+  double spinal_volume_ml_ = 0.0;
+  // Displacement amplitude per mL of stroke volume at C2 (1 / cross section there), 1/cm^2.
+  double reference_displacement_per_ml_ = 0.0;
+  // Share of the spinal CSF caudal of C2: the stroke volume there relative to the foramen magnum.
+  double c2_stroke_share_ = 1.0;
+  // Cell the injected flow last entered the CSF at (where it flows away from).
+  std::size_t flow_source_cell_ = 0;
   double membrane_clearance_per_s_ = 0.0;
   double plasma_volume_ml_ = 0.0;  // central (sampled) volume
   double peripheral_volume_ml_ = 0.0;

@@ -27,10 +27,11 @@ struct PatientParameters {
   // Share of CSF absorbed along the spinal canal rather than intracranially; spinal absorption
   // ~0.11-0.23 mL/min under infusion (Edsbagge 2004, Am J Physiol 287:R1450).
   double spinal_absorption_fraction = 0.4;
-  // Effective axial dispersion in spinal CSF, where cardiac and respiratory pulsation
-  // (oscillatory flow, amplitude ~ 1 mL per beat at C2; Greitz 1993) mixes far faster than
-  // molecular diffusion. Calibrated: see docs/models.md.
-  double dispersion_cm2_per_s = 0.1;
+  // Effective axial dispersion of spinal CSF at C2, where cardiac and respiratory pulsation
+  // (oscillatory flow, ~1 mL per beat at C2; Greitz 1993) mixes far faster than molecular
+  // diffusion; it falls caudally with the oscillation's amplitude (patient_model.cpp).
+  // Calibrated on the baclofen lumbar:cisternal ratio (Kroin 1993): see docs/models.md.
+  double dispersion_cm2_per_s = 0.2;
   // Scales drug-specific transfer out of CSF (meninges, cord, epidural fat).
   double clearance_scale = 1.0;
   // Divides every EC50: inter-individual pharmacodynamic sensitivity apart from opioid

@@ -70,9 +70,17 @@ PatientTwin::PatientTwin(const PatientTwinConfig& config)
   }
 }
 
-void PatientTwin::deliver_outflow(const fluid::CatheterOutflow& outflow) {
+void PatientTwin::deliver_outflow(const fluid::CatheterOutflow& outflow, double time_constant_s) {
   if (outflow.to_csf_ul > 0.0) {
-    model_.inject_at(catheter_.tip_level(), outflow.to_csf_ul * 1e-3, outflow.to_csf_ug);
+    // The stroke leaves the tip as a pulse of about the catheter's time constant: its mean
+    // velocity through the lumen sets how much CSF its jet entrains.
+    const double diameter_cm = catheter_.parameters().inner_diameter_mm * 0.1;
+    const double lumen_cm2 = 0.25 * 3.14159265358979323846 * diameter_cm * diameter_cm;
+    const OutletJet jet =
+        time_constant_s > 0.0
+            ? OutletJet{outflow.to_csf_ul * 1e-3 / (time_constant_s * lumen_cm2), diameter_cm}
+            : OutletJet{};
+    model_.inject_at(catheter_.tip_level(), outflow.to_csf_ul * 1e-3, outflow.to_csf_ug, jet);
     to_csf_ug_ += outflow.to_csf_ug;
   }
   if (outflow.to_tissue_ug > 0.0) {
@@ -92,7 +100,7 @@ void PatientTwin::advance_to(double time_s) {
     const double step = std::min(time_s - t, std::max(kMinimumDrainStepS, 0.5 * tau));
     const double end = (step == time_s - t) ? time_s : t + step;
     model_.advance_to(end);
-    deliver_outflow(catheter_.advance(t, end - t, model_.csf_pressure_mmhg()));
+    deliver_outflow(catheter_.advance(t, end - t, model_.csf_pressure_mmhg()), tau);
     t = end;
   }
   model_.advance_to(time_s);

@@ -32,8 +32,8 @@ struct PatientTwinConfig {
   // reservoir's solution.
   fluid::CatheterParameters catheter;
   fluid::PumpEfficiency efficiency;
-  // The default (one cell per segment) is grid-converged to < 5 % for the signals
-  // (docs/models.md, "Grid convergence"); finer grids cost time.
+  // The default (refined around the tip) is grid-converged to < 5 % for the signals
+  // (docs/models.md, "Transport grid"); finer grids cost time.
   TransportGrid transport_grid;
 };
 
@@ -151,7 +151,7 @@ class PatientTwin {
   std::vector<double> sample() const;
 
  private:
-  void deliver_outflow(const fluid::CatheterOutflow& outflow);
+  void deliver_outflow(const fluid::CatheterOutflow& outflow, double time_constant_s);
 
   fluid::Reservoir reservoir_;
   fluid::Catheter catheter_;

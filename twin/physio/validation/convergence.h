@@ -1,5 +1,5 @@
 // Grid convergence of the drug transport (calculation verification): the signals the bench
-// reads, computed on the default grid (one cell per neuraxis segment) and on grids refined two
+// reads, computed on the default grid (refined around the catheter tip) and on grids refined two
 // and four times as finely (TransportGrid in patient_model.h). The tests require < 5 % change
 // at each doubling of the grid; bench/physio/physio_validation writes the table to
 // docs/validation/grid-convergence.md.

@@ -7,6 +7,7 @@
 
 #include "twin/physio/patient_model.h"
 #include "twin/physio/validation/format.h"
+#include "twin/physio/validation/spread.h"
 
 namespace pumptwin::physio::validation {
 namespace {
@@ -209,7 +210,7 @@ Comparator mueller_baclofen() {
 
 void predict(Comparator& c) {
   for (Observation& o : c.observations) {
-    if (o.comparison == Comparison::kSummary) continue;
+    if (o.comparison == Comparison::kSummary || o.comparison == Comparison::kLowerBound) continue;
     const Series& s = c.series.at(o.series);
     o.predicted = o.comparison == Comparison::kValueAt
                       ? value_at(s, o.time_h)
@@ -221,10 +222,20 @@ void predict(Comparator& c) {
 
 bool Comparator::accepted(const Observation& o) const {
   if (o.comparison == Comparison::kUpperBound) return o.predicted <= o.observed;
+  if (o.comparison == Comparison::kLowerBound) return o.predicted >= o.observed;
   if (acceptance_fold == 0.0)
     return o.predicted >= o.observed_low && o.predicted <= o.observed_high;
   const double fold = o.predicted / o.observed;
   return fold <= acceptance_fold && fold >= 1.0 / acceptance_fold;
+}
+
+double Comparator::rms_log10_error() const {
+  double sum = 0.0;
+  for (const Observation& o : observations) {
+    const double e = std::log10(o.predicted / o.observed);
+    sum += e * e;
+  }
+  return std::sqrt(sum / static_cast<double>(observations.size()));
 }
 
 bool Comparator::accepted() const {
@@ -251,6 +262,7 @@ std::vector<Comparator> heldout_comparators() {
       ziconotide_infusion_peak(),
       mueller_baclofen(),
   };
+  for (Comparator& c : spread_comparators()) list.push_back(std::move(c));
   for (Comparator& c : list) predict(c);
   return list;
 }
@@ -273,16 +285,37 @@ std::string heldout_table_markdown(const std::vector<Comparator>& comparators) {
       std::string band;
       if (o.comparison == Comparison::kUpperBound) {
         band = "model <= observed";
+      } else if (o.comparison == Comparison::kLowerBound) {
+        band = "model >= observed";
       } else if (c.acceptance_fold == 0.0) {
         band = "within the range";
       } else {
         band = "within " + format("%.3g", c.acceptance_fold) + "-fold";
       }
-      out += "| [" + c.id + "](" + c.id + ".svg) | " + o.label + " | " + observed + " " + c.unit +
-             " | " + format("%.4g", o.predicted) + " | " +
-             format("%+.0f %%", 100.0 * Comparator::relative_error(o)) + " | " + band + " | " +
-             (c.accepted(o) ? "pass" : "FAIL") + " |\n";
+      // A summary quantity or a bound carries its unit in its label.
+      const bool curve_value =
+          o.comparison != Comparison::kSummary && o.comparison != Comparison::kLowerBound;
+      out += "| [" + c.id + "](" + c.id + ".svg) | " + o.label + " | " + observed +
+             (curve_value ? " " + c.unit : std::string()) + " | " + format("%.4g", o.predicted) +
+             " | " + format("%+.0f %%", 100.0 * Comparator::relative_error(o)) + " | " + band +
+             " | " + (c.accepted(o) ? "pass" : "FAIL") + " |\n";
     }
+  }
+  out +=
+      "\nPrediction error per comparator: the root mean square of log10(model / observed) over "
+      "its observations (0.301 is a factor of 2), and the largest single error.\n\n"
+      "| comparator | observations | RMS log10 error | as a factor | largest error |\n"
+      "| --- | --- | --- | --- | --- |\n";
+  for (const Comparator& c : comparators) {
+    double largest = 0.0;
+    for (const Observation& o : c.observations) {
+      const double e = Comparator::relative_error(o);
+      if (std::abs(e) > std::abs(largest)) largest = e;
+    }
+    const double rms = c.rms_log10_error();
+    out += "| " + c.id + " | " + std::to_string(c.observations.size()) + " | " +
+           format("%.3f", rms) + " | " + format("%.2f", std::pow(10.0, rms)) + " | " +
+           format("%+.0f %%", 100.0 * largest) + " |\n";
   }
   out += "\nSources, protocols and why each is held out:\n\n";
   for (const Comparator& c : comparators) {
@@ -333,7 +366,7 @@ struct Axis {
       }
     }
     for (double v = std::ceil(low / step) * step; v <= high + 1e-9 * step; v += step)
-      t.push_back(v);
+      t.push_back(v + 0.0);  // + 0.0: a tick at -0 reads 0
     return t;
   }
 };
@@ -387,10 +420,16 @@ std::string summary_svg(const Comparator& c) {
   return out + "</svg>\n";
 }
 
+// Summary quantities and lower bounds are in the table, not points on the model's curves.
+bool drawn(const Observation& o) {
+  return o.comparison != Comparison::kSummary && o.comparison != Comparison::kLowerBound;
+}
+
 std::string course_svg(const Comparator& c) {
   std::string out = header(c);
-  double t_max = 0.0, y_min = 1e300, y_max = 0.0;
+  double t_min = 0.0, t_max = 0.0, y_min = 1e300, y_max = 0.0;
   for (const Series& s : c.series) {
+    t_min = std::min(t_min, s.time_h.front());
     t_max = std::max(t_max, s.time_h.back());
     for (const double v : s.value) {
       if (v > 0.0) y_min = std::min(y_min, v);
@@ -398,10 +437,11 @@ std::string course_svg(const Comparator& c) {
     }
   }
   for (const Observation& o : c.observations) {
+    if (!drawn(o)) continue;
     y_max = std::max(y_max, o.observed_high);
     y_min = std::min(y_min, o.observed_low);
   }
-  const Axis x{0.0, t_max, false};
+  const Axis x{t_min, t_max, false};
   const Axis y = c.log_y
                      ? Axis{std::pow(10.0, std::floor(std::log10(std::max(y_min, y_max * 1e-4)))),
                             std::pow(10.0, std::ceil(std::log10(y_max))), true}
@@ -415,7 +455,7 @@ std::string course_svg(const Comparator& c) {
     out += line(x0, y.map(t, y0, y1), x1, y.map(t, y0, y1), "#dddddd");
     out += text(x0 - 6, y.map(t, y0, y1) + 4, format("%g", t), "end");
   }
-  out += text((x0 + x1) / 2, kHeight - 12, "time after the dose, h");
+  out += text((x0 + x1) / 2, kHeight - 12, c.x_label);
   out += "<text x=\"16\" y=\"" + num((y0 + y1) / 2) +
          "\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 16 " +
          num((y0 + y1) / 2) + ")\">" + c.unit + (c.log_y ? " (log scale)" : "") + "</text>\n";
@@ -432,7 +472,17 @@ std::string course_svg(const Comparator& c) {
     out += line(x1 - 130, y1 + 10 + 14 * static_cast<double>(i), x1 - 110,
                 y1 + 10 + 14 * static_cast<double>(i), kColours[i % 4], "stroke-width=\"2\"");
   }
+  double note_y = y1 + 14.0;
   for (const Observation& o : c.observations) {
+    if (!drawn(o)) {
+      // Not a point on the curves: the observation and the model's value as text.
+      out += text(x0 + 6, note_y,
+                  o.label + ": observed >= " + format("%.3g", o.observed) + ", model " +
+                      format("%.3g", o.predicted),
+                  "start", 11);
+      note_y += 14.0;
+      continue;
+    }
     const double px = x.map(o.time_h, x0, x1);
     const double py = y.map(o.observed, y0, y1);
     if (o.comparison == Comparison::kUpperBound) {

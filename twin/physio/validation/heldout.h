@@ -13,7 +13,7 @@ namespace pumptwin::physio::validation {
 // A model time course (hours, value) drawn as one line.
 struct Series {
   std::string name;
-  std::vector<double> time_h;
+  std::vector<double> time_h;  // or the comparator's x_label quantity
   std::vector<double> value;
 };
 
@@ -22,6 +22,7 @@ enum class Comparison {
   kPeak,        // the model's maximum of the series against the observed peak
   kUpperBound,  // the model's maximum must not exceed the observed bound
   kSummary,     // a summary quantity (clearance, half-life...) against the observed value
+  kLowerBound,  // a summary quantity that must be at least the observed value
 };
 
 struct Observation {
@@ -39,6 +40,8 @@ struct Comparator {
   std::string id;  // file name of the plot: docs/validation/<id>.svg
   std::string title;
   std::string unit;  // of every observation of a time-course comparator
+  // What the series run against: time for a time course, else e.g. a bolus volume.
+  std::string x_label = "time after the dose, h";
   bool log_y = false;
   std::string source;
   std::string protocol;      // what was simulated
@@ -52,11 +55,15 @@ struct Comparator {
 
   // Signed relative error (predicted / observed - 1) of one observation.
   static double relative_error(const Observation& o) { return o.predicted / o.observed - 1.0; }
+  // Root mean square of log10(predicted / observed) over the observations: the comparator's
+  // prediction error as one number (0.301 is a factor of 2).
+  double rms_log10_error() const;
   bool accepted(const Observation& o) const;
   bool accepted() const;
 };
 
-// Every held-out comparator, simulated now (about a second in all).
+// Every held-out comparator, simulated now (a few seconds in all), with the spread comparators
+// of spread.h.
 std::vector<Comparator> heldout_comparators();
 
 // The markdown table of docs/validation/heldout.md: one row per observation.

@@ -105,7 +105,7 @@ ModelInputs cohort_inputs(std::uint64_t cohort_seed, std::size_t member) {
 
 const std::vector<Factor>& uncertain_factors() {
   static const std::vector<Factor> factors = {
-      {"dispersion D, cm^2/s", "[CAL]", 0.05, 0.2,
+      {"dispersion D at C2, cm^2/s", "[CAL]", 0.1, 0.4,
        [](ModelInputs& in, double v) {
          in.patient.dispersion_cm2_per_s = v;
          in.baclofen_patient.dispersion_cm2_per_s = v;
