@@ -20,10 +20,16 @@ constexpr hal::Ticks min_ticks(hal::Ticks a, hal::Ticks b) {
 // microsteps / microsteps_per_step. A step is 1, 4 or 8 microsteps: a shift, not the ARMv6-M's
 // software divide, on paths that run on every pass of the main loop.
 uint32_t whole_steps(uint32_t microsteps, uint32_t microsteps_per_step) {
-  uint32_t shift = 0;
-  while (shift < 31 && (2u << shift) <= microsteps_per_step) ++shift;
-  return (1u << shift) == microsteps_per_step ? microsteps >> shift
-                                              : microsteps / microsteps_per_step;
+  switch (microsteps_per_step) {
+    case 8:
+      return microsteps >> 3;
+    case 4:
+      return microsteps >> 2;
+    case 1:
+      return microsteps;
+    default:
+      return microsteps / microsteps_per_step;
+  }
 }
 
 // 32 ms: a 64-byte UART FIFO at 19200 Bd drains in 33 ms.
@@ -521,14 +527,8 @@ void Pump::follow_battery_with_stall_threshold() {
   if (asic_.set_stall_rise_time(wanted)) stall_rise_time_us_ = wanted;
 }
 
-const Pump::ReservoirFigures& Pump::reservoir() const {
+const Pump::ReservoirFigures& Pump::update_reservoir() const {
   ReservoirFigures& figures = reservoir_;
-  if (figures.valid &&
-      figures.driven_microsteps_since_refill == state_.driven_microsteps_since_refill &&
-      figures.refill_volume_nl == therapy_.refill_volume_nl &&
-      figures.has_drug == therapy_.has_drug) {
-    return figures;
-  }
   figures.driven_microsteps_since_refill = state_.driven_microsteps_since_refill;
   figures.refill_volume_nl = therapy_.refill_volume_nl;
   figures.has_drug = therapy_.has_drug;

@@ -228,7 +228,16 @@ class Pump {
     uint64_t volume_nl = 0;
     uint32_t deliverable_microsteps = 0;
   };
-  const ReservoirFigures& reservoir() const;
+  const ReservoirFigures& reservoir() const {
+    return reservoir_.valid &&
+                   reservoir_.driven_microsteps_since_refill ==
+                       state_.driven_microsteps_since_refill &&
+                   reservoir_.refill_volume_nl == therapy_.refill_volume_nl &&
+                   reservoir_.has_drug == therapy_.has_drug
+               ? reservoir_
+               : update_reservoir();
+  }
+  const ReservoirFigures& update_reservoir() const;
   // Steps the next basal or bolus stroke (or its retry) waits for: the minimum, or what the
   // reservoir has left above its minimum if that is less (so it still empties to the last
   // step).
