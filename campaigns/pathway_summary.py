@@ -4,7 +4,7 @@
     campaigns/pathway_summary.py OUT      # OUT: the `pumpbench campaign --out` folder
 
 Reads every run's result.json (its `pathway` record and `pathway_*` figures), prints per arm
-(fault variant) the trial responder rate, the implanted patients' starting, stable and final
+(scenario and fault variant, `morphine/none`) the trial responder rate, the implanted patients' starting, stable and final
 doses, the time to a stable dose, the relief at the end, adverse events (respiratory depression,
 withdrawal), device alarms, refills, bridging boluses and PTM use, and writes the same with a
 table of every patient to OUT/pathway.md. Exit 2 when OUT holds no pathway run.
@@ -33,7 +33,7 @@ def load(out):
             continue
         run = path.parent.relative_to(pathlib.Path(out, "runs")).as_posix()
         parts = run.split("/")
-        arm = parts[1] if len(parts) > 1 else "none"
+        arm = "/".join(parts[:2]) if len(parts) > 1 else parts[0]
         arms.setdefault(arm, []).append((run, result))
     return arms
 
@@ -43,6 +43,7 @@ def arm_summary(runs):
     n = len(figures)
     implanted = [f for f in figures if f.get("pathway_implanted")]
     stable = [f for f in implanted if f.get("pathway_stable_dose_reached")]
+    at_target = [f for f in implanted if "pathway_days_to_target_relief" in f]
     tolerant = [f for f in figures if f.get("pathway_opioid_tolerant")]
     status = {}
     for _, r in runs:
@@ -64,19 +65,29 @@ def arm_summary(runs):
              sum(1 for f in figures if f.get("pathway_implanted") and not f.get("pathway_opioid_tolerant"))
              / max(1, n - len(tolerant)),
              sum(1 for f in tolerant if f.get("pathway_implanted")) / max(1, len(tolerant)))),
+        ("trial", ", ".join(sorted({r["pathway"]["trial"] for _, r in runs}))),
         ("starting dose, ug/day", quartiles([f["pathway_start_dose_ug_per_day"] for f in implanted])),
+        ("target relief reached at a visit", "{} of {} implanted".format(len(at_target), len(implanted))),
+        ("days from implant to that visit", quartiles([f["pathway_days_to_target_relief"] for f in at_target])),
+        ("dose at target relief, ug/day", quartiles([f["pathway_target_dose_ug_per_day"] for f in at_target])),
+        ("final / target dose", quartiles([f["pathway_final_dose_ug_per_day"] / f["pathway_target_dose_ug_per_day"] for f in at_target])),
         ("stable dose reached", "{} of {} implanted".format(len(stable), len(implanted))),
         ("days from implant to stable dose", quartiles([f["pathway_days_to_stable_dose"] for f in stable])),
         ("stable dose, ug/day", quartiles([f["pathway_stable_dose_ug_per_day"] for f in stable])),
         ("final dose, ug/day", quartiles([f["pathway_final_dose_ug_per_day"] for f in implanted])),
+        ("final / starting dose", quartiles([f["pathway_final_dose_ug_per_day"] / f["pathway_start_dose_ug_per_day"] for f in implanted])),
         ("relief at the end (3-day diary)", quartiles([f["pathway_final_relief"] for f in implanted if "pathway_final_relief" in f])),
         ("patients with respiratory depression (index > 0.5)", str(patients_with("pathway_respiratory_depression_events"))),
         ("patients with withdrawal (risk > 0.5)", str(patients_with("pathway_withdrawal_events"))),
+        ("patients with sedation (index > 0.5)", str(patients_with("pathway_sedation_events"))),
+        ("dose decreases for side effects", str(sum(1 for _, r in runs for v in r["pathway"]["visits"] if v["decision"] == "decrease"))),
         ("patients with a device alarm / a critical alarm",
          "{} / {}".format(patients_with("pathway_device_alarms"), patients_with("pathway_critical_alarms"))),
         ("commands the pump refused", str(total("pathway_refused_commands"))),
         ("refills / with a bridging bolus", "{} / {}".format(total("pathway_refills"), total("pathway_bridging_boluses"))),
         ("PTM presses / granted", "{} / {}".format(total("pathway_ptm_presses"), total("pathway_ptm_granted"))),
+        ("PTM presses per patient-day", quartiles([f["pathway_ptm_presses_per_day"] for f in implanted if "pathway_ptm_presses_per_day" in f])),
+        ("PTM boluses granted per patient-day", quartiles([f["pathway_ptm_granted_per_day"] for f in implanted if "pathway_ptm_granted_per_day" in f])),
     ]
     return rows
 
@@ -90,7 +101,7 @@ def main():
     if not arms:
         print("{}: no pathway run (runs/*/result.json with a `pathway` record)".format(out), file=sys.stderr)
         return 2
-    names = sorted(arms, key=lambda a: (a != "none", a))
+    names = sorted(arms, key=lambda a: (a.split("/")[0], a.split("/")[-1] != "none", a))
     summaries = {a: arm_summary(arms[a]) for a in names}
     md = ["# Pathway outcomes", "", "Written by `campaigns/pathway_summary.py {}`.".format(out), ""]
     md.append("| outcome | " + " | ".join(names) + " |")

@@ -17,7 +17,7 @@ module adc_controller (
   logic [2:0] channel;
   logic [3:0] cycle;
 
-  always_ff @(`CORE_EDGE clk) begin
+  always_ff @(posedge clk) begin
     if (!rst_n) begin
       pending <= '0;
       channel <= '0;

@@ -3,20 +3,9 @@
 // alarm tone. Register map: docs/asic-registers.md.
 module motor_driver_asic
   import motor_driver_regs_pkg::*;
-#(
-    // Bulk clocking (core_cycles, core_quiet_cycles and the isense windows) is the twin's, for
-    // its decoupled mode; 0 ties it off: the silicon netlist, which lockstep evaluates
-    // (rtl/core_clocking.sv).
-    parameter int BULK_CLOCKING = `BULK_CLOCKING_ENABLED
-) (
-    // Core domain: 1 MHz, gated off by the clock gate outside while core_clock_request is low
-    // (rtl/core_clocking.sv: the edge that clocks it).
+(
+    // Core domain: 1 MHz, gated off by the clock gate outside while core_clock_request is low.
     input  logic               clk_core,
-    // Bulk clocking (the twin's decoupled mode): a core edge stands for `core_cycles` cycles,
-    // the first core_cycles - 1 of them quiet (at most the core_quiet_cycles reported after the
-    // edge before), the last an ordinary one; the logic ends as it would after that many single
-    // cycles. Lockstep and silicon: 1.
-    input  logic        [15:0] core_cycles,
     // Always-on domain: one edge per slow tick (64 Hz).
     input  logic               clk_aon,
     input  logic               rst_n,
@@ -26,10 +15,6 @@ module motor_driver_asic
     output logic               spi_miso,
     input  logic signed [10:0] isense_a,                // coil currents, 0.25 mA per code
     input  logic signed [10:0] isense_b,
-    // What the last skipped cycle of a bulk edge sampled (the codes its ordinary cycle
-    // compares).
-    input  logic signed [10:0] isense_a_skipped,
-    input  logic signed [10:0] isense_b_skipped,
     input  logic        [11:0] adc_motor_current,
     input  logic        [11:0] adc_battery,
     input  logic        [11:0] adc_temperature,
@@ -42,15 +27,7 @@ module motor_driver_asic
     output logic               irq,
     output logic               reset_request,
     output logic        [ 1:0] tone,
-    output logic               core_clock_request,
-    // Core edges from now that only count while the inputs hold and each current-sense code
-    // stays within its window (the comparisons the next edges make come out the same), if
-    // the SPI slave is settled or its pins are scheduled.
-    output logic        [15:0] core_quiet_cycles,
-    output logic signed [10:0] isense_a_low,
-    output logic signed [10:0] isense_a_high,
-    output logic signed [10:0] isense_b_low,
-    output logic signed [10:0] isense_b_high
+    output logic               core_clock_request
 );
 
   // ---- registers ----
@@ -83,7 +60,6 @@ module motor_driver_asic
   logic [15:0] frame_data;
   logic [15:0] read_data_q;
   logic [7:0] status_byte;
-  logic [15:0] core_cycles_taken;  // the cycles this edge stands for (bulk clocking)
 
   // ---- sequencer, ADC, always-on ----
   logic busy;
@@ -143,33 +119,9 @@ module motor_driver_asic
       .active(spi_active)
   );
 
-  logic [15:0] sequencer_quiet_cycles;
-  logic signed [10:0] window_a_low, window_a_high, window_b_low, window_b_high;
-  // Bulk clocking: a core edge with core_cycles = N stands for N - 1 quiet cycles, whose last
-  // sampled the skipped codes, and then an ordinary one. The silicon netlist has none of it.
-  localparam bit BULK = BULK_CLOCKING != 0;
-  logic signed [10:0] isense_a_compared, isense_b_compared;
-  generate
-    if (BULK) begin : bulk_clocking
-      wire bulk_edge = core_cycles > 16'd1;
-      assign core_cycles_taken = bulk_edge ? core_cycles : 16'd1;
-      assign isense_a_compared = bulk_edge ? isense_a_skipped : isense_a_sampled;
-      assign isense_b_compared = bulk_edge ? isense_b_skipped : isense_b_sampled;
-    end else begin : silicon
-      // The ports stay, so that both netlists have the same ones.
-      /* verilator lint_off UNUSEDSIGNAL */
-      wire unused_bulk_inputs = ^{core_cycles, isense_a_skipped, isense_b_skipped};
-      /* verilator lint_on UNUSEDSIGNAL */
-      assign core_cycles_taken = 16'd1;
-      assign isense_a_compared = isense_a_sampled;
-      assign isense_b_compared = isense_b_sampled;
-    end
-  endgenerate
-
-  step_sequencer #(.BULK_CLOCKING(BULK_CLOCKING)) sequencer (
+  step_sequencer sequencer (
       .clk(clk_core),
       .rst_n,
-      .cycles(core_cycles_taken),
       .start(start_move),
       .steps(frame_data),
       .step_period_us(step_period),
@@ -179,10 +131,8 @@ module motor_driver_asic
       .abort(abort_move),
       .stall_rise_time_us(stall_config[STALL_CONFIG_RISE_TIME_US_LSB+:STALL_CONFIG_RISE_TIME_US_WIDTH]),
       .stall_count(stall_config[STALL_CONFIG_COUNT_LSB+:STALL_CONFIG_COUNT_WIDTH]),
-      .isense_a(isense_a_compared),
-      .isense_b(isense_b_compared),
-      .isense_a_held(isense_a_sampled),
-      .isense_b_held(isense_b_sampled),
+      .isense_a(isense_a_sampled),
+      .isense_b(isense_b_sampled),
       .phase_a,
       .phase_b,
       .busy,
@@ -192,12 +142,7 @@ module motor_driver_asic
       .done(move_done),
       .fault_overcurrent(seq_overcurrent),
       .fault_stall(seq_stall),
-      .fault_open_load(seq_open_load),
-      .quiet_cycles(sequencer_quiet_cycles),
-      .isense_a_low(window_a_low),
-      .isense_a_high(window_a_high),
-      .isense_b_low(window_b_low),
-      .isense_b_high(window_b_high)
+      .fault_open_load(seq_open_load)
   );
 
   adc_controller adc (
@@ -229,7 +174,7 @@ module motor_driver_asic
       .reset_request
   );
 
-  always_ff @(`CORE_EDGE clk_core) begin
+  always_ff @(posedge clk_core) begin
     if (!rst_n) begin
       {ctrl_sleep, ctrl_step_mode, ctrl_dir, ctrl_enable} <= RESET_CTRL[4:0];
       move_steps <= RESET_MOVE_STEPS;
@@ -325,34 +270,6 @@ module motor_driver_asic
       default: return 16'h0000;
     endcase
   endfunction
-
-  generate
-    if (BULK) begin : quiet_report
-      // This block is quiet while its synchronisers hold and nothing is strobed into it (the
-      // sequencer reports its own strobes; an SPI frame's are its register read and its end; the
-      // ADC's, the twin's observer bound into it, which the wrapper takes the lesser of).
-      wire spi_meets_chip = read_strobe || frame_valid || frame_error;
-      wire top_quiet = rst_n && !spi_meets_chip && !watchdog_expired &&
-          wdt_expired_sync == {2{wdt_expired_toggle}} && undervoltage_sync == {2{undervoltage}} &&
-          overtemperature_sync == {2{overtemperature}} && !undervoltage_now &&
-          !overtemperature_now;
-      assign core_quiet_cycles = top_quiet ? sequencer_quiet_cycles : 16'd0;
-      assign isense_a_low = window_a_low;
-      assign isense_a_high = window_a_high;
-      assign isense_b_low = window_b_low;
-      assign isense_b_high = window_b_high;
-    end else begin : silicon
-      /* verilator lint_off UNUSEDSIGNAL */
-      wire unused_quiet = ^{sequencer_quiet_cycles, window_a_low, window_a_high,
-                            window_b_low, window_b_high};
-      /* verilator lint_on UNUSEDSIGNAL */
-      assign core_quiet_cycles = 16'd0;
-      assign isense_a_low = '0;
-      assign isense_a_high = '0;
-      assign isense_b_low = '0;
-      assign isense_b_high = '0;
-    end
-  endgenerate
 
   assign irq = (int_status & int_mask) != 0;
   assign status_byte = {irq, fault != 0, busy, fault[FAULT_SPI_ERROR_LSB], MISO_STATUS_PATTERN};

@@ -48,7 +48,7 @@ module spi_slave
   // The head bit presented after a falling edge.
   wire [5:0] next_miso_bit = miso_bit + 6'd1;
 
-  always_ff @(`CORE_EDGE clk) begin
+  always_ff @(posedge clk) begin
     if (!rst_n) begin
       cs_n_seen <= 3'b111;
       sclk_seen <= 3'b000;

@@ -1,14 +1,9 @@
 // Step sequencer: turns a move command into microstep positions at the step period, drives the
 // two phase choppers from a sine table, counts the steps it actually drove, and stops the
 // motor on stall, overcurrent, open load or an external abort.
-// Bulk clocking as in phase_chopper: an edge stands for `cycles` core cycles, of which the
-// first cycles - 1 are quiet (at most the quiet_cycles reported before it).
-module step_sequencer #(
-    parameter int BULK_CLOCKING = 1  // 0: the silicon netlist reports nothing (quiet_cycles 0)
-) (
+module step_sequencer (
     input  logic               clk,
     input  logic               rst_n,
-    input  logic        [15:0] cycles,
     input  logic               start,
     input  logic        [15:0] steps,
     input  logic        [15:0] step_period_us,
@@ -20,8 +15,6 @@ module step_sequencer #(
     input  logic        [ 3:0] stall_count,
     input  logic signed [10:0] isense_a,
     input  logic signed [10:0] isense_b,
-    input  logic signed [10:0] isense_a_held,  // the current-sense registers (quiet report)
-    input  logic signed [10:0] isense_b_held,
     output logic        [ 1:0] phase_a,
     output logic        [ 1:0] phase_b,
     output logic               busy,
@@ -31,12 +24,7 @@ module step_sequencer #(
     output logic               done,                 // strobe: the move ended
     output logic               fault_overcurrent,    // strobes
     output logic               fault_stall,
-    output logic               fault_open_load,
-    output logic        [15:0] quiet_cycles,
-    output logic signed [10:0] isense_a_low,
-    output logic signed [10:0] isense_a_high,
-    output logic signed [10:0] isense_b_low,
-    output logic signed [10:0] isense_b_high
+    output logic               fault_open_load
 );
 
   localparam logic [15:0] MIN_STEP_PERIOD_US = 16'd100;
@@ -102,14 +90,7 @@ module step_sequencer #(
   wire [15:0] period_cycles = step_period_us < MIN_STEP_PERIOD_US ? MIN_STEP_PERIOD_US
                                                                    : step_period_us;
   wire run = stepping;
-  // The counters as the skipped quiet cycles of a bulk edge leave them (never past a step or
-  // the start of a PWM period: those cycles are not quiet).
-  wire [15:0] skipped = cycles - 16'd1;
-  wire [6:0] pwm_sum = 7'(pwm_count) + 7'(skipped > 16'd50 ? 16'd50 : skipped);
-  wire [5:0] pwm_now = !run ? pwm_count :
-      pwm_sum >= 7'(PWM_PERIOD_CYCLES) ? 6'(pwm_sum - 7'(PWM_PERIOD_CYCLES)) : 6'(pwm_sum);
-  wire [15:0] period_left_now = run ? period_left - skipped : period_left;
-  wire period_start = run && pwm_now == 0;
+  wire period_start = run && pwm_count == 0;
   logic advanced;  // the microstep changed in the previous cycle
   // The first cycle of a move: the coils were off, so the new position's signs are adopted
   // without counting a reversal.
@@ -120,42 +101,33 @@ module step_sequencer #(
   logic rise_measured_a, rise_measured_b;
   logic [11:0] rise_time_a, rise_time_b;
   logic overcurrent_a, overcurrent_b, open_load_a, open_load_b;
-  logic [15:0] quiet_a, quiet_b;
 
-  phase_chopper #(.BULK_CLOCKING(BULK_CLOCKING)) chopper_a (
-      .clk, .rst_n, .cycles, .run, .period_start,
+  phase_chopper chopper_a (
+      .clk, .rst_n, .run, .period_start,
       .reversal(reversal_a),
       .target(target_a),
       .target_negative(negative_a),
       .isense(isense_a),
-      .isense_held(isense_a_held),
       .overcurrent_limit(overcurrent_code),
       .drive(phase_a),
       .rise_measured(rise_measured_a),
       .rise_time_us(rise_time_a),
       .overcurrent(overcurrent_a),
-      .open_load(open_load_a),
-      .quiet_cycles(quiet_a),
-      .isense_low(isense_a_low),
-      .isense_high(isense_a_high)
+      .open_load(open_load_a)
   );
 
-  phase_chopper #(.BULK_CLOCKING(BULK_CLOCKING)) chopper_b (
-      .clk, .rst_n, .cycles, .run, .period_start,
+  phase_chopper chopper_b (
+      .clk, .rst_n, .run, .period_start,
       .reversal(reversal_b),
       .target(target_b),
       .target_negative(negative_b),
       .isense(isense_b),
-      .isense_held(isense_b_held),
       .overcurrent_limit(overcurrent_code),
       .drive(phase_b),
       .rise_measured(rise_measured_b),
       .rise_time_us(rise_time_b),
       .overcurrent(overcurrent_b),
-      .open_load(open_load_b),
-      .quiet_cycles(quiet_b),
-      .isense_low(isense_b_low),
-      .isense_high(isense_b_high)
+      .open_load(open_load_b)
   );
 
   wire stalled_a = rise_measured_a && rise_time_a < stall_rise_time_us;
@@ -170,38 +142,7 @@ module step_sequencer #(
       stall_run >= {1'b0, stall_count};
   wire stop = abort || fault_overcurrent || fault_open_load || fault_stall;
 
-  generate
-    if (BULK_CLOCKING != 0) begin : quiet_report
-      // Quiet edges: only period_left and pwm_count count, until the next step or PWM period
-      // begins; none while a move starts, stops, advances or a strobe is due.
-      localparam logic [15:0] QUIET_FOREVER = 16'hFFFF;
-      logic [15:0] quiet_own;
-      always_comb begin
-        // From registers only (not the reset pin: the top reports no quiet cycles in reset): a
-        // start needs an SPI strobe (the top reports the frame), and a stall shows only at a
-        // cycle the choppers report.
-        if (advanced || move_began) quiet_own = 16'd0;
-        else if (!stepping) quiet_own = QUIET_FOREVER;
-        else if (abort || fault_overcurrent || fault_open_load || period_left == 0 ||
-                 pwm_count == 0)
-          quiet_own = 16'd0;
-        else begin
-          quiet_own = period_left;
-          if ({10'b0, PWM_PERIOD_CYCLES - pwm_count} < quiet_own)
-            quiet_own = {10'b0, PWM_PERIOD_CYCLES - pwm_count};
-        end
-      end
-      wire [15:0] quiet_choppers = quiet_a < quiet_b ? quiet_a : quiet_b;
-      assign quiet_cycles = quiet_own < quiet_choppers ? quiet_own : quiet_choppers;
-    end else begin : silicon
-      /* verilator lint_off UNUSEDSIGNAL */
-      wire unused_quiet = ^{quiet_a, quiet_b};
-      /* verilator lint_on UNUSEDSIGNAL */
-      assign quiet_cycles = 16'd0;
-    end
-  endgenerate
-
-  always_ff @(`CORE_EDGE clk) begin
+  always_ff @(posedge clk) begin
     if (!rst_n) begin
       stepping <= 1'b0;
       aligning <= 1'b0;
@@ -217,9 +158,7 @@ module step_sequencer #(
     end else begin
       advanced <= 1'b0;
       move_began <= 1'b0;
-      period_left <= period_left_now;
-      pwm_count <= pwm_now;
-      if (run) pwm_count <= pwm_now == PWM_PERIOD_CYCLES - 6'd1 ? '0 : pwm_now + 6'd1;
+      if (run) pwm_count <= pwm_count == PWM_PERIOD_CYCLES - 6'd1 ? '0 : pwm_count + 6'd1;
       if ((advanced || move_began) && target_a != 0) sign_a <= negative_a;
       if ((advanced || move_began) && target_b != 0) sign_b <= negative_b;
       if (turning) stalled_reversals <= '0;
@@ -237,8 +176,8 @@ module step_sequencer #(
         end
       end else if (stop) begin
         stepping <= 1'b0;
-      end else if (period_left_now != 0) begin
-        period_left <= period_left_now - 16'd1;
+      end else if (period_left != 0) begin
+        period_left <= period_left - 16'd1;
       end else if (aligning) begin
         aligning <= 1'b0;
         period_left <= period_cycles - 16'd1;
@@ -259,8 +198,8 @@ module step_sequencer #(
   end
 
   assign busy = run;
-  assign step_driven = stepping && !aligning && !stop && period_left_now == 0;
+  assign step_driven = stepping && !aligning && !stop && period_left == 0;
   assign step_eighths = step_size[3:0];
-  assign done = stepping && (stop || (!aligning && period_left_now == 0 && steps_remaining == 16'd1));
+  assign done = stepping && (stop || (!aligning && period_left == 0 && steps_remaining == 16'd1));
 
 endmodule

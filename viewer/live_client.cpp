@@ -126,11 +126,7 @@ void LiveClient::run() {
       }
       const std::string type = message["type"];
       if (type == "hello") {
-        std::vector<Signal> catalogue;
-        for (const Json& signal : message["signals"]) {
-          catalogue.push_back({signal.value("name", ""), signal.value("unit", "")});
-        }
-        data_.set_catalogue(catalogue);
+        data_.set_catalogue(signals_from_json(message["signals"]));
         data_.events.clear();  // a reconnection gets the history again
         data_.snapshots.clear();
         data_.run = message.value("run", Json::object());

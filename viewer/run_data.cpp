@@ -6,6 +6,8 @@
 #include <limits>
 #include <sstream>
 
+#include "twin/physio/neuraxis.h"
+
 namespace pumpviewer {
 
 namespace {
@@ -21,6 +23,66 @@ std::pair<std::size_t, std::size_t> indices_between(const std::vector<double>& t
 }
 
 }  // namespace
+
+std::vector<Signal> signals_from_json(const Json& list) {
+  std::vector<Signal> signals;
+  if (!list.is_array()) return signals;
+  for (const Json& entry : list) {
+    auto text = [&](const char* key) {
+      if (!entry.is_object()) return std::string();
+      const auto found = entry.find(key);
+      return found != entry.end() && found->is_string() ? found->get<std::string>() : "";
+    };
+    Signal signal{text("name"), text("unit"), text("view")};
+    signal.label = text("label");
+    const Json band = entry.is_object() ? entry.value("reference", Json()) : Json();
+    if (band.is_object() && band.value("low", Json()).is_number() &&
+        band.value("high", Json()).is_number()) {
+      const double low = band["low"].get<double>();
+      const double high = band["high"].get<double>();
+      const Json label = band.value("label", Json());
+      if (std::isfinite(low) && std::isfinite(high) && low <= high) {
+        signal.reference = {low, high, label.is_string() ? label.get<std::string>() : ""};
+      }
+    }
+    signals.push_back(std::move(signal));
+  }
+  return signals;
+}
+
+std::vector<int> spine_signals(const std::vector<Signal>& catalogue) {
+  std::vector<int> rows;
+  for (std::size_t i = 0; i < catalogue.size(); ++i) {
+    if (catalogue[i].view == pumptwin::physio::kNeuraxisView) rows.push_back(static_cast<int>(i));
+  }
+  return rows;
+}
+
+std::vector<PlotGroup> plot_groups(const std::vector<Signal>& catalogue) {
+  std::vector<PlotGroup> groups;
+  std::string derived_from;  // the view the delivery rate's volume is drawn in
+  for (std::size_t i = 0; i < catalogue.size(); ++i) {
+    const Signal& signal = catalogue[i];
+    if (signal.name == RunData::kStrokeVolumeSignal) derived_from = signal.view;
+    if (signal.view.empty() || signal.view == pumptwin::physio::kNeuraxisView) continue;
+    const auto group = std::find_if(groups.begin(), groups.end(),
+                                    [&](const PlotGroup& g) { return g.view == signal.view; });
+    if (group != groups.end()) {
+      group->signals.push_back(static_cast<int>(i));
+    } else {
+      groups.push_back({signal.view, {static_cast<int>(i)}});
+    }
+  }
+  const auto rate = std::find_if(groups.begin(), groups.end(), [](const PlotGroup& g) {
+    return g.view == RunData::kDeliveryRateView;
+  });
+  const auto source = std::find_if(groups.begin(), groups.end(),
+                                   [&](const PlotGroup& g) { return g.view == derived_from; });
+  if (rate != groups.end() && source != groups.end() && rate > source) {
+    std::rotate(source + 1, rate, rate + 1);
+  }
+  return groups;
+}
 
 int RunData::signal_index(const std::string& name) const {
   for (std::size_t i = 0; i < signals.size(); ++i) {
@@ -87,9 +149,10 @@ void RunData::set_catalogue(const std::vector<Signal>& catalogue) {
   signals = catalogue;
   // The delivery rate is drawn from the strokes (stroke_times, stroke_rate); its catalogue
   // entry gives it a name and a unit, its sample column stays unmeasured.
-  if (signal_index(kDeliveryRate) < 0) signals.push_back({kDeliveryRate, "uL/h"});
-  strokes_signal_ = signal_index("strokes");
-  displaced_signal_ = signal_index("displaced_volume_ul");
+  if (signal_index(kDeliveryRate) < 0)
+    signals.push_back({kDeliveryRate, "uL/h", kDeliveryRateView});
+  strokes_signal_ = signal_index(kStrokeCountSignal);
+  displaced_signal_ = signal_index(kStrokeVolumeSignal);
   times.clear();
   values.assign(signals.size(), {});
   stroke_times.clear();
@@ -272,18 +335,15 @@ std::string load_run_directory(const std::string& directory, RunData& data) {
     std::istringstream header(line);
     std::string name;
     std::getline(header, name, ',');  // time_s
-    while (std::getline(header, name, ',')) catalogue.push_back({name, ""});
+    while (std::getline(header, name, ',')) catalogue.push_back({name, "", ""});
   }
-  // The units from signals.json (the bench's catalogue), when the run has one.
-  std::ifstream units(directory + "/signals.json");
-  const Json described = units ? Json::parse(units, nullptr, false) : Json();
-  if (described.is_array()) {
-    for (Signal& signal : catalogue) {
-      for (const Json& entry : described) {
-        if (entry.is_object() && entry.value("name", "") == signal.name) {
-          signal.unit = entry.value("unit", "");
-        }
-      }
+  // The units and views from signals.json (the bench's catalogue), when the run has one.
+  std::ifstream described_file(directory + "/signals.json");
+  const std::vector<Signal> described =
+      signals_from_json(described_file ? Json::parse(described_file, nullptr, false) : Json());
+  for (Signal& signal : catalogue) {
+    for (const Signal& entry : described) {
+      if (entry.name == signal.name) signal = entry;
     }
   }
   std::lock_guard lock(data.mutex);
@@ -334,6 +394,7 @@ std::string load_run_directory(const std::string& directory, RunData& data) {
     if (!data.snapshots.empty()) {
       const Json patient = data.snapshots.front().second.value("patient", Json::object());
       data.run["catheter_tip_level"] = patient.value("catheter_tip_level", "");
+      data.run["catheter_tip_signal"] = patient.value("catheter_tip_signal", "");
       data.run["patient"] = patient.value("name", "");
     }
     data.duration_s = data.result.value("duration_s", data.latest_time());

@@ -7,19 +7,43 @@
 #include <cmath>
 #include <cstddef>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "plot_axes.h"
 #include "protocol.h"
 
 namespace pumpviewer {
 
 using pumptwin::live::Json;
 
+// A signal as the live hello and signals.json list it (docs/protocol.md, "hello").
 struct Signal {
   std::string name;
   std::string unit;
+  std::string view;  // the plot it is drawn in, with the rest of its view ("": none)
+  std::optional<pumptwin::plot::ReferenceBand> reference = std::nullopt;  // drawn behind it
+  std::string label = {};  // short, for a row of the spine map ("": the name)
 };
+
+// The signal list of a hello or of signals.json, one Signal per entry (a sample's values are
+// by position in it); a field missing or of another type is empty, a reference band without
+// finite low and high is none.
+std::vector<Signal> signals_from_json(const Json& list);
+
+// One plot: a view's signals, by index in the catalogue given to plot_groups.
+struct PlotGroup {
+  std::string view;
+  std::vector<int> signals;
+};
+// The viewer's plots: the catalogue's views in the order they first appear, each with its
+// signals in catalogue order; a derived view (the delivery rate) right after the view of the
+// signal it is derived from. The neuraxis view is the spine map, not a plot.
+std::vector<PlotGroup> plot_groups(const std::vector<Signal>& catalogue);
+// The spine map's rows: the catalogue's signals of the neuraxis view (twin/physio/neuraxis.h),
+// from the sacrum up to the brain.
+std::vector<int> spine_signals(const std::vector<Signal>& catalogue);
 
 struct Event {
   double time_s;
@@ -53,12 +77,17 @@ class Column {
 };
 
 struct RunData {
-  // The delivery rate (uL/h), from the strokes: each stroke's volume over the time since the
-  // one before (a steady basal rate is a flat line, a bolus a step up), not from differences of
-  // samples, whose teeth would look like the pump pulsing. Live: a stroke is where the server's
-  // `strokes` count goes up (its `displaced_volume_ul` then is the volume so far); recorded:
-  // strokes.csv.
+  // The delivery rate (uL/h), derived by the viewer, not a signal of the bench's registry: from
+  // the strokes, each stroke's volume over the time since the one before (a steady basal rate
+  // is a flat line, a bolus a step up), not from differences of samples, whose teeth would look
+  // like the pump pulsing. Live: a stroke is where the server's `strokes` count goes up (its
+  // `displaced_volume_ul` then is the volume so far); recorded: strokes.csv. Drawn in its own
+  // view, after the view of the volume it is derived from.
   static constexpr const char* kDeliveryRate = "delivery_rate_ul_per_h";
+  static constexpr const char* kDeliveryRateView = "delivery rate (from strokes)";
+  // The registry's signals the rate is derived from (live).
+  static constexpr const char* kStrokeCountSignal = "strokes";
+  static constexpr const char* kStrokeVolumeSignal = "displaced_volume_ul";
 
   std::mutex mutex;
   std::vector<Signal> signals;
@@ -109,8 +138,8 @@ struct RunData {
   std::vector<std::pair<double, std::vector<double>>> take_rows();
 };
 
-// Loads signals.csv (units from signals.json), events.log, result.json, snapshots.jsonl and
-// strokes.csv from a run directory. Returns the problem.
+// Loads signals.csv (units and views from signals.json), events.log, result.json, snapshots.jsonl
+// and strokes.csv from a run directory. Returns the problem.
 std::string load_run_directory(const std::string& directory, RunData& data);
 
 // "90", "90 s", "2.5 h", "1 d 8 h", "30 min": simulated seconds; NaN when not a time.

@@ -24,33 +24,6 @@ namespace {
 
 namespace plot = pumptwin::plot;
 
-// The spine's segments from the bottom (sacrum) to the top (brain), as the patient model names
-// them (concentration_ug_per_ml.<segment>).
-const char* const kSegments[] = {"S1_S5", "L4_L5",          "L1_L3",       "T10_T12",
-                                 "T7_T9", "T4_T6",          "T1_T3",       "C5_C7",
-                                 "C1_C4", "cisterna_magna", "intracranial"};
-constexpr int kSegmentCount = 11;
-
-// The segment of a catheter tip level ("T7"); -1 when unknown.
-int segment_of_level(const std::string& level) {
-  if (level.empty()) return -1;
-  if (level == "intracranial") return 10;
-  if (level.rfind("cisterna", 0) == 0) return 9;
-  const int n = std::atoi(level.c_str() + 1);
-  switch (level[0]) {
-    case 'S':
-      return 0;
-    case 'L':
-      return n >= 4 ? 1 : 2;
-    case 'T':
-      return n >= 10 ? 3 : n >= 7 ? 4 : n >= 4 ? 5 : 6;
-    case 'C':
-      return n >= 5 ? 7 : 8;
-    default:
-      return -1;
-  }
-}
-
 std::string format_clock(double seconds) {
   char text[64];
   const int days = static_cast<int>(seconds / 86400.0);
@@ -111,11 +84,6 @@ void draw_marker(ImDrawList* draw, plot::MarkerKind kind, ImVec2 at, float size)
       break;
   }
 }
-
-struct PlotSpec {
-  const char* title;
-  std::vector<std::string> signals;  // those found are drawn; at most two units (two axes)
-};
 
 const ImU32 kLineColours[] = {IM_COL32(90, 200, 255, 255), IM_COL32(255, 190, 70, 255),
                               IM_COL32(150, 240, 110, 255), IM_COL32(255, 120, 200, 255)};
@@ -421,10 +389,11 @@ class ViewerImpl {
   // One plot: the lines of each unit on one scale (a second unit gets the right-hand axis),
   // value ticks with the unit, the time grid, events as thin lines, the reference band, the
   // cursor; beside it the legend with each line's value at the cursor.
-  void plot_one(const PlotSpec& spec, float width, float height) {
+  // A view's plot: its signals, at most two units (two axes; a third unit's lines are left out).
+  void plot_one(const PlotGroup& group, float width, float height) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
-    ImGui::InvisibleButton(spec.title, ImVec2(width, height));
+    ImGui::InvisibleButton(group.view.c_str(), ImVec2(width, height));
     const bool hovered = ImGui::IsItemHovered();
     const float top = origin.y + 1;
     const float bottom = origin.y + height - 2;
@@ -436,9 +405,7 @@ class ViewerImpl {
     };
     std::vector<Drawn> lines;
     std::vector<std::string> units;
-    for (const std::string& name : spec.signals) {
-      const int index = data_.signal_index(name);
-      if (index < 0) continue;
+    for (const int index : group.signals) {
       const std::string& unit = data_.signals[static_cast<std::size_t>(index)].unit;
       auto found = std::find(units.begin(), units.end(), unit);
       if (found == units.end()) {
@@ -489,15 +456,17 @@ class ViewerImpl {
     }
     plot::Range axis_range[2] = {{0, 1}, {0, 1}};
     for (std::size_t a = 0; a < units.size(); ++a) {
-      std::string first_signal;
+      // The clinical reference band of the axis's first signal (the registry's).
+      const Signal* first = nullptr;
       for (const Drawn& line : lines) {
-        if (line.axis == static_cast<int>(a) && first_signal.empty()) {
-          first_signal = data_.signals[static_cast<std::size_t>(line.index)].name;
+        if (line.axis == static_cast<int>(a) && first == nullptr) {
+          first = &data_.signals[static_cast<std::size_t>(line.index)];
         }
       }
-      axis_range[a] = plot::plot_range(low[a], high[a], units[a], first_signal);
-      // The clinical reference band of the axis's first signal.
-      if (const auto band = plot::reference_band(first_signal)) {
+      const std::optional<plot::ReferenceBand> band =
+          first != nullptr ? first->reference : std::nullopt;
+      axis_range[a] = plot::plot_range(low[a], high[a], units[a], band);
+      if (band) {
         const plot::Range& r = axis_range[a];
         auto y = [&](double v) {
           return std::clamp(
@@ -557,7 +526,7 @@ class ViewerImpl {
     }
     draw->AddRect(ImVec2(area_left_, top), ImVec2(area_right_, bottom), IM_COL32(70, 70, 80, 255));
     // The title with the units: the left axis's, then the right axis's.
-    std::string title = spec.title;
+    std::string title = group.view;
     for (std::size_t a = 0; a < units.size(); ++a) {
       const std::string unit = plot::display_unit(units[a]);
       if (!unit.empty()) title += (a == 0 ? "  [" : "  right: [") + unit + "]";
@@ -635,20 +604,16 @@ class ViewerImpl {
   }
 
   void plots(float width) {
-    static const std::vector<PlotSpec> kPlots = {
-        {"delivered and displaced volume", {"delivered_volume_ul", "displaced_volume_ul"}},
-        {"delivery rate (from strokes)", {RunData::kDeliveryRate}},
-        {"reservoir: patient and firmware estimate",
-         {"reservoir_volume_ml", "firmware_reservoir_volume_ml"}},
-        {"motor phase current (peak) and supply current",
-         {"motor_phase_current_ma", "supply_current_ma"}},
-        {"battery", {"battery_terminal_v"}},
-        {"CSF and catheter outlet pressure", {"csf_pressure_mmhg", "outlet_pressure_mmhg"}},
-        {"plasma level", {"plasma_concentration_ng_per_ml"}},
-        {"effects", {"respiratory_depression_index", "sedation_index", "pain_score"}},
-    };
+    // The views of the run's catalogue (the bench's registry, as the hello or signals.json
+    // lists it).
+    const std::vector<PlotGroup> groups = plot_groups(data_.signals);
     const float line_height = ImGui::GetTextLineHeight();
-    axis_width_ = ImGui::CalcTextSize("T10-T12").x + 10.0f;
+    // Wide enough for the value ticks and the spine map's row labels.
+    float axis_text = ImGui::CalcTextSize("T10-T12").x;
+    for (const int index : spine_signals(data_.signals)) {
+      axis_text = std::max(axis_text, ImGui::CalcTextSize(row_label(index).c_str()).x);
+    }
+    axis_width_ = axis_text + 10.0f;
     const float legend_width = std::clamp(width * 0.26f, 150.0f, 300.0f);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     area_left_ = origin.x + axis_width_;
@@ -659,19 +624,17 @@ class ViewerImpl {
     const float available = ImGui::GetContentRegionAvail().y;
     const float heat_height = std::clamp(available * 0.2f, 8.0f * line_height, 14.0f * line_height);
     const float spacing = ImGui::GetStyle().ItemSpacing.y;
-    const float plot_height =
-        std::max(3.5f * line_height, (available - heat_height - line_height * 1.5f) /
-                                             static_cast<float>(kPlots.size()) -
-                                         spacing);
-    for (const PlotSpec& spec : kPlots) plot_one(spec, width - 8, plot_height);
+    const float plot_height = std::max(
+        3.5f * line_height, (available - heat_height - line_height * 1.5f) /
+                                    static_cast<float>(std::max<std::size_t>(1, groups.size())) -
+                                spacing);
+    for (const PlotGroup& group : groups) plot_one(group, width - 8, plot_height);
     heat_map(width - 8, heat_height);
   }
 
   double peak_concentration() const {
     double peak = 0.0;
-    for (int s = 0; s < kSegmentCount; ++s) {
-      const int index = data_.signal_index(std::string("concentration_ug_per_ml.") + kSegments[s]);
-      if (index < 0) continue;
+    for (const int index : spine_signals(data_.signals)) {
       peak =
           std::max(peak, static_cast<double>(data_.values[static_cast<std::size_t>(index)].peak()));
     }
@@ -693,7 +656,16 @@ class ViewerImpl {
     }
     return value;
   }
-  int tip_segment() const { return segment_of_level(patient_field("catheter_tip_level")); }
+  // The catheter tip's row of the spine map: the row of its segment's signal (-1: unknown).
+  int tip_row(const std::vector<int>& rows) const {
+    const int tip_signal = data_.signal_index(patient_field("catheter_tip_signal"));
+    const auto at = std::find(rows.begin(), rows.end(), tip_signal);
+    return tip_signal < 0 || at == rows.end() ? -1 : static_cast<int>(at - rows.begin());
+  }
+  const std::string& row_label(int index) const {
+    const Signal& signal = data_.signals[static_cast<std::size_t>(index)];
+    return signal.label.empty() ? signal.name : signal.label;
+  }
 
   // Concentration along the spine over the view: one row per segment (brain at the top), the
   // catheter tip's row marked, a colour scale in µg/mL beside it, the time labels below.
@@ -705,7 +677,9 @@ class ViewerImpl {
     const float title_height = ImGui::GetTextLineHeight() + 2;
     const float top = origin.y + title_height;
     const float bottom = origin.y + height - label_height;
-    const float row = (bottom - top) / kSegmentCount;
+    const std::vector<int> rows = spine_signals(data_.signals);
+    const int row_count = static_cast<int>(rows.size());
+    const float row = (bottom - top) / static_cast<float>(std::max(1, row_count));
     draw->AddText(ImVec2(area_left_, origin.y), kText,
                   "drug along the spine (CSF concentration, log scale)");
     draw->AddRectFilled(ImVec2(area_left_, top), ImVec2(area_right_, bottom),
@@ -713,20 +687,17 @@ class ViewerImpl {
     const int columns = std::max(1, static_cast<int>((area_right_ - area_left_) / 3.0f));
     const double span = std::max(view_to_ - view_from_, 1e-3);
     const double peak = peak_concentration();
-    const int tip = tip_segment();
-    for (int s = 0; s < kSegmentCount; ++s) {
-      const int index = data_.signal_index(std::string("concentration_ug_per_ml.") + kSegments[s]);
+    const int tip = tip_row(rows);
+    for (int s = 0; s < row_count; ++s) {
+      const int index = rows[static_cast<std::size_t>(s)];
       const float y0 = bottom - row * static_cast<float>(s + 1);
-      static const char* const kShort[] = {"S1-S5", "L4-L5", "L1-L3", "T10-T12", "T7-T9", "T4-T6",
-                                           "T1-T3", "C5-C7", "C1-C4", "cist.",   "brain"};
-      const char* name = kShort[s];
+      const char* name = row_label(index).c_str();
       const bool roomy = row >= ImGui::GetTextLineHeight() * 0.8f;
       if (roomy || s == tip || (s % 2 == 0 && std::abs(s - tip) != 1)) {
         const ImVec2 size = ImGui::CalcTextSize(name);
         draw->AddText(ImVec2(area_left_ - size.x - 4, y0 + row * 0.5f - size.y * 0.5f),
                       s == tip ? IM_COL32(255, 90, 90, 255) : kDim, name);
       }
-      if (index < 0) continue;
       for (int c = 0; c < columns; ++c) {
         const double t = view_from_ + (c + 0.5) / columns * span;
         if (t > data_.latest_time()) continue;
@@ -789,10 +760,15 @@ class ViewerImpl {
     ImGui::InvisibleButton("spine", ImVec2(width, height));
     draw->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + height),
                         IM_COL32(16, 16, 22, 255));
+    // The spine map's rows from the sacrum up; the top one (the intracranial spaces) is drawn as
+    // the brain.
+    const std::vector<int> rows = spine_signals(data_.signals);
+    if (rows.empty()) return;
+    const int row_count = static_cast<int>(rows.size());
     const double peak = peak_concentration();
     const float cx = origin.x + std::min(width * 0.2f, 60.0f) + 20;
     const float brain_radius = std::min(30.0f, height * 0.1f);
-    const int brain = data_.signal_index("concentration_ug_per_ml.intracranial");
+    const int brain = rows.back();
     const double brain_value = data_.value_at(brain, cursor_);
     const ImVec2 brain_centre(cx, origin.y + brain_radius + 4);
     draw->AddCircleFilled(brain_centre, brain_radius,
@@ -802,18 +778,20 @@ class ViewerImpl {
     draw->AddCircle(brain_centre, brain_radius, IM_COL32(200, 200, 200, 255));
     {
       char label[80];
-      std::snprintf(label, sizeof label, "%-14s %s", "intracranial",
+      std::snprintf(label, sizeof label, "%-14s %s", row_label(brain).c_str(),
                     plot::format_value(brain_value, "ug/mL").c_str());
       draw->AddText(ImVec2(cx + 30, brain_centre.y - 7), IM_COL32(210, 210, 210, 255), label);
     }
     const float top = origin.y + 2 * brain_radius + 10;
-    const float segment_height = (origin.y + height - 4 - top) / (kSegmentCount - 1);
-    const int tip = tip_segment();
-    for (int s = kSegmentCount - 2; s >= 0; --s) {
-      const float y0 = top + static_cast<float>(kSegmentCount - 2 - s) * segment_height;
-      const int index = data_.signal_index(std::string("concentration_ug_per_ml.") + kSegments[s]);
+    const float segment_height =
+        (origin.y + height - 4 - top) / static_cast<float>(std::max(1, row_count - 1));
+    const int tip = tip_row(rows);
+    for (int s = row_count - 2; s >= 0; --s) {
+      const float y0 = top + static_cast<float>(row_count - 2 - s) * segment_height;
+      const int index = rows[static_cast<std::size_t>(s)];
       const double value = data_.value_at(index, cursor_);
-      const float half = s == 9 ? 12.0f : 9.0f + 0.4f * static_cast<float>(s);
+      // Wider towards the head, as the canal is.
+      const float half = 9.0f + 0.4f * static_cast<float>(s);
       draw->AddRectFilled(ImVec2(cx - half, y0 + 1), ImVec2(cx + half, y0 + segment_height - 1),
                           std::isnan(value) ? IM_COL32(60, 60, 70, 255)
                                             : heat_colour(concentration_shade(value, peak)),
@@ -821,7 +799,7 @@ class ViewerImpl {
       draw->AddRect(ImVec2(cx - half, y0 + 1), ImVec2(cx + half, y0 + segment_height - 1),
                     IM_COL32(180, 180, 190, 255), 4.0f);
       char label[80];
-      std::snprintf(label, sizeof label, "%-14s %s", kSegments[s],
+      std::snprintf(label, sizeof label, "%-14s %s", row_label(index).c_str(),
                     plot::format_value(value, "ug/mL").c_str());
       draw->AddText(ImVec2(cx + 30, y0 + segment_height * 0.5f - 7),
                     s == tip ? IM_COL32(255, 130, 130, 255) : IM_COL32(210, 210, 210, 255), label);

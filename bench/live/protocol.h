@@ -17,7 +17,7 @@ using Json = nlohmann::json;
 inline constexpr const char* kProtocolName = "pumptwin-live";
 inline constexpr int kProtocolVersion = 1;
 // Revisions of a version only add messages and fields (docs/protocol.md).
-inline constexpr int kProtocolRevision = 3;
+inline constexpr int kProtocolRevision = 4;
 // Longest line a client may send (bytes, newline excluded): a command is a few hundred bytes.
 inline constexpr std::size_t kMaxClientMessageBytes = 16 * 1024;
 // Longest line the server sends (the hello with its catalogues is the largest, a few kB).

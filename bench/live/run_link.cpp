@@ -18,6 +18,7 @@
 #include "plot_axes.h"
 #include "scenario_loader.h"
 #include "twin/physio/patient_parameters.h"
+#include "twin/physio/patient_twin.h"
 #include "units.h"
 
 namespace pumptwin::live {
@@ -204,21 +205,23 @@ std::string RunLink::tip_level() const {
 std::string RunLink::start() {
   Json signals = Json::array();
   for (const SignalDefinition& signal : catalogue_) {
-    signals.push_back({{"name", signal.name}, {"unit", signal.unit}, {"source", signal.source}});
+    signals.push_back(pumpbench::signal_json(signal));
   }
-  server_.set_hello({{"server", "pumpbench"},
-                     {"run",
-                      {{"scenario", scenario_.name},
-                       {"file", scenario_.file},
-                       {"seed", seed_},
-                       {"duration_s", scenario_.duration_s},
-                       {"sample_period_s", scenario_.setup.sample_period_s},
-                       {"drug", scenario_.setup.drug},
-                       {"catheter_tip_level", tip_level()}}},
-                     {"signals", signals},
-                     {"faults", fault_catalogue_json()},
-                     {"alarms", pumpbench::alarm_names()},
-                     {"control", true}});
+  server_.set_hello(
+      {{"server", "pumpbench"},
+       {"run",
+        {{"scenario", scenario_.name},
+         {"file", scenario_.file},
+         {"seed", seed_},
+         {"duration_s", scenario_.duration_s},
+         {"sample_period_s", scenario_.setup.sample_period_s},
+         {"drug", scenario_.setup.drug},
+         {"catheter_tip_level", tip_level()},
+         {"catheter_tip_signal", pumptwin::physio::segment_concentration_signal(tip_level())}}},
+       {"signals", signals},
+       {"faults", fault_catalogue_json()},
+       {"alarms", pumpbench::alarm_names()},
+       {"control", true}});
   const std::string error = server_.start();
   if (!error.empty()) return error;
   std::fprintf(stderr, "pumpbench: serving on %s:%u (protocol %s %d)\n", options_.host.c_str(),
@@ -240,12 +243,12 @@ std::vector<double> RunLink::fast_values() const {
   platform::Platform& platform = platform_;
   const std::optional<pumptwin::mcu::FirmwareStatus> firmware = platform.mcu.firmware_status();
   std::vector<double> values;
-#define PUMPBENCH_SIGNAL(name, unit, recorded, sample, live) \
+#define PUMPBENCH_SIGNAL(name, unit, recorded, view, report, sample, live) \
   if (recorded) values.push_back(live);
 #include "platform_signals.def"
 #undef PUMPBENCH_SIGNAL
   values.resize(bench_signals_, kNaN);
-#define PUMPBENCH_SIGNAL(name, unit, recorded, sample, live) \
+#define PUMPBENCH_SIGNAL(name, unit, recorded, view, report, sample, live) \
   if (!(recorded)) values.push_back(live);
 #include "platform_signals.def"
 #undef PUMPBENCH_SIGNAL
@@ -390,10 +393,9 @@ std::vector<LiveAction> RunLink::next(double time_s, double& wake_after_s) {
     // Pace: simulated time at speed_ x wall time, in slices so that commands stay responsive.
     for (double ahead_s = pacer_.wall_s_until(time_s); ahead_s > 0.0 && !stop_requested_();
          ahead_s = pacer_.wall_s_until(time_s)) {
-      const auto slice = std::clamp(
-          std::chrono::duration_cast<std::chrono::milliseconds>(
-              std::chrono::duration<double>(ahead_s)),
-          std::chrono::milliseconds(1), kPaceSlice);
+      const auto slice = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::duration<double>(ahead_s)),
+                                    std::chrono::milliseconds(1), kPaceSlice);
       if (server_.wait_for_command(slice)) {
         for (const Command& command : server_.take_commands()) handle(command, time_s);
         if (paused_) break;
@@ -485,12 +487,11 @@ Json RunLink::snapshot(double time_s) const {
 
 Json state_snapshot(const platform::Platform& platform, const pumpbench::Scenario& scenario,
                     double time_s, const std::vector<double>& last_full_sample) {
-  const std::vector<pumpbench::SignalDefinition>& catalogue = pumpbench::signal_catalogue();
-  auto full = [&](const char* name) {
-    for (std::size_t i = 0; i < catalogue.size() && i < last_full_sample.size(); ++i) {
-      if (catalogue[i].name == name) return number_or_null(last_full_sample[i]);
-    }
-    return Json();
+  // The patient's signals at the last full sample: read between samples, the patient model
+  // would be behind the sync point (it advances at strokes and samples).
+  auto full = [&](pumptwin::physio::patient_signal::Id signal) {
+    const std::size_t column = pumpbench::recorded_index(signal);
+    return column < last_full_sample.size() ? number_or_null(last_full_sample[column]) : Json();
   };
   const auto& asic = platform.asic;
   Json snapshot = {
@@ -515,15 +516,18 @@ Json state_snapshot(const platform::Platform& platform, const pumpbench::Scenari
         {"drawn_mah", platform.power.cell().drawn_mah()},
         {"load_current_ma", platform.power.load_current_a() * 1e3}}},
       {"reservoir",
-       {{"volume_ml", full("reservoir_volume_ml")},
-        {"concentration_ug_per_ml", full("reservoir_concentration_ug_per_ml")},
-        {"delivered_volume_ul", full("delivered_volume_ul")},
+       {{"volume_ml", full(pumptwin::physio::patient_signal::kReservoirVolume)},
+        {"concentration_ug_per_ml",
+         full(pumptwin::physio::patient_signal::kReservoirConcentration)},
+        {"delivered_volume_ul", full(pumptwin::physio::patient_signal::kDeliveredVolume)},
         {"capacity_ml", scenario.setup.reservoir_capacity_ul / 1e3}}},
       {"mcu", {{"boots", platform.mcu.boots()}, {"wake_ups", platform.mcu.wake_ups()}}},
       {"patient",
        {{"name", platform.config().patient.patient.name},
         {"body_weight_kg", platform.config().patient.patient.body_weight_kg},
-        {"catheter_tip_level", platform.config().patient.catheter.tip_level}}}};
+        {"catheter_tip_level", platform.config().patient.catheter.tip_level},
+        {"catheter_tip_signal", pumptwin::physio::segment_concentration_signal(
+                                    platform.config().patient.catheter.tip_level)}}}};
   if (const pumptwin::mcu::M0PlusSoc* image = platform.mcu.image()) {
     // The firmware image's core (docs/firmware.md): its active time and its last fault.
     const pumptwin::mcu::M0PlusStats stats = image->stats();
@@ -533,12 +537,11 @@ Json state_snapshot(const platform::Platform& platform, const pumpbench::Scenari
         {"wfi_sleeps", stats.wfi_sleeps},
         {"faults", stats.faults},
         {"lockups", stats.lockups},
-        {"last_fault",
-         stats.faults == 0 ? Json()
-                           : Json{{"pc", stats.last_fault.pc},
-                                  {"lr", stats.last_fault.lr},
-                                  {"xpsr", stats.last_fault.xpsr},
-                                  {"what", stats.last_fault.what}}}};
+        {"last_fault", stats.faults == 0 ? Json()
+                                         : Json{{"pc", stats.last_fault.pc},
+                                                {"lr", stats.last_fault.lr},
+                                                {"xpsr", stats.last_fault.xpsr},
+                                                {"what", stats.last_fault.what}}}};
   }
   const pumpfw::app::Pump* pump = platform.mcu.firmware();
   if (pump == nullptr) {

@@ -37,7 +37,7 @@ int main() {
   std::printf("delivered_volume_ul %.3f\n", twin.delivered_volume_ul());
   std::printf("csf_pressure_mmhg %.3f\n", twin.signal("csf_pressure_mmhg"));
   std::printf("tip_segment_concentration_ug_per_ml %.4f\n",
-              twin.signal("concentration_ug_per_ml.T10_T12"));
+              twin.signal(pumptwin::physio::segment_concentration_signal("T10")));
   std::printf("mass_balance_relative_error %.3e\n",
               balance.accounted_ug() / balance.inputs_ug() - 1.0);
   std::printf("wall_s %.4f\n", wall_s);

@@ -1,8 +1,8 @@
 // The viewer's own cost per frame with a week of data: laying out the window and generating
 // its draw lists (ImGui NewFrame .. Render, no GL backend: rasterisation excluded), at
 // 1600x1000 by default, the whole week in view. The data: a week at the recorder's densest
-// sample period (1 s: 604 800 rows) of a catalogue like the live server's (40 signals), or a
-// recorded run directory. Prints
+// sample period (1 s: 604 800 rows) of the live server's catalogue (the bench's signal registry
+// as the hello lists it, 42 signals), or a recorded run directory. Prints
 //   viewer_rows <n>
 //   viewer_frame_ms <mean ms per frame>
 //   viewer_frame_worst_ms <ms>
@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "catalogue.h"
 #include "run_data.h"
 #include "viewer_ui.h"
 
@@ -26,23 +27,21 @@ namespace {
 using pumpviewer::RunData;
 using pumpviewer::Signal;
 
-// Smooth, noisy and stepped signals, like a run's: volumes that ramp, currents in pulses.
-void synthesise(RunData& data, double days, double period_s) {
-  std::vector<Signal> catalogue = {
-      {"battery_terminal_v", "V"},         {"battery_depth_of_discharge", "1"},
-      {"displaced_volume_ul", "uL"},       {"firmware_reservoir_volume_ml", "mL"},
-      {"active_alarm_bits", "1"},          {"body_temperature_c", "degC"},
-      {"motor_phase_current_ma", "mA"},    {"delivered_volume_ul", "uL"},
-      {"reservoir_volume_ml", "mL"},       {"csf_pressure_mmhg", "mmHg"},
-      {"outlet_pressure_mmhg", "mmHg"},    {"plasma_concentration_ng_per_ml", "ng/mL"},
-      {"pain_score", "1"},                 {"respiratory_depression_index", "1"},
-      {"sedation_index", "1"},             {"analgesia_fraction", "1"},
-      {"supply_current_ma", "mA"}};
-  for (const char* segment : {"S1_S5", "L4_L5", "L1_L3", "T10_T12", "T7_T9", "T4_T6", "T1_T3",
-                              "C5_C7", "C1_C4", "cisterna_magna", "intracranial"}) {
-    catalogue.push_back({std::string("concentration_ug_per_ml.") + segment, "ug/mL"});
+// The live server's catalogue, through the hello's signal list (run_link.cpp).
+std::vector<Signal> live_catalogue() {
+  pumptwin::live::Json list = pumptwin::live::Json::array();
+  for (const auto* part : {&pumpbench::signal_catalogue(), &pumpbench::live_signal_catalogue()}) {
+    for (const pumpbench::SignalDefinition& signal : *part) {
+      list.push_back(pumpbench::signal_json(signal));
+    }
   }
-  while (catalogue.size() < 40) catalogue.push_back({"extra_" + std::to_string(catalogue.size()), "1"});
+  return pumpviewer::signals_from_json(list);
+}
+
+// Smooth, noisy and stepped signals, like a run's, shaped by unit: volumes that ramp (one
+// microlitre a stroke), currents in pulses, concentrations falling off along the spine.
+void synthesise(RunData& data, double days, double period_s) {
+  const std::vector<Signal> catalogue = live_catalogue();
   data.set_catalogue(catalogue);
   const std::size_t rows = static_cast<std::size_t>(days * 86400.0 / period_s);
   std::vector<double> row(catalogue.size());
@@ -52,14 +51,18 @@ void synthesise(RunData& data, double days, double period_s) {
     noise = noise * 1664525u + 1013904223u;
     const double jitter = static_cast<double>(noise >> 8) / 16777216.0 - 0.5;
     const bool stroke = std::fmod(t, 72.0) < period_s;
+    double concentrations = 0.0;
     for (std::size_t i = 0; i < row.size(); ++i) {
-      row[i] = std::sin(t / (3600.0 * (1.0 + static_cast<double>(i)))) + 0.05 * jitter;
-    }
-    row[2] = row[7] = t / 72.0;  // one microlitre a stroke
-    row[6] = stroke ? 49.5 : 0.0;
-    row[16] = stroke ? 2.0 : 0.01;
-    for (std::size_t s = 0; s < 11; ++s) {
-      row[17 + s] = 0.5 * std::exp(-0.5 * static_cast<double>(s)) * (1.2 + std::sin(t / 20000.0));
+      const std::string& unit = catalogue[i].unit;
+      if (unit == "uL") {
+        row[i] = t / 72.0;
+      } else if (unit == "mA") {
+        row[i] = stroke ? 49.5 : 0.01;
+      } else if (unit == "ug/mL") {
+        row[i] = 0.5 * std::exp(-0.5 * concentrations++) * (1.2 + std::sin(t / 20000.0));
+      } else {
+        row[i] = std::sin(t / (3600.0 * (1.0 + static_cast<double>(i)))) + 0.05 * jitter;
+      }
     }
     data.add_sample(t, row);
   }
@@ -140,8 +143,7 @@ int main(int argc, char** argv) {
     viewer.frame(static_cast<float>(width), static_cast<float>(height));
     ImGui::Render();
     const double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-            .count();
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (frame < 5) continue;  // warm-up: first layouts, allocations
     total_ms += ms;
     worst_ms = std::max(worst_ms, ms);

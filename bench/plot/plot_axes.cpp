@@ -181,26 +181,20 @@ double minimum_span(const std::string& unit) {
   return 0.0;
 }
 
-std::optional<ReferenceBand> reference_band(const std::string& signal) {
-  if (signal == "csf_pressure_mmhg") return ReferenceBand{10.0, 15.0, "normal 10-15 mmHg"};
-  if (signal == "respiratory_depression_index") {
-    return ReferenceBand{0.5, 1.0, "respiratory depression needs intervention (> 0.5)"};
-  }
-  return std::nullopt;
-}
-
-Range plot_range(double low, double high, const std::string& unit, const std::string& signal) {
+Range plot_range(double low, double high, const std::string& unit,
+                 const std::optional<ReferenceBand>& band) {
   if (!std::isfinite(low) || !std::isfinite(high)) {
     low = 0.0;
     high = 1.0;
   }
-  if (const auto band = reference_band(signal)) {
+  if (band) {
     low = std::min(low, band->low);
     high = std::max(high, band->high);
   }
   // At least the unit's minimum, and 2 % of the magnitude (10 000 ug/mL in a catheter is not
   // drawn to the nanogram).
-  double span = std::max({minimum_span(unit), high - low, 0.02 * std::max(std::fabs(low), std::fabs(high))});
+  double span =
+      std::max({minimum_span(unit), high - low, 0.02 * std::max(std::fabs(low), std::fabs(high))});
   if (span <= 0.0) span = std::max(1e-9, 0.1 * std::fabs(high));
   const double middle = 0.5 * (low + high);
   const bool non_negative = low >= 0.0;

@@ -46,25 +46,24 @@ std::string display_unit(const std::string& unit);
 // reviewer should notice, e.g. 5 mmHg of CSF pressure (the width of its normal band).
 double minimum_span(const std::string& unit);
 
-// A band of values with a clinical meaning, drawn behind a signal's line.
+// A band of values with a clinical meaning, drawn behind a signal's line: the signal
+// registry's (the patient model's catalogue, twin/physio/patient_twin.cpp), as the live hello
+// and signals.json carry it.
 struct ReferenceBand {
   double low;
   double high;
   std::string label;
 };
-// The signal's reference band, if it has one: CSF pressure 10-15 mmHg supine (normal range;
-// docs/models.md), respiratory depression index above 0.5 (needs intervention; the patient
-// model's threshold, twin/physio/patient_model.h).
-std::optional<ReferenceBand> reference_band(const std::string& signal);
 
 // The value range a plot draws: the data's [low, high] (NaN when none), widened to the unit's
-// minimum span (and to 2 % of the values' magnitude) around its middle, to any reference
-// band, and padded by 5 %.
+// minimum span (and to 2 % of the values' magnitude) around its middle, to the reference band
+// (if any), and padded by 5 %.
 struct Range {
   double low;
   double high;
 };
-Range plot_range(double low, double high, const std::string& unit, const std::string& signal = "");
+Range plot_range(double low, double high, const std::string& unit,
+                 const std::optional<ReferenceBand>& band = std::nullopt);
 
 // The events a plot marks on its time axis, by kind, from an event line's source and text as
 // events.log and the live server give them ("firmware", "seq=7 ptm_bolus 50 ug"; "bench",

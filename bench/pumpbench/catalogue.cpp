@@ -22,14 +22,19 @@ const FaultInfo* find_fault(const std::string& name) {
 const std::vector<SignalDefinition>& signal_catalogue() {
   static const std::vector<SignalDefinition> signals = [] {
     std::vector<SignalDefinition> list;
-#define PUMPBENCH_SIGNAL(name, unit, recorded, sample, live) \
-  if (recorded) list.push_back({#name, unit, "platform"});
+#define PUMPBENCH_SIGNAL(name, unit, recorded, view, report, sample, live) \
+  if (recorded) list.push_back({#name, unit, "platform", view, report});
 #include "platform_signals.def"
 #undef PUMPBENCH_SIGNAL
     // The patient's catalogue does not depend on the patient's parameters: any twin lists it.
     const pumptwin::physio::PatientTwin reference{pumptwin::physio::PatientTwinConfig{}};
     for (const pumptwin::physio::SignalInfo& info : reference.signal_catalogue()) {
-      list.push_back({info.name, info.unit, "patient"});
+      std::optional<pumptwin::plot::ReferenceBand> reference;
+      if (info.reference) {
+        reference = {info.reference->low, info.reference->high, info.reference->label};
+      }
+      list.push_back(
+          {info.name, info.unit, "patient", info.view, info.report, reference, info.label});
     }
     return list;
   }();
@@ -39,8 +44,8 @@ const std::vector<SignalDefinition>& signal_catalogue() {
 const std::vector<SignalDefinition>& live_signal_catalogue() {
   static const std::vector<SignalDefinition> signals = [] {
     std::vector<SignalDefinition> list;
-#define PUMPBENCH_SIGNAL(name, unit, recorded, sample, live) \
-  if (!(recorded)) list.push_back({#name, unit, "live"});
+#define PUMPBENCH_SIGNAL(name, unit, recorded, view, report, sample, live) \
+  if (!(recorded)) list.push_back({#name, unit, "live", view, report});
 #include "platform_signals.def"
 #undef PUMPBENCH_SIGNAL
     return list;
@@ -55,12 +60,38 @@ const SignalDefinition* find_signal(const std::string& name) {
   return nullptr;
 }
 
+nlohmann::json signal_json(const SignalDefinition& signal) {
+  nlohmann::json entry = {{"name", signal.name},
+                          {"unit", signal.unit},
+                          {"source", signal.source},
+                          {"view", signal.view}};
+  if (signal.reference) {
+    entry["reference"] = {{"low", signal.reference->low},
+                          {"high", signal.reference->high},
+                          {"label", signal.reference->label}};
+  }
+  if (!signal.label.empty()) entry["label"] = signal.label;
+  return entry;
+}
+
+namespace {
+constexpr std::size_t kRecordedPlatformSignals = 0
+#define PUMPBENCH_SIGNAL(name, unit, recorded, view, report, sample, live) +((recorded) ? 1 : 0)
+#include "platform_signals.def"
+#undef PUMPBENCH_SIGNAL
+    ;
+}  // namespace
+
+std::size_t recorded_index(pumptwin::physio::patient_signal::Id signal) {
+  return kRecordedPlatformSignals + static_cast<std::size_t>(signal);
+}
+
 const std::vector<DrugInfo>& drug_catalogue() {
   static const std::vector<DrugInfo> drugs = [] {
     std::vector<DrugInfo> list;
     for (const pumpfw::app::DrugLimits& limits : pumpfw::app::kDrugLibrary) {
       // The pharmacology must exist for the patient model too; the two libraries are checked
-      // against each other by tests/physio/drug_library_agreement_test.cpp.
+      // against each other by tests/twin/physio_drug_library_agreement_test.cpp.
       pumptwin::physio::drug(limits.name);
       list.push_back({limits.name, static_cast<uint8_t>(limits.id),
                       static_cast<double>(limits.min_concentration_ug_per_ml),

@@ -3,12 +3,20 @@
 // patient model's catalogue plus the platform's own, so the lists cannot drift from the twin.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "fault_registry.h"
+#include "plot_axes.h"
+
+namespace pumptwin::physio::patient_signal {
+enum Id : std::size_t;  // twin/physio/patient_twin.h
+}
 
 namespace pumpbench {
 
@@ -20,7 +28,13 @@ const FaultInfo* find_fault(const std::string& name);
 struct SignalDefinition {
   std::string name;
   std::string unit;
-  std::string source;  // "patient" or "platform"
+  std::string source;  // "patient", "platform" or "live"
+  // The plot the viewer and the run report draw it in with the rest of its view ("": none).
+  std::string view;
+  bool report = false;  // the run report draws it among its key signals
+  // A band of values with a clinical meaning, drawn behind its line (the patient model's).
+  std::optional<pumptwin::plot::ReferenceBand> reference = std::nullopt;
+  std::string label = {};  // short, for a plot's row ("": the name)
 };
 // Every signal the bench records, in recording order (platform_signals.def, then the patient
 // model's).
@@ -28,6 +42,14 @@ const std::vector<SignalDefinition>& signal_catalogue();
 // The live server's signals beyond those (platform_signals.def), after them in its catalogue.
 const std::vector<SignalDefinition>& live_signal_catalogue();
 const SignalDefinition* find_signal(const std::string& name);
+// A signal as signals.json and the live hello list it (docs/protocol.md, "hello"):
+// {"name", "unit", "source", "view"}, "reference" {"low", "high", "label"} if it has one, and
+// "label" if it has one.
+nlohmann::json signal_json(const SignalDefinition& signal);
+
+// A patient signal's column in a recorded sample (signal_catalogue() order): after the
+// recorded platform signals.
+std::size_t recorded_index(pumptwin::physio::patient_signal::Id signal);
 
 struct DrugInfo {
   std::string name;

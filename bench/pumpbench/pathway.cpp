@@ -97,6 +97,7 @@ class PathwayDriver final : public RunDriver {
     const bool accepted = answer == "accepted";
     if (step.action_name == "ptm_press") {
       ++(accepted ? ptm_granted_ : ptm_refused_);
+      behaviour_.ptm_answered(last_time_s_, accepted);
     } else if (!accepted) {
       ++refused_commands_;
       log_.push_back({{"day", day(last_time_s_)},
@@ -115,6 +116,7 @@ class PathwayDriver final : public RunDriver {
               {"pathway_implanted", implanted_ ? 1 : 0},
               {"pathway_respiratory_depression_events", respiratory_events_},
               {"pathway_withdrawal_events", withdrawal_events_},
+              {"pathway_sedation_events", sedation_events_},
               {"pathway_device_alarms", device_alarms_},
               {"pathway_critical_alarms", critical_alarms_},
               {"pathway_refused_commands", refused_commands_}};
@@ -123,6 +125,10 @@ class PathwayDriver final : public RunDriver {
     f["pathway_final_dose_ug_per_day"] = dose_;
     f["pathway_final_strength_ug_per_ml"] = strength_;
     f["pathway_stable_dose_reached"] = stable_at_s_ ? 1 : 0;
+    if (target_at_s_) {
+      f["pathway_days_to_target_relief"] = (*target_at_s_ - implant_s_) / kDayS;
+      f["pathway_target_dose_ug_per_day"] = target_dose_;
+    }
     if (stable_at_s_) {
       f["pathway_days_to_stable_dose"] = (*stable_at_s_ - implant_s_) / kDayS;
       f["pathway_stable_dose_ug_per_day"] = stable_dose_;
@@ -135,6 +141,11 @@ class PathwayDriver final : public RunDriver {
     if (ptm_enabled()) {
       f["pathway_ptm_presses"] = ptm_granted_ + ptm_refused_;
       f["pathway_ptm_granted"] = ptm_granted_;
+      // Per day with the PTM (from implant to the end of the run).
+      const double days = std::max(1.0, (last_time_s_ - implant_s_) / kDayS);
+      f["pathway_ptm_presses_per_day"] = (ptm_granted_ + ptm_refused_) / days;
+      f["pathway_ptm_granted_per_day"] = ptm_granted_ / days;
+      f["pathway_ptm_press_when_dark_probability"] = behaviour_.press_when_dark_probability();
     }
     return f;
   }
@@ -194,6 +205,11 @@ class PathwayDriver final : public RunDriver {
       log_.push_back({{"day", day(t)}, {"event", "withdrawal"}, {"risk", withdrawal}});
     }
     in_withdrawal_event_ = withdrawal > kUnacceptableSideEffect;
+    if (sedation > kUnacceptableSideEffect && !in_sedation_event_) {
+      ++sedation_events_;
+      log_.push_back({{"day", day(t)}, {"event", "sedation"}, {"index", sedation}});
+    }
+    in_sedation_event_ = sedation > kUnacceptableSideEffect;
 
     if (in_trial_window_) {
       trial_best_relief_ = std::max(trial_best_relief_, now_relief);
@@ -382,7 +398,8 @@ class PathwayDriver final : public RunDriver {
     return stable_at_s_ && spec_.follow_up_s ? *spec_.follow_up_s : drug_interval;
   }
 
-  Step ptm_step() const {
+  Step ptm_step() {
+    behaviour_.set_ptm(kPtmLockoutMinutes * 60.0, kPtmMaxPerDay);
     PtmSpec ptm;
     ptm.dose_ug = round_dose(protocol_, dose_ * kPtmDoseFraction);
     ptm.duration_minutes = kPtmDurationMinutes;
@@ -449,6 +466,10 @@ class PathwayDriver final : public RunDriver {
                        {"ptm_granted_so_far", ptm_granted_},
                        {"reservoir_ml", reservoir_ml_}});
     worst_side_effect_ = 0.0;
+    if (titration.reason == "target relief" && !target_at_s_) {
+      target_at_s_ = t;
+      target_dose_ = before;
+    }
     // Refill before reprogramming: the strength follows the new dose.
     const double daily_ml = titration.dose_ug_per_day / strength_;
     const double interval_s = visit_interval();
@@ -508,6 +529,9 @@ class PathwayDriver final : public RunDriver {
   double dose_set_s_ = 0.0;
   int dose_changes_ = 0;
   double monitoring_until_s_ = 0.0;
+  // The first visit that found target relief, and the dose that gave it.
+  std::optional<double> target_at_s_;
+  double target_dose_ = 0.0;
   std::optional<double> stable_at_s_;
   double stable_dose_ = 0.0;
   int kept_at_target_ = 0;
@@ -520,6 +544,8 @@ class PathwayDriver final : public RunDriver {
   std::deque<std::pair<double, double>> diary_;  // (time, relief) while awake
   bool in_respiratory_event_ = false;
   bool in_withdrawal_event_ = false;
+  bool in_sedation_event_ = false;
+  int sedation_events_ = 0;
   int respiratory_events_ = 0;
   int withdrawal_events_ = 0;
   uint16_t alarm_bits_ = 0;

@@ -64,9 +64,32 @@ bool PatientBehaviour::presses_ptm(double time_s, double reported_pain) {
   const double hour = std::fmod(time_s, kDayS) / 3600.0;
   if (hour < 7.0 || hour >= 23.0) return false;
   if (reported_pain < press_threshold_ || time_s - last_press_s_ < kMinPressIntervalS) return false;
-  if (pumptwin::physio::uniform_unit(presses_) >= kPressProbability) return false;
+  const double probability = ptm_light_on(time_s) ? kPressProbability : press_when_dark_;
+  if (pumptwin::physio::uniform_unit(presses_) >= probability) return false;
   last_press_s_ = time_s;
   return true;
+}
+
+void PatientBehaviour::set_ptm(double lockout_s, unsigned max_per_day) {
+  ptm_lockout_s_ = lockout_s;
+  ptm_max_per_day_ = max_per_day;
+}
+
+void PatientBehaviour::ptm_answered(double time_s, bool granted) {
+  if (granted) {
+    ptm_granted_s_.push_back(time_s);
+    while (time_s - ptm_granted_s_.front() >= kDayS) ptm_granted_s_.pop_front();
+  } else {
+    press_when_dark_ = std::max(kLearnedPressWhenDark, press_when_dark_ / 2.0);
+  }
+}
+
+bool PatientBehaviour::ptm_light_on(double time_s) const {
+  if (ptm_max_per_day_ == 0) return false;
+  if (!ptm_granted_s_.empty() && time_s - ptm_granted_s_.back() < ptm_lockout_s_) return false;
+  const auto in_last_day = std::count_if(ptm_granted_s_.begin(), ptm_granted_s_.end(),
+                                         [time_s](double t) { return time_s - t < kDayS; });
+  return static_cast<unsigned>(in_last_day) < ptm_max_per_day_;
 }
 
 }  // namespace pumpbench

@@ -45,9 +45,7 @@ std::unique_ptr<pumptwin::mcu::TelemetryTcpBridge> open_programmer_port(
 
 bool hold_for_programmer(pumptwin::mcu::TelemetryTcpBridge& port, WallPacer& pacer) {
   pacer.hold_begin();
-  while (!port.socket().attached() && !interrupt_requested()) {
-    port.socket().wait_for_attach(std::chrono::milliseconds(100));
-  }
+  WallPacer::wait_until([&port] { return port.socket().attached() || interrupt_requested(); });
   pacer.hold_end();
   pacer.attach_programmer(sc_core::sc_time_stamp().to_seconds());
   return port.socket().attached();

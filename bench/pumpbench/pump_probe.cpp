@@ -21,7 +21,7 @@ std::vector<double> PumpProbe::sample_values() {
   pumptwin::platform::Platform& platform = platform_;
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> values;
-#define PUMPBENCH_SIGNAL(name, unit, recorded, sample, live) \
+#define PUMPBENCH_SIGNAL(name, unit, recorded, view, report, sample, live) \
   if (recorded) values.push_back(sample);
 #include "platform_signals.def"
 #undef PUMPBENCH_SIGNAL

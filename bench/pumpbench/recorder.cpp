@@ -52,13 +52,12 @@ void RunRecorder::event(double time_s, const std::string& source, const std::str
 }
 
 void RunRecorder::signals_header(const std::vector<std::string>& names) {
-  // signals.json: each column's unit and source, for readers of signals.csv (the viewer).
+  // signals.json: each column's unit, source and view, for readers of signals.csv (the viewer).
   nlohmann::json catalogue = nlohmann::json::array();
   for (const std::string& name : names) {
     const SignalDefinition* signal = find_signal(name);
-    catalogue.push_back({{"name", name},
-                         {"unit", signal != nullptr ? signal->unit : ""},
-                         {"source", signal != nullptr ? signal->source : ""}});
+    catalogue.push_back(
+        signal_json(signal != nullptr ? *signal : SignalDefinition{name, "", "", "", false}));
   }
   std::ofstream(out_dir_ + "/signals.json", std::ios::trunc) << catalogue.dump(1) << '\n';
   if (signals_ == nullptr) return;

@@ -30,7 +30,7 @@ class RunRecorder {
 
   // "<time_s> <source> <text>", time with 6 decimals (1 µs).
   void event(double time_s, const std::string& source, const std::string& text);
-  // The header of signals.csv, and signals.json: the columns' units and sources.
+  // The header of signals.csv, and signals.json: the columns' units, sources and views.
   void signals_header(const std::vector<std::string>& names);
   void signals_row(double time_s, const std::vector<double>& values);
   void write_result(const nlohmann::json& result);

@@ -220,8 +220,11 @@ std::string svg_plot(const Recorded& recorded, const std::vector<Line>& lines,
       high = std::max(high, *bound);
     }
   }
-  const plot::Range range =
-      plot::plot_range(low, high, unit, lines.empty() ? "" : lines.front().signal);
+  // The clinical reference band of the first line's signal (the registry's).
+  const SignalDefinition* first = lines.empty() ? nullptr : find_signal(lines.front().signal);
+  const std::optional<plot::ReferenceBand> band =
+      first != nullptr ? first->reference : std::nullopt;
+  const plot::Range range = plot::plot_range(low, high, unit, band);
   auto y_of = [&](double v) {
     return bottom - (bottom - kTop) * (v - range.low) / (range.high - range.low);
   };
@@ -232,16 +235,13 @@ std::string svg_plot(const Recorded& recorded, const std::vector<Line>& lines,
       << "<rect x=\"" << kLeft << "\" y=\"" << kTop << "\" width=\"" << plot_width << "\" height=\""
       << bottom - kTop << "\" fill=\"#fcfcfc\" stroke=\"#bbb\"/>\n";
   auto clip_y = [&](double v) { return std::clamp(y_of(v), kTop, bottom); };
-  if (!lines.empty()) {
-    if (const auto band = plot::reference_band(lines.front().signal)) {
-      svg << "<rect class=\"reference\" x=\"" << kLeft << "\" y=\"" << number(clip_y(band->high))
-          << "\" width=\"" << plot_width << "\" height=\""
-          << number(clip_y(band->low) - clip_y(band->high)) << "\" fill=\"#e3effa\"><title>"
-          << markup_escape(band->label) << "</title></rect>\n<text x=\"" << kWidth - kRight - 4
-          << "\" y=\"" << number(clip_y(band->high) + 11)
-          << "\" text-anchor=\"end\" fill=\"#4a7bb0\">" << markup_escape(band->label)
-          << "</text>\n";
-    }
+  if (band) {
+    svg << "<rect class=\"reference\" x=\"" << kLeft << "\" y=\"" << number(clip_y(band->high))
+        << "\" width=\"" << plot_width << "\" height=\""
+        << number(clip_y(band->low) - clip_y(band->high)) << "\" fill=\"#e3effa\"><title>"
+        << markup_escape(band->label) << "</title></rect>\n<text x=\"" << kWidth - kRight - 4
+        << "\" y=\"" << number(clip_y(band->high) + 11)
+        << "\" text-anchor=\"end\" fill=\"#4a7bb0\">" << markup_escape(band->label) << "</text>\n";
   }
   // The window checked, and the allowed band inside it.
   const double window_from = notes.window_from_s.value_or(notes.at_s.value_or(0.0));
@@ -496,24 +496,31 @@ const char* const kStyle =
     "height:3px;margin-right:4px;vertical-align:middle}.note{color:#555;font-style:italic}"
     ".why{color:#555;font-size:13px;margin:0.2em 0}";
 
-// The key signals a run shows after those its expectations check, grouped by unit.
-const std::vector<std::vector<const char*>>& key_signals() {
-  static const std::vector<std::vector<const char*>> kGroups = {
-      {"reservoir_volume_ml", "firmware_reservoir_volume_ml"},
-      {"delivered_volume_ul", "displaced_volume_ul"},
-      {"catheter_tip_concentration_ug_per_ml"},
-      {"csf_pressure_mmhg", "outlet_pressure_mmhg"},
-      {"plasma_concentration_ng_per_ml"},
-      {"respiratory_depression_index", "sedation_index"},
-      {"pain_score"},
-      {"battery_terminal_v"},
-  };
-  return kGroups;
-}
-
 const char* const kColours[] = {"#1565c0", "#e65100", "#2e7d32", "#6a1b9a"};
 
 }  // namespace
+
+std::vector<ReportSignalGroup> report_signal_groups(
+    const std::vector<SignalDefinition>& catalogue) {
+  std::vector<ReportSignalGroup> groups;
+  for (const SignalDefinition& signal : catalogue) {
+    if (!signal.report || signal.view.empty()) continue;
+    const auto group = std::find_if(groups.begin(), groups.end(), [&](const ReportSignalGroup& g) {
+      return g.view == signal.view && g.unit == signal.unit;
+    });
+    if (group != groups.end()) {
+      group->signals.push_back(signal.name);
+      continue;
+    }
+    // A view's plots stay together, in the order the view first appears.
+    const auto last_of_view =
+        std::find_if(groups.rbegin(), groups.rend(),
+                     [&](const ReportSignalGroup& g) { return g.view == signal.view; });
+    groups.insert(last_of_view == groups.rend() ? groups.end() : last_of_view.base(),
+                  {signal.view, signal.unit, {signal.name}});
+  }
+  return groups;
+}
 
 const char* report_style() {
   return kStyle;
@@ -719,15 +726,18 @@ void write_run_report(const std::string& out_dir, const json& result, const Scen
   html << "</table>\n";
 
   html << "<h2>Signals</h2>\n" << marker_legend();
-  for (const std::vector<const char*>& group : key_signals()) {
+  for (const ReportSignalGroup& group : report_signal_groups(signal_catalogue())) {
     std::vector<Line> lines;
-    for (const char* signal : group) {
+    for (const std::string& signal : group.signals) {
       if (plotted.count(signal) == 0 && recorded.index(signal) >= 0) {
         lines.push_back({signal, kColours[lines.size() % 4]});
       }
     }
     if (lines.empty()) continue;
-    html << "<h3>" << markup_escape(lines.front().signal) << "</h3>\n"
+    // Titled like the viewer's plot of the view: its name and unit.
+    const std::string unit = plot::display_unit(group.unit);
+    html << "<h3>" << markup_escape(group.view + (unit.empty() ? "" : " [" + unit + "]"))
+         << "</h3>\n"
          << svg_plot(recorded, lines, Annotations{}, events, end_s);
   }
 

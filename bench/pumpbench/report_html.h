@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "catalogue.h"
 #include "hazards.h"
 #include "scenario.h"
 #include "scenario_loader.h"
@@ -48,6 +49,16 @@ void write_suite_report(const std::string& path, const std::string& title,
                         const std::vector<ReportRun>& runs, const nlohmann::json& groups,
                         const std::vector<RequirementNotMet>& not_met, bool campaign,
                         const HazardAnalysis* hazards);
+
+// The run report's key signals (its "Signals" section, after those its expectations check):
+// the catalogue's signals marked `report`, by view, one plot per unit within a view, views in
+// the order they first appear in the catalogue.
+struct ReportSignalGroup {
+  std::string view;
+  std::string unit;
+  std::vector<std::string> signals;
+};
+std::vector<ReportSignalGroup> report_signal_groups(const std::vector<SignalDefinition>& catalogue);
 
 // The reports' style sheet: every page that shows a verdict shows it alike.
 const char* report_style();

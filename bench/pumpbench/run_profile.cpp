@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "platform.h"
+#include "wall_pacer.h"
 
 namespace pumpbench {
 
@@ -21,9 +22,9 @@ double peak_resident_mb() {
 }  // namespace
 
 void start_profile(pumptwin::platform::Platform& platform) {
-  platform.asic.work_meter().set_enabled(true);
-  platform.mcu.firmware_work_meter().set_enabled(true);
-  platform.patient.work_meter().set_enabled(true);
+  platform.asic.work_meter().enable(&WallPacer::clock_s);
+  platform.mcu.firmware_work_meter().enable(&WallPacer::clock_s);
+  platform.patient.work_meter().enable(&WallPacer::clock_s);
 }
 
 void finish_profile(pumptwin::platform::Platform& platform, double wall_s, double simulated_s,

@@ -13,7 +13,7 @@ class Platform;
 
 namespace pumpbench {
 
-// Turns on the parts' work meters (before the run starts).
+// Turns on the parts' work meters with the pacer's clock (before the run starts).
 void start_profile(pumptwin::platform::Platform& platform);
 
 // Writes OUT/profile.json and prints the figures; `wall_s` is the run's wall time.

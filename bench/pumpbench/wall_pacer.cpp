@@ -79,4 +79,12 @@ double WallPacer::seconds_since(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
 
+double WallPacer::clock_s() {
+  return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
+}
+
+void WallPacer::wait_until(const std::function<bool()>& done) {
+  while (!done()) std::this_thread::sleep_for(wall(kPollS));
+}
+
 }  // namespace pumpbench

@@ -1,6 +1,7 @@
 // The bench's one reader of the wall clock (docs/architecture.md, "Time"): it paces simulated
 // time against wall time — `run --realtime X`, the live server's speed, a run that an external
-// programmer is attached to — and measures the run's wall time for --wall-limit. One pacer per
+// programmer is attached to — waits for a programmer to attach, measures the run's wall time for
+// --wall-limit and lends the twin's work meters a clock for --profile. One pacer per
 // run, shared by the run loop, the live link and the programmer port, so the three keep one
 // pace. Nothing it does changes a result: only how long a run takes.
 #pragma once
@@ -43,6 +44,13 @@ class WallPacer {
   // Wall seconds since `since` (an earlier now()), for throttles and profiles.
   static Clock::time_point now() { return Clock::now(); }
   static double seconds_since(Clock::time_point since);
+  // Seconds on the same clock (any origin): what the twin's work meters are lent for a profile.
+  static double clock_s();
+  // Waits, without pacing, until `done` holds (looked at every kPollS): for an event of the
+  // outside world, such as a programmer attaching.
+  static void wait_until(const std::function<bool()>& done);
+
+  static constexpr double kPollS = 0.01;
 
   static constexpr double kSliceS = 0.05;
   static constexpr double kMaxLagS = 1.0;

@@ -16,9 +16,9 @@ PROTOCOL = "pumptwin-live"
 PROTOCOL_VERSION = 1
 # The revision this package is written against: it reads the hello's signal catalogue with
 # `motor_phase_current_ma` and the history a client gets when it joins (revision 2) and sends
-# `acknowledge_alarms`, the scenario's word (revision 3). Later revisions only add messages and
-# fields, which it ignores.
-PROTOCOL_REVISION = 3
+# `acknowledge_alarms`, the scenario's word (revision 3), and each signal's `view` (revision 4).
+# Later revisions only add messages and fields, which it ignores.
+PROTOCOL_REVISION = 4
 
 
 class Connection:

@@ -309,8 +309,9 @@ class Twin:
 
     @property
     def signal_catalogue(self):
-        """[(name, unit, source)] of every signal, as the hello lists them."""
-        return [(s["name"], s["unit"], s["source"]) for s in self.hello["signals"]]
+        """[(name, unit, source, view)] of every signal, as the hello lists them; `view` is the
+        plot the viewer and the run report draw it in ("" for none)."""
+        return [(s["name"], s["unit"], s["source"], s["view"]) for s in self.hello["signals"]]
 
     @property
     def signals(self):
@@ -340,7 +341,7 @@ class Twin:
         arrays = self.signals
         if name not in arrays or name == "t_s":
             raise KeyError(f"no signal {name!r}; the twin has: "
-                           f"{', '.join(n for n, _, _ in self.signal_catalogue)}")
+                           f"{', '.join(entry[0] for entry in self.signal_catalogue)}")
         return arrays["t_s"], arrays[name]
 
     # --- expectations, as a scenario's `expect:` checks them (docs/scenarios.md) --------------

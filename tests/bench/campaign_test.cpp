@@ -5,7 +5,6 @@
 // manifest of docs/campaign/ drive the commands and options that exist (the Slurm script is run
 // against a stand-in sbatch that runs its jobs here).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
@@ -40,20 +39,19 @@ std::string scratch(const std::string& name) {
 }
 
 int exit_code(const std::string& command) {
-  const int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return pumptwin::testing::run_command(command).exit_code;
 }
 
 int run(const std::string& arguments) {
-  return exit_code(kBench + " " + arguments + " >/dev/null 2>&1");
+  return exit_code(kBench + " " + arguments);
 }
 
 // What the command printed on stderr (stdout dropped), and its exit code.
 std::string errors_of(const std::string& arguments, int& code) {
-  const std::string output = capture_stdout(kBench + " " + arguments + " 2>&1 >/dev/null; echo \"exit $?\"");
-  const size_t exit_at = output.rfind("exit ");
-  code = std::stoi(output.substr(exit_at + 5));
-  return output.substr(0, exit_at);
+  const pumptwin::testing::CommandOutcome outcome =
+      pumptwin::testing::run_command("(" + kBench + " " + arguments + " 2>&1 >/dev/null)");
+  code = outcome.exit_code;
+  return outcome.output;
 }
 
 using pumptwin::testing::slurp;

@@ -4,10 +4,8 @@
 // `pumpbench validate` with exit code 2 and FILE:LINE:COL: no crash, no hang, no silent
 // acceptance.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/child_process.h"
 #include "scenario_loader.h"
 #include "validation_base.h"
 
@@ -216,16 +215,11 @@ TEST_F(MalformedCorpus, ValidateExitsTwoWithFileLineColumnForEveryOne) {
   std::string command = std::string(PUMPBENCH) + " validate";
   for (const std::string& path : paths_) command += " '" + path + "'";
   command += " '" + (dir_ / "a_directory.yaml").string() + "' '" + (dir_ / "base.yaml").string() +
-             "' 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string output;
-  std::array<char, 4096> buffer{};
-  for (size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;)
-    output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  ASSERT_TRUE(WIFEXITED(status)) << output.substr(0, 2000);
-  EXPECT_EQ(WEXITSTATUS(status), 2);
+             "'";
+  const pumptwin::testing::CommandOutcome outcome = pumptwin::testing::run_command(command);
+  const std::string& output = outcome.output;
+  ASSERT_NE(outcome.exit_code, -1) << output.substr(0, 2000);
+  EXPECT_EQ(outcome.exit_code, 2);
   EXPECT_EQ(output.find("terminate"), std::string::npos);
   EXPECT_EQ(output.find("E549"), std::string::npos);
   for (size_t i = 0; i < paths_.size(); ++i) {

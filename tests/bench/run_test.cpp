@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -34,8 +35,7 @@ std::string scratch(const std::string& name) {
 }
 
 int run(const std::string& arguments) {
-  const int status = std::system((kBench + " " + arguments + " >/dev/null 2>&1").c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return pumptwin::testing::run_command(kBench + " " + arguments).exit_code;
 }
 
 using pumptwin::testing::slurp;
@@ -60,9 +60,23 @@ TEST(PumpbenchRun, ShortScenarioPassesAndWritesEveryOutput) {
   const std::string signals = slurp(out + "/signals.csv");
   EXPECT_EQ(std::count(signals.begin(), signals.end(), '\n'), 1 + 25);
   EXPECT_EQ(signals.rfind("time_s,battery_terminal_v,", 0), 0u);
+  // signals.json: every column's unit and view (the viewer's and the report's plots).
+  const json described = json::parse(slurp(out + "/signals.json"));
+  ASSERT_FALSE(described.empty());
+  std::map<std::string, std::string> views;
+  for (const json& entry : described) {
+    ASSERT_TRUE(entry.contains("view")) << entry.dump();
+    views[entry["name"]] = entry["view"];
+  }
+  EXPECT_EQ(views["reservoir_volume_ml"], "reservoir");
+  EXPECT_EQ(views["firmware_reservoir_volume_ml"], "reservoir");
+  EXPECT_EQ(views["battery_depth_of_discharge"], "");
   const std::string report = slurp(out + "/report.html");
   EXPECT_NE(report.find("<svg"), std::string::npos);
   EXPECT_NE(report.find("<div class=\"banner passed\"><b>PASSED</b>"), std::string::npos);
+  // The key signals by the registry's views, titled by view and unit.
+  EXPECT_NE(report.find("<h3>reservoir [mL]</h3>"), std::string::npos);
+  EXPECT_NE(report.find("<h3>effects [NRS 0-10]</h3>"), std::string::npos);
   EXPECT_EQ(report.find("<script"), std::string::npos);
   // Each expectation's own plot: the delivered volume with its window, the reservoir with its
   // bounds (19 and 20 mL) and what was measured; the PTM events by kind on the time axis.

@@ -5,7 +5,6 @@
 // `reproduces:` and hazards.yaml errors are located (docs/scenarios.md, "Verdicts").
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -14,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../support/child_process.h"
 #include "../support/test_files.h"
 
 namespace {
@@ -35,14 +35,9 @@ std::string scratch(const std::string& name) {
 
 // The command's stdout and stderr together, and its exit code.
 std::string run(const std::string& command, int& code) {
-  std::string output;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  char buffer[4096];
-  size_t read = 0;
-  while ((read = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, read);
-  const int status = pclose(pipe);
-  code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return output;
+  const pumptwin::testing::CommandOutcome outcome = pumptwin::testing::run_command(command);
+  code = outcome.exit_code;
+  return outcome.output;
 }
 
 void write(const std::string& path, const std::string& text) {

@@ -158,6 +158,14 @@ TEST(LiveServe, InteractiveSessionPausesStepsAndTakesCommands) {
   ASSERT_EQ(server_hello["type"], "hello");
   EXPECT_FALSE(server_hello["signals"].empty());
   EXPECT_FALSE(server_hello["faults"].empty());
+  // Revision 4: each signal's view, live-only ones too.
+  EXPECT_EQ(server_hello["revision"], 4);
+  for (const Json& signal : server_hello["signals"]) {
+    ASSERT_TRUE(signal.contains("view")) << signal.dump();
+    if (signal["name"] == "supply_current_ma") {
+      EXPECT_EQ(signal["view"], "current");
+    }
+  }
   client.send(hello());
   auto ack = [&](const Json& command) {
     client.send(command);

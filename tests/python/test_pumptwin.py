@@ -100,8 +100,8 @@ def serve_once(hello):
 
 
 @pytest.mark.parametrize("hello, why", [
-    ({"type": "hello", "protocol": "pumptwin-live", "version": 1, "revision": 2},
-     "version 1 revision 2; this pumptwin needs version 1, revision 3 or later"),
+    ({"type": "hello", "protocol": "pumptwin-live", "version": 1, "revision": 3},
+     "version 1 revision 3; this pumptwin needs version 1, revision 4 or later"),
     ({"type": "hello", "protocol": "pumptwin-live", "version": 2, "revision": 0},
      "version 2 revision 0"),
     ({"type": "hello", "protocol": "something-else", "version": 1, "revision": 2},
@@ -158,8 +158,13 @@ def test_signals_are_the_full_samples_with_units_in_their_names(twin):
     # The sample due at 1 h is taken when the run goes on: a pause at a time sees the pump
     # before that time's sample, as a scenario's step does.
     assert np.allclose(signals["t_s"], [k * 5 * MINUTE for k in range(12)])
-    for name, unit, _ in pump.signal_catalogue:
+    for name, _, _, _ in pump.signal_catalogue:
         assert signals[name].shape == (12,), name
+    # Each signal's view (revision 4): the registry's, as the viewer and the report group them.
+    views = {name: view for name, _, _, view in pump.signal_catalogue}
+    assert views["reservoir_volume_ml"] == views["firmware_reservoir_volume_ml"] == "reservoir"
+    assert views["supply_current_ma"] == views["motor_phase_current_ma"] == "current"
+    assert views["strokes"] == ""
     assert "battery_terminal_v" in signals and "firmware_reservoir_volume_ml" in signals
     assert np.all((signals["battery_terminal_v"] > 2.5) & (signals["battery_terminal_v"] < 3.3))
     # A live-only signal, from the stream: not measured before the first stroke, then counting.

@@ -51,9 +51,9 @@ inline CommandOutcome run_command(const std::string& command) {
 }
 
 // Starts `arguments` (the program first, a path) in the background, its stderr into
-// `stderr_file` when one is given; 0 on failure.
+// `stderr_file` when one is given (and its stdout too with `with_stdout`); 0 on failure.
 inline pid_t spawn_child(const std::vector<std::string>& arguments,
-                         const std::string& stderr_file = "") {
+                         const std::string& stderr_file = "", bool with_stdout = false) {
   std::vector<char*> argv;
   for (const std::string& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
   argv.push_back(nullptr);
@@ -62,6 +62,7 @@ inline pid_t spawn_child(const std::vector<std::string>& arguments,
   if (!stderr_file.empty()) {
     posix_spawn_file_actions_addopen(&actions, 2, stderr_file.c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (with_stdout) posix_spawn_file_actions_adddup2(&actions, 2, 1);
   }
   pid_t pid = 0;
   EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);

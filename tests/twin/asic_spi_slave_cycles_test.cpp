@@ -54,10 +54,8 @@ std::string describe(const SpiSlaveState& s) {
 
 class Netlist {
  public:
-  explicit Netlist(bool bulk_clocking)
-      : bulk_clocking_(bulk_clocking), rtl_(make_asic_netlist(context_, bulk_clocking)) {
+  Netlist() : rtl_(make_asic_netlist(context_)) {
     rtl_->rst_n = 0;
-    rtl_->core_cycles = 1;
     rtl_->spi_cs_n = 1;
     for (int i = 0; i < 4; ++i) {
       core_cycle();
@@ -79,14 +77,7 @@ class Netlist {
     rtl_->spi_mosi = pins.mosi;
   }
 
-  // One core cycle: a toggle of the bulk-clocking netlist's clock, a whole period of the
-  // silicon one's.
   void core_cycle() {
-    if (bulk_clocking_) {
-      rtl_->clk_core = !rtl_->clk_core;
-      rtl_->eval();
-      return;
-    }
     rtl_->clk_core = 1;
     rtl_->eval();
     rtl_->clk_core = 0;
@@ -94,7 +85,6 @@ class Netlist {
   }
 
  private:
-  bool bulk_clocking_;
   VerilatedContext context_;
   std::unique_ptr<AsicNetlist> rtl_;
 };
@@ -117,7 +107,7 @@ const std::vector<uint32_t>& frames() {
 }
 
 TEST(AsicSpiSlaveCycles, MatchesTheNetlistEveryCycle) {
-  Netlist netlist(false);
+  Netlist netlist;
   AsicNetlist& rtl = netlist.rtl();
   int cycles_compared = 0;
   for (size_t frame = 0; frame < frames().size(); ++frame) {
@@ -158,7 +148,7 @@ std::vector<bool> clock_frame(Netlist& netlist, uint32_t mosi_frame,
   for (const int size : edge_sizes) {
     if (size > 1) {
       // The rest of the chip is idle: quiet for far longer than any frame.
-      EXPECT_GE(rtl.core_quiet_cycles, size - 1) << "edge at cycle " << edge;
+      EXPECT_GE(rtl.core_quiet_cycles(), size - 1) << "edge at cycle " << edge;
       SpiSlaveState slave = rtl.spi_slave_state();
       for (int i = 0; i + 1 < size; ++i) {
         EXPECT_FALSE(spi_slave_meets_chip(slave)) << "skipped cycle " << edge + i;
@@ -168,12 +158,10 @@ std::vector<bool> clock_frame(Netlist& netlist, uint32_t mosi_frame,
       }
       EXPECT_FALSE(spi_slave_meets_chip(slave)) << "edge at cycle " << edge + size - 1;
       rtl.set_spi_slave_state(slave);
-      rtl.core_cycles = static_cast<uint16_t>(size);
     }
     const SpiPinLevels last = pins_for_edge(mosi_frame, edge + size - 1);
     netlist.set_pins(last);
     netlist.core_cycle();
-    rtl.core_cycles = 1;
     edge += size;
     if (!last.sclk) miso_after[edge - 1] = rtl.spi_miso & 1u;
   }
@@ -190,9 +178,8 @@ struct FramesSeen {
 
 // One netlist at a time: Verilator's runtime deadlocks destroying two live models of the same
 // top in one thread.
-FramesSeen clock_frames(bool bulk_clocking, const std::vector<uint32_t>& mosi_frames,
-                        const std::vector<int>& edges) {
-  Netlist netlist(bulk_clocking);
+FramesSeen clock_frames(const std::vector<uint32_t>& mosi_frames, const std::vector<int>& edges) {
+  Netlist netlist;
   FramesSeen seen;
   for (const uint32_t mosi : mosi_frames)
     seen.miso_after.push_back(clock_frame(netlist, mosi, edges));
@@ -209,8 +196,8 @@ TEST(AsicSpiSlaveCycles, SkippedCyclesReadAndWriteExactlyAsSingleCycles) {
   ASSERT_EQ(total, kFrameCycles);
 
   const std::vector<uint32_t> read_write(frames().begin(), frames().begin() + 3);
-  const FramesSeen single = clock_frames(false, read_write, std::vector<int>(kFrameCycles, 1));
-  const FramesSeen skipped = clock_frames(true, read_write, skipping);
+  const FramesSeen single = clock_frames(read_write, std::vector<int>(kFrameCycles, 1));
+  const FramesSeen skipped = clock_frames(read_write, skipping);
   for (size_t frame = 0; frame < read_write.size(); ++frame) {
     EXPECT_EQ(skipped.miso_after[frame], single.miso_after[frame])
         << "MISO after some cycle of frame " << frame << " differs";

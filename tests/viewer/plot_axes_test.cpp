@@ -56,7 +56,7 @@ TEST(PlotAxes, DurationsAndValuesReadAsAReaderWritesThem) {
 
 TEST(PlotAxes, RangesDoNotMagnifyNoiseAndShowTheReferenceBand) {
   // CSF pressure 11.30 -> 11.31 mmHg: at least the 10-15 mmHg band, not a crisis.
-  const Range csf = plot_range(11.30, 11.31, "mmHg", "csf_pressure_mmhg");
+  const Range csf = plot_range(11.30, 11.31, "mmHg", ReferenceBand{10.0, 15.0, "normal"});
   EXPECT_LE(csf.low, 10.0);
   EXPECT_GE(csf.high, 15.0);
   // Reservoir 4.99 -> 5.00 mL: a span of at least 1 mL, so the two lines sit together.
@@ -65,7 +65,7 @@ TEST(PlotAxes, RangesDoNotMagnifyNoiseAndShowTheReferenceBand) {
   EXPECT_LT(reservoir.low, 4.99);
   EXPECT_GT(reservoir.high, 5.00);
   // A respiratory index of 0.15 -> 0.24 is drawn with its intervention threshold (0.5).
-  const Range respiratory = plot_range(0.15, 0.24, "1", "respiratory_depression_index");
+  const Range respiratory = plot_range(0.15, 0.24, "1", ReferenceBand{0.5, 1.0, "intervention"});
   EXPECT_GE(respiratory.high, 1.0);
   EXPECT_GE(respiratory.low, -0.06);  // not drawn below zero beyond the padding
   // A wide range is the data's, padded.

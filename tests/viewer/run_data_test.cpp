@@ -47,7 +47,8 @@ TEST(ViewerData, PyramidRangesEqualAScanOverAnyRows) {
 
 TEST(ViewerData, HistoryBecomesRowsBeforeLiveSamples) {
   RunData data;
-  data.set_catalogue({{"delivered_volume_ul", "uL"}, {"battery_terminal_v", "V"}});
+  data.set_catalogue(
+      {{"delivered_volume_ul", "uL", "volume"}, {"battery_terminal_v", "V", "battery"}});
   ASSERT_EQ(data.signal_index(RunData::kDeliveryRate), 2);
   // A live sample that arrives before the history has ended goes after it, not before.
   data.add_sample(1800.0, {30.0, 3.57});
@@ -74,7 +75,7 @@ TEST(ViewerData, HistoryBecomesRowsBeforeLiveSamples) {
 
 TEST(ViewerData, DeliveryRateComesFromTheStrokesNotFromSamples) {
   RunData data;
-  data.set_catalogue({{"displaced_volume_ul", "uL"}, {"strokes", "1"}});
+  data.set_catalogue({{"displaced_volume_ul", "uL", "volume"}, {"strokes", "1", ""}});
   // Live: a stroke of 0.25 uL every 450 s (2 uL/h), seen where the stroke count goes up, in
   // between samples that see no stroke.
   double total = 0.0;

@@ -66,6 +66,7 @@ TEST_P(ViewerFrame, RecordedRunFillsEveryPanelWithAxes) {
   ASSERT_FALSE(data.snapshots.empty()) << "snapshots.jsonl";
   ASSERT_GT(data.stroke_times.size(), 10u) << "strokes.csv";
   EXPECT_FALSE(data.run.value("catheter_tip_level", "").empty());
+  EXPECT_FALSE(data.run.value("catheter_tip_signal", "").empty());  // the map marks its row
   const FrameStats drawn = draw_at_one_hour(data, width, height);
   // The 2 h run: time labels every 15 or 30 min on the lane and under the heat map.
   EXPECT_GE(drawn.time_tick_labels, 8) << width;

@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -20,6 +19,7 @@
 
 #include <stb_image.h>
 
+#include "../support/child_process.h"
 #include "../support/test_files.h"
 
 extern char** environ;
@@ -69,8 +69,7 @@ std::string size_text(const std::pair<int, int>& size) {
 }
 
 int run(const std::string& command) {
-  const int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return pumptwin::testing::run_command(command).exit_code;
 }
 
 class Viewer : public ::testing::TestWithParam<std::pair<int, int>> {};

@@ -1,12 +1,10 @@
 #include "asic_netlist.h"
 
+#include <algorithm>
+
 #include "Vmotor_driver_asic.h"
 #include "Vmotor_driver_asic___024root.h"
-#include "Vmotor_driver_asic_silicon.h"
-#include "Vmotor_driver_asic_silicon___024root.h"
-#include "Vmotor_driver_asic_silicon_fst.h"
-#include "Vmotor_driver_asic_silicon_fst___024root.h"
-#include "verilated_fst_c.h"
+#include "fst_waveform_file.h"
 #include "verilated_vcd_c.h"
 
 namespace pumptwin::asic {
@@ -14,7 +12,6 @@ namespace pumptwin::asic {
 template <class Model>
 AsicNetlist::AsicNetlist(Model& model)
     : clk_core(model.clk_core),
-      core_cycles(model.core_cycles),
       clk_aon(model.clk_aon),
       rst_n(model.rst_n),
       spi_cs_n(model.spi_cs_n),
@@ -22,8 +19,6 @@ AsicNetlist::AsicNetlist(Model& model)
       spi_mosi(model.spi_mosi),
       isense_a(model.isense_a),
       isense_b(model.isense_b),
-      isense_a_skipped(model.isense_a_skipped),
-      isense_b_skipped(model.isense_b_skipped),
       adc_motor_current(model.adc_motor_current),
       adc_battery(model.adc_battery),
       adc_temperature(model.adc_temperature),
@@ -38,11 +33,6 @@ AsicNetlist::AsicNetlist(Model& model)
       reset_request(model.reset_request),
       tone(model.tone),
       core_clock_request(model.core_clock_request),
-      core_quiet_cycles(model.core_quiet_cycles),
-      isense_a_low(model.isense_a_low),
-      isense_a_high(model.isense_a_high),
-      isense_b_low(model.isense_b_low),
-      isense_b_high(model.isense_b_high),
       ctrl_enable(model.rootp->motor_driver_asic__DOT__ctrl_enable),
       ctrl_dir(model.rootp->motor_driver_asic__DOT__ctrl_dir),
       ctrl_sleep(model.rootp->motor_driver_asic__DOT__ctrl_sleep),
@@ -71,6 +61,35 @@ AsicNetlist::AsicNetlist(Model& model)
       adc_cycle(model.rootp->motor_driver_asic__DOT__adc__DOT__cycle),
       adc_counting(model.rootp->motor_driver_asic__DOT__adc__DOT__quiet__DOT__counting),
       adc_quiet_cycles(model.rootp->motor_driver_asic__DOT__adc__DOT__quiet__DOT__quiet_cycles),
+      top_quiet(model.rootp->motor_driver_asic__DOT__quiet__DOT__top_quiet),
+      isense_a_sampled(model.rootp->motor_driver_asic__DOT__isense_a_sampled),
+      isense_b_sampled(model.rootp->motor_driver_asic__DOT__isense_b_sampled),
+      period_left(model.rootp->motor_driver_asic__DOT__sequencer__DOT__period_left),
+      pwm_count(model.rootp->motor_driver_asic__DOT__sequencer__DOT__pwm_count),
+      sequencer_quiet_cycles(
+          model.rootp->motor_driver_asic__DOT__sequencer__DOT__quiet__DOT__quiet_cycles),
+      sequencer_to_period_end(
+          model.rootp->motor_driver_asic__DOT__sequencer__DOT__quiet__DOT__to_period_end),
+      chopper_a{
+          model.rootp->motor_driver_asic__DOT__sequencer__DOT__chopper_a__DOT__blanking,
+          model.rootp->motor_driver_asic__DOT__sequencer__DOT__chopper_a__DOT__rise_count,
+          model.rootp->motor_driver_asic__DOT__sequencer__DOT__chopper_a__DOT__rise_counting,
+          model.rootp
+              ->motor_driver_asic__DOT__sequencer__DOT__chopper_a__DOT__quiet__DOT__quiet_cycles,
+          model.rootp
+              ->motor_driver_asic__DOT__sequencer__DOT__chopper_a__DOT__quiet__DOT__isense_low,
+          model.rootp
+              ->motor_driver_asic__DOT__sequencer__DOT__chopper_a__DOT__quiet__DOT__isense_high},
+      chopper_b{
+          model.rootp->motor_driver_asic__DOT__sequencer__DOT__chopper_b__DOT__blanking,
+          model.rootp->motor_driver_asic__DOT__sequencer__DOT__chopper_b__DOT__rise_count,
+          model.rootp->motor_driver_asic__DOT__sequencer__DOT__chopper_b__DOT__rise_counting,
+          model.rootp
+              ->motor_driver_asic__DOT__sequencer__DOT__chopper_b__DOT__quiet__DOT__quiet_cycles,
+          model.rootp
+              ->motor_driver_asic__DOT__sequencer__DOT__chopper_b__DOT__quiet__DOT__isense_low,
+          model.rootp
+              ->motor_driver_asic__DOT__sequencer__DOT__chopper_b__DOT__quiet__DOT__isense_high},
       status_byte(model.rootp->motor_driver_asic__DOT__status_byte),
       read_data(model.rootp->motor_driver_asic__DOT__read_data_q),
       spi_settled(model.rootp->motor_driver_asic__DOT__spi__DOT__quiet__DOT__settled),
@@ -84,6 +103,11 @@ AsicNetlist::AsicNetlist(Model& model)
       spi_tx_crc_(model.rootp->motor_driver_asic__DOT__spi__DOT__tx_crc),
       spi_shift_in_(model.rootp->motor_driver_asic__DOT__spi__DOT__shift_in),
       spi_miso_word_(model.rootp->motor_driver_asic__DOT__spi__DOT__miso_word) {}
+
+uint16_t AsicNetlist::core_quiet_cycles() const {
+  if (top_quiet == 0) return 0;
+  return std::min({sequencer_quiet_cycles, chopper_a.quiet_cycles, chopper_b.quiet_cycles});
+}
 
 SpiSlaveState AsicNetlist::spi_slave_state() const {
   SpiSlaveState state;
@@ -115,15 +139,17 @@ void AsicNetlist::set_spi_slave_state(const SpiSlaveState& state) {
 
 namespace {
 
-// Trace: VerilatedVcdC or VerilatedFstC, the format the model was Verilated for.
-template <class Model, class Trace>
 class VerilatedAsicNetlist final : public AsicNetlist {
  public:
-  static std::unique_ptr<AsicNetlist> create(VerilatedContext& context, bool traced) {
-    auto model = std::make_unique<Model>(&context, "asic");
-    return std::unique_ptr<AsicNetlist>(new VerilatedAsicNetlist(std::move(model), traced));
+  static std::unique_ptr<AsicNetlist> create(VerilatedContext& context, WaveformFormat trace) {
+    auto model = std::make_unique<Vmotor_driver_asic>(&context, "asic");
+    return std::unique_ptr<AsicNetlist>(new VerilatedAsicNetlist(std::move(model), trace));
   }
   void eval() override { model_->eval(); }
+  void lower_core_clock_unevaluated() override {
+    model_->clk_core = 0;
+    model_->rootp->__Vtrigrprev__TOP__clk_core = 0;
+  }
   void final() override { model_->final(); }
   void open_trace(const char* path) override {
     if (trace_) trace_->open(path);
@@ -140,37 +166,27 @@ class VerilatedAsicNetlist final : public AsicNetlist {
 
  private:
   // The base binds its references to *model before model_ takes it over; the object stays put.
-  VerilatedAsicNetlist(std::unique_ptr<Model> model, bool traced)
+  VerilatedAsicNetlist(std::unique_ptr<Vmotor_driver_asic> model, WaveformFormat trace)
       : AsicNetlist(*model), model_(std::move(model)) {
-    if (!traced) return;
-    trace_ = std::make_unique<Trace>();
+    if (trace == WaveformFormat::kNone) return;
+    // The model traces as VCD; an FST waveform is that stream translated as it is written.
+    if (trace == WaveformFormat::kFst) fst_file_ = std::make_unique<FstWaveformFile>();
+    trace_ = std::make_unique<VerilatedVcdC>(fst_file_.get());
     trace_->set_time_unit("1ns");
     trace_->set_time_resolution("1ns");
     model_->trace(trace_.get(), 99);
   }
-  std::unique_ptr<Model> model_;
-  std::unique_ptr<Trace> trace_;
+  std::unique_ptr<Vmotor_driver_asic> model_;
+  std::unique_ptr<FstWaveformFile> fst_file_;  // outlives trace_, which writes through it
+  std::unique_ptr<VerilatedVcdC> trace_;
   bool dumped_ = false;
   uint64_t last_dump_ns_ = 0;
 };
 
 }  // namespace
 
-std::unique_ptr<AsicNetlist> make_asic_netlist(VerilatedContext& context, bool bulk_clocking,
-                                               WaveformFormat trace) {
-  switch (trace) {
-    case WaveformFormat::kVcd:
-      return VerilatedAsicNetlist<Vmotor_driver_asic_silicon, VerilatedVcdC>::create(context, true);
-    case WaveformFormat::kFst:
-      return VerilatedAsicNetlist<Vmotor_driver_asic_silicon_fst, VerilatedFstC>::create(context,
-                                                                                         true);
-    case WaveformFormat::kNone:
-      break;
-  }
-  if (bulk_clocking) {
-    return VerilatedAsicNetlist<Vmotor_driver_asic, VerilatedVcdC>::create(context, false);
-  }
-  return VerilatedAsicNetlist<Vmotor_driver_asic_silicon, VerilatedVcdC>::create(context, false);
+std::unique_ptr<AsicNetlist> make_asic_netlist(VerilatedContext& context, WaveformFormat trace) {
+  return VerilatedAsicNetlist::create(context, trace);
 }
 
 }  // namespace pumptwin::asic

@@ -1,11 +1,9 @@
-// One Verilated netlist of rtl/motor_driver_asic.sv, as MotorDriverAsic drives it (plain C++,
-// not --sc pins). Two are built from the same RTL (rtl/core_clocking.sv): lockstep evaluates the
-// silicon netlist (the bulk-clocking ports tied off and their logic generated away), decoupled
-// mode the bulk-clocking one, whose core flops take every toggle of clk_core as a cycle and a
-// cycle may stand for a run of quiet ones. The members are references to the model's
-// ports, to the register flops the debug read decodes and to the state the twin's fast path
-// reads and writes (made public by the .vlt control files of twin/asic, never in the RTL): the
-// one place that knows Verilator's names for them.
+// The Verilated netlist of rtl/motor_driver_asic.sv, as MotorDriverAsic drives it (plain C++,
+// not --sc pins): the design's one netlist, with the twin's observers bound into it, which
+// every mode evaluates (an FST-traced run the same netlist Verilated for that format). The
+// members are references to the model's ports, to the register flops the debug read decodes
+// and to the state the twin's fast path reads and writes (made public by the .vlt control files
+// of twin/asic, never in the RTL): the one place that knows Verilator's names for them.
 // Include before SystemC (Verilator's headers expect that order).
 #pragma once
 
@@ -24,6 +22,11 @@ class AsicNetlist {
   AsicNetlist& operator=(const AsicNetlist&) = delete;
 
   virtual void eval() = 0;
+  // Lowers clk_core without evaluating the falling edge: every core flop takes the rising edge,
+  // so when no input changes with it the falling edge changes nothing in the design but
+  // Verilator's memory of the clock's level, which the next eval() compares to see a rising
+  // edge. Saves an evaluation per core cycle where no waveform shows the edge.
+  virtual void lower_core_clock_unevaluated() = 0;
   virtual void final() = 0;
   // The waveform file of a traced netlist (make_asic_netlist's `trace`): opened once, dumped
   // at strictly increasing times (a repeated time is skipped: Verilator would warn on stdout).
@@ -33,7 +36,6 @@ class AsicNetlist {
 
   // Inputs.
   CData& clk_core;
-  SData& core_cycles;
   CData& clk_aon;
   CData& rst_n;
   CData& spi_cs_n;
@@ -41,8 +43,6 @@ class AsicNetlist {
   CData& spi_mosi;
   SData& isense_a;
   SData& isense_b;
-  SData& isense_a_skipped;
-  SData& isense_b_skipped;
   SData& adc_motor_current;
   SData& adc_battery;
   SData& adc_temperature;
@@ -58,11 +58,6 @@ class AsicNetlist {
   const CData& reset_request;
   const CData& tone;
   const CData& core_clock_request;
-  const SData& core_quiet_cycles;
-  const SData& isense_a_low;
-  const SData& isense_a_high;
-  const SData& isense_b_low;
-  const SData& isense_b_high;
   // Register flops and the status they are decoded from.
   const CData& ctrl_enable;
   const CData& ctrl_dir;
@@ -98,6 +93,31 @@ class AsicNetlist {
   CData& adc_cycle;
   const CData& adc_counting;
   const SData& adc_quiet_cycles;
+  // The core domain's quiet cycles (motor_driver_asic_quiet.sv, step_sequencer_quiet.sv,
+  // phase_chopper_quiet.sv, bound into it): whether the top's own registers are quiet, and the
+  // counters the skipped cycles of a core edge advance before the edge. The current-sense
+  // registers take the codes the last skipped cycle sampled, which the edge compares.
+  const CData& top_quiet;
+  SData& isense_a_sampled;
+  SData& isense_b_sampled;
+  SData& period_left;
+  CData& pwm_count;
+  const SData& sequencer_quiet_cycles;
+  const CData& sequencer_to_period_end;  // skipping this many cycles ends the PWM period
+  struct Chopper {
+    CData& blanking;
+    SData& rise_count;
+    const CData& rise_counting;
+    const SData& quiet_cycles;
+    // The current-sense codes within which those cycles stay quiet.
+    const SData& isense_low;
+    const SData& isense_high;
+  };
+  Chopper chopper_a;
+  Chopper chopper_b;
+  // The next core cycles that only count in the top, the sequencer and its choppers (the ADC
+  // reports its own): 0 unless the top is quiet, else the least of their counts.
+  uint16_t core_quiet_cycles() const;
   // The SPI slave: its flops, read and written around the cycles a core edge skips inside a
   // frame (spi_slave_cycles.h), what it reads from the chip in them, and whether its
   // observer (spi_slave_quiet.sv) finds it settled on its pins.
@@ -126,9 +146,7 @@ class AsicNetlist {
 
 enum class WaveformFormat { kNone, kVcd, kFst };
 
-// bulk_clocking: the bulk-clocking netlist (decoupled mode), else the silicon one; a traced
-// netlist is always the silicon one (a waveform shows its clock).
-std::unique_ptr<AsicNetlist> make_asic_netlist(VerilatedContext& context, bool bulk_clocking,
+std::unique_ptr<AsicNetlist> make_asic_netlist(VerilatedContext& context,
                                                WaveformFormat trace = WaveformFormat::kNone);
 
 }  // namespace pumptwin::asic

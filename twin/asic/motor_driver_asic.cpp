@@ -68,15 +68,14 @@ MotorDriverAsic::MotorDriverAsic(const sc_core::sc_module_name& name, mech::Driv
                     "before any sc_time exists");
   }
   if (!config_.trace.path.empty()) context_->traceEverOn(true);
-  // A waveform shows the silicon netlist's clock, so a traced run is clocked cycle by cycle.
-  bulk_clocking_ = config_.mode == SimulationMode::kDecoupled && config_.trace.path.empty();
+  // A waveform shows every cycle, so a traced run is clocked cycle by cycle.
+  skips_quiet_cycles_ = config_.mode == SimulationMode::kDecoupled && config_.trace.path.empty();
   const std::string& path = config_.trace.path;
   tracing_ = !path.empty();
   const bool fst = path.size() >= 4 && path.compare(path.size() - 4, 4, ".fst") == 0;
-  rtl_ = make_asic_netlist(*context_, bulk_clocking_,
-                           !tracing_ ? WaveformFormat::kNone
-                           : fst     ? WaveformFormat::kFst
-                                     : WaveformFormat::kVcd);
+  rtl_ = make_asic_netlist(*context_, !tracing_ ? WaveformFormat::kNone
+                                      : fst     ? WaveformFormat::kFst
+                                                : WaveformFormat::kVcd);
   clock_in_reset(true);
   outputs_ = {rtl_->irq != 0, rtl_->reset_request != 0, static_cast<uint8_t>(rtl_->tone)};
   last_phase_a_ = rtl_->phase_a;
@@ -99,7 +98,6 @@ MotorDriverAsic::~MotorDriverAsic() {
 
 void MotorDriverAsic::clock_in_reset(bool release) {
   rtl_->rst_n = 0;
-  rtl_->core_cycles = 1;
   bulk_cycles_ = 1;
   rtl_->spi_cs_n = 1;
   for (int i = 0; i < 4; ++i) {
@@ -200,23 +198,17 @@ void MotorDriverAsic::eval_core_posedge() {
   rtl_->adc_motor_current =
       adc_code(std::max(std::fabs(motor.phase_current_a_a()), std::fabs(motor.phase_current_b_a())),
                kAdcMotorCurrentCodesPerAmp);
-  // An edge standing for skipped cycles: the ADC sequencer's conversion counts them first.
-  if (rtl_->core_cycles > 1 && rtl_->adc_counting != 0) {
-    rtl_->adc_cycle = static_cast<uint8_t>((rtl_->adc_cycle + rtl_->core_cycles - 1) & 0xFu);
-  }
-  // The bulk-clocking netlist takes every toggle of the clock as a cycle (rtl/core_clocking.sv).
-  rtl_->clk_core = bulk_clocking_ ? !rtl_->clk_core : 1;
+  rtl_->clk_core = 1;
   rtl_->eval();
-  rtl_->core_cycles = 1;
   core_cycles_ += bulk_cycles_;
   bulk_cycles_ = 1;
   ++core_posedges_;
   core_high_ = true;
-  // The phase outputs hold for the whole cycle; the drive train integrates over it. With bulk
-  // clocking that waits for the negedge, which may add quiet cycles with the same outputs to
-  // the same run of the drive train.
+  // The phase outputs hold for the whole cycle; the drive train integrates over it. When quiet
+  // cycles are skipped that waits for the negedge, which may add quiet cycles with the same
+  // outputs to the same run of the drive train.
   drive_cycle_pending_ = true;
-  if (!bulk_clocking_) advance_pending_drive_cycle();
+  if (!skips_quiet_cycles_) advance_pending_drive_cycle();
 }
 
 void MotorDriverAsic::advance_pending_drive_cycle() {
@@ -228,12 +220,12 @@ void MotorDriverAsic::advance_pending_drive_cycle() {
 
 void MotorDriverAsic::eval_core_negedge(uint64_t last_ns) {
   core_high_ = false;
-  // The silicon netlist sees the falling edge; the bulk-clocking one has nothing to do at it.
-  if (!bulk_clocking_) {
+  if (!skips_quiet_cycles_) {
     rtl_->clk_core = 0;
     rtl_->eval();
     return;
   }
+  rtl_->lower_core_clock_unevaluated();
   // The next posedge (whole µs) may stand for quiet cycles before its ordinary one, if that
   // one is due by last_ns and the clock stays on. The SPI slave is either settled on its pins
   // or, inside a frame, stepped over the skipped cycles by skip_spi_cycles.
@@ -250,11 +242,11 @@ void MotorDriverAsic::eval_core_negedge(uint64_t last_ns) {
 }
 
 uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
-  // Quiet cycles (the RTL's own count and its ADC observer's) are skipped while the
-  // current-sense codes they compare stay inside the windows the RTL reports; the drive train
+  // Quiet cycles (the least the observers bound into the core domain report) are skipped while
+  // the current-sense codes they compare stay inside the choppers' windows; the drive train
   // computes each of them, with the same bits as lockstep's single cycles.
   const uint64_t quiet_limit =
-      std::min<uint64_t>({rtl_->core_quiet_cycles, rtl_->adc_quiet_cycles, max_skipped});
+      std::min<uint64_t>({rtl_->core_quiet_cycles(), rtl_->adc_quiet_cycles, max_skipped});
   if (quiet_limit == 0) return 0;
   const auto held_a = static_cast<mech::BridgeDrive>(rtl_->phase_a);
   const auto held_b = static_cast<mech::BridgeDrive>(rtl_->phase_b);
@@ -266,10 +258,10 @@ uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
   constexpr double kMarginCodes = 1e-6;
   const auto low_a = [](int code) { return (code - 0.5 + kMarginCodes) / kIsenseCodesPerAmp; };
   const auto high_a = [](int code) { return (code + 0.5 - kMarginCodes) / kIsenseCodesPerAmp; };
-  const double a_low_a = low_a(signed_code(rtl_->isense_a_low));
-  const double a_high_a = high_a(signed_code(rtl_->isense_a_high));
-  const double b_low_a = low_a(signed_code(rtl_->isense_b_low));
-  const double b_high_a = high_a(signed_code(rtl_->isense_b_high));
+  const double a_low_a = low_a(signed_code(rtl_->chopper_a.isense_low));
+  const double a_high_a = high_a(signed_code(rtl_->chopper_a.isense_high));
+  const double b_low_a = low_a(signed_code(rtl_->chopper_b.isense_low));
+  const double b_high_a = high_a(signed_code(rtl_->chopper_b.isense_high));
   const auto in_window = [=](double current_a_a, double current_b_a) {
     return (current_a_a >= a_low_a) & (current_a_a <= a_high_a) & (current_b_a >= b_low_a) &
            (current_b_a <= b_high_a);
@@ -282,11 +274,35 @@ uint64_t MotorDriverAsic::skip_quiet_cycles(uint64_t max_skipped) {
                                                         held_b, supply_v_, in_window);
   const uint64_t skipped = run.calls - leading;
   if (skipped == 0) return 0;
-  // The next core edge takes them (and nothing is evaluated before it).
-  rtl_->core_cycles = static_cast<uint16_t>(skipped + 1);
-  rtl_->isense_a_skipped = static_cast<uint16_t>(isense_code(run.last_start_a_a)) & 0x7FF;
-  rtl_->isense_b_skipped = static_cast<uint16_t>(isense_code(run.last_start_b_a)) & 0x7FF;
+  advance_quiet_cycles(skipped, run.last_start_a_a, run.last_start_b_a);
   return skipped;
+}
+
+void MotorDriverAsic::advance_quiet_cycles(uint64_t skipped, double last_a_a, double last_b_a) {
+  // The next core edge's ordinary cycle finds the registers as `skipped` single cycles would
+  // have left them: the counters advanced, and the current-sense registers holding what the
+  // last skipped cycle sampled (which that cycle compares). Quiet cycles stop short of the
+  // counters' events (a step, a PWM period's start, the end of blanking or of a conversion).
+  rtl_->isense_a_sampled = static_cast<uint16_t>(isense_code(last_a_a)) & 0x7FF;
+  rtl_->isense_b_sampled = static_cast<uint16_t>(isense_code(last_b_a)) & 0x7FF;
+  if (rtl_->busy != 0) {
+    rtl_->period_left = static_cast<uint16_t>(rtl_->period_left - skipped);
+    rtl_->pwm_count = skipped == rtl_->sequencer_to_period_end
+                          ? 0
+                          : static_cast<uint8_t>(rtl_->pwm_count + skipped);
+    for (AsicNetlist::Chopper* chopper : {&rtl_->chopper_a, &rtl_->chopper_b}) {
+      chopper->blanking =
+          skipped >= chopper->blanking ? 0 : static_cast<uint8_t>(chopper->blanking - skipped);
+      // The rise time saturates at its 12-bit maximum.
+      if (chopper->rise_counting != 0) {
+        chopper->rise_count =
+            static_cast<uint16_t>(std::min<uint64_t>(chopper->rise_count + skipped, 0xFFF));
+      }
+    }
+  }
+  if (rtl_->adc_counting != 0) {
+    rtl_->adc_cycle = static_cast<uint8_t>((rtl_->adc_cycle + skipped) & 0xFu);
+  }
 }
 
 void MotorDriverAsic::eval_aon_edge(uint64_t ticks) {
@@ -519,10 +535,10 @@ bool MotorDriverAsic::apply_spi_event(uint64_t time_ns) {
   rtl_->spi_cs_n = pins.cs_n;
   rtl_->spi_sclk = pins.sclk;
   rtl_->spi_mosi = pins.mosi;
-  // In the bulk-clocking netlist only chip select reaches more than the synchronisers' flops
-  // (it wakes the core clock), and those take MOSI and SCLK at the next core edge: the other
-  // pin changes need no evaluation of their own.
-  if (!bulk_clocking_ || event == 0 || event == kSpiEventsPerFrame - 2) rtl_->eval();
+  // Only chip select reaches more than the synchronisers' flops (it wakes the core clock), and
+  // those take MOSI and SCLK at the next core edge: when quiet cycles are skipped, the other pin
+  // changes need no evaluation of their own (lockstep and waveforms show each).
+  if (!skips_quiet_cycles_ || event == 0 || event == kSpiEventsPerFrame - 2) rtl_->eval();
   return false;
 }
 

@@ -5,16 +5,17 @@
 // it: core posedges at whole µs and negedges half a µs later (only while the gated core clock
 // runs), always-on edges at the 64 Hz slow-tick boundaries. At equal times the core posedge
 // comes first, then the always-on edge, then input changes from outside, which are seen by
-// edges after them. Two modes evaluate that same sequence:
-//  - lockstep: every edge is a SystemC event, on the silicon netlist (the reference for
-//    waveforms and equivalence);
+// edges after them. Two modes evaluate that same sequence on the design's one netlist
+// (asic_netlist.h):
+//  - lockstep: every edge is a SystemC event (the reference for waveforms and equivalence);
 //  - decoupled (default): the RTL runs ahead of SystemC time in batches, up to the next time
 //    any other process has something scheduled (so nobody can change an input inside a batch)
 //    and never past a change of a visible output (IRQ, reset request, tone), which is
 //    published at its exact time. Nothing is evaluated while the core clock is gated; slow
-//    ticks are delivered in bulk up to the next always-on event; and on the bulk-clocking
-//    netlist one core edge stands for the quiet cycles the RTL reports and the ordinary cycle
-//    after them, the drive train still advancing every cycle (docs/asic-registers.md). Inside
+//    ticks are delivered in bulk up to the next always-on event; and one core edge stands for
+//    the quiet cycles that the observers bound into the design report and the ordinary cycle
+//    after them: the wrapper writes the counters those cycles advance, the drive train still
+//    advancing every cycle (docs/asic-registers.md). Inside
 //    an SPI frame, whose pin changes are known when it starts, such an edge also takes in the
 //    changes before its ordinary cycle: the wrapper steps the SPI slave's flops over the
 //    skipped cycles in C++ (spi_slave_cycles.h), then the netlist clocks the ordinary one.
@@ -206,9 +207,12 @@ class MotorDriverAsic : public sc_core::sc_module {
   // cycles before an ordinary one due at or before last_ns.
   void eval_core_negedge(uint64_t last_ns);
   // Advances the drive train over up to max_skipped quiet cycles from the next posedge (the
-  // RTL's count, within the current-sense windows) and sets the RTL's bulk inputs; returns
-  // how many.
+  // observers' count, within the current-sense windows) and the RTL's registers with
+  // advance_quiet_cycles; returns how many.
   uint64_t skip_quiet_cycles(uint64_t max_skipped);
+  // Writes the registers that `skipped` quiet cycles change (counters, and the current-sense
+  // registers as the last of them sampled the coil currents last_*_a).
+  void advance_quiet_cycles(uint64_t skipped, double last_a_a, double last_b_a);
   void eval_aon_edge(uint64_t ticks);
   void after_edge(uint64_t time_ns);
   void dump_trace(uint64_t time_ns);
@@ -218,10 +222,9 @@ class MotorDriverAsic : public sc_core::sc_module {
   mech::DriveTrain& drive_train_;
   MotorDriverAsicConfig config_;
   std::unique_ptr<VerilatedContext> context_;
-  // The silicon netlist in lockstep (and for waveforms), the bulk-clocking one in decoupled
-  // mode: that one is clocked by every toggle of clk_core, one evaluation per cycle.
   std::unique_ptr<AsicNetlist> rtl_;
-  bool bulk_clocking_ = false;
+  // Decoupled and untraced: a core edge may stand for quiet cycles before it.
+  bool skips_quiet_cycles_ = false;
   bool tracing_ = false;
   bool trace_open_ = false;
   bool trace_done_ = false;

@@ -1,6 +1,6 @@
 // The SPI slave (rtl/spi_slave.sv) one core cycle at a time in plain C++: the twin's
-// transaction-level shortcut for the cycles of a frame that a core edge of the bulk-clocking
-// netlist skips. The wrapper reads the slave's flops, steps them over the skipped cycles on
+// transaction-level shortcut for the cycles of a frame that a core edge standing for quiet
+// cycles skips. The wrapper reads the slave's flops, steps them over the skipped cycles on
 // the pins the frame gives each of them, writes them back and clocks the edge's ordinary cycle
 // in the netlist (MotorDriverAsic::step_spi_slave). Skipped cycles must not meet the rest of
 // the chip (a register read, a frame's end): those are the netlist's.

@@ -186,6 +186,15 @@ void FaultInjector::inject(const FaultRequest& request) {
     throw std::invalid_argument("fault '" + request.name +
                                 "' has no hook in this twin yet: needs " + fault->missing_hook);
   }
+  // A refused request leaves the platform as it was: nothing is marked active or stopped
+  // before every required parameter is known to be there.
+  for (const FaultParameter& parameter : fault->parameters) {
+    if (parameter.required && request.values.count(parameter.name) == 0 &&
+        request.text.count(parameter.name) == 0) {
+      throw std::invalid_argument("fault '" + request.name + "': missing parameter '" +
+                                  parameter.name + "'");
+    }
+  }
   const std::string& name = request.name;
   ++generation_[name];  // stops the processes of an earlier injection of the same fault
   if (fault->clearable) active_.insert(name);

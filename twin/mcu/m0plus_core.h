@@ -2,7 +2,7 @@
 // instructions, registers, flash, SRAM and the FRAM read window. Everything else on the bus
 // (the pump's peripherals and the system control space) goes to an M0PlusBus.
 //
-// What Unicorn 2.0.1 does not do, this class does (each has a test in tests/mcu):
+// What Unicorn 2.0.1 does not do, this class does (each has a test in tests/twin/mcu_m0plus_core_test.cpp):
 //  - Opened as UC_MODE_THUMB with the Cortex-M0 model: UC_MODE_MCLASS alone gives a core that
 //    accepts ARMv7-M instructions (udiv, mov.w) that an M0+ must refuse.
 //  - No NVIC and no exception entry or return: enter_exception() stacks the frame and vectors

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -42,7 +41,6 @@ struct TelemetrySocket::Impl {
   std::atomic<bool> write_kick_pending{false};
 
   mutable std::mutex mutex;  // everything below
-  std::condition_variable attached_changed;
   bool attached = false;
   uint64_t generation = 0;
   std::deque<uint8_t> inbound;
@@ -81,7 +79,6 @@ struct TelemetrySocket::Impl {
       outbound.clear();
       dropped_from_current = 0;
     }
-    attached_changed.notify_all();
     read(current);
   }
 
@@ -231,11 +228,6 @@ void TelemetrySocket::send_outbound(const std::vector<uint8_t>& bytes) {
     impl_->write_kick_pending = false;
     impl_->write();
   });
-}
-
-bool TelemetrySocket::wait_for_attach(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(impl_->mutex);
-  return impl_->attached_changed.wait_for(lock, timeout, [this] { return impl_->attached; });
 }
 
 TelemetrySocketStats TelemetrySocket::stats() const {

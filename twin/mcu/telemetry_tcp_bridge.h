@@ -20,7 +20,6 @@
 #pragma once
 
 #include <atomic>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -79,8 +78,6 @@ class TelemetrySocket {
   std::vector<uint8_t> take_inbound(std::size_t max_bytes);
   // Queues bytes for the attached programmer (dropped, and counted, without one or when full).
   void send_outbound(const std::vector<uint8_t>& bytes);
-  // Waits up to `timeout` for a programmer to attach.
-  bool wait_for_attach(std::chrono::milliseconds timeout);
   TelemetrySocketStats stats() const;
 
   struct Impl;

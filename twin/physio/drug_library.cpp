@@ -26,6 +26,9 @@ namespace {
 //  [BAS]  Baselt, Disposition of Toxic Drugs and Chemicals in Man (toxic plasma levels).
 //  [BER]  Bernards 2006, Anesthesiology 105:169-78 (lipophilic drugs stay near the tip).
 //  [CAL]  calibrated in this model; docs/models.md names the observation it reproduces.
+//  [SAL]  Sallerin-Caute et al. 1998, Neurosurgery 42:44 ("Does intrathecal morphine in the
+//         treatment of cancer pain induce the development of tolerance?"): 159 patients, daily
+//         intrathecal morphine rose two- to threefold over 3 months at satisfactory analgesia.
 // Concentrations and daily doses agree with firmware/app/drug_library.h (checked by a test).
 
 DrugParameters morphine() {
@@ -56,6 +59,8 @@ DrugParameters morphine() {
   d.therapeutic_equilibration_half_life_min = 30.0;      // [ASM] onset 30-60 min
   d.supraspinal_equilibration_half_life_min = 120.0;     // [CAL] see docs/models.md
   d.plasma_effect_equilibration_half_life_min = 90.0;    // [ASM] slow blood-brain transfer
+  d.tolerance_time_constant_d = 21.0;                    // [ASM] see docs/models.md
+  d.tolerance_potency_ratio = 2.0;                       // [CAL] [SAL] 2-3-fold dose in 3 months
   return d;
 }
 
@@ -85,6 +90,8 @@ DrugParameters hydromorphone() {
   d.therapeutic_equilibration_half_life_min = 15.0;    // [ASM] more lipophilic: faster
   d.supraspinal_equilibration_half_life_min = 60.0;    // [ASM]
   d.plasma_effect_equilibration_half_life_min = 30.0;  // [ASM]
+  d.tolerance_time_constant_d = 21.0;                  // [ASM] as morphine
+  d.tolerance_potency_ratio = 2.0;                     // [ASM] as morphine
   return d;
 }
 

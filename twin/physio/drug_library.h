@@ -6,7 +6,7 @@
 //
 // The firmware keeps its own library (firmware/app/drug_library.h); the overlapping fields
 // (name, concentration range, maximum daily dose) are checked against each other by
-// tests/physio/drug_library_agreement_test.cpp.
+// tests/twin/physio_drug_library_agreement_test.cpp.
 #pragma once
 
 #include <array>
@@ -80,6 +80,14 @@ struct DrugParameters {
   // syndromes after abrupt cessation of intrathecal baclofen start within hours and peak over
   // 1-3 days (Coffey et al. 2002, Arch Phys Med Rehabil 83:735); the value is an assumption.
   double withdrawal_adaptation_time_constant_h = 24.0;
+  // Opioid tolerance acquired under therapy (competitive form of Porchet, Benowitz & Sheiner
+  // 1988, J Pharmacol Exp Ther 244:231): a tolerance compartment x follows the target
+  // concentration over this time constant, scaled by the tolerance potency K_I, and multiplies
+  // the EC50s by (1 + x). K_I is given as a multiple of the patient's EC50 at the start of
+  // therapy, so the dose that keeps an effect rises at most 1 / (1 - C/K_I)-fold and the effect
+  // stays reachable up to C = K_I. 0: no tolerance process (non-opioids).
+  double tolerance_time_constant_d = 0.0;
+  double tolerance_potency_ratio = 0.0;
 };
 
 inline constexpr std::size_t kDrugCount = 6;

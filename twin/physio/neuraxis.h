@@ -13,27 +13,32 @@
 namespace pumptwin::physio {
 
 struct NeuraxisSegment {
-  std::string_view name;  // signal-friendly identifier, e.g. "L1_L3"
-  double length_cm;       // along the axis, used for dispersion distances
-  double volume_ml;       // reference adult (total CSF 150 mL); scaled per patient
-  bool spinal;            // spinal segments share the spinal share of CSF absorption
+  std::string_view name;   // signal-friendly identifier, e.g. "L1_L3"
+  std::string_view label;  // short, for a plot's row ("L1-L3", "brain")
+  double length_cm;        // along the axis, used for dispersion distances
+  double volume_ml;        // reference adult (total CSF 150 mL); scaled per patient
+  bool spinal;             // spinal segments share the spinal share of CSF absorption
 };
 
 inline constexpr std::size_t kSegmentCount = 11;
 
 inline constexpr std::array<NeuraxisSegment, kSegmentCount> kNeuraxis{{
-    {"S1_S5", 4.0, 6.0, true},
-    {"L4_L5", 7.0, 10.0, true},
-    {"L1_L3", 10.5, 16.0, true},
-    {"T10_T12", 7.5, 10.0, true},
-    {"T7_T9", 7.0, 8.0, true},
-    {"T4_T6", 6.5, 7.0, true},
-    {"T1_T3", 6.0, 6.0, true},
-    {"C5_C7", 5.5, 5.0, true},
-    {"C1_C4", 7.0, 6.0, true},
-    {"cisterna_magna", 3.0, 7.0, false},
-    {"intracranial", 10.0, 69.0, false},
+    {"S1_S5", "S1-S5", 4.0, 6.0, true},
+    {"L4_L5", "L4-L5", 7.0, 10.0, true},
+    {"L1_L3", "L1-L3", 10.5, 16.0, true},
+    {"T10_T12", "T10-T12", 7.5, 10.0, true},
+    {"T7_T9", "T7-T9", 7.0, 8.0, true},
+    {"T4_T6", "T4-T6", 6.5, 7.0, true},
+    {"T1_T3", "T1-T3", 6.0, 6.0, true},
+    {"C5_C7", "C5-C7", 5.5, 5.0, true},
+    {"C1_C4", "C1-C4", 7.0, 6.0, true},
+    {"cisterna_magna", "cisterna", 3.0, 7.0, false},
+    {"intracranial", "brain", 10.0, 69.0, false},
 }};
+
+// The view (docs/protocol.md, "hello") of the segments' concentration signals: the viewer draws
+// them as its map of the drug along the neuraxis, in catalogue order from the sacrum up.
+inline constexpr std::string_view kNeuraxisView = "spine";
 
 inline constexpr std::size_t kCisternaMagna = 9;
 inline constexpr std::size_t kIntracranial = 10;

@@ -13,12 +13,6 @@ namespace odeint = boost::numeric::odeint;
 constexpr double kLn2 = 0.69314718055994530942;
 constexpr double kReferenceCsfVolumeMl = 150.0;
 constexpr double kReferenceFormationMlPerMin = 0.35;
-// Opioid tolerance over weeks, as a tolerance compartment shifting the EC50 (competitive form of
-// Porchet, Benowitz & Sheiner 1988, J Pharmacol Exp Ther 244:231): EC50(t) = EC50_0 * F0 *
-// (1 + x_tol), x_tol following the target concentration / EC50 with this time constant.
-// ASSUMPTION (docs/models.md): 3 weeks, so that steady exposure at the EC50 doubles it within
-// 2-3 months, the period over which intrathecal morphine doses rise before stabilising.
-constexpr double kToleranceTimeConstantS = 21.0 * 24.0 * 3600.0;
 // Tolerances of the adaptive stepper: absolute in ug (masses) and mmHg (pressure), relative.
 // Drug masses span 1e-3 ug (ziconotide far from the tip) to 1e5 ug (morphine pocket fill).
 constexpr double kAbsoluteTolerance = 1e-12;
@@ -89,7 +83,14 @@ PatientModel::PatientModel(const PatientParameters& patient, const DrugParameter
   plasma_ke0_per_s_ = kLn2 / (drug.plasma_effect_equilibration_half_life_min * 60.0);
   tissue_absorption_per_s_ = kLn2 / (drug.tissue_absorption_half_life_min * 60.0);
   adaptation_per_s_ = 1.0 / (drug.withdrawal_adaptation_time_constant_h * 3600.0);
-  if (drug.drug_class == DrugClass::kOpioid) tolerance_per_s_ = 1.0 / kToleranceTimeConstantS;
+  // Opioid tolerance over weeks (drug_library.h): EC50(t) = EC50_0 * F0 * (1 + x_tol), x_tol
+  // following C_target / K_I, K_I a multiple of the patient's EC50 at the start of therapy.
+  if (drug.tolerance_time_constant_d > 0.0 && drug.tolerance_potency_ratio > 0.0) {
+    tolerance_per_s_ = 1.0 / (drug.tolerance_time_constant_d * 86400.0);
+    const double initial = patient.opioid_tolerant ? patient.initial_tolerance_factor : 1.0;
+    tolerance_potency_ug_per_ml_ =
+        drug.tolerance_potency_ratio * drug.ec50_csf_ug_per_ml * initial / patient.sensitivity;
+  }
   state_[kPressure] = baseline_csf_pressure_mmhg();
 }
 
@@ -181,7 +182,7 @@ void PatientModel::derivative(const State& x, State& dxdt) const {
   dxdt[kEffectSitePlasma] =
       plasma_ke0_per_s_ * (x[kPlasma] / plasma_volume_ml_ * 1e3 - x[kEffectSitePlasma]);
   dxdt[kToleranceExposure] =
-      tolerance_per_s_ * (target / drug_.ec50_csf_ug_per_ml - x[kToleranceExposure]);
+      tolerance_per_s_ * (target / tolerance_potency_ug_per_ml_ - x[kToleranceExposure]);
 }
 
 void PatientModel::advance_to(double time_s) {

@@ -70,7 +70,7 @@ class PatientModel {
  public:
   // [0] CSF pressure, then tissue depot, plasma (central and peripheral), eliminated, the
   // target-segment concentration the patient has adapted to (withdrawal), the opioid exposure
-  // of the tolerance compartment (target concentration / drug EC50, lagged by weeks), the
+  // of the tolerance compartment (target concentration / K_I, lagged by weeks), the
   // effect-site concentrations, and from kFirstCell the drug mass of each transport cell,
   // caudal to rostral.
   static constexpr std::size_t kPressure = 0;
@@ -163,6 +163,7 @@ class PatientModel {
   double tissue_absorption_per_s_ = 0.0;
   double adaptation_per_s_ = 0.0;
   double tolerance_per_s_ = 0.0;  // 0 for non-opioids: no tolerance process
+  double tolerance_potency_ug_per_ml_ = 1.0;  // K_I
   std::size_t target_segment_ = 0;
   double administered_ug_ = 0.0;
   double time_s_ = 0.0;

@@ -13,28 +13,8 @@ constexpr double kNegligibleStoredUl = 1e-9;
 // Shortest drainage step: a patent catheter empties within it (time constant ~0.03 s).
 constexpr double kMinimumDrainStepS = 1.0;
 
-enum Signal : std::size_t {
-  kCsfPressure,
-  kOutletPressure,
-  kPlasmaConcentration,
-  kAnalgesia,
-  kPainScore,
-  kAntispasticity,
-  kRespiratoryDepression,
-  kSedation,
-  kWithdrawalRisk,
-  kReservoirVolume,
-  kReservoirConcentration,
-  kDeliveredVolume,
-  kDrugToCsf,
-  kDrugToTissue,
-  kTissueDrug,
-  kTipConcentration,
-  kToleranceFactor,
-  kVentilation,
-  kTipCsfConcentration,
-  kFirstSegmentConcentration,
-};
+using namespace patient_signal;
+using Signal = patient_signal::Id;
 
 fluid::CatheterParameters placed(fluid::CatheterParameters catheter,
                                  const PatientParameters& patient) {
@@ -44,6 +24,11 @@ fluid::CatheterParameters placed(fluid::CatheterParameters catheter,
 
 }  // namespace
 
+std::string segment_concentration_signal(std::string_view level) {
+  if (level.empty()) return "";
+  return "concentration_ug_per_ml." + std::string(kNeuraxis[segment_for_level(level)].name);
+}
+
 PatientTwin::PatientTwin(const PatientTwinConfig& config)
     : reservoir_(config.reservoir_capacity_ml, config.reservoir_volume_ml,
                  config.reservoir_concentration_ug_per_ml),
@@ -52,29 +37,36 @@ PatientTwin::PatientTwin(const PatientTwinConfig& config)
       model_(config.patient, drug(config.drug), config.transport_grid) {
   segment_for_level(catheter_.tip_level());  // rejects an unknown level now, not at a stroke
   inputs_.initial_ug = reservoir_.drug_ug() + catheter_.drug_ug();
+  // In patient_signal::Id order. Views and report flags: docs/viewer.md, "Plots".
   catalogue_ = {
-      {"csf_pressure_mmhg", "mmHg"},
-      {"outlet_pressure_mmhg", "mmHg"},
-      {"plasma_concentration_ng_per_ml", "ng/mL"},
-      {"analgesia_fraction", "1"},
-      {"pain_score", "NRS 0-10"},
-      {"antispasticity_fraction", "1"},
-      {"respiratory_depression_index", "1"},
-      {"sedation_index", "1"},
-      {"withdrawal_risk", "1"},
-      {"reservoir_volume_ml", "mL"},
-      {"reservoir_concentration_ug_per_ml", "ug/mL"},
-      {"delivered_volume_ul", "uL"},
-      {"drug_to_csf_ug", "ug"},
-      {"drug_to_tissue_ug", "ug"},
-      {"tissue_drug_ug", "ug"},
-      {"catheter_tip_concentration_ug_per_ml", "ug/mL"},
-      {"opioid_tolerance_factor", "1"},
-      {"isohypercapnic_ventilation_fraction", "1"},
-      {"csf_concentration_at_tip_ug_per_ml", "ug/mL"},
+      // Normal lumbar CSF pressure supine (docs/models.md, "CSF hydrodynamics").
+      {"csf_pressure_mmhg", "mmHg", "pressure", true,
+       SignalReference{10.0, 15.0, "normal 10-15 mmHg"}},
+      {"outlet_pressure_mmhg", "mmHg", "pressure", true},
+      {"plasma_concentration_ng_per_ml", "ng/mL", "plasma", true},
+      {"analgesia_fraction", "1", "", false},
+      {"pain_score", "NRS 0-10", "effects", true},
+      {"antispasticity_fraction", "1", "", false},
+      // The index at which ventilation is halved and needs intervention (patient_model.h).
+      {"respiratory_depression_index", "1", "effects", true,
+       SignalReference{0.5, 1.0, "respiratory depression needs intervention (> 0.5)"}},
+      {"sedation_index", "1", "effects", true},
+      {"withdrawal_risk", "1", "", false},
+      {"reservoir_volume_ml", "mL", "reservoir", true},
+      {"reservoir_concentration_ug_per_ml", "ug/mL", "", false},
+      {"delivered_volume_ul", "uL", "volume", true},
+      {"drug_to_csf_ug", "ug", "", false},
+      {"drug_to_tissue_ug", "ug", "", false},
+      {"tissue_drug_ug", "ug", "", false},
+      {"catheter_tip_concentration_ug_per_ml", "ug/mL", "catheter tip", true},
+      {"opioid_tolerance_factor", "1", "", false},
+      {"isohypercapnic_ventilation_fraction", "1", "", false},
+      {"csf_concentration_at_tip_ug_per_ml", "ug/mL", "", false},
   };
   for (const NeuraxisSegment& segment : kNeuraxis) {
-    catalogue_.push_back({"concentration_ug_per_ml." + std::string(segment.name), "ug/mL"});
+    catalogue_.push_back({segment_concentration_signal(segment.name), "ug/mL",
+                          std::string(kNeuraxisView), false, std::nullopt,
+                          std::string(segment.label)});
   }
 }
 

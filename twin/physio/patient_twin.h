@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,10 +42,59 @@ struct StrokeOutcome {
   double delivered_ul = 0.0;  // what really left the pump for the catheter
 };
 
+// A band of a signal's values with a clinical meaning, drawn behind its line.
+struct SignalReference {
+  double low;
+  double high;
+  std::string label;
+};
+
+// A signal of the patient's catalogue, as the bench's signal registry carries it
+// (bench/pumpbench/platform_signals.def has the platform's): its name and unit, the view (the
+// plot) the viewer and the run report draw it in ("": none), whether the run report shows it
+// among its key signals, its clinical reference band if it has one, and a short label where the
+// name is too long for a plot's row ("": the name).
 struct SignalInfo {
   std::string name;
   std::string unit;
+  std::string view;
+  bool report = false;
+  std::optional<SignalReference> reference = std::nullopt;
+  std::string label = {};
 };
+
+// The concentration signal of the neuraxis segment that holds a vertebral level ("T10" ->
+// "concentration_ug_per_ml.T10_T12"); "" for no level. Throws std::invalid_argument for an
+// unknown one.
+std::string segment_concentration_signal(std::string_view level);
+
+// The patient's signals by catalogue index, for readers that want one by id rather than by
+// name; the neuraxis segments' concentrations close the catalogue, from kFirstSegmentConcentration
+// in kNeuraxis order.
+namespace patient_signal {
+enum Id : std::size_t {
+  kCsfPressure,
+  kOutletPressure,
+  kPlasmaConcentration,
+  kAnalgesia,
+  kPainScore,
+  kAntispasticity,
+  kRespiratoryDepression,
+  kSedation,
+  kWithdrawalRisk,
+  kReservoirVolume,
+  kReservoirConcentration,
+  kDeliveredVolume,
+  kDrugToCsf,
+  kDrugToTissue,
+  kTissueDrug,
+  kTipConcentration,
+  kToleranceFactor,
+  kVentilation,
+  kTipCsfConcentration,
+  kFirstSegmentConcentration,
+};
+}  // namespace patient_signal
 
 // Drug accounting over the whole chain, in micrograms.
 struct ChainMassBalance {

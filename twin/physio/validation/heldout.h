@@ -1,7 +1,7 @@
 // Held-out validation of the patient model: published observations that no parameter was fitted
 // to (docs/models.md, "Calibration"), each simulated as the study dosed and sampled, with the
 // model's prediction error and an acceptance band. One definition serves the tests
-// (tests/physio/heldout_validation_test.cpp), the table and the SVG plots in docs/validation/
+// (tests/twin/physio_heldout_validation_test.cpp), the table and the SVG plots in docs/validation/
 // (written by bench/physio/physio_validation).
 #pragma once
 

@@ -1,9 +1,10 @@
 // Global sensitivity of the patient model's safety outputs to its uncertain parameters: Morris
 // elementary effects (Morris 1991, Technometrics 33:161; mu* of Campolongo et al. 2007, Environ
 // Model Softw 22:1509). The factors are parameter uncertainty: population-typical values that
-// are calibrated or assumed. Patient variability (cohort.h) is a different thing and is not
-// varied here: every run is the reference adult (or spasticity_lumbar for baclofen).
-// bench/physio/physio_sensitivity writes docs/sensitivity.md from it.
+// are calibrated or assumed (PK, effect sites, Emax, EC50s, Hill exponents, tolerance), varied
+// over the reference patients. Patient variability (cohort.h) is kept apart: the same outputs at
+// the nominal parameters over generated patients, reported beside the screening, never mixed
+// into it. bench/physio/physio_sensitivity writes docs/sensitivity.md from both.
 #pragma once
 
 #include <array>
@@ -17,12 +18,22 @@
 
 namespace pumptwin::physio::validation {
 
-// What one evaluation varies: the patient and the two drugs the outputs use.
+// What one evaluation varies: the patients and the two drugs the outputs use (the morphine
+// outputs' patient; the baclofen output's patient, tip T11 and target L2).
 struct ModelInputs {
   PatientParameters patient;
+  PatientParameters baclofen_patient;
   DrugParameters morphine;
   DrugParameters baclofen;
 };
+
+// The reference inputs of the screening: the reference adult (opioid-tolerant, so that the
+// initial tolerance factor matters for output 5; outputs 1-3 are opioid-naive by definition) and
+// spasticity_lumbar, with the drug library's values.
+ModelInputs reference_inputs();
+// The inputs of a generated patient (cohort seed, member) at the nominal parameters: the
+// member's own opioid status for output 5, the member with tip T11 and target L2 for baclofen.
+ModelInputs cohort_inputs(std::uint64_t cohort_seed, std::size_t member);
 
 struct Factor {
   std::string name;
@@ -32,7 +43,7 @@ struct Factor {
   std::function<void(ModelInputs&, double)> apply;
 };
 
-inline constexpr std::size_t kSafetyOutputCount = 4;
+inline constexpr std::size_t kSafetyOutputCount = 5;
 using SafetyOutputs = std::array<double, kSafetyOutputCount>;
 
 // The factors and their uncertainty ranges (docs/sensitivity.md lists them).
@@ -56,14 +67,20 @@ ElementaryEffects morris(std::size_t factor_count, std::size_t trajectories, std
                          const std::function<SafetyOutputs(const std::vector<double>&)>& model);
 
 // The design docs/sensitivity.md is generated with.
-inline constexpr std::size_t kSensitivityTrajectories = 20;
+inline constexpr std::size_t kSensitivityTrajectories = 12;
 inline constexpr std::uint64_t kSensitivitySeed = 19;
+// Patient variability: the outputs over these generated patients at the nominal parameters.
+inline constexpr std::uint64_t kVariabilityCohortSeed = 42;
+inline constexpr std::size_t kVariabilityPatients = 20;
 
-// Morris of the patient model over uncertain_factors().
+// Morris of the patient model over uncertain_factors() from reference_inputs().
 ElementaryEffects patient_model_morris(std::size_t trajectories, std::uint64_t seed);
+
+// The outputs of each generated patient 0..count-1 of the cohort at the nominal parameters.
+std::vector<SafetyOutputs> patient_variability(std::uint64_t cohort_seed, std::size_t count);
 
 // docs/sensitivity.md.
 std::string sensitivity_markdown(const ElementaryEffects& effects, std::size_t trajectories,
-                                 std::uint64_t seed);
+                                 std::uint64_t seed, const std::vector<SafetyOutputs>& patients);
 
 }  // namespace pumptwin::physio::validation

@@ -11,6 +11,7 @@
 #include <functional>
 
 #include "../support/sc_wait.h"
+#include "app/drug_library.h"
 #include "m0plus_soc.h"
 #include "platform.h"
 
@@ -22,7 +23,7 @@ using pumptwin::testing::wait_until;
 using sc_core::SC_SEC;
 using sc_core::sc_time;
 
-constexpr uint8_t kMorphine = 1;
+constexpr auto kMorphine = static_cast<uint8_t>(pumpfw::app::DrugId::kMorphine);
 constexpr uint32_t kTwoMgPerDayNg = 2'000'000;
 constexpr uint32_t kThreeMgPerDayNg = 3'000'000;
 
@@ -172,7 +173,7 @@ TEST(ImagePlatform, RtcJumpBackDuringWfiEndsOnTheWakeupTimer) {
 }
 
 // Power lost 20 bytes into NVMCTRL's write of the new program (the same fault as the host
-// build's test in tests/platform/power_test.cpp): the record is torn, the other copy holds the
+// build's test in tests/twin/power_test.cpp): the record is torn, the other copy holds the
 // old program, and the pump runs on it after power returns.
 TEST(ImagePlatform, TornNvmWriteLeavesTheOldProgram) {
   Platform::use_time_resolution();

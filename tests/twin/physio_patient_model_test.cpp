@@ -168,6 +168,42 @@ TEST(PhysioEffects, OpioidToleranceStartsAtTheStatusFactorAndGrowsOverWeeks) {
   EXPECT_DOUBLE_EQ(baclofen.tolerance_factor(), 1.0);
 }
 
+// The morphine dose at T10 that gives 50 % relief after `days` of it, found by bisection on the log of the dose (0 when even 30 mg/day does not).
+double dose_for_half_relief(const PatientParameters& patient, double days) {
+  const auto relief = [&](double dose) {
+    PatientModel model(patient, drug(DrugId::kMorphine));
+    infuse(model, kT10, dose, days * kDay, kHour);
+    return model.effects().analgesia_fraction;
+  };
+  double low = 300.0;
+  double high = 30000.0;
+  if (relief(high) < 0.5) return 0.0;
+  for (int i = 0; i < 10; ++i) {  // to 0.5 % of the dose
+    const double mid = std::sqrt(low * high);
+    (relief(mid) < 0.5 ? low : high) = mid;
+  }
+  return high;
+}
+
+TEST(PhysioEffects, ToleranceRaisesTheDoseForReliefTwoToThreefoldOverThreeMonths) {
+  // Sallerin-Caute et al. 1998 (Neurosurgery 42:44): intrathecal morphine at satisfactory
+  // analgesia rose two- to threefold over 3 months. The tolerance must stay surmountable: a
+  // tolerant patient (initial factor 3) still reaches 50 % relief after 3 months.
+  PatientParameters tolerant;
+  tolerant.opioid_tolerant = true;
+  tolerant.initial_tolerance_factor = 3.0;
+  const double first_days = dose_for_half_relief(tolerant, 2.0);
+  const double three_months = dose_for_half_relief(tolerant, 90.0);
+  ASSERT_GT(first_days, 0.0);
+  ASSERT_GT(three_months, 0.0) << "no dose gives 50 % relief after 3 months";
+  EXPECT_GT(three_months / first_days, 2.0) << first_days << " -> " << three_months << " ug/day";
+  EXPECT_LT(three_months / first_days, 3.0) << first_days << " -> " << three_months << " ug/day";
+  // Naive and tolerant patients alike: the fold does not depend on the starting status.
+  const double naive_fold =
+      dose_for_half_relief(PatientParameters{}, 90.0) / dose_for_half_relief(PatientParameters{}, 2.0);
+  EXPECT_NEAR(naive_fold, three_months / first_days, 0.1);
+}
+
 TEST(PhysioEffects, ZiconotideHasNoWithdrawalAndNoRespiratoryDepression) {
   PatientModel model(PatientParameters{}, drug(DrugId::kZiconotide));
   infuse(model, kT10, 19.2, 4 * kDay);

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "app/alarms.h"
+#include "app/drug_library.h"
 #include "platform.h"
 
 namespace pumptwin::platform {
@@ -14,7 +15,7 @@ namespace {
 using sc_core::SC_SEC;
 using sc_core::sc_time;
 
-constexpr uint8_t kMorphine = 1;  // firmware drug library id
+constexpr auto kMorphine = static_cast<uint8_t>(pumpfw::app::DrugId::kMorphine);
 
 TEST(PlatformDelivery, ContinuousDayDisplacesProgrammedVolumeWithinHalfPercent) {
   Platform::use_time_resolution();

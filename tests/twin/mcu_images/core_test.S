@@ -1,4 +1,4 @@
-@ Routines for tests/mcu/m0plus_core_test.cpp: each test points PC at one of them. Built with
+@ Routines for tests/twin/mcu_m0plus_core_test.cpp: each test points PC at one of them. Built with
 @ arm-none-eabi-as for the Cortex-M0+; the instructions an M0+ lacks are written as raw words.
   .syntax unified
   .cpu cortex-m0plus

@@ -4,9 +4,6 @@
 // settings the image cannot honour, --gdb without an image.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -26,13 +23,7 @@ Outcome run(const std::string& arguments) {
 
 // The digest as coreutils' sha256sum gives it.
 std::string sha256sum(const std::string& path) {
-  std::string text;
-  FILE* pipe = popen(("sha256sum " + path).c_str(), "r");
-  if (pipe == nullptr) return text;
-  char buffer[128];
-  if (fgets(buffer, sizeof buffer, pipe) != nullptr) text = buffer;
-  pclose(pipe);
-  return text.substr(0, 64);
+  return pumptwin::testing::capture_stdout("sha256sum " + path).substr(0, 64);
 }
 
 class FirmwareOption : public ::testing::Test {

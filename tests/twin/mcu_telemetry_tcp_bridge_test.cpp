@@ -41,7 +41,7 @@ TEST(TelemetrySocket, BoundsItsQueuesAndTakesOneProgrammerAtATime) {
   const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), socket.port());
   tcp::socket programmer(io);
   programmer.connect(endpoint);
-  ASSERT_TRUE(socket.wait_for_attach(5s));
+  ASSERT_TRUE(eventually([&] { return socket.attached(); }));
   EXPECT_EQ(socket.generation(), 1u);
 
   // 300 bytes into a 100-byte queue: 100 kept in order, 200 dropped and counted.

@@ -8,6 +8,7 @@
 
 #include "../support/sc_wait.h"
 #include "app/alarms.h"
+#include "app/drug_library.h"
 #include "lithium_cell.h"
 #include "platform.h"
 
@@ -19,7 +20,7 @@ using pumptwin::testing::wait_until;
 using sc_core::SC_SEC;
 using sc_core::sc_time;
 
-constexpr uint8_t kMorphine = 1;
+constexpr auto kMorphine = static_cast<uint8_t>(pumpfw::app::DrugId::kMorphine);
 constexpr uint32_t kTwoMgPerDayNg = 2'000'000;
 constexpr uint32_t kThreeMgPerDayNg = 3'000'000;
 

@@ -9,6 +9,7 @@
 
 #include "../support/sc_wait.h"
 #include "app/alarms.h"
+#include "app/drug_library.h"
 #include "platform.h"
 
 namespace pumptwin::platform {
@@ -21,7 +22,7 @@ using pumptwin::testing::wait_until;
 using sc_core::SC_SEC;
 using sc_core::sc_time;
 
-constexpr uint8_t kMorphine = 1;  // firmware drug library id
+constexpr auto kMorphine = static_cast<uint8_t>(pumpfw::app::DrugId::kMorphine);
 constexpr uint32_t kMorphineUgPerMl = 10000;
 // 2 mg/day of morphine 10 mg/mL: 200 µL/day, a full step of 0.25 µL every 108 s, so a basal
 // stroke of 4 full steps (1 µL) every 432 s.

@@ -9,6 +9,7 @@
 #include <map>
 #include <random>
 
+#include "app/drug_library.h"
 #include "app/event_log.h"
 #include "app/pump.h"
 #include "platform.h"
@@ -19,7 +20,7 @@ namespace {
 using sc_core::SC_SEC;
 using sc_core::sc_time;
 
-constexpr uint8_t kMorphine = 1;
+constexpr auto kMorphine = static_cast<uint8_t>(pumpfw::app::DrugId::kMorphine);
 constexpr uint8_t kLinkRefused = static_cast<uint8_t>(pumpfw::app::EventCode::kLinkRefused);
 
 class Attacker {
