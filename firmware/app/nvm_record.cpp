@@ -44,13 +44,8 @@ bool NvmRecord::copy_valid(uint32_t offset, uint16_t length, uint32_t& generatio
   return get_u32(stored_crc) == crc;
 }
 
-void NvmRecord::write_copy(uint32_t offset, const uint8_t* payload, uint16_t length) {
-  uint8_t header[kHeaderBytes];
-  put_u32(header, kMagic);
-  put_u32(header + 4, static_cast<uint32_t>(kind_) | (static_cast<uint32_t>(length) << 16));
-  put_u32(header + 8, generation_);
-  uint8_t crc_bytes[kCrcBytes];
-  put_u32(crc_bytes, crc32(payload, length, crc32(header, kHeaderBytes)));
+void NvmRecord::write_copy(uint32_t offset, const uint8_t* header, const uint8_t* payload,
+                           uint16_t length, const uint8_t* crc_bytes) {
   hal_.nvm_write(offset, header, kHeaderBytes);
   hal_.nvm_write(offset + kHeaderBytes, payload, length);
   hal_.nvm_write(offset + kHeaderBytes + length, crc_bytes, kCrcBytes);
@@ -92,8 +87,16 @@ RecordLoad NvmRecord::load(uint8_t* payload, uint16_t length) {
 
 void NvmRecord::store(const uint8_t* payload, uint16_t length) {
   ++generation_;
-  write_copy(offset_a_, payload, length);
-  write_copy(offset_b_, payload, length);
+  uint8_t header[kHeaderBytes];
+  put_u32(header, kMagic);
+  put_u32(header + 4, static_cast<uint32_t>(kind_) | (static_cast<uint32_t>(length) << 16));
+  put_u32(header + 8, generation_);
+  // Both copies hold the same bytes: one CRC for the two (the state record is stored after
+  // every stroke, and a CRC-32 costs the Cortex-M0+ about 6 instructions a byte).
+  uint8_t crc_bytes[kCrcBytes];
+  put_u32(crc_bytes, crc32(payload, length, crc32(header, kHeaderBytes)));
+  write_copy(offset_a_, header, payload, length, crc_bytes);
+  write_copy(offset_b_, header, payload, length, crc_bytes);
 }
 
 }  // namespace pumpfw::app

@@ -38,7 +38,9 @@ class NvmRecord {
  private:
   bool has_magic(uint32_t offset);
   bool copy_valid(uint32_t offset, uint16_t length, uint32_t& generation);
-  void write_copy(uint32_t offset, const uint8_t* payload, uint16_t length);
+  // One copy: the header and CRC bytes are the same for both copies of a store.
+  void write_copy(uint32_t offset, const uint8_t* header, const uint8_t* payload, uint16_t length,
+                  const uint8_t* crc_bytes);
   void copy_record(uint32_t from, uint32_t to, uint16_t length);
 
   hal::Hal& hal_;

@@ -17,6 +17,20 @@ constexpr hal::Ticks to_ticks(uint64_t seconds) {
 constexpr hal::Ticks min_ticks(hal::Ticks a, hal::Ticks b) {
   return a < b ? a : b;
 }
+// microsteps / microsteps_per_step. A step is 1, 4 or 8 microsteps: a shift, not the ARMv6-M's
+// software divide, on paths that run on every pass of the main loop.
+uint32_t whole_steps(uint32_t microsteps, uint32_t microsteps_per_step) {
+  switch (microsteps_per_step) {
+    case 8:
+      return microsteps >> 3;
+    case 4:
+      return microsteps >> 2;
+    case 1:
+      return microsteps;
+    default:
+      return microsteps / microsteps_per_step;
+  }
+}
 
 // 32 ms: a 64-byte UART FIFO at 19200 Bd drains in 33 ms.
 constexpr hal::Ticks kTransmitPollTicks = 32;
@@ -408,7 +422,7 @@ void Pump::deliver(hal::Ticks now) {
     return;
   }
   const uint32_t microsteps_per_step = asic_.microsteps_per_step();
-  const uint32_t deliverable_steps = deliverable_microsteps() / microsteps_per_step;
+  const uint32_t deliverable_steps = whole_steps(deliverable_microsteps(), microsteps_per_step);
   if (priming()) {
     if (!therapy_.has_drug) return;
     uint32_t steps =
@@ -428,8 +442,10 @@ void Pump::deliver(hal::Ticks now) {
   const uint64_t now_s = to_seconds(now);
   engine_.accrue_to(now_s, therapy_.clock_offset_s);
   check_periodic_bolus(now);
+  // due_microsteps() / microsteps_per_step < stroke_steps(), without the division on the
+  // passes that owe no stroke (nearly all of them).
+  if (!engine_.owes_microsteps(stroke_steps() * microsteps_per_step)) return;
   uint32_t steps = engine_.due_microsteps() / microsteps_per_step;
-  if (steps < stroke_steps()) return;
   if (steps > config_.max_steps_per_move) steps = config_.max_steps_per_move;
   if (steps > deliverable_steps) steps = deliverable_steps;
   if (steps == 0) return;
@@ -511,25 +527,40 @@ void Pump::follow_battery_with_stall_threshold() {
   if (asic_.set_stall_rise_time(wanted)) stall_rise_time_us_ = wanted;
 }
 
-uint64_t Pump::reservoir_volume_nl() const {
+const Pump::ReservoirFigures& Pump::update_reservoir() const {
+  ReservoirFigures& figures = reservoir_;
+  figures.driven_microsteps_since_refill = state_.driven_microsteps_since_refill;
+  figures.refill_volume_nl = therapy_.refill_volume_nl;
+  figures.has_drug = therapy_.has_drug;
+  figures.valid = true;
   const uint64_t drawn_nl = static_cast<uint64_t>(state_.driven_microsteps_since_refill) *
                             config_.calibration_nl_per_full_step / 8;
-  return drawn_nl < therapy_.refill_volume_nl ? therapy_.refill_volume_nl - drawn_nl : 0;
+  figures.volume_nl =
+      drawn_nl < therapy_.refill_volume_nl ? therapy_.refill_volume_nl - drawn_nl : 0;
+  const uint64_t floor_nl = static_cast<uint64_t>(config_.min_reservoir_ul) * 1000;
+  figures.deliverable_microsteps =
+      !therapy_.has_drug || figures.volume_nl <= floor_nl
+          ? 0
+          : static_cast<uint32_t>((figures.volume_nl - floor_nl) * 8 /
+                                  config_.calibration_nl_per_full_step);
+  return figures;
+}
+
+uint64_t Pump::reservoir_volume_nl() const {
+  return reservoir().volume_nl;
 }
 
 uint32_t Pump::deliverable_microsteps() const {
-  const uint64_t volume_nl = reservoir_volume_nl();
-  const uint64_t floor_nl = static_cast<uint64_t>(config_.min_reservoir_ul) * 1000;
-  if (!therapy_.has_drug || volume_nl <= floor_nl) return 0;
-  return static_cast<uint32_t>((volume_nl - floor_nl) * 8 / config_.calibration_nl_per_full_step);
+  return reservoir().deliverable_microsteps;
 }
 
 uint32_t Pump::stroke_steps() const {
   const uint32_t microsteps_per_step = asic_.microsteps_per_step();
   const uint32_t full_steps =
       failed_moves_ != 0 ? config_.min_full_steps_per_retry : config_.min_full_steps_per_stroke;
-  const uint32_t minimum = (full_steps * 8 + microsteps_per_step - 1) / microsteps_per_step;
-  const uint32_t deliverable = deliverable_microsteps() / microsteps_per_step;
+  const uint32_t minimum =
+      whole_steps(full_steps * 8 + microsteps_per_step - 1, microsteps_per_step);
+  const uint32_t deliverable = whole_steps(deliverable_microsteps(), microsteps_per_step);
   return deliverable < minimum ? deliverable : minimum;
 }
 

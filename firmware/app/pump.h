@@ -217,6 +217,27 @@ class Pump {
   void save_therapy();
   void save_state();
   uint32_t deliverable_microsteps() const;
+  // The reservoir's volume and what can be delivered of it, worked out again only when the
+  // account they come from changes: several readers on every pass of the main loop, and their
+  // 64-bit multiply and divide are libgcc's software ones on the ARMv6-M.
+  struct ReservoirFigures {
+    uint32_t driven_microsteps_since_refill = 0;
+    uint32_t refill_volume_nl = 0;
+    uint8_t has_drug = 0;
+    bool valid = false;
+    uint64_t volume_nl = 0;
+    uint32_t deliverable_microsteps = 0;
+  };
+  const ReservoirFigures& reservoir() const {
+    return reservoir_.valid &&
+                   reservoir_.driven_microsteps_since_refill ==
+                       state_.driven_microsteps_since_refill &&
+                   reservoir_.refill_volume_nl == therapy_.refill_volume_nl &&
+                   reservoir_.has_drug == therapy_.has_drug
+               ? reservoir_
+               : update_reservoir();
+  }
+  const ReservoirFigures& update_reservoir() const;
   // Steps the next basal or bolus stroke (or its retry) waits for: the minimum, or what the
   // reservoir has left above its minimum if that is less (so it still empties to the last
   // step).
@@ -296,6 +317,7 @@ class Pump {
   hal::Ticks loaded_battery_reading_at_ = 0;  // 0: none under way
   hal::Ticks next_checkpoint_ = 0;
   uint64_t next_periodic_s_ = kNever;
+  mutable ReservoirFigures reservoir_{};
 
   // telemetry: the last answer, resent unchanged if the programmer repeats a sequence number
   bool have_last_response_ = false;

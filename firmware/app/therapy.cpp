@@ -8,9 +8,10 @@ uint32_t step_end_minute(const TherapyProgram& program, uint8_t index) {
 }
 
 uint8_t step_index_at(const TherapyProgram& program, uint32_t second_of_day) {
-  const uint32_t minute = second_of_day / 60;
+  // start_minute <= second_of_day / 60, multiplied out: the ARMv6-M has no divide instruction.
   uint8_t index = 0;
-  while (index + 1u < program.step_count && program.steps[index + 1].start_minute <= minute) {
+  while (index + 1u < program.step_count &&
+         uint32_t{program.steps[index + 1].start_minute} * 60 <= second_of_day) {
     ++index;
   }
   return index;
@@ -46,12 +47,10 @@ uint64_t max_daily_dose_ng(const TherapyProgram& program, const PtmConfig& ptm) 
          static_cast<uint64_t>(ptm.max_per_day) * ptm.dose_ng;
 }
 
-uint32_t basal_rate_at(const TherapyProgram& program, uint32_t second_of_day) {
-  return program.steps[step_index_at(program, second_of_day)].rate_ng_per_day;
-}
-
-uint32_t basal_step_end(const TherapyProgram& program, uint32_t second_of_day) {
-  return step_end_minute(program, step_index_at(program, second_of_day)) * 60;
+BasalStep basal_step_at(const TherapyProgram& program, uint32_t second_of_day) {
+  const uint8_t index = step_index_at(program, second_of_day);
+  return {program.steps[index].rate_ng_per_day, uint32_t{program.steps[index].start_minute} * 60,
+          step_end_minute(program, index) * 60};
 }
 
 bool bolus_rate_within_limit(uint64_t dose_ng, uint32_t duration_s,

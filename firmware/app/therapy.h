@@ -85,10 +85,14 @@ uint64_t basal_daily_dose_ng(const TherapyProgram& program);
 uint32_t periodic_boluses_per_day(const PeriodicBolus& periodic);
 // The most the pump may deliver in a day under this program and PTM settings, in ng.
 uint64_t max_daily_dose_ng(const TherapyProgram& program, const PtmConfig& ptm);
-// The basal rate in force at a second of the day.
-uint32_t basal_rate_at(const TherapyProgram& program, uint32_t second_of_day);
-// The second of the day at which the step in force at second_of_day ends (86400 = midnight).
-uint32_t basal_step_end(const TherapyProgram& program, uint32_t second_of_day);
+// The basal step in force at a second of the day: its rate and the seconds of the day at which
+// it starts and ends (86400 = midnight).
+struct BasalStep {
+  uint32_t rate_ng_per_day;
+  uint32_t start_s;
+  uint32_t end_s;
+};
+BasalStep basal_step_at(const TherapyProgram& program, uint32_t second_of_day);
 
 // Whether a bolus of dose_ng over duration_s, at a concentration, is a volume the mechanism may
 // move in that time at its bolus rate limit (full steps per minute of calibrated nL each).

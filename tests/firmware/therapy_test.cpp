@@ -44,6 +44,28 @@ TEST_F(Therapy, ContinuousDeliveryMatchesTheProgramOverThirtyDays) {
               static_cast<unsigned long long>(strokes), static_cast<unsigned long long>(wakes));
 }
 
+// Strokes counted in the ASIC's steps of each mode (8, 4 or 1 microsteps a step): the same drug.
+class StepModes : public PumpFixture, public ::testing::WithParamInterface<asic::StepMode> {};
+
+TEST_P(StepModes, EveryStepModeDeliversTheSameDoseAndReservoirAccount) {
+  config.asic.step_mode = GetParam();
+  boot();
+  ASSERT_EQ(set_clock(kMidnight).refusal, Refusal::kNone);
+  // Hydromorphone 3 mg/mL, 1.1 mg/day: 11733.33 microsteps a day.
+  ASSERT_EQ(refill(DrugId::kHydromorphone, 3000, 20000).refusal, Refusal::kNone);
+  ASSERT_EQ(program_continuous(1100000).refusal, Refusal::kNone);
+  run_until(hal.now() + kDay);
+  EXPECT_LE(driven_microsteps(), 11733u);
+  EXPECT_GE(driven_microsteps(), 11733u - 8 * config.min_full_steps_per_stroke);
+  // Whole full steps each stroke, whatever the mode: a minimum stroke of full steps.
+  EXPECT_EQ(driven_microsteps() % (8 * config.min_full_steps_per_stroke), 0u);
+  EXPECT_EQ(pump->reservoir_volume_nl(), 20000000u - uint64_t{driven_microsteps()} * 250 / 8);
+}
+
+INSTANTIATE_TEST_SUITE_P(Therapy, StepModes,
+                         ::testing::Values(asic::StepMode::kFull, asic::StepMode::kHalf,
+                                           asic::StepMode::kEighth));
+
 TEST_F(Therapy, AYearOnOneFillDeliversTheExactRationalAmount) {
   // The 40 mL model with hydromorphone 15 mg/mL at 1.1 mg/day: 73.3 µL/day, 293.33 full
   // steps a day, never a whole number per stroke interval.
