@@ -29,6 +29,10 @@ constexpr double kTrialS = kHourS;
 // A bolus trial is judged on the best relief within a day; an infusion trial on its third day.
 constexpr double kBolusTrialWindowS = kDayS;
 constexpr double kInfusionTrialS = 3 * kDayS;
+// An infusion trial's rate is reviewed daily by that day's relief and side effects, with the
+// titration step of the visits after implant (assumption: daily review, as infusion trials are
+// titrated in practice; the step's own source is the protocol's, docs/pathway.md).
+constexpr double kInfusionTrialReviewS = kDayS;
 // Implant the day after the trial is judged (assumption: in practice days to weeks).
 constexpr double kImplantDelayS = kDayS;
 // Monitoring after a start or an increase of an opioid: 24 h ([PACC17]).
@@ -168,7 +172,16 @@ class PathwayDriver final : public RunDriver {
   }
 
  private:
-  enum class Appointment { kNone, kEvaluation, kTrial, kTrialJudged, kImplant, kVisit, kRefill };
+  enum class Appointment {
+    kNone,
+    kEvaluation,
+    kTrial,
+    kTrialReview,
+    kTrialJudged,
+    kImplant,
+    kVisit,
+    kRefill
+  };
 
   static double day(double time_s) { return std::round(time_s / kDayS * 100.0) / 100.0; }
 
@@ -219,6 +232,9 @@ class PathwayDriver final : public RunDriver {
         trial_relief_sum_ += now_relief;
         ++trial_relief_count_;
       }
+      trial_day_relief_sum_ += now_relief;
+      ++trial_day_relief_count_;
+      trial_day_worst_side_effect_ = std::max(trial_day_worst_side_effect_, side_effect);
     }
     if (!implanted_) return;
 
@@ -297,6 +313,9 @@ class PathwayDriver final : public RunDriver {
       case Appointment::kTrial:
         start_trial(t, steps);
         return;
+      case Appointment::kTrialReview:
+        review_trial_infusion(t, steps);
+        return;
       case Appointment::kTrialJudged:
         judge_trial(t, steps);
         return;
@@ -324,12 +343,16 @@ class PathwayDriver final : public RunDriver {
     trial_effect_s_ = 0.0;
     trial_relief_sum_ = 0.0;
     trial_relief_count_ = 0;
+    trial_reviews_ = json::array();
+    start_trial_day();
     if (spec_.trial == "infusion") {
       trial_dose_ = starting_dose(protocol_, tolerant_, trial_doses().front(), 0.0);
+      trial_start_dose_ = trial_dose_;
       steps.push_back(make_step(ProgramAction{continuous(trial_dose_)}, "program",
                                 "trial infusion (the external pump's stand-in)"));
+      trial_start_s_ = t;
       trial_infusion_judged_from_s_ = t + kInfusionTrialS - kDayS;
-      schedule(Appointment::kTrialJudged, t + kInfusionTrialS);
+      schedule(Appointment::kTrialReview, t + kInfusionTrialReviewS);
     } else {
       trial_dose_ = trial_doses()[trial_attempt_];
       const double volume_ul = trial_dose_ / setup_.concentration_ug_per_ml * 1e3;
@@ -343,6 +366,42 @@ class PathwayDriver final : public RunDriver {
     ++trial_attempt_;
   }
 
+  void start_trial_day() {
+    trial_day_relief_sum_ = 0.0;
+    trial_day_relief_count_ = 0;
+    trial_day_worst_side_effect_ = 0.0;
+  }
+
+  // The infusion trial's daily review: the rate follows the day's mean relief and worst side
+  // effects by the protocol's titration (titrate(), as at a visit after implant).
+  void review_trial_infusion(double t, std::vector<Step>& steps) {
+    VisitFindings findings;
+    findings.relief =
+        trial_day_relief_count_ > 0 ? trial_day_relief_sum_ / trial_day_relief_count_ : 0.0;
+    findings.unacceptable_side_effects = trial_day_worst_side_effect_ > kUnacceptableSideEffect;
+    const Titration titration = titrate(protocol_, trial_dose_, findings);
+    trial_reviews_.push_back({{"day", day(t)},
+                              {"relief", findings.relief},
+                              {"worst_side_effect", trial_day_worst_side_effect_},
+                              {"dose_ug_per_day", trial_dose_},
+                              {"decision", titration.decision},
+                              {"new_dose_ug_per_day", titration.dose_ug_per_day},
+                              {"reason", titration.reason}});
+    start_trial_day();
+    if (titration.dose_ug_per_day != trial_dose_) {
+      trial_dose_ = titration.dose_ug_per_day;
+      steps.push_back(make_step(ProgramAction{continuous(trial_dose_)}, "program",
+                                "trial infusion titration: " + titration.reason));
+    }
+    const double next_s = t + kInfusionTrialReviewS;
+    const double judged_s = trial_start_s_ + kInfusionTrialS;
+    if (next_s < judged_s - 1.0) {
+      schedule(Appointment::kTrialReview, next_s);
+    } else {
+      schedule(Appointment::kTrialJudged, judged_s);
+    }
+  }
+
   void judge_trial(double t, std::vector<Step>& steps) {
     in_trial_window_ = false;
     const bool infusion = spec_.trial == "infusion";
@@ -351,13 +410,18 @@ class PathwayDriver final : public RunDriver {
                  : trial_best_relief_;
     const bool unacceptable = trial_worst_side_effect_ > kUnacceptableSideEffect;
     const bool responded = trial_responder(judged_relief, unacceptable);
-    trial_log_.push_back({{"day", day(t)},
-                          {"dose_ug", trial_dose_},
-                          {"kind", infusion ? "infusion (ug/day)" : "bolus"},
-                          {"relief", judged_relief},
-                          {"effect_hours", trial_effect_s_ / kHourS},
-                          {"worst_side_effect", trial_worst_side_effect_},
-                          {"responder", responded}});
+    json attempt = {{"day", day(t)},
+                    {"dose_ug", trial_dose_},
+                    {"kind", infusion ? "infusion (ug/day)" : "bolus"},
+                    {"relief", judged_relief},
+                    {"effect_hours", trial_effect_s_ / kHourS},
+                    {"worst_side_effect", trial_worst_side_effect_},
+                    {"responder", responded}};
+    if (infusion) {
+      attempt["start_dose_ug"] = trial_start_dose_;
+      attempt["reviews"] = trial_reviews_;
+    }
+    trial_log_.push_back(std::move(attempt));
     if (infusion) {
       steps.push_back(make_step(ProgramAction{continuous(0.0)}, "program", "trial infusion ends"));
     }
@@ -379,7 +443,10 @@ class PathwayDriver final : public RunDriver {
   void implant(double t, std::vector<Step>& steps) {
     implanted_ = true;
     implant_s_ = t;
-    start_dose_ = starting_dose(protocol_, tolerant_, responding_dose_, responding_effect_s_);
+    // After an infusion trial the pump starts at the rate that responded (assumption).
+    start_dose_ = spec_.trial == "infusion"
+                      ? responding_dose_
+                      : starting_dose(protocol_, tolerant_, responding_dose_, responding_effect_s_);
     log_.push_back({{"day", day(t)}, {"event", "implant"}, {"start_dose_ug_per_day", start_dose_}});
     dose_ = start_dose_;
     const double strength = strength_for(protocol_, dose_, setup_.reservoir_capacity_ul);
@@ -518,6 +585,13 @@ class PathwayDriver final : public RunDriver {
   double trial_relief_sum_ = 0.0;
   int trial_relief_count_ = 0;
   double trial_infusion_judged_from_s_ = kNever;
+  // The infusion trial: its start, starting rate, the current day's findings, the daily reviews.
+  double trial_start_s_ = 0.0;
+  double trial_start_dose_ = 0.0;
+  double trial_day_relief_sum_ = 0.0;
+  int trial_day_relief_count_ = 0;
+  double trial_day_worst_side_effect_ = 0.0;
+  json trial_reviews_ = json::array();
   bool responder_ = false;
   double responding_dose_ = 0.0;
   double responding_effect_s_ = 0.0;
