@@ -2,9 +2,10 @@
 // clinician and the patient of one virtual patient from evaluation to follow-up.
 //
 // evaluation (baseline pain, opioid status) -> intrathecal trial (a bolus, or three days of
-// infusion; responder: >= 50 % relief without unacceptable side effects; non-responders are not
-// implanted) -> implant (fill at the strength the starting dose needs, with a bridging bolus when
-// it differs from the trial's; starting dose by drug and opioid status; PTM) -> 24 h monitoring
+// infusion with the rate titrated daily; responder: >= 50 % relief without unacceptable side
+// effects; non-responders are not implanted) -> implant (fill at the strength the starting dose
+// needs, with a bridging bolus when it differs from the trial's; starting dose by drug and opioid
+// status, after an infusion trial the rate that responded; PTM) -> 24 h monitoring
 // after the start and after each increase -> follow-up visits (titration by relief and side
 // effects in the protocol's steps; refills on schedule and on the low-reservoir alarm, with a
 // bridging bolus when the strength changes) -> the patient's own PTM presses (pathway_patient.h).

@@ -219,16 +219,31 @@ json read_json(const fs::path& path) {
   return json::parse(in);
 }
 
+// Runs the campaign PATHWAY_DIR/<file> into a fresh folder named `name`; the run must exit 0.
+fs::path run_campaign(const std::string& file, const std::string& name) {
+  const fs::path out = pumptwin::testing::fresh_dir("pumpbench_pathway", name);
+  const std::string command =
+      std::string(PUMPBENCH) + " campaign " PATHWAY_DIR "/" + file + " -j 2 --out " + out.string();
+  const pumptwin::testing::CommandOutcome outcome = pumptwin::testing::run_command(command);
+  EXPECT_EQ(outcome.exit_code, 0) << command << "\n" << outcome.output;
+  return out;
+}
+
+// The outcome table per arm (campaigns/pathway_summary.py) of a campaign's output.
+std::string summary_text(const fs::path& out) {
+  const std::string summary = std::string("python3 " PATHWAY_SUMMARY " ") + out.string() + " > " +
+                              (out / "summary.txt").string() + " 2>&1";
+  EXPECT_EQ(std::system(summary.c_str()), 0) << summary;
+  std::ifstream text_file(out / "summary.txt");
+  return std::string((std::istreambuf_iterator<char>(text_file)), std::istreambuf_iterator<char>());
+}
+
 // A small campaign end to end: every command the pathway sends is accepted by the firmware,
 // the responder criterion decides every bolus trial, non-responders get no
 // implant, an implanted baclofen patient's fill at 500 ug/mL from the 50 ug/mL screening strength
 // starts a bridging bolus the firmware logs, and the outcome table has a row per arm.
 TEST(PathwayCampaign, SmallCohortRunsTheWholePathway) {
-  const fs::path out = pumptwin::testing::fresh_dir("pumpbench_pathway", "campaign");
-  const std::string command = std::string(PUMPBENCH) + " campaign " PATHWAY_DIR
-                              "/campaign.yaml -j 2 --out " + out.string();
-  const pumptwin::testing::CommandOutcome outcome = pumptwin::testing::run_command(command);
-  EXPECT_EQ(outcome.exit_code, 0) << command << "\n" << outcome.output;
+  const fs::path out = run_campaign("campaign.yaml", "campaign");
   int implanted = 0;
   int bridged = 0;
   int runs = 0;
@@ -278,12 +293,7 @@ TEST(PathwayCampaign, SmallCohortRunsTheWholePathway) {
 
   // The outcome table per arm (campaigns/pathway_summary.py): one arm per scenario, with the
   // responder counts the runs hold.
-  const std::string summary = std::string("python3 " PATHWAY_SUMMARY " ") + out.string() +
-                              " > " + (out / "summary.txt").string() + " 2>&1";
-  ASSERT_EQ(std::system(summary.c_str()), 0) << summary;
-  std::ifstream text_file(out / "summary.txt");
-  const std::string text((std::istreambuf_iterator<char>(text_file)),
-                         std::istreambuf_iterator<char>());
+  const std::string text = summary_text(out);
   for (const char* arm :
        {"arm morphine_short/none:", "arm ziconotide_short/none:", "arm baclofen_short/none:"}) {
     EXPECT_NE(text.find(arm), std::string::npos) << arm << "\n" << text;
@@ -296,11 +306,7 @@ TEST(PathwayCampaign, SmallCohortRunsTheWholePathway) {
 // visits' titration rule, the trial is judged on the third day's mean relief at day 3.04, and a
 // responder is implanted on day 4.04 at the rate that responded.
 TEST(PathwayCampaign, InfusionTrialIsTitratedDailyAndItsRespondersImplanted) {
-  const fs::path out = pumptwin::testing::fresh_dir("pumpbench_pathway", "infusion");
-  const std::string command = std::string(PUMPBENCH) + " campaign " PATHWAY_DIR
-                              "/infusion_campaign.yaml -j 2 --out " + out.string();
-  const pumptwin::testing::CommandOutcome outcome = pumptwin::testing::run_command(command);
-  EXPECT_EQ(outcome.exit_code, 0) << command << "\n" << outcome.output;
+  const fs::path out = run_campaign("infusion_campaign.yaml", "infusion");
   const DrugProtocol& morphine = protocol("morphine");
   int runs = 0;
   int responders = 0;
@@ -326,9 +332,9 @@ TEST(PathwayCampaign, InfusionTrialIsTitratedDailyAndItsRespondersImplanted) {
       const json& review = reviews[i];
       EXPECT_DOUBLE_EQ(review["day"].get<double>(), 1.04 + static_cast<double>(i));
       EXPECT_DOUBLE_EQ(review["dose_ug_per_day"].get<double>(), rate);
-      const pumpbench::Titration expected =
-          titrate(morphine, rate, {review["relief"].get<double>(),
-                                   review["worst_side_effect"].get<double>() > 0.5, false});
+      const pumpbench::Titration expected = titrate(
+          morphine, rate,
+          {review["relief"].get<double>(), review["worst_side_effect"].get<double>() > 0.5, false});
       EXPECT_EQ(review["decision"], expected.decision) << review.dump();
       EXPECT_DOUBLE_EQ(review["new_dose_ug_per_day"].get<double>(), expected.dose_ug_per_day);
       steps_up += expected.decision == "increase";
@@ -372,12 +378,7 @@ TEST(PathwayCampaign, InfusionTrialIsTitratedDailyAndItsRespondersImplanted) {
   EXPECT_EQ(implanted_on_day_4, 2);
   EXPECT_GE(steps_up, 3);
 
-  const std::string summary = std::string("python3 " PATHWAY_SUMMARY " ") + out.string() +
-                              " > " + (out / "summary.txt").string() + " 2>&1";
-  ASSERT_EQ(std::system(summary.c_str()), 0) << summary;
-  std::ifstream text_file(out / "summary.txt");
-  const std::string text((std::istreambuf_iterator<char>(text_file)),
-                         std::istreambuf_iterator<char>());
+  const std::string text = summary_text(out);
   const size_t arm = text.find("arm morphine_infusion_short/none:");
   ASSERT_NE(arm, std::string::npos) << text;
   const size_t row = text.find("trial responders (implanted)", arm);
