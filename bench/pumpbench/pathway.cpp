@@ -366,6 +366,18 @@ class PathwayDriver final : public RunDriver {
     ++trial_attempt_;
   }
 
+  // What a visit or an infusion trial's review found and decided, for the run's record.
+  static json titration_record(double t, const VisitFindings& findings, double worst_side_effect,
+                               double dose_ug_per_day, const Titration& titration) {
+    return {{"day", day(t)},
+            {"relief", findings.relief},
+            {"worst_side_effect", worst_side_effect},
+            {"dose_ug_per_day", dose_ug_per_day},
+            {"decision", titration.decision},
+            {"new_dose_ug_per_day", titration.dose_ug_per_day},
+            {"reason", titration.reason}};
+  }
+
   void start_trial_day() {
     trial_day_relief_sum_ = 0.0;
     trial_day_relief_count_ = 0;
@@ -380,13 +392,8 @@ class PathwayDriver final : public RunDriver {
         trial_day_relief_count_ > 0 ? trial_day_relief_sum_ / trial_day_relief_count_ : 0.0;
     findings.unacceptable_side_effects = trial_day_worst_side_effect_ > kUnacceptableSideEffect;
     const Titration titration = titrate(protocol_, trial_dose_, findings);
-    trial_reviews_.push_back({{"day", day(t)},
-                              {"relief", findings.relief},
-                              {"worst_side_effect", trial_day_worst_side_effect_},
-                              {"dose_ug_per_day", trial_dose_},
-                              {"decision", titration.decision},
-                              {"new_dose_ug_per_day", titration.dose_ug_per_day},
-                              {"reason", titration.reason}});
+    trial_reviews_.push_back(
+        titration_record(t, findings, trial_day_worst_side_effect_, trial_dose_, titration));
     start_trial_day();
     if (titration.dose_ug_per_day != trial_dose_) {
       trial_dose_ = titration.dose_ug_per_day;
@@ -523,15 +530,10 @@ class PathwayDriver final : public RunDriver {
     findings.critical_alarm = critical_alarm_;
     const double before = dose_;
     const Titration titration = titrate(protocol_, dose_, findings);
-    visits_.push_back({{"day", day(t)},
-                       {"relief", findings.relief},
-                       {"worst_side_effect", worst_side_effect_},
-                       {"dose_ug_per_day", before},
-                       {"decision", titration.decision},
-                       {"new_dose_ug_per_day", titration.dose_ug_per_day},
-                       {"reason", titration.reason},
-                       {"ptm_granted_so_far", ptm_granted_},
-                       {"reservoir_ml", reservoir_ml_}});
+    json record = titration_record(t, findings, worst_side_effect_, before, titration);
+    record["ptm_granted_so_far"] = ptm_granted_;
+    record["reservoir_ml"] = reservoir_ml_;
+    visits_.push_back(std::move(record));
     worst_side_effect_ = 0.0;
     if (titration.reason == "target relief" && !target_at_s_) {
       target_at_s_ = t;
