@@ -196,191 +196,261 @@ void FaultInjector::inject(const FaultRequest& request) {
     }
   }
   const std::string& name = request.name;
+  const FaultId id = fault->id;
   ++generation_[name];  // stops the processes of an earlier injection of the same fault
   if (fault->clearable) active_.insert(name);
   for (const std::string& left : fault->leaves_injected) active_.insert(left);
 
-  if (name == "asic_register_stuck_bit") {
-    stuck_register_ = asic_register_address(text(request, "register"));
-    stuck_bit_ = static_cast<unsigned>(number(request, "bit"));
-    stuck_value_ = number(request, "value") != 0.0;
-    install_spi_interposer();
-  } else if (name == "spi_bit_errors") {
-    spi_bit_error_rate_ = number(request, "rate");
-    const std::string direction = text(request, "direction");
-    spi_errors_mosi_ = direction != "miso";
-    spi_errors_miso_ = direction != "mosi";
-    install_spi_interposer();
-  } else if (name == "asic_core_clock_stop") {
-    platform_.asic.set_core_clock_stopped(true);
-  } else if (name == "asic_overcurrent_short") {
-    platform_.drive_train.motor().set_phase_shorted(0, true);
-  } else if (name == "asic_open_phase") {
-    platform_.drive_train.motor().set_phase_open(0, true);
-  } else if (name == "shaft_load") {
-    set_load(name, number(request, "torque"));
-  } else if (name == "intermittent_stall") {
-    const double torque = number(request, "torque");
-    const double period = number(request, "period");
-    const double stalled = std::min(number(request, "stalled"), period);
-    spawn(name, [this, name, torque, period, stalled](const std::function<bool(double)>& wait_s) {
-      for (;;) {
-        set_load(name, torque);
-        if (!wait_s(stalled)) return;
-        set_load(name, 0.0);
-        if (!wait_s(period - stalled)) return;
+  switch (id) {
+    case FaultId::kAsicRegisterStuckBit: {
+      stuck_register_ = asic_register_address(text(request, "register"));
+      stuck_bit_ = static_cast<unsigned>(number(request, "bit"));
+      stuck_value_ = number(request, "value") != 0.0;
+      install_spi_interposer();
+      break;
+    }
+    case FaultId::kSpiBitErrors: {
+      spi_bit_error_rate_ = number(request, "rate");
+      const std::string direction = text(request, "direction");
+      spi_errors_mosi_ = direction != "miso";
+      spi_errors_miso_ = direction != "mosi";
+      install_spi_interposer();
+      break;
+    }
+    case FaultId::kAsicCoreClockStop: {
+      platform_.asic.set_core_clock_stopped(true);
+      break;
+    }
+    case FaultId::kAsicOvercurrentShort: {
+      platform_.drive_train.motor().set_phase_shorted(0, true);
+      break;
+    }
+    case FaultId::kAsicOpenPhase: {
+      platform_.drive_train.motor().set_phase_open(0, true);
+      break;
+    }
+    case FaultId::kShaftLoad: {
+      set_load(name, number(request, "torque"));
+      break;
+    }
+    case FaultId::kIntermittentStall: {
+      const double torque = number(request, "torque");
+      const double period = number(request, "period");
+      const double stalled = std::min(number(request, "stalled"), period);
+      spawn(name, [this, name, torque, period, stalled](const std::function<bool(double)>& wait_s) {
+        for (;;) {
+          set_load(name, torque);
+          if (!wait_s(stalled)) return;
+          set_load(name, 0.0);
+          if (!wait_s(period - stalled)) return;
+        }
+      });
+      break;
+    }
+    case FaultId::kShaftWear:
+    case FaultId::kGearCorrosion: {
+      const double torque = number(request, "torque");
+      const double growth = number(request, "growth");
+      const bool quadratic = id == FaultId::kGearCorrosion;
+      const double start = now_s();
+      const double step = std::max(60.0, growth / 200.0);
+      spawn(name, [this, name, torque, growth, quadratic, start,
+                   step](const std::function<bool(double)>& wait_s) {
+        for (;;) {
+          const double progress = std::min(1.0, (now_s() - start) / growth);
+          set_load(name, torque * (quadratic ? progress * progress : progress));
+          if (progress >= 1.0) return;
+          if (!wait_s(step)) return;
+        }
+      });
+      break;
+    }
+    case FaultId::kForeignParticle: {
+      set_load(name, number(request, "torque"));
+      const double duration = number(request, "duration");
+      if (duration > 0.0) {
+        spawn(name, [this, name, duration](const std::function<bool(double)>& wait_s) {
+          if (wait_s(duration)) clear(name);
+        });
       }
-    });
-  } else if (name == "shaft_wear" || name == "gear_corrosion") {
-    const double torque = number(request, "torque");
-    const double growth = number(request, "growth");
-    const bool quadratic = name == "gear_corrosion";
-    const double start = now_s();
-    const double step = std::max(60.0, growth / 200.0);
-    spawn(name, [this, name, torque, growth, quadratic, start,
-                 step](const std::function<bool(double)>& wait_s) {
-      for (;;) {
-        const double progress = std::min(1.0, (now_s() - start) / growth);
-        set_load(name, torque * (quadratic ? progress * progress : progress));
-        if (progress >= 1.0) return;
-        if (!wait_s(step)) return;
-      }
-    });
-  } else if (name == "foreign_particle") {
-    set_load(name, number(request, "torque"));
-    const double duration = number(request, "duration");
-    if (duration > 0.0) {
+      break;
+    }
+    case FaultId::kInternalShort: {
+      set_drain(name, number(request, "current"));
+      set_load(name, number(request, "torque"));
+      break;
+    }
+    case FaultId::kMriExposure: {
+      set_load(name, number(request, "torque"));
+      const double duration = number(request, "duration");
       spawn(name, [this, name, duration](const std::function<bool(double)>& wait_s) {
         if (wait_s(duration)) clear(name);
       });
+      break;
     }
-  } else if (name == "internal_short") {
-    set_drain(name, number(request, "current"));
-    set_load(name, number(request, "torque"));
-  } else if (name == "mri_exposure") {
-    set_load(name, number(request, "torque"));
-    const double duration = number(request, "duration");
-    spawn(name, [this, name, duration](const std::function<bool(double)>& wait_s) {
-      if (wait_s(duration)) clear(name);
-    });
-  } else if (name == "pump_wear") {
-    platform_.patient.set_pump_wear_fraction(number(request, "fraction"));
-  } else if (name == "battery_film_formation") {
-    const double resistance = number(request, "resistance");
-    const double growth = number(request, "growth");
-    if (growth <= 0.0) {
-      platform_.power.set_film_resistance_ohm(resistance);
-      platform_.update_board();
-    } else {
-      const double start = now_s();
-      const double step = std::max(60.0, growth / 200.0);
-      spawn(name,
-            [this, resistance, growth, start, step](const std::function<bool(double)>& wait_s) {
-              for (;;) {
-                const double progress = std::min(1.0, (now_s() - start) / growth);
-                platform_.power.set_film_resistance_ohm(resistance * progress);
-                if (progress >= 1.0) return;
-                if (!wait_s(step)) return;
-              }
-            });
+    case FaultId::kPumpWear: {
+      platform_.patient.set_pump_wear_fraction(number(request, "fraction"));
+      break;
     }
-  } else if (name == "accelerated_depletion" || name == "parasitic_load") {
-    set_drain(name, number(request, "current"));
-  } else if (name == "brown_out") {
-    set_drain(name, number(request, "current"));
-    const double duration = number(request, "duration");
-    spawn(name, [this, name, duration](const std::function<bool(double)>& wait_s) {
-      if (wait_s(duration)) clear(name);
-    });
-  } else if (name == "power_loss") {
-    platform_.mcu.power_off();
-  } else if (name == "adc_offset" || name == "adc_drift" || name == "adc_stuck") {
-    const std::string channel = text(request, "channel");
-    sensors::ChannelFault channel_fault;
-    if (name == "adc_offset") channel_fault.offset_v = number(request, "offset");
-    if (name == "adc_drift") {
-      channel_fault.drift_v_per_s = number(request, "drift") / number(request, "over");
-      channel_fault.drift_start_s = now_s();
-    }
-    if (name == "adc_stuck") {
-      channel_fault.stuck = true;
-      const double value = number(request, "value");
-      channel_fault.stuck_v = value >= 0.0 ? value : channel_input_v(platform_.sensors, channel);
-    }
-    active_.insert(name + ":" + channel);
-    platform_.sensors.set_channel_fault(channel_input(channel), channel_fault);
-    platform_.update_board();
-  } else if (name == "nvm_bit_flip") {
-    const std::string record = text(request, "record");
-    const auto byte = static_cast<uint32_t>(number(request, "byte"));
-    const auto bit = static_cast<unsigned>(number(request, "bit"));
-    platform_.mcu.nvm().flip_bit(record_offset(record) + byte, bit);
-    if (record == "therapy_both") {
-      platform_.mcu.nvm().flip_bit(pumpfw::app::nvm_layout::kTherapyB + byte, bit);
-    }
-    if (record == "state_both") {
-      platform_.mcu.nvm().flip_bit(pumpfw::app::nvm_layout::kStateB + byte, bit);
-    }
-  } else if (name == "nvm_power_cut") {
-    platform_.mcu.cut_power_during_next_nvm_write(static_cast<uint32_t>(number(request, "bytes")));
-  } else if (name == "event_log_corruption") {
-    namespace layout = pumpfw::app::nvm_layout;
-    constexpr uint32_t kEntryBytes = pumpfw::app::EventLog::kEntryBytes;
-    std::vector<std::pair<uint32_t, uint32_t>> entries;  // sequence, slot
-    for (uint32_t slot = 0; slot < layout::kEventLogEntries; ++slot) {
-      uint32_t sequence = 0;
-      for (int i = 0; i < 4; ++i) {
-        sequence |= static_cast<uint32_t>(
-                        platform_.mcu.nvm().byte(layout::kEventLog + slot * kEntryBytes + i))
-                    << (8 * i);
+    case FaultId::kBatteryFilmFormation: {
+      const double resistance = number(request, "resistance");
+      const double growth = number(request, "growth");
+      if (growth <= 0.0) {
+        platform_.power.set_film_resistance_ohm(resistance);
+        platform_.update_board();
+      } else {
+        const double start = now_s();
+        const double step = std::max(60.0, growth / 200.0);
+        spawn(name,
+              [this, resistance, growth, start, step](const std::function<bool(double)>& wait_s) {
+                for (;;) {
+                  const double progress = std::min(1.0, (now_s() - start) / growth);
+                  platform_.power.set_film_resistance_ohm(resistance * progress);
+                  if (progress >= 1.0) return;
+                  if (!wait_s(step)) return;
+                }
+              });
       }
-      if (sequence != 0xFFFFFFFFu) entries.push_back({sequence, slot});
+      break;
     }
-    std::sort(entries.rbegin(), entries.rend());
-    const auto count = static_cast<size_t>(number(request, "entries"));
-    for (size_t i = 0; i < count && i < entries.size(); ++i) {
-      // The argument's low byte: the entry's CRC no longer matches.
-      platform_.mcu.nvm().flip_bit(layout::kEventLog + entries[i].second * kEntryBytes + 8, 0);
+    case FaultId::kAcceleratedDepletion:
+    case FaultId::kParasiticLoad: {
+      set_drain(name, number(request, "current"));
+      break;
     }
-  } else if (name == "firmware_hang") {
-    platform_.mcu.hang_firmware();
-  } else if (name == "time_base_glitch") {
-    const double jump = number(request, "jump");
-    platform_.mcu.shift_rtc_s(text(request, "direction") == "backward" ? -jump : jump);
-  } else if (name == "catheter_occlusion" || name == "catheter_kink") {
-    fluid::Obstruction obstruction;
-    obstruction.position_fraction = number(request, "position");
-    obstruction.start_time_s = now_s();
-    obstruction.growth_duration_s = name == "catheter_kink" ? 0.0 : number(request, "growth");
-    obstruction.final_open_area_fraction = number(request, "open_area");
-    obstruction.length_cm = name == "catheter_kink" ? 0.5 : number(request, "length");
-    platform_.patient.add_obstruction(obstruction);
-  } else if (name == "catheter_leak") {
-    platform_.patient.set_leak(number(request, "position"), number(request, "fraction"));
-  } else if (name == "catheter_disconnection") {
-    platform_.patient.set_leak(number(request, "position"), 1.0);
-  } else if (name == "tip_migration") {
-    const auto intrathecal = request.values.find("intrathecal");
-    platform_.patient.migrate_tip(text(request, "level"),
-                                  intrathecal == request.values.end() || intrathecal->second != 0);
-  } else if (name == "pocket_fill") {
-    refill_.pocket = true;
-  } else if (name == "wrong_concentration") {
-    refill_.concentration_factor = number(request, "actual");
-  } else if (name == "refill_over_capacity") {
-    refill_.excess_fraction_of_capacity = number(request, "excess");
-  } else if (name == "telemetry_corruption") {
-    telemetry_byte_error_rate_ = number(request, "rate");
-    install_line_filter();
-  } else if (name == "telemetry_dropout") {
-    dropout_after_bytes_ = static_cast<int64_t>(number(request, "after_bytes"));
-    dropout_duration_s_ = number(request, "duration");
-    install_line_filter();
-  } else if (name == "fever") {
-    platform_.set_body_temperature_c(number(request, "temperature"));
-  } else {
-    throw std::invalid_argument("fault '" + name +
-                                "' is in the registry but the injector has no branch for it");
+    case FaultId::kBrownOut: {
+      set_drain(name, number(request, "current"));
+      const double duration = number(request, "duration");
+      spawn(name, [this, name, duration](const std::function<bool(double)>& wait_s) {
+        if (wait_s(duration)) clear(name);
+      });
+      break;
+    }
+    case FaultId::kPowerLoss: {
+      platform_.mcu.power_off();
+      break;
+    }
+    case FaultId::kAdcOffset:
+    case FaultId::kAdcDrift:
+    case FaultId::kAdcStuck: {
+      const std::string channel = text(request, "channel");
+      sensors::ChannelFault channel_fault;
+      if (id == FaultId::kAdcOffset) channel_fault.offset_v = number(request, "offset");
+      if (id == FaultId::kAdcDrift) {
+        channel_fault.drift_v_per_s = number(request, "drift") / number(request, "over");
+        channel_fault.drift_start_s = now_s();
+      }
+      if (id == FaultId::kAdcStuck) {
+        channel_fault.stuck = true;
+        const double value = number(request, "value");
+        channel_fault.stuck_v = value >= 0.0 ? value : channel_input_v(platform_.sensors, channel);
+      }
+      active_.insert(name + ":" + channel);
+      platform_.sensors.set_channel_fault(channel_input(channel), channel_fault);
+      platform_.update_board();
+      break;
+    }
+    case FaultId::kNvmBitFlip: {
+      const std::string record = text(request, "record");
+      const auto byte = static_cast<uint32_t>(number(request, "byte"));
+      const auto bit = static_cast<unsigned>(number(request, "bit"));
+      platform_.mcu.nvm().flip_bit(record_offset(record) + byte, bit);
+      if (record == "therapy_both") {
+        platform_.mcu.nvm().flip_bit(pumpfw::app::nvm_layout::kTherapyB + byte, bit);
+      }
+      if (record == "state_both") {
+        platform_.mcu.nvm().flip_bit(pumpfw::app::nvm_layout::kStateB + byte, bit);
+      }
+      break;
+    }
+    case FaultId::kNvmPowerCut: {
+      platform_.mcu.cut_power_during_next_nvm_write(
+          static_cast<uint32_t>(number(request, "bytes")));
+      break;
+    }
+    case FaultId::kEventLogCorruption: {
+      namespace layout = pumpfw::app::nvm_layout;
+      constexpr uint32_t kEntryBytes = pumpfw::app::EventLog::kEntryBytes;
+      std::vector<std::pair<uint32_t, uint32_t>> entries;  // sequence, slot
+      for (uint32_t slot = 0; slot < layout::kEventLogEntries; ++slot) {
+        uint32_t sequence = 0;
+        for (int i = 0; i < 4; ++i) {
+          sequence |= static_cast<uint32_t>(
+                          platform_.mcu.nvm().byte(layout::kEventLog + slot * kEntryBytes + i))
+                      << (8 * i);
+        }
+        if (sequence != 0xFFFFFFFFu) entries.push_back({sequence, slot});
+      }
+      std::sort(entries.rbegin(), entries.rend());
+      const auto count = static_cast<size_t>(number(request, "entries"));
+      for (size_t i = 0; i < count && i < entries.size(); ++i) {
+        // The argument's low byte: the entry's CRC no longer matches.
+        platform_.mcu.nvm().flip_bit(layout::kEventLog + entries[i].second * kEntryBytes + 8, 0);
+      }
+      break;
+    }
+    case FaultId::kFirmwareHang: {
+      platform_.mcu.hang_firmware();
+      break;
+    }
+    case FaultId::kTimeBaseGlitch: {
+      const double jump = number(request, "jump");
+      platform_.mcu.shift_rtc_s(text(request, "direction") == "backward" ? -jump : jump);
+      break;
+    }
+    case FaultId::kCatheterOcclusion:
+    case FaultId::kCatheterKink: {
+      fluid::Obstruction obstruction;
+      obstruction.position_fraction = number(request, "position");
+      obstruction.start_time_s = now_s();
+      obstruction.growth_duration_s =
+          id == FaultId::kCatheterKink ? 0.0 : number(request, "growth");
+      obstruction.final_open_area_fraction = number(request, "open_area");
+      obstruction.length_cm = id == FaultId::kCatheterKink ? 0.5 : number(request, "length");
+      platform_.patient.add_obstruction(obstruction);
+      break;
+    }
+    case FaultId::kCatheterLeak: {
+      platform_.patient.set_leak(number(request, "position"), number(request, "fraction"));
+      break;
+    }
+    case FaultId::kCatheterDisconnection: {
+      platform_.patient.set_leak(number(request, "position"), 1.0);
+      break;
+    }
+    case FaultId::kTipMigration: {
+      const auto intrathecal = request.values.find("intrathecal");
+      platform_.patient.migrate_tip(
+          text(request, "level"), intrathecal == request.values.end() || intrathecal->second != 0);
+      break;
+    }
+    case FaultId::kPocketFill: {
+      refill_.pocket = true;
+      break;
+    }
+    case FaultId::kWrongConcentration: {
+      refill_.concentration_factor = number(request, "actual");
+      break;
+    }
+    case FaultId::kRefillOverCapacity: {
+      refill_.excess_fraction_of_capacity = number(request, "excess");
+      break;
+    }
+    case FaultId::kTelemetryCorruption: {
+      telemetry_byte_error_rate_ = number(request, "rate");
+      install_line_filter();
+      break;
+    }
+    case FaultId::kTelemetryDropout: {
+      dropout_after_bytes_ = static_cast<int64_t>(number(request, "after_bytes"));
+      dropout_duration_s_ = number(request, "duration");
+      install_line_filter();
+      break;
+    }
+    case FaultId::kFever: {
+      platform_.set_body_temperature_c(number(request, "temperature"));
+      break;
+    }
   }
 }
 
@@ -392,73 +462,136 @@ bool FaultInjector::injected(const std::string& name) const {
 void FaultInjector::clear(const std::string& name) {
   ++generation_[name];
   active_.erase(name);
-  if (name == "asic_register_stuck_bit") {
-    stuck_register_ = -1;
-    install_spi_interposer();
-  } else if (name == "spi_bit_errors") {
-    spi_bit_error_rate_ = 0.0;
-    spi_errors_mosi_ = spi_errors_miso_ = false;
-    install_spi_interposer();
-  } else if (name == "asic_core_clock_stop") {
-    platform_.asic.set_core_clock_stopped(false);
-  } else if (name == "asic_overcurrent_short") {
-    platform_.drive_train.motor().set_phase_shorted(0, false);
-  } else if (name == "asic_open_phase") {
-    platform_.drive_train.motor().set_phase_open(0, false);
-  } else if (name == "shaft_load" || name == "intermittent_stall" || name == "shaft_wear" ||
-             name == "gear_corrosion" || name == "foreign_particle" || name == "mri_exposure") {
-    set_load(name, 0.0);
-  } else if (name == "internal_short") {
-    set_load(name, 0.0);
-    set_drain(name, 0.0);
-  } else if (name == "pump_wear") {
-    platform_.patient.set_pump_wear_fraction(0.0);
-  } else if (name == "battery_film_formation") {
-    platform_.power.set_film_resistance_ohm(0.0);
-    platform_.update_board();
-  } else if (name == "accelerated_depletion" || name == "parasitic_load" || name == "brown_out") {
-    set_drain(name, 0.0);
-  } else if (name == "power_loss") {
-    platform_.mcu.power_on();
-  } else if (name == "adc_offset" || name == "adc_drift" || name == "adc_stuck") {
-    for (const char* channel :
-         {"battery", "temperature", "reservoir_pressure", "outlet_pressure"}) {
-      if (active_.erase(name + ":" + channel) != 0) {
-        platform_.sensors.set_channel_fault(channel_input(channel), {});
-      }
+  const FaultDefinition* fault = find_fault(name);
+  if (fault == nullptr) return;
+  const FaultId id = fault->id;
+  switch (id) {
+    case FaultId::kAsicRegisterStuckBit: {
+      stuck_register_ = -1;
+      install_spi_interposer();
+      break;
     }
-    platform_.update_board();
-  } else if (name == "catheter_occlusion" || name == "catheter_kink") {
-    platform_.patient.clear_obstructions();
-  } else if (name == "catheter_leak" || name == "catheter_disconnection") {
-    platform_.patient.clear_leak();
-  } else if (name == "tip_migration") {
-    platform_.patient.migrate_tip(platform_.patient.twin().model().patient().catheter_tip_level,
-                                  true);
-  } else if (name == "pocket_fill") {
-    refill_.pocket = false;
-  } else if (name == "wrong_concentration") {
-    refill_.concentration_factor = 1.0;
-  } else if (name == "refill_over_capacity") {
-    refill_.excess_fraction_of_capacity = 0.0;
-  } else if (name == "telemetry_corruption") {
-    telemetry_byte_error_rate_ = 0.0;
-    install_line_filter();
-  } else if (name == "telemetry_dropout") {
-    dropout_after_bytes_ = -1;
-    link_down_until_s_ = -1.0;
-    install_line_filter();
-  } else if (name == "fever") {
-    platform_.set_body_temperature_c(37.0);
+    case FaultId::kSpiBitErrors: {
+      spi_bit_error_rate_ = 0.0;
+      spi_errors_mosi_ = spi_errors_miso_ = false;
+      install_spi_interposer();
+      break;
+    }
+    case FaultId::kAsicCoreClockStop: {
+      platform_.asic.set_core_clock_stopped(false);
+      break;
+    }
+    case FaultId::kAsicOvercurrentShort: {
+      platform_.drive_train.motor().set_phase_shorted(0, false);
+      break;
+    }
+    case FaultId::kAsicOpenPhase: {
+      platform_.drive_train.motor().set_phase_open(0, false);
+      break;
+    }
+    case FaultId::kShaftLoad:
+    case FaultId::kIntermittentStall:
+    case FaultId::kShaftWear:
+    case FaultId::kGearCorrosion:
+    case FaultId::kForeignParticle:
+    case FaultId::kMriExposure: {
+      set_load(name, 0.0);
+      break;
+    }
+    case FaultId::kInternalShort: {
+      set_load(name, 0.0);
+      set_drain(name, 0.0);
+      break;
+    }
+    case FaultId::kPumpWear: {
+      platform_.patient.set_pump_wear_fraction(0.0);
+      break;
+    }
+    case FaultId::kBatteryFilmFormation: {
+      platform_.power.set_film_resistance_ohm(0.0);
+      platform_.update_board();
+      break;
+    }
+    case FaultId::kAcceleratedDepletion:
+    case FaultId::kParasiticLoad:
+    case FaultId::kBrownOut: {
+      set_drain(name, 0.0);
+      break;
+    }
+    case FaultId::kPowerLoss: {
+      platform_.mcu.power_on();
+      break;
+    }
+    case FaultId::kAdcOffset:
+    case FaultId::kAdcDrift:
+    case FaultId::kAdcStuck: {
+      for (const char* channel :
+           {"battery", "temperature", "reservoir_pressure", "outlet_pressure"}) {
+        if (active_.erase(name + ":" + channel) != 0) {
+          platform_.sensors.set_channel_fault(channel_input(channel), {});
+        }
+      }
+      platform_.update_board();
+      break;
+    }
+    case FaultId::kCatheterOcclusion:
+    case FaultId::kCatheterKink: {
+      platform_.patient.clear_obstructions();
+      break;
+    }
+    case FaultId::kCatheterLeak:
+    case FaultId::kCatheterDisconnection: {
+      platform_.patient.clear_leak();
+      break;
+    }
+    case FaultId::kTipMigration: {
+      platform_.patient.migrate_tip(platform_.patient.twin().model().patient().catheter_tip_level,
+                                    true);
+      break;
+    }
+    case FaultId::kPocketFill: {
+      refill_.pocket = false;
+      break;
+    }
+    case FaultId::kWrongConcentration: {
+      refill_.concentration_factor = 1.0;
+      break;
+    }
+    case FaultId::kRefillOverCapacity: {
+      refill_.excess_fraction_of_capacity = 0.0;
+      break;
+    }
+    case FaultId::kTelemetryCorruption: {
+      telemetry_byte_error_rate_ = 0.0;
+      install_line_filter();
+      break;
+    }
+    case FaultId::kTelemetryDropout: {
+      dropout_after_bytes_ = -1;
+      link_down_until_s_ = -1.0;
+      install_line_filter();
+      break;
+    }
+    case FaultId::kFever: {
+      platform_.set_body_temperature_c(37.0);
+      break;
+    }
+    // One-shot events: nothing stays to undo.
+    case FaultId::kNvmBitFlip:
+    case FaultId::kNvmPowerCut:
+    case FaultId::kEventLogCorruption:
+    case FaultId::kFirmwareHang:
+    case FaultId::kTimeBaseGlitch:
+      break;
   }
 }
 
 RefillFault FaultInjector::take_refill_fault() {
   const RefillFault armed = refill_;
   refill_ = RefillFault{};
-  active_.erase("pocket_fill");
-  active_.erase("wrong_concentration");
-  active_.erase("refill_over_capacity");
+  active_.erase(fault_name(FaultId::kPocketFill));
+  active_.erase(fault_name(FaultId::kWrongConcentration));
+  active_.erase(fault_name(FaultId::kRefillOverCapacity));
   return armed;
 }
 

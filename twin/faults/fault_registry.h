@@ -39,7 +39,50 @@ struct FaultParameter {
   std::string description;
 };
 
+// Each fault of the registry, for the code that applies it (FaultInjector switches on it, so the
+// compiler checks that every fault has its hook); the user's word for it is its `name`.
+enum class FaultId {
+  kAsicRegisterStuckBit,
+  kSpiBitErrors,
+  kAsicOvercurrentShort,
+  kAsicOpenPhase,
+  kAsicCoreClockStop,
+  kShaftLoad,
+  kIntermittentStall,
+  kShaftWear,
+  kGearCorrosion,
+  kForeignParticle,
+  kInternalShort,
+  kPumpWear,
+  kBatteryFilmFormation,
+  kAcceleratedDepletion,
+  kParasiticLoad,
+  kBrownOut,
+  kPowerLoss,
+  kAdcOffset,
+  kAdcDrift,
+  kAdcStuck,
+  kNvmBitFlip,
+  kNvmPowerCut,
+  kEventLogCorruption,
+  kFirmwareHang,
+  kTimeBaseGlitch,
+  kCatheterOcclusion,
+  kCatheterKink,
+  kCatheterLeak,
+  kCatheterDisconnection,
+  kTipMigration,
+  kPocketFill,
+  kWrongConcentration,
+  kRefillOverCapacity,
+  kTelemetryCorruption,
+  kTelemetryDropout,
+  kMriExposure,
+  kFever,
+};
+
 struct FaultDefinition {
+  FaultId id;
   std::string name;
   std::string category;  // asic, mechanism, battery, sensors, nvm, firmware, catheter, refill,
                          // telemetry, environment
@@ -59,6 +102,8 @@ struct FaultDefinition {
 
 const std::vector<FaultDefinition>& fault_registry();
 const FaultDefinition* find_fault(const std::string& name);
+// The registry's name of a fault.
+const std::string& fault_name(FaultId id);
 const FaultParameter* find_parameter(const FaultDefinition& fault, const std::string& name);
 
 // "torque (N.m, required), growth (s, default 0)" for listings.
