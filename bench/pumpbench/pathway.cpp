@@ -210,7 +210,8 @@ class PathwayDriver final : public RunDriver {
 
     if (respiratory > kUnacceptableSideEffect && !in_respiratory_event_) {
       ++respiratory_events_;
-      log_.push_back({{"day", day(t)}, {"event", "respiratory depression"}, {"index", respiratory}});
+      log_.push_back(
+          {{"day", day(t)}, {"event", "respiratory depression"}, {"index", respiratory}});
     }
     in_respiratory_event_ = respiratory > kUnacceptableSideEffect;
     if (withdrawal > kUnacceptableSideEffect && !in_withdrawal_event_) {
@@ -228,12 +229,8 @@ class PathwayDriver final : public RunDriver {
       trial_best_relief_ = std::max(trial_best_relief_, now_relief);
       trial_worst_side_effect_ = std::max(trial_worst_side_effect_, side_effect);
       if (now_relief >= kTargetRelief) trial_effect_s_ += kCheckS;
-      if (t >= trial_infusion_judged_from_s_) {
-        trial_relief_sum_ += now_relief;
-        ++trial_relief_count_;
-      }
-      trial_day_relief_sum_ += now_relief;
-      ++trial_day_relief_count_;
+      if (t >= trial_infusion_judged_from_s_) trial_relief_.add(now_relief);
+      trial_day_relief_.add(now_relief);
       trial_day_worst_side_effect_ = std::max(trial_day_worst_side_effect_, side_effect);
     }
     if (!implanted_) return;
@@ -306,7 +303,8 @@ class PathwayDriver final : public RunDriver {
                         {"baseline_pain", baseline_pain_},
                         {"opioid_status", tolerant_ ? "tolerant" : "naive"}});
         // The pump takes a bolus only under a programme: a zero basal rate until implant.
-        steps.push_back(make_step(ProgramAction{continuous(0.0)}, "program", "no basal before implant"));
+        steps.push_back(
+            make_step(ProgramAction{continuous(0.0)}, "program", "no basal before implant"));
         schedule(Appointment::kTrial, kTrialS);
         return;
       }
@@ -341,8 +339,7 @@ class PathwayDriver final : public RunDriver {
     trial_best_relief_ = 0.0;
     trial_worst_side_effect_ = 0.0;
     trial_effect_s_ = 0.0;
-    trial_relief_sum_ = 0.0;
-    trial_relief_count_ = 0;
+    trial_relief_ = {};
     trial_reviews_ = json::array();
     start_trial_day();
     if (spec_.trial == "infusion") {
@@ -359,7 +356,8 @@ class PathwayDriver final : public RunDriver {
       const auto minutes =
           static_cast<uint16_t>(std::max(1.0, std::ceil(volume_ul / kBolusPlanUlPerMin)));
       steps.push_back(make_step(ClinicianBolusAction{whole_ng(trial_dose_), minutes},
-                                "clinician_bolus", "trial bolus (the lumbar injection's stand-in)"));
+                                "clinician_bolus",
+                                "trial bolus (the lumbar injection's stand-in)"));
       trial_infusion_judged_from_s_ = kNever;
       schedule(Appointment::kTrialJudged, t + kBolusTrialWindowS);
     }
@@ -379,8 +377,7 @@ class PathwayDriver final : public RunDriver {
   }
 
   void start_trial_day() {
-    trial_day_relief_sum_ = 0.0;
-    trial_day_relief_count_ = 0;
+    trial_day_relief_ = {};
     trial_day_worst_side_effect_ = 0.0;
   }
 
@@ -388,8 +385,7 @@ class PathwayDriver final : public RunDriver {
   // effects by the protocol's titration (titrate(), as at a visit after implant).
   void review_trial_infusion(double t, std::vector<Step>& steps) {
     VisitFindings findings;
-    findings.relief =
-        trial_day_relief_count_ > 0 ? trial_day_relief_sum_ / trial_day_relief_count_ : 0.0;
+    findings.relief = trial_day_relief_.mean();
     findings.unacceptable_side_effects = trial_day_worst_side_effect_ > kUnacceptableSideEffect;
     const Titration titration = titrate(protocol_, trial_dose_, findings);
     trial_reviews_.push_back(
@@ -412,9 +408,7 @@ class PathwayDriver final : public RunDriver {
   void judge_trial(double t, std::vector<Step>& steps) {
     in_trial_window_ = false;
     const bool infusion = spec_.trial == "infusion";
-    const double judged_relief =
-        infusion ? (trial_relief_count_ > 0 ? trial_relief_sum_ / trial_relief_count_ : 0.0)
-                 : trial_best_relief_;
+    const double judged_relief = infusion ? trial_relief_.mean() : trial_best_relief_;
     const bool unacceptable = trial_worst_side_effect_ > kUnacceptableSideEffect;
     const bool responded = trial_responder(judged_relief, unacceptable);
     json attempt = {{"day", day(t)},
@@ -584,14 +578,22 @@ class PathwayDriver final : public RunDriver {
   double trial_best_relief_ = 0.0;
   double trial_worst_side_effect_ = 0.0;
   double trial_effect_s_ = 0.0;
-  double trial_relief_sum_ = 0.0;
-  int trial_relief_count_ = 0;
+  // The mean relief reported at a trial's checks (0 with none).
+  struct MeanRelief {
+    double sum = 0.0;
+    int count = 0;
+    void add(double relief) {
+      sum += relief;
+      ++count;
+    }
+    double mean() const { return count > 0 ? sum / count : 0.0; }
+  };
+  MeanRelief trial_relief_;  // since the infusion trial's judgement began
   double trial_infusion_judged_from_s_ = kNever;
   // The infusion trial: its start, starting rate, the current day's findings, the daily reviews.
   double trial_start_s_ = 0.0;
   double trial_start_dose_ = 0.0;
-  double trial_day_relief_sum_ = 0.0;
-  int trial_day_relief_count_ = 0;
+  MeanRelief trial_day_relief_;  // the infusion trial's current day
   double trial_day_worst_side_effect_ = 0.0;
   json trial_reviews_ = json::array();
   bool responder_ = false;
