@@ -84,8 +84,11 @@ class ScenarioRun : private TimelineSteps::Hooks {
   void script() {
     wait_until(kSetupTimeS);
     steps_.set_up();
-    // --realtime and --wall-limit count from the programmer's arrival.
-    if (programmer_ != nullptr && options_.programmer->wait) hold_for_programmer(*programmer_, pacer_);
+    if (programmer_ != nullptr) {
+      programmer_->serve();
+      // --realtime and --wall-limit count from the programmer's arrival.
+      if (options_.programmer->wait) hold_for_programmer(*programmer_, pacer_);
+    }
     double previous_step_s = now_s();
     for (size_t i = 0; i < scenario_.timeline.size(); ++i) {
       const Step& step = scenario_.timeline[i];

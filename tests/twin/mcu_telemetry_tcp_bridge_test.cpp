@@ -1,11 +1,13 @@
-// The programmer port's network half alone (twin/mcu/telemetry_tcp_bridge.h, no simulation):
-// bounded queues that drop and count, a client that overruns grossly is closed, one programmer
-// at a time, bytes for the programmer reach it. 127.0.0.1 only.
+// The programmer port (twin/mcu/telemetry_tcp_bridge.h): its network half alone (bounded queues
+// that drop and count, a client that overruns grossly is closed, one programmer at a time,
+// bytes for the programmer reach it), and the bridge on a UART serving nobody before serve().
+// 127.0.0.1 only.
 #include <gtest/gtest.h>
 
 #include <boost/asio.hpp>
 
 #include <chrono>
+#include <vector>
 #include <thread>
 
 #include "telemetry_tcp_bridge.h"
@@ -97,6 +99,35 @@ TEST(TelemetrySocket, BindsBeyondLoopbackOnlyWhenAskedTo) {
   config.host = "0.0.0.0";
   TelemetrySocket socket(config);
   EXPECT_NE(socket.start().find("beyond loopback"), std::string::npos);
+}
+
+// A programmer that connects before the bench serves programmers (during the scenario's setup)
+// waits: none of its bytes reaches the pump's line before serve(), and all of them after (the
+// run once let an early programmer's interrogate collide with the setup's refill).
+TEST(TelemetryTcpBridge, AProgrammerConnectedBeforeServeWaitsThenGetsThrough) {
+  TelemetryUart uart("uart");
+  TelemetryTcpBridge bridge("bridge", uart, {});
+  ASSERT_EQ(bridge.start(), "");
+  asio::io_context io;
+  tcp::socket programmer(io);
+  programmer.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), bridge.socket().port()));
+  const std::vector<uint8_t> request = {0xA5, 0x01, 0x07, 0x01, 0x12, 0x34};
+  asio::write(programmer, asio::buffer(request));
+  ASSERT_TRUE(eventually([&] { return bridge.socket().stats().inbound_bytes == request.size(); }));
+
+  constexpr double kServedAtS = 3.0;
+  uint32_t received_before_serve = 0;
+  sc_core::sc_spawn([&] {
+    sc_core::wait(sc_core::sc_time(kServedAtS, sc_core::SC_SEC));
+    received_before_serve = uart.rx_available();
+    bridge.serve();
+  });
+  sc_core::sc_start(sc_core::sc_time(kServedAtS + 1.0, sc_core::SC_SEC));
+  EXPECT_EQ(received_before_serve, 0u);
+  std::vector<uint8_t> on_the_line(16);
+  on_the_line.resize(uart.read(on_the_line.data(), static_cast<uint32_t>(on_the_line.size())));
+  EXPECT_EQ(on_the_line, request);
+  bridge.socket().stop();
 }
 
 }  // namespace

@@ -251,6 +251,11 @@ TelemetryTcpBridge::~TelemetryTcpBridge() {
   uart_.set_host_listener(nullptr);
 }
 
+void TelemetryTcpBridge::serve() {
+  serving_ = true;
+  serving_started_.notify(sc_core::SC_ZERO_TIME);
+}
+
 void TelemetryTcpBridge::pace_always() {
   pace_always_ = true;
   pace_always_changed_.notify(sc_core::SC_ZERO_TIME);
@@ -263,6 +268,7 @@ void TelemetryTcpBridge::bridge_thread() {
   // short and a flood waits (and overflows) in the socket's bounded queue instead.
   const auto bytes_per_poll =
       static_cast<std::size_t>(std::ceil(poll_period / uart_.byte_time())) + 1;
+  while (!serving_) sc_core::wait(serving_started_);
   for (;;) {
     while (!socket_.attached() && !pace_always_) {
       sc_core::wait(idle_poll_period, pace_always_changed_);

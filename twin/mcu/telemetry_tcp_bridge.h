@@ -16,7 +16,7 @@
 //    that time into the UART, forwards every byte the UART delivered to the host, and calls
 //    the bench's pacing hooks (the twin never reads the wall clock: the bench keeps the
 //    simulation at wall pace there, so that the programmer sees a live pump). Without a
-//    programmer it only looks, which changes no result.
+//    programmer it only looks, which changes no result. It serves nobody before serve().
 #pragma once
 
 #include <atomic>
@@ -109,6 +109,11 @@ class TelemetryTcpBridge : public sc_core::sc_module {
   TelemetrySocket& socket() { return socket_; }
 
   // --- from a SystemC thread ---
+  // From now on an attached programmer is served. Until then its bytes wait in the socket's
+  // queue and it hears nothing: the bench serves programmers from the end of the scenario's
+  // setup, so that an early programmer cannot collide with the filling and programming that
+  // come before its session (as in a clinic, where the pump arrives filled and programmed).
+  void serve();
   // From now on the simulation is paced even without a programmer (after a scenario's end,
   // while the pump is kept running for programmers).
   void pace_always();
@@ -120,6 +125,8 @@ class TelemetryTcpBridge : public sc_core::sc_module {
   TelemetryTcpBridgeConfig config_;
   TelemetrySocket socket_;
   sc_core::sc_event pace_always_changed_;
+  sc_core::sc_event serving_started_;
+  bool serving_ = false;
   bool attached_ = false;  // simulation side: forwarding to the current programmer
   bool pace_always_ = false;
   uint64_t generation_ = 0;
