@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "firmware_vocabulary.h"
+#include "plot_axes.h"
 
 namespace pumptwin::live {
 
@@ -298,7 +299,9 @@ std::string event_kind(const std::string& source, const std::string& text) {
     return "firmware";
   }
   if (source == "bench") {
-    if (text.find("inject") != std::string::npos || text.find("cleared ") != std::string::npos) {
+    // A fault step's line is read where the plots read it, so both call the same lines faults.
+    const plot::MarkerKind marker = plot::marker_kind(source, text);
+    if (marker == plot::MarkerKind::kFaultInjected || marker == plot::MarkerKind::kFaultCleared) {
       return "fault";
     }
     if (text.rfind("expectation", 0) == 0) return "verdict";

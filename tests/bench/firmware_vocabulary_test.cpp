@@ -107,6 +107,10 @@ TEST(FirmwareVocabulary, PlotsAndTheLiveServerClassifyByTheDefinitionsKind) {
   EXPECT_EQ(pumptwin::live::event_kind("firmware", "seq=4 unreadable"), "firmware");
   EXPECT_EQ(pumptwin::plot::marker_kind("firmware", "seq=4 unreadable"), MarkerKind::kNone);
   EXPECT_EQ(pumptwin::live::event_kind("bench", "step 3 expect_event: alarm_raised"), "step");
+  // A fault step is a fault for the live server exactly when the plots mark it as one.
+  EXPECT_EQ(pumptwin::live::event_kind("bench", "step 2 inject: injected catheter_kink"), "fault");
+  EXPECT_EQ(pumptwin::live::event_kind("bench", "step 3 clear: cleared catheter_kink"), "fault");
+  EXPECT_EQ(pumptwin::live::event_kind("bench", "step 4 refill: refused: bad argument"), "step");
   EXPECT_EQ(pumptwin::plot::marker_kind("firmware", "seq=5 alarms_acknowledged motor_stall"),
             MarkerKind::kAlarmCleared);
   EXPECT_EQ(pumptwin::plot::marker_kind("firmware", "seq=6 periodic_bolus 100 ug"),
