@@ -83,6 +83,12 @@ TEST(PhysioHeldOut, PlasmaMorphineCourseAfterSixMgEpiduralPeakTimeAndHalfLife) {
 TEST(PhysioHeldOut, PlasmaMorphineCourseAfterThreeMgEpiduralPeaksTimeAndHalfLives) {
   expect_accepted("morphine_epidural_plasma_3mg");
 }
+TEST(PhysioHeldOut, PlasmaMorphineCoursesAfterTwoFourAndSixMgEpiduralPeaksAndHalfLives) {
+  expect_accepted("morphine_epidural_plasma_doses");
+}
+TEST(PhysioHeldOut, PlasmaMorphineCourseAfterTenMgEpiduralPeakAndItsTime) {
+  expect_accepted("morphine_epidural_plasma_10mg");
+}
 
 // Documented gaps (docs/validation/heldout.md): the errors measured when they were written.
 TEST(PhysioHeldOut, LumbarCsfCourseAfterIntrathecalDeclinesAsObservedButStaysTooHighAtSixHours) {

@@ -194,32 +194,39 @@ Comparator ionescu_intradural_moments() {
 
 // Morphine into the tissue depot (an intramuscular or epidural dose, absorbed like s.c.): the
 // plasma time course sampled every minute for 6 h.
-Comparator depot_plasma(const std::string& id, const std::string& title, double dose_ug,
-                        std::vector<Observation> observations, const std::string& source,
-                        const std::string& route, const std::string& spread) {
+Comparator depot_plasma(const std::string& id, const std::string& title,
+                        const std::vector<double>& doses_ug, std::vector<Observation> observations,
+                        const std::string& source, const std::string& route,
+                        const std::string& spread) {
   Comparator c;
   c.id = id;
   c.title = title;
   c.unit = "ng/mL";
   c.source = source;
-  c.protocol = format("%.0f mg", dose_ug / 1e3) + " morphine into the tissue depot (" + route +
+  std::string doses;
+  for (const double dose_ug : doses_ug) {
+    doses += (doses.empty() ? "" : ", ") + format("%.0f mg", dose_ug / 1e3);
+  }
+  c.protocol = doses + " morphine into the tissue depot (" + route +
                "), reference adult 70 kg; plasma every minute for 6 h";
   c.spread = spread;
   c.independence =
       "absorption and distribution were fitted to Stuart-Harris 2000 (s.c. and i.v.), the "
       "plasma half-life is theirs (2.2 h); this route and study were not used";
-  PatientModel m(PatientParameters{}, drug(DrugId::kMorphine));
-  c.series.push_back(course(
-      format("%.0f mg", dose_ug / 1e3), m,
-      [dose_ug](PatientModel& p) { p.deposit_in_tissue(dose_ug); }, plasma_ng_per_ml, 6.0,
-      1.0 / 60.0));
+  for (const double dose_ug : doses_ug) {
+    PatientModel m(PatientParameters{}, drug(DrugId::kMorphine));
+    c.series.push_back(course(
+        format("%.0f mg", dose_ug / 1e3), m,
+        [dose_ug](PatientModel& p) { p.deposit_in_tissue(dose_ug); }, plasma_ng_per_ml, 6.0,
+        1.0 / 60.0));
+  }
   c.observations = std::move(observations);
   return c;
 }
 
 Comparator stanski_intramuscular() {
   return depot_plasma(
-      "morphine_im_plasma", "Plasma morphine after 10 mg intramuscular", 10000.0,
+      "morphine_im_plasma", "Plasma morphine after 10 mg intramuscular", {10000.0},
       {timed_peak("peak", 0, 56.5, 51.0, 62.0, 0.25, 0.0, 1.0 / 3.0),
        half_life("t1/2 (after i.v.), min", 0, 2.0, 6.0, 174.0, 144.0, 204.0)},
       "Stanski, Greenblatt & Lowenstein 1978, Kinetics of intravenous and intramuscular "
@@ -232,7 +239,7 @@ Comparator stanski_intramuscular() {
 
 Comparator nordberg_epidural() {
   return depot_plasma(
-      "morphine_epidural_plasma", "Plasma morphine after 6 mg epidural", 6000.0,
+      "morphine_epidural_plasma", "Plasma morphine after 6 mg epidural", {6000.0},
       {timed_peak("Cmax", 0, 66.0, 58.0, 74.0, 0.2, 0.15, 0.25),
        time_of_peak("tmax, min", 0, 12.0, 9.0, 15.0),
        half_life("terminal t1/2, min", 0, 2.0, 6.0, 213.0, 189.0, 237.0)},
@@ -245,7 +252,7 @@ Comparator nordberg_epidural() {
 
 Comparator sjostrom_epidural() {
   return depot_plasma(
-      "morphine_epidural_plasma_3mg", "Plasma morphine after 3 mg epidural", 3000.0,
+      "morphine_epidural_plasma_3mg", "Plasma morphine after 3 mg epidural", {3000.0},
       {timed_peak("Cmax, 1 mL", 0, 33.0, 33.0, 33.0, 5.0 / 60.0, 0.0, 0.0),
        timed_peak("Cmax, 10 mL", 0, 40.0, 40.0, 40.0, 5.0 / 60.0, 0.0, 0.0),
        time_of_peak("tmax, min", 0, 5.0, 5.0, 5.0),
@@ -259,6 +266,41 @@ Comparator sjostrom_epidural() {
       "epidural, absorbed like s.c.; the model's depot does not depend on the volume",
       "peaks: means without spread in the abstract; tmax: 'usually 5 min'; t1/2: mean +/- SEM, "
       "read off the model's curve 2-6 h");
+}
+
+Comparator nordberg_epidural_doses() {
+  // The peaks of the three groups lay within 19-34 ng/mL: each is compared with the range's
+  // geometric mean, drawn over the reported 0-15 min.
+  const double peak = std::sqrt(19.0 * 34.0);
+  return depot_plasma(
+      "morphine_epidural_plasma_doses", "Plasma morphine after 2, 4 and 6 mg epidural",
+      {2000.0, 4000.0, 6000.0},
+      {timed_peak("2 mg, peak", 0, peak, 19.0, 34.0, 0.125, 0.0, 0.25),
+       timed_peak("4 mg, peak", 1, peak, 19.0, 34.0, 0.125, 0.0, 0.25),
+       timed_peak("6 mg, peak", 2, peak, 19.0, 34.0, 0.125, 0.0, 0.25),
+       half_life("2 mg, t1/2, min", 0, 2.0, 6.0, 173.0, 149.0, 197.0),
+       half_life("4 mg, t1/2, min", 1, 2.0, 6.0, 200.0, 140.0, 260.0),
+       half_life("6 mg, t1/2, min", 2, 2.0, 6.0, 213.0, 156.0, 270.0)},
+      "Nordberg, Hedner, Mellstrand & Dahlstrom 1983, Pharmacokinetic aspects of epidural "
+      "morphine analgesia, Anesthesiology 58:545 (20 patients, 2, 4 or 6 mg at T12-L1 or "
+      "L1-L2): peak plasma concentrations 19-34 ng/mL within 15 min; elimination half-life "
+      "173 +/- 24, 200 +/- 60 and 213 +/- 57 (SEM) min",
+      "epidural, absorbed like s.c.",
+      "peaks: the range over the three groups, observed = its geometric mean, drawn over "
+      "0-15 min; t1/2: mean +/- SEM, read off the model's curve 2-6 h");
+}
+
+Comparator gourlay_epidural() {
+  return depot_plasma(
+      "morphine_epidural_plasma_10mg", "Plasma morphine after 10 mg epidural", {10000.0},
+      {timed_peak("Cmax", 0, 110.0, 78.0, 142.0, 5.1 / 60.0, 2.8 / 60.0, 7.4 / 60.0),
+       time_of_peak("tmax, min", 0, 5.1, 2.8, 7.4)},
+      "Gourlay, Cherry & Cousins 1985, Cephalad migration of morphine in CSF following lumbar "
+      "epidural administration in patients with cancer pain, Pain 23:317 (14 patients, 10 mg "
+      "in 10 mL, lumbar): peak blood concentration 110 +/- 32 (SD) ng/mL at 5.1 +/- 2.3 min",
+      "epidural, absorbed like s.c.",
+      "mean +/- SD (its cervical CSF course needs a route across the dura the model does not "
+      "have)");
 }
 
 // Sjostrom et al. 1987: 0.3 mg intrathecal, CSF and plasma sampled frequently for 6 h.
@@ -503,10 +545,19 @@ bool Comparator::accepted() const {
 
 std::vector<Comparator> heldout_comparators() {
   std::vector<Comparator> list = {
-      nordberg_intrathecal_lumbar(), ionescu_intradural_moments(), sjostrom_intrathecal_csf(),
-      isobaric_thoracic(),           intrathecal_plasma(),         sjostrom_intrathecal_plasma(),
-      stanski_intramuscular(),       nordberg_epidural(),          sjostrom_epidural(),
-      ziconotide_infusion_peak(),    mueller_baclofen(),
+      nordberg_intrathecal_lumbar(),
+      ionescu_intradural_moments(),
+      sjostrom_intrathecal_csf(),
+      isobaric_thoracic(),
+      intrathecal_plasma(),
+      sjostrom_intrathecal_plasma(),
+      stanski_intramuscular(),
+      nordberg_epidural(),
+      sjostrom_epidural(),
+      nordberg_epidural_doses(),
+      gourlay_epidural(),
+      ziconotide_infusion_peak(),
+      mueller_baclofen(),
   };
   for (Comparator& c : spread_comparators()) list.push_back(std::move(c));
   for (Comparator& c : list) predict(c);
@@ -765,9 +816,16 @@ std::string course_svg(const Comparator& c) {
            (o.reconstructed ? "fill=\"white\" stroke=\"black\" stroke-width=\"1.5\""
                             : "fill=\"black\"") +
            "/>\n";
+    // Observations at the same point (e.g. one reported range for several doses) share the
+    // marker; their labels stack.
+    const double stacked =
+        14.0 * static_cast<double>(std::count_if(
+                   c.observations.begin(), c.observations.end(), [&o](const Observation& e) {
+                     return &e < &o && drawn(e) && e.time_h == o.time_h && e.observed == o.observed;
+                   }));
     const bool says_peak =
         o.label.find("peak") != std::string::npos || o.label.find("Cmax") != std::string::npos;
-    out += text(px + 8, py - 6,
+    out += text(px + 8, py - 6 + stacked,
                 o.label + (o.comparison == Comparison::kPeak && !says_peak ? " (peak)" : ""),
                 "start", 11);
   }
