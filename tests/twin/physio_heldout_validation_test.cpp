@@ -98,7 +98,7 @@ TEST(PhysioHeldOut, ThoracicCsfCourseAfterLumbarBolusArrivesTooLateAndFallsTooSl
   expect_gap("morphine_it_t10_course",
              {{"peak", -0.59}, {"tmax, min", +5.0}, {"4 h", +1.86}, {"8 h", +3.30}});
 }
-TEST(PhysioHeldOut, PlasmaAfterIntrathecalLacksTheEarlyPeakOfSjostrom) {
+TEST(PhysioHeldOut, PlasmaAfterIntrathecalLacksTheObservedPeakAtFiveToTenMinutes) {
   expect_gap("morphine_it_plasma_course", {{"Cmax", -0.92}, {"tmax, min", +29.0}});
 }
 

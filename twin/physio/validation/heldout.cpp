@@ -250,7 +250,7 @@ Comparator nordberg_epidural() {
       "mean +/- SEM; the half-life read off the model's curve 2-6 h");
 }
 
-Comparator sjostrom_epidural() {
+Comparator epidural_3mg() {
   return depot_plasma(
       "morphine_epidural_plasma_3mg", "Plasma morphine after 3 mg epidural", {3000.0},
       {timed_peak("Cmax, 1 mL", 0, 33.0, 33.0, 33.0, 5.0 / 60.0, 0.0, 0.0),
@@ -258,8 +258,8 @@ Comparator sjostrom_epidural() {
        time_of_peak("tmax, min", 0, 5.0, 5.0, 5.0),
        half_life("terminal t1/2, 1 mL, min", 0, 2.0, 6.0, 91.0, 57.0, 125.0),
        half_life("terminal t1/2, 10 mL, min", 0, 2.0, 6.0, 87.0, 60.0, 114.0)},
-      "Pharmacokinetics of epidural morphine and meperidine in humans (abstract; its stored "
-      "copy names neither authors nor journal; 3 mg in 1 or 10 mL, 6 patients each, central "
+      "Pharmacokinetics of epidural morphine and meperidine in humans (abstract; authors and "
+      "journal not verified; 3 mg in 1 or 10 mL, 6 patients each, central "
       "venous plasma for 6 h): maximum "
       "plasma concentrations usually 5 min after the injection, averaging 33 ng/mL (1 mL) and "
       "40 ng/mL (10 mL); terminal plasma half-life 91 +/- 34 and 87 +/- 27 min",
@@ -303,22 +303,23 @@ Comparator gourlay_epidural() {
       "have)");
 }
 
-// Sjostrom et al. 1987: 0.3 mg intrathecal, CSF and plasma sampled frequently for 6 h.
-const char* const kSjostromIntrathecal =
-    "Sjostrom et al. 1987, Pharmacokinetics of intrathecal morphine and meperidine in humans, "
-    "Anesthesiology 67:889 (6 surgical patients, 0.3 mg intrathecal, CSF and plasma sampled "
+// Anesthesiology 1987, 67:889: 0.3 mg intrathecal, CSF and plasma sampled frequently for 6 h.
+const char* const kIntrathecal1987 =
+    "Pharmacokinetics of intrathecal morphine and meperidine in humans, Anesthesiology 1987, "
+    "67:889, doi 10.1097/00000542-198712000-00003 (authors not verified; 6 "
+    "surgical patients, 0.3 mg intrathecal, CSF and plasma sampled "
     "frequently for 6 h)";
 // Its samples: every 5 min from 5 min (ASSUMPTION: the abstract gives no schedule; its plasma
 // maxima at 5-10 min suggest the first samples).
-constexpr double kSjostromStepH = 5.0 / 60.0;
+constexpr double kSampleStepH = 5.0 / 60.0;
 
-Comparator sjostrom_intrathecal_csf() {
+Comparator intrathecal_csf_course() {
   Comparator c;
   c.id = "morphine_it_csf_course";
   c.title = "Morphine in lumbar CSF for 6 h after 0.3 mg intrathecal";
   c.unit = "ng/mL";
   c.log_y = true;
-  c.source = std::string(kSjostromIntrathecal) +
+  c.source = std::string(kIntrathecal1987) +
              ": maximum CSF concentration 6410 +/- 1290 (SEM) ng/mL; after a rapid initial "
              "decline for about 15 min, a half-life of 89.8 +/- 16.1 min; initial volume "
              "22 +/- 8 mL; after 6 h 1.6 +/- 0.9 % of the dose remained in it";
@@ -342,23 +343,22 @@ Comparator sjostrom_intrathecal_csf() {
   PatientModel m(PatientParameters{}, drug(DrugId::kMorphine));
   c.series.push_back(course(
       "0.3 mg", m, [](PatientModel& p) { p.inject(kLumbar, 1.0, 300.0); }, lumbar_ng_per_ml, 8.0,
-      kSjostromStepH));
+      kSampleStepH));
   // ng/mL from the fraction of the dose left in the initial volume.
   const auto level = [](double fraction) { return fraction * 300.0 / 22.0 * 1e3; };
-  c.observations = {
-      timed_peak("Cmax", 0, 6410.0, 5120.0, 7700.0, kSjostromStepH, kSjostromStepH, 0.25),
-      half_life("t1/2 15 min-6 h, min", 0, 0.25, 6.0, 89.8, 73.7, 105.9),
-      reconstructed("6 h", 0, 6.0, level(0.016), level(0.007), level(0.025))};
+  c.observations = {timed_peak("Cmax", 0, 6410.0, 5120.0, 7700.0, kSampleStepH, kSampleStepH, 0.25),
+                    half_life("t1/2 15 min-6 h, min", 0, 0.25, 6.0, 89.8, 73.7, 105.9),
+                    reconstructed("6 h", 0, 6.0, level(0.016), level(0.007), level(0.025))};
   return c;
 }
 
-Comparator sjostrom_intrathecal_plasma() {
+Comparator intrathecal_plasma_course() {
   Comparator c;
   c.id = "morphine_it_plasma_course";
   c.title = "Plasma morphine for 6 h after 0.3 mg intrathecal";
   c.unit = "ng/mL";
   c.log_y = true;
-  c.source = std::string(kSjostromIntrathecal) +
+  c.source = std::string(kIntrathecal1987) +
              ": maximum plasma concentrations 5-10 min after the injection, 4.5 +/- 1.1 (SEM) "
              "ng/mL";
   c.protocol = "0.3 mg in 1 mL into L1-L3, reference adult; plasma every 5 min from 5 min";
@@ -374,7 +374,7 @@ Comparator sjostrom_intrathecal_plasma() {
   PatientModel m(PatientParameters{}, drug(DrugId::kMorphine));
   c.series.push_back(course(
       "0.3 mg", m, [](PatientModel& p) { p.inject(kLumbar, 1.0, 300.0); }, plasma_ng_per_ml, 8.0,
-      kSjostromStepH));
+      kSampleStepH));
   c.observations = {timed_peak("Cmax", 0, 4.5, 3.4, 5.6, 7.5 / 60.0, 5.0 / 60.0, 10.0 / 60.0),
                     time_of_peak("tmax, min", 0, 7.5, 5.0, 10.0)};
   return c;
@@ -389,7 +389,7 @@ Comparator isobaric_thoracic() {
   c.log_y = true;
   c.source =
       "CSF morphine levels after lumbar intrathecal administration of isobaric and hyperbaric "
-      "solutions for cancer pain (abstract; its stored copy names neither authors nor journal; "
+      "solutions for cancer pain (abstract; authors and journal not verified; "
       "5 patients, 2 mg at L5-S1, CSF sampled at T10 for 15 h): isobaric peak levels in "
       "5-15 min (30 and 60 ug/mL), falling during the 1st hour (7 and 11 ug/mL) with a "
       "half-life of 10 and 15 min, then of 108 and 140 min";
@@ -547,13 +547,13 @@ std::vector<Comparator> heldout_comparators() {
   std::vector<Comparator> list = {
       nordberg_intrathecal_lumbar(),
       ionescu_intradural_moments(),
-      sjostrom_intrathecal_csf(),
+      intrathecal_csf_course(),
       isobaric_thoracic(),
       intrathecal_plasma(),
-      sjostrom_intrathecal_plasma(),
+      intrathecal_plasma_course(),
       stanski_intramuscular(),
       nordberg_epidural(),
-      sjostrom_epidural(),
+      epidural_3mg(),
       nordberg_epidural_doses(),
       gourlay_epidural(),
       ziconotide_infusion_peak(),
