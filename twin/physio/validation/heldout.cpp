@@ -74,7 +74,7 @@ double log_linear_half_life_min(const Series& s, double from_h, double to_h) {
   return 60.0 * std::log(2.0) / -slope_per_h;
 }
 
-// A concentration at a time (kValueAt) or a peak (kPeak) with the study's spread.
+// An observation with the study's spread; the helpers below refine it.
 Observation point(const std::string& label, Comparison comparison, std::size_t series,
                   double time_h, double observed, double low, double high) {
   Observation o;
@@ -259,9 +259,9 @@ Comparator epidural_3mg() {
        half_life("terminal t1/2, 1 mL, min", 0, 2.0, 6.0, 91.0, 57.0, 125.0),
        half_life("terminal t1/2, 10 mL, min", 0, 2.0, 6.0, 87.0, 60.0, 114.0)},
       "Pharmacokinetics of epidural morphine and meperidine in humans (abstract; authors and "
-      "journal not verified; 3 mg in 1 or 10 mL, 6 patients each, central "
-      "venous plasma for 6 h): maximum "
-      "plasma concentrations usually 5 min after the injection, averaging 33 ng/mL (1 mL) and "
+      "journal not verified; 3 mg in 1 or 10 mL, 6 patients each, central venous plasma for "
+      "6 h): maximum plasma concentrations usually 5 min after the injection, averaging 33 "
+      "ng/mL (1 mL) and "
       "40 ng/mL (10 mL); terminal plasma half-life 91 +/- 34 and 87 +/- 27 min",
       "epidural, absorbed like s.c.; the model's depot does not depend on the volume",
       "peaks: means without spread in the abstract; tmax: 'usually 5 min'; t1/2: mean +/- SEM, "
@@ -306,9 +306,8 @@ Comparator gourlay_epidural() {
 // Anesthesiology 1987, 67:889: 0.3 mg intrathecal, CSF and plasma sampled frequently for 6 h.
 const char* const kIntrathecal1987 =
     "Pharmacokinetics of intrathecal morphine and meperidine in humans, Anesthesiology 1987, "
-    "67:889, doi 10.1097/00000542-198712000-00003 (authors not verified; 6 "
-    "surgical patients, 0.3 mg intrathecal, CSF and plasma sampled "
-    "frequently for 6 h)";
+    "67:889, doi 10.1097/00000542-198712000-00003 (authors not verified; 6 surgical patients, "
+    "0.3 mg intrathecal, CSF and plasma sampled frequently for 6 h)";
 // Its samples: every 5 min from 5 min (ASSUMPTION: the abstract gives no schedule; its plasma
 // maxima at 5-10 min suggest the first samples).
 constexpr double kSampleStepH = 5.0 / 60.0;
@@ -327,8 +326,10 @@ Comparator intrathecal_csf_course() {
       "0.3 mg in 1 mL (ASSUMPTION: volume and level not in the abstract) into L1-L3, reference "
       "adult; L1-L3 concentration every 5 min from 5 min (ASSUMPTION)";
   c.spread =
-      "mean +/- SEM; the 6-h level is reconstructed: 1.6 % of 300 ug in the 22-mL initial "
-      "volume is 218 ng/mL (0.7-2.5 %: 95-341 ng/mL), a ratio of reported means";
+      "mean +/- SEM; Cmax drawn over 5-15 min (its time is not given; the rapid initial "
+      "decline lasts about 15 min); the 6-h level is reconstructed: 1.6 % of 300 ug in the "
+      "22-mL initial volume is 218 ng/mL (0.7-2.5 %: 95-341 ng/mL), a ratio of reported "
+      "means";
   c.independence =
       "different study and dose from the fit (Nordberg 1984); no transport or clearance "
       "parameter was fitted to it";
@@ -369,8 +370,8 @@ Comparator intrathecal_plasma_course() {
       "and peaks after 225 min at 0.35 ng/mL, 8 % of the reported peak; the study's "
       "peak at 5-10 min points to a fast systemic uptake near the puncture (epidural leak, "
       "spinal vessels) that the model does not have. Nordberg 1984 (morphine_it_plasma) found "
-      "plasma 'generally under 1 ng/mL' after 0.5 mg: the two studies disagree by more than "
-      "the model misses either";
+      "plasma 'generally under 1 ng/mL' after 0.5 mg: per mg the two studies differ more than "
+      "7-fold";
   PatientModel m(PatientParameters{}, drug(DrugId::kMorphine));
   c.series.push_back(course(
       "0.3 mg", m, [](PatientModel& p) { p.inject(kLumbar, 1.0, 300.0); }, plasma_ng_per_ml, 8.0,
@@ -389,8 +390,8 @@ Comparator isobaric_thoracic() {
   c.log_y = true;
   c.source =
       "CSF morphine levels after lumbar intrathecal administration of isobaric and hyperbaric "
-      "solutions for cancer pain (abstract; authors and journal not verified; "
-      "5 patients, 2 mg at L5-S1, CSF sampled at T10 for 15 h): isobaric peak levels in "
+      "solutions for cancer pain (abstract; authors and journal not verified; 5 patients, 2 mg "
+      "at L5-S1, CSF sampled at T10 for 15 h): isobaric peak levels in "
       "5-15 min (30 and 60 ug/mL), falling during the 1st hour (7 and 11 ug/mL) with a "
       "half-life of 10 and 15 min, then of 108 and 140 min";
   c.protocol =
