@@ -79,9 +79,6 @@ struct Comparator {
 // of spread.h.
 std::vector<Comparator> heldout_comparators();
 
-// The observation of a comparator by its label. Throws std::invalid_argument.
-const Observation& observation(const Comparator& comparator, const std::string& label);
-
 // The markdown table of docs/validation/heldout.md: one row per observation.
 std::string heldout_table_markdown(const std::vector<Comparator>& comparators);
 // The SVG plot of one comparator: model series as lines, observations with their spread.
