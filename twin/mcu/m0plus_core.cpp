@@ -69,7 +69,8 @@ M0PlusCore::M0PlusCore(std::shared_ptr<const FirmwareImage> image, uint8_t* nvm_
       bus_(bus) {
   if (nvm_window_bytes_ == 0 || nvm_window_bytes_ % 4096 != 0 ||
       nvm_window_bytes_ > map::kNvmWindowBytes) {
-    throw std::invalid_argument("Cortex-M0+ ISS: the NVM must be a multiple of 4 KiB, at most 8 KiB");
+    throw std::invalid_argument(
+        "Cortex-M0+ ISS: the NVM must be a multiple of 4 KiB, at most 8 KiB");
   }
   check(uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &uc_), "uc_open");
   check(uc_ctl_set_cpu_model(uc_, UC_CPU_ARM_CORTEX_M0), "Cortex-M0 model");
@@ -87,12 +88,12 @@ M0PlusCore::M0PlusCore(std::shared_ptr<const FirmwareImage> image, uint8_t* nvm_
   uc_hook hook = 0;
   check(uc_hook_add(uc_, &hook, UC_HOOK_BLOCK, reinterpret_cast<void*>(on_block), this, 1, 0),
         "block hook");
-  check(uc_hook_add(uc_, &hook, UC_HOOK_EDGE_GENERATED, reinterpret_cast<void*>(on_edge), this,
-                    1, 0),
-        "edge hook");
-  check(uc_hook_add(uc_, &hook, UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(on_invalid), this, 1,
-                    0),
-        "fault hook");
+  check(
+      uc_hook_add(uc_, &hook, UC_HOOK_EDGE_GENERATED, reinterpret_cast<void*>(on_edge), this, 1, 0),
+      "edge hook");
+  check(
+      uc_hook_add(uc_, &hook, UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(on_invalid), this, 1, 0),
+      "fault hook");
   reset();
 }
 
@@ -125,6 +126,14 @@ uint32_t M0PlusCore::read_register(int uc_register) const {
 }
 
 void M0PlusCore::write_register(int uc_register, uint32_t value) {
+  // Pitfall: Unicorn 2.0.1 ends uc_emu_start when PC is written from a hook (quit_request with
+  // uc_emu_stop), which run() would otherwise take for a stop of no known cause (a fault). GDB
+  // writes every register with its G packet: PC written with the address it holds changes
+  // nothing and is left alone; a new PC ends the emulation and run() goes on from it.
+  if (uc_register == UC_ARM_REG_PC && in_emulation_) {
+    if (value == read_register(UC_ARM_REG_PC)) return;
+    pc_written_in_emulation_ = true;
+  }
   uc_reg_write(uc_, uc_register, &value);
 }
 
@@ -203,7 +212,10 @@ M0PlusCore::Stop M0PlusCore::run(uint64_t quantum_cycles) {
   quantum_end_ = cycles_ + quantum_cycles;
   for (;;) {
     const uint32_t pc = read_register(UC_ARM_REG_PC);
+    pc_written_in_emulation_ = false;
+    in_emulation_ = true;
     const uc_err error = uc_emu_start(uc_, pc | 1u, 0xFFFFFFFF, 0, 0);
+    in_emulation_ = false;
     if (error == UC_ERR_OK) {
       if (quantum_stop_) {
         // Stopped before the block ran: resume at it.
@@ -211,6 +223,8 @@ M0PlusCore::Stop M0PlusCore::run(uint64_t quantum_cycles) {
         return Stop::kQuantum;
       }
       if (stop_requested_) return Stop::kStopped;
+      // A debugger moved PC (GDB's G or P packet, `jump`): go on from there.
+      if (pc_written_in_emulation_) continue;
       const uint32_t after = read_register(UC_ARM_REG_PC);
       uint8_t bytes[2] = {0, 0};
       read_memory(after - 2, bytes, 2);
@@ -261,9 +275,9 @@ bool M0PlusCore::enter_exception(uint32_t number) {
     xpsr &= ~kXpsrStackAligned;
   }
   const uint32_t words[kFrameWords] = {
-      read_register(UC_ARM_REG_R0),  read_register(UC_ARM_REG_R1),
-      read_register(UC_ARM_REG_R2),  read_register(UC_ARM_REG_R3),
-      read_register(UC_ARM_REG_R12), read_register(UC_ARM_REG_LR),
+      read_register(UC_ARM_REG_R0),       read_register(UC_ARM_REG_R1),
+      read_register(UC_ARM_REG_R2),       read_register(UC_ARM_REG_R3),
+      read_register(UC_ARM_REG_R12),      read_register(UC_ARM_REG_LR),
       read_register(UC_ARM_REG_PC) & ~1u, xpsr};
   for (uint32_t i = 0; i < kFrameWords; ++i) {
     // The stack ran out of SRAM: the stacking faults, and a fault on exception entry locks
@@ -285,8 +299,9 @@ bool M0PlusCore::enter_exception(uint32_t number) {
   } else {
     write_register(UC_ARM_REG_SP, frame);
   }
-  write_register(UC_ARM_REG_LR,
-                 active != 0 ? kExcReturnHandler : psp ? kExcReturnThreadPsp : kExcReturnThreadMsp);
+  write_register(UC_ARM_REG_LR, active != 0 ? kExcReturnHandler
+                                : psp       ? kExcReturnThreadPsp
+                                            : kExcReturnThreadMsp);
   set_ipsr(number);
   branch_fall_through_ = 0;
   write_register(UC_ARM_REG_PC, vector & ~1u);
@@ -475,7 +490,7 @@ void M0PlusCore::on_code(uc_struct*, uint64_t address, uint32_t, void* user) {
 
 void M0PlusCore::on_store(uc_struct*, int, uint64_t address, int size, int64_t, void* user) {
   static_cast<M0PlusCore*>(user)->debugger_->after_store(static_cast<uint32_t>(address),
-                                                          static_cast<uint32_t>(size));
+                                                         static_cast<uint32_t>(size));
 }
 
 void M0PlusCore::on_edge(uc_struct*, void*, void*, void* user) {
