@@ -207,10 +207,10 @@ TEST(GdbStub, GdbMultiarchBreaksReadsAndContinuesToAPassingEnd) {
 }
 
 // Halted at the reset handler's first instruction: `s` executes one instruction (PC moves by its
-// length); `G` writes r12 (and every other register as it is: PC unchanged, so the core goes on
-// where it was); `M` writes SRAM below the stack and `m` reads it back; `Z2` watches that word
-// and `c` stops at the first store to it (`T05watch:`); `z2` removes the watch; `D` detaches
-// and the run goes on to its passing end.
+// length); `P` moves PC back one instruction and a step runs it again; `G` writes r12 (and every
+// other register as it is: PC unchanged, so the core goes on where it was); `M` writes SRAM below
+// the stack and `m` reads it back; `Z2` watches that word and `c` stops at the first store to it
+// (`T05watch:`); `z2` removes the watch; `D` detaches and the run goes on to its passing end.
 TEST(GdbStub, StepWriteRegistersAndMemoryWatchAndDetach) {
   const std::filesystem::path out = pumptwin::testing::fresh_dir("pumptwin_gdb", "packets");
   pid_t bench = 0;
@@ -233,15 +233,26 @@ TEST(GdbStub, StepWriteRegistersAndMemoryWatchAndDetach) {
     const unsigned top_bits = std::stoul(first.substr(2, 2), nullptr, 16) >> 3;
     const uint32_t length = top_bits >= 0x1D ? 4 : 2;
     EXPECT_EQ(gdb.exchange("s"), "S05");
+    const uint32_t second = register_of(gdb.exchange("g"), 15);
+    EXPECT_EQ(second, pc + length);
+    EXPECT_EQ(gdb.exchange("s"), "S05");
     const std::string stepped = gdb.exchange("g");
-    EXPECT_EQ(register_of(stepped, 15), pc + length);
+    const uint32_t third = register_of(stepped, 15);
+    EXPECT_GT(third, second);
+
+    // PC written back one instruction (the reset handler's `cpsid i`, which may run twice): the
+    // core goes on from there, and a step runs that instruction.
+    EXPECT_EQ(gdb.exchange("Pf=" + hex_le32(second)), "OK");
+    EXPECT_EQ(register_of(gdb.exchange("g"), 15), second);
+    EXPECT_EQ(gdb.exchange("s"), "S05");
+    EXPECT_EQ(register_of(gdb.exchange("g"), 15), third);
 
     std::string written = stepped;
     written.replace(8 * 12, 8, hex_le32(0x12345678));
     EXPECT_EQ(gdb.exchange("G" + written), "OK");
     const std::string after_g = gdb.exchange("g");
     EXPECT_EQ(register_of(after_g, 12), 0x12345678u);
-    EXPECT_EQ(register_of(after_g, 15), pc + length);
+    EXPECT_EQ(register_of(after_g, 15), third);
 
     char word[32];
     std::snprintf(word, sizeof word, "%x,4", sp - 64);

@@ -126,13 +126,15 @@ uint32_t M0PlusCore::read_register(int uc_register) const {
 }
 
 void M0PlusCore::write_register(int uc_register, uint32_t value) {
-  // Pitfall: Unicorn 2.0.1 ends uc_emu_start when PC is written from a hook (quit_request with
-  // uc_emu_stop), which run() would otherwise take for a stop of no known cause (a fault). GDB
-  // writes every register with its G packet: PC written with the address it holds changes
-  // nothing and is left alone; a new PC ends the emulation and run() goes on from it.
-  if (uc_register == UC_ARM_REG_PC && in_emulation_) {
+  if (uc_register == UC_ARM_REG_PC) {
+    // Pitfall: Unicorn 2.0.1 takes bit 0 of a PC write as the Thumb state, and an M-profile core
+    // out of Thumb state faults at its next instruction (GDB writes PC without it): PC is always
+    // written with bit 0 set. Written from a hook (GDB's G or P while the core is halted in its
+    // instruction hook), PC ends the translated block and the core goes on at the new PC. GDB's G
+    // writes every register, PC with the value it holds: that write is left alone, so that the
+    // rest of the block is not entered (and costed) twice.
     if (value == read_register(UC_ARM_REG_PC)) return;
-    pc_written_in_emulation_ = true;
+    value |= 1u;
   }
   uc_reg_write(uc_, uc_register, &value);
 }
@@ -212,10 +214,7 @@ M0PlusCore::Stop M0PlusCore::run(uint64_t quantum_cycles) {
   quantum_end_ = cycles_ + quantum_cycles;
   for (;;) {
     const uint32_t pc = read_register(UC_ARM_REG_PC);
-    pc_written_in_emulation_ = false;
-    in_emulation_ = true;
     const uc_err error = uc_emu_start(uc_, pc | 1u, 0xFFFFFFFF, 0, 0);
-    in_emulation_ = false;
     if (error == UC_ERR_OK) {
       if (quantum_stop_) {
         // Stopped before the block ran: resume at it.
@@ -223,8 +222,6 @@ M0PlusCore::Stop M0PlusCore::run(uint64_t quantum_cycles) {
         return Stop::kQuantum;
       }
       if (stop_requested_) return Stop::kStopped;
-      // A debugger moved PC (GDB's G or P packet, `jump`): go on from there.
-      if (pc_written_in_emulation_) continue;
       const uint32_t after = read_register(UC_ARM_REG_PC);
       uint8_t bytes[2] = {0, 0};
       read_memory(after - 2, bytes, 2);

@@ -21,6 +21,8 @@
 //    The bus never stops the core from inside an MMIO access except to end it for good (a
 //    reset): a store stopped there would be replayed on resume.
 //  - WFI ends uc_emu_start (QEMU's halt) with PC after it; run() reports it.
+//  - A PC write's bit 0 is taken as the Thumb state, out of which an M-profile core faults:
+//    write_register() always sets it (a debugger writes PC without it, from the core's hook).
 #pragma once
 
 #include <cstdint>
@@ -115,8 +117,9 @@ class M0PlusCore {
   uint32_t ipsr() const;
   bool primask() const;
 
-  // Registers by Unicorn's numbering (UC_ARM_REG_*). A debugger may write PC from inside the
-  // core's run (its instruction hook): the core then goes on at the PC written.
+  // Registers by Unicorn's numbering (UC_ARM_REG_*). PC is read without and written with the
+  // Thumb bit; a debugger may write it from inside the core's run (its instruction hook): the
+  // core then goes on at the PC written.
   uint32_t read_register(int uc_register) const;
   void write_register(int uc_register, uint32_t value);
   // Flash, SRAM and the FRAM window as a debugger sees them (no bus access, no time).
@@ -186,8 +189,6 @@ class M0PlusCore {
   uint32_t vtor_ = 0;
   bool stop_requested_ = false;
   bool quantum_stop_ = false;
-  bool in_emulation_ = false;  // inside uc_emu_start (a hook is running)
-  bool pc_written_in_emulation_ = false;
   uint32_t invalid_address_ = 0;
   bool locked_up_ = false;
   M0PlusFault last_fault_{};
