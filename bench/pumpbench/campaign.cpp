@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hex_text.h"
+#include "m0plus_image.h"
 #include "merge.h"
 #include "plot_axes.h"
 #include "scenario_run.h"
@@ -66,8 +67,8 @@ std::optional<std::string> read_text(const std::string& path) {
 
 bool valid_variant_name(const std::string& name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
   });
 }
 
@@ -276,7 +277,8 @@ std::string run_name(const Campaign& campaign, const CampaignRun& run) {
 }
 
 json shard_report(const Campaign& campaign, const Shard& shard, size_t runs_total,
-                  const std::vector<CampaignRun>& runs, const std::vector<WorkerRun>& results) {
+                  const std::vector<CampaignRun>& runs, const std::vector<WorkerRun>& results,
+                  const json& firmware) {
   json variants = json::array();
   for (const FaultVariant& variant : campaign.variants) {
     json entry = {{"name", variant.name}};
@@ -316,6 +318,7 @@ json shard_report(const Campaign& campaign, const Shard& shard, size_t runs_tota
           {"campaign_file", campaign.file},
           {"campaign_file_sha256", campaign.file_sha256},
           {"inputs_sha256", campaign.inputs_sha256},
+          {"firmware", firmware},
           {"shard", {{"index", shard.index}, {"count", shard.count}}},
           {"runs_total", runs_total},
           {"scenarios", scenarios},
@@ -387,9 +390,9 @@ CampaignLoad load_campaign(const std::string& path) {
       const auto size = cohort.integer("size", 1, 1000, true);
       const auto first = cohort.integer("first", 0, 100000);
       if (seed && size) {
-        campaign.cohort = CampaignCohort{static_cast<uint64_t>(*seed),
-                                         static_cast<uint64_t>(first.value_or(0)),
-                                         static_cast<uint64_t>(*size)};
+        campaign.cohort =
+            CampaignCohort{static_cast<uint64_t>(*seed), static_cast<uint64_t>(first.value_or(0)),
+                           static_cast<uint64_t>(*size)};
       }
     }
     if (top.has("faults")) {
@@ -510,9 +513,8 @@ Scenario scenario_of_run(const Campaign& campaign, const CampaignRun& run) {
     step.action = *variant.fault;
     step.action_name = "inject";
     // load_campaign refused every variant without a place in every scenario.
-    scenario.timeline.insert(scenario.timeline.begin() +
-                                 static_cast<std::ptrdiff_t>(position.value_or(0)),
-                             step);
+    scenario.timeline.insert(
+        scenario.timeline.begin() + static_cast<std::ptrdiff_t>(position.value_or(0)), step);
   }
   return scenario;
 }
@@ -530,6 +532,16 @@ std::optional<Shard> parse_shard(const std::string& text) {
     return std::nullopt;
   }
   return Shard{index, count};
+}
+
+std::vector<std::string> campaign_run_arguments(const std::string& campaign_file,
+                                                const std::string& run_id,
+                                                const std::string& out_dir,
+                                                const std::string& firmware) {
+  std::vector<std::string> arguments = {"campaign", campaign_file, "--run",
+                                        run_id,     "--out",       out_dir};
+  if (!firmware.empty()) arguments.insert(arguments.end(), {"--firmware", firmware});
+  return arguments;
 }
 
 int run_campaign(const std::string& self, const CampaignOptions& options) {
@@ -551,6 +563,17 @@ int run_campaign(const std::string& self, const CampaignOptions& options) {
     }
     return kExitPassed;
   }
+  // Which firmware every run runs, for the report: as each run's result.json says it.
+  json firmware = {{"build", "host"}};
+  if (!options.firmware.empty()) {
+    std::string problem;
+    const auto image = pumptwin::mcu::FirmwareImage::load(options.firmware, problem);
+    if (!image) {
+      std::fprintf(stderr, "pumpbench campaign: --firmware: %s\n", problem.c_str());
+      return kExitBadInput;
+    }
+    firmware = {{"build", "image"}, {"path", image->path}, {"sha256", image->sha256_hex}};
+  }
   std::vector<CampaignRun> selected;
   std::vector<WorkerRun> workers;
   // Round robin: a scenario's runs (alike in length) spread over every shard.
@@ -560,23 +583,21 @@ int run_campaign(const std::string& self, const CampaignOptions& options) {
     worker.id = run.id;
     worker.name = run.name;
     worker.out_dir = options.out_dir + "/runs/" + run.id;
-    worker.arguments = {"campaign", options.file, "--run", run.id, "--out", worker.out_dir};
-    if (!options.firmware.empty()) {
-      worker.arguments.insert(worker.arguments.end(), {"--firmware", options.firmware});
-    }
+    worker.arguments =
+        campaign_run_arguments(options.file, run.id, worker.out_dir, options.firmware);
     worker.group = campaign_cell(campaign, run);
     selected.push_back(run);
     workers.push_back(std::move(worker));
   }
-  std::printf("campaign %s: %zu runs (%zu scenarios x %zu fault variants x cohort x seeds); "
-              "shard %u/%u: %zu runs\n",
-              campaign.name.c_str(), all.size(), campaign.scenarios.size(),
-              campaign.variants.size(), options.shard.index, options.shard.count,
-              selected.size());
+  std::printf(
+      "campaign %s: %zu runs (%zu scenarios x %zu fault variants x cohort x seeds); "
+      "shard %u/%u: %zu runs\n",
+      campaign.name.c_str(), all.size(), campaign.scenarios.size(), campaign.variants.size(),
+      options.shard.index, options.shard.count, selected.size());
   std::fflush(stdout);
   run_workers(self, workers, options.jobs != 0 ? options.jobs : default_worker_count());
 
-  const json shard = shard_report(campaign, options.shard, all.size(), selected, workers);
+  const json shard = shard_report(campaign, options.shard, all.size(), selected, workers, firmware);
   std::error_code error;
   fs::create_directories(options.out_dir, error);
   // Written whole and then renamed: a merge waiting for the shard reports never reads half of one.

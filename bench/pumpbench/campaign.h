@@ -94,10 +94,18 @@ struct CampaignOptions {
   unsigned jobs = 0;  // 0: every core
   Shard shard;
   std::string out_dir = "pumpbench-campaign";
-  std::string run_id;  // set: run this one run in this process (what each worker does)
-  bool list = false;   // print the runs (index, shard, id) and run nothing
+  std::string run_id;    // set: run this one run in this process (what each worker does)
+  bool list = false;     // print the runs (index, shard, id) and run nothing
   std::string firmware;  // --firmware: every run runs this image
 };
+
+// The arguments after the executable that run one run of a campaign alone, into `out_dir`, on
+// the image `firmware` (the host build when empty): what each worker is given and, in the
+// report, the command that reproduces a failing run, so that the two cannot differ.
+std::vector<std::string> campaign_run_arguments(const std::string& campaign_file,
+                                                const std::string& run_id,
+                                                const std::string& out_dir,
+                                                const std::string& firmware);
 
 // Exit codes as `pumpbench suite`: 0 every run passed, 1 some failed, 2 bad input, 3 some run's
 // simulation failed.

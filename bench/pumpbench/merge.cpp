@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "campaign.h"
 #include "hazards.h"
 #include "recorder.h"
 #include "report_html.h"
@@ -151,6 +152,7 @@ json summary_json(const json& header, const std::vector<json>& runs,
           {"description", header["description"]},
           {"campaign_file_sha256", header["campaign_file_sha256"]},
           {"inputs_sha256", header["inputs_sha256"]},
+          {"firmware", header["firmware"]},
           {"runs_total", runs.size()},
           {"passed", passed},
           {"failed", failed},
@@ -180,7 +182,14 @@ void write_markdown(const std::string& path, const json& summary,
      << " fault variants x cohort members x seeds): " << summary["passed"] << " passed, "
      << summary["failed"] << " failed, " << summary["known_gap"] << " known gap (not a pass), "
      << summary["errors"] << " could not run or errored. Campaign file sha256 `"
-     << summary["campaign_file_sha256"].get<std::string>() << "`.\n\n";
+     << summary["campaign_file_sha256"].get<std::string>() << "`. Firmware: ";
+  const json& firmware = summary["firmware"];
+  if (firmware["build"] == "image") {
+    md << "the image `" << firmware["path"].get<std::string>() << "` (sha256 `"
+       << firmware["sha256"].get<std::string>() << "`).\n\n";
+  } else {
+    md << "the host build.\n\n";
+  }
   md << "## Verdicts: runs passed per scenario and fault variant\n\n| scenario |";
   for (const json& variant : summary["variants"])
     md << " " << variant["name"].get<std::string>() << " |";
@@ -286,6 +295,10 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
                       "than " +
                       first_where + " (inputs sha256 differ)");
       }
+      if (shard["firmware"] != first["firmware"]) {
+        return refuse(where + " ran other firmware (" + shard["firmware"].dump() + ") than " +
+                      first_where + " (" + first["firmware"].dump() + ")");
+      }
       if (shard["shard"]["count"].get<unsigned>() != count) {
         return refuse(where + " is shard " + shard_name(shard) + ", " + first_where + " shard " +
                       shard_name(first) + ": different splits of the campaign");
@@ -372,8 +385,12 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
     report.errors = run["errors"].get<std::vector<std::string>>();
     report.group = scenario + "/" + variant;
     report.group_name = scenario + " [" + variant + "]";
-    report.reproduce = "pumpbench campaign " + header["campaign_file"].get<std::string>() +
-                       " --run " + report.id + " --out reproduce/" + report.id;
+    report.reproduce = "pumpbench";
+    for (const std::string& word :
+         campaign_run_arguments(header["campaign_file"].get<std::string>(), report.id,
+                                "reproduce/" + report.id, header["firmware"].value("path", ""))) {
+      report.reproduce += " " + shell_word(word);
+    }
     reports.push_back(std::move(report));
   }
   std::error_code error;

@@ -107,6 +107,16 @@ std::vector<Requirement> load_requirements_for(const std::vector<std::string>& p
   return std::move(loaded.requirements);
 }
 
+std::string shell_word(const std::string& word) {
+  if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                              "0123456789_-./=:+,@%") == std::string::npos) {
+    return word;
+  }
+  std::string quoted = "'";
+  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
 unsigned default_worker_count() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
