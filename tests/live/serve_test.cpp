@@ -208,6 +208,13 @@ TEST(LiveServe, InteractiveSessionPausesStepsAndTakesCommands) {
   EXPECT_NE(misspelt["message"].get<std::string>().find("unknown key 'concentraton'"),
             std::string::npos)
       << misspelt.dump();
+  // A level the loader refuses is a failed ack, not the end of the run (issue 18: atoi took
+  // "T1x" and the run died).
+  const Json level = ack(
+      {{"type", "inject"}, {"id", 8}, {"fault", "tip_migration"}, {"params", {{"level", "T1x"}}}});
+  EXPECT_EQ(level["ok"], false);
+  EXPECT_NE(level["message"].get<std::string>().find("not a vertebral level"), std::string::npos)
+      << level.dump();
   EXPECT_EQ(ack({{"type", "resume"}, {"id", 5}})["ok"], true);
   const Json end = client.receive_until([](const Json& m) { return m["type"] == "end"; });
   ASSERT_FALSE(end.is_null());
