@@ -157,8 +157,8 @@ TEST(LiveServe, InteractiveSessionPausesStepsAndTakesCommands) {
   ASSERT_EQ(server_hello["type"], "hello");
   EXPECT_FALSE(server_hello["signals"].empty());
   EXPECT_FALSE(server_hello["faults"].empty());
-  // Revision 4: each signal's view, live-only ones too.
-  EXPECT_EQ(server_hello["revision"], 4);
+  // Revision 4: each signal's view, live-only ones too (revision 5 since).
+  EXPECT_EQ(server_hello["revision"], 5);
   for (const Json& signal : server_hello["signals"]) {
     ASSERT_TRUE(signal.contains("view")) << signal.dump();
     if (signal["name"] == "supply_current_ma") {
@@ -190,6 +190,30 @@ TEST(LiveServe, InteractiveSessionPausesStepsAndTakesCommands) {
                              {"fault", "shaft_load"},
                              {"params", {{"torque", "0.05 N.m"}}}});
   EXPECT_EQ(injected["ok"], true) << injected.dump();
+  // Revision 5: every field of a scenario's program (read by the scenario's reader alone), and
+  // a wrong field is a failed ack naming it, the client still served.
+  const Json flexible = ack(
+      {{"type", "program"},
+       {"id", 6},
+       {"flexible",
+        {{{"start", "00:00"}, {"rate", "2 mg/day"}}, {{"start", "12:00"}, {"rate", "3 mg/day"}}}},
+       {"periodic_bolus",
+        {{"dose", "0.1 mg"}, {"first", "08:00"}, {"every", "6 h"}, {"duration", "10 min"}}}});
+  EXPECT_EQ(flexible["ok"], true) << flexible.dump();
+  EXPECT_EQ(flexible["message"], "accepted") << flexible.dump();
+  const Json misspelt =
+      ack({{"type", "refill"}, {"id", 7}, {"volume", "5 mL"}, {"concentraton", "1 mg/mL"}});
+  EXPECT_EQ(misspelt["ok"], false);
+  EXPECT_NE(misspelt["message"].get<std::string>().find("unknown key 'concentraton'"),
+            std::string::npos)
+      << misspelt.dump();
+  // A level the loader refuses is a failed ack, not the end of the run (issue 18: atoi took
+  // "T1x" and the run died).
+  const Json level = ack(
+      {{"type", "inject"}, {"id", 8}, {"fault", "tip_migration"}, {"params", {{"level", "T1x"}}}});
+  EXPECT_EQ(level["ok"], false);
+  EXPECT_NE(level["message"].get<std::string>().find("not a vertebral level"), std::string::npos)
+      << level.dump();
   EXPECT_EQ(ack({{"type", "resume"}, {"id", 5}})["ok"], true);
   const Json end = client.receive_until([](const Json& m) { return m["type"] == "end"; });
   ASSERT_FALSE(end.is_null());
@@ -198,6 +222,7 @@ TEST(LiveServe, InteractiveSessionPausesStepsAndTakesCommands) {
   const std::string events = slurp(out / "events.log");
   EXPECT_NE(events.find("live ptm_press: accepted"), std::string::npos);
   EXPECT_NE(events.find("live inject"), std::string::npos);
+  EXPECT_NE(events.find("live program: accepted"), std::string::npos) << events;
   fs::remove_all(out);
 }
 
