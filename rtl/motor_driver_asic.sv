@@ -241,35 +241,10 @@ module motor_driver_asic
     end
   end
 
-  // The register the SPI slave reads, evaluated only when it asks.
-  function automatic logic [15:0] register_value(input logic [6:0] address);
-    case (address)
-      ADDR_CHIP_ID: return RESET_CHIP_ID;
-      ADDR_REVISION: return RESET_REVISION;
-      ADDR_CTRL: return {11'b0, ctrl_sleep, ctrl_step_mode, ctrl_dir, ctrl_enable};
-      ADDR_MOVE_STEPS: return move_steps;
-      ADDR_STEP_PERIOD: return step_period;
-      ADDR_CURRENT_LIMIT: return {8'b0, current_limit};
-      ADDR_STATUS: return {12'b0, reset_request, tone != 0, adc_busy, busy};
-      ADDR_STEPS_REMAINING: return steps_remaining;
-      ADDR_FAULT: return {9'b0, fault};
-      ADDR_INT_MASK: return {7'b0, int_mask};
-      ADDR_INT_STATUS: return {7'b0, int_status};
-      ADDR_TOTAL_STEPS_LO: return total_steps[15:0];
-      ADDR_TOTAL_STEPS_HI: return total_steps_hi_latched;
-      ADDR_STALL_CONFIG: return stall_config;
-      ADDR_ADC_CTRL: return {adc_busy, 10'b0, adc_channels};
-      ADDR_ADC_MOTOR_CURRENT: return {4'b0, adc_result[0]};
-      ADDR_ADC_BATTERY: return {4'b0, adc_result[1]};
-      ADDR_ADC_TEMPERATURE: return {4'b0, adc_result[2]};
-      ADDR_ADC_PRESSURE_RESERVOIR: return {4'b0, adc_result[3]};
-      ADDR_ADC_PRESSURE_OUTLET: return {4'b0, adc_result[4]};
-      ADDR_WDT_TIMEOUT: return wdt_timeout;
-      ADDR_WDT_REMAINING: return wdt_remaining;
-      ADDR_ALARM_TONE: return {14'b0, alarm_tone};
-      default: return 16'h0000;
-    endcase
-  endfunction
+  // The register the SPI slave reads, evaluated only when it asks: register_value(address),
+  // generated from the register map (rtl/motor_driver_regs.yaml) like the package, so each
+  // field is read from the flop its `source` names at the position the map gives it.
+  `include "motor_driver_regs_read.svh"
 
   assign irq = (int_status & int_mask) != 0;
   assign status_byte = {irq, fault != 0, busy, fault[FAULT_SPI_ERROR_LSB], MISO_STATUS_PATTERN};
