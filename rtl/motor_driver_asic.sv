@@ -89,8 +89,8 @@ module motor_driver_asic
   wire [6:0] new_faults = 7'(seq_overcurrent) << FAULT_OVERCURRENT_LSB |
       7'(seq_stall) << FAULT_STALL_LSB | 7'(seq_open_load) << FAULT_OPEN_LOAD_LSB |
       7'(undervoltage_now) << FAULT_UNDERVOLTAGE_LSB |
-      7'(overtemperature_now) << FAULT_OVERTEMPERATURE_LSB | 7'(frame_error) << FAULT_SPI_ERROR_LSB |
-      7'(watchdog_expired) << FAULT_WATCHDOG_LSB;
+      7'(overtemperature_now) << FAULT_OVERTEMPERATURE_LSB |
+      7'(frame_error) << FAULT_SPI_ERROR_LSB | 7'(watchdog_expired) << FAULT_WATCHDOG_LSB;
   wire [6:0] faults_latching = new_faults & ~fault;
   wire [8:0] new_interrupts = 9'(faults_latching) << INT_STATUS_FAULTS_LSB |
       9'(move_done) << INT_STATUS_MOVE_DONE_LSB | 9'(adc_done) << INT_STATUS_ADC_DONE_LSB;
@@ -231,7 +231,7 @@ module motor_driver_asic
           ADDR_WDT_KICK: if (frame_data == WDT_KICK_KEY) wdt_kick_count <= wdt_kick_count + 8'd1;
           ADDR_WDT_TIMEOUT: wdt_timeout <= frame_data;
           ADDR_ALARM_TONE:
-          alarm_tone <= frame_data[ALARM_TONE_PATTERN_LSB+:ALARM_TONE_PATTERN_WIDTH];
+              alarm_tone <= frame_data[ALARM_TONE_PATTERN_LSB+:ALARM_TONE_PATTERN_WIDTH];
           default: ;
         endcase
       end
