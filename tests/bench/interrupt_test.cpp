@@ -75,7 +75,9 @@ void expect_complete_outputs(const fs::path& dir) {
     }
     if (path.filename() == "events.log" || path.filename() == "signals.csv") {
       const std::string text = slurp(path);
-      if (!text.empty()) EXPECT_EQ(text.back(), '\n') << path;
+      if (!text.empty()) {
+        EXPECT_EQ(text.back(), '\n') << path;
+      }
     }
   }
   EXPECT_GE(results, 1u) << dir;
