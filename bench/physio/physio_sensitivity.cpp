@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
     const json& spec = campaign["sensitivity"];
     screening.campaign_file = spec["campaign_file"].get<std::string>();
     screening.campaign_file_sha256 = campaign["campaign_file_sha256"].get<std::string>();
+    screening.description = campaign["description"].get<std::string>();
     screening.trajectories = spec["trajectories"].get<std::size_t>();
     screening.levels = spec["levels"].get<std::size_t>();
     screening.seed = spec["seed"].get<std::uint64_t>();

@@ -317,7 +317,8 @@ std::string sensitivity_markdown(const Screening& screening,
       "over its whole range, per unit of that range); sigma the standard deviation of the "
       "effects (interactions and non-linearity). Factors are ranked by mu*; those with mu* near 0 "
       "can be left as assumptions for this use, the largest are where better data would most "
-      "improve credibility.\n";
+      "improve credibility.\n\nThe campaign: " +
+      screening.description + "\n";
   for (const ScreenedCell& cell : screening.cells) {
     for (std::size_t k = 0; k < cell.outputs.size(); ++k) {
       out += "\n### " + cell.scenario + " [" + cell.variant + "]: `" + cell.outputs[k] + "`\n\n" +

@@ -117,6 +117,7 @@ struct ScreenedCell {
 struct Screening {
   std::string campaign_file;
   std::string campaign_file_sha256;
+  std::string description;  // the campaign's
   std::size_t trajectories = 0;
   std::size_t levels = 0;
   std::uint64_t seed = 0;
