@@ -25,7 +25,8 @@ namespace pumptwin::physio::validation {
 
 // What one evaluation of the patient-variability outputs varies: the patients and the two drugs
 // the outputs use (the morphine outputs' patient; the baclofen output's patient, tip T11 and
-// target L2). A factor applies to it as to a whole-chain run's patient and drug (apply_factor).
+// target L2). The factors are written against it (Factor::apply); apply_factor maps a whole-chain
+// run's patient and drug onto it.
 struct ModelInputs {
   PatientParameters patient;
   PatientParameters baclofen_patient;
