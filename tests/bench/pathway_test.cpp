@@ -26,6 +26,7 @@ using nlohmann::json;
 using pumpbench::DrugProtocol;
 using pumpbench::find_protocol;
 using pumpbench::titrate;
+using Answer = pumpbench::PatientBehaviour::PtmAnswer;
 
 const DrugProtocol& protocol(const std::string& drug) {
   const DrugProtocol* found = find_protocol(drug);
@@ -74,6 +75,41 @@ TEST(PathwayProtocol, StartingDoseFollowsOpioidStatus) {
   EXPECT_DOUBLE_EQ(pumpbench::starting_dose(protocol("morphine"), true, 500.0, 0.0), 1000.0);
   EXPECT_EQ(protocol("morphine").trial_bolus_naive_ug.front(), 200.0);
   EXPECT_EQ(protocol("morphine").trial_bolus_tolerant_ug.front(), 500.0);
+}
+
+// The infusion trial's daily review: morphine's rate doubles below target relief (Grider 2011's
+// trial doses 25-400 ug, each twice the last); target relief without unacceptable side effects
+// makes a responder at that rate; unacceptable side effects, the protocol's maximum or the last
+// review end the trial without one.
+TEST(PathwayProtocol, InfusionTrialReviewDoublesBelowTargetAndEndsAtAResponse) {
+  const DrugProtocol& morphine = protocol("morphine");
+  const pumpbench::TrialReview up = pumpbench::review_infusion_trial(morphine, 300.0, {0.3, false, false}, false);
+  EXPECT_EQ(up.decision, "increase");
+  EXPECT_FALSE(up.ends);
+  EXPECT_DOUBLE_EQ(up.rate_ug_per_day, 600.0);
+  const pumpbench::TrialReview responder =
+      pumpbench::review_infusion_trial(morphine, 1200.0, {0.5, false, false}, false);
+  EXPECT_TRUE(responder.ends);
+  EXPECT_TRUE(responder.responder);
+  EXPECT_DOUBLE_EQ(responder.rate_ug_per_day, 1200.0);
+  const pumpbench::TrialReview side =
+      pumpbench::review_infusion_trial(morphine, 1200.0, {0.8, true, false}, false);
+  EXPECT_TRUE(side.ends);
+  EXPECT_FALSE(side.responder);
+  EXPECT_EQ(side.reason, "unacceptable side effects");
+  const pumpbench::TrialReview last =
+      pumpbench::review_infusion_trial(morphine, 600.0, {0.4, false, false}, true);
+  EXPECT_TRUE(last.ends);
+  EXPECT_FALSE(last.responder);
+  // Doubling stops at the protocol's maximum (15 mg/day), and the trial ends there.
+  EXPECT_DOUBLE_EQ(
+      pumpbench::review_infusion_trial(morphine, 8000.0, {0.1, false, false}, false).rate_ug_per_day,
+      15000.0);
+  EXPECT_TRUE(pumpbench::review_infusion_trial(morphine, 15000.0, {0.1, false, false}, false).ends);
+  // A drug without its own trial step takes the visits' step: ziconotide +1.2 ug/day.
+  EXPECT_NEAR(pumpbench::review_infusion_trial(protocol("ziconotide"), 1.2, {0.1, false, false}, false)
+                  .rate_ug_per_day,
+              2.4, 1e-9);
 }
 
 TEST(PathwayProtocol, ResponderNeedsHalfReliefWithoutUnacceptableSideEffects) {
@@ -139,7 +175,7 @@ TEST(PathwayPatient, PressesFollowTheAvailabilityLightOnceLearned) {
     const auto day = static_cast<size_t>(t / 86400.0);
     ++presses_per_day[day];
     refused_per_day[day] += grant ? 0 : 1;
-    patient.ptm_answered(t, grant);
+    patient.ptm_answered(t, grant ? Answer::kGranted : Answer::kRefused);
   }
   // Without the light a patient in pain pressed every 30 min with probability 0.8: ~25 a day.
   // With it: the first day's refusals teach the patient; afterwards about the 4 a day granted.
@@ -160,12 +196,33 @@ TEST(PathwayPatient, PressesFollowTheAvailabilityLightOnceLearned) {
   EXPECT_FALSE(fresh.ptm_light_on(0.0));  // no PTM settings yet
   fresh.set_ptm(3 * 3600.0, 2);
   EXPECT_TRUE(fresh.ptm_light_on(8 * 3600.0));
-  fresh.ptm_answered(8 * 3600.0, true);
+  fresh.ptm_answered(8 * 3600.0, Answer::kGranted);
   EXPECT_FALSE(fresh.ptm_light_on(10 * 3600.0));
   EXPECT_TRUE(fresh.ptm_light_on(11 * 3600.0));
-  fresh.ptm_answered(11 * 3600.0, true);
+  fresh.ptm_answered(11 * 3600.0, Answer::kGranted);
   EXPECT_FALSE(fresh.ptm_light_on(20 * 3600.0));  // two in the last 24 h
   EXPECT_TRUE(fresh.ptm_light_on(32 * 3600.0));   // the first is a day old
+}
+
+// The pump answers a press during a critical alarm with "therapy stopped" (refusal 12,
+// docs/telemetry.md): the handheld's light goes dark and stays dark, whatever its own lockout and
+// daily count say, until a press is granted again.
+TEST(PathwayPatient, ATherapyStoppedAnswerDarkensTheLightUntilAGrant) {
+  pumpbench::PatientBehaviour patient(1, 1);
+  patient.set_ptm(3 * 3600.0, 4);
+  EXPECT_TRUE(patient.ptm_light_on(8 * 3600.0));
+  patient.ptm_answered(8 * 3600.0, Answer::kTherapyStopped);
+  EXPECT_FALSE(patient.ptm_light_on(8 * 3600.0 + 60.0));
+  EXPECT_FALSE(patient.ptm_light_on(5 * 86400.0));  // no lockout or count explains it
+  EXPECT_DOUBLE_EQ(patient.press_when_dark_probability(), 0.25);  // a refusal: halved
+  patient.ptm_answered(5 * 86400.0, Answer::kGranted);
+  EXPECT_FALSE(patient.ptm_light_on(5 * 86400.0 + 60.0));  // the lockout after the grant
+  EXPECT_TRUE(patient.ptm_light_on(5 * 86400.0 + 3 * 3600.0));
+  // An ordinary refusal (lockout, daily limit) leaves the light to the handheld's settings.
+  pumpbench::PatientBehaviour other(1, 1);
+  other.set_ptm(3 * 3600.0, 4);
+  other.ptm_answered(8 * 3600.0, Answer::kRefused);
+  EXPECT_TRUE(other.ptm_light_on(8 * 3600.0 + 60.0));
 }
 
 TEST(PathwayPatient, BreakthroughAveragesTwoEpisodesADay) {
