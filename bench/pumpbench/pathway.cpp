@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/pump.h"
 #include "app/therapy.h"
 #include "catalogue.h"
 #include "pathway_patient.h"
@@ -510,19 +511,26 @@ class PathwayDriver final : public RunDriver {
     return stable_at_s_ && spec_.follow_up_s ? *spec_.follow_up_s : drug_interval;
   }
 
-  // The PTM's settings for the dose. The bolus must go at a rate the pump takes with the drug in
-  // the catheter: after a fill at a new strength the catheter still holds the old one until the
-  // bridging bolus is through, so a weaker old strength can need a longer bolus (a clinician
-  // lengthens it when the programmer refuses the rate).
+  // The PTM's settings for the dose: a bolus of kPtmDurationMinutes unless the pump would refuse
+  // its rate with the drug in the catheter (after a fill at a new strength the catheter holds the
+  // old one until the bridging bolus is through); then, as a clinician whose programmer refuses
+  // the rate, a longer bolus at the planned bolus rate.
   Step ptm_step(double t) {
     behaviour_.set_ptm(kPtmLockoutMinutes * 60.0, kPtmMaxPerDay);
     PtmSpec ptm;
     ptm.dose_ug = round_dose(protocol_, dose_ * kPtmDoseFraction);
     const double catheter_strength =
         t == bridged_at_s_ ? std::min(strength_, bridged_from_strength_) : strength_;
-    const double volume_ul = ptm.dose_ug / catheter_strength * 1e3;
-    ptm.duration_minutes = static_cast<uint16_t>(
-        std::max<double>(kPtmDurationMinutes, std::ceil(volume_ul / kBolusPlanUlPerMin)));
+    ptm.duration_minutes = kPtmDurationMinutes;
+    const bool pump_takes_it = pumpfw::app::bolus_rate_within_limit(
+        static_cast<uint64_t>(std::llround(ptm.dose_ug * 1e3)), ptm.duration_minutes * 60u,
+        static_cast<uint32_t>(std::llround(catheter_strength)),
+        pumpfw::app::PumpConfig{}.max_bolus_rate_full_steps_per_min,
+        static_cast<uint32_t>(std::llround(setup_.calibration_nl_per_step)));
+    if (!pump_takes_it) {
+      const double volume_ul = ptm.dose_ug / catheter_strength * 1e3;
+      ptm.duration_minutes = static_cast<uint16_t>(std::ceil(volume_ul / kBolusPlanUlPerMin));
+    }
     ptm.lockout_minutes = kPtmLockoutMinutes;
     ptm.max_per_day = kPtmMaxPerDay;
     return make_step(PtmConfigAction{ptm}, "ptm_config", "PTM: a tenth of the daily dose");
