@@ -487,7 +487,7 @@ TEST(PathwayCampaign, InfusionTrialIsTitratedDailyAndItsRespondersImplanted) {
 // stops, relief goes, and the patients in pain press their PTM. The pump refuses every press with
 // "therapy stopped" (refusal 12), and the handheld's light follows that answer: after the first
 // refusals the patients press about once a day at most, where a light still showing a bolus
-// available had them press up to 15-19 times a day (docs/pathway.md, the fault arms).
+// available had them press up to 28 times a day (docs/pathway.md, the fault arms).
 TEST(PathwayCampaign, AStalledPumpsTherapyStoppedAnswerDarkensThePtmLight) {
   const fs::path out = run_campaign("stall_campaign.yaml", "stall");
   int runs = 0;
