@@ -259,6 +259,10 @@ std::string event_detail(uint8_t code, uint32_t argument) {
   }
 }
 
+std::string refused_answer(uint8_t code) {
+  return "refused: " + refusal_name(code);
+}
+
 std::string refusal_name(uint8_t code) {
   static const char* const kNames[] = {"none",
                                        "bad frame",

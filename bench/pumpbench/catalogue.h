@@ -75,6 +75,8 @@ std::string event_name(uint8_t code);
 
 // Telemetry refusal names by refusal code (docs/telemetry.md, "Refusal codes").
 std::string refusal_name(uint8_t code);
+// A command's answer as the bench records it when the pump refused it ("refused: PTM lockout").
+std::string refused_answer(uint8_t code);
 
 // The alarms of an alarm word by name, "none" when no bit is set.
 std::string alarm_list(uint16_t bits);
