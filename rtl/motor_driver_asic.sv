@@ -82,17 +82,18 @@ module motor_driver_asic
   wire undervoltage_now = undervoltage_sync[1];
   wire overtemperature_now = overtemperature_sync[1];
 
-  // Faults that stop the motor also keep it from starting until they are cleared.
-  localparam logic [6:0] MOTOR_STOPPING_FAULTS = 7'b1011111;
-  wire [6:0] new_faults = {
-    watchdog_expired,
-    frame_error,
-    overtemperature_now,
-    undervoltage_now,
-    seq_open_load,
-    seq_stall,
-    seq_overcurrent
-  };
+  // Faults that stop the motor (all but SPI_ERROR) also keep it from starting until they are
+  // cleared.
+  localparam logic [6:0] MOTOR_STOPPING_FAULTS = ~(7'b1 << FAULT_SPI_ERROR_LSB);
+  // Each fault, and below each interrupt source, at its bit in the register map.
+  wire [6:0] new_faults = 7'(seq_overcurrent) << FAULT_OVERCURRENT_LSB |
+      7'(seq_stall) << FAULT_STALL_LSB | 7'(seq_open_load) << FAULT_OPEN_LOAD_LSB |
+      7'(undervoltage_now) << FAULT_UNDERVOLTAGE_LSB |
+      7'(overtemperature_now) << FAULT_OVERTEMPERATURE_LSB |
+      7'(frame_error) << FAULT_SPI_ERROR_LSB | 7'(watchdog_expired) << FAULT_WATCHDOG_LSB;
+  wire [6:0] faults_latching = new_faults & ~fault;
+  wire [8:0] new_interrupts = 9'(faults_latching) << INT_STATUS_FAULTS_LSB |
+      9'(move_done) << INT_STATUS_MOVE_DONE_LSB | 9'(adc_done) << INT_STATUS_ADC_DONE_LSB;
   wire [6:0] fault_cleared = write_fault ? fault & ~frame_data[6:0] : fault;
   wire motor_blocked = (fault & MOTOR_STOPPING_FAULTS) != 0;
   wire start_move = write_move && frame_data != 0 && ctrl_enable && !ctrl_sleep && !busy &&
@@ -176,7 +177,10 @@ module motor_driver_asic
 
   always_ff @(posedge clk_core) begin
     if (!rst_n) begin
-      {ctrl_sleep, ctrl_step_mode, ctrl_dir, ctrl_enable} <= RESET_CTRL[4:0];
+      ctrl_enable <= RESET_CTRL[CTRL_ENABLE_LSB];
+      ctrl_dir <= RESET_CTRL[CTRL_DIR_LSB];
+      ctrl_step_mode <= RESET_CTRL[CTRL_STEP_MODE_LSB+:CTRL_STEP_MODE_WIDTH];
+      ctrl_sleep <= RESET_CTRL[CTRL_SLEEP_LSB];
       move_steps <= RESET_MOVE_STEPS;
       step_period <= RESET_STEP_PERIOD;
       current_limit <= RESET_CURRENT_LIMIT[7:0];
@@ -186,9 +190,9 @@ module motor_driver_asic
       total_steps <= '0;
       total_steps_hi_latched <= RESET_TOTAL_STEPS_HI;
       stall_config <= RESET_STALL_CONFIG;
-      adc_channels <= RESET_ADC_CTRL[4:0];
+      adc_channels <= RESET_ADC_CTRL[ADC_CTRL_CHANNELS_LSB+:ADC_CTRL_CHANNELS_WIDTH];
       wdt_timeout <= RESET_WDT_TIMEOUT;
-      alarm_tone <= RESET_ALARM_TONE[1:0];
+      alarm_tone <= RESET_ALARM_TONE[ALARM_TONE_PATTERN_LSB+:ALARM_TONE_PATTERN_WIDTH];
       wdt_kick_count <= '0;
       wdt_expired_sync <= '0;
       wdt_expired_seen <= 1'b0;
@@ -226,7 +230,8 @@ module motor_driver_asic
           ADDR_ADC_CTRL: adc_channels <= frame_data[ADC_CTRL_CHANNELS_LSB+:ADC_CTRL_CHANNELS_WIDTH];
           ADDR_WDT_KICK: if (frame_data == WDT_KICK_KEY) wdt_kick_count <= wdt_kick_count + 8'd1;
           ADDR_WDT_TIMEOUT: wdt_timeout <= frame_data;
-          ADDR_ALARM_TONE: alarm_tone <= frame_data[1:0];
+          ADDR_ALARM_TONE:
+              alarm_tone <= frame_data[ALARM_TONE_PATTERN_LSB+:ALARM_TONE_PATTERN_WIDTH];
           default: ;
         endcase
       end
@@ -235,44 +240,21 @@ module motor_driver_asic
       if (write_strobe || new_faults != 0 || adc_done || move_done) begin
         fault <= fault_cleared | new_faults;
         int_status <= (write_int_status ? int_status & ~frame_data[8:0] : int_status) |
-            {adc_done, move_done, new_faults & ~fault};
+            new_interrupts;
       end
       if (step_driven) total_steps <= total_steps + {28'b0, step_eighths};
     end
   end
 
-  // The register the SPI slave reads, evaluated only when it asks.
-  function automatic logic [15:0] register_value(input logic [6:0] address);
-    case (address)
-      ADDR_CHIP_ID: return RESET_CHIP_ID;
-      ADDR_REVISION: return RESET_REVISION;
-      ADDR_CTRL: return {11'b0, ctrl_sleep, ctrl_step_mode, ctrl_dir, ctrl_enable};
-      ADDR_MOVE_STEPS: return move_steps;
-      ADDR_STEP_PERIOD: return step_period;
-      ADDR_CURRENT_LIMIT: return {8'b0, current_limit};
-      ADDR_STATUS: return {12'b0, reset_request, tone != 0, adc_busy, busy};
-      ADDR_STEPS_REMAINING: return steps_remaining;
-      ADDR_FAULT: return {9'b0, fault};
-      ADDR_INT_MASK: return {7'b0, int_mask};
-      ADDR_INT_STATUS: return {7'b0, int_status};
-      ADDR_TOTAL_STEPS_LO: return total_steps[15:0];
-      ADDR_TOTAL_STEPS_HI: return total_steps_hi_latched;
-      ADDR_STALL_CONFIG: return stall_config;
-      ADDR_ADC_CTRL: return {adc_busy, 10'b0, adc_channels};
-      ADDR_ADC_MOTOR_CURRENT: return {4'b0, adc_result[0]};
-      ADDR_ADC_BATTERY: return {4'b0, adc_result[1]};
-      ADDR_ADC_TEMPERATURE: return {4'b0, adc_result[2]};
-      ADDR_ADC_PRESSURE_RESERVOIR: return {4'b0, adc_result[3]};
-      ADDR_ADC_PRESSURE_OUTLET: return {4'b0, adc_result[4]};
-      ADDR_WDT_TIMEOUT: return wdt_timeout;
-      ADDR_WDT_REMAINING: return wdt_remaining;
-      ADDR_ALARM_TONE: return {14'b0, alarm_tone};
-      default: return 16'h0000;
-    endcase
-  endfunction
+  // The register the SPI slave reads, evaluated only when it asks: register_value(address),
+  // generated from the register map (rtl/motor_driver_regs.yaml) like the package, so each
+  // field is read from the flop its `source` names at the position the map gives it.
+  `include "motor_driver_regs_read.svh"
 
   assign irq = (int_status & int_mask) != 0;
-  assign status_byte = {irq, fault != 0, busy, fault[FAULT_SPI_ERROR_LSB], MISO_STATUS_PATTERN};
+  assign status_byte = 8'(irq) << MISO_STATUS_IRQ_BIT | 8'(fault != 0) << MISO_STATUS_FAULT_BIT |
+      8'(busy) << MISO_STATUS_BUSY_BIT |
+      8'(fault[FAULT_SPI_ERROR_LSB]) << MISO_STATUS_SPI_ERROR_BIT | 8'(MISO_STATUS_PATTERN);
   assign core_clock_request = spi_active || busy || adc_busy || watchdog_expired ||
       wdt_expired_toggle != wdt_expired_sync[0] ||
       (undervoltage && !fault[FAULT_UNDERVOLTAGE_LSB]) ||

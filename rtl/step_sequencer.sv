@@ -69,19 +69,18 @@ module step_sequencer (
   wire [7:0] magnitude_b = cosine_magnitude(index_b[3:0]);
   wire negative_a = cosine_negative(microstep);
   wire negative_b = cosine_negative(index_b);
-  // The low six bits of the products lie below the current-sense resolution.
-  /* verilator lint_off UNUSEDSIGNAL */
-  wire [15:0] product_a = current_limit_ma * magnitude_a;
-  wire [15:0] product_b = current_limit_ma * magnitude_b;
-  /* verilator lint_on UNUSEDSIGNAL */
-  // limit (mA) * table / 255 in 0.25 mA codes ~= limit * table / 64, less two codes (0.5 mA):
-  // the chopper reacts two cycles after the current crosses its target, and the current rises
-  // by at most ~0.3 mA a cycle, so the coil current stays at or under the limit.
+  // limit (mA) * table / 255 in 0.25 mA codes ~= limit * table / 64: the product's low six
+  // bits lie below the current-sense resolution and are dropped.
+  wire [9:0] table_codes_a = 10'((16'(current_limit_ma) * 16'(magnitude_a)) >> 6);
+  wire [9:0] table_codes_b = 10'((16'(current_limit_ma) * 16'(magnitude_b)) >> 6);
+  // The target is two codes (0.5 mA) below the table's: the chopper reacts two cycles after the
+  // current crosses its target, and the current rises by at most ~0.3 mA a cycle, so the coil
+  // current stays at or under the limit.
   localparam logic [9:0] REACTION_MARGIN_CODES = 10'd2;
-  wire [9:0] target_a = product_a[15:6] > REACTION_MARGIN_CODES ?
-      product_a[15:6] - REACTION_MARGIN_CODES : '0;
-  wire [9:0] target_b = product_b[15:6] > REACTION_MARGIN_CODES ?
-      product_b[15:6] - REACTION_MARGIN_CODES : '0;
+  wire [9:0] target_a = table_codes_a > REACTION_MARGIN_CODES ?
+      table_codes_a - REACTION_MARGIN_CODES : '0;
+  wire [9:0] target_b = table_codes_b > REACTION_MARGIN_CODES ?
+      table_codes_b - REACTION_MARGIN_CODES : '0;
   // 1.5 x the limit in 0.25 mA codes: limit * 4 + limit * 2.
   wire [10:0] overcurrent_code = {1'b0, current_limit_ma, 2'b00} + {2'b00, current_limit_ma, 1'b0};
 

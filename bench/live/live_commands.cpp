@@ -60,6 +60,10 @@ bool parse_live_action(const Json& message, const pumpbench::Setup& setup,
     node = yaml_of(message.value("fault", Json()));
   } else if (action == "inject") {
     Json fields = message.value("params", Json::object());
+    if (!fields.is_object()) {
+      error = "params: expected a mapping of the fault's parameters";
+      return false;
+    }
     if (fields.contains("fault")) {
       error = "params: a fault has no parameter 'fault'";
       return false;

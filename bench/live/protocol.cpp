@@ -145,84 +145,23 @@ std::string check_speed(const Json& message) {
   return "\"speed\" must be \"max\", \"realtime\" or a factor of real time from 0.001 to 1e9";
 }
 
-std::string check_inject(const Json& message) {
-  if (std::string problem = need_string(message, "fault", true); !problem.empty()) {
-    return problem;
-  }
-  if (has(message, "params")) {
-    if (!message["params"].is_object()) return "\"params\" must be an object";
-    for (const auto& [key, value] : message["params"].items()) {
-      if (!value.is_string() && !value.is_number() && !value.is_boolean()) {
-        return "parameter \"" + key + "\" must be a string, a number or a boolean";
-      }
-    }
-  }
-  return "";
-}
-
-std::string check_clear(const Json& message) {
-  return need_string(message, "fault", true);
-}
-
-std::string check_refill(const Json& message) {
-  for (const char* key : {"drug", "route"}) {
-    if (std::string problem = need_string(message, key, false); !problem.empty()) {
-      return problem;
-    }
-  }
-  for (const char* key : {"concentration", "low_alarm"}) {
-    if (std::string problem = need_quantity(message, key, false); !problem.empty()) {
-      return problem;
-    }
-  }
-  return need_quantity(message, "volume", true);
-}
-
-std::string check_program(const Json& message) {
-  return need_quantity(message, "continuous", true);
-}
-
-std::string check_clinician_bolus(const Json& message) {
-  if (std::string problem = need_quantity(message, "dose", true); !problem.empty()) {
-    return problem;
-  }
-  return need_quantity(message, "duration", true);
-}
-
-std::string check_acknowledge_alarms(const Json& message) {
-  const auto alarms = message.find("alarms");
-  if (alarms == message.end() || !alarms->is_array()) return "\"alarms\" must be a list";
-  for (const Json& alarm : *alarms) {
-    if (!alarm.is_string()) return "\"alarms\" must be a list of alarm names";
-  }
-  return "";
-}
-
-// Every message a client may send (docs/protocol.md, "Client messages"): its type, whether it
-// changes the run, and the check of its fields. The commands that act on the pump are the
-// scenario's actions by the same name (live_commands.h).
+// Every message a client may send that is not one of the run's actions (docs/protocol.md,
+// "Client messages"), with the check of its fields. The actions (refill, program, inject...)
+// are the scenario's timeline actions by the same names: their fields are read by the
+// scenario loader's own reader when the run performs them (live_commands.h), not here.
 struct ClientMessage {
   const char* type;
-  bool control;
   std::string (*check)(const Json&);
 };
-constexpr std::array<ClientMessage, 16> kClientMessages = {{
-    {"hello", false, check_hello},
-    {"subscribe", false, check_subscribe},
-    {"ping", false, no_fields},
-    {"snapshot", true, no_fields},
-    {"pause", true, no_fields},
-    {"resume", true, no_fields},
-    {"step", true, check_step},
-    {"speed", true, check_speed},
-    {"inject", true, check_inject},
-    {"clear", true, check_clear},
-    {"ptm_press", true, no_fields},
-    {"refill", true, check_refill},
-    {"program", true, check_program},
-    {"clinician_bolus", true, check_clinician_bolus},
-    {"acknowledge_alarms", true, check_acknowledge_alarms},
-    {"alarm_test", true, no_fields},
+constexpr std::array<ClientMessage, 8> kClientMessages = {{
+    {"hello", check_hello},
+    {"subscribe", check_subscribe},
+    {"ping", no_fields},
+    {"snapshot", no_fields},
+    {"pause", no_fields},
+    {"resume", no_fields},
+    {"step", check_step},
+    {"speed", check_speed},
 }};
 
 const ClientMessage* find_client_message(const std::string& type) {
@@ -234,12 +173,7 @@ const ClientMessage* find_client_message(const std::string& type) {
 
 }  // namespace
 
-bool is_control(const std::string& type) {
-  const ClientMessage* found = find_client_message(type);
-  return found != nullptr && found->control;
-}
-
-std::string check_client_message(const Json& message) {
+std::string check_client_message(const Json& message, const std::vector<std::string>& actions) {
   if (!message.is_object()) return "a message must be a JSON object";
   const auto type_field = message.find("type");
   if (type_field == message.end() || !type_field->is_string()) {
@@ -249,9 +183,14 @@ std::string check_client_message(const Json& message) {
     return "\"id\" must be an integer or a string";
   }
   const std::string type = *type_field;
-  const ClientMessage* found = find_client_message(type);
-  if (found == nullptr) return "unknown message type \"" + type + "\"";
-  return found->check(message);
+  if (const ClientMessage* found = find_client_message(type)) return found->check(message);
+  if (std::find(actions.begin(), actions.end(), type) != actions.end()) return "";
+  std::string known;
+  for (const ClientMessage& client_message : kClientMessages) {
+    known += std::string(known.empty() ? "" : ", ") + client_message.type;
+  }
+  for (const std::string& action : actions) known += ", " + action;
+  return "unknown message type \"" + type + "\" (known: " + known + ")";
 }
 
 Json error_message(const std::string& code, const std::string& text, const Json& id) {

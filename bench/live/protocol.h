@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -17,7 +18,7 @@ using Json = nlohmann::json;
 inline constexpr const char* kProtocolName = "pumptwin-live";
 inline constexpr int kProtocolVersion = 1;
 // Revisions of a version only add messages and fields (docs/protocol.md).
-inline constexpr int kProtocolRevision = 4;
+inline constexpr int kProtocolRevision = 5;
 // Longest line a client may send (bytes, newline excluded): a command is a few hundred bytes.
 inline constexpr std::size_t kMaxClientMessageBytes = 16 * 1024;
 // Longest line the server sends (the hello with its catalogues is the largest, a few kB).
@@ -54,12 +55,11 @@ class LineDecoder {
   bool failed_ = false;
 };
 
-// Checks a message a client sent: a known type and fields of the right kinds. Returns the
+// Checks a message a client sent: a known type and fields of the right kinds. `actions` are
+// the run's timeline actions (the scenario registry's action_names()): their fields are read
+// by the scenario loader when the run performs them, so any fields pass here. Returns the
 // problem, empty when the message is well formed (whether the run can do it is decided later).
-std::string check_client_message(const Json& message);
-
-// True for the types that change the run (pause, inject...), false for hello, subscribe, ping.
-bool is_control(const std::string& type);
+std::string check_client_message(const Json& message, const std::vector<std::string>& actions);
 
 // Server messages.
 Json error_message(const std::string& code, const std::string& text, const Json& id = nullptr);

@@ -181,6 +181,7 @@ RunLink::RunLink(const ServeOptions& options, const pumpbench::Scenario& scenari
         server_options.host = options.host;
         server_options.port = options.port;
         server_options.token = options.token;
+        server_options.actions = pumpbench::action_names();
         return server_options;
       }()),
       events_path_(out_dir + "/events.log") {

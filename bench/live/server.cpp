@@ -177,7 +177,8 @@ struct Session : std::enable_shared_from_this<Session> {
     while (decoder.next(message, error)) {
       if (!error.empty()) return drop("bad_message", error, nullptr);
       const Json id = message.contains("id") ? message["id"] : Json();
-      if (std::string problem = check_client_message(message); !problem.empty()) {
+      if (std::string problem = check_client_message(message, impl.options.actions);
+          !problem.empty()) {
         const bool version = message["type"] == "hello" && problem.rfind("unsupported", 0) == 0;
         return drop(version ? "version" : "bad_message", problem, id);
       }

@@ -31,6 +31,9 @@ struct ServerOptions {
   // (the oldest are forgotten beyond this, counted in the history's end message).
   std::size_t history_points = 4096;
   std::size_t history_events = 50000;
+  // The run's actions (the scenario registry's action_names()): commands whose fields the run
+  // reads with the scenario loader's reader (check_client_message).
+  std::vector<std::string> actions;
 };
 
 // What a client asked of the simulation.

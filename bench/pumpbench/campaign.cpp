@@ -16,9 +16,12 @@
 #include <nlohmann/json.hpp>
 
 #include "hex_text.h"
+#include "m0plus_image.h"
 #include "merge.h"
 #include "plot_axes.h"
+#include "run_result.h"
 #include "scenario_run.h"
+#include "twin/physio/validation/sensitivity.h"
 #include "yaml_fields.h"
 
 namespace pumpbench {
@@ -66,8 +69,8 @@ std::optional<std::string> read_text(const std::string& path) {
 
 bool valid_variant_name(const std::string& name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
   });
 }
 
@@ -241,6 +244,118 @@ void read_requirements(Context& context, Fields& top, const fs::path& folder,
   }
 }
 
+namespace sensitivity = pumptwin::physio::validation;
+
+void read_sensitivity(Context& context, const YAML::Node& node, Campaign& campaign) {
+  Fields fields(context, node, "sensitivity",
+                {"method", "trajectories", "levels", "seed", "factors", "outputs"});
+  if (!fields.valid()) return;
+  CampaignSensitivity spec;
+  // Sobol indices would need thousands of runs per factor; Morris ranks with tens.
+  const auto method = fields.choice("method", {"morris"}, "method", true);
+  const auto trajectories = fields.integer("trajectories", 2, 1000, true);
+  const auto levels = fields.integer("levels", 2, 64);
+  if (levels && *levels % 2 != 0) {
+    context.error(fields.get("levels"), fields.field("levels"),
+                  "'" + std::to_string(*levels) +
+                      "' levels: Morris's design needs an even number of levels (its step is "
+                      "levels / (2 (levels - 1)) of the range), e.g. 4");
+  }
+  const auto seed = fields.integer("seed", 0, std::numeric_limits<int64_t>::max());
+  std::vector<std::string> ids;
+  for (const sensitivity::Factor& factor : sensitivity::uncertain_factors()) {
+    ids.push_back(factor.id);
+  }
+  bool factors_valid = true;
+  if (!fields.has("factors")) {
+    fields.missing("factors", "all, or a list of factors: " + joined(ids));
+  } else if (fields.get("factors").IsScalar() && fields.get("factors").Scalar() == "all") {
+    for (size_t i = 0; i < ids.size(); ++i) spec.factors.push_back(i);
+  } else if (!fields.get("factors").IsSequence() || fields.get("factors").size() == 0) {
+    context.error(fields.get("factors"), fields.field("factors"),
+                  "expected all, or a list of factors: " + joined(ids));
+    factors_valid = false;
+  } else {
+    const YAML::Node list = fields.get("factors");
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string field = fields.field("factors") + "[" + std::to_string(i) + "]";
+      const sensitivity::Factor* factor =
+          list[i].IsScalar() ? sensitivity::find_factor(list[i].Scalar()) : nullptr;
+      if (factor == nullptr) {
+        const std::string text = list[i].IsScalar() ? list[i].Scalar() : "";
+        context.error(
+            list[i], field,
+            "unknown factor '" + text + "'" + suggestion(text, ids) + "; known: " + joined(ids));
+        factors_valid = false;
+        continue;
+      }
+      const size_t index = static_cast<size_t>(factor - sensitivity::uncertain_factors().data());
+      if (std::find(spec.factors.begin(), spec.factors.end(), index) != spec.factors.end()) {
+        context.error(list[i], field, "factor '" + factor->id + "' listed twice");
+        factors_valid = false;
+        continue;
+      }
+      spec.factors.push_back(index);
+    }
+  }
+  const std::vector<std::string> figures = numeric_figure_names();
+  if (!fields.has("outputs")) {
+    fields.missing("outputs", "a list of the runs' numeric key figures: " + joined(figures));
+  } else if (!fields.get("outputs").IsSequence() || fields.get("outputs").size() == 0) {
+    context.error(fields.get("outputs"), fields.field("outputs"),
+                  "expected a list of the runs' numeric key figures: " + joined(figures));
+  } else {
+    const YAML::Node list = fields.get("outputs");
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string field = fields.field("outputs") + "[" + std::to_string(i) + "]";
+      const std::string text = list[i].IsScalar() ? list[i].Scalar() : "";
+      if (std::find(figures.begin(), figures.end(), text) == figures.end()) {
+        context.error(list[i], field,
+                      "unknown output '" + text + "'" + suggestion(text, figures) +
+                          "; the runs' numeric key figures: " + joined(figures));
+      } else if (std::find(spec.outputs.begin(), spec.outputs.end(), text) != spec.outputs.end()) {
+        context.error(list[i], field, "output '" + text + "' listed twice");
+      } else {
+        spec.outputs.push_back(text);
+      }
+    }
+  }
+  if (!method || !trajectories || (fields.has("levels") && (!levels || *levels % 2 != 0)) ||
+      (fields.has("seed") && !seed) || !factors_valid || spec.factors.empty() ||
+      spec.outputs.empty()) {
+    return;
+  }
+  spec.trajectories = static_cast<uint64_t>(*trajectories);
+  spec.levels = static_cast<uint64_t>(levels.value_or(4));
+  spec.seed = static_cast<uint64_t>(seed.value_or(1));
+  campaign.sensitivity = std::move(spec);
+}
+
+// A sensitivity campaign screens the parameters in one patient per scenario, on one seed: a
+// cohort or a sweep of seeds would mix patient variability and noise into the elementary
+// effects (docs/sensitivity.md reports patient variability apart).
+void check_sensitivity_fits(Context& context, Fields& top, const Campaign& campaign) {
+  const std::string why =
+      ": a sensitivity campaign varies the parameters in each scenario's own patient, on its own "
+      "seed (patient variability and noise would mix into the elementary effects)";
+  for (const char* key : {"cohort", "seeds"}) {
+    if (top.has(key)) {
+      context.error(top.get(key), key, std::string("cannot be combined with `sensitivity`") + why);
+    }
+  }
+  for (const CampaignScenario& entry : campaign.scenarios) {
+    const Scenario& scenario = entry.scenario;
+    std::string problem;
+    if (scenario.setup.cohort_size > 0) problem = "runs a cohort (setup.cohort)";
+    if (scenario.sweep_seeds > 1) problem = "sweeps seeds (sweep: {seeds: N})";
+    if (!problem.empty()) {
+      context.error(top.get("scenarios"), "scenarios",
+                    "the scenario '" + entry.id + "' (" + scenario.file + ") " + problem +
+                        ", which `sensitivity` cannot be combined with" + why);
+    }
+  }
+}
+
 void check_variants_fit(Context& context, const YAML::Node& faults, const Campaign& campaign) {
   for (const FaultVariant& variant : campaign.variants) {
     if (!variant.fault) continue;
@@ -272,11 +387,13 @@ std::string run_name(const Campaign& campaign, const CampaignRun& run) {
       campaign.scenarios[run.scenario].scenario.name + " [" + campaign.variants[run.variant].name;
   if (run.member) name += ", member " + std::to_string(*run.member);
   if (run.seed) name += ", seed " + std::to_string(*run.seed);
+  if (run.point) name += ", point " + std::to_string(*run.point);
   return name + "]";
 }
 
 json shard_report(const Campaign& campaign, const Shard& shard, size_t runs_total,
-                  const std::vector<CampaignRun>& runs, const std::vector<WorkerRun>& results) {
+                  const std::vector<CampaignRun>& runs, const std::vector<WorkerRun>& results,
+                  const json& firmware) {
   json variants = json::array();
   for (const FaultVariant& variant : campaign.variants) {
     json entry = {{"name", variant.name}};
@@ -294,6 +411,22 @@ json shard_report(const Campaign& campaign, const Shard& shard, size_t runs_tota
   for (const Requirement& requirement : campaign.requirements) {
     requirements.push_back({{"id", requirement.id}, {"text", requirement.text}});
   }
+  json screening;  // null: not a sensitivity campaign
+  if (campaign.sensitivity) {
+    const CampaignSensitivity& spec = *campaign.sensitivity;
+    json factors = json::array();
+    for (const size_t index : spec.factors) {
+      const sensitivity::Factor& factor = sensitivity::uncertain_factors()[index];
+      factors.push_back({{"id", factor.id},
+                         {"name", factor.name},
+                         {"status", factor.status},
+                         {"low", factor.low},
+                         {"high", factor.high}});
+    }
+    screening = {{"method", "morris"},    {"trajectories", spec.trajectories},
+                 {"levels", spec.levels}, {"seed", spec.seed},
+                 {"factors", factors},    {"outputs", spec.outputs}};
+  }
   json run_ids = json::array();
   json run_reports = json::array();
   for (size_t i = 0; i < runs.size(); ++i) {
@@ -306,6 +439,7 @@ json shard_report(const Campaign& campaign, const Shard& shard, size_t runs_tota
                            {"variant", campaign.variants[run.variant].name},
                            {"member", run.member ? json(*run.member) : json()},
                            {"seed", run.seed ? json(*run.seed) : json()},
+                           {"point", run.point ? json(*run.point) : json()},
                            {"exit_code", results[i].exit_code},
                            {"errors", results[i].errors},
                            {"result", results[i].result}});
@@ -316,6 +450,7 @@ json shard_report(const Campaign& campaign, const Shard& shard, size_t runs_tota
           {"campaign_file", campaign.file},
           {"campaign_file_sha256", campaign.file_sha256},
           {"inputs_sha256", campaign.inputs_sha256},
+          {"firmware", firmware},
           {"shard", {{"index", shard.index}, {"count", shard.count}}},
           {"runs_total", runs_total},
           {"scenarios", scenarios},
@@ -325,6 +460,7 @@ json shard_report(const Campaign& campaign, const Shard& shard, size_t runs_tota
                                             {"size", campaign.cohort->size}}
                                      : json()},
           {"seeds", campaign.seeds},
+          {"sensitivity", screening},
           {"requirements", requirements},
           {"hazards_file", campaign.hazards_file},
           {"run_ids", run_ids},
@@ -346,6 +482,14 @@ int run_one(const Campaign& campaign, const CampaignOptions& options) {
   run_options.firmware = options.firmware;
   run_options.member = found->member;
   run_options.seed = found->seed;
+  if (found->point) {
+    const CampaignSensitivity& spec = *campaign.sensitivity;
+    const sensitivity::MorrisDesign design =
+        sensitivity::morris_design(spec.factors.size(), spec.trajectories, spec.levels, spec.seed);
+    for (size_t i = 0; i < spec.factors.size(); ++i) {
+      run_options.design_point.emplace_back(spec.factors[i], design.points[*found->point][i]);
+    }
+  }
   install_interrupt_handler();
   return run_scenario(scenario_of_run(campaign, *found), run_options);
 }
@@ -367,7 +511,8 @@ CampaignLoad load_campaign(const std::string& path) {
     Campaign campaign;
     campaign.file = path;
     Fields top(context, root, "",
-               {"name", "description", "scenarios", "cohort", "faults", "seeds", "requirements"});
+               {"name", "description", "scenarios", "cohort", "faults", "seeds", "requirements",
+                "sensitivity"});
     if (!top.valid()) {
       result.diagnostics = std::move(context.diagnostics());
       return result;
@@ -387,9 +532,9 @@ CampaignLoad load_campaign(const std::string& path) {
       const auto size = cohort.integer("size", 1, 1000, true);
       const auto first = cohort.integer("first", 0, 100000);
       if (seed && size) {
-        campaign.cohort = CampaignCohort{static_cast<uint64_t>(*seed),
-                                         static_cast<uint64_t>(first.value_or(0)),
-                                         static_cast<uint64_t>(*size)};
+        campaign.cohort =
+            CampaignCohort{static_cast<uint64_t>(*seed), static_cast<uint64_t>(first.value_or(0)),
+                           static_cast<uint64_t>(*size)};
       }
     }
     if (top.has("faults")) {
@@ -424,6 +569,10 @@ CampaignLoad load_campaign(const std::string& path) {
           campaign.seeds.push_back(*seed);
         }
       }
+    }
+    if (top.has("sensitivity")) {
+      read_sensitivity(context, top.get("sensitivity"), campaign);
+      check_sensitivity_fits(context, top, campaign);
     }
     Sha256 file_hash;
     file_hash.add(*text);
@@ -471,20 +620,33 @@ std::vector<CampaignRun> campaign_runs(const Campaign& campaign) {
       seeds.push_back(setup.seed + i);
     }
     if (seeds.empty()) seeds.push_back(std::nullopt);
+    // A sensitivity campaign (no cohort, no seeds): every point of the design.
+    std::vector<std::optional<size_t>> points;
+    if (campaign.sensitivity) {
+      const size_t count =
+          campaign.sensitivity->trajectories * (campaign.sensitivity->factors.size() + 1);
+      for (size_t j = 0; j < count; ++j) points.push_back(j);
+    } else {
+      points.push_back(std::nullopt);
+    }
     for (size_t v = 0; v < campaign.variants.size(); ++v) {
       for (const std::optional<uint64_t>& member : members) {
         for (const std::optional<uint64_t>& seed : seeds) {
-          CampaignRun run;
-          run.index = runs.size();
-          run.scenario = s;
-          run.variant = v;
-          run.member = member;
-          run.seed = seed;
-          run.id = campaign.scenarios[s].id + "/" + campaign.variants[v].name;
-          if (member) run.id += "/member-" + std::to_string(*member);
-          if (seed) run.id += "/seed-" + std::to_string(*seed);
-          run.name = run_name(campaign, run);
-          runs.push_back(std::move(run));
+          for (const std::optional<size_t>& point : points) {
+            CampaignRun run;
+            run.index = runs.size();
+            run.scenario = s;
+            run.variant = v;
+            run.member = member;
+            run.seed = seed;
+            run.point = point;
+            run.id = campaign.scenarios[s].id + "/" + campaign.variants[v].name;
+            if (member) run.id += "/member-" + std::to_string(*member);
+            if (seed) run.id += "/seed-" + std::to_string(*seed);
+            if (point) run.id += "/point-" + std::to_string(*point);
+            run.name = run_name(campaign, run);
+            runs.push_back(std::move(run));
+          }
         }
       }
     }
@@ -510,9 +672,8 @@ Scenario scenario_of_run(const Campaign& campaign, const CampaignRun& run) {
     step.action = *variant.fault;
     step.action_name = "inject";
     // load_campaign refused every variant without a place in every scenario.
-    scenario.timeline.insert(scenario.timeline.begin() +
-                                 static_cast<std::ptrdiff_t>(position.value_or(0)),
-                             step);
+    scenario.timeline.insert(
+        scenario.timeline.begin() + static_cast<std::ptrdiff_t>(position.value_or(0)), step);
   }
   return scenario;
 }
@@ -530,6 +691,16 @@ std::optional<Shard> parse_shard(const std::string& text) {
     return std::nullopt;
   }
   return Shard{index, count};
+}
+
+std::vector<std::string> campaign_run_arguments(const std::string& campaign_file,
+                                                const std::string& run_id,
+                                                const std::string& out_dir,
+                                                const std::string& firmware) {
+  std::vector<std::string> arguments = {"campaign", campaign_file, "--run",
+                                        run_id,     "--out",       out_dir};
+  if (!firmware.empty()) arguments.insert(arguments.end(), {"--firmware", firmware});
+  return arguments;
 }
 
 int run_campaign(const std::string& self, const CampaignOptions& options) {
@@ -551,6 +722,17 @@ int run_campaign(const std::string& self, const CampaignOptions& options) {
     }
     return kExitPassed;
   }
+  // Which firmware every run runs, for the report: as each run's result.json says it.
+  json firmware = {{"build", "host"}};
+  if (!options.firmware.empty()) {
+    std::string problem;
+    const auto image = pumptwin::mcu::FirmwareImage::load(options.firmware, problem);
+    if (!image) {
+      std::fprintf(stderr, "pumpbench campaign: --firmware: %s\n", problem.c_str());
+      return kExitBadInput;
+    }
+    firmware = {{"build", "image"}, {"path", image->path}, {"sha256", image->sha256_hex}};
+  }
   std::vector<CampaignRun> selected;
   std::vector<WorkerRun> workers;
   // Round robin: a scenario's runs (alike in length) spread over every shard.
@@ -560,23 +742,22 @@ int run_campaign(const std::string& self, const CampaignOptions& options) {
     worker.id = run.id;
     worker.name = run.name;
     worker.out_dir = options.out_dir + "/runs/" + run.id;
-    worker.arguments = {"campaign", options.file, "--run", run.id, "--out", worker.out_dir};
-    if (!options.firmware.empty()) {
-      worker.arguments.insert(worker.arguments.end(), {"--firmware", options.firmware});
-    }
+    worker.arguments =
+        campaign_run_arguments(options.file, run.id, worker.out_dir, options.firmware);
     worker.group = campaign_cell(campaign, run);
     selected.push_back(run);
     workers.push_back(std::move(worker));
   }
-  std::printf("campaign %s: %zu runs (%zu scenarios x %zu fault variants x cohort x seeds); "
-              "shard %u/%u: %zu runs\n",
-              campaign.name.c_str(), all.size(), campaign.scenarios.size(),
-              campaign.variants.size(), options.shard.index, options.shard.count,
-              selected.size());
+  std::printf(
+      "campaign %s: %zu runs (%zu scenarios x %zu fault variants x %s); "
+      "shard %u/%u: %zu runs\n",
+      campaign.name.c_str(), all.size(), campaign.scenarios.size(), campaign.variants.size(),
+      campaign.sensitivity ? "design points" : "cohort x seeds", options.shard.index,
+      options.shard.count, selected.size());
   std::fflush(stdout);
   run_workers(self, workers, options.jobs != 0 ? options.jobs : default_worker_count());
 
-  const json shard = shard_report(campaign, options.shard, all.size(), selected, workers);
+  const json shard = shard_report(campaign, options.shard, all.size(), selected, workers, firmware);
   std::error_code error;
   fs::create_directories(options.out_dir, error);
   // Written whole and then renamed: a merge waiting for the shard reports never reads half of one.

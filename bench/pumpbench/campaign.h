@@ -32,6 +32,19 @@ struct CampaignCohort {
   uint64_t size = 0;
 };
 
+// `sensitivity:` (docs/campaigns.md, "Sensitivity"): a Morris screening of the patient model's
+// uncertain parameters (twin/physio/validation/sensitivity.h, the one registry of the factors
+// and the one design) over whole-chain runs. Each scenario x fault variant runs once per point
+// of the design, with the point's factor values applied to its patient and drug; the runs' key
+// figures named as outputs give mu* and sigma per factor (merge.h).
+struct CampaignSensitivity {
+  uint64_t trajectories = 0;
+  uint64_t levels = 4;
+  uint64_t seed = 1;
+  std::vector<size_t> factors;  // indices into uncertain_factors(), as listed
+  std::vector<std::string> outputs;
+};
+
 struct CampaignScenario {
   std::string id;  // the scenario file's name relative to the folder listed, without ".yaml"
   Scenario scenario;
@@ -45,6 +58,7 @@ struct Campaign {
   std::vector<FaultVariant> variants;
   std::optional<CampaignCohort> cohort;  // else each scenario's own patient or setup.cohort
   std::vector<uint64_t> seeds;           // empty: each scenario's sweep, else its setup.seed
+  std::optional<CampaignSensitivity> sensitivity;  // then no cohort and no seeds
   std::vector<Requirement> requirements;
   std::string hazards_file;   // hazards.yaml beside the requirements file, when there is one
   std::string file_sha256;    // of the campaign file
@@ -59,14 +73,15 @@ struct CampaignLoad {
 CampaignLoad load_campaign(const std::string& path);
 
 struct CampaignRun {
-  size_t index = 0;  // in the campaign's order: scenario, variant, member, seed
-  // "<scenario>/<variant>[/member-<k>][/seed-<s>]"
+  size_t index = 0;  // in the campaign's order: scenario, variant, member, seed, design point
+  // "<scenario>/<variant>[/member-<k>][/seed-<s>][/point-<j>]"
   std::string id;
-  std::string name;  // "<scenario name> [<variant>, member <k>, seed <s>]"
+  std::string name;  // "<scenario name> [<variant>, member <k>, seed <s>, point <j>]"
   size_t scenario = 0;
   size_t variant = 0;
   std::optional<uint64_t> member;
   std::optional<uint64_t> seed;
+  std::optional<size_t> point;  // of the sensitivity design
 };
 
 std::vector<CampaignRun> campaign_runs(const Campaign& campaign);
@@ -94,10 +109,18 @@ struct CampaignOptions {
   unsigned jobs = 0;  // 0: every core
   Shard shard;
   std::string out_dir = "pumpbench-campaign";
-  std::string run_id;  // set: run this one run in this process (what each worker does)
-  bool list = false;   // print the runs (index, shard, id) and run nothing
+  std::string run_id;    // set: run this one run in this process (what each worker does)
+  bool list = false;     // print the runs (index, shard, id) and run nothing
   std::string firmware;  // --firmware: every run runs this image
 };
+
+// The arguments after the executable that run one run of a campaign alone, into `out_dir`, on
+// the image `firmware` (the host build when empty): what each worker is given and, in the
+// report, the command that reproduces a failing run, so that the two cannot differ.
+std::vector<std::string> campaign_run_arguments(const std::string& campaign_file,
+                                                const std::string& run_id,
+                                                const std::string& out_dir,
+                                                const std::string& firmware);
 
 // Exit codes as `pumpbench suite`: 0 every run passed, 1 some failed, 2 bad input, 3 some run's
 // simulation failed.

@@ -166,6 +166,10 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 }
 }  // namespace
 
+std::string refused_answer(uint8_t code) {
+  return "refused: " + refusal_name(code);
+}
+
 std::optional<std::string> nearest(const std::string& word,
                                    const std::vector<std::string>& candidates) {
   std::optional<std::string> best;

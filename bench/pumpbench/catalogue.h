@@ -77,6 +77,8 @@ using pumptwin::firmware_vocabulary::alarm_name;
 using pumptwin::firmware_vocabulary::event_detail;
 using pumptwin::firmware_vocabulary::event_name;
 using pumptwin::firmware_vocabulary::refusal_name;
+// A command's answer as the bench records it when the pump refused it ("refused: PTM lockout").
+std::string refused_answer(uint8_t code);
 
 // Levenshtein-nearest candidate within a small distance, for "did you mean".
 std::optional<std::string> nearest(const std::string& word,

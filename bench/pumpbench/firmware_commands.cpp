@@ -76,4 +76,26 @@ std::vector<uint8_t> clinician_bolus_payload(double dose_ug, uint16_t duration_m
       .bytes;
 }
 
+std::vector<uint8_t> refill_payload(uint8_t drug_id, double concentration_ug_per_ml,
+                                    double volume_ul, double low_reservoir_ul,
+                                    double bridge_volume_ul) {
+  return Payload(pumpfw::app::Command::kRefill)
+      .u8(drug_id)
+      .u32(firmware_whole(concentration_ug_per_ml, UINT32_MAX, "ug/mL"))
+      .u32(firmware_whole(volume_ul, UINT32_MAX, "uL"))
+      .u32(firmware_whole(low_reservoir_ul, UINT32_MAX, "uL"))
+      .u16(firmware_whole(bridge_volume_ul, UINT16_MAX, "uL"))
+      .bytes;
+}
+
+std::vector<uint8_t> priming_bolus_payload(double volume_ul) {
+  return Payload(pumpfw::app::Command::kPrimingBolus)
+      .u16(firmware_whole(volume_ul, UINT16_MAX, "uL"))
+      .bytes;
+}
+
+std::vector<uint8_t> acknowledge_alarms_payload(uint16_t alarm_bits) {
+  return Payload(pumpfw::app::Command::kAcknowledgeAlarms).u16(alarm_bits).bytes;
+}
+
 }  // namespace pumpbench

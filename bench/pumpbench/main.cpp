@@ -315,16 +315,15 @@ int run_command(int argc, char* argv[]) {
   CLI::App* programmer = app.add_subcommand(
       "programmer", "clinician programmer over TCP to a run's --programmer-port");
   ProgrammerCliOptions programmer_options;
-  std::string refill_drug;
   programmer->add_option("ENDPOINT", programmer_options.endpoint, "HOST:PORT")->required();
   programmer->add_option("COMMAND", programmer_options.command,
-                         "interrogate | events [N] | program continuous RATE | "
-                         "refill VOLUME CONCENTRATION | bolus DOSE [DURATION] | acknowledge");
+                         "a scenario's action and its fields without braces, e.g. "
+                         "'program continuous: 3 mg/day', 'clinician_bolus dose: 1 mg, duration: "
+                         "10 min', 'acknowledge_alarms [ALARM, ...]', interrogate; or events [N]");
   programmer->add_option("--key", programmer_options.key_file, "device key file (64 hex digits)")
       ->required();
   programmer->add_option("--script", programmer_options.script_file,
                          "commands, one a line ('#' comments)");
-  programmer->add_option("--drug", refill_drug, "refill: the drug (default: the pump's)");
   programmer->add_option("--timeout", programmer_options.timeout_s, "s to wait for each answer")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -412,12 +411,7 @@ int run_command(int argc, char* argv[]) {
   }
 
   if (*list_command) return list(list_what, list_path);
-  if (*programmer) {
-    if (!refill_drug.empty()) {
-      programmer_options.command.insert(programmer_options.command.end(), {"--drug", refill_drug});
-    }
-    return run_programmer(programmer_options);
-  }
+  if (*programmer) return run_programmer(programmer_options);
   if (*validate_command) return validate(validate_files);
   if (*hazards) return hazards_command(hazards_file, hazards_update, hazards_check);
   if (*firmware_codes) return firmware_codes_command(firmware_codes_update, firmware_codes_check);

@@ -8,11 +8,13 @@
 #include <optional>
 #include <set>
 
+#include "campaign.h"
 #include "hazards.h"
 #include "recorder.h"
 #include "report_html.h"
 #include "scenario_loader.h"
 #include "scenario_run.h"
+#include "twin/physio/validation/sensitivity.h"
 #include "workers.h"
 
 namespace pumpbench {
@@ -82,8 +84,122 @@ struct Cell {
   std::map<std::string, int> alarms;  // alarm -> runs that raised it
 };
 
+namespace validation = pumptwin::physio::validation;
+
+// The screened factors of a sensitivity campaign's header, from the one registry.
+std::vector<const validation::Factor*> screened_factors(const json& screening) {
+  std::vector<const validation::Factor*> factors;
+  for (const json& factor : screening["factors"]) {
+    factors.push_back(validation::find_factor(factor["id"].get<std::string>()));
+  }
+  return factors;
+}
+
+// The Morris screening of each scenario x variant (campaign.h, CampaignSensitivity): the outputs
+// at every point of the design, in the order of the runs, give mu* and sigma per factor and
+// output, ranked. A cell with a run that gave no figure (an error) has no ranking, only the
+// points missing. `header` is a shard report's; null when the campaign screens nothing.
+json screening_json(const json& header, const std::vector<json>& runs) {
+  const json spec = header.value("sensitivity", json());
+  if (spec.is_null()) return nullptr;
+  const validation::MorrisDesign design =
+      validation::morris_design(spec["factors"].size(), spec["trajectories"].get<size_t>(),
+                                spec["levels"].get<size_t>(), spec["seed"].get<uint64_t>());
+  json cells = json::array();
+  for (const json& scenario : header["scenarios"]) {
+    for (const json& variant : header["variants"]) {
+      std::vector<std::vector<double>> outputs;
+      json missing = json::array();
+      for (const json& run : runs) {
+        if (run["scenario"] != scenario["id"] || run["variant"] != variant["name"]) continue;
+        const json figures = run["result"].value("figures", json::object());
+        std::vector<double> values;
+        for (const json& output : spec["outputs"]) {
+          const auto found = figures.find(output.get<std::string>());
+          if (found != figures.end() && found->is_number()) values.push_back(found->get<double>());
+        }
+        if (values.size() != spec["outputs"].size()) missing.push_back(run["point"]);
+        outputs.push_back(values);
+      }
+      json cell = {{"scenario", scenario["id"]}, {"variant", variant["name"]}};
+      if (!missing.empty()) {
+        cell["missing_points"] = missing;
+        cells.push_back(cell);
+        continue;
+      }
+      const validation::ElementaryEffects effects = validation::elementary_effects(design, outputs);
+      json per_output = json::array();
+      for (size_t k = 0; k < spec["outputs"].size(); ++k) {
+        std::vector<size_t> order(spec["factors"].size());
+        for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+          return effects.mu_star[a][k] > effects.mu_star[b][k];
+        });
+        json ranking = json::array();
+        for (const size_t i : order) {
+          ranking.push_back({{"factor", spec["factors"][i]["id"]},
+                             {"mu_star", effects.mu_star[i][k]},
+                             {"sigma", effects.sigma[i][k]}});
+        }
+        per_output.push_back({{"output", spec["outputs"][k]}, {"ranking", ranking}});
+      }
+      cell["outputs"] = per_output;
+      cells.push_back(cell);
+    }
+  }
+  json screening = spec;
+  screening["campaign_file"] = header["campaign_file"];
+  screening["delta"] = design.delta;
+  screening["cells"] = cells;
+  return screening;
+}
+
+// The effects of a screened cell as campaign.json ranks them, back in the factors' order.
+validation::ElementaryEffects cell_effects(const json& screening, const json& cell) {
+  const size_t factor_count = screening["factors"].size();
+  const size_t output_count = cell["outputs"].size();
+  validation::ElementaryEffects effects;
+  effects.mu_star.assign(factor_count, std::vector<double>(output_count));
+  effects.sigma.assign(factor_count, std::vector<double>(output_count));
+  for (size_t k = 0; k < output_count; ++k) {
+    for (const json& entry : cell["outputs"][k]["ranking"]) {
+      for (size_t i = 0; i < factor_count; ++i) {
+        if (screening["factors"][i]["id"] != entry["factor"]) continue;
+        effects.mu_star[i][k] = entry["mu_star"].get<double>();
+        effects.sigma[i][k] = entry["sigma"].get<double>();
+      }
+    }
+  }
+  return effects;
+}
+
+void write_screening_markdown(std::ofstream& md, const json& screening) {
+  md << "\n## Sensitivity: Morris screening of the patient model's uncertain parameters\n\n"
+     << screening["trajectories"] << " trajectories of " << screening["levels"] << " levels (seed "
+     << screening["seed"] << ") over " << screening["factors"].size()
+     << " factors; factors ranked by mu* (mean absolute elementary effect over the whole range), "
+        "sigma the standard deviation of the effects. docs/sensitivity.md says what they "
+        "mean.\n";
+  const std::vector<const validation::Factor*> factors = screened_factors(screening);
+  for (const json& cell : screening["cells"]) {
+    const std::string where =
+        cell["scenario"].get<std::string>() + " [" + cell["variant"].get<std::string>() + "]";
+    if (cell.contains("missing_points")) {
+      md << "\n### " << where << "\n\nNo ranking: design points without every output (runs that "
+         << "did not finish): " << cell["missing_points"].dump() << ".\n";
+      continue;
+    }
+    const validation::ElementaryEffects effects = cell_effects(screening, cell);
+    for (size_t k = 0; k < cell["outputs"].size(); ++k) {
+      md << "\n### " << where << ": `" << cell["outputs"][k]["output"].get<std::string>() << "`\n\n"
+         << validation::morris_ranking_markdown(factors, effects, k);
+    }
+  }
+}
+
 json summary_json(const json& header, const std::vector<json>& runs,
                   const std::map<CellKey, Cell>& cells, const json& groups) {
+  const json screening = screening_json(header, runs);
   int passed = 0;
   int failed = 0;
   int known_gap = 0;
@@ -107,6 +223,7 @@ json summary_json(const json& header, const std::vector<json>& runs,
                            {"variant", run["variant"]},
                            {"member", run["member"]},
                            {"seed", run["seed"]},
+                           {"point", run.value("point", json())},
                            {"exit_code", code},
                            {"status", run_status(run)},
                            {"failing", failures(run["result"])},
@@ -147,25 +264,28 @@ json summary_json(const json& header, const std::vector<json>& runs,
                         {"figures", figures}});
     }
   }
-  return {{"campaign", header["campaign"]},
-          {"description", header["description"]},
-          {"campaign_file_sha256", header["campaign_file_sha256"]},
-          {"inputs_sha256", header["inputs_sha256"]},
-          {"runs_total", runs.size()},
-          {"passed", passed},
-          {"failed", failed},
-          {"known_gap", known_gap},
-          {"errors", errors},
-          {"status", errors != 0      ? "error"
-                     : failed != 0    ? "failed"
-                     : known_gap != 0 ? "known_gap"
-                                      : "passed"},
-          {"scenarios", header["scenarios"]},
-          {"variants", header["variants"]},
-          {"cohort", header["cohort"]},
-          {"seeds", header["seeds"]},
-          {"matrix", matrix},
-          {"runs", run_entries}};
+  json summary = {{"campaign", header["campaign"]},
+                  {"description", header["description"]},
+                  {"campaign_file_sha256", header["campaign_file_sha256"]},
+                  {"inputs_sha256", header["inputs_sha256"]},
+                  {"firmware", header["firmware"]},
+                  {"runs_total", runs.size()},
+                  {"passed", passed},
+                  {"failed", failed},
+                  {"known_gap", known_gap},
+                  {"errors", errors},
+                  {"status", errors != 0      ? "error"
+                             : failed != 0    ? "failed"
+                             : known_gap != 0 ? "known_gap"
+                                              : "passed"},
+                  {"scenarios", header["scenarios"]},
+                  {"variants", header["variants"]},
+                  {"cohort", header["cohort"]},
+                  {"seeds", header["seeds"]},
+                  {"matrix", matrix},
+                  {"runs", run_entries}};
+  if (!screening.is_null()) summary["sensitivity"] = screening;
+  return summary;
 }
 
 void write_markdown(const std::string& path, const json& summary,
@@ -180,7 +300,14 @@ void write_markdown(const std::string& path, const json& summary,
      << " fault variants x cohort members x seeds): " << summary["passed"] << " passed, "
      << summary["failed"] << " failed, " << summary["known_gap"] << " known gap (not a pass), "
      << summary["errors"] << " could not run or errored. Campaign file sha256 `"
-     << summary["campaign_file_sha256"].get<std::string>() << "`.\n\n";
+     << summary["campaign_file_sha256"].get<std::string>() << "`. Firmware: ";
+  const json& firmware = summary["firmware"];
+  if (firmware["build"] == "image") {
+    md << "the image `" << firmware["path"].get<std::string>() << "` (sha256 `"
+       << firmware["sha256"].get<std::string>() << "`).\n\n";
+  } else {
+    md << "the host build.\n\n";
+  }
   md << "## Verdicts: runs passed per scenario and fault variant\n\n| scenario |";
   for (const json& variant : summary["variants"])
     md << " " << variant["name"].get<std::string>() << " |";
@@ -257,6 +384,7 @@ void write_markdown(const std::string& path, const json& summary,
     }
     md << " " << (alarms.empty() ? "none" : alarms) << " |\n";
   }
+  if (summary.contains("sensitivity")) write_screening_markdown(md, summary["sensitivity"]);
 }
 
 }  // namespace
@@ -285,6 +413,10 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
                       " ran the campaign file with other scenario or requirements files "
                       "than " +
                       first_where + " (inputs sha256 differ)");
+      }
+      if (shard["firmware"] != first["firmware"]) {
+        return refuse(where + " ran other firmware (" + shard["firmware"].dump() + ") than " +
+                      first_where + " (" + first["firmware"].dump() + ")");
       }
       if (shard["shard"]["count"].get<unsigned>() != count) {
         return refuse(where + " is shard " + shard_name(shard) + ", " + first_where + " shard " +
@@ -372,8 +504,12 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
     report.errors = run["errors"].get<std::vector<std::string>>();
     report.group = scenario + "/" + variant;
     report.group_name = scenario + " [" + variant + "]";
-    report.reproduce = "pumpbench campaign " + header["campaign_file"].get<std::string>() +
-                       " --run " + report.id + " --out reproduce/" + report.id;
+    report.reproduce = "pumpbench";
+    for (const std::string& word :
+         campaign_run_arguments(header["campaign_file"].get<std::string>(), report.id,
+                                "reproduce/" + report.id, header["firmware"].value("path", ""))) {
+      report.reproduce += " " + shell_word(word);
+    }
     reports.push_back(std::move(report));
   }
   std::error_code error;
@@ -415,7 +551,8 @@ int assemble_campaign_report(const std::vector<std::pair<std::string, json>>& sh
   }
   write_suite_report(out_dir + "/report.html", "Campaign: " + header["campaign"].get<std::string>(),
                      requirements, report_runs, groups, not_met, true,
-                     hazards.analysis ? &*hazards.analysis : nullptr);
+                     hazards.analysis ? &*hazards.analysis : nullptr,
+                     summary.value("sensitivity", json()));
   std::printf(
       "campaign %s: runs: %d passed, %d failed, %d known gap, %d error of %zu; "
       "%s/{campaign.json,campaign.md,junit.xml,traceability.md,traceability.csv,report.html}\n",

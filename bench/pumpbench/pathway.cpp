@@ -10,9 +10,12 @@
 #include <vector>
 
 #include "app/alarms.h"
+#include "app/pump.h"
+#include "app/therapy.h"
 #include "catalogue.h"
 #include "pathway_patient.h"
 #include "pathway_protocol.h"
+#include "twin/physio/drug_library.h"
 
 namespace pumpbench {
 
@@ -27,13 +30,9 @@ constexpr double kHourS = 3600.0;
 constexpr double kCheckS = 15 * 60.0;
 constexpr double kEvaluationS = 10 * 60.0;
 constexpr double kTrialS = kHourS;
-// A bolus trial is judged on the best relief within a day; an infusion trial on its third day.
+// A bolus trial is judged on the best relief within a day; an infusion trial at its daily reviews
+// (review_infusion_trial(), pathway_protocol.h).
 constexpr double kBolusTrialWindowS = kDayS;
-constexpr double kInfusionTrialS = 3 * kDayS;
-// An infusion trial's rate is reviewed daily by that day's relief and side effects, with the
-// titration step of the visits after implant (assumption: daily review, as infusion trials are
-// titrated in practice; the step's own source is the protocol's, docs/pathway.md).
-constexpr double kInfusionTrialReviewS = kDayS;
 // Implant the day after the trial is judged (assumption: in practice days to weeks).
 constexpr double kImplantDelayS = kDayS;
 // Monitoring after a start or an increase of an opioid: 24 h ([PACC17]).
@@ -42,7 +41,8 @@ constexpr double kMonitoringS = kDayS;
 constexpr double kDiaryS = 3 * kDayS;
 // The bolus rate a trial or PTM bolus is planned at: below the pump's 15 uL/min limit.
 constexpr double kBolusPlanUlPerMin = 10.0;
-// PTM settings (assumption): a tenth of the daily dose over 10 min, lockout 3 h, 4 a day.
+// PTM settings (assumption): a tenth of the daily dose over 10 min (longer when the drug in the
+// catheter needs it, ptm_step()), lockout 3 h, 4 a day.
 constexpr double kPtmDoseFraction = 0.1;
 constexpr uint16_t kPtmDurationMinutes = 10;
 constexpr uint16_t kPtmLockoutMinutes = 180;
@@ -59,6 +59,13 @@ Step make_step(Action action, std::string name, std::string note, std::string ex
   step.note = std::move(note);
   step.expect_answer = std::move(expect);
   return step;
+}
+
+// The pump's answer to a PTM press while a critical alarm stops therapy.
+const std::string& therapy_stopped_answer() {
+  static const std::string answer =
+      refused_answer(static_cast<uint8_t>(pumpfw::app::Refusal::kTherapyStopped));
+  return answer;
 }
 
 ProgramSpec continuous(double rate_ug_per_day) {
@@ -102,7 +109,11 @@ class PathwayDriver final : public RunDriver {
     const bool accepted = answer == "accepted";
     if (step.action_name == "ptm_press") {
       ++(accepted ? ptm_granted_ : ptm_refused_);
-      behaviour_.ptm_answered(last_time_s_, accepted);
+      using Answer = PatientBehaviour::PtmAnswer;
+      behaviour_.ptm_answered(last_time_s_, accepted ? Answer::kGranted
+                                            : answer == therapy_stopped_answer()
+                                                ? Answer::kTherapyStopped
+                                                : Answer::kRefused);
     } else if (!accepted) {
       ++refused_commands_;
       log_.push_back({{"day", day(last_time_s_)},
@@ -159,6 +170,9 @@ class PathwayDriver final : public RunDriver {
 
   json report() const override {
     return {{"drug", protocol_.drug},
+            {"opioid", protocol_.opioid},
+            {"relief_measure", protocol_.analgesic ? "pain score" : "tone reduction"},
+            {"adverse_effects_modelled", adverse_effects_modelled()},
             {"trial", spec_.trial},
             {"opioid_status", tolerant_ ? "tolerant" : "naive"},
             {"baseline_pain", baseline_pain_},
@@ -187,6 +201,22 @@ class PathwayDriver final : public RunDriver {
   static double day(double time_s) { return std::round(time_s / kDayS * 100.0) / 100.0; }
 
   bool ptm_enabled() const { return spec_.ptm && protocol_.opioid; }
+  bool infusion_trial() const { return spec_.trial == "infusion"; }
+
+  // The adverse effects the patient model gives this drug (twin/physio/drug_library.cpp), so
+  // that an outcome table shows only the events that can happen.
+  json adverse_effects_modelled() const {
+    const pumptwin::physio::DrugParameters& drug = pumptwin::physio::drug(protocol_.drug);
+    json effects = json::array();
+    if (drug.respiratory_ec50_csf_ug_per_ml > 0.0 || drug.respiratory_ec50_plasma_ng_per_ml > 0.0) {
+      effects.push_back("respiratory_depression");
+    }
+    if (drug.sedation_ec50_csf_ug_per_ml > 0.0 || drug.sedation_ec50_plasma_ng_per_ml > 0.0) {
+      effects.push_back("sedation");
+    }
+    if (drug.withdrawal_severity > 0.0) effects.push_back("withdrawal");
+    return effects;
+  }
 
   double relief(const RunView& view, double reported_pain) const {
     if (!protocol_.analgesic) return view.signal("antispasticity_fraction");
@@ -230,9 +260,13 @@ class PathwayDriver final : public RunDriver {
       trial_best_relief_ = std::max(trial_best_relief_, now_relief);
       trial_worst_side_effect_ = std::max(trial_worst_side_effect_, side_effect);
       if (now_relief >= kTargetRelief) trial_effect_s_ += kCheckS;
-      if (t >= trial_infusion_judged_from_s_) trial_relief_.add(now_relief);
-      trial_day_relief_.add(now_relief);
-      trial_day_worst_side_effect_ = std::max(trial_day_worst_side_effect_, side_effect);
+      if (infusion_trial()) {
+        // The rate is judged once it has settled; side effects count from the start.
+        if (t >= trial_rate_set_s_ + kInfusionTrialSettleS) trial_day_relief_.add(now_relief);
+        trial_day_worst_side_effect_ = std::max(trial_day_worst_side_effect_, side_effect);
+        // The trial is monitored: unacceptable side effects stop the infusion at once.
+        if (side_effect > kUnacceptableSideEffect) review_trial_infusion(t, steps);
+      }
     }
     if (!implanted_) return;
 
@@ -333,16 +367,15 @@ class PathwayDriver final : public RunDriver {
     trial_best_relief_ = 0.0;
     trial_worst_side_effect_ = 0.0;
     trial_effect_s_ = 0.0;
-    trial_relief_ = {};
     trial_reviews_ = json::array();
     start_trial_day();
-    if (spec_.trial == "infusion") {
+    if (infusion_trial()) {
       trial_dose_ = starting_dose(protocol_, tolerant_, trial_doses().front(), 0.0);
       trial_start_dose_ = trial_dose_;
       steps.push_back(make_step(ProgramAction{continuous(trial_dose_)}, "program",
                                 "trial infusion (the external pump's stand-in)"));
       trial_start_s_ = t;
-      trial_infusion_judged_from_s_ = t + kInfusionTrialS - kDayS;
+      trial_rate_set_s_ = t;
       schedule(Appointment::kTrialReview, t + kInfusionTrialReviewS);
     } else {
       trial_dose_ = trial_doses()[trial_attempt_];
@@ -352,7 +385,6 @@ class PathwayDriver final : public RunDriver {
       steps.push_back(make_step(ClinicianBolusAction{whole_ng(trial_dose_), minutes},
                                 "clinician_bolus",
                                 "trial bolus (the lumbar injection's stand-in)"));
-      trial_infusion_judged_from_s_ = kNever;
       schedule(Appointment::kTrialJudged, t + kBolusTrialWindowS);
     }
     ++trial_attempt_;
@@ -375,51 +407,64 @@ class PathwayDriver final : public RunDriver {
     trial_day_worst_side_effect_ = 0.0;
   }
 
-  // The infusion trial's daily review: the rate follows the day's mean relief and worst side
-  // effects by the protocol's titration (titrate(), as at a visit after implant).
+  // The infusion trial's review: daily, or at once when the monitoring sees unacceptable side
+  // effects. The day's settled relief and worst side effect decide (review_infusion_trial()): the
+  // trial ends with a response or without one, or the rate steps up for another day.
   void review_trial_infusion(double t, std::vector<Step>& steps) {
     VisitFindings findings;
     findings.relief = trial_day_relief_.mean();
     findings.unacceptable_side_effects = trial_day_worst_side_effect_ > kUnacceptableSideEffect;
-    const Titration titration = titrate(protocol_, trial_dose_, findings);
+    const bool last_review = t + kInfusionTrialReviewS > trial_start_s_ + kInfusionTrialMaxS + 1.0;
+    const TrialReview review = review_infusion_trial(protocol_, trial_dose_, findings, last_review);
     trial_reviews_.push_back(
-        titration_record(t, findings, trial_day_worst_side_effect_, trial_dose_, titration));
+        titration_record(t, findings, trial_day_worst_side_effect_, trial_dose_,
+                         {review.rate_ug_per_day, review.decision, review.reason}));
+    if (review.ends) {
+      end_trial_infusion(t, findings, review, steps);
+      return;
+    }
     start_trial_day();
-    if (titration.dose_ug_per_day != trial_dose_) {
-      trial_dose_ = titration.dose_ug_per_day;
-      steps.push_back(make_step(ProgramAction{continuous(trial_dose_)}, "program",
-                                "trial infusion titration: " + titration.reason));
+    trial_dose_ = review.rate_ug_per_day;
+    trial_rate_set_s_ = t;
+    steps.push_back(make_step(ProgramAction{continuous(trial_dose_)}, "program",
+                              "trial infusion titration: " + review.reason));
+    schedule(Appointment::kTrialReview, t + kInfusionTrialReviewS);
+  }
+
+  void end_trial_infusion(double t, const VisitFindings& findings, const TrialReview& review,
+                          std::vector<Step>& steps) {
+    in_trial_window_ = false;
+    steps.push_back(make_step(ProgramAction{continuous(0.0)}, "program", "trial infusion ends"));
+    trial_log_.push_back({{"day", day(t)},
+                          {"dose_ug", trial_dose_},
+                          {"kind", "infusion (ug/day)"},
+                          {"relief", findings.relief},
+                          {"effect_hours", trial_effect_s_ / kHourS},
+                          {"worst_side_effect", trial_day_worst_side_effect_},
+                          {"responder", review.responder},
+                          {"start_dose_ug", trial_start_dose_},
+                          {"reviews", trial_reviews_}});
+    if (review.responder) {
+      responder_ = true;
+      responding_dose_ = trial_dose_;
+      schedule(Appointment::kImplant, t + kImplantDelayS);
+      return;
     }
-    const double next_s = t + kInfusionTrialReviewS;
-    const double judged_s = trial_start_s_ + kInfusionTrialS;
-    if (next_s < judged_s - 1.0) {
-      schedule(Appointment::kTrialReview, next_s);
-    } else {
-      schedule(Appointment::kTrialJudged, judged_s);
-    }
+    log_.push_back({{"day", day(t)}, {"event", "non-responder: not implanted"}});
+    schedule(Appointment::kNone, kNever);
   }
 
   void judge_trial(double t, std::vector<Step>& steps) {
     in_trial_window_ = false;
-    const bool infusion = spec_.trial == "infusion";
-    const double judged_relief = infusion ? trial_relief_.mean() : trial_best_relief_;
     const bool unacceptable = trial_worst_side_effect_ > kUnacceptableSideEffect;
-    const bool responded = trial_responder(judged_relief, unacceptable);
-    json attempt = {{"day", day(t)},
-                    {"dose_ug", trial_dose_},
-                    {"kind", infusion ? "infusion (ug/day)" : "bolus"},
-                    {"relief", judged_relief},
-                    {"effect_hours", trial_effect_s_ / kHourS},
-                    {"worst_side_effect", trial_worst_side_effect_},
-                    {"responder", responded}};
-    if (infusion) {
-      attempt["start_dose_ug"] = trial_start_dose_;
-      attempt["reviews"] = trial_reviews_;
-    }
-    trial_log_.push_back(std::move(attempt));
-    if (infusion) {
-      steps.push_back(make_step(ProgramAction{continuous(0.0)}, "program", "trial infusion ends"));
-    }
+    const bool responded = trial_responder(trial_best_relief_, unacceptable);
+    trial_log_.push_back({{"day", day(t)},
+                          {"dose_ug", trial_dose_},
+                          {"kind", "bolus"},
+                          {"relief", trial_best_relief_},
+                          {"effect_hours", trial_effect_s_ / kHourS},
+                          {"worst_side_effect", trial_worst_side_effect_},
+                          {"responder", responded}});
     if (responded) {
       responder_ = true;
       responding_dose_ = trial_dose_;
@@ -427,7 +472,7 @@ class PathwayDriver final : public RunDriver {
       schedule(Appointment::kImplant, t + kImplantDelayS);
       return;
     }
-    if (!infusion && static_cast<size_t>(trial_attempt_) < trial_doses().size()) {
+    if (static_cast<size_t>(trial_attempt_) < trial_doses().size()) {
       start_trial(t, steps);  // the next screening dose, 24 h after the last
       return;
     }
@@ -439,7 +484,7 @@ class PathwayDriver final : public RunDriver {
     implanted_ = true;
     implant_s_ = t;
     // After an infusion trial the pump starts at the rate that responded (assumption).
-    start_dose_ = spec_.trial == "infusion"
+    start_dose_ = infusion_trial()
                       ? responding_dose_
                       : starting_dose(protocol_, tolerant_, responding_dose_, responding_effect_s_);
     log_.push_back({{"day", day(t)}, {"event", "implant"}, {"start_dose_ug_per_day", start_dose_}});
@@ -448,7 +493,7 @@ class PathwayDriver final : public RunDriver {
     fill(t, strength, "implant fill", steps);
     steps.push_back(make_step(ProgramAction{continuous(dose_)}, "program", "starting dose"));
     dose_set_s_ = t;
-    if (ptm_enabled()) steps.push_back(ptm_step());
+    if (ptm_enabled()) steps.push_back(ptm_step(t));
     if (protocol_.opioid) monitoring_until_s_ = t + kMonitoringS;
     next_visit_s_ = t + visit_interval();
     schedule(Appointment::kVisit, next_visit_s_);
@@ -460,11 +505,26 @@ class PathwayDriver final : public RunDriver {
     return stable_at_s_ && spec_.follow_up_s ? *spec_.follow_up_s : drug_interval;
   }
 
-  Step ptm_step() {
+  // The PTM's settings for the dose: a bolus of kPtmDurationMinutes unless the pump would refuse
+  // its rate with the drug in the catheter (after a fill at a new strength the catheter holds the
+  // old one until the bridging bolus is through); then, as a clinician whose programmer refuses
+  // the rate, a longer bolus at the planned bolus rate.
+  Step ptm_step(double t) {
     behaviour_.set_ptm(kPtmLockoutMinutes * 60.0, kPtmMaxPerDay);
     PtmSpec ptm;
     ptm.dose_ug = round_dose(protocol_, dose_ * kPtmDoseFraction);
+    const double catheter_strength =
+        t == bridged_at_s_ ? std::min(strength_, bridged_from_strength_) : strength_;
     ptm.duration_minutes = kPtmDurationMinutes;
+    const bool pump_takes_it = pumpfw::app::bolus_rate_within_limit(
+        static_cast<uint64_t>(std::llround(ptm.dose_ug * 1e3)), ptm.duration_minutes * 60u,
+        static_cast<uint32_t>(std::llround(catheter_strength)),
+        pumpfw::app::PumpConfig{}.max_bolus_rate_full_steps_per_min,
+        static_cast<uint32_t>(std::llround(setup_.calibration_nl_per_step)));
+    if (!pump_takes_it) {
+      const double volume_ul = ptm.dose_ug / catheter_strength * 1e3;
+      ptm.duration_minutes = static_cast<uint16_t>(std::ceil(volume_ul / kBolusPlanUlPerMin));
+    }
     ptm.lockout_minutes = kPtmLockoutMinutes;
     ptm.max_per_day = kPtmMaxPerDay;
     return make_step(PtmConfigAction{ptm}, "ptm_config", "PTM: a tenth of the daily dose");
@@ -482,6 +542,8 @@ class PathwayDriver final : public RunDriver {
       refill.bridge_volume_ul =
           bridge_volume_ul(setup_.catheter_length_cm, setup_.catheter_inner_diameter_mm);
       ++bridges_;
+      bridged_at_s_ = t;
+      bridged_from_strength_ = strength_;
     }
     refills_.push_back({{"day", day(t)},
                         {"why", why},
@@ -508,7 +570,7 @@ class PathwayDriver final : public RunDriver {
     dose_set_s_ = t;
     ++dose_changes_;
     steps.push_back(make_step(ProgramAction{continuous(dose_)}, "program", why));
-    if (ptm_enabled()) steps.push_back(ptm_step());
+    if (ptm_enabled()) steps.push_back(ptm_step(t));
   }
 
   void visit(double t, std::vector<Step>& steps) {
@@ -572,7 +634,7 @@ class PathwayDriver final : public RunDriver {
   double trial_best_relief_ = 0.0;
   double trial_worst_side_effect_ = 0.0;
   double trial_effect_s_ = 0.0;
-  // The mean relief reported at a trial's checks (0 with none).
+  // The mean relief reported at an infusion trial's checks (0 with none).
   struct MeanRelief {
     double sum = 0.0;
     int count = 0;
@@ -582,12 +644,12 @@ class PathwayDriver final : public RunDriver {
     }
     double mean() const { return count > 0 ? sum / count : 0.0; }
   };
-  MeanRelief trial_relief_;  // since the infusion trial's judgement began
-  double trial_infusion_judged_from_s_ = kNever;
-  // The infusion trial: its start, starting rate, the current day's findings, the daily reviews.
+  // The infusion trial: its start, starting rate, when the rate was last set, the current day's
+  // findings (relief once the rate has settled), the reviews.
   double trial_start_s_ = 0.0;
   double trial_start_dose_ = 0.0;
-  MeanRelief trial_day_relief_;  // the infusion trial's current day
+  double trial_rate_set_s_ = 0.0;
+  MeanRelief trial_day_relief_;
   double trial_day_worst_side_effect_ = 0.0;
   json trial_reviews_ = json::array();
   bool responder_ = false;
@@ -610,6 +672,9 @@ class PathwayDriver final : public RunDriver {
   double fill_s_ = 0.0;
   bool first_fill_ = false;
   int bridges_ = 0;
+  // The last fill with a bridging bolus and the strength the catheter held before it.
+  double bridged_at_s_ = -1.0;
+  double bridged_from_strength_ = 0.0;
   double reservoir_ml_ = 0.0;
 
   double worst_side_effect_ = 0.0;

@@ -75,8 +75,9 @@ void PatientBehaviour::set_ptm(double lockout_s, unsigned max_per_day) {
   ptm_max_per_day_ = max_per_day;
 }
 
-void PatientBehaviour::ptm_answered(double time_s, bool granted) {
-  if (granted) {
+void PatientBehaviour::ptm_answered(double time_s, PtmAnswer answer) {
+  therapy_stopped_ = answer == PtmAnswer::kTherapyStopped;
+  if (answer == PtmAnswer::kGranted) {
     ptm_granted_s_.push_back(time_s);
     while (time_s - ptm_granted_s_.front() >= kDayS) ptm_granted_s_.pop_front();
   } else {
@@ -85,7 +86,7 @@ void PatientBehaviour::ptm_answered(double time_s, bool granted) {
 }
 
 bool PatientBehaviour::ptm_light_on(double time_s) const {
-  if (ptm_max_per_day_ == 0) return false;
+  if (ptm_max_per_day_ == 0 || therapy_stopped_) return false;
   if (!ptm_granted_s_.empty() && time_s - ptm_granted_s_.back() < ptm_lockout_s_) return false;
   const auto in_last_day = std::count_if(ptm_granted_s_.begin(), ptm_granted_s_.end(),
                                          [time_s](double t) { return time_s - t < kDayS; });

@@ -12,7 +12,8 @@
 //   that starts at 0.5 and halves with every press the pump refuses (they learn the light means
 //   it), down to 0.02 (assumptions). The firmware grants or refuses each press (lockout, daily
 //   maximum); the light is the handheld's display of the settings it was given (lockout since
-//   the last bolus it saw granted, the daily maximum over the last 24 h).
+//   the last bolus it saw granted, the daily maximum over the last 24 h) and of the pump's last
+//   answer (dark after "therapy stopped", a critical alarm, until a press is granted again).
 #pragma once
 
 #include <cstdint>
@@ -34,8 +35,12 @@ class PatientBehaviour {
   // The PTM's settings as the clinician programmed them: its light goes dark for `lockout_s`
   // after a granted bolus and while `max_per_day` were granted in the last 24 h.
   void set_ptm(double lockout_s, unsigned max_per_day);
-  // The pump's answer to the press at time_s: a refusal teaches the patient to trust the light.
-  void ptm_answered(double time_s, bool granted);
+  // The pump's answer to a press, as the handheld reads it: granted, refused, or refused because
+  // a critical alarm stopped therapy (refusal 12, docs/telemetry.md).
+  enum class PtmAnswer { kGranted, kRefused, kTherapyStopped };
+  // The pump's answer to the press at time_s: a refusal teaches the patient to trust the light;
+  // "therapy stopped" darkens the light until a press is granted again.
+  void ptm_answered(double time_s, PtmAnswer answer);
   bool ptm_light_on(double time_s) const;
   // The probability of pressing while the light is dark, now.
   double press_when_dark_probability() const { return press_when_dark_; }
@@ -61,8 +66,9 @@ class PatientBehaviour {
   bool episode_drawn_ = false;  // the episode starting at episode_start_s_ has its length
   double last_press_s_ = -1e12;
   double ptm_lockout_s_ = 0.0;
-  unsigned ptm_max_per_day_ = 0;  // 0: no PTM settings yet, the light stays dark
+  unsigned ptm_max_per_day_ = 0;      // 0: no PTM settings yet, the light stays dark
   std::deque<double> ptm_granted_s_;  // within the last 24 h, oldest first
+  bool therapy_stopped_ = false;      // the pump's last answer said a critical alarm stopped it
   double press_when_dark_ = kFirstPressWhenDark;
 };
 

@@ -21,22 +21,30 @@ constexpr double kDayS = 86400.0;
 //          50 ug, then 75 and 100 ug 24 h apart; start at the screening dose per day (twice
 //          that if its effect lasted < 8 h); titrate by 10-30 % every 24 h (spinal origin);
 //          decrease by 10-20 % for side effects; maintenance 300-800 ug/day.
+// [GRI]    Grider JS, Harned ME, Etscheidt MA, Pain Physician 2011;14:343-51: a low-dose
+//          intrathecal morphine trial at doses of 25, 50, 100, 200 and 400 ug (each twice the
+//          one before).
+// [CMI]    Continuous morphine infusion: a retrospective study of efficacy, safety, and
+//          demographic variables. Neuromodulation 2009;12:122-9: 292 intrathecal morphine tests,
+//          205 positive; test dose 0.4 mg/day (0.2-0.7), a mean of 6 test days (range 4-9).
 const std::vector<DrugProtocol>& protocols() {
   static const std::vector<DrugProtocol> table = [] {
     DrugProtocol morphine;
     morphine.drug = "morphine";
-    morphine.trial_bolus_naive_ug = {200.0};     // [INF] 0.2-1 mg; [PACC17] lowest for naive
-    morphine.trial_bolus_tolerant_ug = {500.0};  // [INF] within 0.2-1 mg
-    morphine.start_naive_ug_per_day = 300.0;     // [INF] 0.2-1 mg/day; [PACC17] low start
+    morphine.trial_bolus_naive_ug = {200.0};      // [INF] 0.2-1 mg; [PACC17] lowest for naive
+    morphine.trial_bolus_tolerant_ug = {500.0};   // [INF] within 0.2-1 mg
+    morphine.start_naive_ug_per_day = 300.0;      // [INF] 0.2-1 mg/day; [PACC17] low start
     morphine.start_tolerant_ug_per_day = 1000.0;  // [INF] 1-10 mg/day, lowest end
-    morphine.step_fraction = 0.2;    // assumption: 10-30 % steps are usual practice ([PACC17]: slow)
+    morphine.step_fraction = 0.2;  // assumption: 10-30 % steps are usual practice ([PACC17]: slow)
     morphine.step_min_ug_per_day = 50.0;
     morphine.decrease_fraction = 0.25;  // assumption
     morphine.max_ug_per_day = 15000.0;  // [PACC17] maximum daily dose (the pump's library too)
+    morphine.infusion_trial_step_factor = 2.0;  // [GRI] doubling; daily: assumption
     morphine.dose_resolution_ug_per_day = 10.0;
     morphine.titration_visit_s = 7 * kDayS;  // assumption: weekly visits while titrating
     morphine.maintenance_visit_s = 14 * kDayS;
-    morphine.strengths_ug_per_ml = {1000.0, 2000.0, 5000.0, 10000.0, 25000.0};  // [INF] 10, 25 mg/mL
+    morphine.strengths_ug_per_ml = {1000.0, 2000.0, 5000.0, 10000.0,
+                                    25000.0};  // [INF] 10, 25 mg/mL
     DrugProtocol ziconotide;
     ziconotide.drug = "ziconotide";
     ziconotide.opioid = false;
@@ -116,6 +124,26 @@ Titration titrate(const DrugProtocol& protocol, double dose_ug_per_day,
 
 bool trial_responder(double best_relief, bool unacceptable_side_effects) {
   return best_relief >= kTargetRelief && !unacceptable_side_effects;
+}
+
+TrialReview review_infusion_trial(const DrugProtocol& protocol, double rate_ug_per_day,
+                                  const VisitFindings& findings, bool last_review) {
+  if (findings.unacceptable_side_effects) {
+    return {rate_ug_per_day, "end", "unacceptable side effects", true, false};
+  }
+  if (findings.relief >= kTargetRelief) {
+    return {rate_ug_per_day, "responder", "target relief", true, true};
+  }
+  if (rate_ug_per_day >= protocol.max_ug_per_day) {
+    return {rate_ug_per_day, "end", "at the protocol's maximum without target relief", true, false};
+  }
+  if (last_review)
+    return {rate_ug_per_day, "end", "no target relief within the trial", true, false};
+  const double stepped =
+      protocol.infusion_trial_step_factor > 0.0
+          ? round_dose(protocol, rate_ug_per_day * protocol.infusion_trial_step_factor)
+          : titrate(protocol, rate_ug_per_day, findings).dose_ug_per_day;
+  return {stepped, "increase", "relief below target", false, false};
 }
 
 double starting_dose(const DrugProtocol& protocol, bool opioid_tolerant, double responding_bolus_ug,

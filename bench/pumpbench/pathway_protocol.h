@@ -30,6 +30,9 @@ struct DrugProtocol {
   double decrease_fraction = 0.0;
   // The protocol's own ceiling (at or below the pump's drug-library maximum).
   double max_ug_per_day = 0.0;
+  // An infusion trial's rate at a daily review below target relief is multiplied by this; 0: the
+  // visits' step (titrate()).
+  double infusion_trial_step_factor = 0.0;
   // Doses are programmed as multiples of this.
   double dose_resolution_ug_per_day = 1.0;
   // Follow-up visits while titrating, and once the dose is stable.
@@ -52,6 +55,15 @@ inline constexpr double kUnacceptableSideEffect = 0.5;
 // A strength is kept while the reservoir lasts at least this long at the dose (assumption:
 // refills every one to three months are usual; docs/pathway.md).
 inline constexpr double kMinRefillIntervalS = 30 * 86400.0;
+
+// An infusion trial (docs/pathway.md): reviewed daily, judged at each review on the relief once the
+// rate has settled, for at most kInfusionTrialMaxS. The longest: the mean test length of 6 days
+// (range 4-9) of 292 continuous intrathecal morphine tests [CMI]. The settling time: about four
+// of morphine's CSF half-lives of 3.1 h ([NOR], twin/physio/drug_library.cpp), 94 % of the
+// steady state.
+inline constexpr double kInfusionTrialReviewS = 86400.0;
+inline constexpr double kInfusionTrialMaxS = 6 * 86400.0;
+inline constexpr double kInfusionTrialSettleS = 12 * 3600.0;
 
 const DrugProtocol* find_protocol(const std::string& drug);
 std::vector<std::string> protocol_drugs();
@@ -76,6 +88,20 @@ Titration titrate(const DrugProtocol& protocol, double dose_ug_per_day,
 double round_dose(const DrugProtocol& protocol, double dose_ug_per_day);
 
 bool trial_responder(double best_relief, bool unacceptable_side_effects);
+
+// An infusion trial's daily review: a responder at target relief without unacceptable side
+// effects (the trial ends, the implant starts at this rate); unacceptable side effects end it
+// (the drug is not tolerated below target relief); below target the rate steps up, and the trial
+// ends without a response at the protocol's maximum or at its last review.
+struct TrialReview {
+  double rate_ug_per_day = 0.0;  // the rate from now on (the responding rate when it ends so)
+  std::string decision;          // "responder", "increase", "end"
+  std::string reason;
+  bool ends = false;
+  bool responder = false;
+};
+TrialReview review_infusion_trial(const DrugProtocol& protocol, double rate_ug_per_day,
+                                  const VisitFindings& findings, bool last_review);
 
 // The daily dose programmed at implant.
 double starting_dose(const DrugProtocol& protocol, bool opioid_tolerant, double responding_bolus_ug,

@@ -7,6 +7,7 @@
 #include "twin/physio/cohort.h"
 #include "twin/physio/drug_library.h"
 #include "twin/physio/patient_parameters.h"
+#include "twin/physio/validation/sensitivity.h"
 
 namespace pumpbench {
 
@@ -30,8 +31,13 @@ PlatformConfig platform_config(const Scenario& scenario, const RunOptions& optio
                 .patient(setup.cohort_size > 0 ? options.member.value_or(0) : setup.cohort_index)
           : pumptwin::physio::reference_patient(setup.patient);
   if (setup.catheter_tip_level) patient.catheter_tip_level = *setup.catheter_tip_level;
+  pumptwin::physio::DrugParameters drug = pumptwin::physio::drug(setup.drug);
+  for (const auto& [factor, unit] : options.design_point) {
+    pumptwin::physio::validation::apply_factor(
+        pumptwin::physio::validation::uncertain_factors()[factor], unit, patient, drug);
+  }
   config.patient.patient = patient;
-  config.patient.drug = pumptwin::physio::drug(setup.drug).id;
+  config.patient.drug = drug;
   config.patient.reservoir_capacity_ml = setup.reservoir_capacity_ul / 1e3;
   config.patient.reservoir_volume_ml = setup.reservoir_fill_ul / 1e3;
   config.patient.reservoir_concentration_ug_per_ml = setup.concentration_ug_per_ml;
@@ -52,11 +58,11 @@ PlatformConfig platform_config(const Scenario& scenario, const RunOptions& optio
 std::string image_conflict(const Scenario& scenario, const pumpfw::app::PumpConfig& wanted) {
   const pumpfw::app::PumpConfig image{};
   const auto differs = [&](const char* field, uint32_t value, uint32_t built, const char* unit) {
-    return value == built ? std::string()
-                          : scenario.file + ": " + field + ": " + std::to_string(value) + " " +
-                                unit + " here, but the firmware image is built for " +
-                                std::to_string(built) + " " + unit +
-                                " (PumpConfig); run this scenario on the host build";
+    return value == built
+               ? std::string()
+               : scenario.file + ": " + field + ": " + std::to_string(value) + " " + unit +
+                     " here, but the firmware image is built for " + std::to_string(built) + " " +
+                     unit + " (PumpConfig); run this scenario on the host build";
   };
   for (const std::string& problem :
        {differs("setup.calibration_per_step", wanted.calibration_nl_per_full_step,

@@ -209,25 +209,18 @@ class CliProgrammer {
 
   // Runs one command; prints what it got, or the failure (prefixed with `where`).
   int perform(const ProgrammerCommand& command) {
-    using Verb = ProgrammerCommand::Verb;
-    switch (command.verb) {
-      case Verb::kInterrogate: {
-        PumpStatus status;
-        if (!interrogate(status)) return failure(command);
-        print_status(status);
-        return kProgrammerDone;
-      }
-      case Verb::kEvents:
-        return events(command);
-      case Verb::kProgram:
-      case Verb::kBolus:
-        return dose_change(command, dose_change_payload(command));
-      case Verb::kRefill:
-        return refill(command);
-      case Verb::kAcknowledge:
-        return acknowledge(command);
+    if (command.events) return events(command);
+    if (std::holds_alternative<InterrogateAction>(command.action)) {
+      PumpStatus status;
+      if (!interrogate(status)) return failure(command);
+      print_status(status);
+      return kProgrammerDone;
     }
-    return kProgrammerBadInput;
+    if (const auto* refill = std::get_if<RefillAction>(&command.action)) {
+      return this->refill(command, *refill);
+    }
+    if (command.every_active) return acknowledge_every_active(command);
+    return send(command, action_payload(command.action));
   }
 
   // The pump answers a frame with its previous frame's sequence number from its cache, and the
@@ -271,53 +264,47 @@ class CliProgrammer {
     return code;
   }
 
-  int dose_change(const ProgrammerCommand& command, const std::vector<uint8_t>& payload) {
+  int send(const ProgrammerCommand& command, const std::vector<uint8_t>& payload) {
     last_ = link_.transact(payload);
     if (!last_.accepted()) return failure(command);
     std::printf("accepted: %s\n", command.text.c_str());
     return kProgrammerDone;
   }
 
-  int refill(const ProgrammerCommand& command) {
-    uint8_t drug_id = 0;
-    if (!command.drug.empty()) {
-      drug_id = find_drug(command.drug)->firmware_id;
-    } else {
+  // A refill without a drug or a concentration keeps the pump's.
+  int refill(const ProgrammerCommand& command, const RefillAction& refill) {
+    uint8_t drug_id = refill.drug.empty() ? 0 : find_drug(refill.drug)->firmware_id;
+    double concentration_ug_per_ml = refill.concentration_ug_per_ml;
+    if (drug_id == 0 || concentration_ug_per_ml == 0.0) {
       PumpStatus status;
       if (!interrogate(status)) return failure(command);
       if (status.drug_id == 0) {
         std::fprintf(stderr,
                      "pumpbench programmer: %s%s: the pump holds no drug: name one with "
-                     "--drug\n",
+                     "drug: and concentration:\n",
                      command.where.c_str(), command.text.c_str());
         return kProgrammerBadInput;
       }
-      drug_id = status.drug_id;
+      if (drug_id == 0) drug_id = status.drug_id;
+      if (concentration_ug_per_ml == 0.0) concentration_ug_per_ml = status.concentration_ug_per_ml;
     }
-    return dose_change(
-        command, PayloadWriter(wire::kOpRefill)
-                     .u8(drug_id)
-                     .u32(firmware_whole(command.concentration_ug_per_ml, UINT32_MAX, "ug/mL"))
-                     .u32(firmware_whole(command.volume_ul, UINT32_MAX, "uL"))
-                     .u32(firmware_whole(command.low_reservoir_ul, UINT32_MAX, "uL"))
-                     .u16(0)
-                     .bytes);
+    return send(command, refill_payload(drug_id, concentration_ug_per_ml, refill.volume_ul,
+                                        refill.low_reservoir_alarm_ul.value_or(
+                                            pumpfw::app::PumpConfig{}.default_low_reservoir_ul),
+                                        refill.bridge_volume_ul));
   }
 
-  int acknowledge(const ProgrammerCommand& command) {
-    uint16_t bits = command.alarm_bits;
+  int acknowledge_every_active(const ProgrammerCommand& command) {
+    PumpStatus status;
+    if (!interrogate(status)) return failure(command);
+    const auto bits = static_cast<uint16_t>(status.alarms & kAcknowledgedByDefault);
     if (bits == 0) {
-      PumpStatus status;
-      if (!interrogate(status)) return failure(command);
-      bits = static_cast<uint16_t>(status.alarms & kAcknowledgedByDefault);
-      if (bits == 0) {
-        std::printf("no alarm to acknowledge\n");
-        return kProgrammerDone;
-      }
+      std::printf("no alarm to acknowledge\n");
+      return kProgrammerDone;
     }
-    last_ = link_.transact(PayloadWriter(wire::kOpAcknowledgeAlarms).u16(bits).bytes);
+    last_ = link_.transact(acknowledge_alarms_payload(bits));
     if (!last_.accepted()) return failure(command);
-    std::printf("accepted: acknowledge %s\n", alarm_list(bits).c_str());
+    std::printf("accepted: acknowledge_alarms %s\n", alarm_list(bits).c_str());
     return kProgrammerDone;
   }
 

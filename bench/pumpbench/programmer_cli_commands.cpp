@@ -1,76 +1,60 @@
 #include "programmer_cli_commands.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
-#include <cctype>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
+#include <type_traits>
 
 #include "app/pump.h"
-#include "catalogue.h"
 #include "firmware_commands.h"
-#include "units.h"
+#include "scenario_loader.h"
+#include "yaml_fields.h"
 
 namespace pumpbench {
 
 namespace {
 
-constexpr double kSecondsPerDay = 86400.0;  // the longest bolus a programmer sets
-constexpr double kMaxVolumeUl = 100e3;      // beyond any implanted reservoir
-
-// The drug library's widest concentration: no drug the pump knows comes stronger.
-double library_max_concentration_ug_per_ml() {
-  double most = 0.0;
-  for (const DrugInfo& drug : drug_catalogue()) {
-    most = std::max(most, drug.max_concentration_ug_per_ml);
-  }
-  return most;
+// Why an action of the registry is not a programmer's, empty when it is one.
+std::string not_a_programmers(const Action& action) {
+  return std::visit(
+      [](const auto& read) -> std::string {
+        using T = std::decay_t<decltype(read)>;
+        if constexpr (std::is_same_v<T, PtmPressAction>) {
+          return "the patient's PTM presses it, not a clinician's programmer";
+        } else if constexpr (std::is_same_v<T, CheckpointAction> ||
+                             std::is_same_v<T, InjectFaultAction> ||
+                             std::is_same_v<T, ClearFaultAction>) {
+          return "the bench's action, not the pump's: a scenario or a live client sends it";
+        } else if constexpr (std::is_same_v<T, RefillAction>) {
+          return read.pocket_fill ? "a pocket fill is what a scenario's refill does to the "
+                                    "patient; a programmer only tells the pump"
+                                  : "";
+        } else {
+          return "";
+        }
+      },
+      action);
 }
 
-bool starts_like_number(const std::string& word) {
-  return !word.empty() && (std::isdigit(static_cast<unsigned char>(word[0])) != 0 ||
-                           word[0] == '.' || word[0] == '-' || word[0] == '+');
+// "did you mean ...": the nearest action's name, or those of which `word` is a whole part
+// ("acknowledge": acknowledge_alarms; "bolus": clinician_bolus, priming_bolus).
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& names) {
+  if (std::string near = suggestion(word, names); !near.empty()) return near;
+  std::string parts;
+  for (const std::string& name : names) {
+    const std::string framed = "_" + name + "_";
+    if (framed.find("_" + word + "_") == std::string::npos) continue;
+    parts += (parts.empty() ? "" : " or ") + ("'" + name + "'");
+  }
+  return parts.empty() ? "" : " (did you mean " + parts + "?)";
 }
 
-// A quantity at words[at]: "3 mg/day" as two words, or "3mg/day" as one; above zero, at most
-// `max_base` (in the dimension's base unit), and a whole number of the pump's unit
-// (`per_base` of them in one base unit) that its field holds.
-bool take_quantity(const std::vector<std::string>& words, size_t& at, Dimension dimension,
-                   const std::string& what, double max_base, const std::string& range_text,
-                   double per_base, uint32_t field_max, const std::string& firmware_unit,
-                   double& value, std::string& error) {
-  if (at >= words.size()) {
-    error = "missing " + what + " (" + dimension_name(dimension) + ", e.g. in " +
-            accepted_units(dimension) + ")";
-    return false;
-  }
-  std::string text = words[at++];
-  if (at < words.size() && !starts_like_number(words[at]) && words[at].rfind("--", 0) != 0 &&
-      text.find_first_not_of("0123456789.+-eE") == std::string::npos) {
-    text += " " + words[at++];
-  }
-  const QuantityParse parsed = parse_quantity(text, dimension);
-  if (!parsed.value) {
-    error = what + " '" + text + "': " + parsed.error;
-    return false;
-  }
-  if (!(*parsed.value > 0.0)) {
-    error = what + " '" + text + "': must be above zero";
-    return false;
-  }
-  if (!(*parsed.value <= max_base)) {
-    error = what + " '" + text + "': out of range (" + range_text + ")";
-    return false;
-  }
-  const FirmwareInteger converted =
-      firmware_integer(*parsed.value, per_base, field_max, firmware_unit);
-  if (!converted.value || *converted.value == 0) {
-    error = what + " '" + text + "': " +
-            (converted.value ? "less than the pump's resolution (1 " + firmware_unit + ")"
-                             : converted.error);
-    return false;
-  }
-  value = *parsed.value;
-  return true;
+std::string first_problem(const std::vector<Diagnostic>& diagnostics) {
+  const Diagnostic& first = diagnostics.front();
+  return first.field.empty() ? first.message : first.field + ": " + first.message;
 }
 
 }  // namespace
@@ -84,28 +68,24 @@ std::vector<std::string> split_words(const std::string& text) {
 
 bool parse_programmer_command(const std::vector<std::string>& words, ProgrammerCommand& command,
                               std::string& error) {
-  command.low_reservoir_ul = pumpfw::app::PumpConfig{}.default_low_reservoir_ul;
   if (words.empty()) {
     error = "no command";
     return false;
   }
   command.text.clear();
   for (const std::string& word : words) command.text += (command.text.empty() ? "" : " ") + word;
-  const std::string& verb = words[0];
-  size_t at = 1;
-  auto no_more = [&] {
-    if (at == words.size()) return true;
-    error = "'" + command.text + "': unexpected '" + words[at] + "'";
-    return false;
-  };
-  if (verb == "interrogate") {
-    command.verb = ProgrammerCommand::Verb::kInterrogate;
-    return no_more();
-  }
-  if (verb == "events") {
-    command.verb = ProgrammerCommand::Verb::kEvents;
-    if (at < words.size()) {
-      const std::string& count = words[at++];
+  const std::string& name = words[0];
+  std::string value;
+  for (size_t i = 1; i < words.size(); ++i) value += (value.empty() ? "" : " ") + words[i];
+
+  if (name == kEventsCommand) {
+    command.events = true;
+    if (words.size() > 2) {
+      error = "'" + command.text + "': unexpected '" + words[2] + "'";
+      return false;
+    }
+    if (words.size() == 2) {
+      const std::string& count = words[1];
       if (count.empty() || count.size() > 3 ||
           count.find_first_not_of("0123456789") != std::string::npos || std::stoul(count) == 0 ||
           std::stoul(count) > kMaxProgrammerEvents) {
@@ -115,97 +95,84 @@ bool parse_programmer_command(const std::vector<std::string>& words, ProgrammerC
       }
       command.event_count = std::stoul(count);
     }
-    return no_more();
-  }
-  if (verb == "program") {
-    command.verb = ProgrammerCommand::Verb::kProgram;
-    if (at >= words.size() || words[at] != "continuous") {
-      error =
-          "expected 'program continuous RATE', e.g. program continuous 3 mg/day (schedules and "
-          "periodic boluses: a scenario file)";
-      return false;
-    }
-    ++at;
-    return take_quantity(words, at, Dimension::kDoseRate, "rate", kMaxDoseRateUgPerDay,
-                         "at most 1000 mg/day", 1e3, UINT32_MAX, "ng/day", command.rate_ug_per_day,
-                         error) &&
-           no_more();
-  }
-  if (verb == "refill") {
-    command.verb = ProgrammerCommand::Verb::kRefill;
-    if (!take_quantity(words, at, Dimension::kVolume, "volume", kMaxVolumeUl, "at most 100 mL", 1.0,
-                       UINT32_MAX, "uL", command.volume_ul, error) ||
-        !take_quantity(words, at, Dimension::kConcentration, "concentration",
-                       library_max_concentration_ug_per_ml(),
-                       "no drug in the pump's library comes stronger", 1.0, UINT32_MAX, "ug/mL",
-                       command.concentration_ug_per_ml, error)) {
-      return false;
-    }
-    while (at < words.size()) {
-      if (words[at] == "--drug" && at + 1 < words.size()) {
-        command.drug = words[at + 1];
-        at += 2;
-        if (find_drug(command.drug) == nullptr) {
-          std::vector<std::string> names;
-          for (const DrugInfo& drug : drug_catalogue()) names.push_back(drug.name);
-          const std::optional<std::string> near = nearest(command.drug, names);
-          error = "unknown drug '" + command.drug + "'" +
-                  (near ? " (did you mean '" + *near + "'?)" : " (pumpbench list drugs)");
-          return false;
-        }
-      } else if (words[at] == "--low-reservoir") {
-        ++at;
-        if (!take_quantity(words, at, Dimension::kVolume, "low-reservoir level", kMaxVolumeUl,
-                           "at most 100 mL", 1.0, UINT32_MAX, "uL", command.low_reservoir_ul,
-                           error)) {
-          return false;
-        }
-      } else {
-        return no_more();
-      }
-    }
     return true;
   }
-  if (verb == "bolus") {
-    command.verb = ProgrammerCommand::Verb::kBolus;
-    if (!take_quantity(words, at, Dimension::kMass, "dose", kMaxDoseUg, "at most 100 mg", 1e3,
-                       UINT32_MAX, "ng", command.dose_ug, error)) {
-      return false;
-    }
-    double duration_s = command.duration_minutes * 60.0;
-    if (at < words.size() &&
-        !take_quantity(words, at, Dimension::kTime, "duration", kSecondsPerDay, "at most 1 d",
-                       1.0 / 60.0, UINT16_MAX, "min", duration_s, error)) {
-      return false;
-    }
-    command.duration_minutes =
-        static_cast<uint16_t>(*firmware_integer(duration_s, 1.0 / 60.0, UINT16_MAX, "min").value);
-    return no_more();
+
+  const std::vector<std::string>& names = action_names();
+  if (std::find(names.begin(), names.end(), name) == names.end()) {
+    std::vector<std::string> known = names;
+    known.push_back(kEventsCommand);
+    error = "unknown command '" + name + "'" + did_you_mean(name, known) +
+            "; a command is a scenario's action (" + joined(names) + ") or " + kEventsCommand;
+    return false;
   }
-  if (verb == "acknowledge") {
-    command.verb = ProgrammerCommand::Verb::kAcknowledge;
-    for (; at < words.size(); ++at) {
-      const std::optional<uint16_t> bit = alarm_bit(words[at]);
-      if (!bit) {
-        error = "unknown alarm '" + words[at] + "' (pumpbench list alarms)";
-        return false;
-      }
-      command.alarm_bits = static_cast<uint16_t>(command.alarm_bits | *bit);
-    }
+  command.action_name = name;
+  if (name == "acknowledge_alarms" && value.empty()) {
+    command.every_active = true;
+    command.action = AcknowledgeAlarmsAction{};
     return true;
   }
-  error =
-      "unknown command '" + verb + "' (interrogate, events, program, refill, bolus, acknowledge)";
-  return false;
+  // The action's value as a scenario writes it: a list of alarms, or a mapping of fields
+  // whose braces the command line leaves out.
+  std::string yaml = value;
+  if (!value.empty() && value.front() != '{' && value.front() != '[') {
+    yaml = name == "acknowledge_alarms" ? "[" + value + "]" : "{" + value + "}";
+  }
+  std::vector<Diagnostic> diagnostics;
+  std::optional<YAML::Node> node = yaml.empty()
+                                       ? std::optional<YAML::Node>(YAML::Node(YAML::NodeType::Null))
+                                       : parse_yaml_text(name, yaml, diagnostics);
+  if (!node) {
+    error = "'" + command.text + "': " + first_problem(diagnostics);
+    return false;
+  }
+  // No scenario's setup stands behind a programmer: a refill without a drug or a
+  // concentration takes the pump's (programmer_cli.cpp), read as empty and zero here.
+  Setup none;
+  none.drug.clear();
+  none.concentration_ug_per_ml = 0.0;
+  Context context(name);
+  std::optional<Action> read;
+  try {
+    read = read_action(context, name, *node, name, none);
+  } catch (const YAML::Exception& exception) {
+    error = "'" + command.text + "': malformed command: " + exception.what();
+    return false;
+  }
+  if (!context.diagnostics().empty() || !read) {
+    error = "'" + command.text + "': " +
+            (context.diagnostics().empty() ? "not a valid " + name
+                                           : first_problem(context.diagnostics()));
+    return false;
+  }
+  if (const std::string why = not_a_programmers(*read); !why.empty()) {
+    error = "'" + command.text + "': " + why;
+    return false;
+  }
+  command.action = *read;
+  return true;
 }
 
-std::vector<uint8_t> dose_change_payload(const ProgrammerCommand& command) {
-  if (command.verb == ProgrammerCommand::Verb::kBolus) {
-    return clinician_bolus_payload(command.dose_ug, command.duration_minutes);
+std::vector<uint8_t> action_payload(const Action& action) {
+  using pumpfw::app::Command;
+  if (const auto* program = std::get_if<ProgramAction>(&action)) {
+    return program_payload(program->program);
   }
-  ProgramSpec program;
-  program.steps.push_back({0, command.rate_ug_per_day});
-  return program_payload(program);
+  if (const auto* bolus = std::get_if<ClinicianBolusAction>(&action)) {
+    return clinician_bolus_payload(bolus->dose_ug, bolus->duration_minutes);
+  }
+  if (const auto* ptm = std::get_if<PtmConfigAction>(&action)) return ptm_payload(ptm->ptm);
+  if (const auto* prime = std::get_if<PrimingBolusAction>(&action)) {
+    return priming_bolus_payload(prime->volume_ul);
+  }
+  if (const auto* acknowledge = std::get_if<AcknowledgeAlarmsAction>(&action)) {
+    return acknowledge_alarms_payload(acknowledge->alarm_bits);
+  }
+  if (std::holds_alternative<AlarmTestAction>(action)) return command_payload(Command::kAlarmTest);
+  if (std::holds_alternative<InterrogateAction>(action)) {
+    return command_payload(Command::kInterrogate);
+  }
+  throw std::invalid_argument("action_payload: a refill or a bench action");
 }
 
 }  // namespace pumpbench

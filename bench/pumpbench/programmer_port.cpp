@@ -1,5 +1,6 @@
 #include "programmer_port.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "run_interrupt.h"
@@ -13,6 +14,14 @@ std::unique_ptr<pumptwin::mcu::TelemetryTcpBridge> open_programmer_port(
   config.socket.host = options.host;
   config.socket.port = options.port;
   config.socket.allow_remote = options.allow_remote;
+  // A paced run looks for a programmer every kLookForProgrammerWallS of wall time (at most
+  // every simulated second, as an unpaced one): at a quarter of real time a simulated second
+  // is 4 s of wall time, most of the programmer's 5 s deadline for its first answer, and at a
+  // tenth more than all of it.
+  if (pacer.factor() > 0.0) {
+    config.idle_poll_period_s =
+        std::min(config.idle_poll_period_s, pacer.factor() * kLookForProgrammerWallS);
+  }
   config.forwarding_started = [&pacer] {
     pacer.attach_programmer(sc_core::sc_time_stamp().to_seconds());
   };

@@ -21,6 +21,9 @@ struct ProgrammerPortOptions {
   bool keep_running = false;
 };
 
+// How often a paced run looks for a programmer that has connected (wall seconds).
+inline constexpr double kLookForProgrammerWallS = 0.25;
+
 // Listens and announces the address on stderr ("pumpbench: programmer port on HOST:PORT").
 // While a programmer is attached `pacer` keeps the run at wall pace (WallPacer::pace_programmer).
 // Null, with `problem` set, when it cannot listen.

@@ -833,7 +833,7 @@ void write_suite_report(const std::string& path, const std::string& title,
                         const std::vector<Requirement>& requirements,
                         const std::vector<ReportRun>& runs, const json& groups,
                         const std::vector<RequirementNotMet>& not_met, bool campaign,
-                        const HazardAnalysis* hazards) {
+                        const HazardAnalysis* hazards, const json& screening) {
   std::ostringstream html;
   html << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" << markup_escape(title)
        << "</title>\n<style>" << kStyle << "</style></head><body>\n<h1>" << markup_escape(title)
@@ -1046,6 +1046,42 @@ void write_suite_report(const std::string& path, const std::string& title,
       html << "</tr>\n";
     }
     html << "</table>\n";
+  }
+  if (!screening.is_null()) {
+    html << "<h2>Sensitivity (Morris)</h2>\n<p class=\"why\">" << screening["trajectories"]
+         << " trajectories of " << screening["levels"] << " levels (seed " << screening["seed"]
+         << "): factors ranked by mu* (mean absolute elementary effect over the whole range), "
+            "sigma the standard deviation of the effects.</p>\n";
+    std::map<std::string, json> factors;
+    for (const json& factor : screening["factors"]) factors[factor["id"]] = factor;
+    for (const json& cell : screening["cells"]) {
+      const std::string where =
+          cell["scenario"].get<std::string>() + " [" + cell["variant"].get<std::string>() + "]";
+      if (cell.contains("missing_points")) {
+        html << "<h3>" << markup_escape(where) << "</h3>\n<p class=\"fail\">No ranking: design "
+             << "points without every output " << markup_escape(cell["missing_points"].dump())
+             << "</p>\n";
+        continue;
+      }
+      for (const json& output : cell["outputs"]) {
+        html << "<h3>" << markup_escape(where) << ": "
+             << markup_escape(output["output"].get<std::string>())
+             << "</h3>\n<table><tr><th>rank</th><th>factor</th><th>status</th><th>range</th>"
+                "<th>mu*</th><th>sigma</th></tr>\n";
+        int rank = 0;
+        for (const json& entry : output["ranking"]) {
+          const json& factor = factors.at(entry["factor"].get<std::string>());
+          html << "<tr><td>" << ++rank << "</td><td>"
+               << markup_escape(factor["name"].get<std::string>()) << "</td><td>"
+               << markup_escape(factor["status"].get<std::string>()) << "</td><td>"
+               << format_number(factor["low"].get<double>()) << "-"
+               << format_number(factor["high"].get<double>()) << "</td><td>"
+               << format_number(entry["mu_star"].get<double>()) << "</td><td>"
+               << format_number(entry["sigma"].get<double>()) << "</td></tr>\n";
+        }
+        html << "</table>\n";
+      }
+    }
   }
 
   html << "<h2>Runs</h2>\n<table><tr><th>run</th><th>scenario</th>"

@@ -42,13 +42,14 @@ struct ReportRun {
 // checks not held in every run ("k of N"), the traceability matrix (with `hazards`: each hazard,
 // its status as hazard_status gives it, then its requirements; then each user need with its
 // requirements; each requirement with its text, its verdict from `not_met` and the runs that
-// check it), for a campaign the scenario x fault grid with
-// the runs passed in each cell, and the runs; every run links to its own report.
+// check it), for a campaign the scenario x fault grid with the runs passed in each cell and, for
+// a sensitivity campaign, its screening (campaign.json's "sensitivity": factors ranked by mu*
+// per cell and output), and the runs; every run links to its own report.
 void write_suite_report(const std::string& path, const std::string& title,
                         const std::vector<Requirement>& requirements,
                         const std::vector<ReportRun>& runs, const nlohmann::json& groups,
                         const std::vector<RequirementNotMet>& not_met, bool campaign,
-                        const HazardAnalysis* hazards);
+                        const HazardAnalysis* hazards, const nlohmann::json& screening = nullptr);
 
 // The run report's key signals (its "Signals" section, after those its expectations check):
 // the catalogue's signals marked `report`, by view, one plot per unit within a view, views in

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <vector>
 
@@ -34,45 +35,118 @@ json firmware_json(pumptwin::mcu::Mcu& mcu) {
           {"lockups", stats.lockups}};
 }
 
-json figures(pumptwin::platform::Platform& platform, const FirmwareLog& log,
-             double firmware_reservoir_ml) {
-  const auto& twin = platform.patient.twin();
-  const pumptwin::power::PowerSupply::Reading battery =
-      platform.power.reading_now(platform.body_temperature_c());
-  std::vector<std::string> raised;
-  uint32_t ptm_granted = 0;
-  uint32_t ptm_refused = 0;
+// What a run's key figures are read from, at the time result.json is written.
+struct FigureSources {
+  pumptwin::platform::Platform& platform;
+  const FirmwareLog& log;
+  double firmware_reservoir_ml;
+  const SafetyPeaks& peaks;
+};
+
+uint32_t count_events(const FirmwareLog& log, pumpfw::app::EventCode code) {
+  uint32_t count = 0;
+  for (const FirmwareEvent& event : log.events()) count += event.code == static_cast<uint8_t>(code);
+  return count;
+}
+
+struct FigureDefinition {
+  const char* name;
+  bool numeric;
+  json (*value)(const FigureSources&);
+};
+
+// result.json's key figures: the one list of their names.
+const std::vector<FigureDefinition>& figure_definitions() {
   using pumpfw::app::EventCode;
-  for (const FirmwareEvent& event : log.events()) {
-    if (event.code == static_cast<uint8_t>(EventCode::kAlarmRaised)) {
-      raised.push_back(alarm_name(event.argument) + " at " +
-                       pumptwin::plot::format_duration(event.time_s));
-    }
-    if (event.code == static_cast<uint8_t>(EventCode::kPtmBolus)) ++ptm_granted;
-    if (event.code == static_cast<uint8_t>(EventCode::kPtmRefused)) ++ptm_refused;
+  static const std::vector<FigureDefinition> definitions = {
+      {"delivered_volume_ul", true,
+       [](const FigureSources& s) {
+         return json(s.platform.patient.twin().delivered_volume_ul());
+       }},
+      {"displaced_volume_ul", true,
+       [](const FigureSources& s) { return json(s.platform.drive_train.displaced_volume_ul()); }},
+      {"strokes", true, [](const FigureSources& s) { return json(s.platform.strokes()); }},
+      {"reservoir_volume_ml", true,
+       [](const FigureSources& s) {
+         return json(s.platform.patient.twin().reservoir().volume_ml());
+       }},
+      {"firmware_reservoir_volume_ml", true,
+       [](const FigureSources& s) { return json(s.firmware_reservoir_ml); }},
+      {"battery_terminal_v", true,
+       [](const FigureSources& s) {
+         return json(s.platform.power.reading_now(s.platform.body_temperature_c()).terminal_v);
+       }},
+      {"battery_drawn_mah", true,
+       [](const FigureSources& s) {
+         return json(s.platform.power.reading_now(s.platform.body_temperature_c()).drawn_mah);
+       }},
+      {"firmware_events", true, [](const FigureSources& s) { return json(s.log.events().size()); }},
+      {"alarms_raised", false,
+       [](const FigureSources& s) {
+         json raised = json::array();
+         for (const FirmwareEvent& event : s.log.events()) {
+           if (event.code == static_cast<uint8_t>(EventCode::kAlarmRaised)) {
+             raised.push_back(alarm_name(event.argument) + " at " +
+                              pumptwin::plot::format_duration(event.time_s));
+           }
+         }
+         return raised;
+       }},
+      {"ptm_boluses_granted", true,
+       [](const FigureSources& s) { return json(count_events(s.log, EventCode::kPtmBolus)); }},
+      {"ptm_presses_refused", true,
+       [](const FigureSources& s) { return json(count_events(s.log, EventCode::kPtmRefused)); }},
+      {"mcu_boots", true, [](const FigureSources& s) { return json(s.platform.mcu.boots()); }},
+      {"mcu_wake_ups", true,
+       [](const FigureSources& s) { return json(s.platform.mcu.wake_ups()); }},
+      {"spi_frames", true,
+       [](const FigureSources& s) { return json(s.platform.mcu.spi_frames()); }},
+      {"peak_respiratory_depression_index", true,
+       [](const FigureSources& s) { return json(s.peaks.respiratory_depression_index); }},
+      {"peak_respiratory_depression_time_h", true,
+       [](const FigureSources& s) { return json(s.peaks.respiratory_depression_time_s / 3600.0); }},
+      {"peak_sedation_index", true,
+       [](const FigureSources& s) { return json(s.peaks.sedation_index); }},
+      {"peak_withdrawal_risk", true,
+       [](const FigureSources& s) { return json(s.peaks.withdrawal_risk); }},
+      {"final_analgesia_fraction", true,
+       [](const FigureSources& s) { return json(s.peaks.last_analgesia_fraction); }},
+  };
+  return definitions;
+}
+
+json figures(const FigureSources& sources) {
+  json values = json::object();
+  for (const FigureDefinition& figure : figure_definitions()) {
+    values[figure.name] = figure.value(sources);
   }
-  return {{"delivered_volume_ul", twin.delivered_volume_ul()},
-          {"displaced_volume_ul", platform.drive_train.displaced_volume_ul()},
-          {"strokes", platform.strokes()},
-          {"reservoir_volume_ml", twin.reservoir().volume_ml()},
-          {"firmware_reservoir_volume_ml", firmware_reservoir_ml},
-          {"battery_terminal_v", battery.terminal_v},
-          {"battery_drawn_mah", battery.drawn_mah},
-          {"firmware_events", log.events().size()},
-          {"alarms_raised", raised},
-          {"ptm_boluses_granted", ptm_granted},
-          {"ptm_presses_refused", ptm_refused},
-          {"mcu_boots", platform.mcu.boots()},
-          {"mcu_wake_ups", platform.mcu.wake_ups()},
-          {"spi_frames", platform.mcu.spi_frames()}};
+  return values;
 }
 
 }  // namespace
 
+void SafetyPeaks::sample(double time_s, const pumptwin::physio::Effects& effects) {
+  if (effects.respiratory_depression_index > respiratory_depression_index) {
+    respiratory_depression_index = effects.respiratory_depression_index;
+    respiratory_depression_time_s = time_s;
+  }
+  sedation_index = std::max(sedation_index, effects.sedation_index);
+  withdrawal_risk = std::max(withdrawal_risk, effects.withdrawal_risk);
+  last_analgesia_fraction = effects.analgesia_fraction;
+}
+
+std::vector<std::string> numeric_figure_names() {
+  std::vector<std::string> names;
+  for (const FigureDefinition& figure : figure_definitions()) {
+    if (figure.numeric) names.push_back(figure.name);
+  }
+  return names;
+}
+
 json run_result(const Scenario& scenario, const RunIdentity& identity, const RunOutcome& outcome,
                 const Expectations& expectations, const json& steps,
                 pumptwin::platform::Platform& platform, const FirmwareLog& log,
-                double firmware_reservoir_ml, double now_s) {
+                double firmware_reservoir_ml, const SafetyPeaks& peaks, double now_s) {
   bool all_held = true;
   json known_gaps = json::array();
   const json verdicts = expectations.to_json(known_gaps, all_held);
@@ -95,15 +169,14 @@ json run_result(const Scenario& scenario, const RunIdentity& identity, const Run
                  {"requirements", scenario.requirements},
                  {"tags", scenario.tags},
                  {"seed", identity.seed},
-                 {"cohort_member",
-                  identity.cohort_member ? json(*identity.cohort_member) : json()},
+                 {"cohort_member", identity.cohort_member ? json(*identity.cohort_member) : json()},
                  {"status", status},
                  {"known_gaps", known_gaps},
                  {"simulated_s", now_s},
                  {"duration_s", scenario.duration_s},
                  {"expectations", verdicts},
                  {"steps", steps},
-                 {"figures", figures(platform, log, firmware_reservoir_ml)},
+                 {"figures", figures({platform, log, firmware_reservoir_ml, peaks})},
                  {"firmware", firmware_json(platform.mcu)}};
   if (!outcome.error.empty()) result["error"] = outcome.error;
   return result;

@@ -6,12 +6,14 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "expectations.h"
 #include "firmware_log.h"
 #include "scenario.h"
+#include "twin/physio/patient_model.h"
 
 namespace pumptwin::platform {
 class Platform;
@@ -30,11 +32,29 @@ struct RunIdentity {
   std::optional<uint64_t> cohort_member;  // a cohort scenario's member
 };
 
+// The patient's safety signals over the run's samples (every setup.sample_period), for its key
+// figures: the peak respiratory-depression index and when it was first reached, the peak
+// sedation index and withdrawal risk, and the analgesia at the last sample.
+struct SafetyPeaks {
+  double respiratory_depression_index = 0.0;
+  double respiratory_depression_time_s = 0.0;
+  double sedation_index = 0.0;
+  double withdrawal_risk = 0.0;
+  double last_analgesia_fraction = 0.0;
+
+  void sample(double time_s, const pumptwin::physio::Effects& effects);
+};
+
+// The names of result.json's numeric key figures (`figures`, without a run driver's): what a
+// sensitivity campaign's outputs may name.
+std::vector<std::string> numeric_figure_names();
+
 // result.json as it stands now.
 nlohmann::json run_result(const Scenario& scenario, const RunIdentity& identity,
                           const RunOutcome& outcome, const Expectations& expectations,
                           const nlohmann::json& steps, pumptwin::platform::Platform& platform,
-                          const FirmwareLog& log, double firmware_reservoir_ml, double now_s);
+                          const FirmwareLog& log, double firmware_reservoir_ml,
+                          const SafetyPeaks& peaks, double now_s);
 
 // The summary on stdout: status, verdicts, failed steps, figures, outputs.
 void print_summary(const Scenario& scenario, const nlohmann::json& result, double now_s,

@@ -650,12 +650,12 @@ void read_setup(Context& context, const YAML::Node& node, Setup& setup) {
   if (fields.has("reservoir")) {
     Fields reservoir(context, fields.get("reservoir"), "setup.reservoir",
                      {"capacity", "fill", "low_alarm"});
-    if (auto capacity = reservoir.firmware_quantity("capacity", Dimension::kVolume, 1e3, 100e3,
-                                                    "1 mL to 100 mL (pumps hold 20 or 40 mL)", 1.0,
-                                                    kU32, "uL")) {
+    if (auto capacity = reservoir.firmware_quantity(
+            "capacity", Dimension::kVolume, 1e3, kMaxVolumeUl,
+            "1 mL to 100 mL (pumps hold 20 or 40 mL)", 1.0, kU32, "uL")) {
       setup.reservoir_capacity_ul = *capacity;
     }
-    if (auto fill = reservoir.firmware_quantity("fill", Dimension::kVolume, 0.0, 100e3,
+    if (auto fill = reservoir.firmware_quantity("fill", Dimension::kVolume, 0.0, kMaxVolumeUl,
                                                 "0 to 100 mL", 1.0, kU32, "uL")) {
       setup.reservoir_fill_ul = *fill;
       if (*fill > setup.reservoir_capacity_ul) {
@@ -825,15 +825,15 @@ std::optional<Action> read_action(Context& context, const std::string& key, cons
     refill.drug = fields.choice("drug", drug_names(), "drug").value_or(setup.drug);
     // The bench lets a scenario send what the library refuses, so the refusal can be tested.
     const bool concentration_given = fields.has("concentration");
-    const std::optional<double> concentration =
-        fields.firmware_quantity("concentration", Dimension::kConcentration, 1.0, 1e6,
-                                 "1 ug/mL to 1000 mg/mL", 1.0, kU32, "ug/mL");
+    const std::optional<double> concentration = fields.firmware_quantity(
+        "concentration", Dimension::kConcentration, 1.0, kMaxConcentrationUgPerMl,
+        "1 ug/mL to 1000 mg/mL", 1.0, kU32, "ug/mL");
     refill.concentration_ug_per_ml = concentration.value_or(setup.concentration_ug_per_ml);
-    auto volume = fields.firmware_quantity("volume", Dimension::kVolume, 0.0, 100e3, "0 to 100 mL",
-                                           1.0, kU32, "uL", true);
+    auto volume = fields.firmware_quantity("volume", Dimension::kVolume, 0.0, kMaxVolumeUl,
+                                           "0 to 100 mL", 1.0, kU32, "uL", true);
     const bool low_given = fields.has("low_alarm");
-    refill.low_reservoir_alarm_ul = fields.firmware_quantity("low_alarm", Dimension::kVolume, 0.0,
-                                                             100e3, "0 to 100 mL", 1.0, kU32, "uL");
+    refill.low_reservoir_alarm_ul = fields.firmware_quantity(
+        "low_alarm", Dimension::kVolume, 0.0, kMaxVolumeUl, "0 to 100 mL", 1.0, kU32, "uL");
     const bool bridge_given = fields.has("bridge");
     const std::optional<double> bridge = fields.firmware_quantity(
         "bridge", Dimension::kVolume, 0.0, 5e3, "0 to 5 mL", 1.0, kU16, "uL");

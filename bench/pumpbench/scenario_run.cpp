@@ -1,12 +1,12 @@
 #include "scenario_run.h"
 
 #include <algorithm>
-#include <stdexcept>
 #include <cstdio>
 #include <fstream>
 #include <functional>
 #include <limits>
 #include <memory>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -168,9 +168,9 @@ class ScenarioRun : private TimelineSteps::Hooks {
       }
       // At least one resolution step: a sample due in less than that (now_s() is a double, a
       // rounding below the sample's time) would otherwise wait zero time again and again.
-      sc_core::wait(std::max(sc_core::sc_time(wait_s, sc_core::SC_SEC),
-                             sc_core::sc_get_time_resolution()),
-                    platform_.asic.irq.posedge_event() | platform_.asic.tone.value_changed_event());
+      sc_core::wait(
+          std::max(sc_core::sc_time(wait_s, sc_core::SC_SEC), sc_core::sc_get_time_resolution()),
+          platform_.asic.irq.posedge_event() | platform_.asic.tone.value_changed_event());
     }
   }
 
@@ -296,8 +296,7 @@ class ScenarioRun : private TimelineSteps::Hooks {
     }
     const auto status = platform_.mcu.firmware_status();
     log_.read_new(platform_.mcu.nvm(), now,
-                  status ? std::optional<uint32_t>(status->wall_clock_s) : std::nullopt,
-                  recorder_);
+                  status ? std::optional<uint32_t>(status->wall_clock_s) : std::nullopt, recorder_);
     expectations_.observed(now, probe_.alarm_bits());
   }
 
@@ -318,6 +317,7 @@ class ScenarioRun : private TimelineSteps::Hooks {
     const std::vector<double> values = probe_.sample_values();
     platform_.drive_train.motor().reset_peak_current();  // max-hold per sample period
     recorder_.signals_row(now, values);
+    peaks_.sample(now, platform_.patient.twin().model().effects());
     if (live_ != nullptr) live_->full_sample(now, values);
     last_sample_ = values;
     if (now >= next_snapshot_s_) record_snapshot();
@@ -344,7 +344,7 @@ class ScenarioRun : private TimelineSteps::Hooks {
                                    ? std::optional<uint64_t>(options_.member.value_or(0))
                                    : std::nullopt};
     json result = run_result(scenario_, identity, outcome_, expectations_, steps_.steps(),
-                             platform_, log_, probe_.firmware_reservoir_ml(), now_s());
+                             platform_, log_, probe_.firmware_reservoir_ml(), peaks_, now_s());
     if (driver_ != nullptr) {
       result["figures"].update(driver_->figures());
       result[driver_->report_key()] = driver_->report();
@@ -376,6 +376,7 @@ class ScenarioRun : private TimelineSteps::Hooks {
   Expectations expectations_;
   ProgressLine progress_;
   RunOutcome outcome_;
+  SafetyPeaks peaks_;
   std::string failure_;
   sc_core::sc_event observed_{"pumpbench_observed"};
   InterruptWatch interrupt_watch_;
@@ -388,8 +389,10 @@ class ScenarioRun : private TimelineSteps::Hooks {
   pumptwin::mcu::TelemetryTcpBridge* programmer_ = nullptr;
   RunDriver* driver_ = nullptr;
   sc_core::sc_event live_wake_{"pumpbench_live_wake"};
-  TimelineSteps steps_{scenario_, options_.seed.value_or(scenario_.setup.seed), platform_,
-                       recorder_, ledger_, probe_, *this};
+  TimelineSteps steps_{scenario_, options_.seed.value_or(scenario_.setup.seed),
+                       platform_, recorder_,
+                       ledger_,   probe_,
+                       *this};
 };
 
 // --image-coverage: one executed range a line, `BEGIN END` ([begin, end), hex), sorted, read by
@@ -434,7 +437,8 @@ int run_scenario(const Scenario& scenario, const RunOptions& options) {
   Platform platform("platform", platform_settings);
   if (options.gdb) {
     if (platform.mcu.image() == nullptr) {
-      std::fprintf(stderr, "pumpbench: --gdb needs --firmware (the host build runs under gdb itself)\n");
+      std::fprintf(stderr,
+                   "pumpbench: --gdb needs --firmware (the host build runs under gdb itself)\n");
       return kExitBadInput;
     }
     const std::string problem =
@@ -503,8 +507,7 @@ int run_scenario(const Scenario& scenario, const RunOptions& options) {
     error = exception.what();
   }
   if (options.profile) {
-    finish_profile(platform,
-                   WallPacer::seconds_since(wall_start),
+    finish_profile(platform, WallPacer::seconds_since(wall_start),
                    sc_core::sc_time_stamp().to_seconds(), options.out_dir);
   }
   if (image_coverage.is_open() && platform.mcu.image() != nullptr) {

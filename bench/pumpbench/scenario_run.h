@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "programmer_port.h"
 #include "run_interrupt.h"
@@ -56,6 +57,10 @@ struct RunOptions {
   // Writes the image's executed instruction ranges here at the end of the run
   // (--image-coverage, docs/coverage.md); empty: not recorded.
   std::string image_coverage;
+  // A sensitivity campaign's design point: each factor of
+  // physio::validation::uncertain_factors() (by index) at a fraction of its range, applied to
+  // the patient and the drug.
+  std::vector<std::pair<std::size_t, double>> design_point;
 };
 
 int run_scenario(const Scenario& scenario, const RunOptions& options);

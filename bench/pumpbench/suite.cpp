@@ -25,17 +25,6 @@ bool matches(const std::string& pattern, const std::string& relative, const std:
          fnmatch(glob.c_str(), name.c_str(), 0) == 0;
 }
 
-// A word of a command line, quoted for the shell when it needs it.
-std::string shell_word(const std::string& word) {
-  if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                              "0123456789_-./=:+,@%") == std::string::npos) {
-    return word;
-  }
-  std::string quoted = "'";
-  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
 // One run of a scenario: `run FILE --out DIR --quiet [--seed S] [--member M] [--lockstep]
 // [--firmware ELF] [--image-coverage DIR/image-coverage.txt]`, and the command that reproduces
 // it alone.

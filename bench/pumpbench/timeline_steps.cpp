@@ -24,7 +24,7 @@ double now_s() {
 std::string answer_text(const TelemetryReply& reply) {
   if (!reply.received) return "no answer";
   if (reply.accepted()) return "accepted";
-  return "refused: " + refusal_name(reply.refusal);
+  return refused_answer(reply.refusal);
 }
 
 }  // namespace

@@ -1,11 +1,13 @@
 #include "workers.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -107,18 +109,38 @@ std::vector<Requirement> load_requirements_for(const std::vector<std::string>& p
   return std::move(loaded.requirements);
 }
 
+std::string shell_word(const std::string& word) {
+  if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                              "0123456789_-./=:+,@%") == std::string::npos) {
+    return word;
+  }
+  std::string quoted = "'";
+  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
 unsigned default_worker_count() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
+
+// How often the parent looks for finished workers and for an interrupt (wall time): a small
+// part of the second within which Ctrl-C must end a suite or a campaign.
+constexpr std::chrono::milliseconds kWorkerPoll{20};
 
 void run_workers(const std::string& self, std::vector<WorkerRun>& runs, unsigned at_once) {
   at_once = std::max(1u, at_once);
   std::map<pid_t, size_t> running;
   size_t next = 0;
+  bool passed_on = false;
   while (next < runs.size() || !running.empty()) {
-    // Interrupted (Ctrl-C reaches the workers too, which stop with complete reports): no new
-    // worker; the running ones are waited for, so every report is written.
+    // Interrupted: no new worker; the running ones are waited for, so every report is written.
+    // A terminal's Ctrl-C reaches the workers too; a SIGINT or SIGTERM sent to this process
+    // alone (a batch system, kill) is passed on to them, so that they stop as soon as it does.
     if (interrupt_requested()) {
+      if (!passed_on) {
+        for (const auto& worker : running) kill(worker.first, SIGINT);
+        passed_on = true;
+      }
       for (; next < runs.size(); ++next) {
         if (runs[next].exit_code == kExitBadInput) continue;
         runs[next].exit_code = kExitInterrupted;
@@ -144,8 +166,14 @@ void run_workers(const std::string& self, std::vector<WorkerRun>& runs, unsigned
     }
     if (running.empty()) continue;
     int status = 0;
-    const pid_t pid = waitpid(-1, &status, 0);
-    if (pid < 0) continue;  // a signal came (EINTR): look at the interrupt first
+    // Polled, not blocking: a signal handler installed with signal() restarts a blocking
+    // waitpid, which would then wait for a worker that was never told to stop.
+    const pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid == 0) {
+      std::this_thread::sleep_for(kWorkerPoll);
+      continue;
+    }
+    if (pid < 0) continue;
     const auto found = running.find(pid);
     if (found == running.end()) continue;
     WorkerRun& run = runs[found->second];

@@ -57,6 +57,9 @@ std::vector<Requirement> load_requirements_for(const std::vector<std::string>& p
                                                const std::string& file, bool& bad_input,
                                                std::string* used_file = nullptr);
 
+// A word of a command line, quoted for the shell when it needs it.
+std::string shell_word(const std::string& word);
+
 // Every core.
 unsigned default_worker_count();
 

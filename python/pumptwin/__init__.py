@@ -20,7 +20,7 @@ from .protocol import PROTOCOL, PROTOCOL_REVISION, PROTOCOL_VERSION
 from .twin import DAY, HOUR, MINUTE, SECOND, Alarm, Event, Outputs, Twin
 
 # The package's version is the protocol's version and revision it speaks, then its own
-# release: 1.4.x speaks pumptwin-live version 1, revision 4 (and later revisions).
+# release: 1.5.x speaks pumptwin-live version 1, revision 5 (and later revisions).
 __version__ = f"{PROTOCOL_VERSION}.{PROTOCOL_REVISION}.0"
 
 __all__ = [

@@ -16,9 +16,10 @@ PROTOCOL = "pumptwin-live"
 PROTOCOL_VERSION = 1
 # The revision this package is written against: it reads the hello's signal catalogue with
 # `motor_phase_current_ma` and the history a client gets when it joins (revision 2) and sends
-# `acknowledge_alarms`, the scenario's word (revision 3), and each signal's `view` (revision 4).
+# `acknowledge_alarms`, the scenario's word (revision 3), reads each signal's `view` (revision 4)
+# and programs flexible schedules and periodic boluses, every action a scenario's (revision 5).
 # Later revisions only add messages and fields, which it ignores.
-PROTOCOL_REVISION = 4
+PROTOCOL_REVISION = 5
 
 
 class Connection:

@@ -243,9 +243,17 @@ class Twin:
                 message[key] = value
         return self._action(message)
 
-    def program(self, continuous):
-        """Programs a continuous rate ("3 mg/day"): returns the pump's answer."""
-        return self._action({"type": "program", "continuous": continuous})
+    def program(self, continuous=None, flexible=None, periodic_bolus=None):
+        """Programs the pump as a scenario's `program` does: a continuous rate ("3 mg/day") or a
+        flexible schedule ([{"start": "00:00", "rate": "2 mg/day"}, ...]), with an optional
+        periodic bolus ({"dose": "1 mg", "first": "08:00", "every": "6 h", "duration":
+        "10 min"}). Returns the pump's answer."""
+        message = {"type": "program"}
+        for key, value in (("continuous", continuous), ("flexible", flexible),
+                           ("periodic_bolus", periodic_bolus)):
+            if value is not None:
+                message[key] = value
+        return self._action(message)
 
     def clinician_bolus(self, dose, duration):
         return self._action({"type": "clinician_bolus", "dose": dose, "duration": duration})

@@ -65,8 +65,7 @@ void write(const std::string& path, const std::string& text) {
 std::string tiny_campaign(const std::string& dir, const std::string& name, int members) {
   const std::string file = dir + "/" + name + ".yaml";
   write(file, "name: " + name + "\nscenarios: [" + kScenarios +
-                  "/short_run.yaml]\ncohort: {seed: 42, size: " + std::to_string(members) +
-                  "}\n");
+                  "/short_run.yaml]\ncohort: {seed: 42, size: " + std::to_string(members) + "}\n");
   return file;
 }
 
@@ -199,10 +198,10 @@ TEST(PumpbenchCampaign, MergeRefusesMixedMissingAndOverlappingShards) {
                 .find("missing shard 1/2 (the campaign was split into 2 shards, numbered from 0)"),
             std::string::npos);
   EXPECT_EQ(code, 2);
-  EXPECT_NE(errors_of("merge " + dir + "/a0 " + dir + "/a1 " + dir + "/a1 --out " + dir + "/m",
-                      code)
-                .find(dir + "/a1 and " + dir + "/a1 are both shard 1/2 (overlapping)"),
-            std::string::npos);
+  EXPECT_NE(
+      errors_of("merge " + dir + "/a0 " + dir + "/a1 " + dir + "/a1 --out " + dir + "/m", code)
+          .find(dir + "/a1 and " + dir + "/a1 are both shard 1/2 (overlapping)"),
+      std::string::npos);
   EXPECT_EQ(code, 2);
   // The unsharded campaign's folder is shard 0/1: it overlaps every shard of a split.
   EXPECT_NE(errors_of("merge " + dir + "/whole " + dir + "/a1 --out " + dir + "/m", code)
@@ -219,6 +218,68 @@ TEST(PumpbenchCampaign, MergeRefusesMixedMissingAndOverlappingShards) {
   for (const std::string& file : kReportFiles) {
     EXPECT_EQ(slurp(dir + "/whole/" + file), slurp(dir + "/m/" + file)) << file;
   }
+}
+
+// `campaign --firmware`: every run runs the image, and the report says so. campaign.json names
+// the ELF as given and its SHA-256, and the command printed to reproduce a failing run carries
+// `--firmware` (without it, it reruns the host build); run, that command gives the same verdict
+// on the image. A merge refuses shards that ran other firmware; a missing ELF is bad input.
+TEST(PumpbenchCampaign, FirmwareImageRunsEveryRunAndTheReportAndReproduceCommandSaySo) {
+  const std::string dir = scratch("firmware");
+  const std::string elf = PUMPFW_M0PLUS_ELF;
+  const std::string file = dir + "/on_image.yaml";
+  write(file, "name: on the image\nscenarios: [" + kScenarios + "/short_run.yaml, " + kScenarios +
+                  "/failing_run.yaml]\n");
+  const pumptwin::testing::CommandOutcome image = pumptwin::testing::run_command(
+      kBench + " campaign " + file + " -j 2 --firmware " + elf + " --out " + dir + "/image");
+  ASSERT_EQ(image.exit_code, 1) << image.output;  // failing_run fails its expectation
+
+  const json summary = json::parse(slurp(dir + "/image/campaign.json"));
+  const std::string sha256 = capture_stdout("sha256sum " + elf).substr(0, 64);
+  EXPECT_EQ(summary["firmware"], json({{"build", "image"}, {"path", elf}, {"sha256", sha256}}));
+  EXPECT_EQ(summary["runs_total"], 2);
+  EXPECT_EQ(summary["passed"], 1);
+  EXPECT_EQ(summary["failed"], 1);
+  EXPECT_EQ(summary["runs"][0]["id"], "short_run/none");
+  EXPECT_EQ(summary["runs"][0]["status"], "passed");
+  EXPECT_EQ(summary["runs"][1]["id"], "failing_run/none");
+  EXPECT_EQ(summary["runs"][1]["status"], "failed");
+  for (const std::string id : {"short_run/none", "failing_run/none"}) {
+    const json result = json::parse(slurp(dir + "/image/runs/" + id + "/result.json"));
+    EXPECT_EQ(result["firmware"]["build"], "image") << id;
+    EXPECT_EQ(result["firmware"]["sha256"], sha256) << id;
+  }
+  EXPECT_NE(slurp(dir + "/image/campaign.md").find("Firmware: the image `" + elf + "`"),
+            std::string::npos);
+
+  const std::string reproduce = "pumpbench campaign " + file +
+                                " --run failing_run/none --out reproduce/failing_run/none "
+                                "--firmware " +
+                                elf;
+  EXPECT_NE(image.output.find("reproduce with " + reproduce), std::string::npos) << image.output;
+  EXPECT_NE(slurp(dir + "/image/junit.xml").find(reproduce), std::string::npos);
+  // The printed command, run as printed (but for the path of pumpbench): the image again.
+  EXPECT_EQ(
+      exit_code("cd " + dir + " && " + kBench + reproduce.substr(std::string("pumpbench").size())),
+      1);
+  const json again = json::parse(slurp(dir + "/reproduce/failing_run/none/result.json"));
+  EXPECT_EQ(again["firmware"]["sha256"], sha256);
+  EXPECT_EQ(again["status"], "failed");
+
+  // A shard on the host build and one on the image are not one campaign.
+  ASSERT_EQ(run("campaign " + file + " --shard 0/2 --out " + dir + "/host0"), 0);
+  ASSERT_EQ(
+      run("campaign " + file + " --shard 1/2 --firmware " + elf + " --out " + dir + "/image1"), 1);
+  int code = 0;
+  EXPECT_NE(errors_of("merge " + dir + "/host0 " + dir + "/image1 --out " + dir + "/m", code)
+                .find(dir + "/image1 ran other firmware"),
+            std::string::npos);
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(
+      errors_of("campaign " + file + " --firmware /nonexistent/pump.elf --out " + dir + "/x", code)
+          .find("--firmware: /nonexistent/pump.elf: cannot open"),
+      std::string::npos);
+  EXPECT_EQ(code, 2);
 }
 
 TEST(PumpbenchCampaign, CampaignFileErrorsAreLocated) {
@@ -238,9 +299,11 @@ TEST(PumpbenchCampaign, CampaignFileErrorsAreLocated) {
            "faults:\n  - name: kink\n    at: 1 h\n    inject: {fault: catheter_kink, open_area: 2 "
            "mL}\n",
        "7:47: error: faults[0].inject.open_area: "},
-      {"name: x\n" + scenarios + "faults:\n  - name: kink\n    at: 35 min\n    inject: {fault: "
-                                 "catheter_kink, open_area: 0}\n",
-       "6:9: error: faults.kink.at: cannot inject at 35 min into scenario 'short_run': the step at " +
+      {"name: x\n" + scenarios +
+           "faults:\n  - name: kink\n    at: 35 min\n    inject: {fault: "
+           "catheter_kink, open_area: 0}\n",
+       "6:9: error: faults.kink.at: cannot inject at 35 min into scenario 'short_run': the step "
+       "at " +
            kScenarios + "/short_run.yaml:16 comes `after:` the step before it"},
       {"name: x\n" + scenarios + "faults:\n  - {at: 3 h, inject: {fault: firmware_hang}}\n",
        "5:10: error: faults.firmware_hang.at: cannot inject at 3 h into scenario 'short_run': the "
@@ -272,8 +335,7 @@ TEST(PumpbenchCampaign, CampaignFileErrorsAreLocated) {
         << shard;
     EXPECT_EQ(code, 2) << shard;
   }
-  EXPECT_NE(errors_of("campaign " + kCampaign + " --run short_run/nope --out " + dir + "/one",
-                      code)
+  EXPECT_NE(errors_of("campaign " + kCampaign + " --run short_run/nope --out " + dir + "/one", code)
                 .find("--run short_run/nope: no such run"),
             std::string::npos);
   EXPECT_EQ(code, 2);
@@ -310,8 +372,8 @@ else
 fi
 )");
   fs::permissions(dir + "/bin/sbatch", fs::perms::owner_all);
-  const std::string env = "PATH=" + dir + "/bin:$PATH SBATCH_CALLS=" + dir +
-                          "/calls PUMPBENCH=" + kBench + " ";
+  const std::string env =
+      "PATH=" + dir + "/bin:$PATH SBATCH_CALLS=" + dir + "/calls PUMPBENCH=" + kBench + " ";
   EXPECT_EQ(exit_code(env + script + " " + tiny + " 3 " + dir + "/out >/dev/null"), 0);
   const std::string calls = slurp(dir + "/calls");
   EXPECT_NE(calls.find("--array=0-2"), std::string::npos) << calls;
@@ -325,8 +387,7 @@ fi
   }
   // A bad campaign file fails before anything is queued.
   write(dir + "/bad.yaml", "name: x\n");
-  EXPECT_EQ(exit_code(env + script + " " + dir + "/bad.yaml 3 " + dir + "/bad >/dev/null 2>&1"),
-            2);
+  EXPECT_EQ(exit_code(env + script + " " + dir + "/bad.yaml 3 " + dir + "/bad >/dev/null 2>&1"), 2);
   EXPECT_EQ(slurp(dir + "/calls"), calls);
 }
 

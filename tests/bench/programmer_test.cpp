@@ -58,10 +58,10 @@ class ProgrammerRun {
  public:
   explicit ProgrammerRun(const std::string& name, const std::string& endpoint = "127.0.0.1:0")
       : out_(fresh_dir(name)) {
-    child_ = spawn_child({PUMPBENCH, "run", SCENARIO, "--quiet", "--out", out_ / "run",
-                          "--programmer-port", endpoint, "--port-file", out_ / "port",
-                          "--keep-running"},
-                         out_ / "stderr");
+    child_ =
+        spawn_child({PUMPBENCH, "run", SCENARIO, "--quiet", "--out", out_ / "run",
+                     "--programmer-port", endpoint, "--port-file", out_ / "port", "--keep-running"},
+                    out_ / "stderr");
     port_ = wait_port_file(out_ / "port", child_, kStartLimit);
     // The scenario goes through at full speed until its end, where it waits for programmers:
     // one connected earlier would pace the rest of the run at wall time.
@@ -120,20 +120,20 @@ TEST(Programmer, ProgramChangesTherapyAndAWrongKeyChangesNothing) {
   ProgrammerRun run("program");
   ASSERT_NE(run.port(), 0);
   const std::string wrong_key = key_file(run.out(), std::string(64, '0') + "\n");
-  const Programmed refused = programmer(run.port(), wrong_key, "program continuous 3 mg/day");
+  const Programmed refused = programmer(run.port(), wrong_key, "program continuous: 3 mg/day");
   EXPECT_EQ(refused.exit_code, 1) << refused.output;
   EXPECT_NE(refused.output.find("refused: authentication failed"), std::string::npos)
       << refused.output;
-  EXPECT_NE(programmer(run.port(), BENCH_KEY, "interrogate")
-                .output.find("basal daily dose    12 mg/day"),
-            std::string::npos);
+  EXPECT_NE(
+      programmer(run.port(), BENCH_KEY, "interrogate").output.find("basal daily dose    12 mg/day"),
+      std::string::npos);
 
-  const Programmed programmed = programmer(run.port(), BENCH_KEY, "program continuous 3 mg/day");
+  const Programmed programmed = programmer(run.port(), BENCH_KEY, "program continuous: 3 mg/day");
   EXPECT_EQ(programmed.exit_code, 0) << programmed.output;
-  EXPECT_NE(programmed.output.find("accepted: program continuous 3 mg/day"), std::string::npos);
-  EXPECT_NE(programmer(run.port(), BENCH_KEY, "interrogate")
-                .output.find("basal daily dose    3 mg/day"),
-            std::string::npos);
+  EXPECT_NE(programmed.output.find("accepted: program continuous: 3 mg/day"), std::string::npos);
+  EXPECT_NE(
+      programmer(run.port(), BENCH_KEY, "interrogate").output.find("basal daily dose    3 mg/day"),
+      std::string::npos);
   const Programmed events = programmer(run.port(), BENCH_KEY, "events 4");
   EXPECT_EQ(events.exit_code, 0) << events.output;
   EXPECT_NE(events.output.find("program_changed            3 mg/day"), std::string::npos)
@@ -141,16 +141,19 @@ TEST(Programmer, ProgramChangesTherapyAndAWrongKeyChangesNothing) {
 
   // A script stops at its first failure, naming the line; the refused bolus changed nothing.
   const fs::path script = run.out() / "session.txt";
-  std::ofstream(script) << "# a session\ninterrogate\n\nbolus 50 mg 10 min  # over the limit\n"
-                           "program continuous 6 mg/day\n";
+  std::ofstream(script)
+      << "# a session\ninterrogate\n\nclinician_bolus dose: 50 mg, duration: 10 min  # over the "
+         "limit\nprogram continuous: 6 mg/day\n";
   const Programmed scripted =
       programmer(run.port(), BENCH_KEY, "--script '" + script.string() + "'");
   EXPECT_EQ(scripted.exit_code, 1) << scripted.output;
-  EXPECT_NE(scripted.output.find(script.string() +
-                                 ":4: bolus 50 mg 10 min: refused: daily dose over limit"),
-            std::string::npos)
+  EXPECT_NE(
+      scripted.output.find(
+          script.string() +
+          ":4: clinician_bolus dose: 50 mg, duration: 10 min: refused: daily dose over limit"),
+      std::string::npos)
       << scripted.output;
-  EXPECT_EQ(scripted.output.find("> program continuous 6 mg/day"), std::string::npos);
+  EXPECT_EQ(scripted.output.find("> program continuous: 6 mg/day"), std::string::npos);
 
   EXPECT_EQ(run.stop(), 0);
   const std::string log = slurp(run.out() / "run" / "events.log");
@@ -186,8 +189,7 @@ TEST(Programmer, GarbageVanishingAndSecondClientsDoNotStopTheRunNorTheNextProgra
     asio::write(vanishing, asio::buffer(half_frame));
     const Programmed second = programmer(run.port(), BENCH_KEY, "interrogate --timeout 2");
     EXPECT_EQ(second.exit_code, 3) << second.output;
-    EXPECT_NE(second.output.find("the connection was closed"), std::string::npos)
-        << second.output;
+    EXPECT_NE(second.output.find("the connection was closed"), std::string::npos) << second.output;
   }
   const Programmed next = programmer(run.port(), BENCH_KEY, "interrogate");
   EXPECT_EQ(next.exit_code, 0) << next.output;
@@ -215,8 +217,8 @@ TEST(Programmer, BadInputExitsTwoWithAMessage) {
   EXPECT_EQ(short_key.exit_code, 2);
   EXPECT_NE(short_key.output.find("4 hex digits, the key is 64"), std::string::npos)
       << short_key.output;
-  const Programmed not_hex = programmer(1, key_file(dir, "# key\n" + std::string(63, 'a') + "z"),
-                                        "interrogate");
+  const Programmed not_hex =
+      programmer(1, key_file(dir, "# key\n" + std::string(63, 'a') + "z"), "interrogate");
   EXPECT_EQ(not_hex.exit_code, 2);
   EXPECT_NE(not_hex.output.find("test.key:2: 'z' is not a hex digit"), std::string::npos)
       << not_hex.output;
@@ -227,13 +229,13 @@ TEST(Programmer, BadInputExitsTwoWithAMessage) {
   const Programmed unknown = programmer(1, BENCH_KEY, "reprogram");
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.output.find("unknown command 'reprogram'"), std::string::npos);
-  const Programmed no_unit = programmer(1, BENCH_KEY, "program continuous 3");
+  const Programmed no_unit = programmer(1, BENCH_KEY, "program continuous: 3");
   EXPECT_EQ(no_unit.exit_code, 2);
-  EXPECT_NE(no_unit.output.find("rate '3'"), std::string::npos) << no_unit.output;
-  const Programmed bad_drug = programmer(1, BENCH_KEY, "refill 10 mL 10 mg/mL --drug morfine");
+  EXPECT_NE(no_unit.output.find("program.continuous"), std::string::npos) << no_unit.output;
+  const Programmed bad_drug =
+      programmer(1, BENCH_KEY, "refill volume: 10 mL, concentration: 10 mg/mL, drug: morfine");
   EXPECT_EQ(bad_drug.exit_code, 2);
-  EXPECT_NE(bad_drug.output.find("did you mean 'morphine'"), std::string::npos)
-      << bad_drug.output;
+  EXPECT_NE(bad_drug.output.find("did you mean 'morphine'"), std::string::npos) << bad_drug.output;
   const fs::path script = dir / "bad.txt";
   std::ofstream(script) << "interrogate\nevents 0\n";
   const Programmed bad_script = programmer(1, BENCH_KEY, "--script '" + script.string() + "'");
@@ -276,7 +278,7 @@ TEST(Programmer, APacedRunAnswersEveryCommandAndEndsWithinASecondOfCtrlC) {
   const Programmed status = programmer(port, BENCH_KEY, "interrogate");
   EXPECT_EQ(status.exit_code, 0) << status.output;
   const auto asked = std::chrono::steady_clock::now();
-  const Programmed programmed = programmer(port, BENCH_KEY, "program continuous 4 mg/day");
+  const Programmed programmed = programmer(port, BENCH_KEY, "program continuous: 4 mg/day");
   EXPECT_EQ(programmed.exit_code, 0) << programmed.output;
   EXPECT_LT(std::chrono::steady_clock::now() - asked, 5s);
   EXPECT_NE(programmer(port, BENCH_KEY, "interrogate").output.find("basal daily dose    4 mg/day"),
@@ -288,6 +290,95 @@ TEST(Programmer, APacedRunAnswersEveryCommandAndEndsWithinASecondOfCtrlC) {
   EXPECT_NE(slurp(out / "run" / "result.json").find("\"status\": \"interrupted\""),
             std::string::npos);
   EXPECT_FALSE(fs::exists(out / "run" / "result.json.partial"));
+}
+
+// Issue 18, end to end: values typed at the programmer reach the running pump exactly. Rates
+// and doses drawn at random (seeded) in whole nanograms, typed in mg with up to six decimals;
+// interrogate and the pump's own log then show what it holds.
+TEST(Programmer, WhatTheRunningPumpHoldsIsWhatWasTyped) {
+  ProgrammerRun run("typed");
+  ASSERT_NE(run.port(), 0);
+  std::mt19937 random(18);
+  // "1234567" ng as "1.234567" mg, without trailing zeros (as the programmer prints it).
+  const auto in_mg = [](uint32_t nanograms) {
+    std::string digits = std::to_string(nanograms);
+    if (digits.size() <= 6) digits.insert(0, 7 - digits.size(), '0');
+    digits.insert(digits.size() - 6, ".");
+    digits.erase(digits.find_last_not_of('0') + 1);
+    if (digits.back() == '.') digits.pop_back();
+    return digits;
+  };
+  for (int trial = 0; trial < 3; ++trial) {
+    // 0.5 to 15 mg/day: within morphine's daily limit with room for the bolus below.
+    const uint32_t rate_ng = 500000 + random() % 14500000;
+    const std::string rate = in_mg(rate_ng) + " mg/day";
+    SCOPED_TRACE(rate);
+    const Programmed programmed = programmer(run.port(), BENCH_KEY, "program continuous: " + rate);
+    EXPECT_EQ(programmed.exit_code, 0) << programmed.output;
+    const Programmed status = programmer(run.port(), BENCH_KEY, "interrogate");
+    EXPECT_NE(status.output.find("basal daily dose    " + rate), std::string::npos)
+        << status.output;
+  }
+  const uint32_t dose_ng = 1000 + random() % 999000;  // 1 ug to 1 mg
+  const std::string dose = in_mg(dose_ng) + " mg";
+  const Programmed bolus =
+      programmer(run.port(), BENCH_KEY, "clinician_bolus dose: " + dose + ", duration: 17 min");
+  EXPECT_EQ(bolus.exit_code, 0) << bolus.output;
+  const Programmed events = programmer(run.port(), BENCH_KEY, "events 2");
+  char logged[64];
+  std::snprintf(logged, sizeof logged, "clinician_bolus            %.9g ug", dose_ng / 1e3);
+  EXPECT_NE(events.output.find(logged), std::string::npos) << logged << "\n" << events.output;
+  EXPECT_EQ(run.stop(), 0);
+}
+
+// Every command is answered within the programmer's deadline at other paces than real time: a
+// quarter of it (the run's clock crawls) and twenty times it (the run races between the
+// programmer's frames). Each answer's deadline is the programmer's (--timeout, 5 s): a command
+// that exits 0 had every answer in time. The whole command (connection, session, the command,
+// its confirmation) is also bounded, generously against a loaded machine (RUN_SERIAL). Before
+// a paced run looked for a programmer every quarter second of wall time (not every simulated
+// second), each command after the first took 6.9 s at a quarter of real time (1.1 s since).
+// Ctrl-C ends each run within a second.
+TEST(Programmer, EveryCommandIsAnsweredInTimeAtAQuarterAndAtTwentyTimesRealTime) {
+  for (const char* factor : {"0.25", "20"}) {
+    SCOPED_TRACE(std::string("--realtime ") + factor);
+    const fs::path out = fresh_dir(std::string("realtime_") + factor);
+    // A year: at twenty times real time the ten-minute scenario would end under the test.
+    const pid_t child = spawn_child(
+        {PUMPBENCH, "run", LONG_SCENARIO, "--quiet", "--out", out / "run", "--realtime", factor,
+         "--programmer-port", "127.0.0.1:0", "--port-file", out / "port", "--wait-programmer"},
+        out / "stderr");
+    const unsigned short port = wait_port_file(out / "port", child, kStartLimit);
+    ASSERT_NE(port, 0);
+    int index = 0;
+    for (const char* command :
+         {"interrogate", "program continuous: 5 mg/day",
+          "clinician_bolus dose: 0.1 mg, duration: 20 min", "interrogate", "events 3"}) {
+      const auto asked = std::chrono::steady_clock::now();
+      const Programmed answer = programmer(port, BENCH_KEY, command);
+      const auto took_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now() - asked)
+                               .count();
+      EXPECT_EQ(answer.exit_code, 0) << command << ": " << answer.output;
+      // The first programmer connects as soon as the port is open: its frame and its resends
+      // (each after 1 s, with a 205-byte preamble) wait in the port's queue until the end of the
+      // setup, then go to the pump at line rate, four times slower in wall time at a quarter
+      // of real time (6.9 s measured on a quiet machine; 2.5 s when it connects 3 s later).
+      EXPECT_LT(took_ms, index == 0 ? 15000 : 5000) << command;
+      RecordProperty(std::string("command_ms_") + factor + "_" + std::to_string(index++),
+                     static_cast<int>(took_ms));
+    }
+    EXPECT_NE(
+        programmer(port, BENCH_KEY, "interrogate").output.find("basal daily dose    5 mg/day"),
+        std::string::npos);
+    kill(child, SIGINT);
+    const auto interrupted = std::chrono::steady_clock::now();
+    EXPECT_EQ(wait_child(child, kRunLimit), 130);
+    EXPECT_LT(std::chrono::steady_clock::now() - interrupted, 1s);
+    EXPECT_NE(slurp(out / "run" / "result.json").find("\"status\": \"interrupted\""),
+              std::string::npos);
+    EXPECT_FALSE(fs::exists(out / "run" / "result.json.partial"));
+  }
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app/therapy.h"
+#include "catalogue.h"
 #include "firmware_commands.h"
 #include "live_commands.h"
 #include "programmer_cli_commands.h"
@@ -297,23 +298,103 @@ TEST(LiveCommands, StepsAndSpeedsAreFiniteAndBounded) {
   EXPECT_FALSE(
       pumptwin::live::parse_step_duration({{"type", "step"}, {"duration_s", 1e308}}, error));
   ASSERT_TRUE(pumptwin::live::parse_step_duration({{"type", "step"}, {"duration", "2 h"}}, error));
-  EXPECT_NE(pumptwin::live::check_client_message({{"type", "speed"}, {"speed", 1e-300}}), "");
-  EXPECT_EQ(pumptwin::live::check_client_message({{"type", "speed"}, {"speed", 0.01}}), "");
+  EXPECT_NE(pumptwin::live::check_client_message({{"type", "speed"}, {"speed", 1e-300}}, {}), "");
+  EXPECT_EQ(pumptwin::live::check_client_message({{"type", "speed"}, {"speed", 0.01}}, {}), "");
 }
 
 // ------------------------------------------------------------------------ the programmer CLI
+
+// A command as a shell splits it.
+bool programmer_reads(const std::string& text, ProgrammerCommand& command, std::string& error) {
+  command = ProgrammerCommand{};
+  return parse_programmer_command(split_words(text), command, error);
+}
 
 TEST(ProgrammerCommands, RefuseWhatThePumpCouldNotHoldAsTyped) {
   ProgrammerCommand command;
   std::string error;
   for (const char* rate : {"4297 mg/day", "1e306 mg/day", "nan mg/day", "0.0000001 ug/day"}) {
-    EXPECT_FALSE(parse_programmer_command({"program", "continuous", rate}, command, error)) << rate;
+    EXPECT_FALSE(programmer_reads(std::string("program continuous: ") + rate, command, error))
+        << rate;
   }
-  EXPECT_FALSE(parse_programmer_command({"bolus", "4295", "mg", "60", "min"}, command, error));
-  EXPECT_FALSE(parse_programmer_command({"bolus", "1", "mg", "90", "s"}, command, error));
-  EXPECT_FALSE(parse_programmer_command({"bolus", "1", "mg", "1e308", "d"}, command, error));
-  ASSERT_TRUE(parse_programmer_command({"program", "continuous", "4", "mg/day"}, command, error))
+  EXPECT_FALSE(programmer_reads("clinician_bolus dose: 4295 mg, duration: 60 min", command, error));
+  EXPECT_FALSE(programmer_reads("clinician_bolus dose: 1 mg, duration: 90 s", command, error));
+  EXPECT_FALSE(programmer_reads("clinician_bolus dose: 1 mg, duration: 1e308 d", command, error));
+  ASSERT_TRUE(programmer_reads("program continuous: 4 mg/day", command, error)) << error;
+}
+
+// The CLI's words are the scenario registry's actions, read by the scenario's reader: the same
+// values, the same refusals in the same words as a live client's, the same payload as a
+// scenario's step.
+TEST(ProgrammerCommands, AreTheScenarioRegistrysActionsReadByItsReader) {
+  ProgrammerCommand command;
+  std::string error;
+  // The CLI's own words of before are gone, with the registry's name suggested or listed.
+  EXPECT_FALSE(programmer_reads("acknowledge motor_stall", command, error));
+  EXPECT_NE(error.find("did you mean 'acknowledge_alarms'"), std::string::npos) << error;
+  EXPECT_FALSE(programmer_reads("bolus dose: 1 mg, duration: 10 min", command, error));
+  EXPECT_NE(error.find("unknown command 'bolus' (did you mean 'clinician_bolus' or "
+                       "'priming_bolus'?)"),
+            std::string::npos)
       << error;
+
+  ASSERT_TRUE(programmer_reads("clinician_bolus dose: 250 ug, duration: 1.5 h", command, error))
+      << error;
+  EXPECT_EQ(command.action_name, "clinician_bolus");
+  const auto& bolus = std::get<ClinicianBolusAction>(command.action);
+  EXPECT_EQ(bolus.dose_ug, 250.0);
+  EXPECT_EQ(bolus.duration_minutes, 90);
+  EXPECT_EQ(action_payload(command.action), clinician_bolus_payload(250.0, 90));
+
+  // What a scenario's program takes, a flexible schedule and a periodic bolus included.
+  ASSERT_TRUE(programmer_reads(
+      "program flexible: [{start: 00:00, rate: 2 mg/day}, {start: 12:00, rate: 3 mg/day}], "
+      "periodic_bolus: {dose: 1 mg, first: 08:00, every: 6 h, duration: 10 min}",
+      command, error))
+      << error;
+  const ProgramSpec& program = std::get<ProgramAction>(command.action).program;
+  ASSERT_EQ(program.steps.size(), 2u);
+  EXPECT_TRUE(program.flexible);
+  EXPECT_EQ(program.steps[1].start_minute, 720);
+  EXPECT_EQ(program.steps[1].rate_ug_per_day, 3000.0);
+  EXPECT_EQ(program.periodic.interval_minutes, 360);
+  EXPECT_EQ(action_payload(command.action), program_payload(program));
+
+  ASSERT_TRUE(programmer_reads("acknowledge_alarms motor_stall, reservoir_low", command, error))
+      << error;
+  EXPECT_EQ(std::get<AcknowledgeAlarmsAction>(command.action).alarm_bits,
+            *alarm_bit("motor_stall") | *alarm_bit("reservoir_low"));
+  ASSERT_TRUE(programmer_reads("acknowledge_alarms", command, error)) << error;
+  EXPECT_TRUE(command.every_active);
+
+  // A refill's bounds are the loader's (kMaxVolumeUl), with the pump's drug when none is named.
+  EXPECT_FALSE(programmer_reads("refill volume: 101 mL", command, error));
+  EXPECT_NE(error.find("refill.volume"), std::string::npos) << error;
+  ASSERT_TRUE(programmer_reads("refill volume: 20 mL", command, error)) << error;
+  EXPECT_TRUE(std::get<RefillAction>(command.action).drug.empty());
+  EXPECT_EQ(std::get<RefillAction>(command.action).volume_ul, 20e3);
+  EXPECT_FALSE(programmer_reads("refill volume: 20 mL, drug: morfine", command, error));
+  EXPECT_NE(error.find("did you mean 'morphine'"), std::string::npos) << error;
+
+  // The bench's actions and the patient's are not a programmer's.
+  EXPECT_FALSE(programmer_reads("inject fault: shaft_load, torque: 0.05 N.m", command, error));
+  EXPECT_NE(error.find("the bench's action"), std::string::npos) << error;
+  EXPECT_FALSE(programmer_reads("ptm_press", command, error));
+  EXPECT_NE(error.find("the patient's PTM"), std::string::npos) << error;
+  EXPECT_FALSE(programmer_reads("refill volume: 20 mL, route: pocket", command, error));
+
+  // A live client and the programmer are refused in the same words.
+  for (const char* dose : {"4295 mg", "1.0000001 mg", "-1 mg", "nan mg", "1 mL"}) {
+    std::string live_error;
+    Step step;
+    EXPECT_FALSE(parse_live_action(
+        {{"type", "clinician_bolus"}, {"dose", dose}, {"duration", "10 min"}}, pumpbench::Setup{},
+        [](const std::string&) { return false; }, step, live_error));
+    EXPECT_FALSE(programmer_reads(
+        std::string("clinician_bolus dose: ") + dose + ", duration: 10 min", command, error));
+    ASSERT_FALSE(live_error.empty());
+    EXPECT_NE(error.find(live_error), std::string::npos) << error << " / " << live_error;
+  }
 }
 
 // A pump on the fake board, filled with morphine at 25 mg/mL, to receive what the CLI and the
@@ -332,9 +413,19 @@ class PumpUnderTest : public pumpfw::test::PumpFixture {
     if (send(payload).refusal != pumpfw::app::Refusal::kNone) return std::nullopt;
     return pump->therapy().program.steps[0].rate_ng_per_day;
   }
-  std::optional<uint64_t> bolus_after(const std::vector<uint8_t>& payload) {
+  // A bolus as the pump holds it: its dose, and its length (from the second it started to the
+  // second its last drug accrues), or nothing when the pump refused it.
+  struct HeldBolus {
+    uint64_t dose_ng;
+    uint64_t earliest_duration_s;  // the bolus started at the latest second of the exchange
+    uint64_t latest_duration_s;    // ... or at its first
+  };
+  std::optional<HeldBolus> bolus_after(const std::vector<uint8_t>& payload) {
+    const uint64_t before_s = hal.now() / pumpfw::test::kSecond;
     if (send(payload).refusal != pumpfw::app::Refusal::kNone) return std::nullopt;
-    return pump->engine().bolus_remaining_ng();
+    const uint64_t after_s = hal.now() / pumpfw::test::kSecond;
+    const uint64_t end_s = pump->engine().bolus_end_s();
+    return HeldBolus{pump->engine().bolus_remaining_ng(), end_s - after_s, end_s - before_s};
   }
 };
 
@@ -349,13 +440,39 @@ std::string in_unit(uint64_t nanograms, int thousands, const std::string& unit) 
   return digits + " " + unit;
 }
 
+// A duration as someone might type it, and its length in seconds: whole seconds, whole
+// minutes, or tenths of an hour; from a second to ten days, below and above what the pump's
+// u16 of minutes (and the bench's 1 min to 1 d) allows.
+std::pair<std::string, uint64_t> typed_duration(std::mt19937_64& random) {
+  const auto magnitude = [&](double most) {
+    return static_cast<uint64_t>(
+        std::exp2(std::uniform_real_distribution<double>(0.0, most)(random)));
+  };
+  switch (random() % 3) {
+    case 0: {
+      // Half of them whole minutes.
+      const uint64_t seconds = magnitude(20.0) * (random() % 2 == 0 ? 60 : 1);
+      return {std::to_string(seconds) + " s", seconds};
+    }
+    case 1: {
+      const uint64_t minutes = magnitude(14.0);
+      return {std::to_string(minutes) + " min", minutes * 60};
+    }
+    default: {
+      const uint64_t tenths = magnitude(11.5);
+      return {std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " h", tenths * 360};
+    }
+  }
+}
+
 TEST(ValuesTyped, ReachTheFirmwareExactlyOrAreRefused) {
   std::mt19937_64 random(18);
   const char* const kRateUnits[] = {"ng/day", "ug/day", "mg/day"};
   const char* const kDoseUnits[] = {"ng", "ug", "mg"};
   int reached = 0;
   int refused = 0;
-  for (int trial = 0; trial < 400; ++trial) {
+  int boluses_reached = 0;
+  for (int trial = 0; trial < 600; ++trial) {
     // Log-uniform over 1 ng to 2^35 ng, below and above what a u32 holds; one in five with a
     // sub-nanogram digit the pump cannot hold.
     const auto value =
@@ -369,34 +486,35 @@ TEST(ValuesTyped, ReachTheFirmwareExactlyOrAreRefused) {
       const size_t space = text.find(' ');
       text.insert(space, thousands == 0 ? ".5" : "7");
     }
-    const uint64_t duration_minutes = 1 + random() % 600;
-    const bool whole_minutes = random() % 4 != 0;
-    const std::string duration = whole_minutes ? std::to_string(duration_minutes) + " min"
-                                               : std::to_string(duration_minutes * 60 + 30) + " s";
+    const auto [duration, duration_s] = typed_duration(random);
     SCOPED_TRACE(text + (rate ? "" : " over " + duration));
+    // What the bench lets through: a whole number of the pump's units within its bounds (100 mg,
+    // 1000 mg/day; 1 min to 1 d); nothing else, and all of that.
+    const bool holdable =
+        !sub_nanogram && value <= (rate ? 1'000'000'000u : 100'000'000u) &&
+        (rate || (duration_s % 60 == 0 && duration_s >= 60 && duration_s <= 86400));
 
-    // The programmer CLI.
+    // The programmer CLI and the live server, each as its user writes the command.
+    std::vector<std::vector<uint8_t>> payloads;
     ProgrammerCommand command;
     std::string error;
-    std::vector<std::string> words = rate ? std::vector<std::string>{"program", "continuous", text}
-                                          : std::vector<std::string>{"bolus", text, duration};
-    std::vector<std::vector<uint8_t>> payloads;
-    if (parse_programmer_command(split_words([&] {
-                                   std::string joined;
-                                   for (const std::string& word : words) joined += word + " ";
-                                   return joined;
-                                 }()),
-                                 command, error)) {
-      payloads.push_back(dose_change_payload(command));
+    const std::string typed = rate ? "program continuous: " + text
+                                   : "clinician_bolus dose: " + text + ", duration: " + duration;
+    const bool cli_read = parse_programmer_command(split_words(typed), command, error);
+    EXPECT_EQ(cli_read, holdable) << typed << ": " << error;
+    if (cli_read) {
+      payloads.push_back(action_payload(command.action));
     } else {
       ++refused;
     }
-    // The live server.
     Step step;
     const Json message =
         rate ? Json{{"type", "program"}, {"continuous", text}}
              : Json{{"type", "clinician_bolus"}, {"dose", text}, {"duration", duration}};
-    if (parse_live_action(message, pumpbench::Setup{}, none_injected, step, error)) {
+    const bool live_read =
+        parse_live_action(message, pumpbench::Setup{}, none_injected, step, error);
+    EXPECT_EQ(live_read, holdable) << message.dump() << ": " << error;
+    if (live_read) {
       if (const auto* program = std::get_if<ProgramAction>(&step.action)) {
         payloads.push_back(program_payload(program->program));
       } else {
@@ -406,25 +524,34 @@ TEST(ValuesTyped, ReachTheFirmwareExactlyOrAreRefused) {
     } else {
       ++refused;
     }
-    // Whatever was let through must be exactly representable as typed.
-    if (!payloads.empty()) {
-      EXPECT_FALSE(sub_nanogram);
-      EXPECT_LE(value, UINT32_MAX);
-      if (!rate) {
-        EXPECT_TRUE(whole_minutes);
-      }
-    }
+    // What was let through, the pump holds as typed, or refuses (over the drug's limit, a
+    // bolus faster than the pump drives...).
     for (const std::vector<uint8_t>& payload : payloads) {
       PumpUnderTest pump;
-      const std::optional<uint64_t> held =
-          rate ? std::optional<uint64_t>(pump.rate_after(payload)) : pump.bolus_after(payload);
-      if (!held) continue;  // the pump refused it (over the drug's limit, too fast...)
+      if (rate) {
+        const std::optional<uint32_t> held = pump.rate_after(payload);
+        if (!held) continue;
+        ++reached;
+        EXPECT_EQ(*held, value);
+        continue;
+      }
+      const auto held = pump.bolus_after(payload);
+      if (!held) continue;
       ++reached;
-      EXPECT_EQ(*held, value);
+      ++boluses_reached;
+      EXPECT_EQ(held->dose_ng, value);
+      // The bolus lasts the duration typed. The pump gives it at a whole number of its mass
+      // quanta a second, rounded up so that all of it is given in time: a dose of a few ng over
+      // hours ends up to S / (8000 ng x 86400 quanta/ng / 86400 s) = S / (8000 x dose_ng)
+      // seconds early (dose_engine.cpp); from 11 ng on, that is under a second.
+      const uint64_t early_s = duration_s / (8000 * value);
+      EXPECT_LE(held->earliest_duration_s, duration_s);
+      EXPECT_GE(held->latest_duration_s + early_s, duration_s);
     }
   }
-  // The draw reaches both outcomes many times over.
+  // The draw reaches both outcomes many times over, boluses included.
   EXPECT_GT(reached, 50);
+  EXPECT_GT(boluses_reached, 25);
   EXPECT_GT(refused, 50);
 }
 

@@ -13,6 +13,7 @@
 #include "firmware_commands.h"
 #include "live_commands.h"
 #include "protocol.h"
+#include "scenario_loader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace pumptwin::live;
@@ -23,7 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string error;
   const pumpbench::Setup setup;
   while (decoder.next(message, error)) {
-    if (!error.empty() || !check_client_message(message).empty()) continue;
+    if (!error.empty() || !check_client_message(message, pumpbench::action_names()).empty())
+      continue;
     const std::string type = message["type"];
     if (type == "step") {
       const auto duration = parse_step_duration(message, error);

@@ -23,7 +23,6 @@
 
 #include "protocol.h"
 
-
 namespace pumptwin::live {
 namespace {
 
@@ -60,8 +59,8 @@ TEST(LiveServe, ObservingClientsLeaveTheRunUnchanged) {
   const fs::path plain = fresh_dir("plain");
   const fs::path served = fresh_dir("served");
   const pid_t reference = spawn_child({PUMPBENCH, "run", DEMO_SCENARIO, "--quiet", "--out", plain});
-  const pid_t child = spawn_child({PUMPBENCH, "run", DEMO_SCENARIO, "--quiet", "--out", served, "--serve",
-                             "127.0.0.1:0", "--port-file", served / "port"});
+  const pid_t child = spawn_child({PUMPBENCH, "run", DEMO_SCENARIO, "--quiet", "--out", served,
+                                   "--serve", "127.0.0.1:0", "--port-file", served / "port"});
   const unsigned short port = wait_port(served / "port", child);
   ASSERT_NE(port, 0);
 
@@ -150,7 +149,7 @@ TEST(LiveServe, ObservingClientsLeaveTheRunUnchanged) {
 TEST(LiveServe, InteractiveSessionPausesStepsAndTakesCommands) {
   const fs::path out = fresh_dir("interactive");
   const pid_t child = spawn_child({PUMPBENCH, "serve", SHORT_SCENARIO, "--listen", "127.0.0.1:0",
-                             "--port-file", out / "port", "--out", out, "--speed", "0"});
+                                   "--port-file", out / "port", "--out", out, "--speed", "0"});
   const unsigned short port = wait_port(out / "port", child);
   ASSERT_NE(port, 0);
   Client client(port);
@@ -158,8 +157,8 @@ TEST(LiveServe, InteractiveSessionPausesStepsAndTakesCommands) {
   ASSERT_EQ(server_hello["type"], "hello");
   EXPECT_FALSE(server_hello["signals"].empty());
   EXPECT_FALSE(server_hello["faults"].empty());
-  // Revision 4: each signal's view, live-only ones too.
-  EXPECT_EQ(server_hello["revision"], 4);
+  // Revision 4: each signal's view, live-only ones too (revision 5 since).
+  EXPECT_EQ(server_hello["revision"], 5);
   for (const Json& signal : server_hello["signals"]) {
     ASSERT_TRUE(signal.contains("view")) << signal.dump();
     if (signal["name"] == "supply_current_ma") {
@@ -191,14 +190,89 @@ TEST(LiveServe, InteractiveSessionPausesStepsAndTakesCommands) {
                              {"fault", "shaft_load"},
                              {"params", {{"torque", "0.05 N.m"}}}});
   EXPECT_EQ(injected["ok"], true) << injected.dump();
+  // Revision 5: every field of a scenario's program (read by the scenario's reader alone), and
+  // a wrong field is a failed ack naming it, the client still served.
+  const Json flexible = ack(
+      {{"type", "program"},
+       {"id", 6},
+       {"flexible",
+        {{{"start", "00:00"}, {"rate", "2 mg/day"}}, {{"start", "12:00"}, {"rate", "3 mg/day"}}}},
+       {"periodic_bolus",
+        {{"dose", "0.1 mg"}, {"first", "08:00"}, {"every", "6 h"}, {"duration", "10 min"}}}});
+  EXPECT_EQ(flexible["ok"], true) << flexible.dump();
+  EXPECT_EQ(flexible["message"], "accepted") << flexible.dump();
+  const Json misspelt =
+      ack({{"type", "refill"}, {"id", 7}, {"volume", "5 mL"}, {"concentraton", "1 mg/mL"}});
+  EXPECT_EQ(misspelt["ok"], false);
+  EXPECT_NE(misspelt["message"].get<std::string>().find("unknown key 'concentraton'"),
+            std::string::npos)
+      << misspelt.dump();
+  // A level the loader refuses is a failed ack, not the end of the run (issue 18: atoi took
+  // "T1x" and the run died).
+  const Json level = ack(
+      {{"type", "inject"}, {"id", 8}, {"fault", "tip_migration"}, {"params", {{"level", "T1x"}}}});
+  EXPECT_EQ(level["ok"], false);
+  EXPECT_NE(level["message"].get<std::string>().find("not a vertebral level"), std::string::npos)
+      << level.dump();
   EXPECT_EQ(ack({{"type", "resume"}, {"id", 5}})["ok"], true);
   const Json end = client.receive_until([](const Json& m) { return m["type"] == "end"; });
   ASSERT_FALSE(end.is_null());
-  kill(child, SIGINT);                        // `serve` keeps serving after the end
+  kill(child, SIGINT);                         // `serve` keeps serving after the end
   EXPECT_EQ(wait_child(child, kRunLimit), 1);  // the stall fails the scenario's expectations
   const std::string events = slurp(out / "events.log");
   EXPECT_NE(events.find("live ptm_press: accepted"), std::string::npos);
   EXPECT_NE(events.find("live inject"), std::string::npos);
+  EXPECT_NE(events.find("live program: accepted"), std::string::npos) << events;
+  fs::remove_all(out);
+}
+
+// `serve --firmware`: a served run on the firmware image answers a client. Stepped to 50 min,
+// the snapshot shows the image's core (instructions executed, WFI sleeps, no fault) and the
+// firmware's state read through its probe; a PTM press then is refused by the image's own
+// lockout (the scenario's bolus at 30 min took it); resumed, the run ends passing, and its
+// result.json names the image.
+TEST(LiveServe, ServedImageRunAnswersAClient) {
+  const fs::path out = fresh_dir("image");
+  const pid_t child =
+      spawn_child({PUMPBENCH, "serve", SHORT_SCENARIO, "--firmware", PUMPFW_M0PLUS_ELF, "--listen",
+                   "127.0.0.1:0", "--port-file", out / "port", "--out", out, "--speed", "0"});
+  const unsigned short port = wait_port(out / "port", child);
+  ASSERT_NE(port, 0);
+  Client client(port);
+  ASSERT_EQ(client.receive()["type"], "hello");
+  client.send(hello());
+  auto ack = [&](const Json& command) {
+    client.send(command);
+    return client.receive_until(
+        [&](const Json& m) { return m["type"] == "ack" && m["id"] == command["id"]; });
+  };
+  EXPECT_EQ(ack({{"type", "step"}, {"id", 1}, {"duration", "50 min"}})["ok"], true);
+  ASSERT_FALSE(client
+                   .receive_until([](const Json& m) {
+                     return m["type"] == "status" && m["paused"] == true &&
+                            m["t"].get<double>() >= 3000.0;
+                   })
+                   .is_null());
+  EXPECT_EQ(ack({{"type", "snapshot"}, {"id", 2}})["ok"], true);
+  const Json snapshot = client.receive_until([](const Json& m) { return m["type"] == "snapshot"; });
+  ASSERT_FALSE(snapshot.is_null());
+  const Json& image = snapshot["mcu"]["image"];
+  ASSERT_TRUE(image.is_object()) << snapshot["mcu"].dump();
+  EXPECT_GT(image["instructions"].get<uint64_t>(), 100'000u);
+  EXPECT_GT(image["wfi_sleeps"].get<uint64_t>(), 40u);  // a stroke every 72 s, slept between
+  EXPECT_EQ(image["faults"], 0);
+  EXPECT_TRUE(image["last_fault"].is_null());
+  EXPECT_EQ(snapshot["firmware"]["running"], true);
+  EXPECT_GT(snapshot["firmware"]["reservoir_ml"].get<double>(), 19.0);
+  const Json pressed = ack({{"type", "ptm_press"}, {"id", 3}});
+  EXPECT_EQ(pressed["ok"], true) << pressed.dump();
+  EXPECT_EQ(pressed["message"], "refused: PTM lockout") << pressed.dump();
+  EXPECT_EQ(ack({{"type", "resume"}, {"id", 4}})["ok"], true);
+  ASSERT_FALSE(client.receive_until([](const Json& m) { return m["type"] == "end"; }).is_null());
+  kill(child, SIGINT);  // `serve` keeps serving after the end
+  EXPECT_EQ(wait_child(child, kRunLimit), 0);
+  EXPECT_EQ(Json::parse(slurp(out / "result.json"))["firmware"]["build"], "image");
+  EXPECT_NE(slurp(out / "events.log").find("live ptm_press: refused"), std::string::npos);
   fs::remove_all(out);
 }
 
@@ -207,7 +281,7 @@ TEST(LiveServe, InteractiveSessionPausesStepsAndTakesCommands) {
 TEST(LiveServe, LateJoinerGetsTheHistoryAndTheRegisters) {
   const fs::path out = fresh_dir("late");
   const pid_t child = spawn_child({PUMPBENCH, "serve", SHORT_SCENARIO, "--listen", "127.0.0.1:0",
-                             "--port-file", out / "port", "--out", out, "--speed", "0"});
+                                   "--port-file", out / "port", "--out", out, "--speed", "0"});
   const unsigned short port = wait_port(out / "port", child);
   ASSERT_NE(port, 0);
   Json first_hello;
@@ -280,9 +354,8 @@ TEST(LiveServe, LateJoinerGetsTheHistoryAndTheRegisters) {
   EXPECT_GT(registers["decoded"]["wdt_timeout_s"].get<double>(), 0.0);
   // Then the run goes on live for this client.
   late.send(Json{{"type", "resume"}, {"id", 2}});
-  const Json live = late.receive_until([&](const Json& m) {
-    return m["type"] == "sample" && m["t"].get<double>() > joined_at_s;
-  });
+  const Json live = late.receive_until(
+      [&](const Json& m) { return m["type"] == "sample" && m["t"].get<double>() > joined_at_s; });
   EXPECT_FALSE(live.is_null());
   ASSERT_FALSE(late.receive_until("end").is_null());
   kill(child, SIGINT);
@@ -297,8 +370,8 @@ TEST(LiveServe, MotorPhaseCurrentIsRecordedAndServed) {
   std::string scenario = slurp(SHORT_SCENARIO);
   scenario.replace(scenario.find("sample_period: 5 min"), 20, "sample_period: 5 s");
   std::ofstream(out / "phase.yaml") << scenario;
-  const pid_t child = spawn_child({PUMPBENCH, "run", (out / "phase.yaml").string(), "--quiet", "--out",
-                             out.string()});
+  const pid_t child = spawn_child(
+      {PUMPBENCH, "run", (out / "phase.yaml").string(), "--quiet", "--out", out.string()});
   EXPECT_EQ(wait_child(child, kRunLimit), 0);
   std::istringstream csv(slurp(out / "signals.csv"));
   std::string line;

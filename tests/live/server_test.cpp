@@ -125,7 +125,10 @@ TEST(LiveServer, TokenIsRequiredWhenSetAndBeyondLoopback) {
 }
 
 TEST(LiveServer, CommandsReachTheSimulationAndRepliesComeBack) {
-  Server server({});
+  // The run names its actions (the scenario registry's); their fields are the run's to read.
+  ServerOptions options;
+  options.actions = {"inject"};
+  Server server(options);
   server.set_hello({});
   ASSERT_EQ(server.start(), "");
   Client client(server.port());
@@ -255,8 +258,9 @@ TEST(LiveServer, LateJoinerGetsTheHistoryBeforeLiveMessagesInBoundedMemory) {
     const double t = row;
     server.record_sample(t, {t, row == 55555 ? 42.0 : 0.0, row % 10 == 0 ? -t : nan});
     if (row % 10000 == 0) {
-      server.publish(Stream::kEvent, t,
-                     {{"type", "event"}, {"t", t}, {"kind", "step"}, {"text", std::to_string(row)}});
+      server.publish(
+          Stream::kEvent, t,
+          {{"type", "event"}, {"t", t}, {"kind", "step"}, {"text", std::to_string(row)}});
     }
   }
   Client client(server.port());
@@ -288,7 +292,8 @@ TEST(LiveServer, LateJoinerGetsTheHistoryBeforeLiveMessagesInBoundedMemory) {
     // Covers the run: from its first row to its last measured one.
     EXPECT_EQ(t.front().get<double>(), 0.0) << "signal " << i;
     EXPECT_GE(t.back().get<double>(), i == 2 ? kRows - 10 : kRows - 1) << "signal " << i;
-    for (std::size_t k = 1; k < t.size(); ++k) EXPECT_GE(t[k].get<double>(), t[k - 1].get<double>());
+    for (std::size_t k = 1; k < t.size(); ++k)
+      EXPECT_GE(t[k].get<double>(), t[k - 1].get<double>());
   }
   // The ramp's values are the measured ones at their times; the spike survived decimation.
   for (std::size_t k = 0; k < series[0]["t"].size(); ++k) {
@@ -360,7 +365,6 @@ TEST(LiveServer, ARepeatedHelloGetsAnErrorNotAnotherHistory) {
   EXPECT_EQ(refusals, kHellos - 1);
 }
 
-
 // Hostile clients at once, beside a good one (issue 18): one sends garbage, one a line that never
 // ends, one floods commands without reading a reply, one stalls in the middle of its history
 // replay. While a stand-in simulation publishes and drains commands, the memory the server holds
@@ -383,11 +387,13 @@ TEST(LiveServer, HostileClientsStayWithinTheirMemoryAndOthersAreServed) {
       server.publish(Stream::kSample, t, {{"type", "sample"}, {"t", t}, {"v", {t, 2.0, 3.0}}});
       server.publish(Stream::kEvent, t, {{"type", "event"}, {"t", t}, {"text", "tick"}});
       for (const Command& command : server.take_commands()) {
-        server.send_to(command.client, ack_message(command.message.value("id", Json()), true, "ok"));
+        server.send_to(command.client,
+                       ack_message(command.message.value("id", Json()), true, "ok"));
       }
       for (const ClientStats& client : server.stats()) {
         std::size_t seen = most_held;
-        while (client.held_bytes > seen && !most_held.compare_exchange_weak(seen, client.held_bytes)) {
+        while (client.held_bytes > seen &&
+               !most_held.compare_exchange_weak(seen, client.held_bytes)) {
         }
       }
       std::this_thread::sleep_for(200us);
@@ -439,8 +445,8 @@ TEST(LiveServer, HostileClientsStayWithinTheirMemoryAndOthersAreServed) {
   publishing = false;
   simulation.join();
   // The history of 20 000 rows of three signals at full resolution is about 0.4 MB.
-  const std::size_t bound = 512 * 1024 + 4 * options.queue_bytes + 2 * 64 * 1024 +
-                            2 * kMaxClientMessageBytes;
+  const std::size_t bound =
+      512 * 1024 + 4 * options.queue_bytes + 2 * 64 * 1024 + 2 * kMaxClientMessageBytes;
   RecordProperty("most_held_bytes", static_cast<int>(most_held.load()));
   EXPECT_GT(most_held.load(), 4 * options.queue_bytes / 2) << "the stalled clients were not held";
   EXPECT_LT(most_held.load(), bound);

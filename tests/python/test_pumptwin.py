@@ -100,8 +100,8 @@ def serve_once(hello):
 
 
 @pytest.mark.parametrize("hello, why", [
-    ({"type": "hello", "protocol": "pumptwin-live", "version": 1, "revision": 3},
-     "version 1 revision 3; this pumptwin needs version 1, revision 4 or later"),
+    ({"type": "hello", "protocol": "pumptwin-live", "version": 1, "revision": 4},
+     "version 1 revision 4; this pumptwin needs version 1, revision 5 or later"),
     ({"type": "hello", "protocol": "pumptwin-live", "version": 2, "revision": 0},
      "version 2 revision 0"),
     ({"type": "hello", "protocol": "something-else", "version": 1, "revision": 2},

@@ -1,17 +1,19 @@
 // The shipped firmware image (firmware/ports/cortex-m0plus, built by the normal build) on the
 // Cortex-M0+ ISS in the whole platform: it boots, sleeps in WFI and wakes on interrupts, talks
-// to the clinician programmer (UART, HASH0, TRNG0), survives a torn NVM write, and a HardFault
-// ends in the ASIC's watchdog reset, which the firmware then reads from RSTC.CAUSE. Each test
-// runs in its own process.
+// to the clinician programmer (UART, HASH0, TRNG0), survives a torn NVM write; a HardFault and a
+// lock-up end in the ASIC's watchdog reset, which the firmware then reads from RSTC.CAUSE, and
+// its software reset through AIRCR reboots it. Each test runs in its own process.
 #include <gtest/gtest.h>
 
 #include <unicorn/unicorn.h>
 
 #include <cstdio>
 #include <functional>
+#include <optional>
 
 #include "../support/sc_wait.h"
 #include "app/drug_library.h"
+#include "m0plus_memory_map.h"
 #include "m0plus_soc.h"
 #include "platform.h"
 
@@ -137,6 +139,103 @@ TEST(ImagePlatform, HardFaultEndsInWatchdogResetReadFromRstc) {
   EXPECT_STREQ(fault.what, "bad instruction address");
   EXPECT_GT(reset_after_s, 0.0);
   EXPECT_LE(reset_after_s, 61.0);
+  EXPECT_EQ(platform.mcu.boots(ResetCause::kWatchdog), 1u);
+  EXPECT_EQ(status.reset_cause, static_cast<uint8_t>(ResetCause::kWatchdog));
+  EXPECT_EQ(status.basal_daily_dose_ng, kTwoMgPerDayNg);  // restored from FRAM
+}
+
+// Where the image's code for `name` starts (Thumb bit cleared), as its symbol table gives it.
+uint32_t code_address(Platform& platform, const char* name) {
+  const std::optional<uint32_t> address = platform.mcu.image()->image().symbol(name);
+  EXPECT_TRUE(address.has_value()) << name;
+  return address.value_or(0) & ~1u;
+}
+
+// The firmware's software reset (M0PlusHal::request_reset: SYSRESETREQ under VECTKEY in AIRCR),
+// entered while therapy runs: the MCU resets at once, the new instance reads SOFTWARE from
+// RSTC.CAUSE, and therapy goes on from FRAM. The firmware asks for it when the ASIC reports an
+// expired watchdog yet the MCU still runs; the board's reset line always works, so the test
+// sends the core there when it next wakes.
+TEST(ImagePlatform, SoftwareResetThroughAircrRebootsAndTherapyGoesOn) {
+  Platform::use_time_resolution();
+  Platform platform("platform", image_config());
+  double reset_after_s = -1.0;
+  uint64_t reservoir_at_boot_nl = 0;
+  uint64_t reservoir_later_nl = 0;
+  PumpStatus status;
+  platform.run([&] {
+    ASSERT_TRUE(start_therapy(platform));
+    ASSERT_EQ(platform.mcu.state(), mcu::McuState::kAsleep);
+    platform.mcu.image()->core().write_register(
+        UC_ARM_REG_PC, code_address(platform, "_ZN6pumpfw4port9M0PlusHal13request_resetEv"));
+    const double sent_s = now_s();
+    ASSERT_TRUE(wait_until([&] { return platform.mcu.boots() == 2; }, sc_time(60, SC_SEC),
+                           sc_time(0.001, SC_SEC)));
+    reset_after_s = now_s() - sent_s;
+    ASSERT_TRUE(wait_until([&] { return platform.mcu.firmware_status().has_value(); },
+                           sc_time(2, SC_SEC), sc_time(0.001, SC_SEC)));
+    reservoir_at_boot_nl = platform.mcu.firmware_status()->reservoir_volume_nl;
+    sc_core::wait(sc_time(600, SC_SEC));
+    reservoir_later_nl = platform.mcu.firmware_status()->reservoir_volume_nl;
+    ASSERT_TRUE(platform.programmer.interrogate(status).accepted());
+  });
+  std::printf(
+      "software reset %.3f s after the core was sent to request_reset; reservoir %llu nL "
+      "at the reboot, %llu nL 10 min later\n",
+      reset_after_s, static_cast<unsigned long long>(reservoir_at_boot_nl),
+      static_cast<unsigned long long>(reservoir_later_nl));
+  // The core goes there at its next wake-up (at most the 30 s kick interval).
+  EXPECT_LE(reset_after_s, 31.0);
+  EXPECT_EQ(platform.mcu.boots(ResetCause::kSoftware), 1u);
+  EXPECT_EQ(platform.mcu.boots(ResetCause::kWatchdog), 0u);
+  EXPECT_EQ(platform.mcu.last_reset_cause(), ResetCause::kSoftware);
+  EXPECT_EQ(platform.mcu.image()->stats().faults, 0u);
+  EXPECT_EQ(status.reset_cause, static_cast<uint8_t>(ResetCause::kSoftware));
+  EXPECT_EQ(status.alarms, 0);
+  EXPECT_EQ(status.basal_daily_dose_ng, kTwoMgPerDayNg);  // restored from FRAM
+  // 2 mg/day of 10 mg/mL is 0.2 mL/day: ~1390 nL in 10 min, in whole strokes.
+  EXPECT_LT(reservoir_later_nl, reservoir_at_boot_nl);
+  EXPECT_GT(reservoir_later_nl, reservoir_at_boot_nl - 3000);
+}
+
+// A stack overflow: the firmware's main-loop pass entered with the stack pointer 16 bytes above
+// SRAM's start pushes below SRAM, and stacking the HardFault frame there faults too, so the core
+// locks up (ARMv6-M B1.5.15): it runs nothing, kicks nothing and draws its active current. The
+// ASIC's watchdog resets the MCU within its 60 s; the new instance reads WATCHDOG from
+// RSTC.CAUSE and therapy goes on from FRAM.
+TEST(ImagePlatform, StackOverflowLocksUpUntilTheWatchdogResetsIt) {
+  Platform::use_time_resolution();
+  Platform platform("platform", image_config());
+  double reset_after_s = -1.0;
+  mcu::McuState locked_state = mcu::McuState::kOff;
+  mcu::M0PlusStats locked{};
+  PumpStatus status;
+  platform.run([&] {
+    ASSERT_TRUE(start_therapy(platform));
+    ASSERT_EQ(platform.mcu.state(), mcu::McuState::kAsleep);
+    mcu::M0PlusCore& core = platform.mcu.image()->core();
+    core.write_register(UC_ARM_REG_SP, mcu::memory_map::kSramBase + 16);
+    core.write_register(UC_ARM_REG_PC, code_address(platform, "_ZN6pumpfw3app4Pump8run_onceEv"));
+    const double sent_s = now_s();
+    ASSERT_TRUE(wait_until([&] { return platform.mcu.image()->stats().lockups == 1; },
+                           sc_time(31, SC_SEC), sc_time(0.001, SC_SEC)));
+    locked_state = platform.mcu.state();
+    locked = platform.mcu.image()->stats();
+    sc_core::wait(sc_time(120, SC_SEC), platform.asic.reset_request.posedge_event());
+    ASSERT_TRUE(platform.asic.reset_request.read()) << "no watchdog reset within 120 s";
+    reset_after_s = now_s() - sent_s;
+    ASSERT_TRUE(wait_until([&] { return platform.mcu.firmware_status().has_value(); },
+                           sc_time(2, SC_SEC), sc_time(0.001, SC_SEC)));
+    ASSERT_TRUE(platform.programmer.interrogate(status).accepted());
+  });
+  std::printf("locked up (%s at pc 0x%08x); watchdog reset %.1f s after the overflow\n",
+              locked.last_fault.what, locked.last_fault.pc, reset_after_s);
+  EXPECT_EQ(locked_state, mcu::McuState::kRunning);
+  EXPECT_STREQ(locked.last_fault.what, "bad write address");
+  EXPECT_LT(locked.last_fault.address, mcu::memory_map::kSramBase);
+  EXPECT_GT(reset_after_s, 0.0);
+  EXPECT_LE(reset_after_s, 61.0);
+  EXPECT_EQ(platform.mcu.image()->stats().lockups, 1u);
   EXPECT_EQ(platform.mcu.boots(ResetCause::kWatchdog), 1u);
   EXPECT_EQ(status.reset_cause, static_cast<uint8_t>(ResetCause::kWatchdog));
   EXPECT_EQ(status.basal_daily_dose_ng, kTwoMgPerDayNg);  // restored from FRAM

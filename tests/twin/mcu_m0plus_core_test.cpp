@@ -32,8 +32,8 @@ class M0PlusCoreTest : public ::testing::Test {
     std::string error;
     image_ = FirmwareImage::load(PUMPTWIN_MCU_TEST_IMAGE, error);
     ASSERT_NE(image_, nullptr) << error;
-    core_ = std::make_unique<M0PlusCore>(image_, nvm_.data(), static_cast<uint32_t>(nvm_.size()),
-                                         bus_);
+    core_ =
+        std::make_unique<M0PlusCore>(image_, nvm_.data(), static_cast<uint32_t>(nvm_.size()), bus_);
   }
   uint32_t address_of(const char* name) const {
     const auto found = image_->symbol(name);
@@ -83,20 +83,19 @@ TEST(M0PlusCycleTable, LoadsStoresPushPopAndBranches) {
     return M0PlusCore::cycles_of_block(reinterpret_cast<const uint8_t*>(code.data()),
                                        static_cast<uint32_t>(2 * code.size()), conditional);
   };
-  EXPECT_EQ(cycles({0x6808}), 2u);                  // ldr r0, [r1]
-  EXPECT_EQ(cycles({0x9001}), 2u);                  // str r0, [sp, #4]
-  EXPECT_EQ(cycles({0xb5f0}), 6u);                  // push {r4-r7, lr}: 1 + 5
-  EXPECT_EQ(cycles({0xbdf0}), 7u);                  // pop {r4-r7, pc}: 3 + 4
-  EXPECT_EQ(cycles({0xc90c}), 3u);                  // ldmia r1!, {r2, r3}: 1 + 2
-  EXPECT_EQ(cycles({0xf000, 0xf800}), 3u);          // bl
-  EXPECT_EQ(cycles({0x4770}), 2u);                  // bx lr
-  EXPECT_EQ(cycles({0xe7fe}), 2u);                  // b .
-  EXPECT_EQ(cycles({0x4348}), 1u);                  // muls r0, r1 (single-cycle multiplier)
-  EXPECT_EQ(cycles({0xf3bf, 0x8f4f}), 3u);          // dsb
+  EXPECT_EQ(cycles({0x6808}), 2u);          // ldr r0, [r1]
+  EXPECT_EQ(cycles({0x9001}), 2u);          // str r0, [sp, #4]
+  EXPECT_EQ(cycles({0xb5f0}), 6u);          // push {r4-r7, lr}: 1 + 5
+  EXPECT_EQ(cycles({0xbdf0}), 7u);          // pop {r4-r7, pc}: 3 + 4
+  EXPECT_EQ(cycles({0xc90c}), 3u);          // ldmia r1!, {r2, r3}: 1 + 2
+  EXPECT_EQ(cycles({0xf000, 0xf800}), 3u);  // bl
+  EXPECT_EQ(cycles({0x4770}), 2u);          // bx lr
+  EXPECT_EQ(cycles({0xe7fe}), 2u);          // b .
+  EXPECT_EQ(cycles({0x4348}), 1u);          // muls r0, r1 (single-cycle multiplier)
+  EXPECT_EQ(cycles({0xf3bf, 0x8f4f}), 3u);  // dsb
   bool conditional = false;
   const uint16_t bne[] = {0x3001, 0xd1fd};  // adds r0, #1; bne
-  EXPECT_EQ(M0PlusCore::cycles_of_block(reinterpret_cast<const uint8_t*>(bne), 4, conditional),
-            2u);
+  EXPECT_EQ(M0PlusCore::cycles_of_block(reinterpret_cast<const uint8_t*>(bne), 4, conditional), 2u);
   EXPECT_TRUE(conditional);
 }
 
@@ -155,8 +154,8 @@ TEST_F(M0PlusCoreTest, UdivIsUndefinedAndTakesHardFaultWhichReturns) {
   EXPECT_EQ(core_->last_fault().pc, address_of("udiv_instruction"));
   EXPECT_EQ(reg(UC_ARM_REG_R5), memory_map::kExceptionHardFault);  // IPSR in the handler
   EXPECT_EQ(reg(UC_ARM_REG_R6), address_of("udiv_instruction"));   // the stacked PC
-  EXPECT_EQ(reg(UC_ARM_REG_R2), 42u);  // resumed after the UDIV
-  EXPECT_EQ(reg(UC_ARM_REG_R0), 7u);   // r0 restored from the frame
+  EXPECT_EQ(reg(UC_ARM_REG_R2), 42u);                              // resumed after the UDIV
+  EXPECT_EQ(reg(UC_ARM_REG_R0), 7u);                               // r0 restored from the frame
   EXPECT_EQ(reg(UC_ARM_REG_SP), sp_before);
   EXPECT_EQ(core_->ipsr(), 0u);
   EXPECT_FALSE(core_->locked_up());
@@ -195,6 +194,38 @@ TEST_F(M0PlusCoreTest, StackOverflowLocksUp) {
   EXPECT_EQ(core_->run(1000), M0PlusCore::Stop::kLockup);
   core_->reset();
   EXPECT_FALSE(core_->locked_up());
+}
+
+// Redirects the core once, from inside its instruction hook, as GDB's P or G packet does: PC
+// written as GDB writes it, without the Thumb bit.
+struct Redirector final : M0PlusDebugger {
+  M0PlusCore* core = nullptr;
+  uint32_t from = 0;
+  uint32_t to = 0;
+  int redirects = 0;
+  void before_instruction(uint32_t address) override {
+    if (address == from && redirects++ == 0) core->write_register(UC_ARM_REG_PC, to);
+  }
+  void after_store(uint32_t, uint32_t) override {}
+};
+
+// Pitfall: Unicorn takes bit 0 of a PC write as the Thumb state, and a Cortex-M out of Thumb
+// state faults at its next instruction. PC written from a hook without it: the core stays in
+// Thumb state and goes on at the new PC (here the store loop instead of the count loop).
+TEST_F(M0PlusCoreTest, PcWrittenFromAHookGoesOnThereInThumbState) {
+  Redirector redirector;
+  redirector.core = core_.get();
+  redirector.from = address_of("count_loop");
+  redirector.to = address_of("store_loop");
+  core_->attach_debugger(redirector);
+  start_at("count_loop");
+  core_->write_register(UC_ARM_REG_R0, memory_map::kPeripheralBase + 8);
+  core_->write_register(UC_ARM_REG_R1, 3);
+  ASSERT_EQ(run_to_sleep(1'000'000), M0PlusCore::Stop::kWfi);
+  EXPECT_EQ(redirector.redirects, 1);
+  EXPECT_EQ(core_->faults(), 0u) << core_->last_fault().what;
+  ASSERT_EQ(bus_.writes.size(), 3u);
+  EXPECT_EQ(bus_.writes[2].value, 2u);
 }
 
 // Every instruction's address as a debugger sees it, the reference for executed_ranges().

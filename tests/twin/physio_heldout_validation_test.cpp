@@ -6,10 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace pumptwin::physio::validation {
 namespace {
@@ -35,6 +38,26 @@ void expect_accepted(const std::string& id) {
   }
 }
 
+// A documented gap (Comparator::gap): the observations the model misses keep the error measured
+// when the gap was written (log10(model / observed) within 0.05, about 12 %), so that a model
+// change that moves them is seen and the docs are updated; the others are accepted.
+void expect_gap(const std::string& id, const std::vector<std::pair<std::string, double>>& missed) {
+  const Comparator& c = comparator(id);
+  EXPECT_FALSE(c.gap.empty()) << id << " is not documented as a gap";
+  for (const Observation& o : c.observations) {
+    const auto m = std::find_if(missed.begin(), missed.end(),
+                                [&o](const auto& e) { return e.first == o.label; });
+    if (m == missed.end()) {
+      EXPECT_TRUE(c.accepted(o)) << id << " " << o.label << ": observed " << o.observed
+                                 << ", model " << o.predicted;
+      continue;
+    }
+    EXPECT_FALSE(c.accepted(o)) << id << " " << o.label << " is no longer a gap: update docs";
+    EXPECT_NEAR(std::log10(o.predicted / o.observed), std::log10(1.0 + m->second), 0.05)
+        << id << " " << o.label << ": observed " << o.observed << ", model " << o.predicted;
+  }
+}
+
 std::string read(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;
@@ -51,11 +74,38 @@ TEST(PhysioHeldOut, MorphineIntraduralMoments) {
 TEST(PhysioHeldOut, PlasmaMorphineAfterIntrathecalStaysBelowOneNgPerMl) {
   expect_accepted("morphine_it_plasma");
 }
-TEST(PhysioHeldOut, PlasmaMorphinePeakAfterIntramuscular) {
+TEST(PhysioHeldOut, PlasmaMorphineCourseAfterIntramuscularPeakAndTerminalHalfLife) {
   expect_accepted("morphine_im_plasma");
 }
-TEST(PhysioHeldOut, PlasmaMorphinePeakAfterEpidural) {
+TEST(PhysioHeldOut, PlasmaMorphineCourseAfterSixMgEpiduralPeakTimeAndHalfLife) {
   expect_accepted("morphine_epidural_plasma");
+}
+TEST(PhysioHeldOut, PlasmaMorphineCourseAfterThreeMgEpiduralPeaksTimeAndHalfLives) {
+  expect_accepted("morphine_epidural_plasma_3mg");
+}
+TEST(PhysioHeldOut, PlasmaMorphineCoursesAfterTwoFourAndSixMgEpiduralPeaksAndHalfLives) {
+  expect_accepted("morphine_epidural_plasma_doses");
+}
+TEST(PhysioHeldOut, PlasmaMorphineCourseAfterTenMgEpiduralPeakAndItsTime) {
+  expect_accepted("morphine_epidural_plasma_10mg");
+}
+
+// Documented gaps (docs/validation/heldout.md): the errors measured when they were written.
+TEST(PhysioHeldOut, LumbarCsfCourseAfterIntrathecalDeclinesAsObservedButStaysTooHighAtSixHours) {
+  expect_gap("morphine_it_csf_course", {{"Cmax", +1.17}, {"6 h", +3.43}});
+}
+TEST(PhysioHeldOut, ThoracicCsfCourseAfterLumbarBolusArrivesTooLateAndFallsTooSlowly) {
+  expect_gap("morphine_it_t10_course",
+             {{"peak", -0.59}, {"tmax, min", +5.0}, {"4 h", +1.86}, {"8 h", +3.30}});
+}
+TEST(PhysioHeldOut, PlasmaAfterIntrathecalLacksTheObservedPeakAtFiveToTenMinutes) {
+  expect_gap("morphine_it_plasma_course", {{"Cmax", -0.92}, {"tmax, min", +29.0}});
+}
+
+TEST(PhysioHeldOut, EveryObservationOutsideItsBandIsADocumentedGap) {
+  for (const Comparator& c : comparators()) {
+    EXPECT_TRUE(c.accepted() || !c.gap.empty()) << c.id;
+  }
 }
 TEST(PhysioHeldOut, ZiconotideLumbarPeakAfterOneHourInfusion) {
   expect_accepted("ziconotide_it_cmax");

@@ -13,7 +13,7 @@ constexpr double kStrokeUl = 500.0 * kStrokeIntervalS / kDay;
 
 TEST(PhysioPatientTwin, DrugIsConservedAlongTheWholeChainThroughFaults) {
   PatientTwinConfig config;
-  config.drug = DrugId::kMorphine;
+  config.drug = drug(DrugId::kMorphine);
   PatientTwin twin(config);
   double min_concentration = 0.0;
   for (double t = kStrokeIntervalS; t <= 3 * kDay; t += kStrokeIntervalS) {

@@ -141,7 +141,7 @@ TEST(PhysioValidation, MorphineReachesCisternaHoursAfterLumbarBolus) {
 
 TEST(PhysioValidation, PocketFillOfConcentratedOpioidGivesDangerousPlasmaLevel) {
   PatientTwinConfig config;
-  config.drug = DrugId::kMorphine;
+  config.drug = drug(DrugId::kMorphine);
   config.reservoir_volume_ml = 2.0;
   config.reservoir_concentration_ug_per_ml = 25000.0;
   PatientTwin twin(config);

@@ -69,7 +69,8 @@ M0PlusCore::M0PlusCore(std::shared_ptr<const FirmwareImage> image, uint8_t* nvm_
       bus_(bus) {
   if (nvm_window_bytes_ == 0 || nvm_window_bytes_ % 4096 != 0 ||
       nvm_window_bytes_ > map::kNvmWindowBytes) {
-    throw std::invalid_argument("Cortex-M0+ ISS: the NVM must be a multiple of 4 KiB, at most 8 KiB");
+    throw std::invalid_argument(
+        "Cortex-M0+ ISS: the NVM must be a multiple of 4 KiB, at most 8 KiB");
   }
   check(uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &uc_), "uc_open");
   check(uc_ctl_set_cpu_model(uc_, UC_CPU_ARM_CORTEX_M0), "Cortex-M0 model");
@@ -87,12 +88,12 @@ M0PlusCore::M0PlusCore(std::shared_ptr<const FirmwareImage> image, uint8_t* nvm_
   uc_hook hook = 0;
   check(uc_hook_add(uc_, &hook, UC_HOOK_BLOCK, reinterpret_cast<void*>(on_block), this, 1, 0),
         "block hook");
-  check(uc_hook_add(uc_, &hook, UC_HOOK_EDGE_GENERATED, reinterpret_cast<void*>(on_edge), this,
-                    1, 0),
-        "edge hook");
-  check(uc_hook_add(uc_, &hook, UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(on_invalid), this, 1,
-                    0),
-        "fault hook");
+  check(
+      uc_hook_add(uc_, &hook, UC_HOOK_EDGE_GENERATED, reinterpret_cast<void*>(on_edge), this, 1, 0),
+      "edge hook");
+  check(
+      uc_hook_add(uc_, &hook, UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(on_invalid), this, 1, 0),
+      "fault hook");
   reset();
 }
 
@@ -125,6 +126,16 @@ uint32_t M0PlusCore::read_register(int uc_register) const {
 }
 
 void M0PlusCore::write_register(int uc_register, uint32_t value) {
+  if (uc_register == UC_ARM_REG_PC) {
+    // Pitfall: Unicorn 2.0.1 takes bit 0 of a PC write as the Thumb state, and an M-profile core
+    // out of Thumb state faults at its next instruction (GDB writes PC without it): PC is always
+    // written with bit 0 set. Written from a hook (GDB's G or P while the core is halted in its
+    // instruction hook), PC ends the translated block and the core goes on at the new PC. GDB's G
+    // writes every register, PC with the value it holds: that write is left alone, so that the
+    // rest of the block is not entered (and costed) twice.
+    if (value == read_register(UC_ARM_REG_PC)) return;
+    value |= 1u;
+  }
   uc_reg_write(uc_, uc_register, &value);
 }
 
@@ -261,9 +272,9 @@ bool M0PlusCore::enter_exception(uint32_t number) {
     xpsr &= ~kXpsrStackAligned;
   }
   const uint32_t words[kFrameWords] = {
-      read_register(UC_ARM_REG_R0),  read_register(UC_ARM_REG_R1),
-      read_register(UC_ARM_REG_R2),  read_register(UC_ARM_REG_R3),
-      read_register(UC_ARM_REG_R12), read_register(UC_ARM_REG_LR),
+      read_register(UC_ARM_REG_R0),       read_register(UC_ARM_REG_R1),
+      read_register(UC_ARM_REG_R2),       read_register(UC_ARM_REG_R3),
+      read_register(UC_ARM_REG_R12),      read_register(UC_ARM_REG_LR),
       read_register(UC_ARM_REG_PC) & ~1u, xpsr};
   for (uint32_t i = 0; i < kFrameWords; ++i) {
     // The stack ran out of SRAM: the stacking faults, and a fault on exception entry locks
@@ -285,8 +296,9 @@ bool M0PlusCore::enter_exception(uint32_t number) {
   } else {
     write_register(UC_ARM_REG_SP, frame);
   }
-  write_register(UC_ARM_REG_LR,
-                 active != 0 ? kExcReturnHandler : psp ? kExcReturnThreadPsp : kExcReturnThreadMsp);
+  write_register(UC_ARM_REG_LR, active != 0 ? kExcReturnHandler
+                                : psp       ? kExcReturnThreadPsp
+                                            : kExcReturnThreadMsp);
   set_ipsr(number);
   branch_fall_through_ = 0;
   write_register(UC_ARM_REG_PC, vector & ~1u);
@@ -475,7 +487,7 @@ void M0PlusCore::on_code(uc_struct*, uint64_t address, uint32_t, void* user) {
 
 void M0PlusCore::on_store(uc_struct*, int, uint64_t address, int size, int64_t, void* user) {
   static_cast<M0PlusCore*>(user)->debugger_->after_store(static_cast<uint32_t>(address),
-                                                          static_cast<uint32_t>(size));
+                                                         static_cast<uint32_t>(size));
 }
 
 void M0PlusCore::on_edge(uc_struct*, void*, void*, void* user) {

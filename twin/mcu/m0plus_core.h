@@ -2,7 +2,8 @@
 // instructions, registers, flash, SRAM and the FRAM read window. Everything else on the bus
 // (the pump's peripherals and the system control space) goes to an M0PlusBus.
 //
-// What Unicorn 2.0.1 does not do, this class does (each has a test in tests/twin/mcu_m0plus_core_test.cpp):
+// What Unicorn 2.0.1 does not do, this class does (each has a test in
+// tests/twin/mcu_m0plus_core_test.cpp):
 //  - Opened as UC_MODE_THUMB with the Cortex-M0 model: UC_MODE_MCLASS alone gives a core that
 //    accepts ARMv7-M instructions (udiv, mov.w) that an M0+ must refuse.
 //  - No NVIC and no exception entry or return: enter_exception() stacks the frame and vectors
@@ -20,6 +21,8 @@
 //    The bus never stops the core from inside an MMIO access except to end it for good (a
 //    reset): a store stopped there would be replayed on resume.
 //  - WFI ends uc_emu_start (QEMU's halt) with PC after it; run() reports it.
+//  - A PC write's bit 0 is taken as the Thumb state, out of which an M-profile core faults:
+//    write_register() always sets it (a debugger writes PC without it, from the core's hook).
 #pragma once
 
 #include <cstdint>
@@ -83,7 +86,8 @@ class M0PlusCore {
   // Power-on or system reset: registers from the vector table at 0, VTOR 0, PRIMASK clear,
   // thread mode on MSP. SRAM keeps its contents (the part does not clear it).
   void reset();
-  // Runs until `quantum_cycles` more cycles have been counted, WFI, stop() or a lockup. Faults are taken on the way (HardFault).
+  // Runs until `quantum_cycles` more cycles have been counted, WFI, stop() or a lockup. Faults are
+  // taken on the way (HardFault).
   Stop run(uint64_t quantum_cycles);
   // From a bus access: the core ends the current run() as soon as it can (see the header note).
   void stop();
@@ -113,7 +117,9 @@ class M0PlusCore {
   uint32_t ipsr() const;
   bool primask() const;
 
-  // Registers by Unicorn's numbering (UC_ARM_REG_*).
+  // Registers by Unicorn's numbering (UC_ARM_REG_*). PC is read without and written with the
+  // Thumb bit; a debugger may write it from inside the core's run (its instruction hook): the
+  // core then goes on at the PC written.
   uint32_t read_register(int uc_register) const;
   void write_register(int uc_register, uint32_t value);
   // Flash, SRAM and the FRAM window as a debugger sees them (no bus access, no time).

@@ -83,7 +83,8 @@ uint32_t le32_from_hex(const std::string& text, size_t at) {
 bool is_bus(uint32_t address) {
   return (address >= memory_map::kPeripheralBase &&
           address - memory_map::kPeripheralBase < memory_map::kPeripheralBytes) ||
-         (address >= memory_map::kScsBase && address - memory_map::kScsBase < memory_map::kScsBytes);
+         (address >= memory_map::kScsBase &&
+          address - memory_map::kScsBase < memory_map::kScsBytes);
 }
 
 }  // namespace
@@ -158,7 +159,9 @@ void M0PlusGdbStub::after_store(uint32_t address, uint32_t size_bytes) {
 }
 
 void M0PlusGdbStub::before_instruction(M0PlusSoc& soc, M0PlusCore& core, uint32_t address) {
-  if (!halt_next_ && !stepping_ && !interrupt_ && watch_hit_.empty() &&
+  const bool step_origin = address == step_from_;
+  step_from_ = kNoAddress;
+  if (!halt_next_ && (!stepping_ || step_origin) && !interrupt_ && watch_hit_.empty() &&
       breakpoints_.count(address) == 0) {
     return;
   }
@@ -280,7 +283,8 @@ std::string M0PlusGdbStub::handle(M0PlusSoc& soc, M0PlusCore& core, const std::s
     if (!parse_hex(packet, at, regnum) || uc_register(regnum) < 0) return "E01";
     if (kind == 'p') return hex_le32(core.read_register(uc_register(regnum)));
     if (at >= packet.size() || packet[at] != '=' || packet.size() < at + 9) return "E01";
-    if (regnum != kXpsrRegnum) core.write_register(uc_register(regnum), le32_from_hex(packet, at + 1));
+    if (regnum != kXpsrRegnum)
+      core.write_register(uc_register(regnum), le32_from_hex(packet, at + 1));
     return "OK";
   }
   if (kind == 'm' || kind == 'M') {
@@ -321,6 +325,7 @@ std::string M0PlusGdbStub::handle(M0PlusSoc& soc, M0PlusCore& core, const std::s
   }
   if (kind == 'c' || kind == 's') {
     stepping_ = kind == 's';
+    step_from_ = stepping_ ? core.read_register(UC_ARM_REG_PC) : kNoAddress;
     resume = true;
     return "";
   }

@@ -53,6 +53,10 @@ class M0PlusGdbStub {
   uint16_t port_ = 0;
   bool halt_next_ = true;  // halt before the first instruction
   bool stepping_ = false;
+  static constexpr uint32_t kNoAddress = 0xFFFFFFFFu;
+  // Where a step ('s') resumed: the instruction there runs before the step halts, also when
+  // the core enters it afresh (after GDB wrote PC, the core goes on at the new PC).
+  uint32_t step_from_ = kNoAddress;
   bool interrupt_ = false;
   bool pending_stop_reply_ = false;  // GDB waits for a stop reply (after 'c' or 's')
   std::set<uint32_t> breakpoints_;

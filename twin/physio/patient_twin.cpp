@@ -38,7 +38,7 @@ PatientTwin::PatientTwin(const PatientTwinConfig& config)
                  config.reservoir_concentration_ug_per_ml),
       catheter_(placed(config.catheter, config.patient), config.reservoir_concentration_ug_per_ml),
       efficiency_(config.efficiency),
-      model_(config.patient, drug(config.drug), config.transport_grid) {
+      model_(config.patient, config.drug, config.transport_grid) {
   segment_for_level(catheter_.tip_level());  // rejects an unknown level now, not at a stroke
   inputs_.initial_ug = reservoir_.drug_ug() + catheter_.drug_ug();
   // In patient_signal::Id order. Views and report flags: docs/viewer.md, "Plots".

@@ -24,7 +24,9 @@ namespace pumptwin::physio {
 
 struct PatientTwinConfig {
   PatientParameters patient;
-  DrugId drug = DrugId::kMorphine;
+  // The library's drug, or a sensitivity campaign's with uncertain parameters set
+  // (twin/physio/validation/sensitivity.h).
+  DrugParameters drug = physio::drug(DrugId::kMorphine);
   double reservoir_capacity_ml = 20.0;
   double reservoir_volume_ml = 20.0;
   double reservoir_concentration_ug_per_ml = 10000.0;

@@ -79,6 +79,19 @@ store_loop:
   wfi
   b .
 
+@ Loads r1 times from the word at r0, then WFI.
+  .thumb_func
+  .global load_loop
+load_loop:
+  movs r2, #0
+1:
+  ldr r3, [r0]
+  adds r2, #1
+  cmp r2, r1
+  bne 1b
+  wfi
+  b .
+
 @ The stack pointer 16 bytes above SRAM's start, then a push of 8 registers: the push faults
 @ below SRAM, and so does the HardFault's stacking: lockup.
   .thumb_func

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "twin/physio/patient_model.h"
 #include "twin/physio/validation/format.h"
@@ -47,6 +49,72 @@ double value_at(const Series& s, double time_h) {
     }
   }
   return s.value.back();
+}
+
+// Time of the series' maximum, min.
+double time_of_peak_min(const Series& s) {
+  const auto peak = std::max_element(s.value.begin(), s.value.end());
+  return 60.0 * s.time_h[static_cast<std::size_t>(peak - s.value.begin())];
+}
+
+// Half-life, min, of the least-squares line through log(value) over the samples from from_h to
+// to_h: how a study reads a terminal half-life off its samples.
+double log_linear_half_life_min(const Series& s, double from_h, double to_h) {
+  double n = 0.0, st = 0.0, sy = 0.0, stt = 0.0, sty = 0.0;
+  for (std::size_t i = 0; i < s.time_h.size(); ++i) {
+    if (s.time_h[i] < from_h - 1e-9 || s.time_h[i] > to_h + 1e-9) continue;
+    const double y = std::log(s.value[i]);
+    n += 1.0;
+    st += s.time_h[i];
+    sy += y;
+    stt += s.time_h[i] * s.time_h[i];
+    sty += s.time_h[i] * y;
+  }
+  const double slope_per_h = (n * sty - st * sy) / (n * stt - st * st);
+  return 60.0 * std::log(2.0) / -slope_per_h;
+}
+
+// An observation with the study's spread; the helpers below refine it.
+Observation point(const std::string& label, Comparison comparison, std::size_t series,
+                  double time_h, double observed, double low, double high) {
+  Observation o;
+  o.label = label;
+  o.comparison = comparison;
+  o.series = series;
+  o.time_h = time_h;
+  o.observed = observed;
+  o.observed_low = low;
+  o.observed_high = high;
+  return o;
+}
+
+// A peak reported with when it happened: drawn at time_h with the time's spread as a bar.
+Observation timed_peak(const std::string& label, std::size_t series, double observed, double low,
+                       double high, double time_h, double time_low_h, double time_high_h) {
+  Observation o = point(label, Comparison::kPeak, series, time_h, observed, low, high);
+  o.time_low_h = time_low_h;
+  o.time_high_h = time_high_h;
+  return o;
+}
+
+Observation time_of_peak(const std::string& label, std::size_t series, double observed_min,
+                         double low_min, double high_min) {
+  return point(label, Comparison::kTimeOfPeak, series, 0.0, observed_min, low_min, high_min);
+}
+
+Observation half_life(const std::string& label, std::size_t series, double from_h, double to_h,
+                      double observed_min, double low_min, double high_min) {
+  Observation o =
+      point(label, Comparison::kHalfLife, series, from_h, observed_min, low_min, high_min);
+  o.time_to_h = to_h;
+  return o;
+}
+
+Observation reconstructed(const std::string& label, std::size_t series, double time_h,
+                          double observed, double low, double high) {
+  Observation o = point(label, Comparison::kValueAt, series, time_h, observed, low, high);
+  o.reconstructed = true;
+  return o;
 }
 
 // Moments of a lumbar bolus, as non-compartmental analysis computes them: CL = dose / AUC,
@@ -124,24 +192,243 @@ Comparator ionescu_intradural_moments() {
   return c;
 }
 
-Comparator depot_plasma(const std::string& id, const std::string& title, double dose_ug,
-                        Observation peak, const std::string& source, const std::string& route) {
+// Morphine into the tissue depot (an intramuscular or epidural dose, absorbed like s.c.): the
+// plasma time course sampled every minute for 6 h.
+Comparator depot_plasma(const std::string& id, const std::string& title,
+                        const std::vector<double>& doses_ug, std::vector<Observation> observations,
+                        const std::string& source, const std::string& route,
+                        const std::string& spread) {
   Comparator c;
   c.id = id;
   c.title = title;
   c.unit = "ng/mL";
   c.source = source;
-  c.protocol = format("%.0f mg", dose_ug / 1e3) + " morphine into the tissue depot (" + route +
-               "), reference adult 70 kg; plasma";
-  c.spread = peak.observed_low == peak.observed_high ? "range of peaks" : "as reported";
+  std::string doses;
+  for (const double dose_ug : doses_ug) {
+    doses += (doses.empty() ? "" : ", ") + format("%.0f mg", dose_ug / 1e3);
+  }
+  c.protocol = doses + " morphine into the tissue depot (" + route +
+               "), reference adult 70 kg; plasma every minute for 6 h";
+  c.spread = spread;
   c.independence =
-      "absorption and distribution were fitted to Stuart-Harris 2000 (s.c. and i.v.); this "
-      "route and study were not used";
+      "absorption and distribution were fitted to Stuart-Harris 2000 (s.c. and i.v.), the "
+      "plasma half-life is theirs (2.2 h); this route and study were not used";
+  for (const double dose_ug : doses_ug) {
+    PatientModel m(PatientParameters{}, drug(DrugId::kMorphine));
+    c.series.push_back(course(
+        format("%.0f mg", dose_ug / 1e3), m,
+        [dose_ug](PatientModel& p) { p.deposit_in_tissue(dose_ug); }, plasma_ng_per_ml, 6.0,
+        1.0 / 60.0));
+  }
+  c.observations = std::move(observations);
+  return c;
+}
+
+Comparator stanski_intramuscular() {
+  return depot_plasma(
+      "morphine_im_plasma", "Plasma morphine after 10 mg intramuscular", {10000.0},
+      {timed_peak("peak", 0, 56.5, 51.0, 62.0, 0.25, 0.0, 1.0 / 3.0),
+       half_life("t1/2 (after i.v.), min", 0, 2.0, 6.0, 174.0, 144.0, 204.0)},
+      "Stanski, Greenblatt & Lowenstein 1978, Kinetics of intravenous and intramuscular "
+      "morphine, Clin Pharmacol Ther 24:52 (8 volunteers): after 10 mg i.m. peak plasma levels "
+      "51-62 ng/mL within 20 min; after 10 mg i.v. elimination half-life 2.9 +/- 0.5 (SE) h",
+      "intramuscular, absorbed like s.c.",
+      "peak: range over subjects, drawn over 0-20 min; t1/2: mean +/- SE, read off the i.m. "
+      "curve 2-6 h (the terminal phase does not depend on the route once absorbed)");
+}
+
+Comparator nordberg_epidural() {
+  return depot_plasma(
+      "morphine_epidural_plasma", "Plasma morphine after 6 mg epidural", {6000.0},
+      {timed_peak("Cmax", 0, 66.0, 58.0, 74.0, 0.2, 0.15, 0.25),
+       time_of_peak("tmax, min", 0, 12.0, 9.0, 15.0),
+       half_life("terminal t1/2, min", 0, 2.0, 6.0, 213.0, 189.0, 237.0)},
+      "Pharmacokinetics of epidural morphine in man (Nordberg et al., 6 mg, 5 patients, plasma "
+      "sampled frequently for 6 h): Cmax 66 +/- 8 (SEM) ng/mL at 12 +/- 3 min, terminal plasma "
+      "half-life 213 +/- 24 min",
+      "epidural, absorbed like s.c.",
+      "mean +/- SEM; the half-life read off the model's curve 2-6 h");
+}
+
+Comparator epidural_3mg() {
+  return depot_plasma(
+      "morphine_epidural_plasma_3mg", "Plasma morphine after 3 mg epidural", {3000.0},
+      {timed_peak("Cmax, 1 mL", 0, 33.0, 33.0, 33.0, 5.0 / 60.0, 0.0, 0.0),
+       timed_peak("Cmax, 10 mL", 0, 40.0, 40.0, 40.0, 5.0 / 60.0, 0.0, 0.0),
+       time_of_peak("tmax, min", 0, 5.0, 5.0, 5.0),
+       half_life("terminal t1/2, 1 mL, min", 0, 2.0, 6.0, 91.0, 57.0, 125.0),
+       half_life("terminal t1/2, 10 mL, min", 0, 2.0, 6.0, 87.0, 60.0, 114.0)},
+      "Pharmacokinetics of epidural morphine and meperidine in humans (abstract; authors and "
+      "journal not verified; 3 mg in 1 or 10 mL, 6 patients each, central venous plasma for "
+      "6 h): maximum plasma concentrations usually 5 min after the injection, averaging 33 "
+      "ng/mL (1 mL) and "
+      "40 ng/mL (10 mL); terminal plasma half-life 91 +/- 34 and 87 +/- 27 min",
+      "epidural, absorbed like s.c.; the model's depot does not depend on the volume",
+      "peaks: means without spread in the abstract; tmax: 'usually 5 min'; t1/2: mean +/- SEM, "
+      "read off the model's curve 2-6 h");
+}
+
+Comparator nordberg_epidural_doses() {
+  // The peaks of the three groups lay within 19-34 ng/mL: each is compared with the range's
+  // geometric mean, drawn over the reported 0-15 min.
+  const double peak = std::sqrt(19.0 * 34.0);
+  return depot_plasma(
+      "morphine_epidural_plasma_doses", "Plasma morphine after 2, 4 and 6 mg epidural",
+      {2000.0, 4000.0, 6000.0},
+      {timed_peak("2 mg, peak", 0, peak, 19.0, 34.0, 0.125, 0.0, 0.25),
+       timed_peak("4 mg, peak", 1, peak, 19.0, 34.0, 0.125, 0.0, 0.25),
+       timed_peak("6 mg, peak", 2, peak, 19.0, 34.0, 0.125, 0.0, 0.25),
+       half_life("2 mg, t1/2, min", 0, 2.0, 6.0, 173.0, 149.0, 197.0),
+       half_life("4 mg, t1/2, min", 1, 2.0, 6.0, 200.0, 140.0, 260.0),
+       half_life("6 mg, t1/2, min", 2, 2.0, 6.0, 213.0, 156.0, 270.0)},
+      "Nordberg, Hedner, Mellstrand & Dahlstrom 1983, Pharmacokinetic aspects of epidural "
+      "morphine analgesia, Anesthesiology 58:545 (20 patients, 2, 4 or 6 mg at T12-L1 or "
+      "L1-L2): peak plasma concentrations 19-34 ng/mL within 15 min; elimination half-life "
+      "173 +/- 24, 200 +/- 60 and 213 +/- 57 (SEM) min",
+      "epidural, absorbed like s.c.",
+      "peaks: the range over the three groups, observed = its geometric mean, drawn over "
+      "0-15 min; t1/2: mean +/- SEM, read off the model's curve 2-6 h");
+}
+
+Comparator gourlay_epidural() {
+  return depot_plasma(
+      "morphine_epidural_plasma_10mg", "Plasma morphine after 10 mg epidural", {10000.0},
+      {timed_peak("Cmax", 0, 110.0, 78.0, 142.0, 5.1 / 60.0, 2.8 / 60.0, 7.4 / 60.0),
+       time_of_peak("tmax, min", 0, 5.1, 2.8, 7.4)},
+      "Gourlay, Cherry & Cousins 1985, Cephalad migration of morphine in CSF following lumbar "
+      "epidural administration in patients with cancer pain, Pain 23:317 (14 patients, 10 mg "
+      "in 10 mL, lumbar): peak blood concentration 110 +/- 32 (SD) ng/mL at 5.1 +/- 2.3 min",
+      "epidural, absorbed like s.c.",
+      "mean +/- SD (its cervical CSF course needs a route across the dura the model does not "
+      "have)");
+}
+
+// Anesthesiology 1987, 67:889: 0.3 mg intrathecal, CSF and plasma sampled frequently for 6 h.
+const char* const kIntrathecal1987 =
+    "Pharmacokinetics of intrathecal morphine and meperidine in humans, Anesthesiology 1987, "
+    "67:889, doi 10.1097/00000542-198712000-00003 (authors not verified; 6 surgical patients, "
+    "0.3 mg intrathecal, CSF and plasma sampled frequently for 6 h)";
+// Its samples: every 5 min from 5 min (ASSUMPTION: the abstract gives no schedule; its plasma
+// maxima at 5-10 min suggest the first samples).
+constexpr double kSampleStepH = 5.0 / 60.0;
+
+Comparator intrathecal_csf_course() {
+  Comparator c;
+  c.id = "morphine_it_csf_course";
+  c.title = "Morphine in lumbar CSF for 6 h after 0.3 mg intrathecal";
+  c.unit = "ng/mL";
+  c.log_y = true;
+  c.source = std::string(kIntrathecal1987) +
+             ": maximum CSF concentration 6410 +/- 1290 (SEM) ng/mL; after a rapid initial "
+             "decline for about 15 min, a half-life of 89.8 +/- 16.1 min; initial volume "
+             "22 +/- 8 mL; after 6 h 1.6 +/- 0.9 % of the dose remained in it";
+  c.protocol =
+      "0.3 mg in 1 mL (ASSUMPTION: volume and level not in the abstract) into L1-L3, reference "
+      "adult; L1-L3 concentration every 5 min from 5 min (ASSUMPTION)";
+  c.spread =
+      "mean +/- SEM; Cmax drawn over 5-15 min (its time is not given; the rapid initial "
+      "decline lasts about 15 min); the 6-h level is reconstructed: 1.6 % of 300 ug in the "
+      "22-mL initial volume is 218 ng/mL (0.7-2.5 %: 95-341 ng/mL), a ratio of reported "
+      "means";
+  c.independence =
+      "different study and dose from the fit (Nordberg 1984); no transport or clearance "
+      "parameter was fitted to it";
+  c.gap =
+      "the model keeps morphine in lumbar CSF longer than this study saw. Its decline from "
+      "15 min to 6 h (half-life 127 min against 89.8 +/- 16.1) is within the band, but the "
+      "reconstructed 6-h level is 4.4 times the study's and the 5-min maximum 2.2 times the "
+      "reported mean (the abstract gives neither the sampling schedule nor the site). The "
+      "morphine CSF clearance is fitted to Nordberg 1984 (terminal half-life 175-196 min, "
+      "1-h levels within -14 and -30 % in morphine_it_lumbar_csf): the two studies disagree, "
+      "and the model follows its fit";
   PatientModel m(PatientParameters{}, drug(DrugId::kMorphine));
   c.series.push_back(course(
-      "model", m, [dose_ug](PatientModel& p) { p.deposit_in_tissue(dose_ug); }, plasma_ng_per_ml,
-      6.0, 1.0 / 60.0));
-  c.observations = {peak};
+      "0.3 mg", m, [](PatientModel& p) { p.inject(kLumbar, 1.0, 300.0); }, lumbar_ng_per_ml, 8.0,
+      kSampleStepH));
+  // ng/mL from the fraction of the dose left in the initial volume.
+  const auto level = [](double fraction) { return fraction * 300.0 / 22.0 * 1e3; };
+  c.observations = {timed_peak("Cmax", 0, 6410.0, 5120.0, 7700.0, kSampleStepH, kSampleStepH, 0.25),
+                    half_life("t1/2 15 min-6 h, min", 0, 0.25, 6.0, 89.8, 73.7, 105.9),
+                    reconstructed("6 h", 0, 6.0, level(0.016), level(0.007), level(0.025))};
+  return c;
+}
+
+Comparator intrathecal_plasma_course() {
+  Comparator c;
+  c.id = "morphine_it_plasma_course";
+  c.title = "Plasma morphine for 6 h after 0.3 mg intrathecal";
+  c.unit = "ng/mL";
+  c.log_y = true;
+  c.source = std::string(kIntrathecal1987) +
+             ": maximum plasma concentrations 5-10 min after the injection, 4.5 +/- 1.1 (SEM) "
+             "ng/mL";
+  c.protocol = "0.3 mg in 1 mL into L1-L3, reference adult; plasma every 5 min from 5 min";
+  c.spread = "mean +/- SEM; tmax: the reported 5-10 min";
+  c.independence = "plasma after intrathecal dosing was not used by any fit";
+  c.gap =
+      "the model's plasma after an intrathecal bolus rises only as the CSF clears into blood "
+      "and peaks after 225 min at 0.35 ng/mL, 8 % of the reported peak; the study's "
+      "peak at 5-10 min points to a fast systemic uptake near the puncture (epidural leak, "
+      "spinal vessels) that the model does not have. Nordberg 1984 (morphine_it_plasma) found "
+      "plasma 'generally under 1 ng/mL' after 0.5 mg: per mg the two studies differ more than "
+      "7-fold";
+  PatientModel m(PatientParameters{}, drug(DrugId::kMorphine));
+  c.series.push_back(course(
+      "0.3 mg", m, [](PatientModel& p) { p.inject(kLumbar, 1.0, 300.0); }, plasma_ng_per_ml, 8.0,
+      kSampleStepH));
+  c.observations = {timed_peak("Cmax", 0, 4.5, 3.4, 5.6, 7.5 / 60.0, 5.0 / 60.0, 10.0 / 60.0),
+                    time_of_peak("tmax, min", 0, 7.5, 5.0, 10.0)};
+  return c;
+}
+
+// CSF morphine at T10 after 2 mg isobaric morphine at L5-S1 (5 cancer patients).
+Comparator isobaric_thoracic() {
+  Comparator c;
+  c.id = "morphine_it_t10_course";
+  c.title = "Morphine at T10 after 2 mg isobaric intrathecal at L5-S1";
+  c.unit = "ug/mL";
+  c.log_y = true;
+  c.source =
+      "CSF morphine levels after lumbar intrathecal administration of isobaric and hyperbaric "
+      "solutions for cancer pain (abstract; authors and journal not verified; 5 patients, 2 mg "
+      "at L5-S1, CSF sampled at T10 for 15 h): isobaric peak levels in "
+      "5-15 min (30 and 60 ug/mL), falling during the 1st hour (7 and 11 ug/mL) with a "
+      "half-life of 10 and 15 min, then of 108 and 140 min";
+  c.protocol =
+      "2 mg in 2 mL (ASSUMPTION: the abstract gives no volume) at L5, reference adult; T10-T12 "
+      "concentration every 5 min";
+  c.spread =
+      "the two reported values as the range, observed = their geometric mean; 4 h and 8 h are "
+      "reconstructed: the 1-h levels carried forward by the terminal half-lives (7 ug/mL at "
+      "108 min, 11 ug/mL at 140 min)";
+  c.independence =
+      "different study, site and sampling level from every fit; the dispersion at C2 was "
+      "fitted to the baclofen lumbar:cisternal ratio, not to lumbar-to-thoracic spread";
+  c.gap =
+      "the model carries a lumbar bolus to T10 by dispersion and the bolus' own volume: its T10 "
+      "concentration peaks after 60 min at 17 ug/mL, where the study saw 30-60 ug/mL within "
+      "5-15 min, a faster rostral spread of the isobaric bolus than the model's (the volume and "
+      "speed of the injection are not in the abstract; a 2-mL injection without jet is "
+      "assumed). Afterwards the model falls with its fitted lumbar terminal half-life (~3 h, "
+      "Nordberg 1984) where the study's T10 levels fell with 108-140 min, so the model's 4-h "
+      "and 8-h levels are 2.9 and 4.3 times the reconstructed ones";
+  PatientModel m(PatientParameters{}, drug(DrugId::kMorphine));
+  const std::size_t t10 = segment_for_level("T10");
+  c.series.push_back(course(
+      "2 mg", m, [](PatientModel& p) { p.inject_at("L5", 2.0, 2000.0); },
+      [t10](const PatientModel& p) { return p.concentration_ug_per_ml(t10); }, 15.0, 5.0 / 60.0));
+  const auto carried = [](double level, double half_life_min, double hours) {
+    return level * std::pow(2.0, -(hours - 1.0) * 60.0 / half_life_min);
+  };
+  c.observations = {
+      timed_peak("peak", 0, std::sqrt(30.0 * 60.0), 30.0, 60.0, 10.0 / 60.0, 5.0 / 60.0, 0.25),
+      time_of_peak("tmax, min", 0, 10.0, 5.0, 15.0),
+      point("1 h", Comparison::kValueAt, 0, 1.0, std::sqrt(7.0 * 11.0), 7.0, 11.0)};
+  for (const double hours : {4.0, 8.0}) {
+    const double low = carried(7.0, 108.0, hours), high = carried(11.0, 140.0, hours);
+    c.observations.push_back(
+        reconstructed(format("%.0f h", hours), 0, hours, std::sqrt(low * high), low, high));
+  }
   return c;
 }
 
@@ -212,9 +499,23 @@ void predict(Comparator& c) {
   for (Observation& o : c.observations) {
     if (o.comparison == Comparison::kSummary || o.comparison == Comparison::kLowerBound) continue;
     const Series& s = c.series.at(o.series);
-    o.predicted = o.comparison == Comparison::kValueAt
-                      ? value_at(s, o.time_h)
-                      : *std::max_element(s.value.begin(), s.value.end());
+    switch (o.comparison) {
+      case Comparison::kValueAt:
+        o.predicted = value_at(s, o.time_h);
+        break;
+      case Comparison::kTimeOfPeak:
+        o.predicted = time_of_peak_min(s);
+        break;
+      case Comparison::kHalfLife:
+        o.predicted = log_linear_half_life_min(s, o.time_h, o.time_to_h);
+        break;
+      case Comparison::kPeak:
+      case Comparison::kUpperBound:
+      case Comparison::kSummary:
+      case Comparison::kLowerBound:
+        o.predicted = *std::max_element(s.value.begin(), s.value.end());
+        break;
+    }
   }
 }
 
@@ -247,18 +548,15 @@ std::vector<Comparator> heldout_comparators() {
   std::vector<Comparator> list = {
       nordberg_intrathecal_lumbar(),
       ionescu_intradural_moments(),
+      intrathecal_csf_course(),
+      isobaric_thoracic(),
       intrathecal_plasma(),
-      depot_plasma("morphine_im_plasma", "Plasma morphine after 10 mg intramuscular", 10000.0,
-                   {"peak", Comparison::kPeak, 0, 0.25, 56.5, 51.0, 62.0},
-                   "Stanski, Greenblatt & Lowenstein 1978, Kinetics of intravenous and "
-                   "intramuscular morphine, Clin Pharmacol Ther 24:52: peak 51-62 ng/mL within "
-                   "20 min (8 volunteers)",
-                   "intramuscular, absorbed like s.c."),
-      depot_plasma("morphine_epidural_plasma", "Plasma morphine after 6 mg epidural", 6000.0,
-                   {"peak", Comparison::kPeak, 0, 0.2, 66.0, 58.0, 74.0},
-                   "Pharmacokinetics of epidural morphine in man (Nordberg et al., 6 mg, 5 "
-                   "patients): Cmax 66 +/- 8 (SEM) ng/mL at 12 +/- 3 min",
-                   "epidural, absorbed like s.c."),
+      intrathecal_plasma_course(),
+      stanski_intramuscular(),
+      nordberg_epidural(),
+      epidural_3mg(),
+      nordberg_epidural_doses(),
+      gourlay_epidural(),
       ziconotide_infusion_peak(),
       mueller_baclofen(),
   };
@@ -292,13 +590,16 @@ std::string heldout_table_markdown(const std::vector<Comparator>& comparators) {
       } else {
         band = "within " + format("%.3g", c.acceptance_fold) + "-fold";
       }
-      // A summary quantity or a bound carries its unit in its label.
+      // A summary quantity, a time or a bound carries its unit in its label.
       const bool curve_value =
-          o.comparison != Comparison::kSummary && o.comparison != Comparison::kLowerBound;
+          o.comparison != Comparison::kSummary && o.comparison != Comparison::kLowerBound &&
+          o.comparison != Comparison::kTimeOfPeak && o.comparison != Comparison::kHalfLife;
+      const char* verdict = c.accepted(o) ? "pass" : c.gap.empty() ? "FAIL" : "gap";
       out += "| [" + c.id + "](" + c.id + ".svg) | " + o.label + " | " + observed +
-             (curve_value ? " " + c.unit : std::string()) + " | " + format("%.4g", o.predicted) +
+             (curve_value ? " " + c.unit : std::string()) +
+             (o.reconstructed ? " (reconstructed)" : "") + " | " + format("%.4g", o.predicted) +
              " | " + format("%+.0f %%", 100.0 * Comparator::relative_error(o)) + " | " + band +
-             " | " + (c.accepted(o) ? "pass" : "FAIL") + " |\n";
+             " | " + verdict + " |\n";
     }
   }
   out +=
@@ -321,6 +622,13 @@ std::string heldout_table_markdown(const std::vector<Comparator>& comparators) {
   for (const Comparator& c : comparators) {
     out += "- `" + c.id + "`: " + c.title + ". Source: " + c.source + ". Simulated: " + c.protocol +
            ". Spread: " + c.spread + ". Held out: " + c.independence + ".\n";
+  }
+  out +=
+      "\nDocumented gaps: comparators the model misses (\"gap\" above). Their tests assert the "
+      "measured error, so a model change that moves it is seen; no parameter was refitted to "
+      "pass.\n\n";
+  for (const Comparator& c : comparators) {
+    if (!c.gap.empty()) out += "- `" + c.id + "`: " + c.gap + ".\n";
   }
   return out;
 }
@@ -383,9 +691,10 @@ std::string line(double x1, double y1, double x2, double y2, const char* colour,
          num(y2) + "\" stroke=\"" + colour + "\" " + extra + "/>\n";
 }
 
-std::string header(const Comparator& c) {
+// extra_height: room below the plot for lines of notes.
+std::string header(const Comparator& c, double extra_height = 0.0) {
   return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(kWidth) + "\" height=\"" +
-         num(kHeight) +
+         num(kHeight + extra_height) +
          "\" font-family=\"sans-serif\">\n<rect width=\"100%\" height=\"100%\" "
          "fill=\"white\"/>\n" +
          text(kWidth / 2, 22, c.title, "middle", 14);
@@ -420,13 +729,21 @@ std::string summary_svg(const Comparator& c) {
   return out + "</svg>\n";
 }
 
-// Summary quantities and lower bounds are in the table, not points on the model's curves.
+// Summary quantities, times, half-lives and lower bounds are in the table, not points on the
+// model's curves.
 bool drawn(const Observation& o) {
-  return o.comparison != Comparison::kSummary && o.comparison != Comparison::kLowerBound;
+  return o.comparison == Comparison::kValueAt || o.comparison == Comparison::kPeak ||
+         o.comparison == Comparison::kUpperBound;
 }
 
+constexpr double kNoteLine = 16.0;
+
 std::string course_svg(const Comparator& c) {
-  std::string out = header(c);
+  // Observations that are not points on the curves are written as lines below the plot.
+  const double notes =
+      static_cast<double>(std::count_if(c.observations.begin(), c.observations.end(),
+                                        [](const Observation& o) { return !drawn(o); }));
+  std::string out = header(c, notes * kNoteLine);
   double t_min = 0.0, t_max = 0.0, y_min = 1e300, y_max = 0.0;
   for (const Series& s : c.series) {
     t_min = std::min(t_min, s.time_h.front());
@@ -472,15 +789,15 @@ std::string course_svg(const Comparator& c) {
     out += line(x1 - 130, y1 + 10 + 14 * static_cast<double>(i), x1 - 110,
                 y1 + 10 + 14 * static_cast<double>(i), kColours[i % 4], "stroke-width=\"2\"");
   }
-  double note_y = y1 + 14.0;
+  double note_y = kHeight + kNoteLine / 2;
   for (const Observation& o : c.observations) {
     if (!drawn(o)) {
       // Not a point on the curves: the observation and the model's value as text.
-      out += text(x0 + 6, note_y,
-                  o.label + ": observed >= " + format("%.3g", o.observed) + ", model " +
-                      format("%.3g", o.predicted),
-                  "start", 11);
-      note_y += 14.0;
+      out += text(x0, note_y,
+                  o.label + ": observed " + (o.comparison == Comparison::kLowerBound ? ">= " : "") +
+                      format("%.3g", o.observed) + ", model " + format("%.3g", o.predicted),
+                  "start", 12);
+      note_y += kNoteLine;
       continue;
     }
     const double px = x.map(o.time_h, x0, x1);
@@ -492,10 +809,33 @@ std::string course_svg(const Comparator& c) {
     }
     out += line(px, y.map(o.observed_low, y0, y1), px, y.map(o.observed_high, y0, y1), "black",
                 "stroke-width=\"2\"");
-    out += "<circle cx=\"" + num(px) + "\" cy=\"" + num(py) + "\" r=\"4\" fill=\"black\"/>\n";
-    out += text(px + 8, py - 6, o.label + (o.comparison == Comparison::kPeak ? " (peak)" : ""),
+    if (o.time_low_h != o.time_high_h) {
+      out += line(x.map(o.time_low_h, x0, x1), py, x.map(o.time_high_h, x0, x1), py, "black",
+                  "stroke-width=\"2\"");
+    }
+    out += "<circle cx=\"" + num(px) + "\" cy=\"" + num(py) + "\" r=\"4\" " +
+           (o.reconstructed ? "fill=\"white\" stroke=\"black\" stroke-width=\"1.5\""
+                            : "fill=\"black\"") +
+           "/>\n";
+    // Observations at the same point (e.g. one reported range for several doses) share the
+    // marker; their labels stack.
+    const double stacked =
+        14.0 * static_cast<double>(std::count_if(
+                   c.observations.begin(), c.observations.end(), [&o](const Observation& e) {
+                     return &e < &o && drawn(e) && e.time_h == o.time_h && e.observed == o.observed;
+                   }));
+    const bool says_peak =
+        o.label.find("peak") != std::string::npos || o.label.find("Cmax") != std::string::npos;
+    out += text(px + 8, py - 6 + stacked,
+                o.label + (o.comparison == Comparison::kPeak && !says_peak ? " (peak)" : ""),
                 "start", 11);
   }
+  const bool any_reconstructed = std::any_of(c.observations.begin(), c.observations.end(),
+                                             [](const Observation& o) { return o.reconstructed; });
+  out += text(x0 + 6, y0 - 8,
+              std::string("black: observed, bars: reported spread") +
+                  (any_reconstructed ? "; open: reconstructed from reported statistics" : ""),
+              "start", 11);
   return out + "</svg>\n";
 }
 

@@ -23,17 +23,26 @@ enum class Comparison {
   kUpperBound,  // the model's maximum must not exceed the observed bound
   kSummary,     // a summary quantity (clearance, half-life...) against the observed value
   kLowerBound,  // a summary quantity that must be at least the observed value
+  kTimeOfPeak,  // when the series peaks, min, against the observed time of the peak
+  kHalfLife,    // half-life, min, of a log-linear fit of the series from time_h to time_to_h
 };
 
 struct Observation {
   std::string label;  // e.g. "0.5 mg, 1 h" or "CL, mL/min"
   Comparison comparison = Comparison::kValueAt;
   std::size_t series = 0;  // the model series it is read from (not for kSummary)
-  double time_h = 0.0;     // where it is drawn (kValueAt, kPeak, kUpperBound)
+  double time_h = 0.0;     // where it is drawn (kValueAt, kPeak); kHalfLife: fit from here
   double observed = 0.0;
   double observed_low = 0.0;  // the study's spread (SD, SEM or range, named in `spread`)
   double observed_high = 0.0;
   double predicted = 0.0;  // filled by the simulation
+  double time_to_h = 0.0;  // kHalfLife: end of the fitted window
+  // Drawn as a horizontal bar: the reported spread of the time (e.g. tmax +/- SEM).
+  double time_low_h = 0.0;
+  double time_high_h = 0.0;
+  // Not a reported number but one computed from reported summary statistics (e.g. a 1-h level
+  // carried forward by the terminal half-life): marked in the table, drawn as an open circle.
+  bool reconstructed = false;
 };
 
 struct Comparator {
@@ -52,6 +61,10 @@ struct Comparator {
   double acceptance_fold = 2.0;
   std::vector<Series> series;
   std::vector<Observation> observations;
+  // Non-empty: the model misses this comparator's band and this says why. The miss is reported
+  // (table, plot, docs/credibility.md) and its test asserts the measured error, so that a model
+  // change that moves it is seen; no parameter is refitted to pass.
+  std::string gap;
 
   // Signed relative error (predicted / observed - 1) of one observation.
   static double relative_error(const Observation& o) { return o.predicted / o.observed - 1.0; }

@@ -74,9 +74,9 @@ double baclofen_stop(const ModelInputs& in) {
   return peak;
 }
 
-Factor multiply(const std::string& name, const std::string& status, double low, double high,
-                double DrugParameters::*field, bool morphine) {
-  return {name, status, low, high, [field, morphine](ModelInputs& in, double v) {
+Factor multiply(const std::string& id, const std::string& name, const std::string& status,
+                double low, double high, double DrugParameters::*field, bool morphine) {
+  return {id, name, status, low, high, [field, morphine](ModelInputs& in, double v) {
             DrugParameters& d = morphine ? in.morphine : in.baclofen;
             d.*field = v;
           }};
@@ -88,13 +88,6 @@ double mean(const std::vector<double>& v) {
 
 }  // namespace
 
-ModelInputs reference_inputs() {
-  ModelInputs in{PatientParameters{}, reference_patient("spasticity_lumbar"),
-                 drug(DrugId::kMorphine), drug(DrugId::kBaclofen)};
-  in.patient.opioid_tolerant = true;
-  return in;
-}
-
 ModelInputs cohort_inputs(std::uint64_t cohort_seed, std::size_t member) {
   const PatientParameters patient = CohortGenerator(cohort_seed).patient(member);
   PatientParameters spastic = patient;
@@ -105,49 +98,52 @@ ModelInputs cohort_inputs(std::uint64_t cohort_seed, std::size_t member) {
 
 const std::vector<Factor>& uncertain_factors() {
   static const std::vector<Factor> factors = {
-      {"dispersion D at C2, cm^2/s", "[CAL]", 0.1, 0.4,
+      {"dispersion", "dispersion D at C2, cm^2/s", "[CAL]", 0.1, 0.4,
        [](ModelInputs& in, double v) {
          in.patient.dispersion_cm2_per_s = v;
          in.baclofen_patient.dispersion_cm2_per_s = v;
        }},
-      multiply("morphine CSF clearance, mL/min", "[CAL]", 0.45, 0.7,
+      multiply("morphine_csf_clearance", "morphine CSF clearance, mL/min", "[CAL]", 0.45, 0.7,
                &DrugParameters::csf_clearance_ml_per_min, true),
-      multiply("morphine therapeutic t1/2 ke0, min", "[ASM]", 15.0, 60.0,
-               &DrugParameters::therapeutic_equilibration_half_life_min, true),
-      multiply("morphine supraspinal t1/2 ke0, min", "[CAL]", 60.0, 240.0,
-               &DrugParameters::supraspinal_equilibration_half_life_min, true),
-      multiply("morphine plasma t1/2 ke0, min", "[ASM]", 30.0, 180.0,
+      multiply("morphine_therapeutic_ke0", "morphine therapeutic t1/2 ke0, min", "[ASM]", 15.0,
+               60.0, &DrugParameters::therapeutic_equilibration_half_life_min, true),
+      multiply("morphine_supraspinal_ke0", "morphine supraspinal t1/2 ke0, min", "[CAL]", 60.0,
+               240.0, &DrugParameters::supraspinal_equilibration_half_life_min, true),
+      multiply("morphine_plasma_ke0", "morphine plasma t1/2 ke0, min", "[ASM]", 30.0, 180.0,
                &DrugParameters::plasma_effect_equilibration_half_life_min, true),
-      multiply("morphine analgesic EC50, ug/mL", "[CAL]", 0.75, 3.0,
+      multiply("morphine_analgesic_ec50", "morphine analgesic EC50, ug/mL", "[CAL]", 0.75, 3.0,
                &DrugParameters::ec50_csf_ug_per_ml, true),
-      multiply("morphine analgesic Emax", "[ASM]", 0.7, 1.0, &DrugParameters::emax, true),
-      multiply("morphine analgesic Hill", "[ASM]", 1.0, 2.5, &DrugParameters::hill, true),
-      multiply("morphine respiratory EC50 CSF, ug/mL", "[CAL]", 0.9, 3.6,
-               &DrugParameters::respiratory_ec50_csf_ug_per_ml, true),
-      multiply("morphine respiratory EC50 plasma, ng/mL", "[ASM]", 50.0, 200.0,
-               &DrugParameters::respiratory_ec50_plasma_ng_per_ml, true),
-      multiply("morphine adverse Hill", "[ASM]", 1.5, 3.0, &DrugParameters::adverse_hill, true),
-      multiply("morphine tolerance time constant, d", "[ASM]", 10.0, 42.0,
-               &DrugParameters::tolerance_time_constant_d, true),
-      multiply("morphine tolerance potency K_I / EC50", "[CAL]", 1.5, 3.0,
-               &DrugParameters::tolerance_potency_ratio, true),
-      {"initial tolerance factor (tolerant patient)", "[ASM]", 1.5, 6.0,
+      multiply("morphine_emax", "morphine analgesic Emax", "[ASM]", 0.7, 1.0, &DrugParameters::emax,
+               true),
+      multiply("morphine_hill", "morphine analgesic Hill", "[ASM]", 1.0, 2.5, &DrugParameters::hill,
+               true),
+      multiply("morphine_respiratory_ec50_csf", "morphine respiratory EC50 CSF, ug/mL", "[CAL]",
+               0.9, 3.6, &DrugParameters::respiratory_ec50_csf_ug_per_ml, true),
+      multiply("morphine_respiratory_ec50_plasma", "morphine respiratory EC50 plasma, ng/mL",
+               "[ASM]", 50.0, 200.0, &DrugParameters::respiratory_ec50_plasma_ng_per_ml, true),
+      multiply("morphine_adverse_hill", "morphine adverse Hill", "[ASM]", 1.5, 3.0,
+               &DrugParameters::adverse_hill, true),
+      multiply("morphine_tolerance_time_constant", "morphine tolerance time constant, d", "[ASM]",
+               10.0, 42.0, &DrugParameters::tolerance_time_constant_d, true),
+      multiply("morphine_tolerance_potency", "morphine tolerance potency K_I / EC50", "[CAL]", 1.5,
+               3.0, &DrugParameters::tolerance_potency_ratio, true),
+      {"initial_tolerance_factor", "initial tolerance factor (tolerant patient)", "[ASM]", 1.5, 6.0,
        [](ModelInputs& in, double v) { in.patient.initial_tolerance_factor = v; }},
-      multiply("morphine s.c. absorption t1/2, min", "[STU]", 3.0, 15.0,
+      multiply("morphine_sc_absorption", "morphine s.c. absorption t1/2, min", "[STU]", 3.0, 15.0,
                &DrugParameters::tissue_absorption_half_life_min, true),
-      multiply("morphine central volume, L/kg", "[CAL]", 0.4, 1.6,
+      multiply("morphine_central_volume", "morphine central volume, L/kg", "[CAL]", 0.4, 1.6,
                &DrugParameters::plasma_central_volume_l_per_kg, true),
-      multiply("baclofen CSF clearance, mL/min", "[CAL]", 0.8, 1.6,
+      multiply("baclofen_csf_clearance", "baclofen CSF clearance, mL/min", "[CAL]", 0.8, 1.6,
                &DrugParameters::csf_clearance_ml_per_min, false),
-      multiply("baclofen therapeutic t1/2 ke0, min", "[CAL]", 120.0, 480.0,
-               &DrugParameters::therapeutic_equilibration_half_life_min, false),
-      multiply("baclofen EC50, ug/mL", "[CAL]", 0.16, 0.64, &DrugParameters::ec50_csf_ug_per_ml,
-               false),
-      multiply("baclofen Emax", "[ASM]", 0.7, 1.0, &DrugParameters::emax, false),
-      multiply("baclofen Hill", "[ASM]", 1.5, 3.0, &DrugParameters::hill, false),
-      multiply("baclofen withdrawal time constant, h", "[ASM]", 12.0, 48.0,
-               &DrugParameters::withdrawal_adaptation_time_constant_h, false),
-      multiply("baclofen withdrawal severity", "[ASM]", 0.5, 1.0,
+      multiply("baclofen_therapeutic_ke0", "baclofen therapeutic t1/2 ke0, min", "[CAL]", 120.0,
+               480.0, &DrugParameters::therapeutic_equilibration_half_life_min, false),
+      multiply("baclofen_ec50", "baclofen EC50, ug/mL", "[CAL]", 0.16, 0.64,
+               &DrugParameters::ec50_csf_ug_per_ml, false),
+      multiply("baclofen_emax", "baclofen Emax", "[ASM]", 0.7, 1.0, &DrugParameters::emax, false),
+      multiply("baclofen_hill", "baclofen Hill", "[ASM]", 1.5, 3.0, &DrugParameters::hill, false),
+      multiply("baclofen_withdrawal_time_constant", "baclofen withdrawal time constant, h", "[ASM]",
+               12.0, 48.0, &DrugParameters::withdrawal_adaptation_time_constant_h, false),
+      multiply("baclofen_withdrawal_severity", "baclofen withdrawal severity", "[ASM]", 0.5, 1.0,
                &DrugParameters::withdrawal_severity, false),
   };
   return factors;
@@ -173,17 +169,44 @@ SafetyOutputs safety_outputs(const ModelInputs& inputs) {
   return out;
 }
 
-ElementaryEffects morris(std::size_t factor_count, std::size_t trajectories, std::uint64_t seed,
-                         const std::function<SafetyOutputs(const std::vector<double>&)>& model) {
-  constexpr double kDelta = 2.0 / 3.0;  // 4 levels {0, 1/3, 2/3, 1}
+const Factor* find_factor(std::string_view id) {
+  for (const Factor& factor : uncertain_factors()) {
+    if (factor.id == id) return &factor;
+  }
+  return nullptr;
+}
+
+void apply_factor(const Factor& factor, double unit, PatientParameters& patient,
+                  DrugParameters& run_drug) {
+  // The run's patient stands for both patients of ModelInputs, the run's drug for the one of
+  // the two drugs it is; the library's value of the other takes what its factors do, unused.
+  ModelInputs in{patient, patient, drug(DrugId::kMorphine), drug(DrugId::kBaclofen)};
+  if (run_drug.id == DrugId::kMorphine) in.morphine = run_drug;
+  if (run_drug.id == DrugId::kBaclofen) in.baclofen = run_drug;
+  factor.apply(in, factor.value_at(unit));
+  patient = in.patient;
+  if (run_drug.id == DrugId::kMorphine) run_drug = in.morphine;
+  if (run_drug.id == DrugId::kBaclofen) run_drug = in.baclofen;
+}
+
+MorrisDesign morris_design(std::size_t factor_count, std::size_t trajectories, std::size_t levels,
+                           std::uint64_t seed) {
+  MorrisDesign design;
+  design.factor_count = factor_count;
+  design.trajectories = trajectories;
+  design.levels = levels;
+  const double step = 1.0 / static_cast<double>(levels - 1);
+  design.delta = static_cast<double>(levels / 2) * step;
   std::mt19937_64 engine(seed);
-  std::vector<std::vector<std::array<double, kSafetyOutputCount>>> effects(factor_count);
-  ElementaryEffects result;
-  result.nominal = model(std::vector<double>(factor_count, 0.5));
-  result.evaluations = 1;
   for (std::size_t r = 0; r < trajectories; ++r) {
+    // A start from which +delta stays in [0, 1]: one of the lower levels/2 levels.
     std::vector<double> x(factor_count);
-    for (double& xi : x) xi = uniform_unit(engine) < 0.5 ? 0.0 : 1.0 / 3.0;
+    for (double& xi : x) {
+      const auto level = std::min(
+          levels / 2 - 1,
+          static_cast<std::size_t>(uniform_unit(engine) * static_cast<double>(levels / 2)));
+      xi = static_cast<double>(level) * step;
+    }
     std::vector<std::size_t> order(factor_count);
     std::iota(order.begin(), order.end(), std::size_t{0});
     // Fisher-Yates with the portable uniform draw (std::shuffle is implementation-defined).
@@ -192,32 +215,43 @@ ElementaryEffects morris(std::size_t factor_count, std::size_t trajectories, std
           std::min(i - 1, static_cast<std::size_t>(uniform_unit(engine) * static_cast<double>(i)));
       std::swap(order[i - 1], order[j]);
     }
-    SafetyOutputs y = model(x);
-    ++result.evaluations;
+    design.points.push_back(x);
+    design.moved.push_back(0);  // the start moves nothing
     for (const std::size_t i : order) {
-      x[i] += kDelta;
-      const SafetyOutputs next = model(x);
-      ++result.evaluations;
-      std::array<double, kSafetyOutputCount> ee{};
-      for (std::size_t k = 0; k < kSafetyOutputCount; ++k) ee[k] = (next[k] - y[k]) / kDelta;
-      effects[i].push_back(ee);
-      y = next;
+      x[i] += design.delta;
+      design.points.push_back(x);
+      design.moved.push_back(i);
     }
   }
-  for (std::size_t i = 0; i < factor_count; ++i) {
-    std::array<double, kSafetyOutputCount> mu_star{}, sigma{};
-    for (std::size_t k = 0; k < kSafetyOutputCount; ++k) {
-      std::vector<double> values, absolute;
-      for (const auto& ee : effects[i]) {
-        values.push_back(ee[k]);
-        absolute.push_back(std::abs(ee[k]));
-      }
-      mu_star[k] = mean(absolute);
+  return design;
+}
+
+ElementaryEffects elementary_effects(const MorrisDesign& design,
+                                     const std::vector<std::vector<double>>& outputs) {
+  const std::size_t output_count = outputs.empty() ? 0 : outputs.front().size();
+  // effects[factor][output]: one elementary effect per trajectory.
+  std::vector<std::vector<std::vector<double>>> effects(
+      design.factor_count, std::vector<std::vector<double>>(output_count));
+  const std::size_t length = design.factor_count + 1;
+  for (std::size_t point = 0; point < design.points.size(); ++point) {
+    if (point % length == 0) continue;
+    for (std::size_t k = 0; k < output_count; ++k) {
+      effects[design.moved[point]][k].push_back((outputs[point][k] - outputs[point - 1][k]) /
+                                                design.delta);
+    }
+  }
+  ElementaryEffects result;
+  for (const auto& factor : effects) {
+    std::vector<double> mu_star, sigma;
+    for (const std::vector<double>& values : factor) {
+      std::vector<double> absolute;
+      for (const double v : values) absolute.push_back(std::abs(v));
+      mu_star.push_back(mean(absolute));
       const double m = mean(values);
       double sum_sq = 0.0;
       for (const double v : values) sum_sq += (v - m) * (v - m);
-      sigma[k] =
-          values.size() > 1 ? std::sqrt(sum_sq / static_cast<double>(values.size() - 1)) : 0.0;
+      sigma.push_back(values.size() > 1 ? std::sqrt(sum_sq / static_cast<double>(values.size() - 1))
+                                        : 0.0);
     }
     result.mu_star.push_back(mu_star);
     result.sigma.push_back(sigma);
@@ -225,16 +259,24 @@ ElementaryEffects morris(std::size_t factor_count, std::size_t trajectories, std
   return result;
 }
 
-ElementaryEffects patient_model_morris(std::size_t trajectories, std::uint64_t seed) {
-  const std::vector<Factor>& factors = uncertain_factors();
-  const auto model = [&factors](const std::vector<double>& x) {
-    ModelInputs in = reference_inputs();
-    for (std::size_t i = 0; i < factors.size(); ++i) {
-      factors[i].apply(in, factors[i].low + x[i] * (factors[i].high - factors[i].low));
-    }
-    return safety_outputs(in);
-  };
-  return morris(factors.size(), trajectories, seed, model);
+std::string morris_ranking_markdown(const std::vector<const Factor*>& factors,
+                                    const ElementaryEffects& effects, std::size_t output) {
+  std::vector<std::size_t> order(factors.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return effects.mu_star[a][output] > effects.mu_star[b][output];
+  });
+  std::string out =
+      "| rank | factor | id | status | range | mu* | sigma |\n"
+      "| --- | --- | --- | --- | --- | --- | --- |\n";
+  for (std::size_t rank = 0; rank < order.size(); ++rank) {
+    const Factor& factor = *factors[order[rank]];
+    out += "| " + std::to_string(rank + 1) + " | " + factor.name + " | `" + factor.id + "` | " +
+           factor.status + " | " + format("%g", factor.low) + "-" + format("%g", factor.high) +
+           " | " + format("%.3g", effects.mu_star[order[rank]][output]) + " | " +
+           format("%.3g", effects.sigma[order[rank]][output]) + " |\n";
+  }
+  return out;
 }
 
 std::vector<SafetyOutputs> patient_variability(std::uint64_t cohort_seed, std::size_t count) {
@@ -245,69 +287,61 @@ std::vector<SafetyOutputs> patient_variability(std::uint64_t cohort_seed, std::s
   return outputs;
 }
 
-std::string sensitivity_markdown(const ElementaryEffects& effects, std::size_t trajectories,
-                                 std::uint64_t seed, const std::vector<SafetyOutputs>& patients) {
-  const std::vector<Factor>& factors = uncertain_factors();
+std::string sensitivity_markdown(const Screening& screening,
+                                 const std::vector<SafetyOutputs>& patients) {
   const auto& names = safety_output_names();
   std::string out =
       "# Sensitivity of the safety outputs: parameter uncertainty and patient variability\n\n"
-      "Generated by `build/default/bench/physio/physio_sensitivity docs/sensitivity.md` (Morris "
-      "elementary effects, " +
-      std::to_string(trajectories) + " trajectories, seed " + std::to_string(seed) + ", " +
-      std::to_string(effects.evaluations) + " model evaluations; " +
-      std::to_string(patients.size()) + " generated patients of cohort seed " +
-      std::to_string(kVariabilityCohortSeed) +
-      "); `PhysioSensitivity.CheckedInTableIsRegeneratedIdentically` fails when it is stale. "
-      "Method and factors: `twin/physio/validation/sensitivity.h`, "
+      "Generated by `campaigns/sensitivity.sh` (`pumpbench campaign " +
+      screening.campaign_file +
+      "`, then `physio_sensitivity` on its `campaign.json`): Morris elementary effects, " +
+      std::to_string(screening.trajectories) + " trajectories of " +
+      std::to_string(screening.levels) + " levels, seed " + std::to_string(screening.seed) + ", " +
+      std::to_string(screening.runs) + " whole-chain runs; campaign file sha256 `" +
+      screening.campaign_file_sha256 +
+      "` (`PumpbenchSensitivity.CheckedInDocumentIsFromTheShippedCampaignFile` fails when the "
+      "file changes and this document is not regenerated). Method and factors: "
+      "`twin/physio/validation/sensitivity.h`, [campaigns.md](campaigns.md) (\"Sensitivity\"), "
       "[credibility.md](credibility.md).\n\n"
       "Two kinds of uncertainty, kept apart. **Parameter uncertainty**: the population-typical "
-      "value of a calibrated [CAL] or assumed [ASM] parameter, varied over the range below "
-      "(mapped linearly from 4 levels) by the Morris screening, always in the same reference "
-      "patients (the reference adult, opioid-tolerant for output 5, opioid-naive for outputs "
-      "1-3; spasticity_lumbar for output 4). **Patient variability**: real spread between "
-      "patients (the cohort, [models.md](models.md)), shown in the second table as the outputs "
-      "of generated patients at the nominal parameters; it is not a factor of the screening.\n\n"
-      "Outputs (safety signals): (1) peak respiratory-depression index within 24 h of 1 mg "
-      "morphine into lumbar CSF; (2) the hour of that peak; (3) peak respiratory-depression index "
-      "within 12 h of 20 mg morphine under the skin (a small pocket fill); (4) peak withdrawal "
-      "risk within 3 days of stopping 400 ug/day of baclofen at T11 after 5 days; (5) analgesia "
-      "fraction after 6 weeks of 2 mg/day of morphine into T10 (the loss of effect acquired "
-      "tolerance brings).\n\n"
-      "Nominal outputs (every factor at the middle of its range): ";
-  for (std::size_t k = 0; k < kSafetyOutputCount; ++k) {
-    out += std::string(k ? ", " : "") + "(" + std::to_string(k + 1) + ") " +
-           format("%.3g", effects.nominal[k]);
-  }
-  out +=
-      ".\n\n## Parameter uncertainty (Morris screening)\n\n"
+      "value of a calibrated [CAL] or assumed [ASM] parameter, varied over its range (mapped "
+      "linearly from the levels) by the Morris screening, always in the same patient: each "
+      "design point is one run of the whole chain (firmware, pump, catheter, patient) of the "
+      "campaign's scenario with the factors applied to its patient and drug, and the outputs are "
+      "the run's key figures (`result.json`, [scenarios.md](scenarios.md)). **Patient "
+      "variability**: real spread between patients (the cohort, [models.md](models.md)), shown "
+      "in the last table as the patient model's outputs for generated patients at the nominal "
+      "parameters; it is not a factor of the screening.\n\n"
+      "## Parameter uncertainty (Morris screening of whole-chain runs)\n\n"
       "mu* is the mean absolute elementary effect (change of the output when the factor moves "
       "over its whole range, per unit of that range); sigma the standard deviation of the "
-      "effects (interactions and non-linearity). Factors with mu* near 0 for every output can be "
-      "left as assumptions; the largest mu* are where better data would most improve "
-      "credibility.\n\n| factor | status | range |";
-  for (std::size_t k = 0; k < kSafetyOutputCount; ++k) {
-    out += " (" + std::to_string(k + 1) + ") mu* / sigma |";
-  }
-  out += "\n| --- | --- | --- |";
-  for (std::size_t k = 0; k < kSafetyOutputCount; ++k) out += " --- |";
-  out += "\n";
-  for (std::size_t i = 0; i < factors.size(); ++i) {
-    out += "| " + factors[i].name + " | " + factors[i].status + " | " +
-           format("%g", factors[i].low) + "-" + format("%g", factors[i].high) + " |";
-    for (std::size_t k = 0; k < kSafetyOutputCount; ++k) {
-      out += " " + format("%.3g", effects.mu_star[i][k]) + " / " +
-             format("%.3g", effects.sigma[i][k]) + " |";
+      "effects (interactions and non-linearity). Factors are ranked by mu*; those with mu* near 0 "
+      "can be left as assumptions for this use, the largest are where better data would most "
+      "improve credibility.\n\nThe campaign: " +
+      screening.description + "\n";
+  for (const ScreenedCell& cell : screening.cells) {
+    for (std::size_t k = 0; k < cell.outputs.size(); ++k) {
+      out += "\n### " + cell.scenario + " [" + cell.variant + "]: `" + cell.outputs[k] + "`\n\n" +
+             morris_ranking_markdown(screening.factors, cell.effects, k);
     }
-    out += "\n";
   }
   out +=
       "\n## Patient variability (generated patients, nominal parameters)\n\n"
-      "Each output over the patients, in their own opioid status for output 5 (naive patients "
-      "have no initial tolerance), with the range of the Morris screening's elementary effects "
-      "beside it for scale: a spread between patients larger than every mu* means the cohort, "
-      "not the uncertain population values, dominates that output.\n\n"
-      "| output | median | 10th-90th percentile | range | largest mu* (factor) |\n"
-      "| --- | --- | --- | --- | --- |\n";
+      "The patient model alone, in " +
+      std::to_string(patients.size()) + " generated patients of cohort seed " +
+      std::to_string(kVariabilityCohortSeed) +
+      " (`patient_variability()`), each in its own opioid status for output 5 (naive patients "
+      "have no initial tolerance): (1) peak respiratory-depression index within 24 h of 1 mg "
+      "morphine into lumbar CSF (opioid-naive); (2) the hour of that peak; (3) peak "
+      "respiratory-depression index within 12 h of 20 mg morphine under the skin (a small pocket "
+      "fill); (4) peak withdrawal risk within 3 days of stopping 400 ug/day of baclofen at T11 "
+      "after 5 days; (5) analgesia fraction after 6 weeks of 2 mg/day of morphine into T10 (the "
+      "loss of effect acquired tolerance brings). Outputs (1)-(3) are what the screening's "
+      "`peak_respiratory_depression_index` and `peak_respiratory_depression_time_h` measure in "
+      "the whole chain: a spread between patients larger than the largest mu* of an output means "
+      "the cohort, not the uncertain population values, dominates it.\n\n"
+      "| output | median | 10th-90th percentile | range |\n"
+      "| --- | --- | --- | --- |\n";
   for (std::size_t k = 0; k < kSafetyOutputCount; ++k) {
     std::vector<double> values;
     for (const SafetyOutputs& p : patients) values.push_back(p[k]);
@@ -317,23 +351,15 @@ std::string sensitivity_markdown(const ElementaryEffects& effects, std::size_t t
       const double position = q * static_cast<double>(values.size() - 1);
       const auto below = static_cast<std::size_t>(position);
       const std::size_t above = std::min(below + 1, values.size() - 1);
-      return values[below] + (position - static_cast<double>(below)) * (values[above] - values[below]);
+      return values[below] +
+             (position - static_cast<double>(below)) * (values[above] - values[below]);
     };
-    std::size_t largest = 0;
-    for (std::size_t i = 1; i < factors.size(); ++i) {
-      if (effects.mu_star[i][k] > effects.mu_star[largest][k]) largest = i;
-    }
     out += "| (" + std::to_string(k + 1) + ") " + names[k] + " | " + format("%.3g", quantile(0.5)) +
            " | " + format("%.3g", quantile(0.1)) + "-" + format("%.3g", quantile(0.9)) + " | " +
            format("%.3g", values.empty() ? 0.0 : values.front()) + "-" +
-           format("%.3g", values.empty() ? 0.0 : values.back()) + " | " +
-           format("%.3g", effects.mu_star[largest][k]) + " (" + factors[largest].name + ") |\n";
+           format("%.3g", values.empty() ? 0.0 : values.back()) + " |\n";
   }
-  out += "\nOutputs: ";
-  for (std::size_t k = 0; k < kSafetyOutputCount; ++k) {
-    out += std::string(k ? "; " : "") + "(" + std::to_string(k + 1) + ") " + names[k];
-  }
-  return out + ".\n";
+  return out;
 }
 
 }  // namespace pumptwin::physio::validation
