@@ -4,6 +4,9 @@
 #include <array>
 #include <cstdlib>
 
+#include "firmware_vocabulary.h"
+#include "plot_axes.h"
+
 namespace pumptwin::live {
 
 std::string encode(const Json& message) {
@@ -225,16 +228,25 @@ std::string parse_endpoint(const std::string& text, std::string& host, unsigned 
 }
 
 std::string event_kind(const std::string& source, const std::string& text) {
-  if (text.find("alarm_raised") != std::string::npos) return "alarm_raised";
-  if (text.find("alarm_cleared") != std::string::npos) return "alarm_cleared";
+  if (source == "firmware") {
+    // What the event is, as the firmware defines it (firmware/app/events.def).
+    const firmware_vocabulary::Event* event = firmware_vocabulary::event_in_line(text);
+    if (event && event->kind == firmware_vocabulary::EventKind::kAlarmRaised) return "alarm_raised";
+    if (event && event->kind == firmware_vocabulary::EventKind::kAlarmCleared) {
+      return "alarm_cleared";
+    }
+    return "firmware";
+  }
   if (source == "bench") {
-    if (text.find("inject") != std::string::npos || text.find("cleared ") != std::string::npos) {
+    // A fault step's line is read where the plots read it, so both call the same lines faults.
+    const plot::MarkerKind marker = plot::marker_kind(source, text);
+    if (marker == plot::MarkerKind::kFaultInjected || marker == plot::MarkerKind::kFaultCleared) {
       return "fault";
     }
     if (text.rfind("expectation", 0) == 0) return "verdict";
     return "step";
   }
-  return source == "firmware" ? "firmware" : "log";
+  return "log";
 }
 
 }  // namespace pumptwin::live

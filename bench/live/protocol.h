@@ -70,7 +70,8 @@ std::string parse_endpoint(const std::string& text, std::string& host, unsigned 
 
 // The kind of an event line ("alarm_raised", "alarm_cleared", "fault", "verdict", "step",
 // "firmware", "log") from its source and text, as the server streams it and the viewer files
-// it when it plays a recorded events.log.
+// it when it plays a recorded events.log. A firmware event's kind is its definition's
+// (firmware/app/events.def), found by the name the line gives.
 std::string event_kind(const std::string& source, const std::string& text);
 
 }  // namespace pumptwin::live

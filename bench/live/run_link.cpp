@@ -57,9 +57,15 @@ Json fault_catalogue_json() {
           entry["kind"] = "choice";
           entry["choices"] = parameter.choices;
           break;
-        case ParameterKind::kLevel:
+        case ParameterKind::kLevel: {
           entry["kind"] = "level";
+          // The levels the patient model can place a tip at, from the sacrum up.
+          Json levels = Json::array();
+          for (const auto& level : pumptwin::physio::neuraxis_levels())
+            levels.push_back(level.name);
+          entry["choices"] = levels;
           break;
+        }
         default:
           entry["kind"] = "quantity";
           break;

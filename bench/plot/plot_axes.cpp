@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <iterator>
 
+#include "firmware_vocabulary.h"
+
 namespace pumptwin::plot {
 
 namespace {
@@ -218,18 +220,30 @@ MarkerKind marker_kind(const std::string& source, const std::string& text) {
     return MarkerKind::kNone;
   }
   if (source != "firmware") return MarkerKind::kNone;
-  // "seq=N name detail"
-  const std::size_t name_at = text.find(' ');
-  if (name_at == std::string::npos) return MarkerKind::kNone;
-  const std::string name = text.substr(name_at + 1, text.find(' ', name_at + 1) - name_at - 1);
-  if (name == "alarm_raised") return MarkerKind::kAlarmRaised;
-  if (name == "alarm_cleared" || name == "alarms_acknowledged") return MarkerKind::kAlarmCleared;
-  if (name == "ptm_bolus") return MarkerKind::kPtmGranted;
-  if (name == "ptm_refused") return MarkerKind::kPtmRefused;
-  if (name == "refill") return MarkerKind::kRefill;
-  if (name == "program_changed") return MarkerKind::kProgramChanged;
-  if (name == "clinician_bolus" || name == "priming_bolus" || name == "bridging_bolus") {
-    return MarkerKind::kBolus;
+  // What the event is, as the firmware defines it (firmware/app/events.def).
+  const firmware_vocabulary::Event* event = firmware_vocabulary::event_in_line(text);
+  if (!event) return MarkerKind::kNone;
+  using firmware_vocabulary::EventKind;
+  switch (event->kind) {
+    case EventKind::kAlarmRaised:
+      return MarkerKind::kAlarmRaised;
+    case EventKind::kAlarmCleared:
+    case EventKind::kAlarmsAcknowledged:
+      return MarkerKind::kAlarmCleared;
+    case EventKind::kPtmGranted:
+      return MarkerKind::kPtmGranted;
+    case EventKind::kPtmRefused:
+      return MarkerKind::kPtmRefused;
+    case EventKind::kRefill:
+      return MarkerKind::kRefill;
+    case EventKind::kProgramChanged:
+      return MarkerKind::kProgramChanged;
+    case EventKind::kBolus:
+      return MarkerKind::kBolus;
+    // Hourly periodic boluses would hide the markers that tell what changed.
+    case EventKind::kScheduledBolus:
+    case EventKind::kOther:
+      return MarkerKind::kNone;
   }
   return MarkerKind::kNone;
 }

@@ -119,70 +119,34 @@ std::vector<std::string> patient_names() {
   return names;
 }
 
-// Bit order of pumpfw::app::AlarmId.
 const std::vector<std::string>& alarm_names() {
-  static const std::vector<std::string> names = {
-      "reservoir_empty", "motor_stall",   "end_of_service",       "memory_error",
-      "asic_fault",      "reservoir_low", "elective_replacement",
-  };
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> list;
+    for (const auto& alarm : pumptwin::firmware_vocabulary::alarms()) list.emplace_back(alarm.name);
+    return list;
+  }();
   return names;
 }
 
 std::optional<uint16_t> alarm_bit(const std::string& name) {
-  const std::vector<std::string>& names = alarm_names();
-  const auto found = std::find(names.begin(), names.end(), name);
-  if (found == names.end()) return std::nullopt;
-  return static_cast<uint16_t>(1u << (found - names.begin()));
+  const auto* alarm = pumptwin::firmware_vocabulary::find_alarm(name);
+  if (!alarm) return std::nullopt;
+  return static_cast<uint16_t>(1u << alarm->bit);
 }
 
-std::string alarm_name(unsigned bit_number) {
-  return bit_number < alarm_names().size() ? alarm_names()[bit_number]
-                                           : "alarm_bit_" + std::to_string(bit_number);
-}
-
-// Index + 1 is pumpfw::app::EventCode.
 const std::vector<std::string>& event_names() {
-  static const std::vector<std::string> names = {
-      "boot",
-      "alarm_raised",
-      "alarm_cleared",
-      "refill",
-      "program_changed",
-      "clinician_bolus",
-      "ptm_bolus",
-      "ptm_refused",
-      "periodic_bolus",
-      "bridging_bolus",
-      "priming_bolus",
-      "motor_fault",
-      "steps_not_driven",
-      "clock_set",
-      "alarm_test",
-      "nvm_repaired",
-      "ptm_configured",
-      "alarms_acknowledged",
-      "therapy_stopped",
-      "asic_comm_failure",
-      "session_opened",
-      "command_refused",
-      "link_refused",
-      "lockout",
-      "time_base_jump",
-      "stall_recovered",
-  };
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> list;
+    for (const auto& event : pumptwin::firmware_vocabulary::events()) list.emplace_back(event.name);
+    return list;
+  }();
   return names;
 }
 
 std::optional<uint8_t> event_code(const std::string& name) {
-  const std::vector<std::string>& names = event_names();
-  const auto found = std::find(names.begin(), names.end(), name);
-  if (found == names.end()) return std::nullopt;
-  return static_cast<uint8_t>(found - names.begin() + 1);
-}
-
-std::string event_name(uint8_t code) {
-  return code >= 1 && code <= event_names().size() ? event_names()[code - 1]
-                                                   : "event_" + std::to_string(code);
+  const auto* event = pumptwin::firmware_vocabulary::find_event(std::string_view(name));
+  if (!event) return std::nullopt;
+  return event->code;
 }
 
 namespace {
@@ -202,96 +166,8 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 }
 }  // namespace
 
-std::string alarm_list(uint16_t bits) {
-  std::string text;
-  for (unsigned bit = 0; bit < 16; ++bit) {
-    if ((bits & (1u << bit)) != 0) text += (text.empty() ? "" : ", ") + alarm_name(bit);
-  }
-  return text.empty() ? "none" : text;
-}
-
-std::string event_detail(uint8_t code, uint32_t argument) {
-  auto number = [](double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.9g", value);
-    return std::string(text);
-  };
-  switch (code) {
-    case 1: {
-      static const char* const kCauses[] = {"power-on", "watchdog", "brown-out", "software"};
-      return argument < 4 ? kCauses[argument] : "cause " + std::to_string(argument);
-    }
-    case 2:
-    case 3:
-    case 19:
-      return alarm_name(argument);
-    case 4:
-      return std::to_string(argument) + " uL";
-    case 5:
-      return number(argument / 1e6) + " mg/day";
-    case 6:
-    case 7:
-    case 9:
-    case 17:
-      return number(argument / 1e3) + " ug";
-    case 8:
-      return refusal_name(static_cast<uint8_t>(argument));
-    case 10:
-    case 11:
-      return number(argument / 1e3) + " uL";
-    case 13:
-      return std::to_string(argument) + " microsteps";
-    case 18:
-      return alarm_list(static_cast<uint16_t>(argument));
-    case 22: {
-      char opcode[8];
-      std::snprintf(opcode, sizeof opcode, "0x%02X", (argument >> 8) & 0xFF);
-      return std::string("opcode ") + opcode + ": " +
-             refusal_name(static_cast<uint8_t>(argument & 0xFF));
-    }
-    case 23:
-      return std::to_string(argument >> 8) + " x " +
-             refusal_name(static_cast<uint8_t>(argument & 0xFF));
-    case 24:
-      return std::to_string(argument) + " s";
-    default:
-      return argument == 0 ? "" : std::to_string(argument);
-  }
-}
-
 std::string refused_answer(uint8_t code) {
   return "refused: " + refusal_name(code);
-}
-
-std::string refusal_name(uint8_t code) {
-  static const char* const kNames[] = {"none",
-                                       "bad frame",
-                                       "unknown command",
-                                       "bad length",
-                                       "bad argument",
-                                       "unknown drug",
-                                       "concentration out of range",
-                                       "daily dose over limit",
-                                       "schedule invalid",
-                                       "no drug",
-                                       "no program",
-                                       "bolus in progress",
-                                       "therapy stopped",
-                                       "PTM disabled",
-                                       "PTM lockout",
-                                       "PTM daily limit",
-                                       "volume out of range",
-                                       "rate too high",
-                                       "busy",
-                                       "awaiting confirmation",
-                                       "authentication required",
-                                       "authentication failed",
-                                       "replayed",
-                                       "session expired",
-                                       "locked out",
-                                       "not confirmed",
-                                       "no device key"};
-  return code < std::size(kNames) ? kNames[code] : "refusal " + std::to_string(code);
 }
 
 std::optional<std::string> nearest(const std::string& word,

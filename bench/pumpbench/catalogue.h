@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fault_registry.h"
+#include "firmware_vocabulary.h"
 #include "plot_axes.h"
 
 namespace pumptwin::physio::patient_signal {
@@ -63,27 +64,21 @@ const DrugInfo* find_drug(const std::string& name);
 
 std::vector<std::string> patient_names();
 
-// Alarm names and their bit in the firmware's alarm word.
+// Alarms, firmware events and refusals are the firmware's (firmware/app/alarms.def, events.def,
+// refusals.def), read through bench/vocabulary/firmware_vocabulary.h.
+// Alarm names in bit order, and an alarm's bit in the firmware's alarm word.
 const std::vector<std::string>& alarm_names();
 std::optional<uint16_t> alarm_bit(const std::string& name);
-std::string alarm_name(unsigned bit_number);
-
-// Firmware event names by event code (firmware/app/event_log.h).
+// Firmware event names in code order, and an event's code.
 const std::vector<std::string>& event_names();
 std::optional<uint8_t> event_code(const std::string& name);
-std::string event_name(uint8_t code);
-
-// Telemetry refusal names by refusal code (docs/telemetry.md, "Refusal codes").
-std::string refusal_name(uint8_t code);
+using pumptwin::firmware_vocabulary::alarm_list;
+using pumptwin::firmware_vocabulary::alarm_name;
+using pumptwin::firmware_vocabulary::event_detail;
+using pumptwin::firmware_vocabulary::event_name;
+using pumptwin::firmware_vocabulary::refusal_name;
 // A command's answer as the bench records it when the pump refused it ("refused: PTM lockout").
 std::string refused_answer(uint8_t code);
-
-// The alarms of an alarm word by name, "none" when no bit is set.
-std::string alarm_list(uint16_t bits);
-
-// A firmware event's argument in its unit (docs/telemetry.md, "Event codes"): "3 mg/day",
-// "20000 uL", "motor_stall"; empty when the event has none.
-std::string event_detail(uint8_t code, uint32_t argument);
 
 // Levenshtein-nearest candidate within a small distance, for "did you mean".
 std::optional<std::string> nearest(const std::string& word,

@@ -5,6 +5,7 @@
 #include "app/crc.h"
 #include "app/pump.h"
 #include "catalogue.h"
+#include "firmware_vocabulary.h"
 #include "fram.h"
 #include "recorder.h"
 
@@ -60,20 +61,7 @@ void FirmwareLog::read_new(const pumptwin::mcu::Fram& nvm, double now_s,
 }
 
 std::string describe_event(const FirmwareEvent& event) {
-  std::string text = "seq=" + std::to_string(event.sequence) + " " + event_name(event.code);
-  using pumpfw::app::EventCode;
-  switch (static_cast<EventCode>(event.code)) {
-    case EventCode::kAlarmRaised:
-    case EventCode::kAlarmCleared:
-    case EventCode::kTherapyStopped:
-      return text + " alarm=" + alarm_name(event.argument);
-    case EventCode::kPtmRefused:
-      return text + " reason=" + refusal_name(static_cast<uint8_t>(event.argument));
-    default: {
-      const std::string detail = event_detail(event.code, event.argument);
-      return detail.empty() ? text : text + " " + detail;
-    }
-  }
+  return pumptwin::firmware_vocabulary::describe_event(event.sequence, event.code, event.argument);
 }
 
 }  // namespace pumpbench

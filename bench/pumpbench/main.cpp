@@ -3,11 +3,13 @@
 //                 [--profile]
 //   pumpbench suite PATH... [-j N] [--seeds N] [--junit FILE] [--filter PATTERN] [--out DIR]
 //   pumpbench hazards FILE [--update DOC | --check DOC]
+//   pumpbench firmware-codes [--update DOC | --check DOC]
 //   pumpbench serve [FILE] [--listen [HOST:]PORT] [--speed X] [--seed N]   (docs/protocol.md)
 //   pumpbench run FILE --programmer-port [HOST:]PORT [--wait-programmer] [--keep-running]
 //   pumpbench programmer HOST:PORT --key FILE COMMAND...|--script FILE   (docs/telemetry.md)
 //   pumpbench validate FILE...
-//   pumpbench list faults|drugs|patients|signals|alarms|events|scenarios|requirements [PATH]
+//   pumpbench list faults|drugs|patients|signals|alarms|events|refusals [PATH]
+//   pumpbench list scenarios|requirements [PATH]
 //   pumpbench --version
 //   pumpbench campaign FILE [-j N] [--shard I/N] [--out DIR]   (docs/campaigns.md)
 //   pumpbench merge DIR... [--out DIR]
@@ -28,6 +30,7 @@
 
 #include "campaign.h"
 #include "catalogue.h"
+#include "firmware_codes_doc.h"
 #include "hazards.h"
 #include "merge.h"
 #include "plot_axes.h"
@@ -125,6 +128,10 @@ int list(const std::string& what, const std::string& path) {
     }
   } else if (what == "alarms") {
     for (const std::string& name : alarm_names()) std::printf("%s\n", name.c_str());
+  } else if (what == "refusals") {
+    for (const auto& refusal : pumptwin::firmware_vocabulary::refusals()) {
+      std::printf("%s\n", std::string(refusal.name).c_str());
+    }
   } else {
     for (const std::string& name : event_names()) std::printf("%s\n", name.c_str());
   }
@@ -288,8 +295,7 @@ int run_command(int argc, char* argv[]) {
       ->capture_default_str();
   serve->add_option("--out", run_options.out_dir, "output folder")->capture_default_str();
   serve->add_option("--firmware", run_options.firmware, firmware_help);
-  CLI::Option* serve_seed_option =
-      serve->add_option("--seed", seed, "seed (overrides setup.seed)");
+  CLI::Option* serve_seed_option = serve->add_option("--seed", seed, "seed (overrides setup.seed)");
   for (CLI::App* command : {run, serve}) {
     command->add_option("--token", serve_options.token,
                         "token clients must send (beyond loopback)");
@@ -351,6 +357,16 @@ int run_command(int argc, char* argv[]) {
   hazards->add_option("--check", hazards_check,
                       "exit 1 unless this document's block is the table as generated");
 
+  CLI::App* firmware_codes = app.add_subcommand(
+      "firmware-codes",
+      "the firmware's alarm, event and refusal codes as Markdown tables; --update/--check a doc");
+  std::string firmware_codes_update;
+  std::string firmware_codes_check;
+  firmware_codes->add_option("--update", firmware_codes_update,
+                             "write the tables into this document's blocks");
+  firmware_codes->add_option("--check", firmware_codes_check,
+                             "exit 1 unless this document's blocks are the tables as generated");
+
   CLI::App* validate_command = app.add_subcommand("validate", "check scenario files, no run");
   std::vector<std::string> validate_files;
   validate_command->add_option("FILE", validate_files, "scenario files")->required();
@@ -381,7 +397,7 @@ int run_command(int argc, char* argv[]) {
   list_command->add_option("WHAT", list_what)
       ->required()
       ->check(CLI::IsMember({"faults", "drugs", "patients", "signals", "alarms", "events",
-                             "scenarios", "requirements"}));
+                             "refusals", "scenarios", "requirements"}));
   list_command
       ->add_option("PATH", list_path, "scenarios, requirements: the folder or file to look in")
       ->capture_default_str();
@@ -398,6 +414,7 @@ int run_command(int argc, char* argv[]) {
   if (*programmer) return run_programmer(programmer_options);
   if (*validate_command) return validate(validate_files);
   if (*hazards) return hazards_command(hazards_file, hazards_update, hazards_check);
+  if (*firmware_codes) return firmware_codes_command(firmware_codes_update, firmware_codes_check);
   if (*suite) {
     if (*suite_seeds_option) suite_options.seeds = suite_seeds;
     if (suite_options.image_coverage && suite_options.firmware.empty()) {
@@ -451,8 +468,7 @@ int run_command(int argc, char* argv[]) {
     }
     programmer_port.port_file = serve_options.port_file;
     run_options.programmer = programmer_port;
-  } else if (programmer_port.wait || programmer_port.keep_running ||
-             programmer_port.allow_remote) {
+  } else if (programmer_port.wait || programmer_port.keep_running || programmer_port.allow_remote) {
     std::fprintf(stderr,
                  "pumpbench: --wait-programmer, --keep-running and --programmer-remote need "
                  "--programmer-port\n");

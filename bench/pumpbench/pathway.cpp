@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/alarms.h"
 #include "app/pump.h"
 #include "app/therapy.h"
 #include "catalogue.h"
@@ -271,27 +272,20 @@ class PathwayDriver final : public RunDriver {
 
     const uint16_t raised = view.alarm_bits & ~alarm_bits_;
     alarm_bits_ = view.alarm_bits;
+    using pumpfw::app::AlarmId;
     for (unsigned bit = 0; bit < 16; ++bit) {
-      if ((raised & (1u << bit)) == 0) continue;
-      const std::string name = alarm_name(bit);
+      const uint16_t alarm = static_cast<uint16_t>(1u << bit);
+      if ((raised & alarm) == 0) continue;
       ++device_alarms_;
-      const bool critical = name != "reservoir_low" && name != "elective_replacement";
-      if (critical) ++critical_alarms_;
-      log_.push_back({{"day", day(t)}, {"event", "alarm " + name}});
+      if ((alarm & pumpfw::app::kCriticalAlarmMask) != 0) ++critical_alarms_;
+      log_.push_back({{"day", day(t)}, {"event", "alarm " + alarm_name(bit)}});
       // The patient hears the tone and comes in the next day for a refill (or to the visit
       // due before that, which refills).
-      if (name == "reservoir_low" && t + kDayS < appointment_s_) {
+      if (alarm == pumpfw::app::alarm_bit(AlarmId::kReservoirLow) && t + kDayS < appointment_s_) {
         schedule(Appointment::kRefill, t + kDayS);
       }
     }
-    critical_alarm_ = false;
-    for (unsigned bit = 0; bit < 16; ++bit) {
-      const std::string name = alarm_name(bit);
-      if ((view.alarm_bits & (1u << bit)) != 0 && name != "reservoir_low" &&
-          name != "elective_replacement") {
-        critical_alarm_ = true;
-      }
-    }
+    critical_alarm_ = (view.alarm_bits & pumpfw::app::kCriticalAlarmMask) != 0;
 
     worst_side_effect_ = std::max(worst_side_effect_, side_effect);
     const double hour = std::fmod(t, kDayS) / kHourS;

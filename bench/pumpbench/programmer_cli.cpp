@@ -14,6 +14,7 @@
 
 #include <boost/asio.hpp>
 
+#include "app/alarms.h"
 #include "catalogue.h"
 #include "clinician_programmer.h"
 #include "firmware_commands.h"
@@ -39,8 +40,12 @@ constexpr uint8_t kMaxLogEntriesPerRead = 12;
 // A programmer repeats a request that got no answer this long (wall time).
 constexpr std::chrono::milliseconds kResendAfter{1000};
 constexpr size_t kMaxFrameBytes = 205;  // sync, length, sequence, 200 bytes, CRC
-// Alarms a programmer may acknowledge (docs/telemetry.md, "Alarm bits").
-constexpr uint16_t kAcknowledgeableAlarms = (1u << 1) | (1u << 3) | (1u << 4);
+// What `acknowledge` without names clears: the alarms the pump lets a programmer acknowledge
+// (firmware/app/alarms.def), but not end of service, which the pump refuses unless a brown-out
+// loop latched it: asked by default it would refuse the others with it.
+constexpr uint16_t kAcknowledgedByDefault =
+    static_cast<uint16_t>(pumpfw::app::kAcknowledgeableAlarms &
+                          ~pumpfw::app::alarm_bit(pumpfw::app::AlarmId::kEndOfService));
 
 // The device key: 64 hex digits, whitespace anywhere, '#' starts a comment line.
 bool load_key(const std::string& file, pumptwin::mcu::DeviceKey& key, std::string& error) {
@@ -247,8 +252,9 @@ class CliProgrammer {
       code = kProgrammerNoAnswer;
     } else if (transport_.answered()) {
       // The pump answered, but its proof (or its answer's tag) does not match our key.
-      reason = "refused: authentication failed (the pump's proof does not match this key: "
-               "wrong key file, or another pump)";
+      reason =
+          "refused: authentication failed (the pump's proof does not match this key: "
+          "wrong key file, or another pump)";
     } else {
       reason = "no answer within " + format_number(timeout_s_) + " s";
       code = kProgrammerNoAnswer;
@@ -291,7 +297,7 @@ class CliProgrammer {
   int acknowledge_every_active(const ProgrammerCommand& command) {
     PumpStatus status;
     if (!interrogate(status)) return failure(command);
-    const auto bits = static_cast<uint16_t>(status.alarms & kAcknowledgeableAlarms);
+    const auto bits = static_cast<uint16_t>(status.alarms & kAcknowledgedByDefault);
     if (bits == 0) {
       std::printf("no alarm to acknowledge\n");
       return kProgrammerDone;
@@ -305,7 +311,8 @@ class CliProgrammer {
   int events(const ProgrammerCommand& command) {
     std::vector<LoggedEvent> events;
     while (events.size() < command.event_count) {
-      const size_t want = std::min<size_t>(kMaxLogEntriesPerRead, command.event_count - events.size());
+      const size_t want =
+          std::min<size_t>(kMaxLogEntriesPerRead, command.event_count - events.size());
       last_ = link_.transact(PayloadWriter(wire::kOpReadEventLog)
                                  .u16(static_cast<uint32_t>(events.size()))
                                  .u8(static_cast<uint32_t>(want))
@@ -338,7 +345,8 @@ class CliProgrammer {
                                          "motor moving"};
     std::string flags;
     for (int bit = 0; bit < 5; ++bit) {
-      if ((status.flags & (1u << bit)) != 0) flags += (flags.empty() ? "" : ", ") + std::string(kFlags[bit]);
+      if ((status.flags & (1u << bit)) != 0)
+        flags += (flags.empty() ? "" : ", ") + std::string(kFlags[bit]);
     }
     std::printf("pump status\n");
     std::printf("  wall clock          %u s\n", status.wall_clock_s);
@@ -373,9 +381,9 @@ int run_programmer(const ProgrammerCliOptions& options) {
   unsigned short port = 0;
   if (const std::string problem = pumptwin::live::parse_endpoint(options.endpoint, host, port);
       !problem.empty() || port == 0) {
-    std::fprintf(stderr, "pumpbench programmer: %s\n",
-                 problem.empty() ? ("'" + options.endpoint + "': port 0").c_str()
-                                 : problem.c_str());
+    std::fprintf(
+        stderr, "pumpbench programmer: %s\n",
+        problem.empty() ? ("'" + options.endpoint + "': port 0").c_str() : problem.c_str());
     return kProgrammerBadInput;
   }
   pumptwin::mcu::DeviceKey key{};

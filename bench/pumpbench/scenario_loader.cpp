@@ -21,6 +21,7 @@
 #include "pathway_loader.h"
 #include "plot_axes.h"
 #include "twin/fluid/pump_efficiency.h"
+#include "twin/physio/neuraxis.h"
 #include "units.h"
 #include "yaml_fields.h"
 
@@ -277,17 +278,18 @@ std::vector<std::string> signal_names() {
   return names;
 }
 
-bool valid_tip_level(const std::string& level) {
-  if (level == "cisterna" || level == "intracranial") return true;
-  if (level.size() < 2 || level.size() > 3) return false;
-  const char region = level[0];
-  for (size_t i = 1; i < level.size(); ++i) {
-    if (level[i] < '0' || level[i] > '9') return false;
-  }
-  const int number = std::stoi(level.substr(1));
-  return (region == 'C' && number >= 1 && number <= 7) ||
-         (region == 'T' && number >= 1 && number <= 12) ||
-         (region == 'L' && number >= 1 && number <= 5);
+// A vertebral level at `key`: one the patient model can place a catheter tip at
+// (twin/physio/neuraxis.h), else a located error with the levels there are.
+std::optional<std::string> read_level(Fields& fields, const std::string& key, bool required) {
+  const std::optional<std::string> level = fields.scalar(key, required);
+  if (!level || pumptwin::physio::find_level(*level)) return level;
+  std::vector<std::string> names;
+  for (const auto& known : pumptwin::physio::neuraxis_levels()) names.push_back(known.name);
+  fields.context().error(fields.get(key), fields.field(key),
+                         "'" + *level + "' is not a vertebral level (" +
+                             pumptwin::physio::level_ranges_text() + ")" +
+                             suggestion(*level, names));
+  return std::nullopt;
 }
 
 constexpr uint32_t kU16 = 0xFFFF;
@@ -518,8 +520,7 @@ void check_timeline_acceptance(Context& context, const Scenario& scenario) {
   const pumpfw::app::PumpConfig pump;
   std::optional<ProgramSpec> program = setup.program;
   std::optional<PtmSpec> ptm = setup.ptm;
-  const pumpfw::app::DrugLimits* drug =
-      pumpfw::app::find_drug(find_drug(setup.drug)->firmware_id);
+  const pumpfw::app::DrugLimits* drug = pumpfw::app::find_drug(find_drug(setup.drug)->firmware_id);
   // The concentration at the catheter tip, which a bolus's rate is checked at; unknown while a
   // bridging bolus may still be giving the old drug.
   double tip_concentration_ug_per_ml = setup.concentration_ug_per_ml;
@@ -530,7 +531,8 @@ void check_timeline_acceptance(Context& context, const Scenario& scenario) {
     const std::string field = "timeline[" + std::to_string(i) + "]." + step.action_name;
     std::string problem;
     if (const auto* refill = std::get_if<RefillAction>(&step.action)) {
-      const pumpfw::app::DrugLimits* next = pumpfw::app::find_drug(find_drug(refill->drug)->firmware_id);
+      const pumpfw::app::DrugLimits* next =
+          pumpfw::app::find_drug(find_drug(refill->drug)->firmware_id);
       using pumpfw::app::Refusal;
       if (refill->concentration_ug_per_ml < next->min_concentration_ug_per_ml ||
           refill->concentration_ug_per_ml > next->max_concentration_ug_per_ml) {
@@ -560,11 +562,10 @@ void check_timeline_acceptance(Context& context, const Scenario& scenario) {
     } else if (const auto* bolus = std::get_if<ClinicianBolusAction>(&step.action)) {
       using pumpfw::app::Refusal;
       const uint64_t dose_ng = static_cast<uint64_t>(std::llround(bolus->dose_ug * kNgPerUg));
-      const uint64_t most_ng =
-          program ? pumpfw::app::max_daily_dose_ng(
-                        firmware_program(*program),
-                        ptm ? firmware_ptm(*ptm) : pumpfw::app::PtmConfig{})
-                  : 0;
+      const uint64_t most_ng = program ? pumpfw::app::max_daily_dose_ng(
+                                             firmware_program(*program),
+                                             ptm ? firmware_ptm(*ptm) : pumpfw::app::PtmConfig{})
+                                       : 0;
       if (program && most_ng + dose_ng > drug->max_daily_dose_ng) {
         problem = "the pump refuses this bolus (" + refusal_text(Refusal::kDailyDoseOverLimit) +
                   "): with the most the program gives in a day (" +
@@ -680,15 +681,8 @@ void read_setup(Context& context, const YAML::Node& node, Setup& setup) {
             catheter.quantity("inner_diameter", Dimension::kLength, 0.01, 0.3, "0.1 to 3 mm")) {
       setup.catheter_inner_diameter_mm = *diameter * 10.0;
     }
-    if (auto level = catheter.scalar("tip_level")) {
-      if (valid_tip_level(*level)) {
-        setup.catheter_tip_level = *level;
-      } else {
-        context.error(catheter.get("tip_level"), "setup.catheter.tip_level",
-                      "'" + *level +
-                          "' is not a vertebral level (C1-C7, T1-T12, L1-L5, cisterna, "
-                          "intracranial)");
-      }
+    if (auto level = read_level(catheter, "tip_level", false)) {
+      setup.catheter_tip_level = *level;
     }
   }
   if (auto calibration =
@@ -786,20 +780,9 @@ std::optional<InjectFaultAction> read_fault(Context& context, const YAML::Node& 
         break;
       }
       case ParameterKind::kLevel: {
-        const auto level = fields.scalar(key, parameter.required);
-        if (!level) {
-          if (parameter.required) ok = false;
-          break;
-        }
-        if (!valid_tip_level(*level)) {
-          context.error(node[key], path + "." + key,
-                        "'" + *level +
-                            "' is not a vertebral level (C1-C7, T1-T12, L1-L5, cisterna, "
-                            "intracranial)");
-          ok = false;
-          break;
-        }
-        fault.text[key] = *level;
+        const auto level = read_level(fields, key, parameter.required);
+        if (level) fault.text[key] = *level;
+        if (!level && (parameter.required || fields.has(key))) ok = false;
         break;
       }
       default: {
@@ -973,7 +956,7 @@ void read_timeline(Context& context, const YAML::Node& node, Scenario& scenario)
     context.error(node, "timeline", "expected a list of steps");
     return;
   }
-  double earliest_s = 0.0;  // the earliest time the previous step can happen
+  double earliest_s = 0.0;         // the earliest time the previous step can happen
   std::set<std::string> injected;  // faults injected by the steps so far
   for (size_t i = 0; i < node.size(); ++i) {
     const std::string path = "timeline[" + std::to_string(i) + "]";

@@ -10,16 +10,24 @@
 
 namespace pumpfw::app {
 
+// The alarms, their names and which are critical are defined once, in alarms.def.
 enum class AlarmId : uint8_t {
-  kReservoirEmpty = 0,       // critical
-  kMotorStall = 1,           // critical
-  kEndOfService = 2,         // critical
-  kMemoryError = 3,          // critical
-  kAsicFault = 4,            // critical: overcurrent, open load, over-temperature, SPI loss
-  kReservoirLow = 5,         // non-critical
-  kElectiveReplacement = 6,  // non-critical
+#define PUMPFW_ALARM(enumerator, bit, ...) enumerator = bit,
+#include "app/alarms.def"
+#undef PUMPFW_ALARM
 };
-inline constexpr uint16_t kCriticalAlarmMask = 0x1F;
+inline constexpr uint16_t kCriticalAlarmMask = static_cast<uint16_t>(0u
+#define PUMPFW_ALARM(enumerator, bit, name, critical, ...) | ((critical) ? 1u << (bit) : 0u)
+#include "app/alarms.def"
+#undef PUMPFW_ALARM
+);
+// The alarms a programmer may acknowledge (clear once latched).
+inline constexpr uint16_t kAcknowledgeableAlarms = static_cast<uint16_t>(0u
+#define PUMPFW_ALARM(enumerator, bit, name, critical, acknowledgeable, ...) \
+  | ((acknowledgeable) ? 1u << (bit) : 0u)
+#include "app/alarms.def"
+#undef PUMPFW_ALARM
+);
 inline constexpr uint16_t alarm_bit(AlarmId id) {
   return static_cast<uint16_t>(1u << static_cast<uint8_t>(id));
 }

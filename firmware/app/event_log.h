@@ -9,36 +9,12 @@
 
 namespace pumpfw::app {
 
+// The codes, their names and their arguments are defined once, in events.def.
 enum class EventCode : uint8_t {
-  kBoot = 1,                 // arg: hal::ResetCause
-  kAlarmRaised = 2,          // arg: AlarmId
-  kAlarmCleared = 3,         // arg: AlarmId
-  kRefill = 4,               // arg: volume in µL
-  kProgramChanged = 5,       // arg: total daily dose in ng
-  kClinicianBolus = 6,       // arg: dose in ng
-  kPtmBolus = 7,             // arg: dose in ng
-  kPtmRefused = 8,           // arg: RefusalReason
-  kPeriodicBolus = 9,        // arg: dose in ng
-  kBridgingBolus = 10,       // arg: volume in nL
-  kPrimingBolus = 11,        // arg: volume in nL
-  kMotorFault = 12,          // arg: FAULT register bits (0: the move did not complete)
-  kStepsNotDriven = 13,      // arg: microsteps commanded but not driven
-  kClockSet = 14,            // arg: the new wall clock, seconds
-  kAlarmTest = 15,           // arg: 0
-  kNvmRepaired = 16,         // arg: record kind << 8 | RecordLoad
-  kPtmConfigured = 17,       // arg: dose per bolus in ng
-  kAlarmsAcknowledged = 18,  // arg: AlarmId bits cleared
-  kTherapyStopped = 19,      // arg: AlarmId that stopped it
-  kAsicCommFailure = 20,     // arg: 0 (1: the battery channel does not follow the cell)
-  kSessionOpened = 21,       // arg: 0
-  kCommandRefused = 22,      // arg: opcode << 8 | Refusal (an authenticated command refused)
-  kLinkRefused = 23,         // arg: count << 8 | Refusal (refusals outside a session, summed)
-  kLockout = 24,             // arg: lockout seconds after repeated authentication failures
-  kTimeBaseJump = 25,        // arg: the RTC's jump in seconds (int32: negative = backward)
-  kStallRecovered = 26,      // arg: microsteps of the stroke that turned after a stall
+#define PUMPFW_EVENT(enumerator, code, ...) enumerator = code,
+#include "app/events.def"
+#undef PUMPFW_EVENT
 };
-// The highest code: the bench's names of the codes are checked against it.
-inline constexpr EventCode kLastEventCode = EventCode::kStallRecovered;
 
 struct Event {
   uint32_t sequence;  // 1, 2, 3... never 0

@@ -11,11 +11,6 @@ namespace {
 constexpr uint64_t to_seconds(hal::Ticks ticks) {
   return ticks / hal::kTicksPerSecond;
 }
-// End of service only when latched by a brown-out loop (a reading-based one is not latched),
-// so that a clinician may have the pump try again.
-constexpr uint16_t kAcknowledgeableAlarms =
-    alarm_bit(AlarmId::kMotorStall) | alarm_bit(AlarmId::kAsicFault) |
-    alarm_bit(AlarmId::kMemoryError) | alarm_bit(AlarmId::kEndOfService);
 // Wall clocks before 2001 are a programmer that lost its own time, not a real date.
 constexpr uint32_t kEarliestWallClockS = 978307200;
 }  // namespace

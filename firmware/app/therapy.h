@@ -46,38 +46,22 @@ struct PtmConfig {
   uint8_t max_per_day;  // boluses in any 24 h window
 };
 
-// Why a command was refused; sent back in the response and logged. Stable wire values.
+// Why a command was refused; sent back in the response and logged. Stable wire values, defined
+// once with their names in refusals.def.
 enum class Refusal : uint8_t {
-  kNone = 0,
-  kBadFrame = 1,
-  kUnknownCommand = 2,
-  kBadLength = 3,
-  kBadArgument = 4,
-  kUnknownDrug = 5,
-  kConcentrationOutOfRange = 6,
-  kDailyDoseOverLimit = 7,
-  kScheduleInvalid = 8,
-  kNoDrug = 9,
-  kNoProgram = 10,
-  kBolusInProgress = 11,
-  kTherapyStopped = 12,
-  kPtmDisabled = 13,
-  kPtmLockout = 14,
-  kPtmDailyLimit = 15,
-  kVolumeOutOfRange = 16,
-  kRateTooHigh = 17,
-  kBusy = 18,
-  // The telemetry link's security (docs/security.md).
-  kAwaitingConfirmation = 19,  // not a refusal: validated, nothing changed, confirm to execute
-  kAuthenticationRequired = 20,
-  kAuthenticationFailed = 21,
-  kReplayed = 22,
-  kSessionExpired = 23,
-  kLockedOut = 24,
-  kNotConfirmed = 25,
-  kNoDeviceKey = 26,
+#define PUMPFW_REFUSAL(enumerator, code, ...) enumerator = code,
+#include "app/refusals.def"
+#undef PUMPFW_REFUSAL
 };
-inline constexpr uint8_t kRefusalCodes = 27;
+// One more than the highest code: the size of a table indexed by refusal code.
+inline constexpr uint8_t kRefusalCodes = [] {
+  uint8_t codes = 0;
+#define PUMPFW_REFUSAL(enumerator, code, ...) \
+  if ((code) >= codes) codes = static_cast<uint8_t>((code) + 1);
+#include "app/refusals.def"
+#undef PUMPFW_REFUSAL
+  return codes;
+}();
 
 // Drug delivered over one day by the basal schedule, in ng.
 uint64_t basal_daily_dose_ng(const TherapyProgram& program);

@@ -8,7 +8,6 @@
 #include <set>
 #include <sstream>
 
-#include "../../firmware/app/event_log.h"
 #include "catalogue.h"
 #include "scenario_loader.h"
 
@@ -134,20 +133,3 @@ TEST(ScenarioLoader, LabelledToleranceIsThePumpsLabelledAccuracy) {
 
 }  // namespace
 }  // namespace pumpbench
-
-namespace {
-
-TEST(Catalogue, NamesEveryFirmwareEventCode) {
-  // The bench decodes the firmware's event log by these names: a code added to the firmware
-  // without a name here would show up as "event_N" in events.log and could not be expected.
-  const auto last = static_cast<uint8_t>(pumpfw::app::kLastEventCode);
-  EXPECT_EQ(pumpbench::event_names().size(), last);
-  for (uint8_t code = 1; code <= last; ++code) {
-    EXPECT_EQ(pumpbench::event_name(code).rfind("event_", 0), std::string::npos) << int(code);
-    EXPECT_EQ(pumpbench::event_code(pumpbench::event_name(code)), code);
-  }
-  EXPECT_EQ(pumpbench::event_name(static_cast<uint8_t>(pumpfw::app::EventCode::kLinkRefused)),
-            "link_refused");
-}
-
-}  // namespace

@@ -20,6 +20,7 @@
 #include "protocol.h"
 #include "pump_fixture.h"
 #include "scenario_loader.h"
+#include "twin/physio/neuraxis.h"
 #include "units.h"
 #include "validation_base.h"
 
@@ -185,6 +186,39 @@ TEST_F(ScenarioFiles, StrictYaml) {
   expect_refused(replaced(kValidationBase, "name: base", "name: base \xC3\x28 scenario"),
                  "case.yaml:1:12: error: byte 0xC3 is not valid UTF-8");
   expect_refused(replaced(kValidationBase, "name: base", "name: \xED\xA0\x80"), "not valid UTF-8");
+}
+
+// A level is what the patient model can place a tip at (twin/physio/neuraxis.h): the loader
+// accepts every one of them and nothing else, at the tip and in a tip_migration alike.
+TEST_F(ScenarioFiles, LevelsAreThoseThePatientModelCanPlaceATipAt) {
+  ASSERT_EQ(pumptwin::physio::neuraxis_levels().size(), 31u);
+  for (const pumptwin::physio::NeuraxisLevel& level : pumptwin::physio::neuraxis_levels()) {
+    const LoadResult loaded = load_scenario(write(
+        "case.yaml", replaced(kValidationBase, "tip_level: T10", "tip_level: " + level.name)));
+    ASSERT_TRUE(loaded.scenario) << level.name << ": " << loaded.diagnostics.front().format();
+    EXPECT_EQ(loaded.scenario->setup.catheter_tip_level, level.name);
+  }
+  // The loader once took these (cisterna) or the model did (a segment's name); now neither.
+  expect_refused(replaced(kValidationBase, "tip_level: T10", "tip_level: T13"),
+                 "case.yaml:10:40: error: setup.catheter.tip_level: 'T13' is not a vertebral "
+                 "level (S1-S5, L1-L5, T1-T12, C1-C7, cisterna_magna, intracranial) (did you "
+                 "mean 'T12'?)");
+  expect_refused(replaced(kValidationBase, "tip_level: T10", "tip_level: cisterna"),
+                 "'cisterna' is not a vertebral level");
+  expect_refused(replaced(kValidationBase, "tip_level: T10", "tip_level: L1_L3"),
+                 "'L1_L3' is not a vertebral level");
+  expect_refused(replaced(kValidationBase, "tip_level: T10", "tip_level: T010"),
+                 "'T010' is not a vertebral level");
+  expect_refused(replaced(kValidationBase, "inject: {fault: shaft_load, torque: 0.01 N.m}",
+                          "inject: {fault: tip_migration, level: C8}"),
+                 "case.yaml:20:43: error: timeline[0].inject.level: 'C8' is not a vertebral level");
+  const LoadResult sacral = load_scenario(
+      write("case.yaml", replaced(replaced(kValidationBase,
+                                           "inject: {fault: shaft_load, torque: "
+                                           "0.01 N.m}",
+                                           "inject: {fault: tip_migration, level: S2}"),
+                                  "clear: shaft_load", "clear: tip_migration")));
+  ASSERT_TRUE(sacral.scenario) << sacral.diagnostics.front().format();
 }
 
 TEST_F(ScenarioFiles, ADirectoryIsALocatedErrorAndValidateGoesOn) {

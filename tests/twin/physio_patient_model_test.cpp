@@ -70,6 +70,42 @@ TEST(PhysioMassBalance, InfusedEqualsPresentPlusEliminatedAndNothingNegative) {
   }
 }
 
+// The levels are derived from the segments: every vertebra of a spinal segment and the two
+// segments beyond the spine, in order from the sacrum up, and nothing else.
+TEST(PhysioNeuraxis, LevelsAreEveryPlaceTheModelHasAndNoOther) {
+  const std::vector<NeuraxisLevel>& levels = neuraxis_levels();
+  ASSERT_EQ(levels.size(), 5u + 5u + 12u + 7u + 2u);
+  EXPECT_EQ(level_ranges_text(), "S1-S5, L1-L5, T1-T12, C1-C7, cisterna_magna, intracranial");
+  EXPECT_EQ(levels.front().name, "S5");
+  EXPECT_EQ(levels.back().name, "intracranial");
+  EXPECT_EQ(segment_for_level("T10"), kT10);
+  EXPECT_EQ(segment_for_level("L4"), 1u);
+  EXPECT_EQ(segment_for_level("cisterna_magna"), kCisternaMagna);
+  // T10 is the rostral third of T10-T12: the middle of its share, 2.5/3 from the caudal end.
+  EXPECT_NEAR(position_in_segment("T10"), 2.5 / 3.0, 1e-12);
+  EXPECT_NEAR(position_in_segment("S5"), 0.1, 1e-12);
+  EXPECT_NEAR(position_in_segment("intracranial"), 0.5, 1e-12);
+  for (const char* word : {"T13", "C8", "L0", "cisterna", "L1_L3", "T010", "t10", "T", ""}) {
+    EXPECT_EQ(find_level(word), nullptr) << word;
+    EXPECT_THROW(segment_for_level(word), std::invalid_argument) << word;
+  }
+  // The model places a tip at every level, each one no lower than the one before it.
+  PatientModel model(PatientParameters{}, drug(DrugId::kMorphine));
+  std::size_t segment = 0;
+  double position_cm = -1.0;
+  for (const NeuraxisLevel& level : levels) {
+    EXPECT_GE(level.segment, segment) << level.name;
+    EXPECT_GT(model.position_cm(level.name), position_cm) << level.name;
+    segment = level.segment;
+    position_cm = model.position_cm(level.name);
+    PatientParameters placed;
+    placed.catheter_tip_level = level.name;
+    PatientModel at_tip(placed, drug(DrugId::kMorphine));
+    at_tip.inject_at(level.name, 1e-3, 1.0);
+    EXPECT_NEAR(at_tip.mass_balance().in_csf_ug, 1.0, 1e-9) << level.name;
+  }
+}
+
 TEST(PhysioDrugTransport, GridIsRefinedAroundTheTipAndABolusFillsTheVolumeItDisplaces) {
   PatientParameters patient;
   patient.catheter_tip_level = "T10";
@@ -267,7 +303,8 @@ TEST(PhysioEffects, OpioidToleranceStartsAtTheStatusFactorAndGrowsOverWeeks) {
   EXPECT_DOUBLE_EQ(baclofen.tolerance_factor(), 1.0);
 }
 
-// The morphine dose at T10 that gives 50 % relief after `days` of it, found by bisection on the log of the dose (0 when even 30 mg/day does not).
+// The morphine dose at T10 that gives 50 % relief after `days` of it, found by bisection on the log
+// of the dose (0 when even 30 mg/day does not).
 double dose_for_half_relief(const PatientParameters& patient, double days) {
   const auto relief = [&](double dose) {
     PatientModel model(patient, drug(DrugId::kMorphine));
@@ -298,8 +335,8 @@ TEST(PhysioEffects, ToleranceRaisesTheDoseForReliefTwoToThreefoldOverThreeMonths
   EXPECT_GT(three_months / first_days, 2.0) << first_days << " -> " << three_months << " ug/day";
   EXPECT_LT(three_months / first_days, 3.0) << first_days << " -> " << three_months << " ug/day";
   // Naive and tolerant patients alike: the fold does not depend on the starting status.
-  const double naive_fold =
-      dose_for_half_relief(PatientParameters{}, 90.0) / dose_for_half_relief(PatientParameters{}, 2.0);
+  const double naive_fold = dose_for_half_relief(PatientParameters{}, 90.0) /
+                            dose_for_half_relief(PatientParameters{}, 2.0);
   EXPECT_NEAR(naive_fold, three_months / first_days, 0.1);
 }
 

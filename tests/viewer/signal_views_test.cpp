@@ -120,8 +120,7 @@ TEST(SignalViews, TheSpineMapsRowsAreTheNeuraxisSegments) {
   ASSERT_EQ(rows.size(), pumptwin::physio::kSegmentCount);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const Signal& row = signals[static_cast<size_t>(rows[i])];
-    EXPECT_EQ(row.name,
-              pumptwin::physio::segment_concentration_signal(pumptwin::physio::kNeuraxis[i].name));
+    EXPECT_EQ(row.name, pumptwin::physio::segment_concentration_signal(i));
     EXPECT_EQ(row.label, pumptwin::physio::kNeuraxis[i].label);
     EXPECT_EQ(row.unit, "ug/mL");
   }

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "twin/physio/neuraxis.h"
+
 namespace pumptwin::faults {
 
 namespace {
@@ -315,31 +317,22 @@ std::vector<FaultDefinition> build() {
                      "the catheter parts: all flow goes to the tissue",
                      "twin/fluid Catheter (PatientModule::set_leak, fraction 1)",
                      "catheter disconnection at the pump connector or a splice", kMaude));
-  list.push_back(
-      def(FaultId::kTipMigration, "tip_migration", "catheter",
-          {{"level",
-            K::kLevel,
-            "",
-            true,
-            0,
-            0,
-            0,
-            "C1-C7, T1-T12, L1-L5, cisterna, intracranial",
-            {},
-            "new tip level"},
-           {"intrathecal",
-            K::kBoolean,
-            "",
-            false,
-            1,
-            0,
-            1,
-            "true or false",
-            {},
-            "whether the tip is still in the intrathecal space"}},
-          "the tip moves to another level, or out of the intrathecal space (clearing puts it back)",
-          "twin/fluid Catheter, twin/physio source segment (PatientModule::migrate_tip)",
-          "catheter-tip migration (e.g. to the subdural or epidural space)", kMaude));
+  list.push_back(def(
+      FaultId::kTipMigration, "tip_migration", "catheter",
+      {{"level", K::kLevel, "", true, 0, 0, 0, physio::level_ranges_text(), {}, "new tip level"},
+       {"intrathecal",
+        K::kBoolean,
+        "",
+        false,
+        1,
+        0,
+        1,
+        "true or false",
+        {},
+        "whether the tip is still in the intrathecal space"}},
+      "the tip moves to another level, or out of the intrathecal space (clearing puts it back)",
+      "twin/fluid Catheter, twin/physio source segment (PatientModule::migrate_tip)",
+      "catheter-tip migration (e.g. to the subdural or epidural space)", kMaude));
   // --- reservoir and refill (armed: they act on the next refill step) -----------------------
   list.push_back(def(FaultId::kPocketFill, "pocket_fill", "refill", {},
                      "the next refill's needle misses the septum: the drug goes into the pocket",

@@ -23,7 +23,7 @@ enum class ParameterKind {
   kInteger,      // a whole number
   kBoolean,      // true / false
   kChoice,       // one of `choices`
-  kLevel,        // a vertebral level (C1-C7, T1-T12, L1-L5, cisterna, intracranial)
+  kLevel,        // a level the patient model can place a tip at (twin/physio/neuraxis.h)
 };
 
 struct FaultParameter {

@@ -31,7 +31,7 @@ struct CatheterParameters {
   // Wall compliance per metre: thick-walled silicone tube, E ~2 MPa, ID 0.53 / OD 1.4 mm,
   // dV/dP = 2 pi r^2 L / (E t) ~ 0.018 uL/mmHg per metre (derived; see docs/models.md).
   double compliance_ul_per_mmhg_per_m = 0.018;
-  // Vertebral level of the tip ("T10", "L2", "C5"...; "cisterna" and "intracranial" allowed).
+  // Level of the tip, one of twin/physio/neuraxis.h's ("T10", "L2", "cisterna_magna"...).
   std::string tip_level = "T10";
 };
 

@@ -8,7 +8,9 @@
 
 #include <array>
 #include <cstddef>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace pumptwin::physio {
 
@@ -43,11 +45,29 @@ inline constexpr std::string_view kNeuraxisView = "spine";
 inline constexpr std::size_t kCisternaMagna = 9;
 inline constexpr std::size_t kIntracranial = 10;
 
-// Segment holding a vertebral level: "S1".."S5", "L1".."L5", "T1".."T12", "C1".."C7",
-// "cisterna_magna", "intracranial", or a segment's own name. Throws std::invalid_argument.
+// A place along the neuraxis a catheter tip can be put, as a scenario, a fault, a campaign and
+// the live server name it: a vertebra of a spinal segment ("S1".."S5", "L1".."L5", "T1".."T12",
+// "C1".."C7", each segment "<rostral>_<caudal>" holding its vertebrae) or a segment beyond the
+// spine by its own name ("cisterna_magna", "intracranial"). The levels are derived from
+// kNeuraxis, so every place the model has is a level and there is no other.
+struct NeuraxisLevel {
+  std::string name;
+  std::size_t segment;  // in kNeuraxis
+  // Where it lies along its segment, from the caudal end (0) to the rostral end (1): the middle
+  // of that vertebra's share of the segment; 0.5 for a segment beyond the spine.
+  double position;
+};
+// Every level, from the sacrum up.
+const std::vector<NeuraxisLevel>& neuraxis_levels();
+// nullptr when `name` is not a level.
+const NeuraxisLevel* find_level(std::string_view name);
+// The levels for a message or a document: "S1-S5, L1-L5, T1-T12, C1-C7, cisterna_magna,
+// intracranial".
+const std::string& level_ranges_text();
+
+// The segment holding a level, and where the level lies in it (NeuraxisLevel). Throw
+// std::invalid_argument for a name that is not a level.
 std::size_t segment_for_level(std::string_view level);
-// Where a vertebral level lies along its segment, from its caudal end (0) to its rostral end
-// (1): the middle of that vertebra's share of the segment; 0.5 for a segment's own name.
 double position_in_segment(std::string_view level);
 
 }  // namespace pumptwin::physio

@@ -24,9 +24,13 @@ fluid::CatheterParameters placed(fluid::CatheterParameters catheter,
 
 }  // namespace
 
+std::string segment_concentration_signal(std::size_t segment) {
+  return "concentration_ug_per_ml." + std::string(kNeuraxis[segment].name);
+}
+
 std::string segment_concentration_signal(std::string_view level) {
   if (level.empty()) return "";
-  return "concentration_ug_per_ml." + std::string(kNeuraxis[segment_for_level(level)].name);
+  return segment_concentration_signal(segment_for_level(level));
 }
 
 PatientTwin::PatientTwin(const PatientTwinConfig& config)
@@ -63,10 +67,10 @@ PatientTwin::PatientTwin(const PatientTwinConfig& config)
       {"isohypercapnic_ventilation_fraction", "1", "", false},
       {"csf_concentration_at_tip_ug_per_ml", "ug/mL", "", false},
   };
-  for (const NeuraxisSegment& segment : kNeuraxis) {
-    catalogue_.push_back({segment_concentration_signal(segment.name), "ug/mL",
+  for (std::size_t segment = 0; segment < kSegmentCount; ++segment) {
+    catalogue_.push_back({segment_concentration_signal(segment), "ug/mL",
                           std::string(kNeuraxisView), false, std::nullopt,
-                          std::string(segment.label)});
+                          std::string(kNeuraxis[segment].label)});
   }
 }
 

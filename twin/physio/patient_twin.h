@@ -65,9 +65,10 @@ struct SignalInfo {
   std::string label = {};
 };
 
-// The concentration signal of the neuraxis segment that holds a vertebral level ("T10" ->
-// "concentration_ug_per_ml.T10_T12"); "" for no level. Throws std::invalid_argument for an
-// unknown one.
+// The concentration signal of a neuraxis segment (kNeuraxis index), and of the segment that
+// holds a level ("T10" -> "concentration_ug_per_ml.T10_T12"); "" for no level. Throws
+// std::invalid_argument for a name that is not a level (neuraxis.h).
+std::string segment_concentration_signal(std::size_t segment);
 std::string segment_concentration_signal(std::string_view level);
 
 // The patient's signals by catalogue index, for readers that want one by id rather than by
