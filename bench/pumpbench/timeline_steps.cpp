@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "app/pump.h"
+#include "bench_lines.h"
 #include "catalogue.h"
 #include "firmware_commands.h"
 #include "platform.h"
@@ -56,8 +57,9 @@ void TimelineSteps::record(std::optional<size_t> index, const Step& step,
   hooks_.record_snapshot();
   recorder_.event(
       now_s(), "bench",
-      (index ? "step " + std::to_string(*index) + " " : std::string()) + step.action_name + ": " +
-          answer + (verdict == "fail" ? " (FAILED: expected " + step.expect_answer + ")" : ""));
+      pumptwin::bench_lines::step_line(
+          index, step.action_name,
+          answer + (verdict == "fail" ? " (FAILED: expected " + step.expect_answer + ")" : "")));
   hooks_.result_changed();
 }
 
@@ -171,10 +173,10 @@ void TimelineSteps::perform(std::optional<size_t> index, const Step& step) {
     record(index, step, "done", "pass");
   } else if (const auto* fault = std::get_if<InjectFaultAction>(&step.action)) {
     injector_.inject({fault->fault, fault->values, fault->text});
-    record(index, step, "injected " + fault->fault, "pass");
+    record(index, step, pumptwin::bench_lines::injected_answer(fault->fault), "pass");
   } else if (const auto* clear = std::get_if<ClearFaultAction>(&step.action)) {
     injector_.clear(clear->fault);
-    record(index, step, "cleared " + clear->fault, "pass");
+    record(index, step, pumptwin::bench_lines::cleared_answer(clear->fault), "pass");
   }
 }
 
