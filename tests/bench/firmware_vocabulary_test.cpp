@@ -15,6 +15,7 @@
 #include "bench_lines.h"
 #include "catalogue.h"
 #include "firmware_vocabulary.h"
+#include "hal/hal.h"
 #include "plot_axes.h"
 #include "protocol.h"
 
@@ -69,6 +70,18 @@ TEST(FirmwareVocabulary, AlarmsAndRefusalsAreTheFirmwaresEnums) {
   EXPECT_EQ(pumpbench::refusal_name(static_cast<uint8_t>(Refusal::kNoDeviceKey)), "no device key");
   EXPECT_EQ(pumpbench::refusal_name(27), "refusal 27");
 
+  // The HAL's reset causes (the boot event's argument, the status's last reset), each named once.
+  ASSERT_EQ(vocabulary::reset_causes().size(), 4u);
+  std::set<std::string> cause_names;
+  for (const vocabulary::ResetCause& cause : vocabulary::reset_causes()) {
+    EXPECT_TRUE(cause_names.insert(std::string(cause.name)).second) << cause.name << " twice";
+  }
+  using pumpfw::hal::ResetCause;
+  EXPECT_EQ(pumpbench::reset_cause_name(static_cast<uint8_t>(ResetCause::kPowerOn)), "power-on");
+  EXPECT_EQ(pumpbench::reset_cause_name(static_cast<uint8_t>(ResetCause::kWatchdog)), "watchdog");
+  EXPECT_EQ(pumpbench::reset_cause_name(static_cast<uint8_t>(ResetCause::kBrownOut)), "brown-out");
+  EXPECT_EQ(pumpbench::reset_cause_name(static_cast<uint8_t>(ResetCause::kSoftware)), "software");
+  EXPECT_EQ(pumpbench::reset_cause_name(4), "cause 4");
 }
 
 TEST(FirmwareVocabulary, EventsReadInTheirArgumentsUnits) {
