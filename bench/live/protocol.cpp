@@ -4,8 +4,8 @@
 #include <array>
 #include <cstdlib>
 
+#include "bench_lines.h"
 #include "firmware_vocabulary.h"
-#include "plot_axes.h"
 
 namespace pumptwin::live {
 
@@ -238,12 +238,16 @@ std::string event_kind(const std::string& source, const std::string& text) {
     return "firmware";
   }
   if (source == "bench") {
-    // A fault step's line is read where the plots read it, so both call the same lines faults.
-    const plot::MarkerKind marker = plot::marker_kind(source, text);
-    if (marker == plot::MarkerKind::kFaultInjected || marker == plot::MarkerKind::kFaultCleared) {
-      return "fault";
+    // What the line is, as the bench words it (bench/vocabulary/bench_lines.h).
+    switch (bench_lines::line_kind(text)) {
+      case bench_lines::LineKind::kFaultInjected:
+      case bench_lines::LineKind::kFaultCleared:
+        return "fault";
+      case bench_lines::LineKind::kVerdict:
+        return "verdict";
+      case bench_lines::LineKind::kStep:
+        return "step";
     }
-    if (text.rfind("expectation", 0) == 0) return "verdict";
     return "step";
   }
   return "log";

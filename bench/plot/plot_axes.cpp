@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iterator>
 
+#include "bench_lines.h"
 #include "firmware_vocabulary.h"
 
 namespace pumptwin::plot {
@@ -215,8 +216,16 @@ Range plot_range(double low, double high, const std::string& unit,
 
 MarkerKind marker_kind(const std::string& source, const std::string& text) {
   if (source == "bench") {
-    if (text.find(": injected ") != std::string::npos) return MarkerKind::kFaultInjected;
-    if (text.find(": cleared ") != std::string::npos) return MarkerKind::kFaultCleared;
+    // What the line is, as the bench words it (bench/vocabulary/bench_lines.h).
+    switch (bench_lines::line_kind(text)) {
+      case bench_lines::LineKind::kFaultInjected:
+        return MarkerKind::kFaultInjected;
+      case bench_lines::LineKind::kFaultCleared:
+        return MarkerKind::kFaultCleared;
+      case bench_lines::LineKind::kStep:
+      case bench_lines::LineKind::kVerdict:
+        return MarkerKind::kNone;
+    }
     return MarkerKind::kNone;
   }
   if (source != "firmware") return MarkerKind::kNone;

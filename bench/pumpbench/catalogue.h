@@ -64,8 +64,9 @@ const DrugInfo* find_drug(const std::string& name);
 
 std::vector<std::string> patient_names();
 
-// Alarms, firmware events and refusals are the firmware's (firmware/app/alarms.def, events.def,
-// refusals.def), read through bench/vocabulary/firmware_vocabulary.h.
+// Alarms, firmware events, refusals and reset causes are the firmware's (firmware/app/alarms.def,
+// events.def, refusals.def, firmware/hal/reset_causes.def), read through
+// bench/vocabulary/firmware_vocabulary.h.
 // Alarm names in bit order, and an alarm's bit in the firmware's alarm word.
 const std::vector<std::string>& alarm_names();
 std::optional<uint16_t> alarm_bit(const std::string& name);
@@ -77,6 +78,7 @@ using pumptwin::firmware_vocabulary::alarm_name;
 using pumptwin::firmware_vocabulary::event_detail;
 using pumptwin::firmware_vocabulary::event_name;
 using pumptwin::firmware_vocabulary::refusal_name;
+using pumptwin::firmware_vocabulary::reset_cause_name;
 // A command's answer as the bench records it when the pump refused it ("refused: PTM lockout").
 std::string refused_answer(uint8_t code);
 

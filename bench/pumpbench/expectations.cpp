@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "app/pump.h"
+#include "bench_lines.h"
 #include "catalogue.h"
 #include "platform.h"
 #include "plot_axes.h"
@@ -263,11 +264,12 @@ void Expectations::verdict(State& state, const std::string& raw_verdict, double 
   state.time_s = time_s;
   state.measured = measured;
   recorder_.event(time_s, "bench",
-                  "expectation " + state.spec->id + " [" + state.spec->requirement + "] " +
-                      verdict + ": " + state.check + ", measured " +
+                  pumptwin::bench_lines::verdict_line(
+                      state.spec->id + " [" + state.spec->requirement + "] " + verdict + ": " +
+                      state.check + ", measured " +
                       (measured.is_number()   ? format_number(measured.get<double>())
                        : measured.is_string() ? measured.get<std::string>()
-                                              : measured.dump()));
+                                              : measured.dump())));
   on_verdict_();
 }
 

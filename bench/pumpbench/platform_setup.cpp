@@ -1,9 +1,9 @@
 #include "platform_setup.h"
 
-#include <cmath>
 #include <filesystem>
 
 #include "app/pump.h"
+#include "firmware_commands.h"
 #include "twin/physio/cohort.h"
 #include "twin/physio/drug_library.h"
 #include "twin/physio/patient_parameters.h"
@@ -45,11 +45,11 @@ PlatformConfig platform_config(const Scenario& scenario, const RunOptions& optio
   config.patient.catheter.inner_diameter_mm = setup.catheter_inner_diameter_mm;
   config.patient.catheter.tip_level = patient.catheter_tip_level;
   config.mcu.firmware.calibration_nl_per_full_step =
-      static_cast<uint32_t>(std::lround(setup.calibration_nl_per_step));
+      firmware_whole(setup.calibration_nl_per_step, UINT32_MAX, "nL");
   config.mcu.firmware.reservoir_capacity_ul =
-      static_cast<uint32_t>(std::lround(setup.reservoir_capacity_ul));
+      firmware_whole(setup.reservoir_capacity_ul, UINT32_MAX, "uL");
   config.mcu.firmware.default_low_reservoir_ul =
-      static_cast<uint32_t>(std::lround(setup.low_reservoir_alarm_ul));
+      firmware_whole(setup.low_reservoir_alarm_ul, UINT32_MAX, "uL");
   config.power.cell.initial_depth_of_discharge = setup.battery_depth_of_discharge;
   config.body_temperature_c = setup.body_temperature_c;
   return config;

@@ -340,7 +340,6 @@ class CliProgrammer {
   }
 
   static void print_status(const PumpStatus& status) {
-    static const char* const kResetCauses[] = {"power-on", "watchdog", "brown-out", "software"};
     static const char* const kFlags[] = {"basal delivery", "priming", "bridging", "bolus running",
                                          "motor moving"};
     std::string flags;
@@ -350,8 +349,7 @@ class CliProgrammer {
     }
     std::printf("pump status\n");
     std::printf("  wall clock          %u s\n", status.wall_clock_s);
-    std::printf("  last reset          %s\n",
-                status.reset_cause < 4 ? kResetCauses[status.reset_cause] : "unknown");
+    std::printf("  last reset          %s\n", reset_cause_name(status.reset_cause).c_str());
     std::printf("  alarms              %s\n", alarm_list(status.alarms).c_str());
     std::printf("  state               %s\n", flags.empty() ? "idle" : flags.c_str());
     std::printf("  drug                %s, %u ug/mL\n", drug_name(status.drug_id).c_str(),

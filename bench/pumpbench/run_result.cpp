@@ -12,6 +12,7 @@
 #include "platform.h"
 #include "plot_axes.h"
 #include "recorder.h"
+#include "twin/physio/patient_twin.h"
 
 namespace pumpbench {
 
@@ -125,14 +126,16 @@ json figures(const FigureSources& sources) {
 
 }  // namespace
 
-void SafetyPeaks::sample(double time_s, const pumptwin::physio::Effects& effects) {
-  if (effects.respiratory_depression_index > respiratory_depression_index) {
-    respiratory_depression_index = effects.respiratory_depression_index;
+void SafetyPeaks::sample(double time_s, const std::vector<double>& values) {
+  namespace patient = pumptwin::physio::patient_signal;
+  const double respiratory_depression = values.at(recorded_index(patient::kRespiratoryDepression));
+  if (respiratory_depression > respiratory_depression_index) {
+    respiratory_depression_index = respiratory_depression;
     respiratory_depression_time_s = time_s;
   }
-  sedation_index = std::max(sedation_index, effects.sedation_index);
-  withdrawal_risk = std::max(withdrawal_risk, effects.withdrawal_risk);
-  last_analgesia_fraction = effects.analgesia_fraction;
+  sedation_index = std::max(sedation_index, values.at(recorded_index(patient::kSedation)));
+  withdrawal_risk = std::max(withdrawal_risk, values.at(recorded_index(patient::kWithdrawalRisk)));
+  last_analgesia_fraction = values.at(recorded_index(patient::kAnalgesia));
 }
 
 std::vector<std::string> numeric_figure_names() {

@@ -13,7 +13,6 @@
 #include "expectations.h"
 #include "firmware_log.h"
 #include "scenario.h"
-#include "twin/physio/patient_model.h"
 
 namespace pumptwin::platform {
 class Platform;
@@ -42,7 +41,8 @@ struct SafetyPeaks {
   double withdrawal_risk = 0.0;
   double last_analgesia_fraction = 0.0;
 
-  void sample(double time_s, const pumptwin::physio::Effects& effects);
+  // A recorded sample (signal_catalogue() order, as PumpProbe::sample_values() reads it).
+  void sample(double time_s, const std::vector<double>& values);
 };
 
 // The names of result.json's numeric key figures (`figures`, without a run driver's): what a

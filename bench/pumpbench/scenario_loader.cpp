@@ -403,10 +403,9 @@ pumpfw::app::TherapyProgram firmware_program(const ProgramSpec& spec) {
   program.step_count = static_cast<uint8_t>(std::min<size_t>(spec.steps.size(), 255));
   for (size_t i = 0; i < spec.steps.size() && i < pumpfw::app::kMaxScheduleSteps; ++i) {
     program.steps[i].start_minute = spec.steps[i].start_minute;
-    program.steps[i].rate_ng_per_day =
-        static_cast<uint32_t>(std::llround(spec.steps[i].rate_ug_per_day * kNgPerUg));
+    program.steps[i].rate_ng_per_day = firmware_nanograms(spec.steps[i].rate_ug_per_day);
   }
-  program.periodic.dose_ng = static_cast<uint32_t>(std::llround(spec.periodic.dose_ug * kNgPerUg));
+  program.periodic.dose_ng = firmware_nanograms(spec.periodic.dose_ug);
   program.periodic.first_minute = spec.periodic.first_minute;
   program.periodic.interval_minutes = spec.periodic.interval_minutes;
   program.periodic.duration_minutes = spec.periodic.duration_minutes;
@@ -415,7 +414,7 @@ pumpfw::app::TherapyProgram firmware_program(const ProgramSpec& spec) {
 
 pumpfw::app::PtmConfig firmware_ptm(const PtmSpec& spec) {
   pumpfw::app::PtmConfig ptm{};
-  ptm.dose_ng = static_cast<uint32_t>(std::llround(spec.dose_ug * kNgPerUg));
+  ptm.dose_ng = firmware_nanograms(spec.dose_ug);
   ptm.lockout_minutes = spec.lockout_minutes;
   ptm.duration_minutes = spec.duration_minutes;
   ptm.max_per_day = spec.max_per_day;
@@ -496,9 +495,9 @@ void check_setup_acceptance(Context& context, Fields& fields, const Setup& setup
     if (problem.empty() && ptm.dose_ng != 0 &&
         !pumpfw::app::bolus_rate_within_limit(
             ptm.dose_ng, uint32_t{ptm.duration_minutes} * 60,
-            static_cast<uint32_t>(std::llround(setup.concentration_ug_per_ml)),
+            firmware_whole(setup.concentration_ug_per_ml, UINT32_MAX, "ug/mL"),
             pump.max_bolus_rate_full_steps_per_min,
-            static_cast<uint32_t>(std::llround(setup.calibration_nl_per_step)))) {
+            firmware_whole(setup.calibration_nl_per_step, UINT32_MAX, "nL"))) {
       problem = "the pump refuses this PTM (" + refusal_text(Refusal::kRateTooHigh) +
                 "): its dose at this concentration is more volume than the mechanism moves in "
                 "the bolus's duration";
@@ -561,7 +560,7 @@ void check_timeline_acceptance(Context& context, const Scenario& scenario) {
       if (problem.empty()) ptm = configured->ptm;
     } else if (const auto* bolus = std::get_if<ClinicianBolusAction>(&step.action)) {
       using pumpfw::app::Refusal;
-      const uint64_t dose_ng = static_cast<uint64_t>(std::llround(bolus->dose_ug * kNgPerUg));
+      const uint64_t dose_ng = firmware_nanograms(bolus->dose_ug);
       const uint64_t most_ng = program ? pumpfw::app::max_daily_dose_ng(
                                              firmware_program(*program),
                                              ptm ? firmware_ptm(*ptm) : pumpfw::app::PtmConfig{})
@@ -575,9 +574,9 @@ void check_timeline_acceptance(Context& context, const Scenario& scenario) {
       } else if (tip_concentration_known &&
                  !pumpfw::app::bolus_rate_within_limit(
                      dose_ng, uint32_t{bolus->duration_minutes} * 60,
-                     static_cast<uint32_t>(std::llround(tip_concentration_ug_per_ml)),
+                     firmware_whole(tip_concentration_ug_per_ml, UINT32_MAX, "ug/mL"),
                      pump.max_bolus_rate_full_steps_per_min,
-                     static_cast<uint32_t>(std::llround(setup.calibration_nl_per_step)))) {
+                     firmware_whole(setup.calibration_nl_per_step, UINT32_MAX, "nL"))) {
         problem = "the pump refuses this bolus (" + refusal_text(Refusal::kRateTooHigh) +
                   "): its dose at this concentration is more volume than the mechanism moves in "
                   "its duration";

@@ -317,7 +317,7 @@ class ScenarioRun : private TimelineSteps::Hooks {
     const std::vector<double> values = probe_.sample_values();
     platform_.drive_train.motor().reset_peak_current();  // max-hold per sample period
     recorder_.signals_row(now, values);
-    peaks_.sample(now, platform_.patient.twin().model().effects());
+    peaks_.sample(now, values);
     if (live_ != nullptr) live_->full_sample(now, values);
     last_sample_ = values;
     if (now >= next_snapshot_s_) record_snapshot();

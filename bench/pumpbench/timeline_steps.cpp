@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "app/pump.h"
+#include "bench_lines.h"
 #include "catalogue.h"
 #include "firmware_commands.h"
 #include "platform.h"
@@ -56,8 +57,9 @@ void TimelineSteps::record(std::optional<size_t> index, const Step& step,
   hooks_.record_snapshot();
   recorder_.event(
       now_s(), "bench",
-      (index ? "step " + std::to_string(*index) + " " : std::string()) + step.action_name + ": " +
-          answer + (verdict == "fail" ? " (FAILED: expected " + step.expect_answer + ")" : ""));
+      pumptwin::bench_lines::step_line(
+          index, step.action_name,
+          answer + (verdict == "fail" ? " (FAILED: expected " + step.expect_answer + ")" : "")));
   hooks_.result_changed();
 }
 
@@ -119,13 +121,12 @@ void TimelineSteps::perform(std::optional<size_t> index, const Step& step) {
       platform_.patient.refill((syringe_ul - into_reservoir_ul) / 1e3, actual_ug_per_ml,
                                pumptwin::fluid::RefillRoute::kPocket);
     }
-    const TelemetryReply reply = platform_.programmer.refill(
-        find_drug(drug_name)->firmware_id,
-        firmware_whole(refill->concentration_ug_per_ml, UINT32_MAX, "ug/mL"),
-        static_cast<uint32_t>(std::lround(syringe_ul)),
-        static_cast<uint32_t>(std::lround(
-            refill->low_reservoir_alarm_ul.value_or(scenario_.setup.low_reservoir_alarm_ul))),
-        static_cast<uint16_t>(std::lround(refill->bridge_volume_ul)));
+    // The clinician tells the pump the syringe's volume to the microlitre, the programmer's
+    // resolution (an overfill's excess is a fraction of the capacity, not a whole volume).
+    const TelemetryReply reply = send(refill_payload(
+        find_drug(drug_name)->firmware_id, refill->concentration_ug_per_ml, std::round(syringe_ul),
+        refill->low_reservoir_alarm_ul.value_or(scenario_.setup.low_reservoir_alarm_ul),
+        refill->bridge_volume_ul));
     if (reply.accepted()) ledger_.refilled(now_s(), refill->concentration_ug_per_ml);
     record_answer(index, step, reply);
   } else if (const auto* program = std::get_if<ProgramAction>(&step.action)) {
@@ -140,9 +141,7 @@ void TimelineSteps::perform(std::optional<size_t> index, const Step& step) {
   } else if (std::holds_alternative<PtmPressAction>(step.action)) {
     record_answer(index, step, send(command_payload(Command::kPtmBolus)));
   } else if (const auto* prime = std::get_if<PrimingBolusAction>(&step.action)) {
-    record_answer(
-        index, step,
-        platform_.programmer.priming_bolus(static_cast<uint16_t>(std::lround(prime->volume_ul))));
+    record_answer(index, step, send(priming_bolus_payload(prime->volume_ul)));
   } else if (const auto* acknowledge = std::get_if<AcknowledgeAlarmsAction>(&step.action)) {
     record_answer(index, step, platform_.programmer.acknowledge_alarms(acknowledge->alarm_bits));
   } else if (std::holds_alternative<AlarmTestAction>(step.action)) {
@@ -171,10 +170,10 @@ void TimelineSteps::perform(std::optional<size_t> index, const Step& step) {
     record(index, step, "done", "pass");
   } else if (const auto* fault = std::get_if<InjectFaultAction>(&step.action)) {
     injector_.inject({fault->fault, fault->values, fault->text});
-    record(index, step, "injected " + fault->fault, "pass");
+    record(index, step, pumptwin::bench_lines::injected_answer(fault->fault), "pass");
   } else if (const auto* clear = std::get_if<ClearFaultAction>(&step.action)) {
     injector_.clear(clear->fault);
-    record(index, step, "cleared " + clear->fault, "pass");
+    record(index, step, pumptwin::bench_lines::cleared_answer(clear->fault), "pass");
   }
 }
 

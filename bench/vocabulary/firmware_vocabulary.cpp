@@ -33,6 +33,15 @@ const std::vector<Refusal>& refusals() {
   return list;
 }
 
+const std::vector<ResetCause>& reset_causes() {
+  static const std::vector<ResetCause> list = {
+#define PUMPFW_RESET_CAUSE(enumerator, value, name, what) {value, name, what},
+#include "hal/reset_causes.def"
+#undef PUMPFW_RESET_CAUSE
+  };
+  return list;
+}
+
 const Event* find_event(uint8_t code) {
   for (const Event& event : events()) {
     if (event.code == code) return &event;
@@ -73,6 +82,13 @@ std::string refusal_name(uint8_t code) {
   return "refusal " + std::to_string(code);
 }
 
+std::string reset_cause_name(uint8_t value) {
+  for (const ResetCause& cause : reset_causes()) {
+    if (cause.value == value) return std::string(cause.name);
+  }
+  return "cause " + std::to_string(value);
+}
+
 std::string alarm_list(uint16_t bits) {
   std::string text;
   for (unsigned bit = 0; bit < 16; ++bit) {
@@ -91,11 +107,9 @@ std::string event_detail(uint8_t code, uint32_t argument) {
   switch (event ? event->argument : EventArgument::kNumber) {
     case EventArgument::kNumber:
       return argument == 0 ? "" : std::to_string(argument);
-    case EventArgument::kResetCause: {
-      // hal::ResetCause
-      static const char* const kCauses[] = {"power-on", "watchdog", "brown-out", "software"};
-      return argument < 4 ? kCauses[argument] : "cause " + std::to_string(argument);
-    }
+    case EventArgument::kResetCause:
+      return argument <= UINT8_MAX ? reset_cause_name(static_cast<uint8_t>(argument))
+                                   : "cause " + std::to_string(argument);
     case EventArgument::kAlarm:
       return alarm_name(argument);
     case EventArgument::kAlarmBits:
@@ -175,8 +189,18 @@ std::string alarms_markdown() {
 std::string events_markdown() {
   std::string text = "| code | event | argument |\n| --- | --- | --- |\n";
   for (const Event& event : events()) {
+    std::string argument(event.argument_text);
+    if (event.argument == EventArgument::kResetCause) {
+      // The causes as reset_causes.def numbers and names them: "(0 power-on, 1 watchdog, ...)".
+      std::string causes;
+      for (const ResetCause& cause : reset_causes()) {
+        causes += (causes.empty() ? "" : ", ") + std::to_string(cause.value) + " " +
+                  std::string(cause.name);
+      }
+      argument += " (" + causes + ")";
+    }
     text += "| " + std::to_string(event.code) + " | `" + std::string(event.name) + "` | " +
-            cell(event.argument_text) + " |\n";
+            cell(argument) + " |\n";
   }
   return text;
 }

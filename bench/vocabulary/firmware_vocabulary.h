@@ -1,6 +1,7 @@
-// The firmware's events, alarms and refusals as the bench reads them, each expanded from its one
-// definition in the firmware (firmware/app/events.def, alarms.def, refusals.def), the lists the
-// firmware's own EventCode, AlarmId and Refusal are made from: a code the firmware has, the
+// The firmware's events, alarms, refusals and reset causes as the bench reads them, each expanded
+// from its one definition in the firmware (firmware/app/events.def, alarms.def, refusals.def,
+// firmware/hal/reset_causes.def), the lists the firmware's own EventCode, AlarmId, Refusal and
+// hal::ResetCause are made from: a code the firmware has, the
 // bench has a name for, and a reader learns what an event is (its kind) from here, never from
 // its name's spelling.
 #pragma once
@@ -63,22 +64,29 @@ struct Refusal {
   std::string_view name;
   std::string_view when;
 };
+struct ResetCause {
+  uint8_t value;
+  std::string_view name;
+  std::string_view what;
+};
 
 // In code order, as the firmware defines them.
 const std::vector<Event>& events();
 const std::vector<Alarm>& alarms();
 const std::vector<Refusal>& refusals();
+const std::vector<ResetCause>& reset_causes();
 
 // nullptr when the firmware has no such event or alarm.
 const Event* find_event(uint8_t code);
 const Event* find_event(std::string_view name);
 const Alarm* find_alarm(std::string_view name);
 
-// Names for any code: the firmware's, or "event_N", "alarm_bit_N", "refusal N" for a code it
-// does not have (a damaged log, a newer pump).
+// Names for any code: the firmware's, or "event_N", "alarm_bit_N", "refusal N", "cause N" for a
+// code it does not have (a damaged log, a newer pump).
 std::string event_name(uint8_t code);
 std::string alarm_name(unsigned bit_number);
 std::string refusal_name(uint8_t code);
+std::string reset_cause_name(uint8_t value);
 // The alarms of an alarm word by name, "none" when no bit is set.
 std::string alarm_list(uint16_t bits);
 

@@ -11,11 +11,11 @@ namespace pumpfw::hal {
 using Ticks = uint64_t;
 inline constexpr uint32_t kTicksPerSecond = 1024;
 
+// The causes, their values and their names are defined once, in reset_causes.def.
 enum class ResetCause : uint8_t {
-  kPowerOn = 0,   // battery connected: RTC restarted from zero
-  kWatchdog = 1,  // the ASIC's watchdog asserted reset_request
-  kBrownOut = 2,  // supply dipped below the MCU's brown-out level
-  kSoftware = 3,  // the firmware called request_reset()
+#define PUMPFW_RESET_CAUSE(enumerator, value, ...) enumerator = value,
+#include "hal/reset_causes.def"
+#undef PUMPFW_RESET_CAUSE
 };
 
 class Hal {

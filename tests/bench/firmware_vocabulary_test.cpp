@@ -1,16 +1,21 @@
 // The firmware's events, alarms and refusals have one definition each (firmware/app/events.def,
 // alarms.def, refusals.def): the firmware's enums and the bench's names, details, markers and
-// live event kinds are expanded from it, so these tests check what the readers make of it.
+// live event kinds are expanded from it, so these tests check what the readers make of it. The
+// bench's own lines likewise (bench/vocabulary/bench_lines.h).
 #include <gtest/gtest.h>
 
+#include <cstddef>
+#include <optional>
 #include <set>
 #include <string>
 
 #include "app/alarms.h"
 #include "app/event_log.h"
 #include "app/therapy.h"
+#include "bench_lines.h"
 #include "catalogue.h"
 #include "firmware_vocabulary.h"
+#include "hal/hal.h"
 #include "plot_axes.h"
 #include "protocol.h"
 
@@ -64,6 +69,19 @@ TEST(FirmwareVocabulary, AlarmsAndRefusalsAreTheFirmwaresEnums) {
             "daily dose over limit");
   EXPECT_EQ(pumpbench::refusal_name(static_cast<uint8_t>(Refusal::kNoDeviceKey)), "no device key");
   EXPECT_EQ(pumpbench::refusal_name(27), "refusal 27");
+
+  // The HAL's reset causes (the boot event's argument, the status's last reset), each named once.
+  ASSERT_EQ(vocabulary::reset_causes().size(), 4u);
+  std::set<std::string> cause_names;
+  for (const vocabulary::ResetCause& cause : vocabulary::reset_causes()) {
+    EXPECT_TRUE(cause_names.insert(std::string(cause.name)).second) << cause.name << " twice";
+  }
+  using pumpfw::hal::ResetCause;
+  EXPECT_EQ(pumpbench::reset_cause_name(static_cast<uint8_t>(ResetCause::kPowerOn)), "power-on");
+  EXPECT_EQ(pumpbench::reset_cause_name(static_cast<uint8_t>(ResetCause::kWatchdog)), "watchdog");
+  EXPECT_EQ(pumpbench::reset_cause_name(static_cast<uint8_t>(ResetCause::kBrownOut)), "brown-out");
+  EXPECT_EQ(pumpbench::reset_cause_name(static_cast<uint8_t>(ResetCause::kSoftware)), "software");
+  EXPECT_EQ(pumpbench::reset_cause_name(4), "cause 4");
 }
 
 TEST(FirmwareVocabulary, EventsReadInTheirArgumentsUnits) {
@@ -117,6 +135,33 @@ TEST(FirmwareVocabulary, PlotsAndTheLiveServerClassifyByTheDefinitionsKind) {
             MarkerKind::kNone);
   EXPECT_EQ(pumptwin::plot::marker_kind("firmware", "seq=7 priming_bolus 500 uL"),
             MarkerKind::kBolus);
+}
+
+// The bench's lines as pumpbench writes them (a timeline step, a live client's, an
+// expectation's verdict): the plots mark, and the live server names, the kind they were written
+// as, whatever a fault or a check is called.
+TEST(BenchLines, PlotsAndTheLiveServerReadTheKindTheBenchWrote) {
+  namespace lines = pumptwin::bench_lines;
+  using pumptwin::plot::MarkerKind;
+  const std::optional<std::size_t> indices[] = {2, std::nullopt};  // a timeline's, a live client's
+  for (const std::optional<std::size_t>& index : indices) {
+    const std::string injected = lines::step_line(index, "inject", lines::injected_answer("kink"));
+    EXPECT_EQ(pumptwin::plot::marker_kind("bench", injected), MarkerKind::kFaultInjected)
+        << injected;
+    EXPECT_EQ(pumptwin::live::event_kind("bench", injected), "fault") << injected;
+    const std::string cleared = lines::step_line(index, "clear", lines::cleared_answer("kink"));
+    EXPECT_EQ(pumptwin::plot::marker_kind("bench", cleared), MarkerKind::kFaultCleared) << cleared;
+    EXPECT_EQ(pumptwin::live::event_kind("bench", cleared), "fault") << cleared;
+    // A step whose action or answer names a fault word is a step.
+    const std::string step = lines::step_line(index, "injected", "refused: cleared by nobody");
+    EXPECT_EQ(pumptwin::plot::marker_kind("bench", step), MarkerKind::kNone) << step;
+    EXPECT_EQ(pumptwin::live::event_kind("bench", step), "step") << step;
+  }
+  const std::string verdict =
+      lines::verdict_line("E1 [REQ-1] pass: " + lines::injected_answer("kink"));
+  EXPECT_EQ(pumptwin::plot::marker_kind("bench", verdict), MarkerKind::kNone) << verdict;
+  EXPECT_EQ(pumptwin::live::event_kind("bench", verdict), "verdict") << verdict;
+  EXPECT_EQ(lines::line_kind(verdict), lines::LineKind::kVerdict);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The Cortex-M0+ core on Unicorn (twin/mcu/m0plus_core.h): the cycle table, and each Unicorn
-// 2.0.1 pitfall the core works around, on the small programs of images/core_test.S. No SystemC:
-// a bus that records the accesses stands in for the peripherals.
+// 2.0.1 pitfall the core works around, on the small programs of images/core_test.S
+// (m0plus_core_fixture.h: no SystemC, a bus that records the accesses stands in for the
+// peripherals).
 #include <gtest/gtest.h>
 
 #include <unicorn/unicorn.h>
@@ -8,54 +9,13 @@
 #include <set>
 #include <vector>
 
-#include "m0plus_core.h"
+#include "m0plus_core_fixture.h"
 #include "m0plus_memory_map.h"
 
 namespace pumptwin::mcu {
 namespace {
 
-struct RecordingBus final : M0PlusBus {
-  struct Access {
-    uint32_t address;
-    uint32_t value;
-  };
-  std::vector<Access> writes;
-  uint32_t bus_read(uint32_t, unsigned) override { return 0; }
-  void bus_write(uint32_t address, unsigned, uint32_t value) override {
-    writes.push_back({address, value});
-  }
-};
-
-class M0PlusCoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string error;
-    image_ = FirmwareImage::load(PUMPTWIN_MCU_TEST_IMAGE, error);
-    ASSERT_NE(image_, nullptr) << error;
-    core_ =
-        std::make_unique<M0PlusCore>(image_, nvm_.data(), static_cast<uint32_t>(nvm_.size()), bus_);
-  }
-  uint32_t address_of(const char* name) const {
-    const auto found = image_->symbol(name);
-    EXPECT_TRUE(found.has_value()) << name;
-    return found.value_or(0) & ~1u;
-  }
-  void start_at(const char* routine) { core_->write_register(UC_ARM_REG_PC, address_of(routine)); }
-  uint32_t reg(int uc_register) const { return core_->read_register(uc_register); }
-  // Runs in quanta of `quantum` cycles until WFI or lockup, at most `limit` quanta.
-  M0PlusCore::Stop run_to_sleep(uint64_t quantum, uint32_t limit = 1'000'000) {
-    M0PlusCore::Stop stop = M0PlusCore::Stop::kQuantum;
-    for (uint32_t i = 0; i < limit && stop == M0PlusCore::Stop::kQuantum; ++i) {
-      stop = core_->run(quantum);
-    }
-    return stop;
-  }
-
-  std::shared_ptr<const FirmwareImage> image_;
-  std::vector<uint8_t> nvm_ = std::vector<uint8_t>(8192, 0xFF);
-  RecordingBus bus_;
-  std::unique_ptr<M0PlusCore> core_;
-};
+class M0PlusCoreTest : public M0PlusCoreFixture {};
 
 TEST_F(M0PlusCoreTest, ResetLoadsStackPointerAndEntryFromTheVectorTable) {
   EXPECT_EQ(reg(UC_ARM_REG_SP), 0x20004000u);

@@ -13,7 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "m0plus_core.h"
+#include "m0plus_core_fixture.h"
 #include "m0plus_memory_map.h"
 
 namespace {
@@ -32,44 +32,21 @@ extern "C" void* malloc(size_t size) noexcept {
 namespace pumptwin::mcu {
 namespace {
 
-struct CountingBus final : M0PlusBus {
-  uint64_t reads = 0;
-  uint64_t writes = 0;
-  uint32_t bus_read(uint32_t, unsigned) override {
-    ++reads;
-    return 0;
-  }
-  void bus_write(uint32_t, unsigned, uint32_t) override { ++writes; }
-};
-
-class M0PlusStorePath : public ::testing::Test {
+class M0PlusStorePath : public M0PlusCoreFixture {
  protected:
-  void SetUp() override {
-    std::string error;
-    image_ = FirmwareImage::load(PUMPTWIN_MCU_TEST_IMAGE, error);
-    ASSERT_NE(image_, nullptr) << error;
-    core_ =
-        std::make_unique<M0PlusCore>(image_, nvm_.data(), static_cast<uint32_t>(nvm_.size()), bus_);
-  }
   // Runs `routine` with r0 = `address`, r1 = `count` in 1 ms quanta until WFI; returns the heap
   // allocations made meanwhile.
   uint64_t allocations_running(const char* routine, uint32_t address, uint32_t count) {
-    core_->write_register(UC_ARM_REG_PC, image_->symbol(routine).value_or(0) & ~1u);
+    start_at(routine);
     core_->write_register(UC_ARM_REG_R0, address);
     core_->write_register(UC_ARM_REG_R1, count);
     allocations = 0;
     counting = true;
-    M0PlusCore::Stop stop = M0PlusCore::Stop::kQuantum;
-    for (int i = 0; i < 10'000 && stop == M0PlusCore::Stop::kQuantum; ++i) stop = core_->run(8000);
+    const M0PlusCore::Stop stop = run_to_sleep(8000, 10'000);
     counting = false;
     EXPECT_EQ(stop, M0PlusCore::Stop::kWfi);
     return allocations;
   }
-
-  std::shared_ptr<const FirmwareImage> image_;
-  std::vector<uint8_t> nvm_ = std::vector<uint8_t>(8192, 0xFF);
-  CountingBus bus_;
-  std::unique_ptr<M0PlusCore> core_;
 };
 
 TEST_F(M0PlusStorePath, SramStoresTakeUnicornsPathAndNothingOfTheIss) {
@@ -88,7 +65,7 @@ TEST_F(M0PlusStorePath, SramStoresTakeUnicornsPathAndNothingOfTheIss) {
   ASSERT_TRUE(core_->read_memory(kWord, reinterpret_cast<uint8_t*>(&last), sizeof last));
   EXPECT_EQ(last, kCount - 1);
   // SRAM is RAM to Unicorn: no store or load of either loop reached the bus.
-  EXPECT_EQ(bus_.writes, 0u);
+  EXPECT_EQ(bus_.writes.size(), 0u);
   EXPECT_EQ(bus_.reads, 0u);
   // Loads take the fast path: no allocation per load (a few for the quanta at most).
   EXPECT_LT(loads, kCount / 100);
