@@ -21,9 +21,9 @@ double spread_width_cm(const PatientModel& model);
 double lumbar_bolus_intracranial_auc(double volume_ml, double rate_ml_per_min, TransportGrid grid);
 
 // Baclofen at L2 for 8 h as 20 uL/h, 1000 uL/h, or 1000 uL over 5 min every hour: the model at
-// the end of the 8 h.
+// the end of the 8 h, in the reference adult with its dispersion scaled by dispersion_scale.
 enum class PigDelivery { kSlowInfusion, kFastInfusion, kHourlyBolus };
-PatientModel pig_protocol(PigDelivery delivery, TransportGrid grid);
+PatientModel pig_protocol(PigDelivery delivery, TransportGrid grid, double dispersion_scale = 1.0);
 
 std::vector<Comparator> spread_comparators();
 
