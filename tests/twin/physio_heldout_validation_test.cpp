@@ -3,6 +3,7 @@
 #include "twin/physio/validation/heldout.h"
 
 #include "twin/physio/validation/convergence.h"
+#include "twin/physio/validation/spread.h"
 
 #include <gtest/gtest.h>
 
@@ -116,6 +117,17 @@ TEST(PhysioHeldOut, BaclofenHalfLifeAndClearanceWithinObservedRanges) {
 
 TEST(PhysioHeldOut, IntracranialExposureGrowsWithBolusVolumeUpToTwofold) {
   expect_accepted("spread_vs_bolus_volume");
+}
+// Why the model's 1.16 sits low in Khani 2022's "up to 2x": the volume effect grows as the
+// dispersion falls; the CFD's twofold needs about a third of the dispersion fitted to the
+// human lumbar:cisternal gradient (docs/models.md, "Near-tip mixing").
+TEST(PhysioHeldOut, BolusVolumeEffectReachesTheCfdTwofoldAtAThirdOfTheDispersion) {
+  const auto ratio = [](double dispersion_scale) {
+    return lumbar_bolus_intracranial_auc(15.0, 5.0, TransportGrid{}, dispersion_scale) /
+           lumbar_bolus_intracranial_auc(5.0, 5.0, TransportGrid{}, dispersion_scale);
+  };
+  EXPECT_NEAR(ratio(1.0), 1.16, 0.03);
+  EXPECT_NEAR(ratio(0.3), 1.91, 0.1);
 }
 TEST(PhysioHeldOut, IntracranialExposureDoesNotGrowWithBolusRate) {
   expect_accepted("spread_vs_bolus_rate");

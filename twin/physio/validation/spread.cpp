@@ -60,12 +60,14 @@ double spread_width_cm(const PatientModel& m) {
   return to - from;
 }
 
-double lumbar_bolus_intracranial_auc(double volume_ml, double rate_ml_per_min, TransportGrid grid) {
+double lumbar_bolus_intracranial_auc(double volume_ml, double rate_ml_per_min, TransportGrid grid,
+                                     double dispersion_scale) {
   // A tracer: leaves the CSF only with the CSF (no transfer across the meninges).
   DrugParameters tracer = drug(DrugId::kMorphine);
   tracer.csf_clearance_ml_per_min = 0.35;
   PatientParameters patient;
   patient.catheter_tip_level = "L3";
+  patient.dispersion_cm2_per_s *= dispersion_scale;
   PatientModel m(patient, tracer, grid);
   constexpr double kDoseUg = 1000.0;
   deliver(m, "L3", volume_ml, kDoseUg, rate_ml_per_min / 60.0, kNeedleDiameterCm);
