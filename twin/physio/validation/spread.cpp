@@ -199,6 +199,11 @@ PigWidths pig_widths(double dispersion_scale) {
           spread_width_cm(pig_protocol(PigDelivery::kFastInfusion, grid, dispersion_scale)),
           spread_width_cm(pig_protocol(PigDelivery::kHourlyBolus, grid, dispersion_scale))};
 }
+// "28.8, 29.0 and 33.2 cm".
+std::string widths_text(const PigWidths& w) {
+  return format("%.1f", w.slow_cm) + ", " + format("%.1f", w.fast_cm) + " and " +
+         format("%.1f", w.bolus_cm) + " cm";
+}
 
 Comparator infusion_rate() {
   Comparator c;
@@ -242,15 +247,13 @@ Comparator infusion_rate() {
   c.gap =
       "in the human canal with the dispersion fitted to human data (Kroin 1993) every group "
       "spreads over tens of cm (widths " +
-      format("%.1f", human.slow_cm) + ", " + format("%.1f", human.fast_cm) + " and " +
-      format("%.1f", human.bolus_cm) +
-      " cm) and the infusion rate barely matters: 8 h of 1000 uL/h move the drug ~5 cm "
+      widths_text(human) +
+      ") and the infusion rate barely matters: 8 h of 1000 uL/h move the drug ~5 cm "
       "rostrally against sqrt(2 D t) ~50 cm of dispersion at L2 (0.04 cm^2/s), and the CSF's "
       "own caudal flow to the spinal absorption (~0.05 mL/min at L2) is 3 times the infusion's. "
       "With 40 times less dispersion (a pig-like few cm in 8 h) the widths are " +
-      format("%.1f", low.slow_cm) + ", " + format("%.1f", low.fast_cm) + " and " +
-      format("%.1f", low.bolus_cm) +
-      " cm: the hourly bolus then spreads further, the fast infusion hardly. The human lumbar to "
+      widths_text(low) +
+      ": the hourly bolus then spreads further, the fast infusion hardly. The human lumbar to "
       "cisternal ratio and the morphine respiratory delay need the human dispersion; the pigs' "
       "steep gradients (anaesthetised, prone, a smaller canal, anterior-posterior differences a "
       "cross-section-averaged model cannot hold) are not reproduced";
