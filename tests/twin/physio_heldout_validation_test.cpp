@@ -3,6 +3,7 @@
 #include "twin/physio/validation/heldout.h"
 
 #include "twin/physio/validation/convergence.h"
+#include "twin/physio/validation/spread.h"
 
 #include <gtest/gtest.h>
 
@@ -117,11 +118,44 @@ TEST(PhysioHeldOut, BaclofenHalfLifeAndClearanceWithinObservedRanges) {
 TEST(PhysioHeldOut, IntracranialExposureGrowsWithBolusVolumeUpToTwofold) {
   expect_accepted("spread_vs_bolus_volume");
 }
+// Why the model's 1.16 sits low in Khani 2022's "up to 2x": the volume effect grows as the
+// dispersion falls; the CFD's twofold needs about a third of the dispersion fitted to the
+// human lumbar:cisternal gradient (docs/models.md, "Near-tip mixing").
+TEST(PhysioHeldOut, BolusVolumeEffectReachesTheCfdTwofoldAtAThirdOfTheDispersion) {
+  const auto ratio = [](double dispersion_scale) {
+    return lumbar_bolus_intracranial_auc(15.0, 5.0, TransportGrid{}, dispersion_scale) /
+           lumbar_bolus_intracranial_auc(5.0, 5.0, TransportGrid{}, dispersion_scale);
+  };
+  EXPECT_NEAR(ratio(1.0), 1.16, 0.03);
+  EXPECT_NEAR(ratio(0.3), 1.91, 0.1);
+}
 TEST(PhysioHeldOut, IntracranialExposureDoesNotGrowWithBolusRate) {
   expect_accepted("spread_vs_bolus_rate");
 }
-TEST(PhysioHeldOut, SlowInfusionSpreadsLeastAgainstFastInfusionAndHourlyBolus) {
-  expect_accepted("spread_vs_infusion_rate");
+// Bernards 2006 (pigs): most drug within a few cm in every group, significantly less spread at
+// 20 uL/h. The human canal with the human dispersion spreads every group over ~30 cm and the
+// rate changes the width by < 1 %.
+TEST(PhysioHeldOut, InfusionSpreadIsTensOfCentimetresAndBarelyDependsOnTheRate) {
+  expect_gap("spread_vs_infusion_rate", {{"width 20 uL/h, cm", +8.09},
+                                         {"width 1000 uL/h, cm", +8.17},
+                                         {"width hourly bolus, cm", +9.49},
+                                         {"width 1000 / 20 uL/h", -0.19},
+                                         {"width bolus / 20 uL/h", -0.08}});
+}
+
+// The documented reason of the T10 gap: whatever the dispersion, a lumbar bolus of 2 mg does
+// not reach the 30 and 60 ug/mL the study saw at T10 (dispersion fills the canal on both sides
+// of T10 first); the closest is ~22 ug/mL at ten times the calibrated dispersion.
+TEST(PhysioHeldOut, NoDispersionCarriesALumbarBolusToTheObservedThoracicPeak) {
+  double highest = 0.0;
+  for (const double scale : {1.0, 3.0, 10.0, 30.0, 100.0}) {
+    PatientParameters patient;
+    patient.dispersion_cm2_per_s *= scale;
+    const Series s = thoracic_course_after_lumbar_bolus(patient);
+    highest = std::max(highest, *std::max_element(s.value.begin(), s.value.end()));
+  }
+  EXPECT_GT(highest, 20.0);
+  EXPECT_LT(highest, 30.0);  // the lower of the two reported peaks
 }
 
 TEST(PhysioHeldOut, CheckedInTableAndPlotsAreRegeneratedIdentically) {

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "twin/physio/patient_parameters.h"
+
 namespace pumptwin::physio::validation {
 
 // A model time course (hours, value) drawn as one line.
@@ -78,6 +80,10 @@ struct Comparator {
 // Every held-out comparator, simulated now (a few seconds in all), with the spread comparators
 // of spread.h.
 std::vector<Comparator> heldout_comparators();
+
+// The protocol of morphine_it_t10_course for any patient: morphine at T10-T12 every 5 min for
+// 15 h after 2 mg in 2 mL at L5.
+Series thoracic_course_after_lumbar_bolus(const PatientParameters& patient);
 
 // The markdown table of docs/validation/heldout.md: one row per observation.
 std::string heldout_table_markdown(const std::vector<Comparator>& comparators);
