@@ -58,8 +58,8 @@ inline constexpr double kMinRefillIntervalS = 30 * 86400.0;
 
 // An infusion trial (docs/pathway.md): reviewed daily, judged at each review on the relief once the
 // rate has settled, for at most kInfusionTrialMaxS. The longest: the mean test length of 6 days
-// (range 4-9) of 292 continuous intrathecal morphine tests [CMI]. The settling time: about four
-// of morphine's CSF half-lives of 3.1 h ([NOR], twin/physio/drug_library.cpp), 94 % of the
+// (range 4-9) of 292 continuous intrathecal morphine tests [CMI]. The settling time: about six
+// of morphine's terminal CSF half-lives of 2.05 h (twin/physio/drug_library.cpp), 98 % of the
 // steady state.
 inline constexpr double kInfusionTrialReviewS = 86400.0;
 inline constexpr double kInfusionTrialMaxS = 6 * 86400.0;

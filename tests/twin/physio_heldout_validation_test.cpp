@@ -66,11 +66,8 @@ std::string read(const std::string& path) {
   return s.str();
 }
 
-TEST(PhysioHeldOut, MorphineLumbarCsfOneHourAfterIntrathecalBolus) {
+TEST(PhysioHeldOut, MorphineLumbarCsfLevelsClearanceAndHalfLifeOfNordberg1984) {
   expect_accepted("morphine_it_lumbar_csf");
-}
-TEST(PhysioHeldOut, MorphineIntraduralMoments) {
-  expect_accepted("morphine_it_moments");
 }
 TEST(PhysioHeldOut, PlasmaMorphineAfterIntrathecalStaysBelowOneNgPerMl) {
   expect_accepted("morphine_it_plasma");
@@ -93,14 +90,23 @@ TEST(PhysioHeldOut, PlasmaMorphineCourseAfterTenMgEpiduralPeakAndItsTime) {
 
 // Documented gaps (docs/validation/heldout.md): the errors measured when they were written.
 TEST(PhysioHeldOut, LumbarCsfCourseAfterIntrathecalDeclinesAsObservedButStaysTooHighAtSixHours) {
-  expect_gap("morphine_it_csf_course", {{"Cmax", +1.17}, {"6 h", +3.43}});
+  expect_gap("morphine_it_csf_course", {{"Cmax", +1.15}, {"6 h", +1.16}});
 }
-TEST(PhysioHeldOut, ThoracicCsfCourseAfterLumbarBolusArrivesTooLateAndFallsTooSlowly) {
-  expect_gap("morphine_it_t10_course",
-             {{"peak", -0.59}, {"tmax, min", +5.0}, {"4 h", +1.86}, {"8 h", +3.30}});
+TEST(PhysioHeldOut, ThoracicCsfCourseAfterLumbarBolusArrivesTooLateAndTooLow) {
+  expect_gap("morphine_it_t10_course", {{"peak", -0.64}, {"tmax, min", +4.5}});
 }
 TEST(PhysioHeldOut, PlasmaAfterIntrathecalLacksTheObservedPeakAtFiveToTenMinutes) {
-  expect_gap("morphine_it_plasma_course", {{"Cmax", -0.92}, {"tmax, min", +29.0}});
+  expect_gap("morphine_it_plasma_course", {{"Cmax", -0.90}, {"tmax, min", +21.7}});
+}
+TEST(PhysioHeldOut, ObservedEarlyPlasmaPeakAfterIntrathecalExceedsTheWholeDoseAbsorbedEpidurally) {
+  // The gap's reason: the whole 0.3 mg absorbed like an epidural dose (the model's fastest route
+  // to plasma, validated by the epidural comparators) stays below the reported peak's lower end
+  // (4.5 - 1.1 ng/mL), so no uptake path from the CSF could produce it.
+  const Comparator& c = comparator("morphine_it_plasma_course");
+  const Series& bound = c.series.at(1);
+  const double peak = *std::max_element(bound.value.begin(), bound.value.end());
+  EXPECT_LT(peak, c.observations.at(0).observed_low);
+  EXPECT_NEAR(peak, 2.0, 0.1);
 }
 
 TEST(PhysioHeldOut, EveryObservationOutsideItsBandIsADocumentedGap) {

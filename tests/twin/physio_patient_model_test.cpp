@@ -49,6 +49,39 @@ TEST(PhysioHydrodynamics, DrainingCsfLowersPressureByTheSameExponential) {
   EXPECT_NEAR(model.csf_pressure_mmhg(), 11.3, 0.1);
 }
 
+TEST(PhysioMassBalance, IntrathecalMorphineReachesPlasmaOnlyThroughTheCsfClearance) {
+  // The implanted catheter's path to plasma (docs/models.md, "Plasma after intrathecal
+  // dosing"): at steady state everything infused leaves the CSF into plasma, so plasma is the
+  // infusion rate over the systemic clearance (3.5 L/kg x 70 kg x ln 2 / 2.2 h = 77 L/h):
+  // 0.54 ng/mL at 1 mg/day, whatever the CSF clearance.
+  PatientModel infusion(PatientParameters{}, drug(DrugId::kMorphine));
+  infuse(infusion, kT10, 1000.0, 10 * kDay);
+  const double systemic_clearance_ml_per_h = 3.5 * 70.0 * 1e3 * std::log(2.0) / 2.2;
+  EXPECT_NEAR(infusion.plasma_concentration_ng_per_ml(),
+              1000.0 / 24.0 / systemic_clearance_ml_per_h * 1e3, 0.01);
+  // And no fast systemic path: after a lumbar bolus plasma stays below that of the same dose
+  // absorbed from the tissue depot (like an epidural dose), and peaks hours later.
+  PatientModel bolus(PatientParameters{}, drug(DrugId::kMorphine));
+  PatientModel depot(PatientParameters{}, drug(DrugId::kMorphine));
+  bolus.inject(2, 1.0, 500.0);
+  depot.deposit_in_tissue(500.0);
+  double bolus_peak = 0.0, bolus_peak_h = 0.0, depot_peak = 0.0;
+  for (int minute = 1; minute <= 12 * 60; ++minute) {
+    bolus.advance_to(minute * 60.0);
+    depot.advance_to(minute * 60.0);
+    if (bolus.plasma_concentration_ng_per_ml() > bolus_peak) {
+      bolus_peak = bolus.plasma_concentration_ng_per_ml();
+      bolus_peak_h = minute / 60.0;
+    }
+    depot_peak = std::max(depot_peak, depot.plasma_concentration_ng_per_ml());
+  }
+  EXPECT_LT(bolus_peak, 0.25 * depot_peak);
+  EXPECT_GT(bolus_peak_h, 2.0);
+  RecordProperty("steady_state_plasma_ng_per_ml",
+                 std::to_string(infusion.plasma_concentration_ng_per_ml()));
+  RecordProperty("bolus_plasma_peak_ng_per_ml", std::to_string(bolus_peak));
+}
+
 TEST(PhysioMassBalance, InfusedEqualsPresentPlusEliminatedAndNothingNegative) {
   for (const DrugParameters& d : drug_library()) {
     SCOPED_TRACE(d.name);

@@ -6,6 +6,7 @@
 
 #include "twin/physio/patient_model.h"
 #include "twin/physio/patient_twin.h"
+#include "twin/physio/validation/heldout.h"
 
 namespace pumptwin::physio {
 namespace {
@@ -108,6 +109,20 @@ TEST(PhysioValidation, BaclofenSteepLumbarToCisternalGradient) {
   RecordProperty("model_value", std::to_string(ratio));
 }
 
+TEST(PhysioValidation, MorphineLumbarClearanceAndResidenceTimeFitIonescu) {
+  // The morphine CSF clearance is fitted to the lumbar CSF moments after 0.05 mg/kg intradural
+  // (Ionescu et al., 21 patients): CL 0.34 +/- 0.18 mL/min, MRT 137 +/- 55 min, Vss 42 +/- 18
+  // mL; least squares of log CL and log MRT (the model's Vss follows from its transport).
+  const validation::LumbarMoments m =
+      validation::lumbar_moments(drug(DrugId::kMorphine), 3500.0, 1.0);
+  EXPECT_NEAR(std::log(m.clearance_ml_per_min / 0.34), 0.0, 0.1);
+  EXPECT_NEAR(std::log(m.mrt_min / 137.0), 0.0, 0.1);
+  EXPECT_NEAR(m.vss_ml, 42.0, 18.0);
+  RecordProperty("model_value", std::to_string(m.clearance_ml_per_min));
+  RecordProperty("mrt_min", std::to_string(m.mrt_min));
+  RecordProperty("vss_ml", std::to_string(m.vss_ml));
+}
+
 TEST(PhysioValidation, MorphineReachesCisternaHoursAfterLumbarBolus) {
   PatientModel model(PatientParameters{}, drug(DrugId::kMorphine));
   model.inject(kL1L3, 0.5, 500.0);  // 0.5 mg lumbar bolus
@@ -128,11 +143,12 @@ TEST(PhysioValidation, MorphineReachesCisternaHoursAfterLumbarBolus) {
       respiratory_peak_h = step * 0.25;
     }
   }
-  // Cisternal tracer arrival 1-6 h (radionuclide cisternography); delayed respiratory
-  // depression 6-12 h after lumbar intrathecal morphine (Etches 1989; the supraspinal
-  // effect-site delay of morphine is calibrated on it).
-  EXPECT_GE(peak_h, 2.0);
-  EXPECT_LE(peak_h, 8.0);
+  // Cisternal tracer arrival 1-6 h (radionuclide cisternography): morphine, cleared on its way
+  // up, peaks there within that window; delayed respiratory depression 6-12 h after lumbar
+  // intrathecal morphine (Etches 1989; the supraspinal effect-site delay of morphine is
+  // calibrated on it).
+  EXPECT_GE(peak_h, 1.0);
+  EXPECT_LE(peak_h, 6.0);
   EXPECT_GE(respiratory_peak_h, 6.0);
   EXPECT_LE(respiratory_peak_h, 12.0);
   RecordProperty("model_value", std::to_string(peak_h));

@@ -21,6 +21,9 @@ namespace {
 //         appearance (absorption) half-life 0.08 h, tmax 0.25 h; i.v. and s.c. plasma curves.
 //  [NOR]  Nordberg et al. 1984, Anesthesiology 60:448-54: lumbar CSF after 0.25/0.5 mg lumbar
 //         intrathecal morphine, terminal t1/2 175-196 min, CL 2.8-3.4 uL/kg/min.
+//  [ION]  Ionescu et al., The pharmacokinetics of intradural morphine in major abdominal surgery
+//         (21 patients, 0.05 mg/kg): lumbar CSF moments CL 0.34 +/- 0.18 mL/min, Vss 42 +/- 18
+//         mL, MRT 137 +/- 55 min.
 //  [LIB]  Lioresal Intrathecal labeling: onset 0.5-1 h after a bolus, peak effect ~4 h.
 //  [ASM]  assumption; docs/models.md gives its sensitivity.
 //  [BAS]  Baselt, Disposition of Toxic Drugs and Chemicals in Man (toxic plasma levels).
@@ -41,23 +44,23 @@ DrugParameters morphine() {
   d.max_concentration_ug_per_ml = 25000.0;      // [INF] 25 mg/mL preparation
   d.starting_dose_ug_per_day = 200.0;           // [PACC] 0.1-0.5 mg/day
   d.max_daily_dose_ug_per_day = 15000.0;        // [PACC]
-  d.csf_clearance_ml_per_min = 0.57;            // [CAL] lumbar CL and t1/2 of [NOR]
-  d.csf_half_life_h = 3.1;                      // model terminal lumbar value; [NOR] 2.9-3.3 h
+  d.csf_clearance_ml_per_min = 0.87;            // [CAL] lumbar CL and MRT of [ION]
+  d.csf_half_life_h = 2.05;                     // model terminal lumbar value; [NOR] 2.9-3.3 h
   d.plasma_volume_l_per_kg = 3.5;               // [LUG] 3-4 L/kg
   d.plasma_half_life_h = 2.2;                   // [STU] 2.2 +/- 1.0 h
   d.tissue_absorption_half_life_min = 5.0;      // [STU] appearance t1/2 0.08 h
-  d.ec50_csf_ug_per_ml = 1.5;                   // [CAL] 0.6 mg/day at T10 halves the pain
+  d.ec50_csf_ug_per_ml = 1.1;                   // [CAL] 0.6 mg/day at T10 halves the pain
   d.hill = 1.5;                                 // [ASM] docs/models.md
   d.emax = 0.9;                                 // [ASM] incomplete relief at the maximum
-  d.respiratory_ec50_csf_ug_per_ml = 1.8;       // [CAL] intracranial
+  d.respiratory_ec50_csf_ug_per_ml = 1.0;       // [CAL] intracranial
   d.respiratory_ec50_plasma_ng_per_ml = 100.0;  // [BAS] toxic from ~100 ng/mL (naive)
   d.sedation_ec50_plasma_ng_per_ml = 60.0;      // [LUG]
-  d.sedation_ec50_csf_ug_per_ml = 1.2;          // [CAL]
+  d.sedation_ec50_csf_ug_per_ml = 0.67;         // [CAL]
   d.withdrawal_severity = 0.6;                  // [ASM] below baclofen's (boxed warning)
   d.plasma_central_volume_l_per_kg = 0.8;       // [CAL] i.v. and s.c. curves of [STU]
   d.plasma_distribution_clearance_l_per_h_per_kg = 5.7;  // [CAL] as above
   d.therapeutic_equilibration_half_life_min = 30.0;      // [ASM] onset 30-60 min
-  d.supraspinal_equilibration_half_life_min = 120.0;     // [CAL] see docs/models.md
+  d.supraspinal_equilibration_half_life_min = 220.0;     // [CAL] see docs/models.md
   d.plasma_effect_equilibration_half_life_min = 90.0;    // [ASM] slow blood-brain transfer
   d.tolerance_time_constant_d = 21.0;                    // [ASM] see docs/models.md
   d.tolerance_potency_ratio = 2.0;                       // [CAL] [SAL] 2-3-fold dose in 3 months
@@ -74,18 +77,18 @@ DrugParameters hydromorphone() {
   d.max_concentration_ug_per_ml = 15000.0;             // [PACC]
   d.starting_dose_ug_per_day = 40.0;                   // [PACC] 0.01-0.15 mg/day
   d.max_daily_dose_ug_per_day = 10000.0;               // [PACC]
-  d.csf_clearance_ml_per_min = 0.8;                    // more lipophilic than morphine [BER, CAL]
-  d.csf_half_life_h = 2.6;                             // model's terminal value for that clearance
+  d.csf_clearance_ml_per_min = 1.22;                   // 1.4 x morphine: more lipophilic [BER, ASM]
+  d.csf_half_life_h = 1.45;                            // model's terminal value for that clearance
   d.plasma_volume_l_per_kg = 4.0;                      // [LUG]
   d.plasma_half_life_h = 2.5;                          // [LUG]
   d.tissue_absorption_half_life_min = 5.0;             // as morphine [STU] [ASM]
-  d.ec50_csf_ug_per_ml = 0.25;                         // [PACC] 5:1 dose potency vs morphine [CAL]
+  d.ec50_csf_ug_per_ml = 0.18;                         // [PACC] 5:1 dose potency vs morphine [CAL]
   d.hill = 1.5;                                        // [ASM] docs/models.md
   d.emax = 0.9;                                        // [ASM] incomplete relief at the maximum
-  d.respiratory_ec50_csf_ug_per_ml = 0.3;              // [CAL]
+  d.respiratory_ec50_csf_ug_per_ml = 0.16;             // [CAL]
   d.respiratory_ec50_plasma_ng_per_ml = 20.0;          // [LUG] ~5x morphine potency
   d.sedation_ec50_plasma_ng_per_ml = 12.0;             // [LUG]
-  d.sedation_ec50_csf_ug_per_ml = 0.2;                 // [CAL]
+  d.sedation_ec50_csf_ug_per_ml = 0.11;                // [CAL]
   d.withdrawal_severity = 0.6;                         // [ASM] below baclofen's (boxed warning)
   d.therapeutic_equilibration_half_life_min = 15.0;    // [ASM] more lipophilic: faster
   d.supraspinal_equilibration_half_life_min = 60.0;    // [ASM]

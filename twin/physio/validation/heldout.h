@@ -8,9 +8,22 @@
 #include <string>
 #include <vector>
 
+#include "twin/physio/drug_library.h"
 #include "twin/physio/patient_parameters.h"
 
 namespace pumptwin::physio::validation {
+
+// Moments of a lumbar bolus in the reference adult (into L1-L3, sampled there every minute for
+// 36 h), as non-compartmental analysis computes them: CL = dose / AUC, MRT = AUMC / AUC,
+// Vss = CL * MRT, the tails extrapolated with the terminal slope of the last 12 h. The morphine
+// CSF clearance is fitted on them (docs/models.md, "Calibration").
+struct LumbarMoments {
+  double clearance_ml_per_min;
+  double mrt_min;
+  double vss_ml;
+  double terminal_half_life_h;
+};
+LumbarMoments lumbar_moments(const DrugParameters& drug, double dose_ug, double volume_ml);
 
 // A model time course (hours, value) drawn as one line.
 struct Series {
