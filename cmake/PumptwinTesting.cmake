@@ -3,6 +3,8 @@ include(GoogleTest)
 # pumptwin_add_gtest(NAME LABEL <folder> SOURCES ... [LIBS ...] [SYSTEMC] [SYSTEMC_CHILDREN])
 # Each test case runs in its own process (SystemC elaborates once per process). SYSTEMC tests
 # get an sc_main that runs GoogleTest and turns SystemC errors and warnings into failures;
+# every test whose libraries link SystemC must be one (libsystemc's main calls sc_main; only
+# --as-needed hides the missing sc_main, and not in the Debug asan build).
 # SYSTEMC_CHILDREN marks plain tests that run SystemC programs as child processes.
 function(pumptwin_add_gtest name)
   cmake_parse_arguments(T "SYSTEMC;SYSTEMC_CHILDREN;RUN_SERIAL" "LABEL" "SOURCES;LIBS" ${ARGN})
