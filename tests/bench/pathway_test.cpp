@@ -72,7 +72,7 @@ TEST(PathwayProtocol, BaclofenStartsFromTheScreeningDoseAndStepsByAFifth) {
 
 TEST(PathwayProtocol, StartingDoseFollowsOpioidStatus) {
   EXPECT_DOUBLE_EQ(pumpbench::starting_dose(protocol("morphine"), false, 200.0, 0.0), 300.0);
-  EXPECT_DOUBLE_EQ(pumpbench::starting_dose(protocol("morphine"), true, 500.0, 0.0), 1000.0);
+  EXPECT_DOUBLE_EQ(pumpbench::starting_dose(protocol("morphine"), true, 500.0, 0.0), 500.0);
   EXPECT_EQ(protocol("morphine").trial_bolus_naive_ug.front(), 200.0);
   EXPECT_EQ(protocol("morphine").trial_bolus_tolerant_ug.front(), 500.0);
 }
@@ -389,7 +389,7 @@ TEST(PathwayCampaign, SmallCohortRunsTheWholePathway) {
 }
 
 // The infusion trial in three patients: the rate starts at the starting dose (0.3 mg/day naive,
-// 1 mg/day tolerant) at 1 h and is reviewed every 24 h on the relief once the rate has settled
+// 0.5 mg/day tolerant) at 1 h and is reviewed every 24 h on the relief once the rate has settled
 // (review_infusion_trial(): doubled below 50 % relief); the first review with >= 50 % relief
 // without unacceptable side effects makes a responder, implanted a day later at that rate; the
 // trial lasts at most 6 days, and the monitoring ends it at once on unacceptable side effects.
@@ -409,7 +409,7 @@ TEST(PathwayCampaign, InfusionTrialIsTitratedDailyAndItsRespondersImplanted) {
     const json& attempt = pathway["trial_attempts"][0];
     EXPECT_EQ(attempt["kind"], "infusion (ug/day)");
     EXPECT_DOUBLE_EQ(attempt["start_dose_ug"].get<double>(),
-                     pathway["opioid_status"] == "tolerant" ? 1000.0 : 300.0);
+                     pathway["opioid_status"] == "tolerant" ? 500.0 : 300.0);
     const json& reviews = attempt["reviews"];
     ASSERT_GE(reviews.size(), 1u) << attempt.dump();
     ASSERT_LE(reviews.size(), 6u) << attempt.dump();
