@@ -31,8 +31,8 @@ const std::vector<DrugProtocol>& protocols() {
   static const std::vector<DrugProtocol> table = [] {
     DrugProtocol morphine;
     morphine.drug = "morphine";
-    morphine.trial_bolus_naive_ug = {200.0};      // [INF] 0.2-1 mg; [PACC17] lowest for naive
-    morphine.trial_bolus_tolerant_ug = {500.0};   // [INF] within 0.2-1 mg
+    morphine.trial_bolus_naive_ug = {200.0};     // [INF] 0.2-1 mg; [PACC17] lowest for naive
+    morphine.trial_bolus_tolerant_ug = {500.0};  // [INF] within 0.2-1 mg
     // [PACC17] 0.1-0.5 mg/day: a naive patient within it ([INF] 0.2-1 mg/day), a tolerant one at
     // its top (the label's 1-10 mg/day for tolerant patients is above the test doses of [CMI]).
     morphine.start_naive_ug_per_day = 300.0;

@@ -181,13 +181,13 @@ TEST(PhysioValidation, CatheterDeadVolumeDelaysNewConcentration) {
   RecordProperty("model_value", std::to_string(switch_h));
 }
 
-// The [CAL] EC50s of the opioids are derived from published doses through the model (docs/models.md,
-// "Calibration"): the tests below fail when the model's concentrations move (a change of the CSF
-// clearance, the transport or the effect sites), and their message gives the EC50 that would
-// restore the calibration.
+// The [CAL] EC50s of the opioids are derived from published doses through the model
+// (docs/models.md, "Calibration"): the tests below fail when the model's concentrations move (a
+// change of the CSF clearance, the transport or the effect sites), and their message gives the EC50
+// that would restore the calibration.
 
-// Relief 24 h after the start of an infusion at T10 (1 mg/mL, a stroke every 3 min) in the reference
-// adult: the time at which a trial's daily review judges a rate.
+// Relief 24 h after the start of an infusion at T10 (1 mg/mL, a stroke every 3 min) in the
+// reference adult: the time at which a trial's daily review judges a rate.
 double relief_after_a_day(const DrugParameters& d, double dose_ug_per_day) {
   PatientModel model(PatientParameters{}, d);
   for (double t = 180.0; t <= kDay + 1e-6; t += 180.0) {
@@ -259,8 +259,8 @@ TEST(PhysioValidation, MorphineSedationNeedsInterventionAfterTwoMilligramsInTheN
                                    << ec50 * std::sqrt(sedation / (1.0 - sedation));
   const double at_0p3 = peaks_after_lumbar_bolus(300.0).sedation;
   EXPECT_LT(at_0p3, 0.1);
-  RecordProperty("model_value", std::to_string(sedation) + " (" + std::to_string(at_0p3) +
-                                    " after 0.3 mg)");
+  RecordProperty("model_value",
+                 std::to_string(sedation) + " (" + std::to_string(at_0p3) + " after 0.3 mg)");
 }
 
 TEST(PhysioValidation, MorphineRespiratoryDepressionGrowsWithTheLumbarDoseInTheNaive) {

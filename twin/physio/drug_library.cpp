@@ -90,7 +90,7 @@ DrugParameters hydromorphone() {
   d.plasma_volume_l_per_kg = 4.0;                      // [LUG]
   d.plasma_half_life_h = 2.5;                          // [LUG]
   d.tissue_absorption_half_life_min = 5.0;             // as morphine [STU] [ASM]
-  d.ec50_csf_ug_per_ml = 0.048;                        // [CAL] [PACC] 5:1 potency: 50 % at 28 ug/day
+  d.ec50_csf_ug_per_ml = 0.048;                        // [CAL] [PACC] 5:1 potency vs morphine
   d.hill = 1.5;                                        // [ASM] docs/models.md
   d.emax = 0.9;                                        // [ASM] incomplete relief at the maximum
   d.respiratory_ec50_csf_ug_per_ml = 0.3;              // [CAL] morphine's / 6

@@ -13,7 +13,8 @@ const std::vector<PatientParameters>& reference_patients() {
     // mean intrathecal morphine at satisfactory analgesia of 159 cancer patients was 2.69 mg/day
     // (Sallerin-Caute 1998), ~20 times the naive patient's 50 % dose (0.14 mg/day, Grider 2011).
     // ASSUMPTION: factor 10, the generated cohort's most tolerant, with which that dose gives
-    // this patient >= 50 % relief (PhysioCohort.CancerPainPatientIsRelievedNotSedatedOnACancerPainDose).
+    // this patient >= 50 % relief
+    // (PhysioCohort.CancerPainPatientIsRelievedNotSedatedOnACancerPainDose).
     PatientParameters cancer;
     cancer.name = "cancer_pain_thoracic";
     cancer.body_weight_kg = 62.0;
