@@ -11,7 +11,7 @@ constexpr double kDayS = 86400.0;
 
 // Sources (full references in docs/pathway.md):
 // [PACC17] Deer TR et al., Polyanalgesic Consensus Conference 2017, Neuromodulation 20:96-132
-//          (trialing and starting doses, opioid-naive vs tolerant, slow titration).
+//          (trialing and starting doses: morphine 0.1-0.5 mg/day; slow titration).
 // [INF]    Infumorph (morphine, preservative-free) prescribing information: intrathecal start
 //          0.2-1 mg/day opioid-naive, 1-10 mg/day opioid-tolerant; single doses 0.2-1 mg.
 // [PRI]    Prialt (ziconotide) prescribing information: start <= 2.4 ug/day, increments
@@ -31,10 +31,12 @@ const std::vector<DrugProtocol>& protocols() {
   static const std::vector<DrugProtocol> table = [] {
     DrugProtocol morphine;
     morphine.drug = "morphine";
-    morphine.trial_bolus_naive_ug = {200.0};      // [INF] 0.2-1 mg; [PACC17] lowest for naive
-    morphine.trial_bolus_tolerant_ug = {500.0};   // [INF] within 0.2-1 mg
-    morphine.start_naive_ug_per_day = 300.0;      // [INF] 0.2-1 mg/day; [PACC17] low start
-    morphine.start_tolerant_ug_per_day = 1000.0;  // [INF] 1-10 mg/day, lowest end
+    morphine.trial_bolus_naive_ug = {200.0};     // [INF] 0.2-1 mg; [PACC17] lowest for naive
+    morphine.trial_bolus_tolerant_ug = {500.0};  // [INF] within 0.2-1 mg
+    // [PACC17] 0.1-0.5 mg/day: a naive patient within it ([INF] 0.2-1 mg/day), a tolerant one at
+    // its top (the label's 1-10 mg/day for tolerant patients is above the test doses of [CMI]).
+    morphine.start_naive_ug_per_day = 300.0;
+    morphine.start_tolerant_ug_per_day = 500.0;
     morphine.step_fraction = 0.2;  // assumption: 10-30 % steps are usual practice ([PACC17]: slow)
     morphine.step_min_ug_per_day = 50.0;
     morphine.decrease_fraction = 0.25;  // assumption

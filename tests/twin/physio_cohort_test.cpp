@@ -119,5 +119,31 @@ TEST(PhysioCohort, ReferencePatientsHaveNormalBaselinePressure) {
   EXPECT_THROW(reference_patient("nobody"), std::invalid_argument);
 }
 
+TEST(PhysioCohort, CancerPainPatientIsRelievedNotSedatedOnACancerPainDose) {
+  // The demonstration's patient on Sallerin-Caute's mean dose at satisfactory analgesia in cancer
+  // pain (2.69 mg/day, Neurosurgery 1998;42:44) at its tip (T7): at least 50 % relief over a week
+  // while tolerance grows, and neither sedated nor with depressed breathing (indices far below
+  // the 0.5 that needs intervention).
+  const PatientParameters& patient = reference_patient("cancer_pain_thoracic");
+  PatientModel model(patient, drug(DrugId::kMorphine));
+  const std::size_t tip = segment_for_level(patient.catheter_tip_level);
+  double least_relief = 1.0;  // from the first day on
+  double sedation = 0.0;
+  double respiratory = 0.0;
+  for (double t = 180.0; t <= 7 * 86400.0 + 1e-6; t += 180.0) {
+    model.advance_to(t);
+    model.inject(tip, 2690.0 / 10000.0 * 180.0 / 86400.0, 2690.0 * 180.0 / 86400.0);
+    const Effects e = model.effects();
+    if (t >= 86400.0) least_relief = std::min(least_relief, e.analgesia_fraction);
+    sedation = std::max(sedation, e.sedation_index);
+    respiratory = std::max(respiratory, e.respiratory_depression_index);
+  }
+  EXPECT_GE(least_relief, 0.5);
+  EXPECT_LT(sedation, 0.05);
+  EXPECT_LT(respiratory, 0.05);
+  RecordProperty("model_value", std::to_string(least_relief) + " / " + std::to_string(sedation) +
+                                    " / " + std::to_string(respiratory));
+}
+
 }  // namespace
 }  // namespace pumptwin::physio

@@ -344,10 +344,10 @@ double dose_for_half_relief(const PatientParameters& patient, double days) {
     infuse(model, kT10, dose, days * kDay, kHour);
     return model.effects().analgesia_fraction;
   };
-  double low = 300.0;
+  double low = 30.0;
   double high = 30000.0;
   if (relief(high) < 0.5) return 0.0;
-  for (int i = 0; i < 10; ++i) {  // to 0.5 % of the dose
+  for (int i = 0; i < 11; ++i) {  // to 0.5 % of the dose
     const double mid = std::sqrt(low * high);
     (relief(mid) < 0.5 ? low : high) = mid;
   }

@@ -32,6 +32,17 @@ namespace {
 //  [SAL]  Sallerin-Caute et al. 1998, Neurosurgery 42:44 ("Does intrathecal morphine in the
 //         treatment of cancer pain induce the development of tolerance?"): 159 patients, daily
 //         intrathecal morphine rose two- to threefold over 3 months at satisfactory analgesia.
+//  [GRI]  Grider et al. 2011, Pain Physician 14:343: after 6 opioid-free weeks the dose-response
+//         of intrathecal morphine for effective analgesia lies in 50-400 ug/day.
+//  [JAC]  Jacobson et al. 1988, Anesth Analg 67:1082: after 1 mg intrathecal morphine
+//         respiratory depression (raised PaCO2) was common, after 2.5 mg it was apnoea that
+//         needed naloxone; 0.3 mg was free of it.
+//  [KON]  Koning et al. 2022, Pain Res Manag 2022:4567192: serious adverse events after a single
+//         intrathecal morphine dose, somnolence at a median of 2 mg (82 % given naloxone),
+//         life-threatening respiratory depression only above 0.9 mg.
+// The [CAL] EC50s of morphine are re-derived through the model from these doses (docs/models.md,
+// "Calibration"); tests/twin/physio_validation_test.cpp fails when the model's concentrations
+// move them, e.g. after a change of the CSF clearance.
 // Concentrations and daily doses agree with firmware/app/drug_library.h (checked by a test).
 
 DrugParameters morphine() {
@@ -49,13 +60,13 @@ DrugParameters morphine() {
   d.plasma_volume_l_per_kg = 3.5;               // [LUG] 3-4 L/kg
   d.plasma_half_life_h = 2.2;                   // [STU] 2.2 +/- 1.0 h
   d.tissue_absorption_half_life_min = 5.0;      // [STU] appearance t1/2 0.08 h
-  d.ec50_csf_ug_per_ml = 1.1;                   // [CAL] 0.6 mg/day at T10 halves the pain
+  d.ec50_csf_ug_per_ml = 0.23;                  // [CAL] [GRI] 50 % relief at 141 ug/day, T10
   d.hill = 1.5;                                 // [ASM] docs/models.md
   d.emax = 0.9;                                 // [ASM] incomplete relief at the maximum
-  d.respiratory_ec50_csf_ug_per_ml = 1.0;       // [CAL] intracranial
+  d.respiratory_ec50_csf_ug_per_ml = 0.85;      // [CAL] intracranial, [JAC] [KON] boluses
   d.respiratory_ec50_plasma_ng_per_ml = 100.0;  // [BAS] toxic from ~100 ng/mL (naive)
   d.sedation_ec50_plasma_ng_per_ml = 60.0;      // [LUG]
-  d.sedation_ec50_csf_ug_per_ml = 0.67;         // [CAL]
+  d.sedation_ec50_csf_ug_per_ml = 0.77;         // [CAL] [KON] 2 mg lumbar bolus: index 0.5
   d.withdrawal_severity = 0.6;                  // [ASM] below baclofen's (boxed warning)
   d.plasma_central_volume_l_per_kg = 0.8;       // [CAL] i.v. and s.c. curves of [STU]
   d.plasma_distribution_clearance_l_per_h_per_kg = 5.7;  // [CAL] as above
@@ -82,13 +93,13 @@ DrugParameters hydromorphone() {
   d.plasma_volume_l_per_kg = 4.0;                      // [LUG]
   d.plasma_half_life_h = 2.5;                          // [LUG]
   d.tissue_absorption_half_life_min = 5.0;             // as morphine [STU] [ASM]
-  d.ec50_csf_ug_per_ml = 0.18;                         // [PACC] 5:1 dose potency vs morphine [CAL]
+  d.ec50_csf_ug_per_ml = 0.036;                        // [CAL] [PACC] 5:1 potency vs morphine
   d.hill = 1.5;                                        // [ASM] docs/models.md
   d.emax = 0.9;                                        // [ASM] incomplete relief at the maximum
-  d.respiratory_ec50_csf_ug_per_ml = 0.16;             // [CAL]
+  d.respiratory_ec50_csf_ug_per_ml = 0.14;             // [CAL] morphine's / 6
   d.respiratory_ec50_plasma_ng_per_ml = 20.0;          // [LUG] ~5x morphine potency
   d.sedation_ec50_plasma_ng_per_ml = 12.0;             // [LUG]
-  d.sedation_ec50_csf_ug_per_ml = 0.11;                // [CAL]
+  d.sedation_ec50_csf_ug_per_ml = 0.13;                // [CAL] morphine's / 6, as respiratory
   d.withdrawal_severity = 0.6;                         // [ASM] below baclofen's (boxed warning)
   d.therapeutic_equilibration_half_life_min = 15.0;    // [ASM] more lipophilic: faster
   d.supraspinal_equilibration_half_life_min = 60.0;    // [ASM]
