@@ -133,8 +133,8 @@ std::string freshness_section(const std::string& document) {
   const std::size_t start = document.find(kFreshnessHeading);
   if (start == std::string::npos) return "";
   const std::size_t paragraph = document.find("\n\n", document.find("|", start));
-  return document.substr(start, paragraph == std::string::npos ? std::string::npos
-                                                                : paragraph + 1 - start);
+  return document.substr(
+      start, paragraph == std::string::npos ? std::string::npos : paragraph + 1 - start);
 }
 
 int check(const std::string& document_file, const std::vector<Screening>& screenings) {

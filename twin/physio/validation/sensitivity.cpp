@@ -335,9 +335,8 @@ std::string coverage_markdown(const std::vector<Screening>& screenings) {
           }
         }
       }
-      where += (where.empty() ? "" : "; ") + question_id(screening) + " (" +
-               std::to_string(best) + " of " + std::to_string(screening.factors.size()) + ", `" +
-               best_output + "`)";
+      where += (where.empty() ? "" : "; ") + question_id(screening) + " (" + std::to_string(best) +
+               " of " + std::to_string(screening.factors.size()) + ", `" + best_output + "`)";
     }
     out += "| " + factor.name + " | `" + factor.id + "` | " + factor.status + " | " +
            format("%g", factor.low) + "-" + format("%g", factor.high) + " | " +
@@ -418,8 +417,8 @@ std::string sensitivity_markdown(const std::vector<Screening>& screenings,
       coverage_markdown(screenings);
   for (const Screening& screening : screenings) {
     out += "\n### Question `" + question_id(screening) + "`: " + screening.name + "\n\n" +
-           screening.description + "\n\n`pumpbench campaign " + screening.campaign_file + "`: " +
-           std::to_string(screening.factors.size()) + " factors, " +
+           screening.description + "\n\n`pumpbench campaign " + screening.campaign_file +
+           "`: " + std::to_string(screening.factors.size()) + " factors, " +
            std::to_string(screening.trajectories) + " trajectories of " +
            std::to_string(screening.levels) + " levels, seed " + std::to_string(screening.seed) +
            ", " + std::to_string(screening.runs) + " runs.\n";
