@@ -52,7 +52,9 @@ std::optional<Screening> read_screening(const std::string& folder) {
       return std::nullopt;
     }
     const json& spec = campaign["sensitivity"];
-    screening.campaign_file = campaign["campaign_file"].get<std::string>();
+    // A shard report names the campaign file at its top, campaign.json in its screening.
+    screening.campaign_file =
+        campaign.value("campaign_file", spec.value("campaign_file", std::string()));
     screening.inputs_sha256 = campaign["inputs_sha256"].get<std::string>();
     screening.name = campaign["campaign"].get<std::string>();
     screening.description = campaign["description"].get<std::string>();

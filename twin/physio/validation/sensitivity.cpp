@@ -1,6 +1,7 @@
 #include "twin/physio/validation/sensitivity.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -311,7 +312,7 @@ std::string question_id(const Screening& screening) {
 std::string coverage_markdown(const std::vector<Screening>& screenings) {
   std::string out =
       "| factor | id | status | range | screened by: question (best rank among its factors, "
-      "output) |\n| --- | --- | --- | --- | --- |\n";
+      "output, mu*) |\n| --- | --- | --- | --- | --- |\n";
   for (const Factor& factor : uncertain_factors()) {
     std::string where;
     for (const Screening& screening : screenings) {
@@ -320,23 +321,30 @@ std::string coverage_markdown(const std::vector<Screening>& screenings) {
       const auto i = static_cast<std::size_t>(found - screening.factors.begin());
       std::size_t best = screening.factors.size() + 1;
       std::string best_output;
+      double best_mu_star = 0.0;
       for (const ScreenedCell& cell : screening.cells) {
         for (std::size_t k = 0; k < cell.outputs.size(); ++k) {
+          const double own = cell.effects.mu_star[i][k];
+          if (own == 0.0) continue;
           std::size_t rank = 1;
           for (std::size_t j = 0; j < screening.factors.size(); ++j) {
             const double other = cell.effects.mu_star[j][k];
-            const double own = cell.effects.mu_star[i][k];
             // As the tables rank: by mu*, ties in the factors' order.
             if (other > own || (other == own && j < i)) ++rank;
           }
           if (rank < best) {
             best = rank;
             best_output = cell.outputs[k];
+            best_mu_star = own;
           }
         }
       }
-      where += (where.empty() ? "" : "; ") + question_id(screening) + " (" + std::to_string(best) +
-               " of " + std::to_string(screening.factors.size()) + ", `" + best_output + "`)";
+      where +=
+          (where.empty() ? "" : "; ") + question_id(screening) +
+          (best_output.empty()
+               ? std::string(" (mu* 0 on every output)")
+               : " (" + std::to_string(best) + " of " + std::to_string(screening.factors.size()) +
+                     ", `" + best_output + "`, mu* " + format("%.3g", best_mu_star) + ")");
     }
     out += "| " + factor.name + " | `" + factor.id + "` | " + factor.status + " | " +
            format("%g", factor.low) + "-" + format("%g", factor.high) + " | " +
@@ -416,8 +424,12 @@ std::string sensitivity_markdown(const std::vector<Screening>& screenings,
       "of the registry is screened by at least one:\n\n" +
       coverage_markdown(screenings);
   for (const Screening& screening : screenings) {
+    std::string description = screening.description;
+    while (!description.empty() && std::isspace(static_cast<unsigned char>(description.back()))) {
+      description.pop_back();
+    }
     out += "\n### Question `" + question_id(screening) + "`: " + screening.name + "\n\n" +
-           screening.description + "\n\n`pumpbench campaign " + screening.campaign_file +
+           description + "\n\n`pumpbench campaign " + screening.campaign_file +
            "`: " + std::to_string(screening.factors.size()) + " factors, " +
            std::to_string(screening.trajectories) + " trajectories of " +
            std::to_string(screening.levels) + " levels, seed " + std::to_string(screening.seed) +
