@@ -264,8 +264,8 @@ TEST(PumpbenchSensitivity, CheckedInDocumentMatchesItsReRuns) {
   // Every factor of the registry is screened by a shipped campaign.
   std::set<std::string> screened;
   for (const std::string& folder : folders) {
-    for (const json& factor :
-         json::parse(slurp(folder + "/shard.json"))["sensitivity"]["factors"]) {
+    const json shard = json::parse(slurp(folder + "/shard.json"));
+    for (const json& factor : shard["sensitivity"]["factors"]) {
       screened.insert(factor["id"].get<std::string>());
     }
   }
