@@ -110,6 +110,14 @@ const std::vector<FigureDefinition>& figure_definitions() {
        [](const FigureSources& s) { return json(s.peaks.sedation_index); }},
       {"peak_withdrawal_risk", true,
        [](const FigureSources& s) { return json(s.peaks.withdrawal_risk); }},
+      {"peak_withdrawal_risk_time_h", true,
+       [](const FigureSources& s) { return json(s.peaks.withdrawal_risk_time_s / 3600.0); }},
+      {"peak_antispasticity_fraction", true,
+       [](const FigureSources& s) { return json(s.peaks.antispasticity_fraction); }},
+      {"antispasticity_half_loss_time_h", true,
+       [](const FigureSources& s) {
+         return json(s.peaks.antispasticity_half_held_time_s / 3600.0);
+       }},
       {"final_analgesia_fraction", true,
        [](const FigureSources& s) { return json(s.peaks.last_analgesia_fraction); }},
   };
@@ -133,9 +141,25 @@ void SafetyPeaks::sample(double time_s, const std::vector<double>& values) {
     respiratory_depression_index = respiratory_depression;
     respiratory_depression_time_s = time_s;
   }
+<<<<<<< HEAD
   sedation_index = std::max(sedation_index, values.at(recorded_index(patient::kSedation)));
   withdrawal_risk = std::max(withdrawal_risk, values.at(recorded_index(patient::kWithdrawalRisk)));
   last_analgesia_fraction = values.at(recorded_index(patient::kAnalgesia));
+=======
+  sedation_index = std::max(sedation_index, effects.sedation_index);
+  if (effects.withdrawal_risk > withdrawal_risk) {
+    withdrawal_risk = effects.withdrawal_risk;
+    withdrawal_risk_time_s = time_s;
+  }
+  last_analgesia_fraction = effects.analgesia_fraction;
+  antispasticity_fraction = std::max(antispasticity_fraction, effects.antispasticity_fraction);
+  // Until the peak every sample holds at least half of the peak so far; after it, the last such
+  // sample is when the effect was lost.
+  if (antispasticity_fraction > 0.0 &&
+      effects.antispasticity_fraction >= 0.5 * antispasticity_fraction) {
+    antispasticity_half_held_time_s = time_s;
+  }
+>>>>>>> sens19
 }
 
 std::vector<std::string> numeric_figure_names() {

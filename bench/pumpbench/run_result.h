@@ -32,14 +32,19 @@ struct RunIdentity {
 };
 
 // The patient's safety signals over the run's samples (every setup.sample_period), for its key
-// figures: the peak respiratory-depression index and when it was first reached, the peak
-// sedation index and withdrawal risk, and the analgesia at the last sample.
+// figures: the peak respiratory-depression index and the peak withdrawal risk and when each was
+// first reached, the peak sedation index, the analgesia at the last sample, and the peak
+// antispasticity with the last sample at which at least half of it held (when a stopped baclofen
+// therapy has lost its effect).
 struct SafetyPeaks {
   double respiratory_depression_index = 0.0;
   double respiratory_depression_time_s = 0.0;
   double sedation_index = 0.0;
   double withdrawal_risk = 0.0;
+  double withdrawal_risk_time_s = 0.0;
   double last_analgesia_fraction = 0.0;
+  double antispasticity_fraction = 0.0;
+  double antispasticity_half_held_time_s = 0.0;
 
   // A recorded sample (signal_catalogue() order, as PumpProbe::sample_values() reads it).
   void sample(double time_s, const std::vector<double>& values);

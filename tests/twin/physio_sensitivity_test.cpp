@@ -85,6 +85,30 @@ TEST(PhysioSensitivity, AFactorChangesTheRunsDrugOnlyWhenItIsThatDrug) {
   EXPECT_DOUBLE_EQ(patient.dispersion_cm2_per_s, 0.1);
 }
 
+TEST(PhysioSensitivity, FreshnessRecordKeepsEveryDigitOfARunsOutputs) {
+  // docs/sensitivity.md's record is compared exactly with re-runs: each value is the shortest
+  // text that reads back as the same double, and a missing figure is said to be missing.
+  Screening screening;
+  screening.campaign_file = "campaigns/sensitivity/q.yaml";
+  screening.inputs_sha256 = "ab12";
+  ScreenedCell cell;
+  cell.first_run = "s/none/point-0";
+  cell.outputs = {"peak_respiratory_depression_index", "peak_respiratory_depression_time_h",
+                  "peak_withdrawal_risk"};
+  cell.first_outputs = {0.1 + 0.2, 5.0, std::nan("")};
+  screening.cells.push_back(cell);
+  EXPECT_EQ(freshness_markdown({screening}),
+            "## Freshness record\n\n"
+            "| campaign | inputs sha256 | first design point | output | value |\n"
+            "| --- | --- | --- | --- | --- |\n"
+            "| `campaigns/sensitivity/q.yaml` | `ab12` | `s/none/point-0` | "
+            "`peak_respiratory_depression_index` | 0.30000000000000004 |\n"
+            "| `campaigns/sensitivity/q.yaml` | `ab12` | `s/none/point-0` | "
+            "`peak_respiratory_depression_time_h` | 5 |\n"
+            "| `campaigns/sensitivity/q.yaml` | `ab12` | `s/none/point-0` | "
+            "`peak_withdrawal_risk` | missing (the run gave no figure) |\n");
+}
+
 TEST(PhysioSensitivity, CheckedInPatientVariabilityIsRegeneratedIdentically) {
   // The screening's part of docs/sensitivity.md comes from the campaign (campaigns/
   // sensitivity.sh; its file's hash is checked by PumpbenchSensitivity tests); the patient
@@ -94,7 +118,7 @@ TEST(PhysioSensitivity, CheckedInPatientVariabilityIsRegeneratedIdentically) {
   checked_in << in.rdbuf();
   const std::vector<SafetyOutputs> patients =
       patient_variability(kVariabilityCohortSeed, kVariabilityPatients);
-  const std::string generated = sensitivity_markdown(Screening{}, patients);
+  const std::string generated = sensitivity_markdown({}, patients);
   const std::string heading = "## Patient variability";
   ASSERT_NE(checked_in.str().find(heading), std::string::npos);
   EXPECT_EQ(checked_in.str().substr(checked_in.str().find(heading)),

@@ -1,10 +1,13 @@
 #include "twin/physio/validation/sensitivity.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <numeric>
 #include <random>
+#include <set>
 
 #include "twin/physio/cohort.h"
 #include "twin/physio/patient_model.h"
@@ -288,22 +291,116 @@ std::vector<SafetyOutputs> patient_variability(std::uint64_t cohort_seed, std::s
   return outputs;
 }
 
-std::string sensitivity_markdown(const Screening& screening,
+namespace {
+
+// The shortest %g text that reads back as the same double: an exact record of a run's output.
+std::string exact(double value) {
+  for (int digits = 1; digits < 17; ++digits) {
+    const std::string text = format(("%." + std::to_string(digits) + "g").c_str(), value);
+    if (std::strtod(text.c_str(), nullptr) == value) return text;
+  }
+  return format("%.17g", value);
+}
+
+// Which campaign file is the question's: its file name without the folder and ".yaml".
+std::string question_id(const Screening& screening) {
+  std::string id = screening.campaign_file.substr(screening.campaign_file.rfind('/') + 1);
+  return id.substr(0, id.rfind('.'));
+}
+
+// For each factor, each question screening it with the best rank the factor reaches there (over
+// its cells and outputs); "not screened" when none does.
+std::string coverage_markdown(const std::vector<Screening>& screenings) {
+  std::string out =
+      "| factor | id | status | range | screened by: question (best rank among its factors, "
+      "output, mu*) |\n| --- | --- | --- | --- | --- |\n";
+  for (const Factor& factor : uncertain_factors()) {
+    std::string where;
+    for (const Screening& screening : screenings) {
+      const auto found = std::find(screening.factors.begin(), screening.factors.end(), &factor);
+      if (found == screening.factors.end()) continue;
+      const auto i = static_cast<std::size_t>(found - screening.factors.begin());
+      std::size_t best = screening.factors.size() + 1;
+      std::string best_output;
+      double best_mu_star = 0.0;
+      for (const ScreenedCell& cell : screening.cells) {
+        for (std::size_t k = 0; k < cell.outputs.size(); ++k) {
+          const double own = cell.effects.mu_star[i][k];
+          if (own == 0.0) continue;
+          std::size_t rank = 1;
+          for (std::size_t j = 0; j < screening.factors.size(); ++j) {
+            const double other = cell.effects.mu_star[j][k];
+            // As the tables rank: by mu*, ties in the factors' order.
+            if (other > own || (other == own && j < i)) ++rank;
+          }
+          if (rank < best) {
+            best = rank;
+            best_output = cell.outputs[k];
+            best_mu_star = own;
+          }
+        }
+      }
+      where +=
+          (where.empty() ? "" : "; ") + question_id(screening) +
+          (best_output.empty()
+               ? std::string(" (mu* 0 on every output)")
+               : " (" + std::to_string(best) + " of " + std::to_string(screening.factors.size()) +
+                     ", `" + best_output + "`, mu* " + format("%.3g", best_mu_star) + ")");
+    }
+    out += "| " + factor.name + " | `" + factor.id + "` | " + factor.status + " | " +
+           format("%g", factor.low) + "-" + format("%g", factor.high) + " | " +
+           (where.empty() ? "not screened" : where) + " |\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string freshness_markdown(const std::vector<Screening>& screenings) {
+  std::string out = std::string(kFreshnessHeading) +
+                    "\n\n"
+                    "| campaign | inputs sha256 | first design point | output | value |\n"
+                    "| --- | --- | --- | --- | --- |\n";
+  for (const Screening& screening : screenings) {
+    for (const ScreenedCell& cell : screening.cells) {
+      for (std::size_t k = 0; k < cell.outputs.size(); ++k) {
+        out += "| `" + screening.campaign_file + "` | `" + screening.inputs_sha256 + "` | `" +
+               cell.first_run + "` | `" + cell.outputs[k] + "` | " +
+               (k < cell.first_outputs.size() && !std::isnan(cell.first_outputs[k])
+                    ? exact(cell.first_outputs[k])
+                    : "missing (the run gave no figure)") +
+               " |\n";
+      }
+    }
+  }
+  return out;
+}
+
+std::string sensitivity_markdown(const std::vector<Screening>& screenings,
                                  const std::vector<SafetyOutputs>& patients) {
   const auto& names = safety_output_names();
+  std::size_t runs = 0;
+  std::set<std::size_t> trajectories;
+  for (const Screening& screening : screenings) {
+    runs += screening.runs;
+    trajectories.insert(screening.trajectories);
+  }
+  std::string precision;
+  for (const std::size_t r : trajectories) {
+    precision += std::string(precision.empty() ? "" : ", ") + "with " + std::to_string(r) +
+                 " trajectories at most " +
+                 format("%.2f", 1.0 / std::sqrt(static_cast<double>(r))) + " sigma";
+  }
   std::string out =
       "# Sensitivity of the safety outputs: parameter uncertainty and patient variability\n\n"
-      "Generated by `campaigns/sensitivity.sh` (`pumpbench campaign " +
-      screening.campaign_file +
-      "`, then `physio_sensitivity` on its `campaign.json`): Morris elementary effects, " +
-      std::to_string(screening.trajectories) + " trajectories of " +
-      std::to_string(screening.levels) + " levels, seed " + std::to_string(screening.seed) + ", " +
-      std::to_string(screening.runs) + " whole-chain runs; campaign file sha256 `" +
-      screening.campaign_file_sha256 +
-      "` (`PumpbenchSensitivity.CheckedInDocumentIsFromTheShippedCampaignFile` fails when the "
-      "file changes and this document is not regenerated). Method and factors: "
-      "`twin/physio/validation/sensitivity.h`, [campaigns.md](campaigns.md) (\"Sensitivity\"), "
-      "[credibility.md](credibility.md).\n\n"
+      "Generated by `campaigns/sensitivity.sh` (`pumpbench campaign FILE` for every campaign "
+      "file of `campaigns/sensitivity/`, each one safety question, then `physio_sensitivity` on "
+      "their `campaign.json`): Morris elementary effects over " +
+      std::to_string(runs) +
+      " whole-chain runs in all. Method and factors: `twin/physio/validation/sensitivity.h`, "
+      "[campaigns.md](campaigns.md) (\"Sensitivity\"), [credibility.md](credibility.md). "
+      "CTest re-runs the first design point of every screened scenario and fails when the "
+      "outputs or the inputs' hashes differ from the [freshness record](#freshness-record).\n\n"
       "Two kinds of uncertainty, kept apart. **Parameter uncertainty**: the population-typical "
       "value of a calibrated [CAL] or assumed [ASM] parameter, varied over its range (mapped "
       "linearly from the levels) by the Morris screening, always in the same patient: each "
@@ -315,17 +412,45 @@ std::string sensitivity_markdown(const Screening& screening,
       "parameters; it is not a factor of the screening.\n\n"
       "## Parameter uncertainty (Morris screening of whole-chain runs)\n\n"
       "mu* is the mean absolute elementary effect (change of the output when the factor moves "
-      "over its whole range, per unit of that range); sigma the standard deviation of the "
-      "effects (interactions and non-linearity). Factors are ranked by mu*; those with mu* near 0 "
-      "can be left as assumptions for this use, the largest are where better data would most "
-      "improve credibility.\n\nThe campaign: " +
-      screening.description + "\n";
-  for (const ScreenedCell& cell : screening.cells) {
-    for (std::size_t k = 0; k < cell.outputs.size(); ++k) {
-      out += "\n### " + cell.scenario + " [" + cell.variant + "]: `" + cell.outputs[k] + "`\n\n" +
-             morris_ranking_markdown(screening.factors, cell.effects, k);
+      "over its whole range, per unit of that range, in the output's unit); sigma the standard "
+      "deviation of the effects (interactions and non-linearity). Factors are ranked by mu*; "
+      "those with mu* near 0 can be left as assumptions for this use, the largest are where "
+      "better data would most improve credibility. Precision: a mu* is the mean of one "
+      "|elementary effect| per trajectory, so its standard error is at most sigma divided by the "
+      "square root of the trajectories (|EE| spreads no more than EE): " +
+      precision +
+      "; factors whose mu* differ by less than that are not told apart.\n\n"
+      "Each question screens the factors that can act in its scenarios (a factor of another "
+      "drug, or one that does not enter its outputs, would read 0 by construction); every factor "
+      "of the registry is screened by at least one:\n\n" +
+      coverage_markdown(screenings);
+  for (const Screening& screening : screenings) {
+    std::string description = screening.description;
+    while (!description.empty() && std::isspace(static_cast<unsigned char>(description.back()))) {
+      description.pop_back();
+    }
+    out += "\n### Question `" + question_id(screening) + "`: " + screening.name + "\n\n" +
+           description + "\n\n`pumpbench campaign " + screening.campaign_file +
+           "`: " + std::to_string(screening.factors.size()) + " factors, " +
+           std::to_string(screening.trajectories) + " trajectories of " +
+           std::to_string(screening.levels) + " levels, seed " + std::to_string(screening.seed) +
+           ", " + std::to_string(screening.runs) + " runs.\n";
+    for (const ScreenedCell& cell : screening.cells) {
+      for (std::size_t k = 0; k < cell.outputs.size(); ++k) {
+        out += "\n#### " + cell.scenario_name + " [" + cell.variant + "]: `" + cell.outputs[k] +
+               "`\n\n" + morris_ranking_markdown(screening.factors, cell.effects, k);
+      }
     }
   }
+  out +=
+      "\n" + freshness_markdown(screenings) +
+      "\nEach campaign's first design point of each scenario (`pumpbench campaign FILE --shard "
+      "0/P`, P the design's points: the runs `<scenario>/<variant>/point-0`, in the same worker "
+      "processes) is re-run by the test `PumpbenchSensitivity.CheckedInDocumentMatchesItsReRuns` "
+      "(`physio_sensitivity --check`), which fails when an output differs in any digit or an "
+      "inputs hash (campaign file, scenario files, requirements) differs: the model or the "
+      "inputs changed since this document was generated. Regenerate it with "
+      "`campaigns/sensitivity.sh build/default OUT 2`.\n";
   out +=
       "\n## Patient variability (generated patients, nominal parameters)\n\n"
       "The patient model alone, in " +
@@ -337,10 +462,13 @@ std::string sensitivity_markdown(const Screening& screening,
       "respiratory-depression index within 12 h of 20 mg morphine under the skin (a small pocket "
       "fill); (4) peak withdrawal risk within 3 days of stopping 400 ug/day of baclofen at T11 "
       "after 5 days; (5) analgesia fraction after 6 weeks of 0.4 mg/day of morphine into T10 (the "
-      "loss of effect acquired tolerance brings). Outputs (1)-(3) are what the screening's "
-      "`peak_respiratory_depression_index` and `peak_respiratory_depression_time_h` measure in "
-      "the whole chain: a spread between patients larger than the largest mu* of an output means "
-      "the cohort, not the uncertain population values, dominates it.\n\n"
+      "loss of effect acquired tolerance brings). Outputs (1)-(3) are what question "
+      "`respiratory_day`'s `peak_respiratory_depression_index` and "
+      "`peak_respiratory_depression_time_h` measure in the whole chain, (4) `baclofen_stop`'s "
+      "`peak_withdrawal_risk`, (5) `tolerance_six_weeks`'s `final_analgesia_fraction` (there "
+      "titrated, in a tolerant patient): a spread "
+      "between patients larger than the largest mu* of an output means the cohort, not the "
+      "uncertain population values, dominates it.\n\n"
       "| output | median | 10th-90th percentile | range |\n"
       "| --- | --- | --- | --- |\n";
   for (std::size_t k = 0; k < kSafetyOutputCount; ++k) {

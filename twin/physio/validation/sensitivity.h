@@ -108,17 +108,24 @@ inline constexpr std::size_t kVariabilityPatients = 20;
 // The outputs of each generated patient 0..count-1 of the cohort at the nominal parameters.
 std::vector<SafetyOutputs> patient_variability(std::uint64_t cohort_seed, std::size_t count);
 
-// The screening of one campaign cell (scenario x fault variant), as campaign.json reports it.
+// The screening of one campaign cell (scenario x fault variant), as campaign.json reports it,
+// and its first design point: the run `<scenario>/<variant>/point-0` and the outputs it gave,
+// which docs/sensitivity.md records so that re-running that one run tells a stale document.
 struct ScreenedCell {
   std::string scenario;
+  std::string scenario_name;
   std::string variant;
   std::vector<std::string> outputs;
   ElementaryEffects effects;
+  std::string first_run;
+  std::vector<double> first_outputs;
 };
+// One sensitivity campaign: one safety question (its name and description say which).
 struct Screening {
-  std::string campaign_file;
-  std::string campaign_file_sha256;
-  std::string description;  // the campaign's
+  std::string campaign_file;  // as given to pumpbench
+  std::string inputs_sha256;  // of the campaign file, its scenario files and the requirements
+  std::string name;
+  std::string description;
   std::size_t trajectories = 0;
   std::size_t levels = 0;
   std::uint64_t seed = 0;
@@ -127,8 +134,15 @@ struct Screening {
   std::vector<ScreenedCell> cells;
 };
 
-// docs/sensitivity.md: the campaign's screening and the patient variability.
-std::string sensitivity_markdown(const Screening& screening,
+// docs/sensitivity.md: the campaigns' screenings (in the order given), which question screens
+// which factor, the freshness record and the patient variability.
+std::string sensitivity_markdown(const std::vector<Screening>& screenings,
                                  const std::vector<SafetyOutputs>& patients);
+
+// docs/sensitivity.md's freshness record: each campaign's inputs hash and each cell's first
+// design point with its outputs, exactly (the shortest text that reads back as the same double).
+// `physio_sensitivity --check` compares it with the one re-run cells give.
+inline constexpr const char* kFreshnessHeading = "## Freshness record";
+std::string freshness_markdown(const std::vector<Screening>& screenings);
 
 }  // namespace pumptwin::physio::validation
