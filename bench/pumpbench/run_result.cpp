@@ -141,25 +141,20 @@ void SafetyPeaks::sample(double time_s, const std::vector<double>& values) {
     respiratory_depression_index = respiratory_depression;
     respiratory_depression_time_s = time_s;
   }
-<<<<<<< HEAD
   sedation_index = std::max(sedation_index, values.at(recorded_index(patient::kSedation)));
-  withdrawal_risk = std::max(withdrawal_risk, values.at(recorded_index(patient::kWithdrawalRisk)));
-  last_analgesia_fraction = values.at(recorded_index(patient::kAnalgesia));
-=======
-  sedation_index = std::max(sedation_index, effects.sedation_index);
-  if (effects.withdrawal_risk > withdrawal_risk) {
-    withdrawal_risk = effects.withdrawal_risk;
+  const double withdrawal = values.at(recorded_index(patient::kWithdrawalRisk));
+  if (withdrawal > withdrawal_risk) {
+    withdrawal_risk = withdrawal;
     withdrawal_risk_time_s = time_s;
   }
-  last_analgesia_fraction = effects.analgesia_fraction;
-  antispasticity_fraction = std::max(antispasticity_fraction, effects.antispasticity_fraction);
+  last_analgesia_fraction = values.at(recorded_index(patient::kAnalgesia));
+  const double antispasticity = values.at(recorded_index(patient::kAntispasticity));
+  antispasticity_fraction = std::max(antispasticity_fraction, antispasticity);
   // Until the peak every sample holds at least half of the peak so far; after it, the last such
   // sample is when the effect was lost.
-  if (antispasticity_fraction > 0.0 &&
-      effects.antispasticity_fraction >= 0.5 * antispasticity_fraction) {
+  if (antispasticity_fraction > 0.0 && antispasticity >= 0.5 * antispasticity_fraction) {
     antispasticity_half_held_time_s = time_s;
   }
->>>>>>> sens19
 }
 
 std::vector<std::string> numeric_figure_names() {
