@@ -78,6 +78,13 @@ def arm_summary(runs):
         rows.append(("responders, naive / tolerant", "{} of {} / {} of {}".format(
             sum(1 for f in naive if f.get("pathway_implanted")), len(naive),
             sum(1 for f in tolerant if f.get("pathway_implanted")), len(tolerant))))
+        # The patient model's relief ceiling (docs/models.md): 1 for a pain that responds well
+        # to opioids, lower for one that responds poorly, whatever the dose.
+        good = [f for f in figures if f.get("pathway_opioid_relief_ceiling", 1.0) >= 1.0]
+        poor = [f for f in figures if f.get("pathway_opioid_relief_ceiling", 1.0) < 1.0]
+        rows.append(("responders, good / poor opioid response", "{} of {} / {} of {}".format(
+            sum(1 for f in good if f.get("pathway_implanted")), len(good),
+            sum(1 for f in poor if f.get("pathway_implanted")), len(poor))))
     rows.append(("trial", ", ".join(sorted({p["trial"] for p in records}))))
     rows.append(("starting dose, ug/day", start_doses(figures)))
     if opioid:

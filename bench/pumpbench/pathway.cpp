@@ -86,6 +86,7 @@ class PathwayDriver final : public RunDriver {
         setup_(scenario.setup),
         protocol_(*find_protocol(scenario.setup.drug)),
         tolerant_(opioid_tolerant(spec_, patient)),
+        opioid_relief_ceiling_(patient.opioid_relief_ceiling),
         behaviour_(seed, member),
         strength_(scenario.setup.concentration_ug_per_ml) {
     appointment_s_ = kEvaluationS;
@@ -136,6 +137,7 @@ class PathwayDriver final : public RunDriver {
               {"pathway_device_alarms", device_alarms_},
               {"pathway_critical_alarms", critical_alarms_},
               {"pathway_refused_commands", refused_commands_}};
+    if (protocol_.opioid) f["pathway_opioid_relief_ceiling"] = opioid_relief_ceiling_;
     if (!implanted_) return f;
     f["pathway_start_dose_ug_per_day"] = start_dose_;
     f["pathway_final_dose_ug_per_day"] = dose_;
@@ -175,6 +177,7 @@ class PathwayDriver final : public RunDriver {
             {"adverse_effects_modelled", adverse_effects_modelled()},
             {"trial", spec_.trial},
             {"opioid_status", tolerant_ ? "tolerant" : "naive"},
+            {"opioid_relief_ceiling", opioid_relief_ceiling_},
             {"baseline_pain", baseline_pain_},
             {"ptm_press_threshold", behaviour_.press_threshold()},
             {"trial_attempts", trial_log_},
@@ -618,6 +621,8 @@ class PathwayDriver final : public RunDriver {
   const Setup setup_;
   const DrugProtocol& protocol_;
   const bool tolerant_;
+  // The patient model's attribute, recorded to read outcomes by it; the protocol never sees it.
+  const double opioid_relief_ceiling_;
   PatientBehaviour behaviour_;
   double strength_;
 

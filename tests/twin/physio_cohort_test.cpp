@@ -94,6 +94,36 @@ TEST(PhysioCohort, OpioidToleranceStatusHasItsPrevalenceAndFactorRange) {
   EXPECT_EQ(a.catheter_tip_level, cohort[3].catheter_tip_level);
 }
 
+// The opioid relief ceiling follows the pain mechanisms of intrathecal morphine candidates
+// (Anderson & Burchiel 1999) and their response to titrated morphine (McQuay 1992): a good
+// response in 1/30 x 9/14 + 15/30 x (9/14 + 5/13) / 2 + 14/30 x 5/13 = 45.8 % of patients
+// (ceiling 1), the others capped within 10-70 %.
+TEST(PhysioCohort, OpioidReliefCeilingFollowsPainMechanismAndResponse) {
+  const std::vector<PatientParameters> cohort = CohortGenerator(11).generate(4000);
+  int good = 0;
+  double capped_sum = 0.0;
+  for (const PatientParameters& p : cohort) {
+    if (p.opioid_relief_ceiling == 1.0) {
+      ++good;
+      continue;
+    }
+    EXPECT_GE(p.opioid_relief_ceiling, 0.1);
+    EXPECT_LE(p.opioid_relief_ceiling, 0.7);
+    capped_sum += p.opioid_relief_ceiling;
+  }
+  EXPECT_NEAR(static_cast<double>(good) / cohort.size(), 0.458, 0.02);
+  EXPECT_NEAR(capped_sum / (cohort.size() - good), 0.4, 0.02);
+  // Every pain responds well: every ceiling 1, every other parameter unchanged.
+  CohortVariability all_good;
+  all_good.good_opioid_response_nociceptive = 1.0;
+  all_good.good_opioid_response_neuropathic = 1.0;
+  const PatientParameters a = CohortGenerator(11, all_good).patient(5);
+  EXPECT_EQ(a.opioid_relief_ceiling, 1.0);
+  EXPECT_EQ(a.opioid_tolerant, cohort[5].opioid_tolerant);
+  EXPECT_EQ(a.initial_tolerance_factor, cohort[5].initial_tolerance_factor);
+  EXPECT_EQ(a.csf_volume_ml, cohort[5].csf_volume_ml);
+}
+
 TEST(PhysioCohort, StandardNormalHasUnitVariance) {
   std::mt19937_64 engine(1);
   double sum = 0.0;

@@ -290,6 +290,29 @@ TEST(PhysioEffects, AnalgesiaRisesWithDoseAndPainScoreStaysOnItsScale) {
   EXPECT_LT(previous_pain, 2.0);
 }
 
+// A pain that responds poorly to opioids (docs/models.md, "Opioid response"): however high the
+// dose, its relief stays at the patient's ceiling, while the dose's side effects are those of a
+// patient whose pain responds well; a non-opioid's effect is not capped.
+TEST(PhysioEffects, APoorOpioidResponseCapsReliefButNotSideEffects) {
+  PatientParameters poor;
+  poor.opioid_relief_ceiling = 0.35;
+  for (double dose : {300.0, 3000.0, 15000.0}) {
+    PatientModel good_model(PatientParameters{}, drug(DrugId::kMorphine));
+    PatientModel poor_model(poor, drug(DrugId::kMorphine));
+    infuse(good_model, kT10, dose, 2 * kDay);
+    infuse(poor_model, kT10, dose, 2 * kDay);
+    const Effects good = good_model.effects();
+    const Effects capped = poor_model.effects();
+    EXPECT_LE(capped.analgesia_fraction, 0.35) << dose;
+    EXPECT_NEAR(capped.analgesia_fraction / good.analgesia_fraction, 0.35 / 0.9, 1e-9) << dose;
+    EXPECT_EQ(capped.respiratory_depression_index, good.respiratory_depression_index) << dose;
+    EXPECT_EQ(capped.sedation_index, good.sedation_index) << dose;
+  }
+  PatientModel ziconotide(poor, drug(DrugId::kZiconotide));
+  infuse(ziconotide, kT10, 19.2, 3 * kDay);
+  EXPECT_GT(ziconotide.effects().analgesia_fraction, 0.5);
+}
+
 TEST(PhysioEffects, BaclofenAbruptStopRaisesWithdrawalRisk) {
   PatientModel model(reference_patient("spasticity_lumbar"), drug(DrugId::kBaclofen));
   infuse(model, segment_for_level("T11"), 400.0, 5 * kDay);

@@ -59,6 +59,22 @@ PatientParameters CohortGenerator::patient(std::size_t index) const {
   p.initial_tolerance_factor =
       p.opioid_tolerant ? std::clamp(factor_draw, v.tolerance_factor_min, v.tolerance_factor_max)
                         : 1.0;
+  // Drawn after the opioid status for the same reason, all three whatever the outcome.
+  const double mechanism_draw = uniform_unit(engine);
+  const double response_draw = uniform_unit(engine);
+  const double ceiling_draw = uniform_unit(engine);
+  double good_response = 0.5 * (v.good_opioid_response_nociceptive +
+                                v.good_opioid_response_neuropathic);  // mixed pain
+  if (mechanism_draw < v.nociceptive_pain_fraction) {
+    good_response = v.good_opioid_response_nociceptive;
+  } else if (mechanism_draw >= v.nociceptive_pain_fraction + v.mixed_pain_fraction) {
+    good_response = v.good_opioid_response_neuropathic;
+  }
+  p.opioid_relief_ceiling =
+      response_draw < good_response
+          ? 1.0
+          : v.poor_response_ceiling_min +
+                (v.poor_response_ceiling_max - v.poor_response_ceiling_min) * ceiling_draw;
   return p;
 }
 

@@ -44,6 +44,20 @@ struct CohortVariability {
   double tolerance_factor_log_sd = 0.4;
   double tolerance_factor_min = 1.5;
   double tolerance_factor_max = 10.0;
+  // Pain mechanism of intrathecal morphine candidates (Anderson & Burchiel 1999, Neurosurgery
+  // 44:289, the 30 implanted of 40 trialled: nociceptive 1, mixed 15, peripheral neuropathic 10,
+  // deafferentation 4); the rest is neuropathic.
+  double nociceptive_pain_fraction = 1.0 / 30.0;
+  double mixed_pain_fraction = 15.0 / 30.0;
+  // Share of pains with a good response to titrated morphine (> 70 mm relief on a 100 mm VAS
+  // with manageable side effects; McQuay et al. 1992, Anaesthesia 47:757: nociceptive 9 of 14,
+  // neuropathic 5 of 13). ASSUMPTION: mixed pain halfway between the two.
+  double good_opioid_response_nociceptive = 9.0 / 14.0;
+  double good_opioid_response_neuropathic = 5.0 / 13.0;
+  // A pain without a good response has a relief ceiling in McQuay's moderate (30-70 mm) or poor
+  // (< 30 mm) range. ASSUMPTION: uniform over 10-70 %.
+  double poor_response_ceiling_min = 0.1;
+  double poor_response_ceiling_max = 0.7;
 };
 
 // Uniform in [0, 1) from the top 53 bits of one draw.

@@ -401,7 +401,10 @@ Effects PatientModel::effects() const {
   // concentration with the level adapted to.
   const double target = concentration_ug_per_ml(target_segment_);
   const double ec50 = drug_.ec50_csf_ug_per_ml / sensitivity;
-  const double effect = drug_.emax * hill(state_[kEffectSiteTarget], ec50, drug_.hill);
+  const double emax = drug_.drug_class == DrugClass::kOpioid
+                          ? std::min(drug_.emax, patient_.opioid_relief_ceiling)
+                          : drug_.emax;
+  const double effect = emax * hill(state_[kEffectSiteTarget], ec50, drug_.hill);
   if (drug_.effect == TherapeuticEffect::kAnalgesia) {
     e.analgesia_fraction = effect;
   } else {

@@ -42,6 +42,11 @@ struct PatientParameters {
   // depression, sedation) start multiplied by initial_tolerance_factor; a naive patient's at 1.
   bool opioid_tolerant = false;
   double initial_tolerance_factor = 1.0;
+  // The largest fraction of this patient's pain an opioid can relieve, however high the dose:
+  // 1 leaves the drug's own Emax; a pain that responds poorly to opioids (more often neuropathic
+  // pain; McQuay 1992, Jadad 1992, docs/models.md) has a lower ceiling. It caps opioid analgesia
+  // only: the side effects of a dose are the same.
+  double opioid_relief_ceiling = 1.0;
   // Numeric rating scale 0-10 without therapy.
   double baseline_pain_score = 7.0;
   // Level of the dermatomes the therapy aims at (pain origin, spastic segments).
