@@ -42,6 +42,10 @@ const std::vector<DrugProtocol>& protocols() {
     morphine.decrease_fraction = 0.25;  // assumption
     morphine.max_ug_per_day = 15000.0;  // [PACC17] maximum daily dose (the pump's library too)
     morphine.infusion_trial_step_factor = 2.0;  // [GRI] doubling; daily: assumption
+    // [INF]: no higher than the label's initial daily doses (naive 0.2-1, tolerant 1-10 mg/day):
+    // a trial tests the doses therapy may start with.
+    morphine.infusion_trial_max_naive_ug_per_day = 1000.0;
+    morphine.infusion_trial_max_tolerant_ug_per_day = 10000.0;
     morphine.dose_resolution_ug_per_day = 10.0;
     morphine.titration_visit_s = 7 * kDayS;  // assumption: weekly visits while titrating
     morphine.maintenance_visit_s = 14 * kDayS;
@@ -128,16 +132,24 @@ bool trial_responder(double best_relief, bool unacceptable_side_effects) {
   return best_relief >= kTargetRelief && !unacceptable_side_effects;
 }
 
-TrialReview review_infusion_trial(const DrugProtocol& protocol, double rate_ug_per_day,
-                                  const VisitFindings& findings, bool last_review) {
+double infusion_trial_maximum(const DrugProtocol& protocol, bool opioid_tolerant) {
+  const double trial_max = opioid_tolerant ? protocol.infusion_trial_max_tolerant_ug_per_day
+                                           : protocol.infusion_trial_max_naive_ug_per_day;
+  return trial_max > 0.0 ? std::min(trial_max, protocol.max_ug_per_day) : protocol.max_ug_per_day;
+}
+
+TrialReview review_infusion_trial(const DrugProtocol& protocol, bool opioid_tolerant,
+                                  double rate_ug_per_day, const VisitFindings& findings,
+                                  bool last_review) {
   if (findings.unacceptable_side_effects) {
     return {rate_ug_per_day, "end", "unacceptable side effects", true, false};
   }
   if (findings.relief >= kTargetRelief) {
     return {rate_ug_per_day, "responder", "target relief", true, true};
   }
-  if (rate_ug_per_day >= protocol.max_ug_per_day) {
-    return {rate_ug_per_day, "end", "at the protocol's maximum without target relief", true, false};
+  const double trial_max = infusion_trial_maximum(protocol, opioid_tolerant);
+  if (rate_ug_per_day >= trial_max) {
+    return {rate_ug_per_day, "end", "at the trial's maximum without target relief", true, false};
   }
   if (last_review)
     return {rate_ug_per_day, "end", "no target relief within the trial", true, false};
@@ -145,7 +157,7 @@ TrialReview review_infusion_trial(const DrugProtocol& protocol, double rate_ug_p
       protocol.infusion_trial_step_factor > 0.0
           ? round_dose(protocol, rate_ug_per_day * protocol.infusion_trial_step_factor)
           : titrate(protocol, rate_ug_per_day, findings).dose_ug_per_day;
-  return {stepped, "increase", "relief below target", false, false};
+  return {std::min(stepped, trial_max), "increase", "relief below target", false, false};
 }
 
 double starting_dose(const DrugProtocol& protocol, bool opioid_tolerant, double responding_bolus_ug,

@@ -33,6 +33,9 @@ struct DrugProtocol {
   // An infusion trial's rate at a daily review below target relief is multiplied by this; 0: the
   // visits' step (titrate()).
   double infusion_trial_step_factor = 0.0;
+  // The highest rate an infusion trial tries, by opioid status; 0: the protocol's maximum.
+  double infusion_trial_max_naive_ug_per_day = 0.0;
+  double infusion_trial_max_tolerant_ug_per_day = 0.0;
   // Doses are programmed as multiples of this.
   double dose_resolution_ug_per_day = 1.0;
   // Follow-up visits while titrating, and once the dose is stable.
@@ -89,10 +92,14 @@ double round_dose(const DrugProtocol& protocol, double dose_ug_per_day);
 
 bool trial_responder(double best_relief, bool unacceptable_side_effects);
 
+// The highest rate an infusion trial tries for a patient of this opioid status.
+double infusion_trial_maximum(const DrugProtocol& protocol, bool opioid_tolerant);
+
 // An infusion trial's daily review: a responder at target relief without unacceptable side
 // effects (the trial ends, the implant starts at this rate); unacceptable side effects end it
-// (the drug is not tolerated below target relief); below target the rate steps up, and the trial
-// ends without a response at the protocol's maximum or at its last review.
+// (the drug is not tolerated below target relief); below target the rate steps up, at most to
+// the trial's maximum for the patient's opioid status, and the trial ends without a response at
+// that maximum or at its last review.
 struct TrialReview {
   double rate_ug_per_day = 0.0;  // the rate from now on (the responding rate when it ends so)
   std::string decision;          // "responder", "increase", "end"
@@ -100,8 +107,9 @@ struct TrialReview {
   bool ends = false;
   bool responder = false;
 };
-TrialReview review_infusion_trial(const DrugProtocol& protocol, double rate_ug_per_day,
-                                  const VisitFindings& findings, bool last_review);
+TrialReview review_infusion_trial(const DrugProtocol& protocol, bool opioid_tolerant,
+                                  double rate_ug_per_day, const VisitFindings& findings,
+                                  bool last_review);
 
 // The daily dose programmed at implant.
 double starting_dose(const DrugProtocol& protocol, bool opioid_tolerant, double responding_bolus_ug,

@@ -84,32 +84,39 @@ TEST(PathwayProtocol, StartingDoseFollowsOpioidStatus) {
 TEST(PathwayProtocol, InfusionTrialReviewDoublesBelowTargetAndEndsAtAResponse) {
   const DrugProtocol& morphine = protocol("morphine");
   const pumpbench::TrialReview up =
-      pumpbench::review_infusion_trial(morphine, 300.0, {0.3, false, false}, false);
+      pumpbench::review_infusion_trial(morphine, false, 300.0, {0.3, false, false}, false);
   EXPECT_EQ(up.decision, "increase");
   EXPECT_FALSE(up.ends);
   EXPECT_DOUBLE_EQ(up.rate_ug_per_day, 600.0);
   const pumpbench::TrialReview responder =
-      pumpbench::review_infusion_trial(morphine, 1200.0, {0.5, false, false}, false);
+      pumpbench::review_infusion_trial(morphine, false, 1200.0, {0.5, false, false}, false);
   EXPECT_TRUE(responder.ends);
   EXPECT_TRUE(responder.responder);
   EXPECT_DOUBLE_EQ(responder.rate_ug_per_day, 1200.0);
   const pumpbench::TrialReview side =
-      pumpbench::review_infusion_trial(morphine, 1200.0, {0.8, true, false}, false);
+      pumpbench::review_infusion_trial(morphine, false, 1200.0, {0.8, true, false}, false);
   EXPECT_TRUE(side.ends);
   EXPECT_FALSE(side.responder);
   EXPECT_EQ(side.reason, "unacceptable side effects");
   const pumpbench::TrialReview last =
-      pumpbench::review_infusion_trial(morphine, 600.0, {0.4, false, false}, true);
+      pumpbench::review_infusion_trial(morphine, false, 600.0, {0.4, false, false}, true);
   EXPECT_TRUE(last.ends);
   EXPECT_FALSE(last.responder);
-  // Doubling stops at the protocol's maximum (15 mg/day), and the trial ends there.
-  EXPECT_DOUBLE_EQ(pumpbench::review_infusion_trial(morphine, 8000.0, {0.1, false, false}, false)
-                       .rate_ug_per_day,
-                   15000.0);
-  EXPECT_TRUE(pumpbench::review_infusion_trial(morphine, 15000.0, {0.1, false, false}, false).ends);
+  // Doubling stops at the label's highest initial dose for the patient's opioid status (naive
+  // 1 mg/day, tolerant 10 mg/day), and the trial ends there without a response.
+  const auto trial_rate = [&](bool tolerant, double rate) {
+    return pumpbench::review_infusion_trial(morphine, tolerant, rate, {0.1, false, false}, false);
+  };
+  EXPECT_DOUBLE_EQ(trial_rate(false, 600.0).rate_ug_per_day, 1000.0);
+  EXPECT_TRUE(trial_rate(false, 1000.0).ends);
+  EXPECT_FALSE(trial_rate(false, 1000.0).responder);
+  EXPECT_EQ(trial_rate(false, 1000.0).reason, "at the trial's maximum without target relief");
+  EXPECT_DOUBLE_EQ(trial_rate(true, 1000.0).rate_ug_per_day, 2000.0);
+  EXPECT_DOUBLE_EQ(trial_rate(true, 8000.0).rate_ug_per_day, 10000.0);
+  EXPECT_TRUE(trial_rate(true, 10000.0).ends);
   // A drug without its own trial step takes the visits' step: ziconotide +1.2 ug/day.
   EXPECT_NEAR(
-      pumpbench::review_infusion_trial(protocol("ziconotide"), 1.2, {0.1, false, false}, false)
+      pumpbench::review_infusion_trial(protocol("ziconotide"), false, 1.2, {0.1, false, false}, false)
           .rate_ug_per_day,
       2.4, 1e-9);
 }
@@ -388,17 +395,19 @@ TEST(PathwayCampaign, SmallCohortRunsTheWholePathway) {
   EXPECT_NE(baclofen.find("withdrawal"), std::string::npos) << baclofen;  // boxed warning
 }
 
-// The infusion trial in three patients: the rate starts at the starting dose (0.3 mg/day naive,
+// The infusion trial in five patients: the rate starts at the starting dose (0.3 mg/day naive,
 // 0.5 mg/day tolerant) at 1 h and is reviewed every 24 h on the relief once the rate has settled
 // (review_infusion_trial(): doubled below 50 % relief); the first review with >= 50 % relief
 // without unacceptable side effects makes a responder, implanted a day later at that rate; the
-// trial lasts at most 6 days, and the monitoring ends it at once on unacceptable side effects.
+// trial lasts at most 6 days and tries no rate above the label's highest initial dose for the
+// patient's opioid status, and the monitoring ends it at once on unacceptable side effects.
 TEST(PathwayCampaign, InfusionTrialIsTitratedDailyAndItsRespondersImplanted) {
   const fs::path out = run_campaign("infusion_campaign.yaml", "infusion");
   const DrugProtocol& morphine = protocol("morphine");
   int runs = 0;
   int responders = 0;
   int steps_up = 0;
+  int ended_at_maximum = 0;
   for (const auto& entry : fs::recursive_directory_iterator(out / "runs")) {
     if (entry.path().filename() != "result.json") continue;
     ++runs;
@@ -424,13 +433,16 @@ TEST(PathwayCampaign, InfusionTrialIsTitratedDailyAndItsRespondersImplanted) {
       }
       EXPECT_DOUBLE_EQ(review["dose_ug_per_day"].get<double>(), rate);
       const pumpbench::TrialReview expected = pumpbench::review_infusion_trial(
-          morphine, rate, {review["relief"].get<double>(), side_effects, false}, i == 5);
+          morphine, pathway["opioid_status"] == "tolerant", rate,
+          {review["relief"].get<double>(), side_effects, false}, i == 5);
       EXPECT_EQ(review["decision"], expected.decision) << review.dump();
       EXPECT_DOUBLE_EQ(review["new_dose_ug_per_day"].get<double>(), expected.rate_ug_per_day);
       // Only the last review ends the trial.
       EXPECT_EQ(expected.ends, i + 1 == reviews.size()) << review.dump();
       if (expected.decision == "increase") {
-        EXPECT_DOUBLE_EQ(expected.rate_ug_per_day, 2.0 * rate);
+        EXPECT_DOUBLE_EQ(expected.rate_ug_per_day,
+                         std::min(2.0 * rate, pumpbench::infusion_trial_maximum(
+                                                  morphine, pathway["opioid_status"] == "tolerant")));
         ++steps_up;
         rates.push_back(expected.rate_ug_per_day);
       }
@@ -461,20 +473,24 @@ TEST(PathwayCampaign, InfusionTrialIsTitratedDailyAndItsRespondersImplanted) {
     EXPECT_EQ(pathway["implanted"].get<bool>(), responder) << entry.path();
     if (!responder) {
       EXPECT_EQ(result["figures"]["pathway_implanted"], 0);
+      if (last["reason"] == "at the trial's maximum without target relief") ++ended_at_maximum;
       continue;
     }
     ++responders;
     EXPECT_DOUBLE_EQ(pathway["implant_day"].get<double>(), last["day"].get<double>() + 1.0);
     EXPECT_DOUBLE_EQ(result["figures"]["pathway_start_dose_ug_per_day"].get<double>(), rate);
   }
-  EXPECT_EQ(runs, 3);
-  // Member 12 (naive) responds at the second review after one doubling (0.6 mg/day), member 13
-  // (naive) at the first (0.3 mg/day), member 14 (tolerant) at the second (1 mg/day): the checks
-  // above ran for responders with and without a doubling. At the published trial doses no
-  // generated patient is sedated, so the stop on unacceptable side effects is checked by
+  EXPECT_EQ(runs, 5);
+  // Members 10-14 (infusion_campaign.yaml): 10 (tolerant) responds at 1 mg/day after one
+  // doubling, 11 and 13 (naive) at the first review (0.3 mg/day), 14 (tolerant, a pain that
+  // responds to opioids only moderately) at 2 mg/day after two; 12 (naive, relief ceiling 0.38)
+  // is doubled to 0.6 and capped at 1 mg/day, the label's highest initial dose for the naive, and
+  // the trial ends there without a response. At the trial doses none of them is sedated, so the
+  // stop on unacceptable side effects is checked by
   // PathwayProtocol.InfusionTrialReviewDoublesBelowTargetAndEndsAtAResponse only.
-  EXPECT_EQ(responders, 3);
-  EXPECT_EQ(steps_up, 2);
+  EXPECT_EQ(responders, 4);
+  EXPECT_EQ(ended_at_maximum, 1);
+  EXPECT_EQ(steps_up, 5);
 
   const std::string text = summary_text(out);
   const size_t arm = text.find("arm morphine_infusion_short/none:");
@@ -482,14 +498,20 @@ TEST(PathwayCampaign, InfusionTrialIsTitratedDailyAndItsRespondersImplanted) {
   const size_t row = text.find("trial responders (implanted)", arm);
   ASSERT_NE(row, std::string::npos) << text;
   const std::string line = text.substr(row, text.find('\n', row) - row);
-  EXPECT_NE(line.find(" 3 (100%)"), std::string::npos) << line;
+  EXPECT_NE(line.find(" 4 (80%)"), std::string::npos) << line;
+  const size_t by_response = text.find("responders, good / poor opioid response", arm);
+  ASSERT_NE(by_response, std::string::npos) << text;
+  const std::string response_line =
+      text.substr(by_response, text.find('\n', by_response) - by_response);
+  EXPECT_NE(response_line.find("3 of 3 / 1 of 2"), std::string::npos) << response_line;
 }
 
-// A permanent motor stall from day 4 in four implanted patients (stall_campaign.yaml): therapy
-// stops, relief goes, and the patients in pain press their PTM. The pump refuses every press with
-// "therapy stopped" (refusal 12), and the handheld's light follows that answer: after the first
-// refusals the patients press about once a day at most, where a light still showing a bolus
-// available had them press up to 28 times a day (docs/pathway.md, the fault arms).
+// A permanent motor stall from day 4 in four implanted patients (stall_campaign.yaml: members
+// 4-7, the bolus trial's responders): therapy stops, relief goes, and the patients in pain press
+// their PTM. The pump refuses every press with "therapy stopped" (refusal 12), and the handheld's
+// light follows that answer: after the first refusals the patients press about once a day at
+// most, where a light still showing a bolus available had them press up to 28 times a day
+// (docs/pathway.md, the fault arms).
 TEST(PathwayCampaign, AStalledPumpsTherapyStoppedAnswerDarkensThePtmLight) {
   const fs::path out = run_campaign("stall_campaign.yaml", "stall");
   int runs = 0;
