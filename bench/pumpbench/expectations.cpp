@@ -19,8 +19,8 @@ constexpr double kNever = std::numeric_limits<double>::infinity();
 
 }  // namespace
 
-Expectations::Expectations(const Scenario& scenario, const Sources& sources,
-                           RunRecorder& recorder, std::function<void()> on_verdict)
+Expectations::Expectations(const Scenario& scenario, const Sources& sources, RunRecorder& recorder,
+                           std::function<void()> on_verdict)
     : scenario_(scenario),
       sources_(sources),
       recorder_(recorder),
@@ -148,8 +148,8 @@ void Expectations::decide(const AgendaItem& item, double now) {
       const auto count = static_cast<uint32_t>(std::count_if(
           events.begin(), events.end(),
           [&](const FirmwareEvent& event) { return event.code == code && event.time_s <= now; }));
-      const bool ok = (!spec.at_least || count >= *spec.at_least) &&
-                      (!spec.at_most || count <= *spec.at_most);
+      const bool ok =
+          (!spec.at_least || count >= *spec.at_least) && (!spec.at_most || count <= *spec.at_most);
       verdict(state, ok ? "pass" : "fail", now, count);
       break;
     }

@@ -418,7 +418,8 @@ class PathwayDriver final : public RunDriver {
     findings.relief = trial_day_relief_.mean();
     findings.unacceptable_side_effects = trial_day_worst_side_effect_ > kUnacceptableSideEffect;
     const bool last_review = t + kInfusionTrialReviewS > trial_start_s_ + kInfusionTrialMaxS + 1.0;
-    const TrialReview review = review_infusion_trial(protocol_, tolerant_, trial_dose_, findings, last_review);
+    const TrialReview review =
+        review_infusion_trial(protocol_, tolerant_, trial_dose_, findings, last_review);
     trial_reviews_.push_back(
         titration_record(t, findings, trial_day_worst_side_effect_, trial_dose_,
                          {review.rate_ug_per_day, review.decision, review.reason}));

@@ -41,8 +41,8 @@ TimelineSteps::TimelineSteps(const Scenario& scenario, uint64_t seed,
       hooks_(hooks),
       injector_(platform, seed) {}
 
-void TimelineSteps::record(std::optional<size_t> index, const Step& step,
-                           const std::string& answer, const std::string& verdict) {
+void TimelineSteps::record(std::optional<size_t> index, const Step& step, const std::string& answer,
+                           const std::string& verdict) {
   // The firmware's own log of the command goes first.
   hooks_.observe();
   json record = {{"index", index ? json(*index) : json()},
@@ -114,9 +114,9 @@ void TimelineSteps::perform(std::optional<size_t> index, const Step& step) {
     const double into_reservoir_ul = std::min(syringe_ul, capacity_ul);
     const bool pocket = refill->pocket_fill || armed.pocket;
     platform_.patient.empty_reservoir();
-    platform_.patient.refill((pocket ? syringe_ul : into_reservoir_ul) / 1e3, actual_ug_per_ml,
-                             pocket ? pumptwin::fluid::RefillRoute::kPocket
-                                    : pumptwin::fluid::RefillRoute::kReservoir);
+    platform_.patient.refill(
+        (pocket ? syringe_ul : into_reservoir_ul) / 1e3, actual_ug_per_ml,
+        pocket ? pumptwin::fluid::RefillRoute::kPocket : pumptwin::fluid::RefillRoute::kReservoir);
     if (!pocket && syringe_ul > into_reservoir_ul) {
       platform_.patient.refill((syringe_ul - into_reservoir_ul) / 1e3, actual_ug_per_ml,
                                pumptwin::fluid::RefillRoute::kPocket);

@@ -115,10 +115,10 @@ TEST(PathwayProtocol, InfusionTrialReviewDoublesBelowTargetAndEndsAtAResponse) {
   EXPECT_DOUBLE_EQ(trial_rate(true, 8000.0).rate_ug_per_day, 10000.0);
   EXPECT_TRUE(trial_rate(true, 10000.0).ends);
   // A drug without its own trial step takes the visits' step: ziconotide +1.2 ug/day.
-  EXPECT_NEAR(
-      pumpbench::review_infusion_trial(protocol("ziconotide"), false, 1.2, {0.1, false, false}, false)
-          .rate_ug_per_day,
-      2.4, 1e-9);
+  EXPECT_NEAR(pumpbench::review_infusion_trial(protocol("ziconotide"), false, 1.2,
+                                               {0.1, false, false}, false)
+                  .rate_ug_per_day,
+              2.4, 1e-9);
 }
 
 TEST(PathwayProtocol, ResponderNeedsHalfReliefWithoutUnacceptableSideEffects) {
@@ -440,9 +440,10 @@ TEST(PathwayCampaign, InfusionTrialIsTitratedDailyAndItsRespondersImplanted) {
       // Only the last review ends the trial.
       EXPECT_EQ(expected.ends, i + 1 == reviews.size()) << review.dump();
       if (expected.decision == "increase") {
-        EXPECT_DOUBLE_EQ(expected.rate_ug_per_day,
-                         std::min(2.0 * rate, pumpbench::infusion_trial_maximum(
-                                                  morphine, pathway["opioid_status"] == "tolerant")));
+        EXPECT_DOUBLE_EQ(
+            expected.rate_ug_per_day,
+            std::min(2.0 * rate, pumpbench::infusion_trial_maximum(
+                                     morphine, pathway["opioid_status"] == "tolerant")));
         ++steps_up;
         rates.push_back(expected.rate_ug_per_day);
       }
