@@ -32,9 +32,9 @@ struct CohortVariability {
   // Tip levels drawn with equal probability.
   std::vector<std::string> tip_levels = {"T8", "T9", "T10", "T11", "T12"};
   // Share of candidates already on systemic opioids (opioid-tolerant) when intrathecal therapy
-  // starts. ASSUMPTION informed by the referral pattern in PACC 2017 (most candidates for
-  // intrathecal opioids have failed systemic opioids); docs/models.md gives its sensitivity.
-  double opioid_tolerant_fraction = 0.7;
+  // starts: 28 of 30 took systemic opioids regularly at enrolment (Anderson & Burchiel 1999,
+  // Neurosurgery 44:289). ASSUMPTION: regular use read as tolerance (the doses are not given).
+  double opioid_tolerant_fraction = 28.0 / 30.0;
   // Initial opioid EC50 multiplier of a tolerant patient: log-normal, median and log-SD,
   // clipped to [min, max]. ASSUMPTION: median 3 lies between 1 and the ~7x ratio of the
   // geometric mid-points of the intrathecal morphine dose ranges of naive (0.2-1 mg/day) and
