@@ -11,7 +11,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -50,6 +52,49 @@ inline CommandOutcome run_command(const std::string& command) {
   return outcome;
 }
 
+// Children spawned and not yet waited for. One still running when the test process ends (a
+// failed ASSERT returned before stopping it) or aborts (a failed assert() in a library) is
+// killed: a server outliving its test would hold CTest's output pipe open, and CTest would wait
+// for it for ever.
+namespace child_registry {
+inline constexpr int kMaxChildren = 16;
+inline volatile sig_atomic_t pids[kMaxChildren] = {};
+
+inline void kill_all() {  // async-signal-safe: kill() only
+  for (int i = 0; i < kMaxChildren; ++i) {
+    if (pids[i] > 0) kill(static_cast<pid_t>(pids[i]), SIGKILL);
+  }
+}
+
+inline void on_abort(int signal_number) {
+  kill_all();
+  std::signal(signal_number, SIG_DFL);
+  std::raise(signal_number);
+}
+
+inline void remember(pid_t pid) {
+  static const bool installed = [] {
+    std::atexit(kill_all);
+    std::signal(SIGABRT, on_abort);
+    return true;
+  }();
+  (void)installed;
+  for (int i = 0; i < kMaxChildren; ++i) {
+    if (pids[i] == 0) {
+      pids[i] = pid;
+      return;
+    }
+  }
+  ADD_FAILURE() << "more than " << kMaxChildren << " children at once";
+}
+
+inline void forget(pid_t pid) {
+  for (int i = 0; i < kMaxChildren; ++i) {
+    if (pids[i] == pid) pids[i] = 0;
+  }
+}
+}  // namespace child_registry
+
 // Starts `arguments` (the program first, a path) in the background, its stderr into
 // `stderr_file` when one is given (and its stdout too with `with_stdout`); 0 on failure.
 inline pid_t spawn_child(const std::vector<std::string>& arguments,
@@ -67,6 +112,7 @@ inline pid_t spawn_child(const std::vector<std::string>& arguments,
   pid_t pid = 0;
   EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
   posix_spawn_file_actions_destroy(&actions);
+  if (pid > 0) child_registry::remember(pid);
   return pid;
 }
 
@@ -80,11 +126,13 @@ inline int wait_child(pid_t pid, std::chrono::seconds limit) {
     if (std::chrono::steady_clock::now() > deadline) {
       kill(pid, SIGKILL);
       waitpid(pid, &status, 0);
+      child_registry::forget(pid);
       ADD_FAILURE() << "child " << pid << " did not finish in time";
       return -1;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  child_registry::forget(pid);
   if (waited != pid) {
     ADD_FAILURE() << "child " << pid << " cannot be waited for (already reaped?)";
     return -1;
