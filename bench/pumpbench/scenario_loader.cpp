@@ -1358,9 +1358,11 @@ void check_harm_ids(Context& context, const YAML::Node& node, const YAML::Node& 
   if (!scenario.reproduces || !expect.IsSequence()) return;
   std::vector<std::string> ids;
   for (size_t i = 0; i < expect.size(); ++i) {
-    const YAML::Node item = expect[i];  // const: reading a key must not add it
+    // const: reading a key must not add it; a missing key gives an invalid node (false as a
+    // bool), on which any other question throws.
+    const YAML::Node item = expect[i];
     const YAML::Node id = item.IsMap() ? item["id"] : YAML::Node();
-    ids.push_back(id.IsScalar() ? id.Scalar() : "E" + std::to_string(i + 1));
+    ids.push_back(id && id.IsScalar() ? id.Scalar() : "E" + std::to_string(i + 1));
   }
   const std::vector<std::string>& harm = scenario.reproduces->harm;
   for (size_t i = 0; i < harm.size(); ++i) {

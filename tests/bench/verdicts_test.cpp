@@ -225,6 +225,10 @@ TEST(Verdicts, SweepAndReproducesErrorsAreLocated) {
        ":5:3: error: reproduces.residual_risk: missing required field"},
       {"    min: 1 uL", "    min: 1 uL\n    known_gap: not allowed here",
        ":22:16: error: expect[1].known_gap: a harm check (reproduces.harm) is no known gap"},
+      // An expectation without an id is named by its place (E1); a missing key is no crash (the
+      // fuzzer's find: it was reported as malformed YAML at line 0).
+      {"  - id: drug-given\n    signal", "  - signal",
+       ":6:10: error: reproduces.harm[0]: no expectation has the id 'drug-given'"},
   };
   for (const Case& item : cases) {
     std::string text = base;
